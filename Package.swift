@@ -1,0 +1,74 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "TabSync",
+    products: [
+        .library(name: "TabSync", targets: ["TabSync"]),
+        .library(name: "TabSimulator", targets: ["TabSimulator"]),
+        .executable(name: "tabsim", targets: ["tabsim"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+    ],
+    targets: [
+        // The engine: the spec's BroadcastSync as a deterministic state machine.
+        .target(
+            name: "TabSync",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Collections", package: "swift-collections"),
+            ]
+        ),
+        // Many tabs on one virtual clock, with faults, a checker and YAML scenarios.
+        .target(
+            name: "TabSimulator",
+            dependencies: [
+                "TabSync",
+                .product(name: "Collections", package: "swift-collections"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        // ncursesw, seen from Swift through a small shim header.
+        .systemLibrary(
+            name: "CNCurses",
+            providers: [.apt(["libncurses-dev"])]
+        ),
+        // The terminal UI: layout, panes and keys are plain Swift; only Terminal.swift touches ncurses.
+        .target(
+            name: "TabSimUI",
+            dependencies: ["TabSync", "TabSimulator", "CNCurses"]
+        ),
+        .executableTarget(
+            name: "tabsim",
+            dependencies: [
+                "TabSync", "TabSimulator", "TabSimUI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "TabSyncTests",
+            dependencies: [
+                "TabSync",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
+        .testTarget(
+            name: "TabSimulatorTests",
+            dependencies: [
+                "TabSync", "TabSimulator",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            resources: []
+        ),
+        .testTarget(
+            name: "TabSimUITests",
+            dependencies: ["TabSync", "TabSimulator", "TabSimUI"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,405 @@
+import Logging
+
+/// The spec's `BroadcastSyncInstance`: keeps the configured keys of a store equal across the tabs
+/// on one channel, and (when enabled) elects one leader among them.
+///
+/// A state machine driven by three inputs: store changes, frames from the channel and timers of the
+/// injected scheduler. It is not thread-safe by design: like a browser tab it runs on one thread,
+/// the scheduler's.
+public final class BroadcastSync {
+    /// Counters of what the instance did, for tests, the simulator and the UI.
+    public struct Statistics: Sendable, Equatable {
+        public var sent: [SyncMessageType: Int] = [:]
+        public var received: [SyncMessageType: Int] = [:]
+        public var dropped: [DropReason: Int] = [:]
+        public var ignored = 0
+        /// Remote messages that changed at least one key here.
+        public var applied = 0
+        /// Keys in received messages that this tab's syncKeys/excludeKeys refused.
+        public var refusedKeys = 0
+
+        public var sentTotal: Int { sent.values.reduce(0, +) }
+        public var droppedTotal: Int { dropped.values.reduce(0, +) }
+    }
+
+    public let store: Store
+    public let config: BroadcastSyncConfig
+    /// This tab's id: `tab-<creation ms>-<6 random characters>` unless the environment fixes one.
+    public let tabId: String
+    /// The creation time: the election priority, fixed at birth (lower is older).
+    public let priority: Milliseconds
+    public private(set) var statistics = Statistics()
+    /// The last state reported through `onSyncStateChange`.
+    public private(set) var syncState: SyncState = .disconnected
+
+    let timers: TimerSet
+    private let clock: any SyncClock
+    private let transport: any SyncTransport
+    private let observer: ((SyncEvent) -> Void)?
+    private var endpoint: (any ChannelEndpoint)?
+    private var subscription: StoreSubscription?
+    private var peers: PeerTracker
+    private var batcher: UpdateBatcher!
+    private var election: LeaderElection?
+    private var localStamps: [String: WriteStamp] = [:]
+    private var pingTimer: TimerHandle?
+    private var joinTimer: TimerHandle?
+    private var outstandingRequest: Int?
+    private var nextRequestId = 0
+    private var leaderTasks: [LeaderTask] = []
+    private let syncKeySet: Set<String>
+    private let excludeKeySet: Set<String>
+
+    /// Creates an instance (not started). Throws when the configuration is invalid, naming the field.
+    public init(store: Store, config: BroadcastSyncConfig, environment: SyncEnvironment) throws(ConfigurationError) {
+        try config.validate()
+        self.store = store
+        self.config = config
+        self.clock = environment.clock
+        self.transport = environment.transport
+        self.observer = environment.observer
+        self.priority = environment.clock.nowMs
+        var random = environment.random
+        self.tabId = environment.tabId ?? "tab-\(environment.clock.nowMs)-\(random.alphanumeric(length: 6))"
+        self.timers = TimerSet(scheduler: environment.scheduler)
+        self.peers = PeerTracker(timeoutMs: config.effectiveTabTimeoutMs)
+        self.syncKeySet = Set(config.syncKeys)
+        self.excludeKeySet = Set(config.excludeKeys)
+        self.batcher = UpdateBatcher(
+            throttleMs: config.throttleMs, debounceMs: config.debounceMs, timers: timers, clock: environment.clock
+        ) { [unowned self] keys in self.sendUpdate(keys) }
+    }
+
+    // MARK: - The spec's instance API
+
+    /// Opens the channel, announces this tab and asks the others for their state. Does nothing when
+    /// already active; when the transport is unavailable the instance stays inactive and reports
+    /// `disconnected`.
+    public func start() {
+        guard endpoint == nil else { return }
+        guard let ep = transport.open(
+            channelName: config.channelName, ownerId: tabId, scheduler: timers.scheduler,
+            onFrame: { [weak self] frame in self?.receive(frame) })
+        else {
+            emit(.unavailable)
+            report(.disconnected)
+            return
+        }
+        endpoint = ep
+        subscription = store.subscribe { [unowned self] change in self.storeChanged(change) }
+        emit(.started)
+        report(.connected)
+        send(.tabPing, pingPayload())
+        schedulePing()
+        batcher.hold()
+        requestState()
+        joinTimer = timers.schedule(afterMs: config.joinTimeoutMs) { [weak self] in self?.finishJoining() }
+        if config.enableLeaderElection {
+            election = LeaderElection(
+                me: .init(id: tabId, priority: priority), heartbeatMs: config.leaderHeartbeatMs,
+                leaderTimeoutMs: config.effectiveLeaderTimeoutMs, electionTimeoutMs: config.electionTimeoutMs,
+                timers: timers, clock: clock,
+                send: { [unowned self] type, payload in self.send(type, payload) },
+                onRoleChange: { [unowned self] change in self.roleChanged(change) })
+            election?.start()
+        }
+    }
+
+    /// Sends what is still pending, says goodbye (naming a successor when leading), cancels every
+    /// timer and closes the channel. After it, nothing of this tab fires or sends.
+    public func stop() {
+        guard let ep = endpoint else { return }
+        batcher.flushNow()
+        var goodbye = election?.stop() ?? SyncMessage.Payload()
+        if goodbye.epoch != nil { goodbye.leaderId = peers.oldestLive(now: clock.nowMs) }
+        send(.tabClose, goodbye)
+        election = nil
+        for task in leaderTasks { task.pause(timers: timers) }
+        timers.cancelAll()
+        batcher.reset()
+        if let subscription { store.unsubscribe(subscription) }
+        subscription = nil
+        ep.close()
+        endpoint = nil
+        peers.removeAll()
+        outstandingRequest = nil
+        emit(.stopped)
+        report(.disconnected)
+    }
+
+    public func isActive() -> Bool { endpoint != nil }
+
+    /// True while this tab leads. Always false when leader election is off.
+    public func isLeader() -> Bool { election?.isLeader ?? false }
+
+    public func getTabId() -> String { tabId }
+
+    /// Asks the other tabs for their state. The first STATE_RESPONSE to arrive for this request is
+    /// applied (through the conflict strategy); later answers to it are ignored.
+    public func requestState() {
+        guard isActive() else { return }
+        nextRequestId += 1
+        outstandingRequest = nextRequestId
+        send(.stateRequest, SyncMessage.Payload(requestId: nextRequestId))
+    }
+
+    /// Sends the current values of `keys` (default: every synced key) at once, whatever the
+    /// throttle. Excluded keys are never sent, even when named.
+    public func broadcastState(keys: [String]? = nil) {
+        guard isActive() else { return }
+        let chosen = (keys ?? Array(store.state.keys).sorted()).filter(isSynced)
+        guard !chosen.isEmpty else { return }
+        batcher.discard(chosen)
+        sendUpdate(chosen)
+    }
+
+    /// Other tabs heard from within the tab timeout (`tabTimeoutMs`); tabs that said goodbye are gone at once.
+    public func getConnectedTabs() -> Int { peers.liveCount(now: clock.nowMs) }
+
+    /// Makes this tab leader now, in a new epoch: the previous leader steps down when it hears of it.
+    /// Does nothing unless the sync is active with leader election on.
+    public func forceLeader() {
+        guard isActive() else { return }
+        guard let election else {
+            config.logger.notice("forceLeader ignored: enableLeaderElection is false")
+            return
+        }
+        election.forceLeader()
+    }
+
+    // MARK: - Beyond the spec
+
+    /// The election role (`none` when election is off or the sync is stopped).
+    public var role: ElectionRole { election?.role ?? .none }
+    /// The current election epoch (term) of this tab; it never decreases while the sync runs.
+    public var epoch: Int { election?.epoch ?? 0 }
+    /// The leader this tab currently hears (itself when leading), if any.
+    public var leaderId: String? { election?.leaderId }
+    /// Local keys changed and not yet sent (waiting for the throttle or debounce, or for the join).
+    public var pendingKeys: [String] { Array(batcher.pendingKeys) }
+    /// True between `start()` and the first answer to its state request (or `joinTimeoutMs`).
+    public var isJoining: Bool { batcher.isHeld }
+    /// Timers this instance has scheduled and not yet fired.
+    public var scheduledTimerCount: Int { timers.count }
+
+    /// Runs `work` now and every `intervalMs` while this tab leads (see `LeaderTask`).
+    @discardableResult
+    public func whileLeader(everyMs intervalMs: Milliseconds, _ work: @escaping () -> Void) -> LeaderTask {
+        let task = LeaderTask(intervalMs: max(1, intervalMs), work: work, owner: self)
+        leaderTasks.append(task)
+        if isLeader() { task.resume(timers: timers) }
+        return task
+    }
+
+    func removeLeaderTask(_ task: LeaderTask) {
+        leaderTasks.removeAll { $0 === task }
+    }
+
+    /// True when `key` may leave this tab and may be written here by another tab.
+    public func isSynced(_ key: String) -> Bool {
+        !excludeKeySet.contains(key) && (syncKeySet.isEmpty || syncKeySet.contains(key))
+    }
+
+    // MARK: - Outgoing
+
+    private func storeChanged(_ change: StoreChange) {
+        guard case .local = change.origin else { return }
+        let keys = change.changedKeys.filter(isSynced)
+        guard !keys.isEmpty else { return }
+        let stamp = WriteStamp(time: clock.nowMs, tabId: tabId)
+        for key in keys { localStamps[key] = stamp }
+        if let shouldSync = config.shouldSync, !shouldSync(change.previous, change.next) { return }
+        batcher.add(keys)
+    }
+
+    private func sendUpdate(_ keys: [String]) {
+        let keys = keys.filter(isSynced)
+        guard !keys.isEmpty else { return }
+        send(.stateUpdate, statePayload(keys))
+    }
+
+    private func statePayload(_ keys: [String]) -> SyncMessage.Payload {
+        var state: StateDocument = [:]
+        var stamps: [String: WriteStamp] = [:]
+        for key in keys {
+            if let value = store.state[key] { state[key] = value }
+            if let stamp = localStamps[key] { stamps[key] = stamp }
+        }
+        return SyncMessage.Payload(state: state, keys: keys, stamps: stamps.isEmpty ? nil : stamps)
+    }
+
+    private func pingPayload() -> SyncMessage.Payload {
+        SyncMessage.Payload(priority: priority, epoch: election.map { $0.highestTerm })
+    }
+
+    private func send(_ type: SyncMessageType, _ payload: SyncMessage.Payload) {
+        guard let endpoint else { return }
+        let message = SyncMessage(type: type, tabId: tabId, timestamp: clock.nowMs,
+                                  payload: payload.isEmpty ? nil : payload)
+        statistics.sent[type, default: 0] += 1
+        emit(.sent(message))
+        endpoint.post(.message(message))
+    }
+
+    private func schedulePing() {
+        pingTimer = timers.schedule(afterMs: config.tabPingIntervalMs) { [weak self] in
+            guard let self else { return }
+            self.peers.prune(now: self.clock.nowMs)
+            self.send(.tabPing, self.pingPayload())
+            self.schedulePing()
+        }
+    }
+
+    // MARK: - Incoming
+
+    private func receive(_ frame: ChannelFrame) {
+        let message: SyncMessage
+        switch frame {
+        case .message(let m):
+            message = m
+        case .json(let json):
+            guard json.approximateByteCount <= config.maxMessageBytes else {
+                return drop(.oversized, "about \(json.approximateByteCount) bytes, limit \(config.maxMessageBytes)", from: nil)
+            }
+            do { message = try SyncMessage(json: json) } catch {
+                return drop(.malformed, error.reason, from: json.objectValue?["tabId"]?.stringValue)
+            }
+        }
+        guard let problem = check(message) else { return handle(message) }
+        drop(problem.0, problem.1, from: message.tabId)
+    }
+
+    /// Why a decoded message cannot be used, checked before any of it is acted on.
+    private func check(_ m: SyncMessage) -> (DropReason, String)? {
+        if m.tabId.isEmpty { return (.malformed, "empty tabId") }
+        if m.tabId == tabId { return (.forgedSender, "sender id is this tab's own id") }
+        let p = m.payload
+        if let state = p?.state {
+            let size = JSONValue.object(state).approximateByteCount
+            if size > config.maxMessageBytes { return (.oversized, "state of about \(size) bytes, limit \(config.maxMessageBytes)") }
+            if let problem = JSONValue.object(state).validationProblem() { return (.invalidValue, problem) }
+        }
+        switch m.type {
+        case .stateUpdate, .stateResponse:
+            if p?.state == nil { return (.malformed, "\(m.type.rawValue) without payload.state") }
+        case .leaderAnnounce:
+            if p?.leaderId == nil { return (.malformed, "LEADER_ANNOUNCE without payload.leaderId") }
+        default: break
+        }
+        return nil
+    }
+
+    private func handle(_ m: SyncMessage) {
+        statistics.received[m.type, default: 0] += 1
+        emit(.received(m))
+        let now = clock.nowMs
+        if m.type == .tabClose {
+            peers.remove(m.tabId)
+        } else {
+            let isNew = peers.heard(m.tabId, priority: m.type == .tabPing || m.type == .tabPong || m.type == .leaderElection ? m.payload?.priority : nil, now: now)
+            if isNew && m.type == .tabPing { send(.tabPong, pingPayload()) }
+        }
+        election?.noteTerm(m.payload?.epoch)
+
+        switch m.type {
+        case .stateUpdate:
+            apply(m)
+        case .stateResponse:
+            if m.payload?.targetId != tabId { return ignore(m, "answer for another tab") }
+            guard let id = m.payload?.requestId, id == outstandingRequest else { return ignore(m, "request already answered") }
+            outstandingRequest = nil
+            apply(m)
+            finishJoining()
+        case .stateRequest:
+            let keys = store.state.keys.filter(isSynced).sorted()
+            var payload = statePayload(keys)
+            payload.requestId = m.payload?.requestId
+            payload.targetId = m.tabId
+            send(.stateResponse, payload)
+        case .tabPing, .tabPong:
+            break
+        case .leaderElection:
+            guard let election else { return ignore(m, "leader election is off") }
+            election.receiveElection(from: m.tabId, priority: m.payload?.priority)
+        case .leaderAnnounce, .heartbeat:
+            guard let election else { return ignore(m, "leader election is off") }
+            let leader = m.payload?.leaderId ?? m.tabId
+            if let why = election.receiveClaim(leaderId: leader, term: m.payload?.epoch ?? 0, priority: m.payload?.priority) {
+                ignore(m, why)
+            }
+        case .tabClose:
+            election?.receiveGoodbye(from: m.tabId, successor: m.payload?.leaderId)
+        }
+    }
+
+    /// Applies the state a message carries, as the receiver's filters and strategy decide.
+    private func apply(_ m: SyncMessage) {
+        guard let state = m.payload?.state else { return }
+        let offered = m.payload?.keys ?? state.keys.sorted()
+        let keys = offered.filter(isSynced)
+        statistics.refusedKeys += offered.count - keys.count
+        guard !keys.isEmpty else { return }
+        let incoming = IncomingState(keys: keys, state: state, stamps: m.payload?.stamps ?? [:],
+                                     defaultStamp: WriteStamp(time: m.timestamp, tabId: m.tabId))
+        let resolution = config.conflictStrategy.resolve(
+            incoming, local: store.state, localStamps: localStamps,
+            customResolver: config.customResolver, isSynced: isSynced)
+        for (key, stamp) in resolution.stamps { localStamps[key] = stamp }
+        let changed = store.update(set: resolution.set, remove: resolution.remove, origin: .remote(tabId: m.tabId))
+        // A remote value now stands where a local change was waiting: sending it would echo it back as ours.
+        batcher.discard(changed)
+        guard !changed.isEmpty else { return }
+        statistics.applied += 1
+        emit(.applied(from: m.tabId, keys: changed))
+        config.onRemoteUpdate?(changed, m.tabId)
+    }
+
+    private func finishJoining() {
+        timers.cancel(joinTimer)
+        joinTimer = nil
+        if batcher.isHeld { batcher.release() }
+    }
+
+    private func ignore(_ m: SyncMessage, _ reason: String) {
+        statistics.ignored += 1
+        emit(.ignored(m, reason: reason))
+    }
+
+    private func drop(_ reason: DropReason, _ detail: String, from sender: String?) {
+        statistics.dropped[reason, default: 0] += 1
+        emit(.dropped(reason: reason, detail: detail, from: sender))
+    }
+
+    // MARK: - Roles and reporting
+
+    private func roleChanged(_ change: RoleChange) {
+        emit(.roleChanged(change))
+        switch change.to {
+        case .leader:
+            report(.leader)
+            for task in leaderTasks { task.resume(timers: timers) }
+        case .follower, .candidate, .none:
+            for task in leaderTasks { task.pause(timers: timers) }
+            if change.to == .follower, change.leaderId != nil { report(.follower) }
+        }
+    }
+
+    private func report(_ state: SyncState) {
+        guard state != syncState else { return }
+        syncState = state
+        config.onSyncStateChange?(state)
+    }
+
+    private func emit(_ event: SyncEvent) {
+        observer?(event)
+        if config.debug {
+            config.logger.info("\(event.debugLine(tabId: tabId))")
+        }
+    }
+}
+
+/// The spec's `createBroadcastSync(store, config)`.
+public func createBroadcastSync(_ store: Store, _ config: BroadcastSyncConfig,
+                                environment: SyncEnvironment) throws(ConfigurationError) -> BroadcastSync {
+    try BroadcastSync(store: store, config: config, environment: environment)
+}

@@ -1,0 +1,100 @@
+/// A BroadcastChannel for many tabs in one process: every endpoint of a channel name receives what
+/// the others post, through its own scheduler, after a latency.
+///
+/// Delivery is decided per recipient by `deliveryPolicy`, which is where the simulator injects
+/// latency ranges, drops, duplicates, reordering and partitions. With no policy, every frame
+/// reaches every other endpoint once after `latencyMs`.
+public final class InMemoryHub: SyncTransport {
+    /// Decides what happens to one frame for one recipient: the delay of each copy to deliver.
+    /// `[]` drops it, `[d]` delivers once after `d` ms, `[d1, d2]` delivers a duplicate.
+    public typealias DeliveryPolicy = (_ from: String, _ to: String, _ frame: ChannelFrame) -> [Milliseconds]
+
+    /// What the hub did with a frame, for logs and checkers.
+    public enum Event {
+        case posted(from: String, frame: ChannelFrame, recipients: Int)
+        case dropped(from: String, to: String, frame: ChannelFrame)
+        case delivered(from: String, to: String, frame: ChannelFrame)
+    }
+
+    public var latencyMs: Milliseconds
+    public var deliveryPolicy: DeliveryPolicy?
+    public var observer: ((Event) -> Void)?
+    /// Frames posted since the hub was made.
+    public private(set) var postedCount = 0
+    /// Copies handed to recipients since the hub was made.
+    public private(set) var deliveredCount = 0
+
+    private var channels: [String: [Endpoint]] = [:]
+
+    public init(latencyMs: Milliseconds = 0) {
+        self.latencyMs = latencyMs
+    }
+
+    public func open(
+        channelName: String, ownerId: String, scheduler: any SyncScheduler,
+        onFrame: @escaping (ChannelFrame) -> Void
+    ) -> (any ChannelEndpoint)? {
+        let endpoint = Endpoint(hub: self, channelName: channelName, ownerId: ownerId, scheduler: scheduler, onFrame: onFrame)
+        channels[channelName, default: []].append(endpoint)
+        return endpoint
+    }
+
+    /// Owners of the endpoints open on a channel, in the order they opened.
+    public func openEndpoints(channelName: String) -> [String] {
+        channels[channelName, default: []].map(\.ownerId)
+    }
+
+    fileprivate func post(_ frame: ChannelFrame, from sender: Endpoint) {
+        guard sender.isOpen, let subscribers = channels[sender.channelName] else { return }
+        postedCount += 1
+        observer?(.posted(from: sender.ownerId, frame: frame, recipients: subscribers.count - 1))
+        for receiver in subscribers where receiver !== sender {
+            let delays = deliveryPolicy?(sender.ownerId, receiver.ownerId, frame) ?? [latencyMs]
+            if delays.isEmpty {
+                observer?(.dropped(from: sender.ownerId, to: receiver.ownerId, frame: frame))
+                continue
+            }
+            for delay in delays {
+                let from = sender.ownerId
+                receiver.scheduler.schedule(afterMs: delay) { [weak self, weak receiver] in
+                    guard let self, let receiver, receiver.isOpen else { return }
+                    self.deliveredCount += 1
+                    self.observer?(.delivered(from: from, to: receiver.ownerId, frame: frame))
+                    receiver.onFrame(frame)
+                }
+            }
+        }
+    }
+
+    fileprivate func remove(_ endpoint: Endpoint) {
+        channels[endpoint.channelName]?.removeAll { $0 === endpoint }
+    }
+
+    fileprivate final class Endpoint: ChannelEndpoint {
+        weak var hub: InMemoryHub?
+        let channelName: String
+        let ownerId: String
+        let scheduler: any SyncScheduler
+        let onFrame: (ChannelFrame) -> Void
+        var isOpen = true
+
+        init(hub: InMemoryHub, channelName: String, ownerId: String, scheduler: any SyncScheduler,
+             onFrame: @escaping (ChannelFrame) -> Void) {
+            self.hub = hub
+            self.channelName = channelName
+            self.ownerId = ownerId
+            self.scheduler = scheduler
+            self.onFrame = onFrame
+        }
+
+        func post(_ frame: ChannelFrame) {
+            hub?.post(frame, from: self)
+        }
+
+        func close() {
+            guard isOpen else { return }
+            isOpen = false
+            hub?.remove(self)
+        }
+    }
+}

@@ -1,0 +1,171 @@
+/// A JSON-like value: what a store holds and what a message carries.
+///
+/// Browser tabs exchange structured clones of plain data; this is the same set of values
+/// (null, bool, number, string, array, object) as a value type, so state can be compared,
+/// hashed, copied between tabs and written to JSON deterministically (object keys sorted).
+public enum JSONValue: Sendable, Hashable {
+    case null
+    case bool(Bool)
+    case number(Double)
+    case string(String)
+    case array([JSONValue])
+    case object([String: JSONValue])
+}
+
+/// A store's whole state, or a partial state: top-level keys to values.
+public typealias StateDocument = [String: JSONValue]
+
+extension JSONValue {
+    public var isObject: Bool { if case .object = self { return true } else { return false } }
+    public var objectValue: [String: JSONValue]? { if case .object(let o) = self { return o } else { return nil } }
+    public var stringValue: String? { if case .string(let s) = self { return s } else { return nil } }
+    public var numberValue: Double? { if case .number(let n) = self { return n } else { return nil } }
+    public var boolValue: Bool? { if case .bool(let b) = self { return b } else { return nil } }
+    public var arrayValue: [JSONValue]? { if case .array(let a) = self { return a } else { return nil } }
+
+    /// An integer when the number is whole and fits; JSON has no integer type of its own.
+    public var intValue: Int? {
+        guard case .number(let n) = self, n.isFinite, n.rounded() == n, abs(n) < 9.0e15 else { return nil }
+        return Int(n)
+    }
+
+    /// Approximate size in bytes of this value written as JSON: cheap, no allocation.
+    /// Used to refuse oversized payloads before anything is applied.
+    public var approximateByteCount: Int {
+        switch self {
+        case .null: return 4
+        case .bool: return 5
+        case .number: return 8
+        case .string(let s): return s.utf8.count + 2
+        case .array(let a): return a.reduce(2) { $0 + $1.approximateByteCount + 1 }
+        case .object(let o): return o.reduce(2) { $0 + $1.key.utf8.count + 4 + $1.value.approximateByteCount }
+        }
+    }
+
+    /// Why this value cannot be accepted from another tab, or nil when it can:
+    /// a non-finite number (NaN never equals itself, so it would look changed forever)
+    /// or nesting deeper than `maxDepth` (recursion elsewhere must stay bounded).
+    public func validationProblem(maxDepth: Int = 64) -> String? {
+        if maxDepth <= 0 { return "nesting deeper than the limit" }
+        switch self {
+        case .number(let n): return n.isFinite ? nil : "non-finite number"
+        case .array(let a):
+            for v in a { if let p = v.validationProblem(maxDepth: maxDepth - 1) { return p } }
+            return nil
+        case .object(let o):
+            for (_, v) in o { if let p = v.validationProblem(maxDepth: maxDepth - 1) { return p } }
+            return nil
+        default: return nil
+        }
+    }
+}
+
+// MARK: - Literals
+
+extension JSONValue: ExpressibleByNilLiteral, ExpressibleByBooleanLiteral, ExpressibleByIntegerLiteral,
+    ExpressibleByFloatLiteral, ExpressibleByStringLiteral, ExpressibleByArrayLiteral,
+    ExpressibleByDictionaryLiteral
+{
+    public init(nilLiteral: ()) { self = .null }
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
+    public init(integerLiteral value: Int) { self = .number(Double(value)) }
+    public init(floatLiteral value: Double) { self = .number(value) }
+    public init(stringLiteral value: String) { self = .string(value) }
+    public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+    public init(dictionaryLiteral elements: (String, JSONValue)...) {
+        self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
+    }
+}
+
+// MARK: - Codable
+
+extension JSONValue: Codable {
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if c.decodeNil() { self = .null }
+        else if let b = try? c.decode(Bool.self) { self = .bool(b) }
+        else if let n = try? c.decode(Double.self) { self = .number(n) }
+        else if let s = try? c.decode(String.self) { self = .string(s) }
+        else if let a = try? c.decode([JSONValue].self) { self = .array(a) }
+        else if let o = try? c.decode([String: JSONValue].self) { self = .object(o) }
+        else {
+            throw DecodingError.dataCorruptedError(in: c, debugDescription: "not a JSON value")
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        switch self {
+        case .null: try c.encodeNil()
+        case .bool(let b): try c.encode(b)
+        case .number(let n):
+            if let i = intValue { try c.encode(i) } else { try c.encode(n) }
+        case .string(let s): try c.encode(s)
+        case .array(let a): try c.encode(a)
+        case .object(let o): try c.encode(o)
+        }
+    }
+}
+
+// MARK: - Text
+
+extension JSONValue: CustomStringConvertible {
+    /// Compact JSON with sorted keys: the same value always prints the same way.
+    public var description: String {
+        var out = ""
+        write(to: &out)
+        return out
+    }
+
+    func write(to out: inout String) {
+        switch self {
+        case .null: out += "null"
+        case .bool(let b): out += b ? "true" : "false"
+        case .number(let n):
+            if let i = intValue { out += String(i) } else { out += n.isFinite ? String(n) : "null" }
+        case .string(let s): JSONValue.writeQuoted(s, to: &out)
+        case .array(let a):
+            out += "["
+            for (i, v) in a.enumerated() {
+                if i > 0 { out += "," }
+                v.write(to: &out)
+            }
+            out += "]"
+        case .object(let o):
+            out += "{"
+            for (i, k) in o.keys.sorted().enumerated() {
+                if i > 0 { out += "," }
+                JSONValue.writeQuoted(k, to: &out)
+                out += ":"
+                o[k]!.write(to: &out)
+            }
+            out += "}"
+        }
+    }
+
+    static func writeQuoted(_ s: String, to out: inout String) {
+        out += "\""
+        for ch in s.unicodeScalars {
+            switch ch {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if ch.value < 0x20 {
+                    let hex = String(ch.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(ch)
+                }
+            }
+        }
+        out += "\""
+    }
+}
+
+extension Dictionary where Key == String, Value == JSONValue {
+    /// The document as compact JSON with sorted keys.
+    public var jsonText: String { JSONValue.object(self).description }
+}

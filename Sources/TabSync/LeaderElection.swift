@@ -1,0 +1,232 @@
+/// A claim of leadership. Claims are totally ordered: a higher term wins; within one term the older
+/// tab (lower priority value, then lower id) wins. A tab only ever moves to a higher claim, so its
+/// epoch never decreases, and a leader that learns of a higher claim steps down at once (fencing).
+public struct LeaderClaim: Comparable, Sendable, Hashable {
+    public let term: Int
+    public let leaderId: String
+    /// The leader's creation time: its election priority.
+    public let leaderPriority: Milliseconds
+
+    public static func < (a: LeaderClaim, b: LeaderClaim) -> Bool {
+        if a.term != b.term { return a.term < b.term }
+        if a.leaderPriority != b.leaderPriority { return a.leaderPriority > b.leaderPriority }
+        return a.leaderId > b.leaderId
+    }
+}
+
+/// Leader election: oldest wins when there is no leader, a heard leader stays, epochs fence.
+///
+/// - A tab's priority is (creation time, tab id), fixed at birth, so no two tabs tie
+///   (the reference compared milliseconds only and made two leaders: ANCHORS bug 3).
+/// - A starting tab is a candidate: it sends LEADER_ELECTION and waits `electionTimeoutMs`.
+///   A leader answers with LEADER_ANNOUNCE and the candidate follows it; an older candidate answers
+///   with its own LEADER_ELECTION and the younger one defers. Only a candidate that heard neither
+///   claims, with a term above every term it has seen. A third tab joining therefore meets the
+///   leader's answer and nothing else changes (the reference ended with zero leaders: bug 1).
+/// - Stability: a live, heard leader is never displaced by an older tab that comes back. The spec's
+///   "oldest becomes leader" decides elections, not running leaderships; this avoids leadership
+///   flapping each time an old tab wakes up. Only `forceLeader()` takes over a live leader.
+/// - The leader sends HEARTBEAT every `leaderHeartbeatMs`. A follower that hears nothing from its
+///   leader for `leaderTimeoutMs` starts an election (the reference never re-elected: bug 2).
+/// - A leader that stops sends TAB_CLOSE naming its successor (the oldest live tab it knows), which
+///   claims at once; if the successor does not claim within `electionTimeoutMs`, the others elect.
+/// - Stopping cancels every timer: a stopped tab never leads again (bug 4).
+final class LeaderElection {
+    struct Identity {
+        let id: String
+        let priority: Milliseconds
+    }
+
+    private let me: Identity
+    private let heartbeatMs: Milliseconds
+    private let leaderTimeoutMs: Milliseconds
+    private let electionTimeoutMs: Milliseconds
+    private let timers: TimerSet
+    private let clock: any SyncClock
+    private let send: (SyncMessageType, SyncMessage.Payload) -> Void
+    private let onRoleChange: (RoleChange) -> Void
+
+    private(set) var role: ElectionRole = .none
+    /// The highest claim this tab has accepted (its own included).
+    private(set) var claim: LeaderClaim?
+    /// The highest term seen in any message: a new claim goes above it.
+    private(set) var highestTerm = 0
+    /// The leader this tab currently hears, nil while there is none.
+    private(set) var leaderId: String?
+    private var lastHeardFromLeader: Milliseconds = 0
+    private var roundTimer: TimerHandle?
+    private var heartbeatTimer: TimerHandle?
+    private var watchdogTimer: TimerHandle?
+    private var rebutted = false
+
+    init(me: Identity, heartbeatMs: Milliseconds, leaderTimeoutMs: Milliseconds, electionTimeoutMs: Milliseconds,
+         timers: TimerSet, clock: any SyncClock,
+         send: @escaping (SyncMessageType, SyncMessage.Payload) -> Void,
+         onRoleChange: @escaping (RoleChange) -> Void) {
+        self.me = me
+        self.heartbeatMs = heartbeatMs
+        self.leaderTimeoutMs = leaderTimeoutMs
+        self.electionTimeoutMs = electionTimeoutMs
+        self.timers = timers
+        self.clock = clock
+        self.send = send
+        self.onRoleChange = onRoleChange
+    }
+
+    /// The epoch this tab is in: the term of the claim it follows or holds.
+    var epoch: Int { claim?.term ?? 0 }
+    var isLeader: Bool { role == .leader }
+
+    // MARK: Commands
+
+    func start() {
+        becomeCandidate(.started)
+    }
+
+    func forceLeader() {
+        claimLeadership(.forced)
+    }
+
+    /// Leaves the election; returns the payload of the goodbye to send when this tab was leading.
+    func stop() -> SyncMessage.Payload? {
+        let goodbye: SyncMessage.Payload? = isLeader ? SyncMessage.Payload(epoch: epoch) : nil
+        cancelTimers()
+        leaderId = nil
+        setRole(.none, .stopped)
+        return goodbye
+    }
+
+    // MARK: Messages
+
+    /// Notes the term a message carries: a later claim must go above it.
+    func noteTerm(_ term: Int?) {
+        if let term, term > highestTerm { highestTerm = term }
+    }
+
+    func receiveElection(from sender: String, priority: Milliseconds?) {
+        let senderIsOlder = (priority ?? .max, sender) < (me.priority, me.id)
+        switch role {
+        case .leader:
+            send(.leaderAnnounce, announcePayload())
+        case .candidate:
+            if senderIsOlder {
+                timers.cancel(roundTimer)
+                setRole(.follower, .deferredToOlder)
+                roundTimer = timers.schedule(afterMs: 2 * electionTimeoutMs) { [weak self] in
+                    self?.becomeCandidate(.announceTimeout)
+                }
+            } else if !rebutted {
+                rebutted = true
+                send(.leaderElection, SyncMessage.Payload(priority: me.priority, epoch: highestTerm))
+            }
+        case .follower, .none:
+            break
+        }
+    }
+
+    /// Handles LEADER_ANNOUNCE and HEARTBEAT. Returns why the message was ignored, if it was.
+    func receiveClaim(leaderId leader: String, term: Int, priority: Milliseconds?) -> String? {
+        if leader == me.id { return "claims this tab leads" }
+        noteTerm(term)
+        let incoming = LeaderClaim(term: term, leaderId: leader, leaderPriority: priority ?? .max)
+        if let claim, incoming < claim {
+            if isLeader { send(.leaderAnnounce, announcePayload()) }
+            return "stale epoch \(incoming.term) (this tab is in epoch \(claim.term), leader \(shortTabId(claim.leaderId)))"
+        }
+        let wasLeader = isLeader
+        let changed = incoming != claim || leaderId != leader || role != .follower
+        claim = incoming
+        leaderId = leader
+        lastHeardFromLeader = clock.nowMs
+        if changed {
+            timers.cancel(roundTimer)
+            timers.cancel(heartbeatTimer)
+            setRole(.follower, wasLeader ? .newerEpochSeen : .leaderAnnounced)
+        }
+        armWatchdog()
+        return nil
+    }
+
+    /// Handles a TAB_CLOSE from `sender`, naming `successor` when the sender was leading.
+    func receiveGoodbye(from sender: String, successor: String?) {
+        guard role != .none, sender == leaderId || sender == claim?.leaderId, !isLeader else { return }
+        leaderId = nil
+        timers.cancel(watchdogTimer)
+        if successor == me.id {
+            claimLeadership(.goodbye)
+        } else if successor != nil {
+            setRole(.follower, .goodbye)
+            timers.cancel(roundTimer)
+            roundTimer = timers.schedule(afterMs: electionTimeoutMs) { [weak self] in
+                guard let self, self.leaderId == nil else { return }
+                self.becomeCandidate(.announceTimeout)
+            }
+        } else {
+            becomeCandidate(.goodbye)
+        }
+    }
+
+    // MARK: Transitions
+
+    private func becomeCandidate(_ reason: RoleChangeReason) {
+        cancelTimers()
+        leaderId = nil
+        rebutted = false
+        setRole(.candidate, reason)
+        send(.leaderElection, SyncMessage.Payload(priority: me.priority, epoch: highestTerm))
+        roundTimer = timers.schedule(afterMs: electionTimeoutMs) { [weak self] in
+            self?.claimLeadership(.elected)
+        }
+    }
+
+    private func claimLeadership(_ reason: RoleChangeReason) {
+        cancelTimers()
+        highestTerm += 1
+        claim = LeaderClaim(term: highestTerm, leaderId: me.id, leaderPriority: me.priority)
+        leaderId = me.id
+        setRole(.leader, reason)
+        send(.leaderAnnounce, announcePayload())
+        scheduleHeartbeat()
+    }
+
+    private func scheduleHeartbeat() {
+        heartbeatTimer = timers.schedule(afterMs: heartbeatMs) { [weak self] in
+            guard let self, self.isLeader else { return }
+            self.send(.heartbeat, self.announcePayload())
+            self.scheduleHeartbeat()
+        }
+    }
+
+    private func armWatchdog() {
+        guard !timers.isPending(watchdogTimer) else { return }
+        let due = lastHeardFromLeader + leaderTimeoutMs - clock.nowMs
+        watchdogTimer = timers.schedule(afterMs: max(0, due)) { [weak self] in
+            guard let self, self.role == .follower, self.leaderId != nil else { return }
+            if self.clock.nowMs - self.lastHeardFromLeader >= self.leaderTimeoutMs {
+                self.becomeCandidate(.heartbeatTimeout)
+            } else {
+                self.armWatchdog()
+            }
+        }
+    }
+
+    private func announcePayload() -> SyncMessage.Payload {
+        let c = claim ?? LeaderClaim(term: highestTerm, leaderId: me.id, leaderPriority: me.priority)
+        return SyncMessage.Payload(leaderId: c.leaderId, priority: c.leaderPriority, epoch: c.term)
+    }
+
+    private func cancelTimers() {
+        timers.cancel(roundTimer)
+        timers.cancel(heartbeatTimer)
+        timers.cancel(watchdogTimer)
+        roundTimer = nil
+        heartbeatTimer = nil
+        watchdogTimer = nil
+    }
+
+    private func setRole(_ new: ElectionRole, _ reason: RoleChangeReason) {
+        let old = role
+        role = new
+        onRoleChange(RoleChange(from: old, to: new, epoch: epoch, leaderId: leaderId, reason: reason))
+    }
+}

@@ -1,0 +1,32 @@
+/// Everything the engine takes from the outside world, injected so a run is deterministic:
+/// time, timers, the channel, randomness and an observer. The engine has no other source of
+/// time, no threads and no sleeping.
+public struct SyncEnvironment {
+    public var clock: any SyncClock
+    public var scheduler: any SyncScheduler
+    public var transport: any SyncTransport
+    /// Seeds the random part of the tab id.
+    public var random: SeededRandom
+    /// A fixed tab id instead of `tab-<creation ms>-<random>`; it must be unique on the channel.
+    public var tabId: String?
+    /// Sees every event of the instance (sends, receipts, applies, drops, role changes).
+    public var observer: ((SyncEvent) -> Void)?
+
+    public init(clock: any SyncClock, scheduler: any SyncScheduler, transport: any SyncTransport,
+                random: SeededRandom = SeededRandom(seed: 0), tabId: String? = nil,
+                observer: ((SyncEvent) -> Void)? = nil) {
+        self.clock = clock
+        self.scheduler = scheduler
+        self.transport = transport
+        self.random = random
+        self.tabId = tabId
+        self.observer = observer
+    }
+
+    /// A virtual scheduler serving as both clock and scheduler.
+    public init(virtual scheduler: VirtualScheduler, transport: any SyncTransport, seed: UInt64 = 0,
+                tabId: String? = nil, observer: ((SyncEvent) -> Void)? = nil) {
+        self.init(clock: scheduler, scheduler: scheduler, transport: transport, random: SeededRandom(seed: seed),
+                  tabId: tabId, observer: observer)
+    }
+}

@@ -1,0 +1,47 @@
+/// The timers one sync instance owns. Every timer of the engine is scheduled through one of these,
+/// so `stop()` can cancel all of them at once: nothing of a stopped tab fires later
+/// (the reference left a zombie leader's heartbeat running: ANCHORS bug 4).
+final class TimerSet {
+    let scheduler: any SyncScheduler
+    private var live: [Int: TimerToken] = [:]
+    private var nextId = 0
+
+    init(scheduler: any SyncScheduler) {
+        self.scheduler = scheduler
+    }
+
+    /// Number of timers scheduled and not yet fired or cancelled.
+    var count: Int { live.count }
+
+    /// Schedules `action`; the returned handle cancels it.
+    @discardableResult
+    func schedule(afterMs delay: Milliseconds, _ action: @escaping () -> Void) -> TimerHandle {
+        nextId += 1
+        let id = nextId
+        live[id] = scheduler.schedule(afterMs: delay) { [weak self] in
+            guard let self, self.live.removeValue(forKey: id) != nil else { return }
+            action()
+        }
+        return TimerHandle(id: id)
+    }
+
+    func cancel(_ handle: TimerHandle?) {
+        guard let handle, let token = live.removeValue(forKey: handle.id) else { return }
+        scheduler.cancel(token)
+    }
+
+    func isPending(_ handle: TimerHandle?) -> Bool {
+        guard let handle else { return false }
+        return live[handle.id] != nil
+    }
+
+    func cancelAll() {
+        for token in live.values { scheduler.cancel(token) }
+        live.removeAll()
+    }
+}
+
+/// A timer owned by a `TimerSet`.
+struct TimerHandle: Hashable {
+    let id: Int
+}
