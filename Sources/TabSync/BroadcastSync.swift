@@ -23,7 +23,7 @@ public final class BroadcastSync {
     }
 
     public let store: Store
-    public let config: BroadcastSyncConfig
+    public private(set) var config: BroadcastSyncConfig
     /// This tab's id: `tab-<creation ms>-<6 random characters>` unless the environment fixes one.
     public let tabId: String
     /// The creation time: the election priority, fixed at birth (lower is older).
@@ -168,6 +168,18 @@ public final class BroadcastSync {
     }
 
     // MARK: - Beyond the spec
+
+    /// Changes how this tab resolves incoming state from now on (for QA of conflict strategies).
+    /// Throws, changing nothing, when the result is invalid (`custom` without a resolver).
+    public func setConflictStrategy(
+        _ strategy: ConflictStrategy, customResolver: ((StateDocument, StateDocument) -> StateDocument)? = nil
+    ) throws(ConfigurationError) {
+        var changed = config
+        changed.conflictStrategy = strategy
+        if let customResolver { changed.customResolver = customResolver }
+        try changed.validate()
+        config = changed
+    }
 
     /// The election role (`none` when election is off or the sync is stopped).
     public var role: ElectionRole { election?.role ?? .none }
