@@ -8,18 +8,32 @@ import Logging
 /// the scheduler's.
 public final class BroadcastSync {
     /// Counters of what the instance did, for tests, the simulator and the UI.
+    /// Kept in arrays indexed by message type and drop reason: counting is on every message's path.
     public struct Statistics: Sendable, Equatable {
-        public var sent: [SyncMessageType: Int] = [:]
-        public var received: [SyncMessageType: Int] = [:]
-        public var dropped: [DropReason: Int] = [:]
-        public var ignored = 0
+        var sentCounts = [Int](repeating: 0, count: SyncMessageType.allCases.count)
+        var receivedCounts = [Int](repeating: 0, count: SyncMessageType.allCases.count)
+        var droppedCounts = [Int](repeating: 0, count: DropReason.allCases.count)
+        public internal(set) var ignored = 0
         /// Remote messages that changed at least one key here.
-        public var applied = 0
+        public internal(set) var applied = 0
         /// Keys in received messages that this tab's syncKeys/excludeKeys refused.
-        public var refusedKeys = 0
+        public internal(set) var refusedKeys = 0
 
-        public var sentTotal: Int { sent.values.reduce(0, +) }
-        public var droppedTotal: Int { dropped.values.reduce(0, +) }
+        /// Messages sent, by type (types never sent are absent).
+        public var sent: [SyncMessageType: Int] { Self.byCase(SyncMessageType.allCases, sentCounts) }
+        /// Valid messages received, by type.
+        public var received: [SyncMessageType: Int] { Self.byCase(SyncMessageType.allCases, receivedCounts) }
+        /// Frames dropped unread, by reason.
+        public var dropped: [DropReason: Int] { Self.byCase(DropReason.allCases, droppedCounts) }
+        public var sentTotal: Int { sentCounts.reduce(0, +) }
+        public var receivedTotal: Int { receivedCounts.reduce(0, +) }
+        public var droppedTotal: Int { droppedCounts.reduce(0, +) }
+
+        private static func byCase<K: Hashable>(_ cases: [K], _ counts: [Int]) -> [K: Int] {
+            var d: [K: Int] = [:]
+            for (k, n) in zip(cases, counts) where n > 0 { d[k] = n }
+            return d
+        }
     }
 
     public let store: Store
@@ -209,7 +223,7 @@ public final class BroadcastSync {
 
     /// True when `key` may leave this tab and may be written here by another tab.
     public func isSynced(_ key: String) -> Bool {
-        !excludeKeySet.contains(key) && (syncKeySet.isEmpty || syncKeySet.contains(key))
+        (excludeKeySet.isEmpty || !excludeKeySet.contains(key)) && (syncKeySet.isEmpty || syncKeySet.contains(key))
     }
 
     // MARK: - Outgoing
@@ -231,8 +245,8 @@ public final class BroadcastSync {
     }
 
     private func statePayload(_ keys: [String]) -> SyncMessage.Payload {
-        var state: StateDocument = [:]
-        var stamps: [String: WriteStamp] = [:]
+        var state = StateDocument(minimumCapacity: keys.count)
+        var stamps = [String: WriteStamp](minimumCapacity: keys.count)
         for key in keys {
             if let value = store.state[key] { state[key] = value }
             if let stamp = localStamps[key] { stamps[key] = stamp }
@@ -248,7 +262,7 @@ public final class BroadcastSync {
         guard let endpoint else { return }
         let message = SyncMessage(type: type, tabId: tabId, timestamp: clock.nowMs,
                                   payload: payload.isEmpty ? nil : payload)
-        statistics.sent[type, default: 0] += 1
+        statistics.sentCounts[type.ordinal] += 1
         emit(.sent(message))
         endpoint.post(.message(message))
     }
@@ -302,7 +316,7 @@ public final class BroadcastSync {
     }
 
     private func handle(_ m: SyncMessage) {
-        statistics.received[m.type, default: 0] += 1
+        statistics.receivedCounts[m.type.ordinal] += 1
         emit(.received(m))
         let now = clock.nowMs
         if m.type == .tabClose {
@@ -348,18 +362,28 @@ public final class BroadcastSync {
     private func apply(_ m: SyncMessage) {
         guard let state = m.payload?.state else { return }
         let offered = m.payload?.keys ?? state.keys.sorted()
-        let keys = offered.filter(isSynced)
+        let keys = syncKeySet.isEmpty && excludeKeySet.isEmpty ? offered : offered.filter(isSynced)
         statistics.refusedKeys += offered.count - keys.count
         guard !keys.isEmpty else { return }
-        let incoming = IncomingState(keys: keys, state: state, stamps: m.payload?.stamps ?? [:],
-                                     defaultStamp: WriteStamp(time: m.timestamp, tabId: m.tabId))
-        let resolution = config.conflictStrategy.resolve(
-            incoming, local: store.state, localStamps: localStamps,
-            customResolver: config.customResolver, isSynced: isSynced)
-        for (key, stamp) in resolution.stamps { localStamps[key] = stamp }
-        let changed = store.update(set: resolution.set, remove: resolution.remove, origin: .remote(tabId: m.tabId))
+        let changed: [String]
+        if config.conflictStrategy == .lastWriteWins {
+            // The common case, kept free of intermediate dictionaries: it runs on every delivery.
+            let set = keys.count == state.count ? state : state.filter { keys.contains($0.key) }
+            let remove = keys.count == state.count ? [] : keys.filter { state[$0] == nil }
+            changed = store.update(set: set, remove: remove, origin: .remote(tabId: m.tabId))
+            let stamps = m.payload?.stamps
+            for key in changed { localStamps[key] = stamps?[key] ?? WriteStamp(time: m.timestamp, tabId: m.tabId) }
+        } else {
+            let incoming = IncomingState(keys: keys, state: state, stamps: m.payload?.stamps ?? [:],
+                                         defaultStamp: WriteStamp(time: m.timestamp, tabId: m.tabId))
+            let resolution = config.conflictStrategy.resolve(
+                incoming, local: store.state, localStamps: localStamps,
+                customResolver: config.customResolver, isSynced: isSynced)
+            for (key, stamp) in resolution.stamps { localStamps[key] = stamp }
+            changed = store.update(set: resolution.set, remove: resolution.remove, origin: .remote(tabId: m.tabId))
+        }
         // A remote value now stands where a local change was waiting: sending it would echo it back as ours.
-        batcher.discard(changed)
+        if !batcher.pendingKeys.isEmpty { batcher.discard(changed) }
         guard !changed.isEmpty else { return }
         statistics.applied += 1
         emit(.applied(from: m.tabId, keys: changed))
@@ -378,7 +402,7 @@ public final class BroadcastSync {
     }
 
     private func drop(_ reason: DropReason, _ detail: String, from sender: String?) {
-        statistics.dropped[reason, default: 0] += 1
+        statistics.droppedCounts[reason.ordinal] += 1
         emit(.dropped(reason: reason, detail: detail, from: sender))
     }
 
@@ -402,7 +426,10 @@ public final class BroadcastSync {
         config.onSyncStateChange?(state)
     }
 
-    private func emit(_ event: SyncEvent) {
+    /// Builds the event only when someone looks: this is on every message's path.
+    private func emit(_ event: @autoclosure () -> SyncEvent) {
+        guard observer != nil || config.debug else { return }
+        let event = event()
         observer?(event)
         if config.debug {
             config.logger.info("\(event.debugLine(tabId: tabId))")

@@ -49,20 +49,26 @@ public final class InMemoryHub: SyncTransport {
         postedCount += 1
         observer?(.posted(from: sender.ownerId, frame: frame, recipients: subscribers.count - 1))
         for receiver in subscribers where receiver !== sender {
-            let delays = deliveryPolicy?(sender.ownerId, receiver.ownerId, frame) ?? [latencyMs]
-            if delays.isEmpty {
-                observer?(.dropped(from: sender.ownerId, to: receiver.ownerId, frame: frame))
+            guard let deliveryPolicy else {
+                deliver(frame, from: sender.ownerId, to: receiver, afterMs: latencyMs)
                 continue
             }
-            for delay in delays {
-                let from = sender.ownerId
-                receiver.scheduler.schedule(afterMs: delay) { [weak self, weak receiver] in
-                    guard let self, let receiver, receiver.isOpen else { return }
-                    self.deliveredCount += 1
-                    self.observer?(.delivered(from: from, to: receiver.ownerId, frame: frame))
-                    receiver.onFrame(frame)
-                }
+            let delays = deliveryPolicy(sender.ownerId, receiver.ownerId, frame)
+            if delays.isEmpty {
+                observer?(.dropped(from: sender.ownerId, to: receiver.ownerId, frame: frame))
             }
+            for delay in delays {
+                deliver(frame, from: sender.ownerId, to: receiver, afterMs: delay)
+            }
+        }
+    }
+
+    private func deliver(_ frame: ChannelFrame, from: String, to receiver: Endpoint, afterMs delay: Milliseconds) {
+        receiver.scheduler.schedule(afterMs: delay) { [weak self, weak receiver] in
+            guard let self, let receiver, receiver.isOpen else { return }
+            self.deliveredCount += 1
+            self.observer?(.delivered(from: from, to: receiver.ownerId, frame: frame))
+            receiver.onFrame(frame)
         }
     }
 

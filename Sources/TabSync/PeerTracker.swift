@@ -6,6 +6,8 @@ struct PeerTracker {
         var lastSeen: Milliseconds
         /// The tab's election priority (creation time), once it has told us.
         var priority: Milliseconds?
+
+        mutating func with(_ body: (inout Peer) -> Void) { body(&self) }
     }
 
     let timeoutMs: Milliseconds
@@ -23,13 +25,11 @@ struct PeerTracker {
     /// Records a sign of life. Returns true when the tab was not known as live before.
     @discardableResult
     mutating func heard(_ id: String, priority: Milliseconds?, now: Milliseconds) -> Bool {
-        let wasLive = isLive(id, now: now)
-        if var p = peers[id] {
+        var wasLive = false
+        peers[id, default: Peer(lastSeen: .min / 2, priority: nil)].with { p in
+            wasLive = now - p.lastSeen < timeoutMs
             p.lastSeen = now
             if let priority { p.priority = priority }
-            peers[id] = p
-        } else {
-            peers[id] = Peer(lastSeen: now, priority: priority)
         }
         return !wasLive
     }

@@ -66,9 +66,10 @@ public final class Store {
     @discardableResult
     public func update(set partial: StateDocument, remove: [String], origin: ChangeOrigin) -> [String] {
         var changed: [String] = []
+        changed.reserveCapacity(partial.count + remove.count)
         var next = state
-        for (key, value) in partial where next[key] != value {
-            next[key] = value
+        for (key, value) in partial {
+            if let old = next.updateValue(value, forKey: key), old == value { continue }
             changed.append(key)
         }
         for key in remove where next[key] != nil && partial[key] == nil {

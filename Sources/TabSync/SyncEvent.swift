@@ -40,6 +40,17 @@ public enum DropReason: String, Sendable, Hashable, CaseIterable {
     case invalidValue = "invalid value"
 }
 
+extension DropReason {
+    var ordinal: Int {
+        switch self {
+        case .malformed: 0
+        case .forgedSender: 1
+        case .oversized: 2
+        case .invalidValue: 3
+        }
+    }
+}
+
 /// Everything a sync instance does that an observer may want to see: the simulator's event log,
 /// the terminal UI's traffic pane and the debug lines are all made from these.
 public enum SyncEvent: Sendable {

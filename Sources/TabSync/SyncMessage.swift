@@ -12,6 +12,23 @@ public enum SyncMessageType: String, Codable, Sendable, CaseIterable {
     case tabClose = "TAB_CLOSE"
 }
 
+extension SyncMessageType {
+    /// Position in `allCases`, for counting without hashing.
+    var ordinal: Int {
+        switch self {
+        case .stateUpdate: 0
+        case .stateRequest: 1
+        case .stateResponse: 2
+        case .leaderElection: 3
+        case .leaderAnnounce: 4
+        case .tabPing: 5
+        case .tabPong: 6
+        case .heartbeat: 7
+        case .tabClose: 8
+        }
+    }
+}
+
 /// When and by whom a key was last written. Ordered by time, then tab id, so any two stamps are
 /// ordered and every tab orders them the same way (used by first-write-wins).
 public struct WriteStamp: Codable, Sendable, Hashable, Comparable {

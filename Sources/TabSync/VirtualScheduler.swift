@@ -9,14 +9,26 @@ public final class VirtualScheduler: SyncScheduler, SyncClock {
     private struct Entry: Comparable {
         let time: Milliseconds
         let seq: Int
+        let slot: Int
+        let generation: Int
         static func < (a: Entry, b: Entry) -> Bool { (a.time, a.seq) < (b.time, b.seq) }
+    }
+
+    /// Actions live in reusable slots; a token is (slot, generation), so scheduling, cancelling and
+    /// running never hash anything (this is the hot path of every message delivery).
+    private struct Slot {
+        var action: (() -> Void)?
+        var generation = 0
     }
 
     public private(set) var nowMs: Milliseconds
     /// How many actions have run so far.
     public private(set) var executedCount = 0
+    /// Number of actions scheduled and not yet run or cancelled.
+    public private(set) var pendingCount = 0
     private var heap = Heap<Entry>()
-    private var actions: [Int: () -> Void] = [:]
+    private var slots: [Slot] = []
+    private var freeSlots: [Int] = []
     private var nextSeq = 0
 
     public init(startMs: Milliseconds = 0) {
@@ -26,21 +38,40 @@ public final class VirtualScheduler: SyncScheduler, SyncClock {
     @discardableResult
     public func schedule(afterMs delay: Milliseconds, _ action: @escaping () -> Void) -> TimerToken {
         nextSeq += 1
-        heap.insert(Entry(time: nowMs + max(0, delay), seq: nextSeq))
-        actions[nextSeq] = action
-        return TimerToken(raw: nextSeq)
+        let slot: Int
+        if let free = freeSlots.popLast() {
+            slot = free
+        } else {
+            slot = slots.count
+            slots.append(Slot())
+        }
+        slots[slot].action = action
+        let generation = slots[slot].generation
+        heap.insert(Entry(time: nowMs + max(0, delay), seq: nextSeq, slot: slot, generation: generation))
+        pendingCount += 1
+        return TimerToken(raw: generation << 32 | slot)
     }
 
     public func cancel(_ token: TimerToken) {
-        actions[token.raw] = nil
+        let slot = token.raw & 0xFFFF_FFFF
+        guard slot < slots.count, slots[slot].generation == token.raw >> 32, slots[slot].action != nil else { return }
+        release(slot)
     }
 
-    /// Number of actions scheduled and not yet run or cancelled.
-    public var pendingCount: Int { actions.count }
+    private func release(_ slot: Int) {
+        slots[slot].action = nil
+        slots[slot].generation += 1
+        freeSlots.append(slot)
+        pendingCount -= 1
+    }
+
+    private func isLive(_ e: Entry) -> Bool {
+        slots[e.slot].generation == e.generation && slots[e.slot].action != nil
+    }
 
     /// When the next live action is due, if any.
     public var nextDueMs: Milliseconds? {
-        while let top = heap.min, actions[top.seq] == nil { _ = heap.popMin() }
+        while let top = heap.min, !isLive(top) { _ = heap.popMin() }
         return heap.min?.time
     }
 
@@ -48,7 +79,8 @@ public final class VirtualScheduler: SyncScheduler, SyncClock {
     @discardableResult
     public func step() -> Bool {
         while let top = heap.popMin() {
-            guard let action = actions.removeValue(forKey: top.seq) else { continue }
+            guard isLive(top), let action = slots[top.slot].action else { continue }
+            release(top.slot)
             nowMs = max(nowMs, top.time)
             executedCount += 1
             action()
