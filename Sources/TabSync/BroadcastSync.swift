@@ -123,7 +123,8 @@ public final class BroadcastSync {
     /// timer and closes the channel. After it, nothing of this tab fires or sends.
     public func stop() {
         guard let ep = endpoint else { return }
-        batcher.flushNow()
+        // Changes held during the join are defaults the others never agreed to: they are not sent.
+        if !batcher.isHeld { batcher.flushNow() }
         var goodbye = election?.stop() ?? SyncMessage.Payload()
         if goodbye.epoch != nil { goodbye.leaderId = peers.oldestLive(now: clock.nowMs) }
         send(.tabClose, goodbye)
@@ -148,13 +149,14 @@ public final class BroadcastSync {
 
     public func getTabId() -> String { tabId }
 
-    /// Asks the other tabs for their state. The first STATE_RESPONSE to arrive for this request is
-    /// applied (through the conflict strategy); later answers to it are ignored.
+    /// Asks the other tabs for their state. Every tab that has joined answers; the first
+    /// STATE_RESPONSE to arrive for this request is applied (through the conflict strategy) and
+    /// later answers to it are ignored. Tabs that start together converge on the oldest one's state.
     public func requestState() {
         guard isActive() else { return }
         nextRequestId += 1
         outstandingRequest = nextRequestId
-        send(.stateRequest, SyncMessage.Payload(requestId: nextRequestId))
+        send(.stateRequest, SyncMessage.Payload(priority: priority, requestId: nextRequestId))
     }
 
     /// Sends the current values of `keys` (default: every synced key) at once, whatever the
@@ -337,6 +339,11 @@ public final class BroadcastSync {
             apply(m)
             finishJoining()
         case .stateRequest:
+            // A tab still joining holds only its defaults. It answers younger tabs only, so that tabs
+            // starting together converge on the oldest one's state instead of swapping defaults.
+            if isJoining, (m.payload?.priority ?? .max, m.tabId) < (priority, tabId) {
+                return ignore(m, "still joining; the requester is older")
+            }
             let keys = store.state.keys.filter(isSynced).sorted()
             var payload = statePayload(keys)
             payload.requestId = m.payload?.requestId
