@@ -48,9 +48,10 @@ public final class InMemoryHub: SyncTransport {
         guard sender.isOpen, let subscribers = channels[sender.channelName] else { return }
         postedCount += 1
         observer?(.posted(from: sender.ownerId, frame: frame, recipients: subscribers.count - 1))
+        let boxed = FrameBox(frame)
         for receiver in subscribers where receiver !== sender {
             guard let deliveryPolicy else {
-                deliver(frame, from: sender.ownerId, to: receiver, afterMs: latencyMs)
+                deliver(boxed, from: sender.ownerId, to: receiver, afterMs: latencyMs)
                 continue
             }
             let delays = deliveryPolicy(sender.ownerId, receiver.ownerId, frame)
@@ -58,17 +59,23 @@ public final class InMemoryHub: SyncTransport {
                 observer?(.dropped(from: sender.ownerId, to: receiver.ownerId, frame: frame))
             }
             for delay in delays {
-                deliver(frame, from: sender.ownerId, to: receiver, afterMs: delay)
+                deliver(boxed, from: sender.ownerId, to: receiver, afterMs: delay)
             }
         }
     }
 
-    private func deliver(_ frame: ChannelFrame, from: String, to receiver: Endpoint, afterMs delay: Milliseconds) {
+    /// One frame shared by all its deliveries: each pending delivery holds one reference, not a copy.
+    private final class FrameBox {
+        let frame: ChannelFrame
+        init(_ frame: ChannelFrame) { self.frame = frame }
+    }
+
+    private func deliver(_ boxed: FrameBox, from: String, to receiver: Endpoint, afterMs delay: Milliseconds) {
         receiver.scheduler.schedule(afterMs: delay) { [weak self, weak receiver] in
             guard let self, let receiver, receiver.isOpen else { return }
             self.deliveredCount += 1
-            self.observer?(.delivered(from: from, to: receiver.ownerId, frame: frame))
-            receiver.onFrame(frame)
+            self.observer?(.delivered(from: from, to: receiver.ownerId, frame: boxed.frame))
+            receiver.onFrame(boxed.frame)
         }
     }
 

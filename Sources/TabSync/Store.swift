@@ -80,8 +80,14 @@ public final class Store {
         let change = StoreChange(previous: state, next: next, changedKeys: changed, origin: origin)
         state = next
         guard !listeners.isEmpty else { return changed }
-        queue.append(change)
-        drain()
+        if notifying {
+            queue.append(change)
+        } else {
+            notifying = true
+            defer { notifying = false }
+            notify(change)
+            while let queued = queue.popFirst() { notify(queued) }
+        }
         return changed
     }
 
@@ -97,14 +103,9 @@ public final class Store {
         listeners[subscription.id] = nil
     }
 
-    private func drain() {
-        guard !notifying else { return }
-        notifying = true
-        defer { notifying = false }
-        while let change = queue.popFirst() {
-            for listener in listeners.values {
-                do { try listener(change) } catch { subscriberErrorCount += 1 }
-            }
+    private func notify(_ change: StoreChange) {
+        for listener in listeners.values {
+            do { try listener(change) } catch { subscriberErrorCount += 1 }
         }
     }
 }

@@ -40,7 +40,13 @@ final class UpdateBatcher {
         if !pendingKeys.isEmpty { schedule() }
     }
 
-    func add<S: Sequence<String>>(_ keys: S) {
+    func add(_ keys: [String]) {
+        if throttleMs == 0 && debounceMs == 0 && !isHeld && pendingKeys.isEmpty {
+            // Nothing to coalesce with: send as is, without going through the pending set.
+            lastSendMs = clock.nowMs
+            flush(keys)
+            return
+        }
         pendingKeys.append(contentsOf: keys)
         guard !isHeld, !pendingKeys.isEmpty else { return }
         if debounceMs > 0 {
