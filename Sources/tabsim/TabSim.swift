@@ -12,8 +12,9 @@ struct TabSim: ParsableCommand {
               tabsim demo                     print the debug log of a short three-tab session
               tabsim run Examples/*.yaml      run scenario files headless
               tabsim fuzz --seeds 1000        random faults, checked invariants
+              tabsim bench --compare          measure, beside Node's BroadcastChannel
             """,
-        subcommands: [UICommand.self, DemoCommand.self, RunCommand.self, FuzzCommand.self],
+        subcommands: [UICommand.self, DemoCommand.self, RunCommand.self, FuzzCommand.self, BenchCommand.self],
         defaultSubcommand: UICommand.self
     )
 }

@@ -1,0 +1,93 @@
+import ArgumentParser
+import Foundation
+import TabBenchmarks
+
+/// `tabsim bench`: measures the engine and the simulator and prints the figures.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure the engine, the simulator and the UI model (use a release build).",
+        discussion: """
+            Examples:
+              swift run -c release tabsim bench
+              swift run -c release tabsim bench --json
+              swift run -c release tabsim bench --compare    also run the same fanout on Node's BroadcastChannel
+            """
+    )
+
+    @Flag(help: "Print one JSON object per line: {\"name\": ..., \"value\": ..., \"unit\": ...}.")
+    var json = false
+
+    @Flag(help: "Also run Benchmarks/node-broadcastchannel.mjs with node and print the ratio.")
+    var compare = false
+
+    @Option(help: "State updates per fanout run.")
+    var updates = 200_000
+
+    @Option(help: "Runs per figure; the best is reported.")
+    var rounds = 3
+
+    func run() throws {
+        var results: [BenchmarkResult] = []
+        for tabs in [2, 4, 8] {
+            results.append(try FanoutBenchmark(tabs: tabs, updates: updates).measure(rounds: rounds))
+        }
+        var node: [BenchmarkResult] = []
+        if compare { node = try runNode() }
+        if json {
+            for r in results { print(r.jsonLine) }
+            for r in node { print(BenchmarkResult(name: "node." + r.name, value: r.value, unit: r.unit).jsonLine) }
+        } else {
+            printTable(results, node: node)
+        }
+    }
+
+    private func runNode() throws -> [BenchmarkResult] {
+        let script = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+            .appendingPathComponent("Benchmarks/node-broadcastchannel.mjs")
+        guard FileManager.default.fileExists(atPath: script.path) else {
+            throw ValidationError("--compare: \(script.path) not found; run from the repository root")
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["node", script.path, String(updates), String(rounds)]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.standardError
+        do { try process.run() } catch {
+            FileHandle.standardError.write(Data("--compare: node is not on the PATH; showing TabSync figures only\n".utf8))
+            return []
+        }
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            FileHandle.standardError.write(Data("--compare: node exited with status \(process.terminationStatus); is it installed?\n".utf8))
+            return []
+        }
+        return output.split(separator: "\n").compactMap { BenchmarkResult(jsonLine: String($0)) }
+    }
+
+    private func printTable(_ results: [BenchmarkResult], node: [BenchmarkResult]) {
+        func pad(_ s: String, _ n: Int) -> String { s + String(repeating: " ", count: max(0, n - s.count)) }
+        func lpad(_ s: String, _ n: Int) -> String { String(repeating: " ", count: max(0, n - s.count)) + s }
+        let nodeByName = Dictionary(node.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
+        var header = pad("benchmark", 34) + lpad("TabSync", 14)
+        if !node.isEmpty { header += lpad("Node", 12) + lpad("ratio", 8) }
+        print(header + "  unit")
+        for r in results {
+            var line = pad(r.name, 34) + lpad(format(r.value), 14)
+            if !node.isEmpty {
+                if let n = nodeByName[r.name] {
+                    line += lpad(format(n), 12) + lpad(String(format: "%.1fx", r.value / n), 8)
+                } else {
+                    line += lpad("-", 12) + lpad("-", 8)
+                }
+            }
+            print(line + "  " + r.unit)
+        }
+    }
+
+    private func format(_ v: Double) -> String {
+        v >= 1000 ? String(Int(v.rounded())) : String(format: "%.2f", v)
+    }
+}
