@@ -240,8 +240,8 @@ public final class BroadcastSync {
         batcher.add(keys)
     }
 
+    /// Sends the current values of `keys`, which the caller has already filtered with `isSynced`.
     private func sendUpdate(_ keys: [String]) {
-        let keys = keys.filter(isSynced)
         guard !keys.isEmpty else { return }
         send(.stateUpdate, statePayload(keys))
     }
@@ -303,9 +303,9 @@ public final class BroadcastSync {
         if m.tabId == tabId { return (.forgedSender, "sender id is this tab's own id") }
         let p = m.payload
         if let state = p?.state {
-            let size = JSONValue.object(state).approximateByteCount
+            let (size, problem) = JSONValue.object(state).inspect()
             if size > config.maxMessageBytes { return (.oversized, "state of about \(size) bytes, limit \(config.maxMessageBytes)") }
-            if let problem = JSONValue.object(state).validationProblem() { return (.invalidValue, problem) }
+            if let problem { return (.invalidValue, problem) }
         }
         switch m.type {
         case .stateUpdate, .stateResponse:

@@ -42,6 +42,37 @@ extension JSONValue {
         }
     }
 
+    /// Checks a value from another tab in one walk: its approximate JSON size and, when it cannot
+    /// be accepted, why (see `validationProblem`).
+    public func inspect(maxDepth: Int = 64) -> (bytes: Int, problem: String?) {
+        var problem: String? = nil
+        let bytes = inspect(depth: maxDepth, problem: &problem)
+        return (bytes, problem)
+    }
+
+    private func inspect(depth: Int, problem: inout String?) -> Int {
+        if depth <= 0 {
+            if problem == nil { problem = "nesting deeper than the limit" }
+            return 0
+        }
+        switch self {
+        case .null: return 4
+        case .bool: return 5
+        case .number(let n):
+            if !n.isFinite, problem == nil { problem = "non-finite number" }
+            return 8
+        case .string(let s): return s.utf8.count + 2
+        case .array(let a):
+            var total = 2
+            for v in a { total += v.inspect(depth: depth - 1, problem: &problem) + 1 }
+            return total
+        case .object(let o):
+            var total = 2
+            for (k, v) in o { total += k.utf8.count + 4 + v.inspect(depth: depth - 1, problem: &problem) }
+            return total
+        }
+    }
+
     /// Why this value cannot be accepted from another tab, or nil when it can:
     /// a non-finite number (NaN never equals itself, so it would look changed forever)
     /// or nesting deeper than `maxDepth` (recursion elsewhere must stay bounded).
