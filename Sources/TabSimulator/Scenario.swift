@@ -1,0 +1,69 @@
+import TabSync
+
+/// A scripted story for the simulator, as read from a YAML scenario file.
+public struct Scenario {
+    /// The file it was read from, for error messages.
+    public var file: String
+    public var name: String
+    public var seed: UInt64
+    public var options: SimulationOptions
+    public var steps: [Step]
+
+    /// One line of `steps`: at a virtual time, an action or an expectation.
+    public struct Step {
+        public var atMs: Milliseconds
+        public var line: Int
+        public var kind: Kind
+    }
+
+    public enum Kind {
+        case action(Action)
+        case expect(Expectation)
+    }
+
+    public enum Action {
+        case open(tab: String, state: StateDocument?)
+        case close(String)
+        case kill(String)
+        case freeze(String)
+        case thaw(String)
+        case reopen(String)
+        case set(tab: String, state: StateDocument)
+        case forceLeader(String)
+        case requestState(String)
+        case broadcastState(tab: String, keys: [String]?)
+        case partition([[String]])
+        case heal
+        case network(NetworkConditions)
+        case background(tab: String, throttleMs: Milliseconds)
+        case clockSkew(tab: String, ms: Milliseconds)
+        case conflictStrategy(ConflictStrategy, resolver: String?)
+    }
+
+    public enum Expectation {
+        /// The one running tab that leads, or nil for none.
+        case leader(String?)
+        /// How many live tabs (running or frozen) believe they lead.
+        case leaders(Int)
+        case state(tab: String, values: StateDocument)
+        case converged(Bool)
+        case connectedTabs(tab: String, count: Int)
+        case neverOnWire(String)
+        /// How many messages of a type a tab has sent so far.
+        case sent(tab: String, type: SyncMessageType, count: Int)
+    }
+}
+
+extension Scenario.Expectation: CustomStringConvertible {
+    public var description: String {
+        switch self {
+        case .leader(let name): return "leader is \(name ?? "none")"
+        case .leaders(let n): return "\(n) tab(s) believe they lead"
+        case .state(let tab, let values): return "\(tab) holds \(JSONValue.object(values))"
+        case .converged(let c): return c ? "tabs converged" : "tabs diverged"
+        case .connectedTabs(let tab, let n): return "\(tab) counts \(n) connected tab(s)"
+        case .neverOnWire(let key): return "'\(key)' never on the wire"
+        case .sent(let tab, let type, let count): return "\(tab) sent \(count) \(type.rawValue)"
+        }
+    }
+}

@@ -1,0 +1,326 @@
+import TabSync
+import Yams
+
+/// Reads scenario files (YAML, through Yams). Every error names the file, the line and the problem.
+public enum ScenarioParser {
+    public static func parse(yaml: String, file: String) throws(ScenarioError) -> Scenario {
+        let root: Node?
+        do { root = try Yams.compose(yaml: yaml) } catch {
+            throw ScenarioError(file: file, line: yamlErrorLine(error), problem: "malformed YAML: \(yamlErrorProblem(error))")
+        }
+        guard let root, let top = root.mapping else {
+            throw ScenarioError(file: file, line: root?.mark?.line, problem: "a scenario is a mapping with name, seed, config and steps")
+        }
+        let p = Reader(file: file)
+        try p.checkKeys(top, allowed: ["name", "seed", "config", "network", "initialState", "steps"], what: "scenario")
+        let name = try top["name"].map { n throws(ScenarioError) in try p.string(n, "name") } ?? file
+        let seed = try top["seed"].map { n throws(ScenarioError) in try p.int(n, "seed") } ?? 1
+        guard seed >= 0 else { throw p.error(top["seed"], "seed must not be negative") }
+        let config = try p.config(top["config"])
+        let network = try top["network"].map { n throws(ScenarioError) in try p.network(n) } ?? NetworkConditions()
+        let initialState = try top["initialState"].map { n throws(ScenarioError) in try p.document(n, "initialState") } ?? [:]
+        guard let stepsNode = top["steps"] else { throw ScenarioError(file: file, line: root.mark?.line, problem: "missing 'steps'") }
+        guard let stepList = stepsNode.sequence else { throw p.error(stepsNode, "'steps' must be a list") }
+        var steps: [Scenario.Step] = []
+        for node in stepList { steps.append(try p.step(node)) }
+        if steps.contains(where: { if case .action(.conflictStrategy(.custom, nil)) = $0.kind { true } else { false } }) {
+            throw ScenarioError(file: file, line: nil, problem: "conflictStrategy custom needs a customResolver")
+        }
+        // Steps at the same time run in file order; a stable sort keeps it.
+        let ordered = steps.enumerated().sorted { ($0.element.atMs, $0.offset) < ($1.element.atMs, $1.offset) }.map(\.element)
+        var options = SimulationOptions(seed: UInt64(seed), config: config, network: network, initialState: initialState)
+        options.logCapacity = 200_000
+        return Scenario(file: file, name: name, seed: UInt64(seed), options: options, steps: ordered)
+    }
+
+    /// Reads and parses a scenario file.
+    public static func load(path: String) throws(ScenarioError) -> Scenario {
+        guard let yaml = readTextFile(path) else { throw ScenarioError(file: path, line: nil, problem: "cannot read the file") }
+        return try parse(yaml: yaml, file: path)
+    }
+
+    /// Parses `250ms`, `2s`, `1.5s`, `1m` (or a bare number of milliseconds).
+    public static func duration(_ text: String) -> Milliseconds? {
+        let units: [(String, Double)] = [("ms", 1), ("s", 1000), ("m", 60_000)]
+        for (suffix, scale) in units where text.hasSuffix(suffix) {
+            guard let n = Double(text.dropLast(suffix.count)), n >= 0, n.isFinite else { return nil }
+            let ms = n * scale
+            return ms.rounded() == ms ? Milliseconds(ms) : nil
+        }
+        return Int(text).flatMap { $0 >= 0 ? $0 : nil }
+    }
+
+    private static func yamlErrorLine(_ error: any Error) -> Int? {
+        guard let e = error as? YamlError else { return nil }
+        switch e {
+        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): return mark.line
+        default: return nil
+        }
+    }
+
+    private static func yamlErrorProblem(_ error: any Error) -> String {
+        guard let e = error as? YamlError else { return "\(error)" }
+        switch e {
+        case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _): return problem
+        default: return "\(e)".split(separator: "\n").first.map(String.init) ?? "\(e)"
+        }
+    }
+}
+
+/// The typed reading of nodes, each failure pointing at the node's line.
+private struct Reader {
+    let file: String
+
+    func error(_ node: Node?, _ problem: String) -> ScenarioError {
+        ScenarioError(file: file, line: node?.mark?.line, problem: problem)
+    }
+
+    func checkKeys(_ mapping: Node.Mapping, allowed: Set<String>, what: String) throws(ScenarioError) {
+        for (key, _) in mapping {
+            let k = key.string ?? "?"
+            if !allowed.contains(k) {
+                throw ScenarioError(file: file, line: key.mark?.line,
+                                    problem: "unknown \(what) field '\(k)' (known: \(allowed.sorted().joined(separator: ", ")))")
+            }
+        }
+    }
+
+    func string(_ node: Node, _ what: String) throws(ScenarioError) -> String {
+        guard let s = node.scalar?.string, !s.isEmpty else { throw error(node, "\(what) must be a non-empty string") }
+        return s
+    }
+
+    func int(_ node: Node, _ what: String) throws(ScenarioError) -> Int {
+        guard let s = node.scalar?.string, let i = Int(s) else { throw error(node, "\(what) must be an integer") }
+        return i
+    }
+
+    func double(_ node: Node, _ what: String) throws(ScenarioError) -> Double {
+        guard let s = node.scalar?.string, let d = Double(s) else { throw error(node, "\(what) must be a number") }
+        return d
+    }
+
+    func bool(_ node: Node, _ what: String) throws(ScenarioError) -> Bool {
+        switch node.scalar?.string {
+        case "true": return true
+        case "false": return false
+        default: throw error(node, "\(what) must be true or false")
+        }
+    }
+
+    func strings(_ node: Node, _ what: String) throws(ScenarioError) -> [String] {
+        guard let list = node.sequence else { throw error(node, "\(what) must be a list") }
+        var out: [String] = []
+        for n in list { out.append(try string(n, "an entry of \(what)")) }
+        return out
+    }
+
+    func duration(_ node: Node, _ what: String) throws(ScenarioError) -> Milliseconds {
+        guard let s = node.scalar?.string, let ms = ScenarioParser.duration(s) else {
+            throw error(node, "bad time '\(node.scalar?.string ?? "?")' for \(what) (use 250ms, 2s, 1.5s or 1m)")
+        }
+        return ms
+    }
+
+    func value(_ node: Node) throws(ScenarioError) -> JSONValue {
+        switch node {
+        case .scalar(let s):
+            if s.style != .plain { return .string(s.string) }
+            switch s.string {
+            case "null", "~", "": return .null
+            case "true": return .bool(true)
+            case "false": return .bool(false)
+            default:
+                if let i = Int(s.string) { return .number(Double(i)) }
+                if let d = Double(s.string), d.isFinite { return .number(d) }
+                return .string(s.string)
+            }
+        case .sequence(let seq):
+            var a: [JSONValue] = []
+            for n in seq { a.append(try value(n)) }
+            return .array(a)
+        case .mapping(let map):
+            var o: [String: JSONValue] = [:]
+            for (k, v) in map { o[try string(k, "a key")] = try value(v) }
+            return .object(o)
+        case .alias:
+            throw error(node, "aliases are not supported")
+        }
+    }
+
+    func document(_ node: Node, _ what: String) throws(ScenarioError) -> StateDocument {
+        guard case .object(let o) = try value(node) else { throw error(node, "\(what) must be a mapping") }
+        return o
+    }
+
+    func config(_ node: Node?) throws(ScenarioError) -> BroadcastSyncConfig {
+        guard let node else { return BroadcastSyncConfig(channelName: "app-sync") }
+        guard let map = node.mapping else { throw error(node, "config must be a mapping") }
+        try checkKeys(map, allowed: ["channelName", "syncKeys", "excludeKeys", "throttleMs", "debounceMs", "conflictStrategy",
+                                     "customResolver", "enableLeaderElection", "leaderHeartbeatMs", "leaderTimeoutMs",
+                                     "electionTimeoutMs", "tabPingIntervalMs", "tabTimeoutMs", "joinTimeoutMs", "debug"],
+                      what: "config")
+        var c = BroadcastSyncConfig(channelName: try map["channelName"].map { n throws(ScenarioError) in try string(n, "channelName") } ?? "app-sync")
+        if let n = map["syncKeys"] { c.syncKeys = try strings(n, "syncKeys") }
+        if let n = map["excludeKeys"] { c.excludeKeys = try strings(n, "excludeKeys") }
+        if let n = map["throttleMs"] { c.throttleMs = try int(n, "throttleMs") }
+        if let n = map["debounceMs"] { c.debounceMs = try int(n, "debounceMs") }
+        if let n = map["conflictStrategy"] { c.conflictStrategy = try strategy(n) }
+        if let n = map["customResolver"] { c.customResolver = try resolver(n) }
+        if let n = map["enableLeaderElection"] { c.enableLeaderElection = try bool(n, "enableLeaderElection") }
+        if let n = map["leaderHeartbeatMs"] { c.leaderHeartbeatMs = try int(n, "leaderHeartbeatMs") }
+        if let n = map["leaderTimeoutMs"] { c.leaderTimeoutMs = try int(n, "leaderTimeoutMs") }
+        if let n = map["electionTimeoutMs"] { c.electionTimeoutMs = try int(n, "electionTimeoutMs") }
+        if let n = map["tabPingIntervalMs"] { c.tabPingIntervalMs = try int(n, "tabPingIntervalMs") }
+        if let n = map["tabTimeoutMs"] { c.tabTimeoutMs = try int(n, "tabTimeoutMs") }
+        if let n = map["joinTimeoutMs"] { c.joinTimeoutMs = try int(n, "joinTimeoutMs") }
+        if let n = map["debug"] { c.debug = try bool(n, "debug") }
+        do { try c.validate() } catch { throw self.error(node, error.description) }
+        return c
+    }
+
+    func strategy(_ node: Node) throws(ScenarioError) -> ConflictStrategy {
+        let s = try string(node, "conflictStrategy")
+        guard let strategy = ConflictStrategy(rawValue: s) else {
+            throw error(node, "unknown conflictStrategy '\(s)' (known: \(ConflictStrategy.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        return strategy
+    }
+
+    func resolver(_ node: Node) throws(ScenarioError) -> BuiltinResolvers.Resolver {
+        let name = try string(node, "customResolver")
+        guard let r = BuiltinResolvers.all[name] else {
+            throw error(node, "unknown customResolver '\(name)' (built in: \(BuiltinResolvers.names.joined(separator: ", ")))")
+        }
+        return r
+    }
+
+    func network(_ node: Node) throws(ScenarioError) -> NetworkConditions {
+        guard let map = node.mapping else { throw error(node, "network must be a mapping") }
+        try checkKeys(map, allowed: ["latencyMs", "drop", "duplicate"], what: "network")
+        var n = NetworkConditions()
+        if let l = map["latencyMs"] {
+            if let seq = l.sequence {
+                guard seq.count == 2 else { throw error(l, "latencyMs is a number or [min, max]") }
+                let lo = try int(seq[0], "latencyMs"), hi = try int(seq[1], "latencyMs")
+                guard lo >= 0, lo <= hi else { throw error(l, "latencyMs [min, max] needs 0 <= min <= max") }
+                n.latencyMs = lo...hi
+            } else {
+                let v = try int(l, "latencyMs")
+                guard v >= 0 else { throw error(l, "latencyMs must not be negative") }
+                n.latencyMs = v...v
+            }
+        }
+        if let d = map["drop"] { n.drop = try double(d, "drop") }
+        if let d = map["duplicate"] { n.duplicate = try double(d, "duplicate") }
+        if let problem = n.problem { throw error(node, problem) }
+        return n
+    }
+
+    func step(_ node: Node) throws(ScenarioError) -> Scenario.Step {
+        guard let map = node.mapping else { throw error(node, "a step is a mapping like {at: 1s, open: A}") }
+        guard let atNode = map["at"] else { throw error(node, "a step needs 'at' (a time like 250ms or 2s)") }
+        let at = try duration(atNode, "at")
+        let others = map.filter { $0.key.string != "at" }
+        guard others.count == 1, let (keyNode, v) = others.first, let verb = keyNode.string else {
+            throw error(node, "a step has 'at' and exactly one action or 'expect'")
+        }
+        let line = node.mark?.line ?? 0
+        if verb == "expect" { return Scenario.Step(atMs: at, line: line, kind: .expect(try expectation(v))) }
+        return Scenario.Step(atMs: at, line: line, kind: .action(try action(verb, v, keyNode)))
+    }
+
+    /// `{tab: B, key: value...}`: the tab name and the rest as a document.
+    func tabAndDocument(_ node: Node, _ what: String) throws(ScenarioError) -> (String, StateDocument) {
+        guard case .object(var o) = try value(node) else { throw error(node, "\(what) must be a mapping with 'tab'") }
+        guard let tab = o.removeValue(forKey: "tab")?.stringValue else { throw error(node, "\(what) needs 'tab'") }
+        return (tab, o)
+    }
+
+    func action(_ verb: String, _ v: Node, _ keyNode: Node) throws(ScenarioError) -> Scenario.Action {
+        switch verb {
+        case "open":
+            if v.mapping != nil {
+                let (tab, rest) = try tabAndDocument(v, "open")
+                guard rest.keys.allSatisfy({ $0 == "state" }) else { throw error(v, "open takes a name or {tab, state}") }
+                if let s = rest["state"] {
+                    guard case .object(let state) = s else { throw error(v, "open's state must be a mapping") }
+                    return .open(tab: tab, state: state)
+                }
+                return .open(tab: tab, state: nil)
+            }
+            return .open(tab: try string(v, "open"), state: nil)
+        case "close": return .close(try string(v, "close"))
+        case "kill": return .kill(try string(v, "kill"))
+        case "freeze": return .freeze(try string(v, "freeze"))
+        case "thaw": return .thaw(try string(v, "thaw"))
+        case "reopen": return .reopen(try string(v, "reopen"))
+        case "forceLeader": return .forceLeader(try string(v, "forceLeader"))
+        case "requestState": return .requestState(try string(v, "requestState"))
+        case "set":
+            let (tab, values) = try tabAndDocument(v, "set")
+            guard !values.isEmpty else { throw error(v, "set needs at least one key: value") }
+            return .set(tab: tab, state: values)
+        case "broadcastState":
+            if v.mapping == nil { return .broadcastState(tab: try string(v, "broadcastState"), keys: nil) }
+            guard let map = v.mapping, let t = map["tab"] else { throw error(v, "broadcastState takes a tab or {tab, keys}") }
+            try checkKeys(map, allowed: ["tab", "keys"], what: "broadcastState")
+            return .broadcastState(tab: try string(t, "tab"), keys: try map["keys"].map { n throws(ScenarioError) in try strings(n, "keys") })
+        case "partition":
+            guard let groups = v.sequence, !groups.isEmpty else { throw error(v, "partition takes a list of groups, like [[A, B], [C]]") }
+            var out: [[String]] = []
+            for g in groups { out.append(try strings(g, "a partition group")) }
+            return .partition(out)
+        case "heal": return .heal
+        case "network": return .network(try network(v))
+        case "background":
+            guard let map = v.mapping, let t = map["tab"] else { throw error(v, "background takes {tab, throttleMs}") }
+            return .background(tab: try string(t, "tab"), throttleMs: try map["throttleMs"].map { n throws(ScenarioError) in try int(n, "throttleMs") } ?? 1000)
+        case "clockSkew":
+            guard let map = v.mapping, let t = map["tab"], let ms = map["ms"] else { throw error(v, "clockSkew takes {tab, ms}") }
+            return .clockSkew(tab: try string(t, "tab"), ms: try int(ms, "ms"))
+        case "conflictStrategy":
+            if let map = v.mapping, let s = map["strategy"] {
+                let name = try map["customResolver"].map { n throws(ScenarioError) in try string(n, "customResolver") }
+                if let name, BuiltinResolvers.all[name] == nil {
+                    throw error(map["customResolver"], "unknown customResolver '\(name)' (built in: \(BuiltinResolvers.names.joined(separator: ", ")))")
+                }
+                return .conflictStrategy(try strategy(s), resolver: name)
+            }
+            return .conflictStrategy(try strategy(v), resolver: nil)
+        default:
+            throw error(keyNode, "unknown action '\(verb)' (known: open, close, kill, freeze, thaw, reopen, set, forceLeader, requestState, broadcastState, partition, heal, network, background, clockSkew, conflictStrategy, expect)")
+        }
+    }
+
+    func expectation(_ node: Node) throws(ScenarioError) -> Scenario.Expectation {
+        guard let map = node.mapping, map.count == 1, let (k, v) = map.first, let key = k.string else {
+            throw error(node, "expect takes exactly one of leader, leaders, state, converged, connectedTabs, neverOnWire, sent")
+        }
+        switch key {
+        case "leader":
+            let name = try string(v, "leader")
+            return .leader(name == "none" ? nil : name)
+        case "leaders": return .leaders(try int(v, "leaders"))
+        case "state":
+            let (tab, values) = try tabAndDocument(v, "expect state")
+            return .state(tab: tab, values: values)
+        case "converged": return .converged(try bool(v, "converged"))
+        case "connectedTabs":
+            guard let m = v.mapping, let t = m["tab"], let c = m["count"] else { throw error(v, "connectedTabs takes {tab, count}") }
+            return .connectedTabs(tab: try string(t, "tab"), count: try int(c, "count"))
+        case "neverOnWire": return .neverOnWire(try string(v, "neverOnWire"))
+        case "sent":
+            guard let m = v.mapping, let t = m["tab"], let ty = m["type"], let c = m["count"] else {
+                throw error(v, "sent takes {tab, type, count}")
+            }
+            let typeName = try string(ty, "type")
+            guard let type = SyncMessageType(rawValue: typeName) else {
+                throw error(ty, "unknown message type '\(typeName)' (known: \(SyncMessageType.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            return .sent(tab: try string(t, "tab"), type: type, count: try int(c, "count"))
+        default:
+            throw error(k, "unknown expectation '\(key)' (known: leader, leaders, state, converged, connectedTabs, neverOnWire, sent)")
+        }
+    }
+}

@@ -1,0 +1,127 @@
+import TabSync
+
+/// The verdict on one expectation of a scenario.
+public struct ExpectationResult: Sendable, Equatable {
+    public let line: Int
+    public let atMs: Milliseconds
+    public let expected: String
+    public let found: String
+    public let passed: Bool
+
+    /// `PASS 6.000s (line 14) leader is B` or `FAIL ... : found ...`.
+    public var text: String {
+        (passed ? "PASS " : "FAIL ") + formatTime(atMs).trimmingLeadingSpaces + (line > 0 ? " (line \(line)) " : " ")
+            + expected + (passed ? "" : ": found \(found)")
+    }
+}
+
+/// Plays a scenario's steps on a simulation as virtual time reaches them: the headless runner
+/// plays it to the end, the terminal UI plays it along with its clock.
+public final class ScenarioPlayer {
+    public let scenario: Scenario
+    public let simulation: Simulation
+    public private(set) var results: [ExpectationResult] = []
+    private var next = 0
+
+    /// Makes the simulation the scenario describes.
+    public init(scenario: Scenario) throws(ScenarioError) {
+        self.scenario = scenario
+        do { simulation = try Simulation(options: scenario.options) } catch {
+            throw ScenarioError(file: scenario.file, line: nil, problem: error.message)
+        }
+    }
+
+    public var isFinished: Bool { next >= scenario.steps.count }
+    /// When the next step is due.
+    public var nextStepMs: Milliseconds? { isFinished ? nil : scenario.steps[next].atMs }
+    public var endMs: Milliseconds { scenario.steps.last?.atMs ?? 0 }
+
+    /// Runs the simulation up to `time`, carrying out every step due by then, in order.
+    /// An action that cannot be carried out (unknown tab, a dead tab...) throws with its line.
+    public func advance(toMs time: Milliseconds) throws(ScenarioError) {
+        while next < scenario.steps.count, scenario.steps[next].atMs <= time {
+            let step = scenario.steps[next]
+            simulation.run(untilMs: step.atMs)
+            next += 1
+            switch step.kind {
+            case .action(let action):
+                do { try perform(action) } catch {
+                    throw ScenarioError(file: scenario.file, line: step.line, problem: error.message)
+                }
+            case .expect(let expectation):
+                let result = check(expectation, step: step)
+                results.append(result)
+                simulation.record(SimEvent(timeMs: simulation.nowMs, tab: "sim", kind: .verdict, line: "[Check] " + result.text))
+            }
+        }
+        simulation.run(untilMs: time)
+    }
+
+    /// Plays every step; returns the verdicts, ending with the safety invariants.
+    public func playToEnd() throws(ScenarioError) -> [ExpectationResult] {
+        try advance(toMs: endMs)
+        let violations = simulation.violations
+        return results + [ExpectationResult(
+            line: 0, atMs: simulation.nowMs, expected: "safety invariants held",
+            found: violations.map(\.description).joined(separator: "; "), passed: violations.isEmpty)]
+    }
+
+    private func perform(_ action: Scenario.Action) throws(SimulationError) {
+        let sim = simulation
+        switch action {
+        case .open(let tab, let state): try sim.open(tab, state: state)
+        case .close(let tab): try sim.close(tab)
+        case .kill(let tab): try sim.kill(tab)
+        case .freeze(let tab): try sim.freeze(tab)
+        case .thaw(let tab): try sim.thaw(tab)
+        case .reopen(let tab): try sim.reopen(tab)
+        case .set(let tab, let state): try sim.set(tab, state)
+        case .forceLeader(let tab): try sim.forceLeader(tab)
+        case .requestState(let tab): try sim.requestState(tab)
+        case .broadcastState(let tab, let keys): try sim.broadcastState(tab, keys: keys)
+        case .partition(let groups): try sim.partition(groups)
+        case .heal: sim.heal()
+        case .network(let n): try sim.setNetwork(n)
+        case .background(let tab, let ms): try sim.setBackground(tab, throttleMs: ms)
+        case .clockSkew(let tab, let ms): try sim.setClockSkew(tab, ms: ms)
+        case .conflictStrategy(let strategy, let resolver):
+            try sim.setConflictStrategy(strategy, customResolver: resolver.flatMap { BuiltinResolvers.all[$0] })
+        }
+    }
+
+    private func check(_ e: Scenario.Expectation, step: Scenario.Step) -> ExpectationResult {
+        let sim = simulation
+        func result(_ passed: Bool, _ found: String) -> ExpectationResult {
+            ExpectationResult(line: step.line, atMs: step.atMs, expected: e.description, found: found, passed: passed)
+        }
+        func names(_ tabs: [SimTab]) -> String { tabs.isEmpty ? "none" : tabs.map(\.name).joined(separator: ", ") }
+        switch e {
+        case .leader(let name):
+            let running = sim.tabs.filter { $0.liveness == .alive && $0.isLeader }
+            let ok = name == nil ? running.isEmpty : (running.count == 1 && running[0].name == name)
+            return result(ok, "leaders: \(names(running))")
+        case .leaders(let n):
+            return result(sim.leaders.count == n, "\(sim.leaders.count) (\(names(sim.leaders)))")
+        case .state(let tabName, let values):
+            guard let tab = sim.tab(named: tabName) else { return result(false, "no tab \(tabName)") }
+            let actual = values.keys.reduce(into: StateDocument()) { $0[$1] = tab.state[$1] ?? .null }
+            let ok = values.allSatisfy { tab.state[$0.key] == $0.value }
+            return result(ok, JSONValue.object(actual).description)
+        case .converged(let expected):
+            let c = sim.convergence()
+            let found = c.converged ? "converged" : "differ on " + c.keys.map { key in
+                key + " (" + c.differences[key]!.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value?.description ?? "absent")" }.joined(separator: ", ") + ")"
+            }.joined(separator: "; ")
+            return result(c.converged == expected, found)
+        case .connectedTabs(let tabName, let count):
+            guard let tab = sim.tab(named: tabName) else { return result(false, "no tab \(tabName)") }
+            return result(tab.connectedTabs == count, "\(tab.connectedTabs)")
+        case .sent(let tabName, let type, let count):
+            guard let tab = sim.tab(named: tabName) else { return result(false, "no tab \(tabName)") }
+            let n = tab.sync.statistics.sent[type] ?? 0
+            return result(n == count, "\(n)")
+        case .neverOnWire(let key):
+            return result(!sim.checker.keysOnWire.contains(key), sim.checker.keysOnWire.contains(key) ? "'\(key)' was sent" : "never sent")
+        }
+    }
+}
