@@ -30,6 +30,14 @@ public struct RoleChange: Sendable, Hashable {
     public let epoch: Int
     public let leaderId: String?
     public let reason: RoleChangeReason
+
+    public init(from: ElectionRole, to: ElectionRole, epoch: Int, leaderId: String?, reason: RoleChangeReason) {
+        self.from = from
+        self.to = to
+        self.epoch = epoch
+        self.leaderId = leaderId
+        self.reason = reason
+    }
 }
 
 /// Why a frame was dropped unread. Each is counted in `BroadcastSync.Statistics`.

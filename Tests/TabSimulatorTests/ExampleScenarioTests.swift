@@ -1,0 +1,27 @@
+import Foundation
+import Testing
+@testable import TabSimulator
+
+/// Every teaching scenario in Examples/ must pass: they are the project's stories, run as tests.
+@Suite struct ExampleScenarioTests {
+    static let examples: [String] = {
+        let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Examples")
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
+        return files.filter { $0.hasSuffix(".yaml") }.sorted().map { dir.appendingPathComponent($0).path }
+    }()
+
+    @Test func thereAreAtLeastTwelveExamples() {
+        #expect(Self.examples.count >= 12)
+    }
+
+    @Test(arguments: examples)
+    func examplePasses(_ path: String) throws {
+        let scenario = try ScenarioParser.load(path: path)
+        let results = try ScenarioPlayer(scenario: scenario).playToEnd()
+        #expect(results.count >= 2)
+        for r in results where !r.passed {
+            Issue.record("\(path): \(r.text)")
+        }
+    }
+}

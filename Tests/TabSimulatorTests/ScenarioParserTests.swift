@@ -1,0 +1,113 @@
+import Testing
+import TabSync
+@testable import TabSimulator
+
+@Suite struct ScenarioParserTests {
+    func parse(_ yaml: String) throws(ScenarioError) -> Scenario {
+        try ScenarioParser.parse(yaml: yaml, file: "test.yaml")
+    }
+
+    func error(_ yaml: String) -> ScenarioError? {
+        do { _ = try parse(yaml); return nil } catch { return error }
+    }
+
+    @Test func readsTheIssueFormat() throws {
+        let s = try parse("""
+            name: Leader crash and failover
+            seed: 7
+            config: {channelName: app-sync, syncKeys: [theme, locale], excludeKeys: [sessionToken], throttleMs: 100, conflictStrategy: last-write-wins, enableLeaderElection: true, leaderHeartbeatMs: 1000}
+            network: {latencyMs: [1, 5], drop: 0.0, duplicate: 0.0}
+            initialState: {theme: light, locale: en-US, sessionToken: s3cr3t}
+            steps:
+              - {at: 0ms, open: A}
+              - {at: 10ms, open: B}
+              - {at: 1s, set: {tab: B, theme: dark}}
+              - {at: 2s, kill: A}
+              - {at: 6s, expect: {leader: B}}
+            """)
+        #expect(s.name == "Leader crash and failover")
+        #expect(s.seed == 7)
+        #expect(s.options.config.syncKeys == ["theme", "locale"])
+        #expect(s.options.config.leaderHeartbeatMs == 1000)
+        #expect(s.options.network.latencyMs == 1...5)
+        #expect(s.options.initialState["sessionToken"] == "s3cr3t")
+        #expect(s.steps.map(\.atMs) == [0, 10, 1000, 2000, 6000])
+        #expect(s.steps.map(\.line) == [7, 8, 9, 10, 11])
+    }
+
+    @Test(arguments: [("250ms", 250), ("2s", 2000), ("1.5s", 1500), ("1m", 60_000), ("0ms", 0), ("40", 40)])
+    func durations(text: String, ms: Int) {
+        #expect(ScenarioParser.duration(text) == ms)
+    }
+
+    @Test(arguments: ["-1s", "abc", "1.0005s", "2h", ""])
+    func badDurations(text: String) {
+        #expect(ScenarioParser.duration(text) == nil)
+    }
+
+    @Test func sameTimeStepsKeepFileOrder() throws {
+        let s = try parse("steps:\n  - {at: 1s, open: B}\n  - {at: 0ms, open: A}\n  - {at: 1s, open: C}\n")
+        let names = s.steps.compactMap { step -> String? in
+            if case .action(.open(let tab, _)) = step.kind { return tab } else { return nil }
+        }
+        #expect(names == ["A", "B", "C"])
+    }
+
+    @Test func unknownActionNamesLineAndAction() {
+        let e = error("steps:\n  - {at: 0ms, open: A}\n  - {at: 1s, explode: A}\n")
+        #expect(e?.line == 3)
+        #expect(e?.problem.contains("unknown action 'explode'") == true)
+        #expect(e?.description.hasPrefix("test.yaml:3: ") == true)
+    }
+
+    @Test func badTimeNamesLine() {
+        let e = error("steps:\n  - {at: soon, open: A}\n")
+        #expect(e?.line == 2)
+        #expect(e?.problem.contains("bad time 'soon'") == true)
+    }
+
+    @Test func malformedYAMLNamesLine() {
+        let e = error("name: x\nsteps:\n  - {at: 0ms, open: A\n  - {at: 1s, open: B}\n")
+        #expect(e?.line != nil)
+        #expect(e?.problem.hasPrefix("malformed YAML") == true)
+    }
+
+    @Test func invalidConfigurationNamesField() {
+        let e = error("config: {channelName: x, conflictStrategy: custom}\nsteps: []\n")
+        #expect(e?.problem.contains("customResolver") == true)
+        let e2 = error("config: {channelName: x, throttleMs: -5}\nsteps: []\n")
+        #expect(e2?.problem.contains("throttleMs") == true)
+        let e3 = error("config: {channelName: x, syncKeys: [a], excludeKeys: [a]}\nsteps: []\n")
+        #expect(e3?.problem.contains("syncKeys") == true)
+    }
+
+    @Test func unknownFieldsAreRefused() {
+        #expect(error("config: {channelName: x, throtleMs: 5}\nsteps: []\n")?.problem.contains("unknown config field 'throtleMs'") == true)
+        #expect(error("stepz: []\n")?.problem.contains("unknown scenario field 'stepz'") == true)
+        #expect(error("steps:\n  - {at: 1s, expect: {leaderz: A}}\n")?.problem.contains("unknown expectation 'leaderz'") == true)
+    }
+
+    @Test func unknownTabFailsAtItsLineWithoutCrashing() throws {
+        let s = try parse("steps:\n  - {at: 0ms, open: A}\n  - {at: 1s, kill: Z}\n")
+        let player = try ScenarioPlayer(scenario: s)
+        #expect(throws: ScenarioError.self) { try player.playToEnd() }
+        do { _ = try player.playToEnd() } catch {
+            #expect(error.line == 3)
+            #expect(error.problem.contains("unknown tab 'Z'"))
+        }
+    }
+
+    @Test func failingExpectationSaysWhatWasFound() throws {
+        let s = try parse("""
+            config: {channelName: x, enableLeaderElection: true, leaderHeartbeatMs: 1000}
+            steps:
+              - {at: 0ms, open: A}
+              - {at: 10ms, open: B}
+              - {at: 2s, expect: {leader: B}}
+            """)
+        let results = try ScenarioPlayer(scenario: s).playToEnd()
+        #expect(results[0].passed == false)
+        #expect(results[0].text == "FAIL 2.000s (line 5) leader is B: found leaders: A")
+        #expect(results.last?.passed == true)   // safety held
+    }
+}
