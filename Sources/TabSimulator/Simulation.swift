@@ -345,6 +345,11 @@ public final class Simulation {
         }
     }
 
+    /// Adds a line of the caller's to the log (the UI notes what its keys did).
+    public func note(_ text: String, tab: String = "ui") {
+        record(SimEvent(timeMs: nowMs, tab: tab, kind: .action, line: text))
+    }
+
     func record(_ event: SimEvent) {
         log.append(event)
         onEvent?(event)

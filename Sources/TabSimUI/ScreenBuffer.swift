@@ -1,0 +1,84 @@
+/// What a cell means, not how it looks: the terminal layer maps roles to colours, or to plain
+/// attributes when colours are off (NO_COLOR, a monochrome terminal).
+public enum ColorRole: Int, CaseIterable, Sendable {
+    case normal = 0
+    case paneLight, paneDark, paneSystem
+    case title, selectedTitle
+    case leader, follower, candidate
+    case dead, frozen, warning
+    case logState, logElection, logPresence, logApplied, logFault, logAction, logVerdictPass, logVerdictFail
+    case statusBar, hintBar, help
+}
+
+/// One cell's style: a colour role and emphasis.
+public struct CellStyle: Hashable, Sendable {
+    public var role: ColorRole
+    public var bold: Bool
+    public var reverse: Bool
+    public var dim: Bool
+
+    public init(_ role: ColorRole = .normal, bold: Bool = false, reverse: Bool = false, dim: Bool = false) {
+        self.role = role
+        self.bold = bold
+        self.reverse = reverse
+        self.dim = dim
+    }
+}
+
+/// A whole frame as a grid of characters and styles: everything the UI draws goes here first,
+/// so tests read the screen without a terminal and the terminal layer only copies it out.
+public struct ScreenBuffer: Sendable {
+    public let width: Int
+    public let height: Int
+    public private(set) var chars: [Character]
+    public private(set) var styles: [CellStyle]
+
+    public init(width: Int, height: Int) {
+        self.width = max(0, width)
+        self.height = max(0, height)
+        chars = Array(repeating: " ", count: self.width * self.height)
+        styles = Array(repeating: CellStyle(), count: self.width * self.height)
+    }
+
+    /// Writes `text` at (x, y), clipped to `maxWidth` and to the screen. Returns the columns written.
+    @discardableResult
+    public mutating func put(_ text: String, x: Int, y: Int, style: CellStyle = CellStyle(), maxWidth: Int? = nil) -> Int {
+        guard y >= 0, y < height, x < width else { return 0 }
+        let limit = min(width - max(0, x), maxWidth ?? Int.max)
+        var col = x
+        var written = 0
+        for ch in text {
+            if written >= limit { break }
+            if col >= 0 {
+                chars[y * width + col] = ch.isASCII || ch.unicodeScalars.first!.value < 0x1100 ? ch : "?"
+                styles[y * width + col] = style
+            }
+            col += 1
+            written += 1
+        }
+        return written
+    }
+
+    /// Fills a rectangle with spaces of one style.
+    public mutating func fill(x: Int, y: Int, width w: Int, height h: Int, style: CellStyle) {
+        for row in max(0, y)..<min(height, y + h) {
+            for col in max(0, x)..<min(width, x + w) {
+                chars[row * width + col] = " "
+                styles[row * width + col] = style
+            }
+        }
+    }
+
+    public func character(x: Int, y: Int) -> Character { chars[y * width + x] }
+    public func style(x: Int, y: Int) -> CellStyle { styles[y * width + x] }
+
+    /// One row as text.
+    public func line(_ y: Int) -> String {
+        String(chars[(y * width)..<((y + 1) * width)])
+    }
+
+    /// The whole frame as text, rows separated by newlines (trailing spaces trimmed).
+    public var text: String {
+        (0..<height).map { String(line($0).reversed().drop { $0 == " " }.reversed()) }.joined(separator: "\n")
+    }
+}
