@@ -29,6 +29,8 @@ public final class AppState {
     public private(set) var logFilter: LogFilter = .all
     /// Lines scrolled back from the newest; 0 follows new lines.
     public private(set) var logScroll = 0
+    /// While scrolled back, the log's event count when scrolling began: later lines do not move the view.
+    private var scrollAnchor: Int?
     public private(set) var showHelp = false
     /// What the last key did, or why it could not.
     public private(set) var message = "press ? for help"
@@ -173,11 +175,20 @@ public final class AppState {
         case .cycleLogFilter:
             logFilter = logFilter.next(selected: selectedTab?.name)
             logScroll = 0
+            scrollAnchor = nil
             message = "log filter: \(logFilter.label)"
-        case .scrollUp(let n): logScroll += n
-        case .scrollDown(let n): logScroll = max(0, logScroll - n)
-        case .scrollToTop: logScroll = Int.max / 2
-        case .follow: logScroll = 0
+        case .scrollUp(let n):
+            if logScroll == 0 { scrollAnchor = sim.log.totalCount }
+            logScroll += n
+        case .scrollDown(let n):
+            logScroll = max(0, logScroll - n)
+            if logScroll == 0 { scrollAnchor = nil }
+        case .scrollToTop:
+            if logScroll == 0 { scrollAnchor = sim.log.totalCount }
+            logScroll = Int.max / 2
+        case .follow:
+            logScroll = 0
+            scrollAnchor = nil
         case .toggleHelp: showHelp.toggle()
         case .quit: quitRequested = true
         }
@@ -254,6 +265,7 @@ public final class AppState {
         var skipped = 0
         let events = simulation.log.events
         var i = events.count - 1
+        if let anchor = scrollAnchor { i = min(i, anchor - simulation.log.evictedCount - 1) }
         var matching = 0
         while i >= 0 {
             let e = events[i]

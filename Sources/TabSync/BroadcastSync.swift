@@ -372,6 +372,8 @@ public final class BroadcastSync {
         let keys = syncKeySet.isEmpty && excludeKeySet.isEmpty ? offered : offered.filter(isSynced)
         statistics.refusedKeys += offered.count - keys.count
         guard !keys.isEmpty else { return }
+        // An update is a write; an unstamped value in an answer to a state request is a default.
+        let defaultStamp = m.type == .stateUpdate ? WriteStamp(time: m.timestamp, tabId: m.tabId) : nil
         let changed: [String]
         if config.conflictStrategy == .lastWriteWins {
             // The common case, kept free of intermediate dictionaries: it runs on every delivery.
@@ -379,10 +381,9 @@ public final class BroadcastSync {
             let remove = keys.count == state.count ? [] : keys.filter { state[$0] == nil }
             changed = store.update(set: set, remove: remove, origin: .remote(tabId: m.tabId))
             let stamps = m.payload?.stamps
-            for key in changed { localStamps[key] = stamps?[key] ?? WriteStamp(time: m.timestamp, tabId: m.tabId) }
+            for key in changed { localStamps[key] = stamps?[key] ?? defaultStamp }
         } else {
-            let incoming = IncomingState(keys: keys, state: state, stamps: m.payload?.stamps ?? [:],
-                                         defaultStamp: WriteStamp(time: m.timestamp, tabId: m.tabId))
+            let incoming = IncomingState(keys: keys, state: state, stamps: m.payload?.stamps ?? [:], defaultStamp: defaultStamp)
             let resolution = config.conflictStrategy.resolve(
                 incoming, local: store.state, localStamps: localStamps,
                 customResolver: config.customResolver, isSynced: isSynced)

@@ -6,9 +6,9 @@ public enum ConflictStrategy: String, Sendable, Hashable, CaseIterable, Codable 
     /// reports that divergence rather than hiding it (ANCHORS bug 6).
     case lastWriteWins = "last-write-wins"
     /// Each key keeps its earliest write, ordered by (write time, tab id): a remote value replaces
-    /// the local one only if it was written earlier, or if the local value was never written since
-    /// this tab started (its defaults). Concurrent edits converge on the earlier one; a later edit
-    /// stays in the tab that made it.
+    /// the local one only if it was written earlier, or if the local value was never written (a
+    /// default, which also adopts the others' defaults when joining). Concurrent edits converge on
+    /// the earlier one; a later edit stays in the tab that made it.
     case firstWriteWins = "first-write-wins"
     /// Deep merge: where local and remote values are both objects they are merged field by field,
     /// recursively, the remote field winning; anything else (arrays, strings, numbers, null) is
@@ -26,7 +26,8 @@ public enum ConflictStrategy: String, Sendable, Hashable, CaseIterable, Codable 
 struct Resolution {
     var set: StateDocument = [:]
     var remove: [String] = []
-    var stamps: [String: WriteStamp] = [:]
+    /// The stamp each applied key now carries (nil: an unstamped default).
+    var stamps: [String: WriteStamp?] = [:]
 }
 
 /// Remote state after the receiver's filters: what a message asks to change here.
@@ -34,11 +35,13 @@ struct IncomingState {
     /// The keys spoken for, already filtered by the receiver's syncKeys and excludeKeys.
     var keys: [String]
     var state: StateDocument
-    /// Write stamps per key; a key without one is stamped with the message's time and sender.
+    /// Write stamps per key. A key without one is stamped `defaultStamp`: the message's time and
+    /// sender for a STATE_UPDATE (it is a write), nothing for a STATE_RESPONSE (an unstamped value
+    /// in an answer was never written: it is a default).
     var stamps: [String: WriteStamp]
-    var defaultStamp: WriteStamp
+    var defaultStamp: WriteStamp?
 
-    func stamp(_ key: String) -> WriteStamp { stamps[key] ?? defaultStamp }
+    func stamp(_ key: String) -> WriteStamp? { stamps[key] ?? defaultStamp }
 }
 
 extension ConflictStrategy {
@@ -56,7 +59,10 @@ extension ConflictStrategy {
         case .firstWriteWins:
             for key in incoming.keys {
                 let remote = incoming.stamp(key)
-                if let mine = localStamps[key], mine <= remote { continue }
+                if let mine = localStamps[key] {
+                    // A written value yields only to an earlier write, never to a default.
+                    guard let remote, remote < mine else { continue }
+                }
                 if let value = incoming.state[key] { r.set[key] = value } else { r.remove.append(key) }
                 r.stamps[key] = remote
             }
