@@ -84,6 +84,12 @@ public final class BroadcastSync {
         ) { [unowned self] keys in self.sendUpdate(keys) }
     }
 
+    /// An instance dropped without `stop()` leaves nothing behind: no timer, no open endpoint.
+    deinit {
+        timers.cancelAll()
+        endpoint?.close()
+    }
+
     // MARK: - The spec's instance API
 
     /// Opens the channel, announces this tab and asks the others for their state. Does nothing when

@@ -14,7 +14,9 @@ public enum ChangeOrigin: Sendable, Hashable {
 public struct StoreChange: Sendable {
     public let previous: StateDocument
     public let next: StateDocument
-    /// Top-level keys whose value changed, was added or was removed, in the order they were set.
+    /// Top-level keys whose value changed, was added or was removed: set keys sorted, then removed
+    /// ones. Sorted because a dictionary's order changes from one process to the next, and the same
+    /// inputs must give the same messages, byte for byte.
     public let changedKeys: [String]
     public let origin: ChangeOrigin
 }
@@ -68,7 +70,8 @@ public final class Store {
         var changed: [String] = []
         changed.reserveCapacity(partial.count + remove.count)
         var next = state
-        for (key, value) in partial {
+        for key in partial.count == 1 ? Array(partial.keys) : partial.keys.sorted() {
+            let value = partial[key]!
             if let old = next.updateValue(value, forKey: key), old == value { continue }
             changed.append(key)
         }
