@@ -23,4 +23,9 @@ public struct EventLog: Sendable {
     public mutating func removeAll() {
         events.removeAll()
     }
+
+    /// The events kept, one JSON object per line: the log's export format.
+    public var jsonLines: String {
+        events.map { $0.jsonLine + "\n" }.joined()
+    }
 }

@@ -1,13 +1,19 @@
 import TabSync
 
-/// Random fault schedules over random edits, checked by the invariant checker: the simulator's
-/// VOPR. Each seed is one run; the same seed replays the same run exactly.
+/// Random fault schedules over random edits, judged by the invariant checker: the simulator's
+/// VOPR. Each seed is one run; the same seed replays the same run exactly, and a run can be
+/// written out as a scenario file that replays it step by step.
 ///
-/// A run has three phases: tabs open; chaos (edits and faults: freeze, thaw, kill, close, reopen,
-/// partitions, forced leaders, background throttling, clock skew, lossy networks); then calm (every
-/// fault healed, a reliable network, a quiet period of leader timeout + election round + two
-/// heartbeats). Safety is checked on every event; after the calm, liveness (exactly one leader among
-/// running tabs, and all of them following it) and convergence after one final edit.
+/// A run has three phases:
+/// 1. open: the tabs open within the first second;
+/// 2. chaos: edits (60%) mixed with faults: freeze, thaw, kill, close, reopen, partitions,
+///    isolating one tab, heal, forced leaders, background throttling, clock skew, lossy,
+///    duplicating and reordering networks;
+/// 3. calm: every fault healed, a reliable network, every tab running, then a quiet period of
+///    leader timeout + two election rounds + two heartbeats + the join timeout.
+/// Safety is checked on every event throughout. After the calm: liveness (exactly one running
+/// leader, followed by every running tab) and, where the strategy promises it, convergence after
+/// one final edit.
 public struct Fuzzer {
     public struct Options: Sendable {
         public var tabs: Int = 4
@@ -25,6 +31,9 @@ public struct Fuzzer {
         public let simulatedMs: Milliseconds
         public let faults: Int
         public let edits: Int
+        /// How often each fault was applied and each interesting thing happened (elections,
+        /// step-downs, split brain...): proof that the run exercised what it claims to.
+        public let coverage: [String: Int]
         /// The run as a scenario file, to replay or keep as a regression test.
         public let scenarioYAML: String
         public var passed: Bool { violations.isEmpty }
@@ -47,8 +56,8 @@ public struct Fuzzer {
         return i >= 26 ? letter + String(i / 26) : letter
     }
 
-    public func run(seed: UInt64) -> Outcome {
-        var random = SeededRandom(seed: seed &* 0x9E37_79B9 &+ 17)
+    /// The configuration of every fuzz run (heartbeat 1 s, so failovers fit in the chaos phase).
+    public func config() -> BroadcastSyncConfig {
         var config = BroadcastSyncConfig(channelName: "fuzz")
         config.syncKeys = Self.keys
         config.excludeKeys = ["sessionToken"]
@@ -56,35 +65,42 @@ public struct Fuzzer {
         config.leaderHeartbeatMs = 1000
         config.conflictStrategy = options.strategy
         if options.strategy == .custom { config.customResolver = BuiltinResolvers.validateTheme }
+        return config
+    }
+
+    public func run(seed: UInt64) -> Outcome {
+        var random = SeededRandom(seed: seed &* 0x9E37_79B9 &+ 17)
+        let config = config()
         let initial: StateDocument = ["theme": "light", "locale": "en-US", "fontSize": 14, "sessionToken": "secret"]
-        var simOptions = SimulationOptions(seed: seed, config: config, network: NetworkConditions(latencyMs: 1...5),
+        let simOptions = SimulationOptions(seed: seed, config: config, network: NetworkConditions(latencyMs: 1...5),
                                            initialState: initial, logCapacity: 256)
-        simOptions.logCapacity = 256
         var script = Script(seed: seed, strategy: options.strategy, initial: initial)
         var violations: [Violation] = []
+        var coverage: [String: Int] = [:]
         var faults = 0, edits = 0
         let sim: Simulation
         do { sim = try Simulation(options: simOptions) } catch {
             return Outcome(seed: seed, violations: [Violation(timeMs: 0, property: "setup", detail: error.message)],
-                           simulatedMs: 0, faults: 0, edits: 0, scenarioYAML: "")
+                           simulatedMs: 0, faults: 0, edits: 0, coverage: [:], scenarioYAML: "")
         }
         sim.logsTraffic = false
         let names = (0..<max(1, options.tabs)).map(Self.tabName)
 
-        func perform(_ step: String, _ body: () throws(SimulationError) -> Void) {
+        /// Applies a step and writes it to the script; a fault that does not apply now (thawing a tab
+        /// that is not frozen...) is skipped and left out of the script.
+        func perform(_ kind: String, _ step: String, _ body: () throws(SimulationError) -> Void) {
             do {
                 try body()
                 script.add(at: sim.nowMs, step)
-            } catch {
-                // A fault that does not apply now (e.g. thawing a tab that is not frozen) is skipped.
-            }
+                coverage[kind, default: 0] += 1
+            } catch {}
         }
 
         // Phase 1: tabs open within the first second.
         var t: Milliseconds = 0
         for name in names {
             sim.run(untilMs: t)
-            perform("open: \(name)") { () throws(SimulationError) in try sim.open(name) }
+            perform("open", "open: \(name)") { () throws(SimulationError) in try sim.open(name) }
             t += Milliseconds.random(in: 0...300, using: &random)
         }
 
@@ -98,59 +114,59 @@ public struct Fuzzer {
             if roll < 60 {
                 let key = Self.keys.randomElement(using: &random)!
                 let value = Self.values[key]!.randomElement(using: &random)!
-                perform("set: {tab: \(name), \(key): \(value)}") { () throws(SimulationError) in try sim.set(name, [key: value]) }
+                perform("set", "set: {tab: \(name), \(key): \(value)}") { () throws(SimulationError) in try sim.set(name, [key: value]) }
                 edits += 1
                 continue
             }
             faults += 1
             switch roll {
-            case 60..<66: perform("freeze: \(name)") { () throws(SimulationError) in try sim.freeze(name) }
-            case 66..<73: perform("thaw: \(name)") { () throws(SimulationError) in try sim.thaw(name) }
-            case 73..<77: perform("kill: \(name)") { () throws(SimulationError) in try sim.kill(name) }
-            case 77..<80: perform("close: \(name)") { () throws(SimulationError) in try sim.close(name) }
-            case 80..<86: perform("reopen: \(name)") { () throws(SimulationError) in try sim.reopen(name) }
-            case 86..<89:
+            case 60..<66: perform("freeze", "freeze: \(name)") { () throws(SimulationError) in try sim.freeze(name) }
+            case 66..<73: perform("thaw", "thaw: \(name)") { () throws(SimulationError) in try sim.thaw(name) }
+            case 73..<77: perform("kill", "kill: \(name)") { () throws(SimulationError) in try sim.kill(name) }
+            case 77..<80: perform("close", "close: \(name)") { () throws(SimulationError) in try sim.close(name) }
+            case 80..<86: perform("reopen", "reopen: \(name)") { () throws(SimulationError) in try sim.reopen(name) }
+            case 86..<88:
                 let cut = names.filter { _ in Bool.random(using: &random) }
                 let rest = names.filter { !cut.contains($0) }
                 if !cut.isEmpty && !rest.isEmpty {
-                    perform("partition: [[\(cut.joined(separator: ", "))], [\(rest.joined(separator: ", "))]]") { () throws(SimulationError) in
+                    perform("partition", "partition: [[\(cut.joined(separator: ", "))], [\(rest.joined(separator: ", "))]]") { () throws(SimulationError) in
                         try sim.partition([cut, rest])
                     }
                 }
-            case 89..<92: perform("heal: true") { sim.heal() }
-            case 92..<94: perform("forceLeader: \(name)") { () throws(SimulationError) in try sim.forceLeader(name) }
+            case 88..<89: perform("isolate", "isolate: \(name)") { () throws(SimulationError) in try sim.isolate(name) }
+            case 89..<92: perform("heal", "heal: true") { sim.heal() }
+            case 92..<94: perform("forceLeader", "forceLeader: \(name)") { () throws(SimulationError) in try sim.forceLeader(name) }
             case 94..<96:
                 let ms = [0, 1000].randomElement(using: &random)!
-                perform("background: {tab: \(name), throttleMs: \(ms)}") { () throws(SimulationError) in try sim.setBackground(name, throttleMs: ms) }
+                perform("background", "background: {tab: \(name), throttleMs: \(ms)}") { () throws(SimulationError) in try sim.setBackground(name, throttleMs: ms) }
             case 96..<98:
                 let ms = Milliseconds.random(in: -500...500, using: &random)
-                perform("clockSkew: {tab: \(name), ms: \(ms)}") { () throws(SimulationError) in try sim.setClockSkew(name, ms: ms) }
+                perform("clockSkew", "clockSkew: {tab: \(name), ms: \(ms)}") { () throws(SimulationError) in try sim.setClockSkew(name, ms: ms) }
             default:
                 let lo = Milliseconds.random(in: 0...20, using: &random)
                 let n = NetworkConditions(latencyMs: lo...(lo + Milliseconds.random(in: 0...40, using: &random)),
                                           drop: [0, 0.05, 0.2].randomElement(using: &random)!,
-                                          duplicate: [0, 0.05].randomElement(using: &random)!)
-                perform("network: {latencyMs: [\(n.latencyMs.lowerBound), \(n.latencyMs.upperBound)], drop: \(n.drop), duplicate: \(n.duplicate)}") { () throws(SimulationError) in
-                    try sim.setNetwork(n)
-                }
+                                          duplicate: [0, 0.05].randomElement(using: &random)!,
+                                          reorder: [0, 0.1].randomElement(using: &random)!)
+                perform("network", "network: " + Self.yaml(n)) { () throws(SimulationError) in try sim.setNetwork(n) }
             }
         }
 
         // Phase 3: calm. Every fault healed, a reliable network, every tab running.
-        perform("heal: true") { sim.heal() }
-        perform("network: {latencyMs: [1, 5], drop: 0.0, duplicate: 0.0}") { () throws(SimulationError) in try sim.setNetwork(NetworkConditions(latencyMs: 1...5)) }
+        let calm = NetworkConditions(latencyMs: 1...5)
+        perform("heal", "heal: true") { sim.heal() }
+        perform("network", "network: " + Self.yaml(calm)) { () throws(SimulationError) in try sim.setNetwork(calm) }
         for tab in sim.tabs {
             let name = tab.name
-            if tab.liveness == .frozen { perform("thaw: \(name)") { () throws(SimulationError) in try sim.thaw(name) } }
-            if !tab.liveness.exists { perform("reopen: \(name)") { () throws(SimulationError) in try sim.reopen(name) } }
+            if tab.liveness == .frozen { perform("thaw", "thaw: \(name)") { () throws(SimulationError) in try sim.thaw(name) } }
+            if !tab.liveness.exists { perform("reopen", "reopen: \(name)") { () throws(SimulationError) in try sim.reopen(name) } }
             if tab.scheduler.throttleMs > 0 {
-                perform("background: {tab: \(name), throttleMs: 0}") { () throws(SimulationError) in try sim.setBackground(name, throttleMs: 0) }
+                perform("background", "background: {tab: \(name), throttleMs: 0}") { () throws(SimulationError) in try sim.setBackground(name, throttleMs: 0) }
             }
         }
         let quiet = config.effectiveLeaderTimeoutMs + 2 * config.electionTimeoutMs + 2 * config.leaderHeartbeatMs + config.joinTimeoutMs
         t = sim.nowMs + quiet
         sim.run(untilMs: t)
-        violations += sim.violations
 
         // Liveness: exactly one running leader, followed by every running tab.
         let running = sim.tabs.filter { $0.liveness == .alive }
@@ -160,9 +176,10 @@ public struct Fuzzer {
                                         detail: "\(leaders.count) leaders: \(leaders.map(\.name))"))
         } else if let stray = running.first(where: { $0.leaderId != leaders[0].tabId }) {
             violations.append(Violation(timeMs: t, property: "liveness: every tab follows the leader",
-                                        detail: "\(stray.name) follows \(stray.leaderId ?? "nobody"), leader is \(leaders[0].name)"))
+                                        detail: "\(stray.name) follows \(stray.leaderId.map(shortTabId) ?? "nobody"), leader is \(leaders[0].name)"))
         }
         script.expect(at: t, "leaders: 1")
+        if leaders.count == 1 { script.expect(at: t, "leader: \(leaders[0].name)") }
 
         // Convergence: one final edit of every key by one tab reaches all. Only where the strategy
         // promises it: under first-write-wins a later edit is meant to lose, and a custom resolver
@@ -170,19 +187,30 @@ public struct Fuzzer {
         if options.strategy == .lastWriteWins || options.strategy == .merge, let writer = running.first {
             // Values no edit used, so each one changes every tab.
             let final: StateDocument = ["theme": "high-contrast", "locale": "pt-BR", "fontSize": 22]
-            perform("set: {tab: \(writer.name), theme: high-contrast, locale: pt-BR, fontSize: 22}") { () throws(SimulationError) in try sim.set(writer.name, final) }
+            perform("set", "set: {tab: \(writer.name), theme: high-contrast, locale: pt-BR, fontSize: 22}") { () throws(SimulationError) in
+                try sim.set(writer.name, final)
+            }
             t = sim.nowMs + config.throttleMs + 1000
             sim.run(untilMs: t)
             let c = sim.convergence()
             if !c.converged {
-                violations.append(Violation(timeMs: t, property: "convergence after faults stop",
-                                            detail: "tabs differ on \(c.keys.joined(separator: ", "))"))
+                violations.append(Violation(timeMs: t, property: "convergence after faults stop", detail: c.summary))
             }
             script.expect(at: t, "converged: true")
         }
         script.expect(at: t, "neverOnWire: sessionToken")
+        // Safety violations first, in the order they happened.
+        violations = sim.violations + violations
+        coverage["leaderships taken"] = sim.checker.leadershipsTaken
+        coverage["step-downs on a newer epoch"] = sim.checker.stepDowns
+        coverage["split-brain moments"] = sim.checker.splitBrainCount
+        coverage["epochs shared by tabs that could not hear each other"] = sim.checker.sharedEpochs
         return Outcome(seed: seed, violations: violations, simulatedMs: sim.nowMs, faults: faults, edits: edits,
-                       scenarioYAML: script.yaml())
+                       coverage: coverage, scenarioYAML: script.yaml())
+    }
+
+    static func yaml(_ n: NetworkConditions) -> String {
+        "{latencyMs: [\(n.latencyMs.lowerBound), \(n.latencyMs.upperBound)], drop: \(n.drop), duplicate: \(n.duplicate), reorder: \(n.reorder)}"
     }
 
     /// The steps a run performed, written as a scenario file.
@@ -199,7 +227,7 @@ public struct Fuzzer {
             let state = initial.keys.sorted().map { "\($0): \(initial[$0]!)" }.joined(separator: ", ")
             let resolver = strategy == .custom ? ", customResolver: validateTheme" : ""
             return """
-                # A run of `tabsim fuzz`, replayed step by step (seed \(seed)).
+                # A run of `tabsim fuzz` (seed \(seed)), written out step by step: `tabsim run` replays it.
                 name: Fuzz seed \(seed)
                 seed: \(seed)
                 config: {channelName: fuzz, syncKeys: [theme, locale, fontSize], excludeKeys: [sessionToken], enableLeaderElection: true, leaderHeartbeatMs: 1000, conflictStrategy: \(strategy.rawValue)\(resolver)}

@@ -1,82 +1,155 @@
 import TabSync
 
-/// A property that did not hold, with when and why.
-public struct Violation: Sendable, Equatable, CustomStringConvertible {
-    public let timeMs: Milliseconds
-    public let property: String
-    public let detail: String
-    public var description: String { "\(formatTime(timeMs).trimmingLeadingSpaces) \(property): \(detail)" }
-}
-
-extension String {
-    var trimmingLeadingSpaces: String { String(drop(while: { $0 == " " })) }
-}
-
-/// Whether the live tabs agree on the synced state, and where they do not.
-public struct Convergence: Sendable, Equatable {
-    /// Keys on which live tabs disagree, with each tab's value (nil: the tab lacks the key).
-    public let differences: [String: [String: JSONValue?]]
-    public var converged: Bool { differences.isEmpty }
-    /// The differing keys, sorted.
-    public var keys: [String] { differences.keys.sorted() }
-}
-
-/// Checks safety continuously, as every event happens (TigerBeetle-style assertions on a live run):
-/// - epochs never decrease on any tab;
-/// - at most one leader per epoch: a tab that leads holds its own claim, and no two tabs lead under one claim;
-/// - an excluded key is never on the wire;
-/// - no echo storms: a tab never sends more STATE_UPDATEs than it had local changes and broadcasts.
-/// Liveness (`leaders`) and convergence are checked on demand by `Simulation`.
+/// Checks safety continuously, on every event as it happens (the way TigerBeetle's VOPR asserts on
+/// a live run rather than on a log afterwards). Liveness and convergence are asked for on demand
+/// (`Simulation.leaders`, `Simulation.convergence()`), because they only hold after faults stop.
+///
+/// The properties, each reported under this name:
+/// - `epochs never decrease`: no tab moves to a lower epoch.
+/// - `at most one leader per epoch`: a tab leads only under its own claim, claims a term above every
+///   term it has heard (so it never takes a term it knows is taken), and never leads an epoch another
+///   tab led when it could have known. Without a quorum, two tabs that cannot hear each other
+///   (partitioned, frozen, messages lost) may still claim the same term; that is counted in
+///   `sharedEpochs`, not reported, since no oldest-wins election can exclude it (ANCHORS section 4).
+/// - `excluded key never on the wire`: checked on the frames the channel carries, not on what the
+///   engine says it sent, so a bug anywhere between store and channel is caught.
+/// - `no echo`: a tab never sends more STATE_UPDATEs than it had local changes and explicit
+///   broadcasts; applying remote state must never make a tab send (the root of echo storms).
+///
+/// It works on plain values (tab numbers, events, frames), so a test can feed it a synthetic log.
 public struct InvariantChecker: Sendable {
+    /// What the checker knows of one tab. Tabs are numbered in registration order.
+    struct TabRecord: Sendable {
+        let name: String
+        let tabId: String
+        let excludeKeys: Set<String>
+        /// STATE_UPDATEs this tab may still send: local changes and broadcasts minus updates sent.
+        var updateBudget = 0
+        var updatesSent = 0
+        var lastEpoch = 0
+        /// The highest term this tab heard of (in any message, or its own epoch).
+        var heardTerm = 0
+    }
+
     public private(set) var violations: [Violation] = []
-    /// Every key any message carried so far (in `state` or `keys`).
+    /// Every key any frame on the channel carried so far (in `state` or `keys`).
     public private(set) var keysOnWire: Set<String> = []
-    /// Times two live tabs led at once (allowed while partitioned or delayed; reported, not a violation).
+    /// Terms led by two tabs that could not hear each other (allowed without a quorum; a finding).
+    public private(set) var sharedEpochs = 0
+    /// Moments at which two running tabs both believed they led (allowed while faults last).
     public private(set) var splitBrainCount = 0
-    private var lastEpoch: [String: Int] = [:]
+    /// Tabs that became leader, and leaders that stepped down on hearing a newer epoch: evidence
+    /// that a run exercised the election ("sometimes" checks, in FoundationDB's sense).
+    public private(set) var leadershipsTaken = 0
+    public private(set) var stepDowns = 0
+    private var records: [TabRecord] = []
+    private var indexById: [String: Int] = [:]
+    /// Who led each term first.
+    private var leaderOfTerm: [Int: Int] = [:]
+    private var excludedAnywhere: Set<String> = []
 
     public init() {}
 
+    /// Starts watching a tab; returns its number for the other calls.
+    @discardableResult
+    public mutating func register(tabId: String, name: String, excludeKeys: [String]) -> Int {
+        records.append(TabRecord(name: name, tabId: tabId, excludeKeys: Set(excludeKeys)))
+        indexById[tabId] = records.count - 1
+        excludedAnywhere.formUnion(excludeKeys)
+        return records.count - 1
+    }
+
+    /// The tab had a local change of a synced key, or was asked to broadcast: one more
+    /// STATE_UPDATE is legitimate.
+    public mutating func allowUpdate(tab: Int) {
+        records[tab].updateBudget += 1
+    }
+
+    /// Looks at a frame as the channel carries it (before any delivery, drop or partition).
+    public mutating func onWire(_ frame: ChannelFrame, from senderId: String, at time: Milliseconds) {
+        let payload: JSONValue?
+        switch frame {
+        case .message(let m):
+            guard let p = m.payload, p.state != nil || p.keys != nil else { return }
+            var keys = Set(p.keys ?? [])
+            if let state = p.state { keys.formUnion(state.keys) }
+            check(keys: keys, type: m.type.rawValue, from: senderId, at: time)
+            return
+        case .json(let json):
+            payload = json.objectValue?["payload"]
+        }
+        guard let p = payload?.objectValue else { return }
+        var keys = Set(p["keys"]?.arrayValue?.compactMap(\.stringValue) ?? [])
+        if let state = p["state"]?.objectValue { keys.formUnion(state.keys) }
+        check(keys: keys, type: "raw frame", from: senderId, at: time)
+    }
+
+    private mutating func check(keys: Set<String>, type: String, from senderId: String, at time: Milliseconds) {
+        guard !keys.isEmpty else { return }
+        keysOnWire.formUnion(keys)
+        let sender = indexById[senderId]
+        let excluded = sender.map { records[$0].excludeKeys } ?? excludedAnywhere
+        let name = sender.map { records[$0].name } ?? senderId
+        for key in keys.sorted() where excluded.contains(key) {
+            fail(time, "excluded key never on the wire", "'\(key)' sent by \(name) in \(type)")
+        }
+    }
+
+    /// Looks at one event of a registered tab.
+    public mutating func observe(_ event: SyncEvent, tab: Int, at time: Milliseconds) {
+        switch event {
+        case .sent(let m) where m.type == .stateUpdate:
+            records[tab].updatesSent += 1
+            records[tab].updateBudget -= 1
+            if records[tab].updateBudget < 0 {
+                let r = records[tab]
+                fail(time, "no echo", "\(r.name) sent \(r.updatesSent) STATE_UPDATEs for \(r.updatesSent + r.updateBudget) local changes")
+                records[tab].updateBudget = 0
+            }
+        case .received(let m):
+            if let term = m.payload?.epoch, term > records[tab].heardTerm { records[tab].heardTerm = term }
+        case .roleChanged(let c):
+            roleChanged(c, tab: tab, at: time)
+        default:
+            break
+        }
+    }
+
+    private mutating func roleChanged(_ c: RoleChange, tab: Int, at time: Milliseconds) {
+        let r = records[tab]
+        if c.epoch < r.lastEpoch {
+            fail(time, "epochs never decrease", "\(r.name) went from epoch \(r.lastEpoch) to \(c.epoch)")
+        }
+        if c.from == .leader && c.reason == .newerEpochSeen { stepDowns += 1 }
+        if c.to == .leader {
+            leadershipsTaken += 1
+            if c.leaderId != r.tabId {
+                fail(time, "at most one leader per epoch", "\(r.name) leads under \(c.leaderId.map(shortTabId) ?? "no") claim, not its own")
+            }
+            if c.epoch <= r.heardTerm {
+                fail(time, "at most one leader per epoch", "\(r.name) claimed epoch \(c.epoch) after hearing of epoch \(r.heardTerm)")
+            }
+            if let first = leaderOfTerm[c.epoch], first != tab {
+                // It had not heard of the term (checked above): the two could not hear each other.
+                sharedEpochs += 1
+            } else {
+                leaderOfTerm[c.epoch] = tab
+            }
+        }
+        records[tab].lastEpoch = max(r.lastEpoch, c.epoch)
+        records[tab].heardTerm = max(records[tab].heardTerm, c.epoch)
+    }
+
+    /// Checks the leaders of one instant: each holds its own claim. Counts the moments at which more
+    /// than one running tab leads (split brain: allowed while faults last, gone once they stop).
+    public mutating func checkLeaders(_ leading: [(tab: Int, leaderId: String?, running: Bool)], at time: Milliseconds) {
+        for l in leading where l.leaderId != records[l.tab].tabId {
+            fail(time, "at most one leader per epoch", "\(records[l.tab].name) leads but follows \(l.leaderId.map(shortTabId) ?? "nobody")")
+        }
+        if leading.filter(\.running).count > 1 { splitBrainCount += 1 }
+    }
+
     mutating func fail(_ time: Milliseconds, _ property: String, _ detail: String) {
         violations.append(Violation(timeMs: time, property: property, detail: detail))
-    }
-
-    mutating func sent(_ m: SyncMessage, by tab: SimTab, at time: Milliseconds) {
-        let keys = Set(m.payload?.state?.keys.map { $0 } ?? []).union(m.payload?.keys ?? [])
-        keysOnWire.formUnion(keys)
-        for key in keys where tab.sync.config.excludeKeys.contains(key) {
-            fail(time, "excluded key never on the wire", "'\(key)' sent by \(tab.name) in \(m.type.rawValue)")
-        }
-        if m.type == .stateUpdate {
-            tab.updatesSent += 1
-            if tab.updatesSent > tab.allowedUpdates {
-                fail(time, "no echo", "\(tab.name) sent \(tab.updatesSent) STATE_UPDATEs for \(tab.allowedUpdates) local changes")
-            }
-        }
-    }
-
-    mutating func roleChanged(_ c: RoleChange, tab: SimTab, at time: Milliseconds) {
-        let previous = lastEpoch[tab.tabId] ?? 0
-        if c.epoch < previous {
-            fail(time, "epochs never decrease", "\(tab.name) went from epoch \(previous) to \(c.epoch)")
-        }
-        lastEpoch[tab.tabId] = max(previous, c.epoch)
-    }
-
-    /// Checks the leaders of this instant.
-    mutating func checkLeaders(_ tabs: [SimTab], at time: Milliseconds) {
-        let leading = tabs.filter { $0.isLeader }
-        for t in leading where t.leaderId != t.tabId {
-            fail(time, "at most one leader per epoch", "\(t.name) leads but holds \(t.leaderId ?? "no") claim")
-        }
-        var claims: [String: String] = [:]
-        for t in leading {
-            let claim = "\(t.epoch)/\(t.tabId)"
-            if let other = claims[claim] {
-                fail(time, "at most one leader per epoch", "\(other) and \(t.name) both lead epoch \(t.epoch)")
-            }
-            claims[claim] = t.name
-        }
-        if leading.filter({ $0.liveness == .alive }).count > 1 { splitBrainCount += 1 }
     }
 }

@@ -34,10 +34,31 @@ public struct Scenario {
         case broadcastState(tab: String, keys: [String]?)
         case partition([[String]])
         case heal
+        /// Cuts one tab off from all the others.
+        case isolate(String)
         case network(NetworkConditions)
         case background(tab: String, throttleMs: Milliseconds)
         case clockSkew(tab: String, ms: Milliseconds)
         case conflictStrategy(ConflictStrategy, resolver: String?)
+        /// Users editing at a steady rate in every running tab.
+        case workload(Workload)
+        case stopWorkload
+
+        /// The action names a scenario file may use.
+        public static let names = ["open", "close", "kill", "freeze", "thaw", "reopen", "set", "forceLeader", "requestState",
+                                   "broadcastState", "partition", "isolate", "heal", "network", "background", "clockSkew",
+                                   "conflictStrategy", "workload", "stopWorkload"]
+
+        /// The tabs the action names.
+        public var tabNames: [String] {
+            switch self {
+            case .open(let t, _), .set(let t, _), .broadcastState(let t, _), .background(let t, _), .clockSkew(let t, _): [t]
+            case .close(let t), .kill(let t), .freeze(let t), .thaw(let t), .reopen(let t), .forceLeader(let t),
+                 .requestState(let t), .isolate(let t): [t]
+            case .partition(let groups): groups.flatMap { $0 }
+            case .heal, .network, .conflictStrategy, .workload, .stopWorkload: []
+            }
+        }
     }
 
     public enum Expectation {
@@ -51,6 +72,17 @@ public struct Scenario {
         case neverOnWire(String)
         /// How many messages of a type a tab has sent so far.
         case sent(tab: String, type: SyncMessageType, count: Int)
+    }
+}
+
+extension Scenario.Expectation {
+    /// The tabs the expectation names.
+    public var tabNames: [String] {
+        switch self {
+        case .leader(let name): name.map { [$0] } ?? []
+        case .state(let t, _), .connectedTabs(let t, _), .sent(let t, _, _): [t]
+        case .leaders, .converged, .neverOnWire: []
+        }
     }
 }
 

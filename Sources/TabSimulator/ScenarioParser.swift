@@ -28,6 +28,7 @@ public enum ScenarioParser {
         }
         // Steps at the same time run in file order; a stable sort keeps it.
         let ordered = steps.enumerated().sorted { ($0.element.atMs, $0.offset) < ($1.element.atMs, $1.offset) }.map(\.element)
+        try checkTabNames(ordered, file: file)
         var options = SimulationOptions(seed: UInt64(seed), config: config, network: network, initialState: initialState)
         options.logCapacity = 200_000
         return Scenario(file: file, name: name, seed: UInt64(seed), options: options, steps: ordered)
@@ -39,15 +40,33 @@ public enum ScenarioParser {
         return try parse(yaml: yaml, file: path)
     }
 
-    /// Parses `250ms`, `2s`, `1.5s`, `1m` (or a bare number of milliseconds).
-    public static func duration(_ text: String) -> Milliseconds? {
-        let units: [(String, Double)] = [("ms", 1), ("s", 1000), ("m", 60_000)]
-        for (suffix, scale) in units where text.hasSuffix(suffix) {
-            guard let n = Double(text.dropLast(suffix.count)), n >= 0, n.isFinite else { return nil }
-            let ms = n * scale
-            return ms.rounded() == ms ? Milliseconds(ms) : nil
+    /// Parses `250ms`, `2s`, `1.5s`, `1m` (or a bare number of milliseconds); see `ScenarioDuration`.
+    public static func duration(_ text: String) -> Milliseconds? { ScenarioDuration.parse(text) }
+
+    /// Refuses steps that name a tab no earlier step opened, or open a tab twice: a typo in a tab
+    /// name is a problem of the file, found before anything runs.
+    static func checkTabNames(_ steps: [Scenario.Step], file: String) throws(ScenarioError) {
+        var opened: Set<String> = []
+        for step in steps {
+            let named: [String]
+            switch step.kind {
+            case .action(let action):
+                if case .open(let tab, _) = action {
+                    if opened.contains(tab) {
+                        throw ScenarioError(file: file, line: step.line, problem: "tab '\(tab)' is opened twice (use reopen after close or kill)")
+                    }
+                    opened.insert(tab)
+                    continue
+                }
+                named = action.tabNames
+            case .expect(let expectation):
+                named = expectation.tabNames
+            }
+            for name in named where !opened.contains(name) {
+                let known = opened.isEmpty ? "no tab is opened before this step" : "opened so far: " + opened.sorted().joined(separator: ", ")
+                throw ScenarioError(file: file, line: step.line, problem: "unknown tab '\(name)' (\(known))")
+            }
         }
-        return Int(text).flatMap { $0 >= 0 ? $0 : nil }
     }
 
     private static func yamlErrorLine(_ error: any Error) -> Int? {
@@ -197,7 +216,7 @@ private struct Reader {
 
     func network(_ node: Node) throws(ScenarioError) -> NetworkConditions {
         guard let map = node.mapping else { throw error(node, "network must be a mapping") }
-        try checkKeys(map, allowed: ["latencyMs", "drop", "duplicate"], what: "network")
+        try checkKeys(map, allowed: ["latencyMs", "drop", "duplicate", "reorder"], what: "network")
         var n = NetworkConditions()
         if let l = map["latencyMs"] {
             if let seq = l.sequence {
@@ -213,6 +232,7 @@ private struct Reader {
         }
         if let d = map["drop"] { n.drop = try double(d, "drop") }
         if let d = map["duplicate"] { n.duplicate = try double(d, "duplicate") }
+        if let d = map["reorder"] { n.reorder = try double(d, "reorder") }
         if let problem = n.problem { throw error(node, problem) }
         return n
     }
@@ -272,6 +292,18 @@ private struct Reader {
             for g in groups { out.append(try strings(g, "a partition group")) }
             return .partition(out)
         case "heal": return .heal
+        case "isolate": return .isolate(try string(v, "isolate"))
+        case "workload":
+            guard let map = v.mapping, let rate = map["editsPerSecond"] else {
+                throw error(v, "workload takes {editsPerSecond, keys, until}")
+            }
+            try checkKeys(map, allowed: ["editsPerSecond", "keys", "until"], what: "workload")
+            let w = Workload(editsPerSecondPerTab: try double(rate, "editsPerSecond"),
+                             keys: try map["keys"].map { n throws(ScenarioError) in try strings(n, "keys") } ?? [],
+                             untilMs: try map["until"].map { n throws(ScenarioError) in try duration(n, "until") })
+            if let problem = w.problem { throw error(rate, problem) }
+            return .workload(w)
+        case "stopWorkload": return .stopWorkload
         case "network": return .network(try network(v))
         case "background":
             guard let map = v.mapping, let t = map["tab"] else { throw error(v, "background takes {tab, throttleMs}") }
@@ -289,7 +321,7 @@ private struct Reader {
             }
             return .conflictStrategy(try strategy(v), resolver: nil)
         default:
-            throw error(keyNode, "unknown action '\(verb)' (known: open, close, kill, freeze, thaw, reopen, set, forceLeader, requestState, broadcastState, partition, heal, network, background, clockSkew, conflictStrategy, expect)")
+            throw error(keyNode, "unknown action '\(verb)' (known: \(Scenario.Action.names.joined(separator: ", ")), expect)")
         }
     }
 

@@ -81,6 +81,9 @@ public final class ScenarioPlayer {
         case .broadcastState(let tab, let keys): try sim.broadcastState(tab, keys: keys)
         case .partition(let groups): try sim.partition(groups)
         case .heal: sim.heal()
+        case .isolate(let tab): try sim.isolate(tab)
+        case .workload(let w): try sim.startWorkload(w)
+        case .stopWorkload: sim.stopWorkload()
         case .network(let n): try sim.setNetwork(n)
         case .background(let tab, let ms): try sim.setBackground(tab, throttleMs: ms)
         case .clockSkew(let tab, let ms): try sim.setClockSkew(tab, ms: ms)
@@ -109,10 +112,7 @@ public final class ScenarioPlayer {
             return result(ok, JSONValue.object(actual).description)
         case .converged(let expected):
             let c = sim.convergence()
-            let found = c.converged ? "converged" : "differ on " + c.keys.map { key in
-                key + " (" + c.differences[key]!.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value?.description ?? "absent")" }.joined(separator: ", ") + ")"
-            }.joined(separator: "; ")
-            return result(c.converged == expected, found)
+            return result(c.converged == expected, c.summary)
         case .connectedTabs(let tabName, let count):
             guard let tab = sim.tab(named: tabName) else { return result(false, "no tab \(tabName)") }
             return result(tab.connectedTabs == count, "\(tab.connectedTabs)")

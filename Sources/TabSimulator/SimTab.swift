@@ -1,46 +1,42 @@
 import TabSync
 
-/// Whether a simulated tab runs.
-public enum Liveness: String, Sendable, CaseIterable {
-    /// Running.
-    case alive
-    /// Runs nothing until thawed; what falls due meanwhile runs on thaw.
-    case frozen
-    /// Stopped gracefully (it said goodbye).
-    case closed
-    /// Gone without a word.
-    case crashed
-
-    /// Alive or frozen: the tab still exists and still believes what it believed.
-    public var exists: Bool { self == .alive || self == .frozen }
-}
-
 /// One simulated browser tab: a name, its store and sync instance, and its own view of time.
+/// A reference, so the UI can hold on to it; reopening a tab replaces its `SimTab` in
+/// `Simulation.tabs` (a reopened page is a new instance with a new tab id).
 public final class SimTab {
+    /// The name scenarios and the UI use (`A`, `B`...); stable across reopenings.
     public let name: String
-    public internal(set) var sync: BroadcastSync
-    public internal(set) var scheduler: TabScheduler
+    public let sync: BroadcastSync
+    /// The tab's view of the virtual clock and scheduler: freeze, throttle, crash and skew live here.
+    public let scheduler: TabScheduler
     public internal(set) var liveness: Liveness = .alive
     /// The state it opened with; a reopened tab starts from it again, like a reloaded page.
     public let initialState: StateDocument
-    /// Local changes with synced keys, plus explicit broadcasts: the most STATE_UPDATEs it may send.
-    var allowedUpdates = 0
-    var updatesSent = 0
+    /// When it opened, in simulation time.
+    public let openedAtMs: Milliseconds
+    /// Its number in the invariant checker.
+    let checkerIndex: Int
 
-    init(name: String, sync: BroadcastSync, scheduler: TabScheduler, initialState: StateDocument) {
+    init(name: String, sync: BroadcastSync, scheduler: TabScheduler, initialState: StateDocument,
+         openedAtMs: Milliseconds, checkerIndex: Int) {
         self.name = name
         self.sync = sync
         self.scheduler = scheduler
         self.initialState = initialState
+        self.openedAtMs = openedAtMs
+        self.checkerIndex = checkerIndex
     }
 
     public var tabId: String { sync.tabId }
     public var store: Store { sync.store }
     public var state: StateDocument { sync.store.state }
+    /// Its election role; `none` once closed or crashed.
     public var role: ElectionRole { liveness.exists ? sync.role : .none }
     public var epoch: Int { sync.epoch }
-    public var leaderId: String? { sync.leaderId }
+    public var leaderId: String? { liveness.exists ? sync.leaderId : nil }
+    /// True while the tab exists (running or frozen) and believes it leads.
     public var isLeader: Bool { liveness.exists && sync.isLeader() }
     public var connectedTabs: Int { liveness.exists ? sync.getConnectedTabs() : 0 }
-    public var pendingKeys: [String] { sync.pendingKeys }
+    public var pendingKeys: [String] { sync.pendingKeys.sorted() }
+    public var isJoining: Bool { liveness.exists && sync.isJoining }
 }

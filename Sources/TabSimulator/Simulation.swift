@@ -1,45 +1,48 @@
 import TabSync
 
-/// What a simulation starts from.
-public struct SimulationOptions {
-    public var seed: UInt64
-    /// The configuration every tab opens with.
-    public var config: BroadcastSyncConfig
-    public var network: NetworkConditions
-    /// The state a tab opens with unless `open` says otherwise.
-    public var initialState: StateDocument
-    /// How many events the log keeps.
-    public var logCapacity: Int
-
-    public init(seed: UInt64 = 1, config: BroadcastSyncConfig = BroadcastSyncConfig(channelName: "app-sync"),
-                network: NetworkConditions = NetworkConditions(), initialState: StateDocument = [:],
-                logCapacity: Int = 10_000) {
-        self.seed = seed
-        self.config = config
-        self.network = network
-        self.initialState = initialState
-        self.logCapacity = logCapacity
-    }
-}
-
 /// Many tabs over one in-memory channel on one virtual clock, with faults on demand and a checker
-/// watching every event. One thread, no wall clock, randomness only from the seed: the same
-/// options and the same calls give the same log, byte for byte.
+/// watching every event: the instrument behind `tabsim run`, `tabsim fuzz` and the terminal UI.
+///
+/// One thread, no wall clock, randomness only from the seed: the same options and the same calls
+/// give the same log, byte for byte. Nothing happens between calls; time moves only through
+/// `step()`, `advance(byMs:)` and `run(untilMs:)`.
+///
+/// - Tabs: `open`, `close` (graceful: goodbye sent), `kill` (crash: silence), `freeze`/`thaw`,
+///   `reopen` (a reloaded page: new tab id, its initial state), `setBackground` (timer throttling),
+///   `setClockSkew`.
+/// - What a user does in a tab: `set`, `forceLeader`, `requestState`, `broadcastState`.
+/// - The network: `partition`, `isolate`, `togglePartition`, `heal`, `setNetwork`.
+/// - Looking: `tabs`, `tab(named:)`, `snapshots`, `leaders`, `leader`, `convergence()`,
+///   `violations`, `log`, `onEvent`.
+///
+/// Every request that cannot be carried out throws a `SimulationError` naming the problem and
+/// changes nothing.
 public final class Simulation {
+    /// The one clock and event queue of the run.
     public let scheduler = VirtualScheduler()
+    /// The channel every tab opens; its delivery policy applies the network conditions and partitions.
     public let hub = InMemoryHub()
     public private(set) var options: SimulationOptions
+    /// Tabs in the order they were first opened (a reopened tab keeps its place).
     public private(set) var tabs: [SimTab] = []
+    /// The most recent events (bounded by `options.logCapacity`).
     public private(set) var log: EventLog
     public private(set) var checker = InvariantChecker()
-    /// Called for every event as it is logged (the UI's live traffic pane).
+    /// Called for every event as it is logged (the UI's live traffic pane, `tabsim run`'s output).
     public var onEvent: ((SimEvent) -> Void)?
-    /// When false, message traffic (sent, received) is not logged, only the rest: for long fuzz runs.
+    /// When false, message traffic (sent, received, lost) is not logged, only the rest; the checker
+    /// still sees everything. For long fuzz runs.
     public var logsTraffic = true
+    /// The running workload, if any.
+    public private(set) var workload: Workload?
 
-    private var random: SeededRandom
+    private var networkRandom: SeededRandom
+    private var idRandom: SeededRandom
+    private var workloadRandom: SeededRandom
+    private var workloadGeneration = 0
     private var tabsById: [String: SimTab] = [:]
-    /// Partition group of each tab name; tabs in different groups do not hear each other.
+    /// Partition group of each tab name; tabs in different groups do not hear each other. A tab in
+    /// no group is in group 0.
     private var groups: [String: Int] = [:]
 
     public init(options: SimulationOptions) throws(SimulationError) {
@@ -47,26 +50,36 @@ public final class Simulation {
         if let problem = options.network.problem { throw SimulationError("network: \(problem)") }
         self.options = options
         self.log = EventLog(capacity: options.logCapacity)
-        self.random = SeededRandom(seed: options.seed)
-        hub.deliveryPolicy = { [unowned self] from, to, _ in self.delays(from: from, to: to) }
+        var seeds = SeededRandom(seed: options.seed)
+        networkRandom = SeededRandom(seed: seeds.next())
+        idRandom = SeededRandom(seed: seeds.next())
+        workloadRandom = SeededRandom(seed: seeds.next())
+        hub.deliveryPolicy = { [unowned self] from, to, frame in self.delays(from: from, to: to, frame: frame) }
         hub.observer = { [unowned self] event in
-            guard case .dropped(let from, let to, let frame) = event, case .message(let m) = frame,
-                  self.tabsById[from]?.liveness != .crashed, self.tabsById[to]?.liveness != .crashed else { return }
-            let fromName = self.tabsById[from]?.name ?? from, toName = self.tabsById[to]?.name ?? to
-            self.record(SimEvent(timeMs: self.nowMs, tab: fromName, kind: .network, messageType: m.type,
-                                 line: "[Network] Dropped \(m.type.rawValue) from \(fromName) to \(toName)"))
+            guard case .posted(let from, let frame, _) = event, self.tabsById[from]?.liveness != .crashed else { return }
+            self.checker.onWire(frame, from: from, at: self.nowMs)
         }
     }
 
     // MARK: - Looking
 
+    /// The virtual time, in ms since the simulation began.
     public var nowMs: Milliseconds { scheduler.nowMs }
     /// When the next event is due, if any.
     public var nextEventMs: Milliseconds? { scheduler.nextDueMs }
 
     public func tab(named name: String) -> SimTab? { tabs.first { $0.name == name } }
 
-    /// Live tabs (alive or frozen) that believe they lead.
+    /// Every tab as a value, in `tabs` order.
+    public var snapshots: [TabSnapshot] { tabs.map { TabSnapshot($0, partitioned: isPartitioned($0.name)) } }
+
+    /// The tab as a value, or nil when there is no such tab.
+    public func snapshot(of name: String) -> TabSnapshot? {
+        tab(named: name).map { TabSnapshot($0, partitioned: isPartitioned($0.name)) }
+    }
+
+    /// Tabs that exist (running or frozen) and believe they lead. More than one is split brain:
+    /// possible while a partition, a freeze or lost messages last; liveness asks for exactly one after.
     public var leaders: [SimTab] { tabs.filter { $0.isLeader } }
 
     /// The single running (not frozen) tab that believes it leads, if exactly one does.
@@ -75,9 +88,11 @@ public final class Simulation {
         return running.count == 1 ? running[0] : nil
     }
 
+    /// Safety violations found so far (empty when every property held).
     public var violations: [Violation] { checker.violations }
 
-    /// Whether the running tabs hold the same synced state, and if not, where they differ.
+    /// Whether the running tabs hold the same synced state, and if not, which keys differ and what
+    /// each tab holds. Frozen, closed and crashed tabs are left out.
     public func convergence() -> Convergence {
         let running = tabs.filter { $0.liveness == .alive }
         guard let first = running.first else { return Convergence(differences: [:]) }
@@ -85,38 +100,46 @@ public final class Simulation {
         for t in running { keys.formUnion(t.state.keys.filter(first.sync.isSynced)) }
         var differences: [String: [String: JSONValue?]] = [:]
         for key in keys {
-            let values = running.map { $0.state[key] }
-            if Set(values.map { $0.map(\.description) ?? "<absent>" }).count > 1 {
+            let value = first.state[key]
+            if running.contains(where: { $0.state[key] != value }) {
                 differences[key] = Dictionary(uniqueKeysWithValues: running.map { ($0.name, $0.state[key]) })
             }
         }
         return Convergence(differences: differences)
     }
 
-    /// True when the tab is cut off from at least one other tab.
+    /// True when the tab is cut off from at least one other existing tab.
     public func isPartitioned(_ name: String) -> Bool {
-        guard let g = groups[name] else { return false }
+        guard !groups.isEmpty else { return false }
+        let g = groups[name] ?? 0
         return tabs.contains { $0.name != name && $0.liveness.exists && (groups[$0.name] ?? 0) != g }
     }
 
+    /// The log as JSON lines, one event per line (`{"kind":..., "line":..., "tab":..., "time":..., "type":...}`).
+    public func exportJSONLines() -> String { log.jsonLines }
+
     // MARK: - Time
 
-    /// Runs the next event. Returns false when nothing is scheduled.
+    /// Runs the next event, moving time to it. Returns false when nothing is scheduled.
     @discardableResult
     public func step() -> Bool { scheduler.step() }
 
+    /// Runs everything due in the next `delta` ms; time ends `delta` later.
     public func advance(byMs delta: Milliseconds) { scheduler.advance(byMs: delta) }
 
+    /// Runs everything due up to `time`; time ends at `time` (or stays, if already later).
     public func run(untilMs time: Milliseconds) { scheduler.advance(toMs: time) }
 
     // MARK: - Tabs
 
-    /// Opens a tab named `name` with `state` (default: the options' initial state).
+    /// Opens a tab named `name` with `state` (default: the options' initial state). It joins at
+    /// once: pings, asks for state and (with election on) becomes a candidate.
     @discardableResult
     public func open(_ name: String, state: StateDocument? = nil) throws(SimulationError) -> SimTab {
-        guard !name.isEmpty else { throw SimulationError("a tab needs a name") }
+        guard !name.isEmpty, !name.contains(where: \.isWhitespace) else { throw SimulationError("a tab needs a name without spaces") }
+        guard name != "sim" else { throw SimulationError("'sim' is the simulator's name in the log; pick another") }
         if let existing = tab(named: name) {
-            throw SimulationError("tab \(name) already exists (\(existing.liveness.rawValue)); use reopen")
+            throw SimulationError("tab \(name) already exists (\(existing.liveness.rawValue))" + (existing.liveness.exists ? "" : "; use reopen"))
         }
         let tab = try makeTab(name, state: state ?? options.initialState)
         tabs.append(tab)
@@ -125,28 +148,35 @@ public final class Simulation {
     }
 
     /// Opens again a tab that was closed or killed, as a reloaded page: a new tab id, its initial state.
-    public func reopen(_ name: String) throws(SimulationError) {
+    @discardableResult
+    public func reopen(_ name: String) throws(SimulationError) -> SimTab {
         let old = try existing(name)
         guard !old.liveness.exists else { throw SimulationError("tab \(name) is \(old.liveness.rawValue); close or kill it first") }
         if old.liveness == .crashed {
-            // Release the dead instance's channel without letting it speak.
+            // Release the dead instance's endpoint. It is crashed, so nothing it says gets out.
             old.sync.stop()
         }
         let fresh = try makeTab(name, state: old.initialState)
         tabs[tabs.firstIndex { $0 === old }!] = fresh
         start(fresh)
+        return fresh
     }
 
-    /// Stops the tab gracefully: it sends what is pending and says goodbye.
+    /// Stops the tab gracefully: it sends what is pending and says goodbye (TAB_CLOSE). A frozen
+    /// tab first runs what it had queued.
     public func close(_ name: String) throws(SimulationError) {
         let tab = try existing(name, mustBe: [.alive, .frozen])
-        if tab.liveness == .frozen { tab.scheduler.thaw() }
+        if tab.liveness == .frozen {
+            tab.liveness = .alive
+            tab.scheduler.thaw()
+        }
         fault("Closed \(name)", tab: tab)
         tab.sync.stop()
         tab.liveness = .closed
     }
 
-    /// Crashes the tab: it stops at once and says nothing.
+    /// Crashes the tab: it stops at once and says nothing. The others notice only when it falls
+    /// silent (tab timeout, leader timeout).
     public func kill(_ name: String) throws(SimulationError) {
         let tab = try existing(name, mustBe: [.alive, .frozen])
         tab.scheduler.crash()
@@ -154,6 +184,8 @@ public final class Simulation {
         fault("Killed \(name)", tab: tab)
     }
 
+    /// Freezes the tab like a browser's frozen background tab: no timers, no message handlers.
+    /// What falls due meanwhile is queued and runs on `thaw`.
     public func freeze(_ name: String) throws(SimulationError) {
         let tab = try existing(name, mustBe: [.alive])
         tab.scheduler.freeze()
@@ -161,6 +193,7 @@ public final class Simulation {
         fault("Froze \(name)", tab: tab)
     }
 
+    /// Resumes a frozen tab: its queued work runs now, in order.
     public func thaw(_ name: String) throws(SimulationError) {
         let tab = try existing(name, mustBe: [.frozen])
         tab.liveness = .alive
@@ -168,7 +201,8 @@ public final class Simulation {
         tab.scheduler.thaw()
     }
 
-    /// Throttles the tab's timers like a hidden tab (0 brings it back to the foreground).
+    /// Throttles the tab's timers like a hidden tab's: each waits for the next multiple of
+    /// `throttleMs` (Chrome: 1 s, then 1 min after 5 min hidden). 0 brings it back to the foreground.
     public func setBackground(_ name: String, throttleMs: Milliseconds) throws(SimulationError) {
         guard throttleMs >= 0 else { throw SimulationError("throttleMs must not be negative") }
         let tab = try existing(name, mustBe: [.alive, .frozen])
@@ -176,7 +210,8 @@ public final class Simulation {
         fault(throttleMs > 0 ? "\(name) in background (timers every \(throttleMs) ms)" : "\(name) in foreground", tab: tab)
     }
 
-    /// Skews the tab's clock (message timestamps and write stamps; creation time is fixed at birth).
+    /// Skews the tab's clock: its message timestamps and write stamps. Its election priority was
+    /// fixed at birth and does not move.
     public func setClockSkew(_ name: String, ms: Milliseconds) throws(SimulationError) {
         let tab = try existing(name, mustBe: [.alive, .frozen])
         tab.scheduler.clockSkewMs = ms
@@ -188,13 +223,14 @@ public final class Simulation {
     /// Sets keys in the tab's store, as its page would.
     public func set(_ name: String, _ partial: StateDocument) throws(SimulationError) {
         let tab = try existing(name, mustBe: [.alive])
+        guard !partial.isEmpty else { throw SimulationError("set needs at least one key") }
         record(SimEvent(timeMs: nowMs, tab: name, kind: .action, line: "[User] set \(JSONValue.object(partial))"))
         tab.store.setState(partial)
     }
 
     public func forceLeader(_ name: String) throws(SimulationError) {
         let tab = try existing(name, mustBe: [.alive])
-        guard tab.sync.config.enableLeaderElection else { throw SimulationError("leader election is off") }
+        guard tab.sync.config.enableLeaderElection else { throw SimulationError("forceLeader: leader election is off (enableLeaderElection)") }
         record(SimEvent(timeMs: nowMs, tab: name, kind: .action, line: "[User] forceLeader"))
         tab.sync.forceLeader()
     }
@@ -205,22 +241,23 @@ public final class Simulation {
         tab.sync.requestState()
     }
 
+    /// Sends the tab's current values of `keys` (default: every synced key) at once.
     public func broadcastState(_ name: String, keys: [String]? = nil) throws(SimulationError) {
         let tab = try existing(name, mustBe: [.alive])
         record(SimEvent(timeMs: nowMs, tab: name, kind: .action,
-                        line: "[User] broadcastState" + (keys.map { " \($0)" } ?? "")))
-        tab.allowedUpdates += 1
+                        line: "[User] broadcastState" + (keys.map { " [" + $0.joined(separator: ", ") + "]" } ?? "")))
+        checker.allowUpdate(tab: tab.checkerIndex)
         tab.sync.broadcastState(keys: keys)
     }
 
-    /// Changes the conflict strategy of every tab (and of tabs opened later).
+    /// Changes the conflict strategy of every tab, and of tabs opened later.
     public func setConflictStrategy(_ strategy: ConflictStrategy,
                                     customResolver: ((StateDocument, StateDocument) -> StateDocument)? = nil) throws(SimulationError) {
         var config = options.config
         config.conflictStrategy = strategy
         if let customResolver { config.customResolver = customResolver }
         do { try config.validate() } catch { throw SimulationError(error.description) }
-        for tab in tabs {
+        for tab in tabs where tab.liveness.exists {
             do { try tab.sync.setConflictStrategy(strategy, customResolver: customResolver) } catch {
                 throw SimulationError(error.description)
             }
@@ -229,10 +266,29 @@ public final class Simulation {
         record(SimEvent(timeMs: nowMs, tab: "sim", kind: .action, line: "[Simulator] Conflict strategy: \(strategy.rawValue)"))
     }
 
+    /// Starts users editing in every running tab (replacing any workload already running).
+    public func startWorkload(_ workload: Workload) throws(SimulationError) {
+        if let problem = workload.problem { throw SimulationError("workload: \(problem)") }
+        var w = workload
+        if w.keys.isEmpty { w.keys = options.config.syncKeys.isEmpty ? ["counter"] : options.config.syncKeys }
+        self.workload = w
+        workloadGeneration += 1
+        fault("Workload: \(w.editsPerSecondPerTab) edits/s per tab on " + w.keys.joined(separator: ", ")
+              + (w.untilMs.map { " until \(formatTime($0).trimmingLeadingSpaces)" } ?? ""), tab: nil)
+        scheduleEdit(generation: workloadGeneration)
+    }
+
+    public func stopWorkload() {
+        guard workload != nil else { return }
+        workload = nil
+        workloadGeneration += 1
+        fault("Workload stopped", tab: nil)
+    }
+
     // MARK: - The network
 
     /// Cuts the channel between groups: tabs hear only tabs of their own group. Tabs named in no
-    /// group form one more group together.
+    /// group (and tabs opened later) form one more group together.
     public func partition(_ groupNames: [[String]]) throws(SimulationError) {
         var assignment: [String: Int] = [:]
         for (i, group) in groupNames.enumerated() {
@@ -246,19 +302,26 @@ public final class Simulation {
         fault("Partition " + groupNames.map { "[" + $0.joined(separator: ", ") + "]" }.joined(separator: " | "), tab: nil)
     }
 
-    /// Cuts one tab off from all others, or heals it when it already is.
+    /// Cuts one tab off from all the others (other partitions stay as they are).
+    public func isolate(_ name: String) throws(SimulationError) {
+        _ = try existing(name)
+        groups[name] = (groups.values.max() ?? 0) + 1
+        fault("Cut off \(name)", tab: nil)
+    }
+
+    /// Cuts one tab off from all others, or, when it already is cut off, joins it back.
     public func togglePartition(_ name: String) throws(SimulationError) {
         _ = try existing(name)
         if isPartitioned(name) {
             groups[name] = nil
-            if Set(groups.values).count <= 1 { groups.removeAll() }
+            if Set(tabs.filter { $0.liveness.exists }.map { groups[$0.name] ?? 0 }).count <= 1 { groups.removeAll() }
             fault("Healed \(name)", tab: nil)
         } else {
-            groups[name] = (groups.values.max() ?? 0) + 1
-            fault("Cut off \(name)", tab: nil)
+            try isolate(name)
         }
     }
 
+    /// Removes every partition.
     public func heal() {
         groups.removeAll()
         fault("Healed all partitions", tab: nil)
@@ -267,83 +330,10 @@ public final class Simulation {
     public func setNetwork(_ network: NetworkConditions) throws(SimulationError) {
         if let problem = network.problem { throw SimulationError("network: \(problem)") }
         options.network = network
-        fault("Network latency \(network.latencyMs.lowerBound)-\(network.latencyMs.upperBound) ms, drop \(network.drop), duplicate \(network.duplicate)", tab: nil)
+        fault("Network " + network.summary, tab: nil)
     }
 
-    // MARK: - Internals
-
-    private func existing(_ name: String, mustBe allowed: Set<Liveness>? = nil) throws(SimulationError) -> SimTab {
-        guard let tab = tab(named: name) else {
-            let known = tabs.map(\.name).joined(separator: ", ")
-            throw SimulationError("unknown tab '\(name)'" + (known.isEmpty ? "" : " (tabs: \(known))"))
-        }
-        if let allowed, !allowed.contains(tab.liveness) {
-            throw SimulationError("tab \(name) is \(tab.liveness.rawValue)")
-        }
-        return tab
-    }
-
-    private func makeTab(_ name: String, state: StateDocument) throws(SimulationError) -> SimTab {
-        let tabScheduler = TabScheduler(base: scheduler)
-        var tab: SimTab?
-        let environment = SyncEnvironment(
-            clock: tabScheduler, scheduler: tabScheduler, transport: hub, random: SeededRandom(seed: random.next()),
-            observer: { [unowned self] event in
-                if let tab { self.observe(event, from: tab) }
-            })
-        let sync: BroadcastSync
-        do { sync = try BroadcastSync(store: Store(state), config: options.config, environment: environment) } catch {
-            throw SimulationError(error.description)
-        }
-        let made = SimTab(name: name, sync: sync, scheduler: tabScheduler, initialState: state)
-        sync.store.subscribe { [weak made] change in
-            guard let made, case .local = change.origin, change.changedKeys.contains(where: made.sync.isSynced) else { return }
-            made.allowedUpdates += 1
-        }
-        tab = made
-        return made
-    }
-
-    private func start(_ tab: SimTab) {
-        tabsById[tab.tabId] = tab
-        record(SimEvent(timeMs: nowMs, tab: tab.name, kind: .lifecycle, line: "[Simulator] Opened \(tab.name) as \(tab.tabId)"))
-        tab.sync.start()
-    }
-
-    private func delays(from: String, to: String) -> [Milliseconds] {
-        guard let sender = tabsById[from], let receiver = tabsById[to] else { return [] }
-        if sender.liveness == .crashed || receiver.liveness == .crashed { return [] }
-        if (groups[sender.name] ?? 0) != (groups[receiver.name] ?? 0) { return [] }
-        return options.network.delays(using: &random)
-    }
-
-    private func fault(_ text: String, tab: SimTab?) {
-        record(SimEvent(timeMs: nowMs, tab: tab?.name ?? "sim", kind: .fault, line: "[Simulator] " + text))
-    }
-
-    private func observe(_ event: SyncEvent, from tab: SimTab) {
-        guard tab.liveness != .crashed else { return }
-        let time = nowMs
-        switch event {
-        case .sent(let m):
-            checker.sent(m, by: tab, at: time)
-            if logsTraffic { record(SimEvent(timeMs: time, tab: tab.name, kind: .sent, messageType: m.type, line: event.debugLine(tabId: tab.tabId))) }
-        case .received(let m):
-            if logsTraffic { record(SimEvent(timeMs: time, tab: tab.name, kind: .received, messageType: m.type, line: event.debugLine(tabId: tab.tabId))) }
-        case .applied:
-            record(SimEvent(timeMs: time, tab: tab.name, kind: .applied, line: event.debugLine(tabId: tab.tabId)))
-        case .ignored(let m, _):
-            record(SimEvent(timeMs: time, tab: tab.name, kind: .ignored, messageType: m.type, line: event.debugLine(tabId: tab.tabId)))
-        case .dropped:
-            record(SimEvent(timeMs: time, tab: tab.name, kind: .dropped, line: event.debugLine(tabId: tab.tabId)))
-        case .roleChanged(let change):
-            checker.roleChanged(change, tab: tab, at: time)
-            checker.checkLeaders(tabs, at: time)
-            record(SimEvent(timeMs: time, tab: tab.name, kind: .role, line: event.debugLine(tabId: tab.tabId)))
-        case .started, .stopped, .unavailable:
-            record(SimEvent(timeMs: time, tab: tab.name, kind: .lifecycle, line: event.debugLine(tabId: tab.tabId)))
-        }
-    }
+    // MARK: - The log
 
     /// Adds a line of the caller's to the log (the UI notes what its keys did).
     public func note(_ text: String, tab: String = "ui") {
@@ -353,5 +343,125 @@ public final class Simulation {
     func record(_ event: SimEvent) {
         log.append(event)
         onEvent?(event)
+    }
+
+    // MARK: - Internals
+
+    private func existing(_ name: String, mustBe allowed: Set<Liveness>? = nil) throws(SimulationError) -> SimTab {
+        guard let tab = tab(named: name) else {
+            let known = tabs.map(\.name).joined(separator: ", ")
+            throw SimulationError("unknown tab '\(name)'" + (known.isEmpty ? " (no tab is open)" : " (tabs: \(known))"))
+        }
+        if let allowed, !allowed.contains(tab.liveness) {
+            throw SimulationError("tab \(name) is \(tab.liveness.rawValue)")
+        }
+        return tab
+    }
+
+    private func makeTab(_ name: String, state: StateDocument) throws(SimulationError) -> SimTab {
+        let tabScheduler = TabScheduler(base: scheduler)
+        var made: SimTab?
+        let environment = SyncEnvironment(
+            clock: tabScheduler, scheduler: tabScheduler, transport: hub, random: SeededRandom(seed: idRandom.next()),
+            observer: { [unowned self] event in
+                if let made { self.observe(event, from: made) }
+            })
+        let sync: BroadcastSync
+        do { sync = try BroadcastSync(store: Store(state), config: options.config, environment: environment) } catch {
+            throw SimulationError(error.description)
+        }
+        let index = checker.register(tabId: sync.tabId, name: name, excludeKeys: options.config.excludeKeys)
+        let tab = SimTab(name: name, sync: sync, scheduler: tabScheduler, initialState: state,
+                         openedAtMs: nowMs, checkerIndex: index)
+        // Every local change of a synced key entitles the tab to one STATE_UPDATE (the echo check).
+        sync.store.subscribe { [unowned self, unowned tab] change in
+            guard case .local = change.origin, change.changedKeys.contains(where: tab.sync.isSynced) else { return }
+            self.checker.allowUpdate(tab: tab.checkerIndex)
+        }
+        made = tab
+        return tab
+    }
+
+    private func start(_ tab: SimTab) {
+        tabsById[tab.tabId] = tab
+        record(SimEvent(timeMs: nowMs, tab: tab.name, kind: .lifecycle, line: "[Simulator] Opened \(tab.name) as \(tab.tabId)"))
+        tab.sync.start()
+    }
+
+    /// The hub's delivery policy: partitions, crashes and the network conditions decide each copy.
+    /// Endpoints that are not tabs (a test's probe) are treated as running and unpartitioned.
+    private func delays(from: String, to: String, frame: ChannelFrame) -> [Milliseconds] {
+        let sender = tabsById[from], receiver = tabsById[to]
+        if sender?.liveness == .crashed || receiver?.liveness == .crashed { return [] }
+        if !groups.isEmpty, groups[sender?.name ?? ""] ?? 0 != groups[receiver?.name ?? ""] ?? 0 {
+            if logsTraffic { logNetwork("Blocked", frame, sender?.name ?? from, receiver?.name ?? to, "partition") }
+            return []
+        }
+        let copies = options.network.delays(using: &networkRandom)
+        if logsTraffic, copies.count != 1 {
+            logNetwork(copies.isEmpty ? "Lost" : "Duplicated", frame, sender?.name ?? from, receiver?.name ?? to, nil)
+        }
+        receiver?.scheduler.upcomingDeliveries = copies.count
+        return copies
+    }
+
+    private func logNetwork(_ what: String, _ frame: ChannelFrame, _ from: String, _ to: String, _ why: String?) {
+        let type: SyncMessageType? = if case .message(let m) = frame { m.type } else { nil }
+        record(SimEvent(timeMs: nowMs, tab: from, kind: .network, messageType: type,
+                        line: "[Network] \(what) \(type?.rawValue ?? "frame") from \(from) to \(to)" + (why.map { " (\($0))" } ?? "")))
+    }
+
+    private func fault(_ text: String, tab: SimTab?) {
+        record(SimEvent(timeMs: nowMs, tab: tab?.name ?? "sim", kind: .fault, line: "[Simulator] " + text))
+    }
+
+    private func observe(_ event: SyncEvent, from tab: SimTab) {
+        guard tab.liveness != .crashed else { return }
+        let time = nowMs
+        checker.observe(event, tab: tab.checkerIndex, at: time)
+        let kind: SimEvent.Kind
+        var type: SyncMessageType?
+        switch event {
+        case .sent(let m):
+            guard logsTraffic else { return }
+            kind = .sent
+            type = m.type
+        case .received(let m):
+            guard logsTraffic else { return }
+            kind = .received
+            type = m.type
+        case .applied: kind = .applied
+        case .ignored(let m, _):
+            kind = .ignored
+            type = m.type
+        case .dropped: kind = .dropped
+        case .roleChanged:
+            checker.checkLeaders(tabs.filter(\.isLeader).map { ($0.checkerIndex, $0.sync.leaderId, $0.liveness == .alive) }, at: time)
+            kind = .role
+        case .started, .stopped, .unavailable: kind = .lifecycle
+        }
+        record(SimEvent(timeMs: time, tab: tab.name, kind: kind, messageType: type, line: event.debugLine(tabId: tab.tabId)))
+    }
+
+    private func scheduleEdit(generation: Int) {
+        guard let w = workload else { return }
+        let running = max(1, tabs.count(where: { $0.liveness == .alive }))
+        var perTab = w
+        perTab.editsPerSecondPerTab = w.editsPerSecondPerTab * Double(running)
+        scheduler.schedule(afterMs: perTab.nextGapMs(using: &workloadRandom)) { [weak self] in
+            guard let self, generation == self.workloadGeneration, let w = self.workload else { return }
+            if let until = w.untilMs, self.nowMs >= until {
+                self.workload = nil
+                return
+            }
+            let running = self.tabs.filter { $0.liveness == .alive }
+            if !running.isEmpty {
+                let tab = running[Int.random(in: 0..<running.count, using: &self.workloadRandom)]
+                let key = w.keys[Int.random(in: 0..<w.keys.count, using: &self.workloadRandom)]
+                let value = JSONValue.number(Double(Int.random(in: 0..<1000, using: &self.workloadRandom)))
+                try? self.set(tab.name, [key: value])
+            }
+            self.scheduleEdit(generation: generation)
+        }
     }
 }

@@ -1,3 +1,4 @@
+import Collections
 import TabSync
 
 /// One tab's view of the simulation's single virtual scheduler: how a tab is frozen, throttled in
@@ -5,9 +6,10 @@ import TabSync
 ///
 /// Every timer of the tab and every delivery to it (the hub schedules deliveries on the receiver's
 /// scheduler) passes through here, so:
-/// - frozen: what falls due is queued, and runs in order on thaw, like a browser's frozen tab;
-/// - background (`throttleMs > 0`): what falls due waits for the next multiple of `throttleMs`,
-///   like a hidden tab whose timers are throttled;
+/// - frozen: nothing runs, neither timers nor message handlers; what falls due is queued and runs in
+///   order on thaw, like a browser's frozen tab (Page Lifecycle);
+/// - background (`throttleMs > 0`): timers wait for the next multiple of `throttleMs`, like a hidden
+///   tab's; deliveries are not delayed, as a hidden tab still receives its messages;
 /// - crashed: nothing ever runs again, and nothing is said (no goodbye).
 public final class TabScheduler: SyncScheduler, SyncClock {
     private let base: VirtualScheduler
@@ -15,9 +17,12 @@ public final class TabScheduler: SyncScheduler, SyncClock {
     public var clockSkewMs: Milliseconds = 0
     public private(set) var isFrozen = false
     public private(set) var isCrashed = false
-    /// When above 0, due work waits for the next multiple of this (background-tab throttling).
+    /// When above 0, timers wait for the next multiple of this (background-tab throttling).
     public var throttleMs: Milliseconds = 0
-    private var queued: [(token: TimerToken, action: () -> Void)] = []
+    /// How many of the next `schedule` calls are message deliveries, which throttling spares.
+    /// Set by the simulation's delivery policy just before the hub schedules them.
+    var upcomingDeliveries = 0
+    private var queued: Deque<(token: TimerToken, action: () -> Void)> = []
     private var cancelledWhileQueued: Set<TimerToken> = []
 
     init(base: VirtualScheduler) {
@@ -29,10 +34,11 @@ public final class TabScheduler: SyncScheduler, SyncClock {
     @discardableResult
     public func schedule(afterMs delay: Milliseconds, _ action: @escaping () -> Void) -> TimerToken {
         var effective = max(0, delay)
-        if throttleMs > 0 {
+        if upcomingDeliveries > 0 {
+            upcomingDeliveries -= 1
+        } else if throttleMs > 0 {
             let due = base.nowMs + effective
-            let aligned = (due + throttleMs - 1) / throttleMs * throttleMs
-            effective = aligned - base.nowMs
+            effective = (due + throttleMs - 1) / throttleMs * throttleMs - base.nowMs
         }
         var token = TimerToken(raw: 0)
         token = base.schedule(afterMs: effective) { [weak self] in
@@ -48,26 +54,26 @@ public final class TabScheduler: SyncScheduler, SyncClock {
 
     public func cancel(_ token: TimerToken) {
         base.cancel(token)
-        if queued.contains(where: { $0.token == token }) { cancelledWhileQueued.insert(token) }
+        if !queued.isEmpty, queued.contains(where: { $0.token == token }) { cancelledWhileQueued.insert(token) }
     }
 
     func freeze() { isFrozen = true }
 
-    /// Runs, in order, everything that fell due while frozen (each at the current time).
+    /// Runs, in order, everything that fell due while frozen (each at the current time). Work that
+    /// is cancelled meanwhile, even by earlier work of the same thaw, does not run.
     func thaw() {
         isFrozen = false
-        let work = queued
-        queued.removeAll()
-        for (token, action) in work where !cancelledWhileQueued.contains(token) {
-            guard !isCrashed, !isFrozen else { break }
+        while !isCrashed, !isFrozen, let (token, action) = queued.popFirst() {
+            if cancelledWhileQueued.remove(token) != nil { continue }
             action()
         }
-        cancelledWhileQueued.removeAll()
+        if queued.isEmpty { cancelledWhileQueued.removeAll() }
     }
 
     func crash() {
         isCrashed = true
         queued.removeAll()
+        cancelledWhileQueued.removeAll()
     }
 
     /// Work waiting for a thaw.

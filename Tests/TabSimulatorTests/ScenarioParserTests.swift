@@ -87,14 +87,44 @@ import TabSync
         #expect(error("steps:\n  - {at: 1s, expect: {leaderz: A}}\n")?.problem.contains("unknown expectation 'leaderz'") == true)
     }
 
-    @Test func unknownTabFailsAtItsLineWithoutCrashing() throws {
-        let s = try parse("steps:\n  - {at: 0ms, open: A}\n  - {at: 1s, kill: Z}\n")
+    @Test func unknownTabIsRefusedBeforeAnythingRuns() {
+        let e = error("steps:\n  - {at: 0ms, open: A}\n  - {at: 1s, kill: Z}\n")
+        #expect(e?.line == 3)
+        #expect(e?.problem == "unknown tab 'Z' (opened so far: A)")
+        let early = error("steps:\n  - {at: 2s, open: A}\n  - {at: 1s, expect: {state: {tab: A, theme: dark}}}\n")
+        #expect(early?.line == 3)
+        #expect(early?.problem.contains("no tab is opened before this step") == true)
+        #expect(error("steps:\n  - {at: 0ms, open: A}\n  - {at: 1s, partition: [[A], [B]]}\n")?.problem.contains("unknown tab 'B'") == true)
+        #expect(error("steps:\n  - {at: 0ms, open: A}\n  - {at: 1s, open: A}\n")?.problem.contains("opened twice") == true)
+    }
+
+    @Test func anActionThatCannotRunFailsAtItsLineWithoutCrashing() throws {
+        let s = try parse("steps:\n  - {at: 0ms, open: A}\n  - {at: 1s, thaw: A}\n")
         let player = try ScenarioPlayer(scenario: s)
-        #expect(throws: ScenarioError.self) { try player.playToEnd() }
-        do { _ = try player.playToEnd() } catch {
+        do {
+            _ = try player.playToEnd()
+            Issue.record("thawing a running tab must fail")
+        } catch {
             #expect(error.line == 3)
-            #expect(error.problem.contains("unknown tab 'Z'"))
+            #expect(error.problem == "tab A is alive")
         }
+    }
+
+    @Test func extensionsParse() throws {
+        let s = try parse("""
+            network: {latencyMs: 3, reorder: 0.5}
+            steps:
+              - {at: 0ms, open: A}
+              - {at: 1s, isolate: A}
+              - {at: 1s, workload: {editsPerSecond: 10, keys: [theme], until: 5s}}
+              - {at: 2s, clockSkew: {tab: A, ms: -300}}
+              - {at: 2s, background: {tab: A, throttleMs: 1000}}
+            """)
+        #expect(s.options.network == NetworkConditions(latencyMs: 3...3, reorder: 0.5))
+        guard case .action(.workload(let w)) = s.steps[2].kind else { Issue.record("not a workload"); return }
+        #expect(w == Workload(editsPerSecondPerTab: 10, keys: ["theme"], untilMs: 5000))
+        #expect(error("steps:\n  - {at: 0ms, workload: {editsPerSecond: 0}}\n")?.line == 2)
+        #expect(error("network: {reorder: 2}\nsteps: []\n")?.problem == "reorder must be between 0 and 1, got 2.0")
     }
 
     @Test func failingExpectationSaysWhatWasFound() throws {

@@ -90,7 +90,7 @@ import TabSync
         try s.set("A", ["theme": "dark"])
         s.advance(byMs: 10)
         #expect(s.tab(named: "B")!.state["theme"] == "light")
-        #expect(s.log.events.contains { $0.kind == .network && $0.line.contains("Dropped STATE_UPDATE from A to B") })
+        #expect(s.log.events.contains { $0.kind == .network && $0.line.contains("Lost STATE_UPDATE from A to B") })
     }
 
     @Test func backgroundTabRunsTimersOnThrottleBoundaries() throws {
@@ -127,76 +127,3 @@ import TabSync
     }
 }
 
-@Suite struct InvariantCheckerTests {
-    func tab(excluding: [String]) throws -> (Simulation, SimTab) {
-        var config = BroadcastSyncConfig(channelName: "t")
-        config.excludeKeys = excluding
-        let s = try Simulation(options: SimulationOptions(config: config))
-        return (s, try s.open("A"))
-    }
-
-    @Test func excludedKeyOnTheWireIsAViolation() throws {
-        let (_, a) = try tab(excluding: ["sessionToken"])
-        var checker = InvariantChecker()
-        a.allowedUpdates = 1
-        checker.sent(SyncMessage(type: .stateUpdate, tabId: a.tabId, timestamp: 0,
-                                 payload: .init(state: ["sessionToken": "x"], keys: ["sessionToken"])), by: a, at: 5)
-        #expect(checker.violations.map(\.property) == ["excluded key never on the wire"])
-        #expect(checker.keysOnWire == ["sessionToken"])
-    }
-
-    @Test func anUpdateWithoutALocalChangeIsAnEcho() throws {
-        let (_, a) = try tab(excluding: [])
-        var checker = InvariantChecker()
-        checker.sent(SyncMessage(type: .stateUpdate, tabId: a.tabId, timestamp: 0, payload: .init(state: ["theme": "x"], keys: ["theme"])), by: a, at: 5)
-        #expect(checker.violations.map(\.property) == ["no echo"])
-    }
-
-    @Test func epochGoingBackIsAViolation() throws {
-        let (_, a) = try tab(excluding: [])
-        var checker = InvariantChecker()
-        checker.roleChanged(RoleChange(from: .candidate, to: .leader, epoch: 3, leaderId: a.tabId, reason: .elected), tab: a, at: 1)
-        checker.roleChanged(RoleChange(from: .leader, to: .follower, epoch: 2, leaderId: "x", reason: .leaderAnnounced), tab: a, at: 2)
-        #expect(checker.violations.map(\.property) == ["epochs never decrease"])
-    }
-}
-
-@Suite struct FuzzerTests {
-    @Test func thousandSeedsHoldEveryInvariant() {
-        let fuzzer = Fuzzer()
-        var failures: [String] = []
-        var simulated = 0
-        for seed in UInt64(1)...1000 {
-            let outcome = fuzzer.run(seed: seed)
-            simulated += outcome.simulatedMs
-            if !outcome.passed { failures.append("seed \(seed): \(outcome.violations)") }
-        }
-        #expect(failures.isEmpty, "\(failures.prefix(5))")
-        #expect(simulated > 1000 * 30_000)
-    }
-
-    @Test(arguments: [ConflictStrategy.merge, .firstWriteWins, .custom])
-    func otherStrategiesHoldToo(strategy: ConflictStrategy) {
-        var options = Fuzzer.Options()
-        options.strategy = strategy
-        options.tabs = 6
-        for seed in UInt64(1)...60 {
-            let outcome = Fuzzer(options: options).run(seed: seed)
-            #expect(outcome.passed, "seed \(seed): \(outcome.violations)")
-        }
-    }
-
-    @Test func aSavedRunReplaysAsAPassingScenario() throws {
-        let outcome = Fuzzer().run(seed: 77)
-        let scenario = try ScenarioParser.parse(yaml: outcome.scenarioYAML, file: "seed77.yaml")
-        let results = try ScenarioPlayer(scenario: scenario).playToEnd()
-        #expect(results.count >= 3)
-        let failed = results.filter { !$0.passed }.map(\.text)
-        #expect(failed.isEmpty, "\(failed)")
-    }
-
-    @Test func sameSeedSameRun() {
-        #expect(Fuzzer().run(seed: 5).scenarioYAML == Fuzzer().run(seed: 5).scenarioYAML)
-        #expect(Fuzzer().run(seed: 5).scenarioYAML != Fuzzer().run(seed: 6).scenarioYAML)
-    }
-}

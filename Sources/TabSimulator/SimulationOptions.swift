@@ -1,0 +1,25 @@
+import TabSync
+
+/// What a simulation starts from. Everything a run depends on is here or in the calls made on it.
+public struct SimulationOptions {
+    /// Seeds the tab ids, the network and workloads (each from its own stream, so changing the
+    /// network does not change the tab ids).
+    public var seed: UInt64
+    /// The configuration every tab opens with (a template: each tab gets its own copy).
+    public var config: BroadcastSyncConfig
+    public var network: NetworkConditions
+    /// The state a tab opens with unless `open` says otherwise.
+    public var initialState: StateDocument
+    /// How many events the log keeps in memory; older ones scroll out.
+    public var logCapacity: Int
+
+    public init(seed: UInt64 = 1, config: BroadcastSyncConfig = BroadcastSyncConfig(channelName: "app-sync"),
+                network: NetworkConditions = NetworkConditions(), initialState: StateDocument = [:],
+                logCapacity: Int = 10_000) {
+        self.seed = seed
+        self.config = config
+        self.network = network
+        self.initialState = initialState
+        self.logCapacity = logCapacity
+    }
+}
