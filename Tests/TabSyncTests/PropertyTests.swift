@@ -1,0 +1,103 @@
+import PropertyBased
+import Testing
+import TabSync
+
+/// A JSON-like scalar or small array, chosen by a number.
+func scalar(_ n: Int) -> JSONValue {
+    switch n % 5 {
+    case 0: return .null
+    case 1: return .bool(n % 2 == 0)
+    case 2: return .number(Double(n))
+    case 3: return .string("s\(n)")
+    default: return .array([.number(Double(n)), .string("x")])
+    }
+}
+
+/// Any value: a scalar, or an object.
+let jsonValue = Gen.int(in: 0...59).map { n -> JSONValue in n < 50 ? scalar(n) : .object(["k": scalar(n)]) }
+
+/// Objects with keys a...e, some values nested objects two levels deep.
+let nestedObject = Gen.int(in: 0...80).array(of: 0...5).map { picks -> JSONValue in
+    var o: [String: JSONValue] = [:]
+    for (i, p) in picks.enumerated() {
+        let key = ["a", "b", "c", "d", "e"][(i + p) % 5]
+        switch p % 4 {
+        case 0: o[key] = .object(["x": scalar(p), "y": .object(["z": scalar(p + i)])])
+        case 1: o[key] = .object(["x": scalar(p + 1)])
+        default: o[key] = scalar(p)
+        }
+    }
+    return .object(o)
+}
+
+let keyName = Gen.int(in: 0...4).map { ["a", "b", "c", "d", "e"][$0] }
+
+@Suite struct MergePropertyTests {
+    @Test func mergeIsIdempotent() async {
+        await propertyCheck(count: 300, input: nestedObject, nestedObject) { a, b in
+            let once = ConflictStrategy.deepMerge(a, b)
+            #expect(ConflictStrategy.deepMerge(once, b) == once)
+        }
+    }
+
+    @Test func everyRemoteLeafIsInTheResult() async {
+        await propertyCheck(count: 300, input: nestedObject, nestedObject) { a, b in
+            let merged = ConflictStrategy.deepMerge(a, b)
+            func leaves(_ v: JSONValue, _ path: [String]) -> [([String], JSONValue)] {
+                guard case .object(let o) = v else { return [(path, v)] }
+                return o.flatMap { leaves($0.value, path + [$0.key]) }
+            }
+            func lookup(_ v: JSONValue, _ path: [String]) -> JSONValue? {
+                path.reduce(Optional(v)) { cur, k in cur?.objectValue?[k] }
+            }
+            for (path, leaf) in leaves(b, []) where !path.isEmpty {
+                #expect(lookup(merged, path) == leaf, "path \(path)")
+            }
+        }
+    }
+
+    @Test func localKeysMissingFromRemoteAreKept() async {
+        await propertyCheck(count: 300, input: nestedObject, nestedObject) { a, b in
+            let merged = ConflictStrategy.deepMerge(a, b).objectValue ?? [:]
+            for (k, v) in a.objectValue ?? [:] where b.objectValue?[k] == nil {
+                #expect(merged[k] == v)
+            }
+        }
+    }
+
+    @Test func aNonObjectRemoteReplaces() async {
+        await propertyCheck(count: 200, input: nestedObject, jsonValue) { a, b in
+            if !b.isObject { #expect(ConflictStrategy.deepMerge(a, b) == b) }
+        }
+    }
+}
+
+@Suite struct FilterPropertyTests {
+    @Test func excludedKeysNeverTravelAndNeverLand() async {
+        await propertyCheck(count: 60, input: keyName.array(of: 0...3), keyName.array(of: 0...2), Gen.int(in: 0...4).array(of: 1...5)) { syncKeys, excludeKeys, edits in
+            let exclude = Array(Set(excludeKeys))
+            let sync = Array(Set(syncKeys)).filter { !exclude.contains($0) }
+            let bench = Bench()
+            let initial: StateDocument = ["a": 0, "b": 0, "c": 0, "d": 0, "e": 0]
+            let a = try! bench.tab(initial, id: "A") { $0.syncKeys = sync; $0.excludeKeys = exclude; $0.throttleMs = 0 }
+            let b = try! bench.tab(initial, id: "B")      // B sends everything
+            bench.advance(1000)
+            for (i, e) in edits.enumerated() {
+                let key = ["a", "b", "c", "d", "e"][e]
+                a.store.setState([key: .number(Double(100 + i))])
+                b.store.setState([key: .number(Double(200 + i))])
+                bench.advance(5)
+            }
+            bench.advance(500)
+            let isSynced = { (k: String) in !exclude.contains(k) && (sync.isEmpty || sync.contains(k)) }
+            for m in bench.sent(.stateUpdate, by: a) + bench.sent(.stateResponse, by: a) {
+                let carried = Array(m.payload?.state?.keys ?? [:].keys) + (m.payload?.keys ?? [])
+                #expect(carried.allSatisfy(isSynced), "A sent \(carried)")
+            }
+            for key in initial.keys where !isSynced(key) {
+                let value = a.store[key]?.numberValue ?? 0
+                #expect(value < 200, "B wrote A's unsynced key \(key)")
+            }
+        }
+    }
+}
