@@ -23,10 +23,11 @@ public struct SyncEnvironment {
         self.observer = observer
     }
 
-    /// A virtual scheduler serving as both clock and scheduler.
-    public init(virtual scheduler: VirtualScheduler, transport: any SyncTransport, seed: UInt64 = 0,
+    /// A virtual scheduler serving as both clock and scheduler. Without a seed, each environment made
+    /// on the same scheduler gets the next one, so tabs get distinct ids, the same in every run.
+    public init(virtual scheduler: VirtualScheduler, transport: any SyncTransport, seed: UInt64? = nil,
                 tabId: String? = nil, observer: ((SyncEvent) -> Void)? = nil) {
-        self.init(clock: scheduler, scheduler: scheduler, transport: transport, random: SeededRandom(seed: seed),
-                  tabId: tabId, observer: observer)
+        self.init(clock: scheduler, scheduler: scheduler, transport: transport,
+                  random: SeededRandom(seed: seed ?? scheduler.nextSeed()), tabId: tabId, observer: observer)
     }
 }

@@ -31,8 +31,17 @@ public final class VirtualScheduler: SyncScheduler, SyncClock {
     private var freeSlots: [Int] = []
     private var nextSeq = 0
 
+    private var seedsHandedOut: UInt64 = 0
+
     public init(startMs: Milliseconds = 0) {
         self.nowMs = startMs
+    }
+
+    /// A different seed on each call (1, 2, 3...): tabs made on one scheduler get distinct ids,
+    /// the same ones in every run.
+    public func nextSeed() -> UInt64 {
+        seedsHandedOut += 1
+        return seedsHandedOut
     }
 
     @discardableResult
