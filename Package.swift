@@ -51,7 +51,7 @@ let package = Package(
         // Workloads behind `tabsim bench`: the only code that reads wall time.
         .target(
             name: "TabBenchmarks",
-            dependencies: ["TabSync"]
+            dependencies: ["TabSync", "TabSimulator", "TabSimUI"]
         ),
         .executableTarget(
             name: "tabsim",

@@ -27,11 +27,18 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Runs per figure; the best is reported.")
     var rounds = 3
 
+    @Option(help: "Messages to pass through the simulator for the memory figure.")
+    var messages = 1_000_000
+
     func run() throws {
         var results: [BenchmarkResult] = []
         for tabs in [2, 4, 8] {
             results.append(try FanoutBenchmark(tabs: tabs, updates: updates).measure(rounds: rounds))
         }
+        results.append(try SimulationBenchmarks.speedup())
+        results.append(SimulationBenchmarks.fuzzSeedsPerSecond())
+        results.append(try SimulationBenchmarks.frameMilliseconds())
+        results.append(try SimulationBenchmarks.peakMemory(messages: messages))
         var node: [BenchmarkResult] = []
         if compare { node = try runNode() }
         if json {

@@ -9,3 +9,17 @@ import TabBenchmarks
         #expect(applied == 50 * (tabs - 1))
     }
 }
+
+@Suite struct SimulationBenchmarkTests {
+    @Test func everyFigureIsProducedWithTinySizes() throws {
+        let results = [
+            try SimulationBenchmarks.speedup(simulatedSeconds: 5),
+            SimulationBenchmarks.fuzzSeedsPerSecond(seeds: 2),
+            try SimulationBenchmarks.frameMilliseconds(frames: 3),
+            try SimulationBenchmarks.peakMemory(messages: 2000),
+        ]
+        #expect(results.map(\.name) == ["sim.speedup", "fuzz.seeds_per_s", "tui.frame_ms", "log.peak_rss_mb"])
+        #expect(results.allSatisfy { $0.value > 0 })
+        for r in results { #expect(BenchmarkResult(jsonLine: r.jsonLine) == r) }
+    }
+}

@@ -1,0 +1,69 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import TabSimUI
+import TabSimulator
+import TabSync
+
+/// The simulator, the fuzzer and the UI model under load: how much simulated time a wall second
+/// buys, and what a frame and a long log cost.
+public enum SimulationBenchmarks {
+    /// Simulated seconds per wall second: 8 tabs, election on with 1 s heartbeats,
+    /// 10 random edits per second per tab, latency 1-5 ms.
+    public static func speedup(simulatedSeconds: Int = 600) throws -> BenchmarkResult {
+        var config = BroadcastSyncConfig(channelName: "bench")
+        config.syncKeys = ["theme", "locale", "counter"]
+        config.enableLeaderElection = true
+        config.leaderHeartbeatMs = 1000
+        var options = SimulationOptions(seed: 1, config: config, network: NetworkConditions(latencyMs: 1...5),
+                                        initialState: ["theme": "light", "locale": "en-US", "counter": 0], logCapacity: 1000)
+        options.logCapacity = 1000
+        let sim = try Simulation(options: options)
+        for i in 0..<8 { try sim.open(String(UnicodeScalar(UInt8(65 + i)))) }
+        try sim.startWorkload(Workload(editsPerSecondPerTab: 10))
+        sim.advance(byMs: 1000)
+        let watch = Stopwatch()
+        sim.advance(byMs: simulatedSeconds * 1000)
+        return BenchmarkResult(name: "sim.speedup", value: (Double(simulatedSeconds) / watch.seconds).rounded(), unit: "simulated s per wall s")
+    }
+
+    /// Fuzz runs per second at the fuzz command's default settings.
+    public static func fuzzSeedsPerSecond(seeds: Int = 200) -> BenchmarkResult {
+        let fuzzer = Fuzzer()
+        let watch = Stopwatch()
+        var failures = 0
+        for seed in 1...UInt64(seeds) where !fuzzer.run(seed: seed).passed { failures += 1 }
+        precondition(failures == 0, "fuzz benchmark found \(failures) failing seeds: run tabsim fuzz")
+        return BenchmarkResult(name: "fuzz.seeds_per_s", value: (Double(seeds) / watch.seconds * 10).rounded() / 10, unit: "seeds/s")
+    }
+
+    /// Building and drawing one frame of the UI model (layout, panes, log, status) for 8 tabs at 200x60.
+    public static func frameMilliseconds(frames: Int = 500) throws -> BenchmarkResult {
+        var options = UIOptions()
+        options.tabs = 8
+        let app = try AppState(options: options)
+        app.simulation.advance(byMs: 5000)
+        var cells = 0
+        let watch = Stopwatch()
+        for _ in 0..<frames {
+            app.simulation.advance(byMs: 10)
+            cells += Renderer.render(app, width: 200, height: 60).width
+        }
+        precondition(cells == frames * 200)
+        return BenchmarkResult(name: "tui.frame_ms", value: (watch.seconds * 1000 / Double(frames) * 1000).rounded() / 1000, unit: "ms")
+    }
+
+    /// Peak resident memory after `messages` messages pass through the simulator with the UI's log attached.
+    public static func peakMemory(messages: Int = 1_000_000) throws -> BenchmarkResult {
+        var options = UIOptions()
+        options.tabs = 8
+        let app = try AppState(options: options)
+        try app.simulation.startWorkload(Workload(editsPerSecondPerTab: 20))
+        while app.simulation.hub.postedCount < messages {
+            app.simulation.advance(byMs: 1000)
+        }
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return BenchmarkResult(name: "log.peak_rss_mb", value: (Double(usage.ru_maxrss) / 1024 * 10).rounded() / 10, unit: "MB")
+    }
+}
