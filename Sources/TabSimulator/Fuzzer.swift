@@ -29,6 +29,8 @@ public struct Fuzzer {
         public let violations: [Violation]
         /// Simulated time covered.
         public let simulatedMs: Milliseconds
+        /// Faults and edits applied during the chaos phase (attempts that did not apply, such as
+        /// thawing a running tab, are not counted).
         public let faults: Int
         public let edits: Int
         /// How often each fault was applied and each interesting thing happened (elections,
@@ -36,6 +38,8 @@ public struct Fuzzer {
         public let coverage: [String: Int]
         /// The run as a scenario file, to replay or keep as a regression test.
         public let scenarioYAML: String
+        /// How the tabs ended (`Simulation.describeTabs()`): a replay of `scenarioYAML` ends the same.
+        public let finalTabs: String
         public var passed: Bool { violations.isEmpty }
     }
 
@@ -81,7 +85,7 @@ public struct Fuzzer {
         let sim: Simulation
         do { sim = try Simulation(options: simOptions) } catch {
             return Outcome(seed: seed, violations: [Violation(timeMs: 0, property: "setup", detail: error.message)],
-                           simulatedMs: 0, faults: 0, edits: 0, coverage: [:], scenarioYAML: "")
+                           simulatedMs: 0, faults: 0, edits: 0, coverage: [:], scenarioYAML: "", finalTabs: "")
         }
         sim.logsTraffic = false
         let names = (0..<max(1, options.tabs)).map(Self.tabName)
@@ -93,6 +97,7 @@ public struct Fuzzer {
                 try body()
                 script.add(at: sim.nowMs, step)
                 coverage[kind, default: 0] += 1
+                if kind == "set" { edits += 1 } else if kind != "open" { faults += 1 }
             } catch {}
         }
 
@@ -115,10 +120,8 @@ public struct Fuzzer {
                 let key = Self.keys.randomElement(using: &random)!
                 let value = Self.values[key]!.randomElement(using: &random)!
                 perform("set", "set: {tab: \(name), \(key): \(value)}") { () throws(SimulationError) in try sim.set(name, [key: value]) }
-                edits += 1
                 continue
             }
-            faults += 1
             switch roll {
             case 60..<66: perform("freeze", "freeze: \(name)") { () throws(SimulationError) in try sim.freeze(name) }
             case 66..<73: perform("thaw", "thaw: \(name)") { () throws(SimulationError) in try sim.thaw(name) }
@@ -152,7 +155,9 @@ public struct Fuzzer {
             }
         }
 
-        // Phase 3: calm. Every fault healed, a reliable network, every tab running.
+        // Phase 3: calm. Every fault healed, a reliable network, every tab running. (Healing is not
+        // counted as faults.)
+        let chaosFaults = faults, chaosEdits = edits
         let calm = NetworkConditions(latencyMs: 1...5)
         perform("heal", "heal: true") { sim.heal() }
         perform("network", "network: " + Self.yaml(calm)) { () throws(SimulationError) in try sim.setNetwork(calm) }
@@ -205,8 +210,8 @@ public struct Fuzzer {
         coverage["step-downs on a newer epoch"] = sim.checker.stepDowns
         coverage["split-brain moments"] = sim.checker.splitBrainCount
         coverage["epochs shared by tabs that could not hear each other"] = sim.checker.sharedEpochs
-        return Outcome(seed: seed, violations: violations, simulatedMs: sim.nowMs, faults: faults, edits: edits,
-                       coverage: coverage, scenarioYAML: script.yaml())
+        return Outcome(seed: seed, violations: violations, simulatedMs: sim.nowMs, faults: chaosFaults, edits: chaosEdits,
+                       coverage: coverage, scenarioYAML: script.yaml(), finalTabs: sim.describeTabs())
     }
 
     static func yaml(_ n: NetworkConditions) -> String {

@@ -108,11 +108,21 @@ public final class Simulation {
         return Convergence(differences: differences)
     }
 
-    /// True when the tab is cut off from at least one other existing tab.
+    /// True when a partition put the tab in a group of its own making (`partition` names it, or
+    /// `isolate` cut it off) and some existing tab is outside that group. Tabs a partition did not
+    /// name stay together and are not reported.
     public func isPartitioned(_ name: String) -> Bool {
-        guard !groups.isEmpty else { return false }
-        let g = groups[name] ?? 0
+        guard let g = groups[name], g != 0 else { return false }
         return tabs.contains { $0.name != name && $0.liveness.exists && (groups[$0.name] ?? 0) != g }
+    }
+
+    /// One line per tab: name, id, liveness, role, epoch, leader, connected count and state. Two runs
+    /// that end alike describe alike (replay checks compare these).
+    public func describeTabs() -> String {
+        tabs.map { t in
+            "\(t.name) \(t.tabId) \(t.liveness.rawValue)\(isPartitioned(t.name) ? " partitioned" : "") \(t.role.rawValue) epoch \(t.epoch) "
+                + "leader \(t.leaderId.map(shortTabId) ?? "-") connected \(t.connectedTabs) \(JSONValue.object(t.state))"
+        }.joined(separator: "\n")
     }
 
     /// The log as JSON lines, one event per line (`{"kind":..., "line":..., "tab":..., "time":..., "type":...}`).

@@ -43,12 +43,14 @@ struct FuzzCommand: ParsableCommand {
         let fuzzer = Fuzzer(options: options)
         let started = ContinuousClock.now
         var simulatedMs = 0, faults = 0, edits = 0
+        var coverage: [String: Int] = [:]
         var failures: [Fuzzer.Outcome] = []
         for seed in startSeed..<(startSeed + UInt64(seeds)) {
             let outcome = fuzzer.run(seed: seed)
             simulatedMs += outcome.simulatedMs
             faults += outcome.faults
             edits += outcome.edits
+            coverage.merge(outcome.coverage, uniquingKeysWith: +)
             if !outcome.passed {
                 failures.append(outcome)
                 print("FAIL seed \(seed):")
@@ -67,6 +69,7 @@ struct FuzzCommand: ParsableCommand {
               + "\(seeds - failures.count) passed, \(failures.count) failed")
         print("fuzz: \(edits) edits, \(faults) faults, \(String(format: "%.2f", hours)) simulated hours in \(String(format: "%.2f", wall)) s "
               + "(\(String(format: "%.0f", Double(seeds) / max(wall, 1e-9))) seeds/s, \(String(format: "%.0f", Double(simulatedMs) / 1000 / max(wall, 1e-9))) simulated s per s)")
+        print("fuzz: coverage: " + coverage.keys.sorted().map { "\($0) \(coverage[$0]!)" }.joined(separator: ", "))
         if !failures.isEmpty { throw ExitCode(1) }
     }
 }

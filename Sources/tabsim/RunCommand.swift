@@ -7,9 +7,14 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run scenario files headless: print the log, then PASS/FAIL per expectation.",
         discussion: """
-            The log uses the spec's debug-line format with virtual timestamps. Exit status: 0 when every
-            expectation holds, 1 when one fails, 2 when a file cannot be used (the message names the
-            file, the line and the problem).
+            Each file is played on a fresh simulation from its seed. The log uses the spec's debug-line
+            format after a virtual timestamp and the tab's name:
+                 1.250s B  [BroadcastSync:xum32i] Sent: STATE_UPDATE {"keys":["theme"],...}
+            Then one line per expectation (what was expected and, on FAIL, what was found), and a last
+            one for the safety invariants checked on every event.
+            Exit status: 0 when every expectation holds, 1 when one fails, 2 when a file cannot be used
+            (the message names the file, the line and the problem: unknown action, unknown tab, bad
+            time, malformed YAML...). See Examples/ for the format, commented.
             Examples:
               tabsim run Examples/02-leader-crash.yaml
               tabsim run --quiet Examples/*.yaml
@@ -26,7 +31,7 @@ struct RunCommand: ParsableCommand {
     }
 
     func run() throws {
-        var failed = false
+        var failed = false, unusable = false
         for file in files {
             let results: [ExpectationResult]
             do {
@@ -42,17 +47,19 @@ struct RunCommand: ParsableCommand {
                 results = try player.playToEnd()
             } catch {
                 printError("tabsim: \(error)")
-                throw ExitCode(2)
+                unusable = true
+                continue
             }
             for r in results {
                 if json {
-                    print("{\"file\": \(quote(file)), \"verdict\": \"\(r.passed ? "PASS" : "FAIL")\", \"line\": \(r.line), \"time\": \(r.atMs), \"expected\": \(quote(r.expected)), \"found\": \(quote(r.found))}")
+                    print("{\"file\":\(quote(file)),\"verdict\":\"\(r.passed ? "PASS" : "FAIL")\",\"line\":\(r.line),\"time\":\(r.atMs),\"expected\":\(quote(r.expected)),\"found\":\(quote(r.found))}")
                 } else {
                     print((files.count > 1 ? file + ": " : "") + r.text)
                 }
                 if !r.passed { failed = true }
             }
         }
+        if unusable { throw ExitCode(2) }
         if failed { throw ExitCode(1) }
     }
 }
@@ -65,7 +72,14 @@ func quote(_ s: String) -> String {
         case "\"": out += "\\\""
         case "\\": out += "\\\\"
         case "\n": out += "\\n"
-        default: out.unicodeScalars.append(ch)
+        case "\t": out += "\\t"
+        default:
+            if ch.value < 0x20 {
+                let hex = String(ch.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            } else {
+                out.unicodeScalars.append(ch)
+            }
         }
     }
     return out + "\""

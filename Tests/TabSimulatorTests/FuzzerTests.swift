@@ -3,17 +3,26 @@ import TabSync
 @testable import TabSimulator
 
 @Suite struct FuzzerTests {
+    /// `tabsim fuzz --seeds 1000` at its defaults: no violation, and proof that the faults it
+    /// claims really happened ("sometimes" checks): every kind of fault applied, leaders replaced,
+    /// stale leaders stepping down, split brain while partitioned.
     @Test func thousandSeedsHoldEveryInvariant() {
         let fuzzer = Fuzzer()
         var failures: [String] = []
         var simulated = 0
+        var coverage: [String: Int] = [:]
         for seed in UInt64(1)...1000 {
             let outcome = fuzzer.run(seed: seed)
             simulated += outcome.simulatedMs
+            coverage.merge(outcome.coverage, uniquingKeysWith: +)
             if !outcome.passed { failures.append("seed \(seed): \(outcome.violations)") }
         }
         #expect(failures.isEmpty, "\(failures.prefix(5))")
         #expect(simulated > 1000 * 30_000)
+        for kind in ["set", "freeze", "thaw", "kill", "close", "reopen", "partition", "isolate", "heal", "forceLeader",
+                     "background", "clockSkew", "network", "leaderships taken", "step-downs on a newer epoch", "split-brain moments"] {
+            #expect(coverage[kind, default: 0] > 100, "\(kind) happened only \(coverage[kind, default: 0]) times")
+        }
     }
 
     @Test(arguments: [ConflictStrategy.merge, .firstWriteWins, .custom])
@@ -27,13 +36,19 @@ import TabSync
         }
     }
 
-    @Test func aSavedRunReplaysAsAPassingScenario() throws {
-        let outcome = Fuzzer().run(seed: 77)
-        let scenario = try ScenarioParser.parse(yaml: outcome.scenarioYAML, file: "seed77.yaml")
-        let results = try ScenarioPlayer(scenario: scenario).playToEnd()
-        #expect(results.count >= 3)
+    /// A saved run is the same run: replayed by the scenario player, it passes and ends with every
+    /// tab exactly as the fuzzer left it (ids, roles, epochs, state).
+    @Test(arguments: [UInt64(77), 78, 79])
+    func aSavedRunReplaysExactly(seed: UInt64) throws {
+        let outcome = Fuzzer().run(seed: seed)
+        let scenario = try ScenarioParser.parse(yaml: outcome.scenarioYAML, file: "seed\(seed).yaml")
+        let player = try ScenarioPlayer(scenario: scenario)
+        let results = try player.playToEnd()
+        #expect(results.count >= 4)
         let failed = results.filter { !$0.passed }.map(\.text)
         #expect(failed.isEmpty, "\(failed)")
+        #expect(player.simulation.describeTabs() == outcome.finalTabs)
+        #expect(player.simulation.nowMs == outcome.simulatedMs)
     }
 
     @Test func sameSeedSameRun() {
