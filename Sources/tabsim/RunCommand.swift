@@ -1,5 +1,6 @@
 import ArgumentParser
 import TabSimulator
+import TabSync
 
 /// `tabsim run FILE...`: plays scenario files headless and judges their expectations.
 struct RunCommand: ParsableCommand {
@@ -52,7 +53,11 @@ struct RunCommand: ParsableCommand {
             }
             for r in results {
                 if json {
-                    print("{\"file\":\(quote(file)),\"verdict\":\"\(r.passed ? "PASS" : "FAIL")\",\"line\":\(r.line),\"time\":\(r.atMs),\"expected\":\(quote(r.expected)),\"found\":\(quote(r.found))}")
+                    let verdict: JSONValue = [
+                        "file": .string(file), "verdict": .string(r.passed ? "PASS" : "FAIL"), "line": .number(Double(r.line)),
+                        "time": .number(Double(r.atMs)), "expected": .string(r.expected), "found": .string(r.found),
+                    ]
+                    print(verdict.description)
                 } else {
                     print((files.count > 1 ? file + ": " : "") + r.text)
                 }
@@ -64,23 +69,3 @@ struct RunCommand: ParsableCommand {
     }
 }
 
-/// A JSON string literal.
-func quote(_ s: String) -> String {
-    var out = "\""
-    for ch in s.unicodeScalars {
-        switch ch {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\t": out += "\\t"
-        default:
-            if ch.value < 0x20 {
-                let hex = String(ch.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            } else {
-                out.unicodeScalars.append(ch)
-            }
-        }
-    }
-    return out + "\""
-}
