@@ -450,7 +450,7 @@ public final class Simulation {
             kind = .role
         case .started, .stopped, .unavailable: kind = .lifecycle
         }
-        record(SimEvent(timeMs: time, tab: tab.name, kind: kind, messageType: type, line: event.debugLine(tabId: tab.tabId)))
+        record(SimEvent(timeMs: time, tab: tab.name, kind: kind, messageType: type, event: event, tabId: tab.tabId))
     }
 
     private func scheduleEdit(generation: Int) {
