@@ -12,18 +12,34 @@ import TabSync
 ///   tab's; deliveries are not delayed, as a hidden tab still receives its messages;
 /// - crashed: nothing ever runs again, and nothing is said (no goodbye).
 public final class TabScheduler: SyncScheduler, SyncClock {
+    /// A timer held back by throttling: kept so that a change of throttling (back to the
+    /// foreground, or deeper into the background) moves it to where it belongs now.
+    private struct Throttled {
+        var baseToken: TimerToken
+        /// When it was due before throttling.
+        let dueMs: Milliseconds
+        let action: () -> Void
+    }
+
     private let base: VirtualScheduler
     /// Added to the simulation's time when the tab reads its clock.
     public var clockSkewMs: Milliseconds = 0
     public private(set) var isFrozen = false
     public private(set) var isCrashed = false
     /// When above 0, timers wait for the next multiple of this (background-tab throttling).
-    public var throttleMs: Milliseconds = 0
+    /// Changing it moves the timers already waiting: back in the foreground, an overdue timer runs at once.
+    public var throttleMs: Milliseconds = 0 {
+        didSet { if throttleMs != oldValue { rethrottle() } }
+    }
     /// How many of the next `schedule` calls are message deliveries, which throttling spares.
     /// Set by the simulation's delivery policy just before the hub schedules them.
     var upcomingDeliveries = 0
     private var queued: Deque<(token: TimerToken, action: () -> Void)> = []
     private var cancelledWhileQueued: Set<TimerToken> = []
+    /// Throttled timers by the token handed out for them (tokens with `ownTokenBit`, not the base's).
+    private var throttled: [Int: Throttled] = [:]
+    private var nextOwnToken = 0
+    private static let ownTokenBit = 1 << 62
 
     init(base: VirtualScheduler) {
         self.base = base
@@ -33,28 +49,61 @@ public final class TabScheduler: SyncScheduler, SyncClock {
 
     @discardableResult
     public func schedule(afterMs delay: Milliseconds, _ action: @escaping () -> Void) -> TimerToken {
-        var effective = max(0, delay)
+        let delay = max(0, delay)
         if upcomingDeliveries > 0 {
             upcomingDeliveries -= 1
-        } else if throttleMs > 0 {
-            let due = base.nowMs + effective
-            effective = (due + throttleMs - 1) / throttleMs * throttleMs - base.nowMs
+            return scheduleOnBase(afterMs: delay, action)
         }
-        var token = TimerToken(raw: 0)
-        token = base.schedule(afterMs: effective) { [weak self] in
-            guard let self, !self.isCrashed else { return }
-            if self.isFrozen {
-                self.queued.append((token, action))
-            } else {
-                action()
-            }
-        }
+        guard throttleMs > 0 else { return scheduleOnBase(afterMs: delay, action) }
+        nextOwnToken += 1
+        let token = TimerToken(raw: Self.ownTokenBit | nextOwnToken)
+        let due = base.nowMs + delay
+        throttled[token.raw] = Throttled(baseToken: placeThrottled(token, dueMs: due), dueMs: due, action: action)
         return token
     }
 
     public func cancel(_ token: TimerToken) {
-        base.cancel(token)
+        if token.raw & Self.ownTokenBit != 0 {
+            if let entry = throttled.removeValue(forKey: token.raw) { base.cancel(entry.baseToken) }
+        } else {
+            base.cancel(token)
+        }
         if !queued.isEmpty, queued.contains(where: { $0.token == token }) { cancelledWhileQueued.insert(token) }
+    }
+
+    /// Schedules on the base scheduler; when it falls due the tab runs it, queues it (frozen) or
+    /// drops it (crashed).
+    private func scheduleOnBase(afterMs delay: Milliseconds, _ action: @escaping () -> Void) -> TimerToken {
+        var token = TimerToken(raw: 0)
+        token = base.schedule(afterMs: delay) { [weak self] in self?.fire(token, action) }
+        return token
+    }
+
+    /// Places a throttled timer at the first multiple of `throttleMs` at or after its due time
+    /// (and not in the past).
+    private func placeThrottled(_ token: TimerToken, dueMs: Milliseconds) -> TimerToken {
+        let at = throttleMs > 0 ? (dueMs + throttleMs - 1) / throttleMs * throttleMs : dueMs
+        return base.schedule(afterMs: max(0, at - base.nowMs)) { [weak self] in
+            guard let self, let entry = self.throttled.removeValue(forKey: token.raw) else { return }
+            self.fire(token, entry.action)
+        }
+    }
+
+    private func rethrottle() {
+        for key in throttled.keys.sorted() {
+            let entry = throttled[key]!
+            base.cancel(entry.baseToken)
+            throttled[key]!.baseToken = placeThrottled(TimerToken(raw: key), dueMs: entry.dueMs)
+        }
+    }
+
+    private func fire(_ token: TimerToken, _ action: @escaping () -> Void) {
+        guard !isCrashed else { return }
+        if isFrozen {
+            queued.append((token, action))
+        } else {
+            action()
+        }
     }
 
     func freeze() { isFrozen = true }
@@ -74,6 +123,8 @@ public final class TabScheduler: SyncScheduler, SyncClock {
         isCrashed = true
         queued.removeAll()
         cancelledWhileQueued.removeAll()
+        for entry in throttled.values { base.cancel(entry.baseToken) }
+        throttled.removeAll()
     }
 
     /// Work waiting for a thaw.

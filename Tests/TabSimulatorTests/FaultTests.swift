@@ -105,6 +105,23 @@ import TabSync
         #expect(updates == [1210, 2000, 3210, 3310])
     }
 
+    @Test func leavingTheBackgroundRunsOverdueTimersAtOnce() throws {
+        let s = try sim(election: false)
+        try s.open("A"); try s.open("B"); s.advance(byMs: 1000)
+        try s.setBackground("A", throttleMs: 60_000)
+        var updates: [Int] = []
+        s.onEvent = { e in if e.tab == "A" && e.messageType == .stateUpdate && e.kind == .sent { updates.append(e.timeMs) } }
+        try s.set("A", ["n": 1]); s.advance(byMs: 10)
+        try s.set("A", ["n": 2]); s.advance(byMs: 4000)     // the trailing send waits for 60 s
+        #expect(updates == [1000])
+        try s.setBackground("A", throttleMs: 0)              // due at 1.1 s: runs now
+        s.advance(byMs: 0)
+        #expect(updates == [1000, 5010])
+        #expect(s.tab(named: "B")!.state["n"] == 1)
+        s.advance(byMs: 5)
+        #expect(s.tab(named: "B")!.state["n"] == 2)
+    }
+
     @Test func frozenTabRunsNothingUntilThawedThenRunsItsQueueInOrder() throws {
         let s = try sim()
         try s.open("A"); try s.open("B"); s.advance(byMs: 500)
