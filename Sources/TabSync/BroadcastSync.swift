@@ -249,17 +249,20 @@ public final class BroadcastSync {
     /// Sends the current values of `keys`, which the caller has already filtered with `isSynced`.
     private func sendUpdate(_ keys: [String]) {
         guard !keys.isEmpty else { return }
-        send(.stateUpdate, statePayload(keys))
+        // An update is itself stamped (its time, this tab): only keys written earlier need their own stamp.
+        send(.stateUpdate, statePayload(keys, implicitStamp: WriteStamp(time: clock.nowMs, tabId: tabId)))
     }
 
-    private func statePayload(_ keys: [String]) -> SyncMessage.Payload {
+    /// The values of `keys` with their write stamps, leaving out stamps equal to `implicitStamp`
+    /// (the receiver assumes it), which is every key of an update sent as soon as it was made.
+    private func statePayload(_ keys: [String], implicitStamp: WriteStamp? = nil) -> SyncMessage.Payload {
         var state = StateDocument(minimumCapacity: keys.count)
-        var stamps = [String: WriteStamp](minimumCapacity: keys.count)
+        var stamps: [String: WriteStamp]? = nil
         for key in keys {
             if let value = store.state[key] { state[key] = value }
-            if let stamp = localStamps[key] { stamps[key] = stamp }
+            if let stamp = localStamps[key], stamp != implicitStamp { stamps = (stamps ?? [:]).merging([key: stamp]) { $1 } }
         }
-        return SyncMessage.Payload(state: state, keys: keys, stamps: stamps.isEmpty ? nil : stamps)
+        return SyncMessage.Payload(state: state, keys: keys, stamps: stamps)
     }
 
     private func pingPayload() -> SyncMessage.Payload {
