@@ -23,9 +23,12 @@ public struct NetworkConditions: Sendable, Equatable {
     /// election timeout (250 ms), so reordering does not pass for a partition.
     public var reorderDelayMs: Milliseconds { 2 * latencyMs.upperBound + 20 }
 
+    static let maxLatencyMs = 3_600_000
+
     /// Why these conditions cannot be used, or nil.
     public var problem: String? {
         if latencyMs.lowerBound < 0 { return "latencyMs must not be negative" }
+        if latencyMs.upperBound > Self.maxLatencyMs { return "latencyMs must be at most \(Self.maxLatencyMs) (an hour)" }
         for (name, p) in [("drop", drop), ("duplicate", duplicate), ("reorder", reorder)] where !(0...1).contains(p) {
             return "\(name) must be between 0 and 1, got \(p)"
         }

@@ -1,6 +1,27 @@
 import TabSync
 
-/// A scripted story for the simulator, as read from a YAML scenario file.
+/// A scripted story for the simulator, as read from a YAML scenario file (`ScenarioParser`).
+///
+/// ```yaml
+/// name: Leader crash and failover
+/// seed: 7
+/// config: {channelName: app-sync, syncKeys: [theme], enableLeaderElection: true, leaderHeartbeatMs: 1000}
+/// network: {latencyMs: [1, 5], drop: 0.0, duplicate: 0.0, reorder: 0.0}
+/// initialState: {theme: light}
+/// steps:
+///   - {at: 0ms, open: A}
+///   - {at: 2s, kill: A}
+///   - {at: 6s, expect: {leader: B}}
+/// ```
+/// `config` takes the engine's fields (`conflictStrategy: custom` names a built-in resolver with
+/// `customResolver:`, see `BuiltinResolvers`). Steps run in time order, same-time steps in file
+/// order. Actions: `open` (a name or `{tab, state}`), `close`, `kill`, `freeze`, `thaw`, `reopen`,
+/// `set` (`{tab, key: value...}`), `forceLeader`, `requestState`, `broadcastState` (a tab or
+/// `{tab, keys}`), `partition` (`[[A, B], [C]]`), `isolate`, `heal`, `network`, `background`
+/// (`{tab, throttleMs}`), `clockSkew` (`{tab, ms}`), `conflictStrategy` (a name or
+/// `{strategy, customResolver}`), `workload` (`{editsPerSecond, keys, until}`), `stopWorkload`.
+/// Expectations: `leader` (a name or `none`), `leaders`, `state` (`{tab, key: value...}`),
+/// `converged`, `connectedTabs` (`{tab, count}`), `neverOnWire`, `sent` (`{tab, type, count}`).
 public struct Scenario {
     /// The file it was read from, for error messages.
     public var file: String

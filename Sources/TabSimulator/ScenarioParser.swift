@@ -138,6 +138,8 @@ private struct Reader {
         guard let s = node.scalar?.string, let ms = ScenarioParser.duration(s) else {
             throw error(node, "bad time '\(node.scalar?.string ?? "?")' for \(what) (use 250ms, 2s, 1.5s or 1m)")
         }
+        // A day of virtual time already takes minutes of wall time with busy tabs.
+        guard ms <= 86_400_000 else { throw error(node, "bad time '\(s)' for \(what): at most a day (1440m)") }
         return ms
     }
 

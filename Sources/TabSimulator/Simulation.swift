@@ -214,7 +214,7 @@ public final class Simulation {
     /// Throttles the tab's timers like a hidden tab's: each waits for the next multiple of
     /// `throttleMs` (Chrome: 1 s, then 1 min after 5 min hidden). 0 brings it back to the foreground.
     public func setBackground(_ name: String, throttleMs: Milliseconds) throws(SimulationError) {
-        guard throttleMs >= 0 else { throw SimulationError("throttleMs must not be negative") }
+        guard (0...86_400_000).contains(throttleMs) else { throw SimulationError("throttleMs must be between 0 and a day (86400000)") }
         let tab = try existing(name, mustBe: [.alive, .frozen])
         tab.scheduler.throttleMs = throttleMs
         fault(throttleMs > 0 ? "\(name) in background (timers every \(throttleMs) ms)" : "\(name) in foreground", tab: tab)
@@ -223,6 +223,7 @@ public final class Simulation {
     /// Skews the tab's clock: its message timestamps and write stamps. Its election priority was
     /// fixed at birth and does not move.
     public func setClockSkew(_ name: String, ms: Milliseconds) throws(SimulationError) {
+        guard abs(ms) <= 31_536_000_000 else { throw SimulationError("clock skew must be within a year (31536000000 ms)") }
         let tab = try existing(name, mustBe: [.alive, .frozen])
         tab.scheduler.clockSkewMs = ms
         fault("\(name) clock skew \(ms) ms", tab: tab)

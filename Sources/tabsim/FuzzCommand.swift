@@ -12,10 +12,12 @@ struct FuzzCommand: ParsableCommand {
         abstract: "Random fault schedules over random edits; checks safety, liveness and convergence.",
         discussion: """
             Each seed is one deterministic run: tabs open, then faults (freeze, thaw, kill, close, reopen,
-            partitions, forced leaders, background throttling, clock skew, lossy networks) mix with edits,
-            then every fault heals and the checker asks for exactly one leader and converged state.
-            On a violation it prints the seed, the property and the command that replays that run, and
-            exits 1. Examples:
+            partitions, isolated tabs, forced leaders, background throttling, clock skew, networks that
+            lose, duplicate and reorder) mix with edits; safety is checked on every event. Then every
+            fault heals, and the checker asks for exactly one leader followed by all and, under
+            last-write-wins and merge, for converged state after a last edit. The summary counts seeds,
+            simulated hours and what happened (coverage). On a violation it prints the seed, the
+            property and the command that replays that run, and exits 1. Examples:
               tabsim fuzz --seeds 1000
               tabsim fuzz --seeds 200 --tabs 8 --strategy merge
               tabsim fuzz --seeds 1 --start-seed 42 --save seed42.yaml     keep a run as a scenario file
@@ -32,7 +34,8 @@ struct FuzzCommand: ParsableCommand {
     func validate() throws {
         guard seeds > 0 else { throw ValidationError("--seeds must be at least 1") }
         guard (1...26).contains(tabs) else { throw ValidationError("--tabs must be between 1 and 26") }
-        guard chaosSeconds > 0 else { throw ValidationError("--chaos-seconds must be at least 1") }
+        guard (1...86_400).contains(chaosSeconds) else { throw ValidationError("--chaos-seconds must be between 1 and 86400") }
+        guard startSeed <= UInt64.max - UInt64(seeds) else { throw ValidationError("--start-seed is too large for \(seeds) seeds") }
     }
 
     func run() throws {

@@ -64,6 +64,7 @@ import TabSync
         let e = error("steps:\n  - {at: soon, open: A}\n")
         #expect(e?.line == 2)
         #expect(e?.problem.contains("bad time 'soon'") == true)
+        #expect(error("steps:\n  - {at: 0ms, open: A}\n  - {at: 2000m, heal: true}\n")?.problem == "bad time '2000m' for at: at most a day (1440m)")
     }
 
     @Test func malformedYAMLNamesLine() {
