@@ -70,11 +70,11 @@ public final class Store {
         var changed: [String] = []
         changed.reserveCapacity(partial.count + remove.count)
         var next = state
-        for key in partial.count == 1 ? Array(partial.keys) : partial.keys.sorted() {
-            let value = partial[key]!
+        for (key, value) in partial {
             if let old = next.updateValue(value, forKey: key), old == value { continue }
             changed.append(key)
         }
+        changed.sort()
         for key in remove where next[key] != nil && partial[key] == nil {
             next[key] = nil
             changed.append(key)
