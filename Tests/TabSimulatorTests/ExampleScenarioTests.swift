@@ -11,8 +11,13 @@ import Testing
         return files.filter { $0.hasSuffix(".yaml") }.sorted().map { dir.appendingPathComponent($0).path }
     }()
 
-    @Test func thereAreAtLeastTwelveExamples() {
+    @Test func thereAreAtLeastTwelveCommentedExamples() throws {
         #expect(Self.examples.count >= 12)
+        for path in Self.examples {
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            let comment = text.split(separator: "\n").prefix { $0.hasPrefix("#") }
+            #expect(comment.count >= 3, "\(path) should open with a few lines saying what it teaches")
+        }
     }
 
     @Test(arguments: examples)
