@@ -13,6 +13,8 @@ public struct SimEvent: Sendable, Equatable {
     private enum Source: Sendable {
         case text(String)
         case engine(EngineLine)
+        /// `[User] set {...}`, the state formatted when read.
+        case userSet(StateDocument)
     }
 
     /// An engine event kept for formatting later, boxed so a log entry stays a few words long
@@ -52,12 +54,22 @@ public struct SimEvent: Sendable, Equatable {
         self.source = .engine(EngineLine(event, tabId))
     }
 
+    /// A user's edit of a tab's store, formatted when read.
+    init(timeMs: Milliseconds, tab: String, userSet partial: StateDocument) {
+        self.timeMs = timeMs
+        self.tab = tab
+        self.kind = .action
+        self.messageType = nil
+        self.source = .userSet(partial)
+    }
+
     /// The line as the spec's debug log prints it, e.g. `[BroadcastSync:abc123] Sent: TAB_PING {}`,
     /// or the simulator's own (`[Simulator] Killed A`, `[Network] Lost ...`, `[User] set ...`).
     public var line: String {
         switch source {
         case .text(let line): line
         case .engine(let e): e.event.debugLine(tabId: e.tabId)
+        case .userSet(let partial): "[User] set " + partial.jsonText
         }
     }
 

@@ -235,7 +235,7 @@ public final class Simulation {
     public func set(_ name: String, _ partial: StateDocument) throws(SimulationError) {
         let tab = try existing(name, mustBe: [.alive])
         guard !partial.isEmpty else { throw SimulationError("set needs at least one key") }
-        record(SimEvent(timeMs: nowMs, tab: name, kind: .action, line: "[User] set \(JSONValue.object(partial))"))
+        record(SimEvent(timeMs: nowMs, tab: name, userSet: partial))
         tab.store.setState(partial)
     }
 

@@ -84,10 +84,12 @@ public final class BroadcastSync {
         ) { [unowned self] keys in self.sendUpdate(keys) }
     }
 
-    /// An instance dropped without `stop()` leaves nothing behind: no timer, no open endpoint.
+    /// An instance dropped without `stop()` leaves nothing behind: no timer, no open endpoint, no
+    /// subscription to a store that may live on.
     deinit {
         timers.cancelAll()
         endpoint?.close()
+        if let subscription { store.unsubscribe(subscription) }
     }
 
     // MARK: - The spec's instance API
@@ -99,7 +101,7 @@ public final class BroadcastSync {
         guard endpoint == nil else { return }
         guard let ep = transport.open(
             channelName: config.channelName, ownerId: tabId, scheduler: timers.scheduler,
-            onFrame: { [weak self] frame in self?.receive(frame) })
+            onFrame: { [unowned self] frame in self.receive(frame) })
         else {
             emit(.unavailable)
             report(.disconnected)
@@ -113,7 +115,7 @@ public final class BroadcastSync {
         schedulePing()
         batcher.hold()
         requestState()
-        joinTimer = timers.schedule(afterMs: config.joinTimeoutMs) { [weak self] in self?.finishJoining() }
+        joinTimer = timers.schedule(afterMs: config.joinTimeoutMs) { [unowned self] in self.finishJoining() }
         if config.enableLeaderElection {
             election = LeaderElection(
                 me: .init(id: tabId, priority: priority), heartbeatMs: config.leaderHeartbeatMs,
@@ -135,7 +137,7 @@ public final class BroadcastSync {
         if goodbye.epoch != nil { goodbye.leaderId = peers.oldestLive(now: clock.nowMs) }
         send(.tabClose, goodbye)
         election = nil
-        for task in leaderTasks { task.pause(timers: timers) }
+        for task in leaderTasks { task.pause() }
         timers.cancelAll()
         batcher.reset()
         if let subscription { store.unsubscribe(subscription) }
@@ -219,14 +221,11 @@ public final class BroadcastSync {
     /// Runs `work` now and every `intervalMs` while this tab leads (see `LeaderTask`).
     @discardableResult
     public func whileLeader(everyMs intervalMs: Milliseconds, _ work: @escaping () -> Void) -> LeaderTask {
-        let task = LeaderTask(intervalMs: max(1, intervalMs), work: work, owner: self)
+        leaderTasks.removeAll(where: \.isCancelled)
+        let task = LeaderTask(intervalMs: max(1, intervalMs), work: work, timers: timers)
         leaderTasks.append(task)
-        if isLeader() { task.resume(timers: timers) }
+        if isLeader() { task.resume() }
         return task
-    }
-
-    func removeLeaderTask(_ task: LeaderTask) {
-        leaderTasks.removeAll { $0 === task }
     }
 
     /// True when `key` may leave this tab and may be written here by another tab.
@@ -238,7 +237,9 @@ public final class BroadcastSync {
 
     private func storeChanged(_ change: StoreChange) {
         guard case .local = change.origin else { return }
-        let keys = change.changedKeys.filter(isSynced)
+        var keys: [String] = []
+        keys.reserveCapacity(change.changes.count)
+        for (key, _) in change.changes where isSynced(key) { keys.append(key) }
         guard !keys.isEmpty else { return }
         let stamp = WriteStamp(time: clock.nowMs, tabId: tabId)
         for key in keys { localStamps[key] = stamp }
@@ -279,8 +280,7 @@ public final class BroadcastSync {
     }
 
     private func schedulePing() {
-        pingTimer = timers.schedule(afterMs: config.tabPingIntervalMs) { [weak self] in
-            guard let self else { return }
+        pingTimer = timers.schedule(afterMs: config.tabPingIntervalMs) { [unowned self] in
             self.peers.prune(now: self.clock.nowMs)
             self.send(.tabPing, self.pingPayload())
             self.schedulePing()
@@ -376,35 +376,36 @@ public final class BroadcastSync {
 
     /// Applies the state a message carries, as the receiver's filters and strategy decide.
     private func apply(_ m: SyncMessage) {
-        guard let state = m.payload?.state else { return }
-        let offered = m.payload?.keys ?? state.keys.sorted()
-        let keys = syncKeySet.isEmpty && excludeKeySet.isEmpty ? offered : offered.filter(isSynced)
+        guard let payload = m.payload, let state = payload.state else { return }
+        let offered = payload.keys ?? state.keys.sorted()
+        // Filtering allocates; most messages carry only keys this tab syncs.
+        let keys = offered.allSatisfy(isSynced) ? offered : offered.filter(isSynced)
         statistics.refusedKeys += offered.count - keys.count
         guard !keys.isEmpty else { return }
         // An update is a write; an unstamped value in an answer to a state request is a default.
         let defaultStamp = m.type == .stateUpdate ? WriteStamp(time: m.timestamp, tabId: m.tabId) : nil
-        let changed: [String]
+        let changes: [(key: String, previous: JSONValue?)]
         if config.conflictStrategy == .lastWriteWins {
             // The common case, kept free of intermediate dictionaries: it runs on every delivery.
             let set = keys.count == state.count ? state : state.filter { keys.contains($0.key) }
             let remove = keys.count == state.count ? [] : keys.filter { state[$0] == nil }
-            changed = store.update(set: set, remove: remove, origin: .remote(tabId: m.tabId))
-            let stamps = m.payload?.stamps
-            for key in changed { localStamps[key] = stamps?[key] ?? defaultStamp }
+            changes = store.change(set: set, remove: remove, origin: .remote(tabId: m.tabId))
+            let stamps = payload.stamps
+            for (key, _) in changes { localStamps[key] = stamps?[key] ?? defaultStamp }
         } else {
-            let incoming = IncomingState(keys: keys, state: state, stamps: m.payload?.stamps ?? [:], defaultStamp: defaultStamp)
+            let incoming = IncomingState(keys: keys, state: state, stamps: payload.stamps ?? [:], defaultStamp: defaultStamp)
             let resolution = config.conflictStrategy.resolve(
                 incoming, local: store.state, localStamps: localStamps,
                 customResolver: config.customResolver, isSynced: isSynced)
             for (key, stamp) in resolution.stamps { localStamps[key] = stamp }
-            changed = store.update(set: resolution.set, remove: resolution.remove, origin: .remote(tabId: m.tabId))
+            changes = store.change(set: resolution.set, remove: resolution.remove, origin: .remote(tabId: m.tabId))
         }
+        guard !changes.isEmpty else { return }
         // A remote value now stands where a local change was waiting: sending it would echo it back as ours.
-        if !batcher.pendingKeys.isEmpty { batcher.discard(changed) }
-        guard !changed.isEmpty else { return }
+        if !batcher.pendingKeys.isEmpty { batcher.discard(changes.lazy.map(\.key)) }
         statistics.applied += 1
-        emit(.applied(from: m.tabId, keys: changed))
-        config.onRemoteUpdate?(changed, m.tabId)
+        emit(.applied(from: m.tabId, keys: changes.map(\.key)))
+        config.onRemoteUpdate?(changes.map(\.key), m.tabId)
     }
 
     private func finishJoining() {
@@ -430,9 +431,10 @@ public final class BroadcastSync {
         switch change.to {
         case .leader:
             report(.leader)
-            for task in leaderTasks { task.resume(timers: timers) }
+            leaderTasks.removeAll(where: \.isCancelled)
+            for task in leaderTasks { task.resume() }
         case .follower, .candidate, .none:
-            for task in leaderTasks { task.pause(timers: timers) }
+            for task in leaderTasks { task.pause() }
             if change.to == .follower, change.leaderId != nil { report(.follower) }
         }
     }

@@ -45,7 +45,7 @@ public final class InMemoryHub: SyncTransport {
     }
 
     fileprivate func post(_ frame: ChannelFrame, from sender: Endpoint) {
-        guard sender.isOpen, let subscribers = channels[sender.channelName] else { return }
+        guard let subscribers = channels[sender.channelName] else { return }
         postedCount += 1
         observer?(.posted(from: sender.ownerId, frame: frame, recipients: subscribers.count - 1))
         let boxed = FrameBox(frame)
@@ -70,9 +70,11 @@ public final class InMemoryHub: SyncTransport {
         init(_ frame: ChannelFrame) { self.frame = frame }
     }
 
+    /// The pending delivery holds the hub and the receiver strongly; the receiver holds its
+    /// scheduler only while open, so closing breaks every cycle through the scheduler.
     private func deliver(_ boxed: FrameBox, from: String, to receiver: Endpoint, afterMs delay: Milliseconds) {
-        receiver.scheduler.schedule(afterMs: delay) { [weak self, weak receiver] in
-            guard let self, let receiver, receiver.isOpen else { return }
+        receiver.scheduler?.schedule(afterMs: delay) { [self] in
+            guard receiver.isOpen else { return }
             self.deliveredCount += 1
             self.observer?(.delivered(from: from, to: receiver.ownerId, frame: boxed.frame))
             receiver.onFrame(boxed.frame)
@@ -83,13 +85,15 @@ public final class InMemoryHub: SyncTransport {
         channels[endpoint.channelName]?.removeAll { $0 === endpoint }
     }
 
+    /// An open endpoint keeps its hub and scheduler alive, as an open BroadcastChannel does;
+    /// a closed one lets go of both. (Weak references would slow every retain on the delivery path.)
     fileprivate final class Endpoint: ChannelEndpoint {
-        weak var hub: InMemoryHub?
+        private(set) var hub: InMemoryHub?
+        private(set) var scheduler: (any SyncScheduler)?
         let channelName: String
         let ownerId: String
-        let scheduler: any SyncScheduler
         let onFrame: (ChannelFrame) -> Void
-        var isOpen = true
+        var isOpen: Bool { hub != nil }
 
         init(hub: InMemoryHub, channelName: String, ownerId: String, scheduler: any SyncScheduler,
              onFrame: @escaping (ChannelFrame) -> Void) {
@@ -105,9 +109,10 @@ public final class InMemoryHub: SyncTransport {
         }
 
         func close() {
-            guard isOpen else { return }
-            isOpen = false
-            hub?.remove(self)
+            guard let hub else { return }
+            self.hub = nil
+            scheduler = nil
+            hub.remove(self)
         }
     }
 }

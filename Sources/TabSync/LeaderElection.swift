@@ -112,8 +112,8 @@ final class LeaderElection {
             if senderIsOlder {
                 timers.cancel(roundTimer)
                 setRole(.follower, .deferredToOlder)
-                roundTimer = timers.schedule(afterMs: 2 * electionTimeoutMs) { [weak self] in
-                    self?.becomeCandidate(.announceTimeout)
+                roundTimer = timers.schedule(afterMs: 2 * electionTimeoutMs) { [unowned self] in
+                    self.becomeCandidate(.announceTimeout)
                 }
             } else if !rebutted {
                 rebutted = true
@@ -157,8 +157,8 @@ final class LeaderElection {
         } else if successor != nil {
             setRole(.follower, .goodbye)
             timers.cancel(roundTimer)
-            roundTimer = timers.schedule(afterMs: electionTimeoutMs) { [weak self] in
-                guard let self, self.leaderId == nil else { return }
+            roundTimer = timers.schedule(afterMs: electionTimeoutMs) { [unowned self] in
+                guard self.leaderId == nil else { return }
                 self.becomeCandidate(.announceTimeout)
             }
         } else {
@@ -174,8 +174,8 @@ final class LeaderElection {
         rebutted = false
         setRole(.candidate, reason)
         send(.leaderElection, SyncMessage.Payload(priority: me.priority, epoch: highestTerm))
-        roundTimer = timers.schedule(afterMs: electionTimeoutMs) { [weak self] in
-            self?.claimLeadership(.elected)
+        roundTimer = timers.schedule(afterMs: electionTimeoutMs) { [unowned self] in
+            self.claimLeadership(.elected)
         }
     }
 
@@ -190,8 +190,8 @@ final class LeaderElection {
     }
 
     private func scheduleHeartbeat() {
-        heartbeatTimer = timers.schedule(afterMs: heartbeatMs) { [weak self] in
-            guard let self, self.isLeader else { return }
+        heartbeatTimer = timers.schedule(afterMs: heartbeatMs) { [unowned self] in
+            guard self.isLeader else { return }
             self.send(.heartbeat, self.announcePayload())
             self.scheduleHeartbeat()
         }
@@ -200,8 +200,8 @@ final class LeaderElection {
     private func armWatchdog() {
         guard !timers.isPending(watchdogTimer) else { return }
         let due = lastHeardFromLeader + leaderTimeoutMs - clock.nowMs
-        watchdogTimer = timers.schedule(afterMs: max(0, due)) { [weak self] in
-            guard let self, self.role == .follower, self.leaderId != nil else { return }
+        watchdogTimer = timers.schedule(afterMs: max(0, due)) { [unowned self] in
+            guard self.role == .follower, self.leaderId != nil else { return }
             if self.clock.nowMs - self.lastHeardFromLeader >= self.leaderTimeoutMs {
                 self.becomeCandidate(.heartbeatTimeout)
             } else {

@@ -4,45 +4,53 @@
 /// The work runs once as soon as the tab leads, then every `intervalMs`; it pauses when leadership
 /// is lost and resumes when it comes back; it ends for good on `cancel()`. Stopping the sync
 /// cancels its timers like every other timer of the instance.
+///
+/// The task knows its sync's timers, not the sync: the sync tells it when leadership starts and
+/// ends, and drops cancelled tasks. (A reference back to the sync, even a weak one, would slow
+/// every retain of the sync on the message path.)
 public final class LeaderTask {
     let intervalMs: Milliseconds
     let work: () -> Void
+    let timers: TimerSet
     /// How many times the work has run.
     public private(set) var runCount = 0
     public private(set) var isCancelled = false
-    var timer: TimerHandle?
-    weak var owner: BroadcastSync?
+    private var isLeading = false
+    private var timer: TimerHandle?
 
-    init(intervalMs: Milliseconds, work: @escaping () -> Void, owner: BroadcastSync) {
+    init(intervalMs: Milliseconds, work: @escaping () -> Void, timers: TimerSet) {
         self.intervalMs = intervalMs
         self.work = work
-        self.owner = owner
+        self.timers = timers
     }
 
-    public var isRunning: Bool { owner?.timers.isPending(timer) ?? false }
+    /// True while the work is scheduled: the tab leads and the task is not cancelled.
+    public var isRunning: Bool { timers.isPending(timer) }
 
     public func cancel() {
         isCancelled = true
-        owner?.timers.cancel(timer)
-        timer = nil
-        owner?.removeLeaderTask(self)
+        pause()
     }
 
-    func resume(timers: TimerSet) {
+    /// Leadership began (or the task was made while leading).
+    func resume() {
+        isLeading = true
         guard !isCancelled, !timers.isPending(timer) else { return }
-        timer = timers.schedule(afterMs: 0) { [weak self] in self?.tick(timers: timers) }
+        timer = timers.schedule(afterMs: 0) { [unowned self] in self.tick() }
     }
 
-    func pause(timers: TimerSet) {
+    /// Leadership ended, or the sync stopped.
+    func pause() {
+        isLeading = false
         timers.cancel(timer)
         timer = nil
     }
 
-    private func tick(timers: TimerSet) {
-        guard !isCancelled, owner?.isLeader() == true else { return }
+    private func tick() {
+        guard !isCancelled, isLeading else { return }
         runCount += 1
         work()
-        guard !isCancelled, owner?.isLeader() == true else { return }
-        timer = timers.schedule(afterMs: intervalMs) { [weak self] in self?.tick(timers: timers) }
+        guard !isCancelled, isLeading else { return }
+        timer = timers.schedule(afterMs: intervalMs) { [unowned self] in self.tick() }
     }
 }

@@ -12,13 +12,23 @@ public enum ChangeOrigin: Sendable, Hashable {
 
 /// One change of a store, as its subscribers see it.
 public struct StoreChange: Sendable {
-    public let previous: StateDocument
     public let next: StateDocument
+    public let origin: ChangeOrigin
+    /// Each changed key with what it held before (nil: absent), in `changedKeys` order.
+    let changes: [(key: String, previous: JSONValue?)]
+
     /// Top-level keys whose value changed, was added or was removed: set keys sorted, then removed
     /// ones. Sorted because a dictionary's order changes from one process to the next, and the same
     /// inputs must give the same messages, byte for byte.
-    public let changedKeys: [String]
-    public let origin: ChangeOrigin
+    public var changedKeys: [String] { changes.map(\.key) }
+
+    /// The state before the change, rebuilt on demand: the store changes its state in place, so a
+    /// change costs what it changed, not a copy of the whole document.
+    public var previous: StateDocument {
+        var state = next
+        for (key, old) in changes { state[key] = old }
+        return state
+    }
 }
 
 /// A handle to unsubscribe with.
@@ -67,22 +77,24 @@ public final class Store {
     /// Returns the keys that changed.
     @discardableResult
     public func update(set partial: StateDocument, remove: [String], origin: ChangeOrigin) -> [String] {
-        var changed: [String] = []
-        changed.reserveCapacity(partial.count + remove.count)
-        var next = state
+        change(set: partial, remove: remove, origin: origin).map(\.key)
+    }
+
+    /// `update`, returning each changed key with its previous value: one allocation per change,
+    /// which matters on the engine's path of every delivery.
+    func change(set partial: StateDocument, remove: [String], origin: ChangeOrigin) -> [(key: String, previous: JSONValue?)] {
+        var changes: [(key: String, previous: JSONValue?)] = []
+        changes.reserveCapacity(partial.count + remove.count)
         for (key, value) in partial {
-            if let old = next.updateValue(value, forKey: key), old == value { continue }
-            changed.append(key)
+            let old = state.updateValue(value, forKey: key)
+            if old != value { changes.append((key, old)) }
         }
-        changed.sort()
-        for key in remove where next[key] != nil && partial[key] == nil {
-            next[key] = nil
-            changed.append(key)
+        Self.sortByKey(&changes)
+        for key in remove where partial.isEmpty || partial[key] == nil {
+            if let old = state.removeValue(forKey: key) { changes.append((key, old)) }
         }
-        guard !changed.isEmpty else { return [] }
-        let change = StoreChange(previous: state, next: next, changedKeys: changed, origin: origin)
-        state = next
-        guard !listeners.isEmpty else { return changed }
+        guard !changes.isEmpty, !listeners.isEmpty else { return changes }
+        let change = StoreChange(next: state, origin: origin, changes: changes)
         if notifying {
             queue.append(change)
         } else {
@@ -91,7 +103,20 @@ public final class Store {
             notify(change)
             while let queued = queue.popFirst() { notify(queued) }
         }
-        return changed
+        return changes
+    }
+
+    /// Insertion sort for the usual handful of keys (no allocation), the standard sort beyond.
+    private static func sortByKey(_ changes: inout [(key: String, previous: JSONValue?)]) {
+        guard changes.count > 1 else { return }
+        guard changes.count <= 16 else { return changes.sort { $0.key < $1.key } }
+        for i in 1..<changes.count {
+            var j = i
+            while j > 0, changes[j].key < changes[j - 1].key {
+                changes.swapAt(j, j - 1)
+                j -= 1
+            }
+        }
     }
 
     /// Calls `listener` after every change (zustand's `subscribe`).

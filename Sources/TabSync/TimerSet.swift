@@ -10,6 +10,10 @@ final class TimerSet {
         self.scheduler = scheduler
     }
 
+    /// A timer never outlives its set: that is what lets the engine's timer actions hold their
+    /// owners unowned (weak references would slow every retain of those objects).
+    deinit { cancelAll() }
+
     /// Number of timers scheduled and not yet fired or cancelled.
     var count: Int { live.count }
 
@@ -18,8 +22,8 @@ final class TimerSet {
     func schedule(afterMs delay: Milliseconds, _ action: @escaping () -> Void) -> TimerHandle {
         nextId += 1
         let id = nextId
-        live[id] = scheduler.schedule(afterMs: delay) { [weak self] in
-            guard let self, self.live.removeValue(forKey: id) != nil else { return }
+        live[id] = scheduler.schedule(afterMs: delay) { [unowned self] in
+            guard self.live.removeValue(forKey: id) != nil else { return }
             action()
         }
         return TimerHandle(id: id)

@@ -51,7 +51,7 @@ final class UpdateBatcher {
         guard !isHeld, !pendingKeys.isEmpty else { return }
         if debounceMs > 0 {
             timers.cancel(timer)
-            timer = timers.schedule(afterMs: debounceMs) { [weak self] in self?.debounceElapsed() }
+            timer = timers.schedule(afterMs: debounceMs) { [unowned self] in self.debounceElapsed() }
         } else {
             schedule()
         }
@@ -90,7 +90,7 @@ final class UpdateBatcher {
     private func schedule() {
         if timers.isPending(timer) { return }
         if let end = windowEnd {
-            timer = timers.schedule(afterMs: end - clock.nowMs) { [weak self] in self?.windowClosed() }
+            timer = timers.schedule(afterMs: end - clock.nowMs) { [unowned self] in self.windowClosed() }
         } else {
             flushNow()
         }
