@@ -63,6 +63,7 @@ public final class BroadcastSync {
     private var leaderTasks: [LeaderTask] = []
     private let syncKeySet: Set<String>
     private let excludeKeySet: Set<String>
+    private var lastAccepted: (offered: [String], accepted: [String])?
 
     /// Creates an instance (not started). Throws when the configuration is invalid, naming the field.
     public init(store: Store, config: BroadcastSyncConfig, environment: SyncEnvironment) throws(ConfigurationError) {
@@ -237,9 +238,7 @@ public final class BroadcastSync {
 
     private func storeChanged(_ change: StoreChange) {
         guard case .local = change.origin else { return }
-        var keys: [String] = []
-        keys.reserveCapacity(change.changes.count)
-        for (key, _) in change.changes where isSynced(key) { keys.append(key) }
+        let keys = acceptedKeys(change.changedKeys)
         guard !keys.isEmpty else { return }
         let stamp = WriteStamp(time: clock.nowMs, tabId: tabId)
         for key in keys { localStamps[key] = stamp }
@@ -378,8 +377,7 @@ public final class BroadcastSync {
     private func apply(_ m: SyncMessage) {
         guard let payload = m.payload, let state = payload.state else { return }
         let offered = payload.keys ?? state.keys.sorted()
-        // Filtering allocates; most messages carry only keys this tab syncs.
-        let keys = offered.allSatisfy(isSynced) ? offered : offered.filter(isSynced)
+        let keys = acceptedKeys(offered)
         statistics.refusedKeys += offered.count - keys.count
         guard !keys.isEmpty else { return }
         // An update is a write; an unstamped value in an answer to a state request is a default.
@@ -406,6 +404,16 @@ public final class BroadcastSync {
         statistics.applied += 1
         emit(.applied(from: m.tabId, keys: changes.map(\.key)))
         config.onRemoteUpdate?(changes.map(\.key), m.tabId)
+    }
+
+    /// The keys of `offered` this tab syncs (receiving or sending). Remembers the last answer: the
+    /// same keys come again and again, and comparing two short arrays is cheaper than hashing each key.
+    private func acceptedKeys(_ offered: [String]) -> [String] {
+        if syncKeySet.isEmpty && excludeKeySet.isEmpty { return offered }
+        if let last = lastAccepted, last.offered == offered { return last.accepted }
+        let accepted = offered.allSatisfy(isSynced) ? offered : offered.filter(isSynced)
+        lastAccepted = (offered, accepted)
+        return accepted
     }
 
     private func finishJoining() {

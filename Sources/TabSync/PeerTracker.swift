@@ -6,12 +6,11 @@ struct PeerTracker {
         var lastSeen: Milliseconds
         /// The tab's election priority (creation time), once it has told us.
         var priority: Milliseconds?
-
-        mutating func with(_ body: (inout Peer) -> Void) { body(&self) }
     }
 
     let timeoutMs: Milliseconds
     private(set) var peers: [String: Peer] = [:]
+    private var lastHeard: (id: String, index: [String: Peer].Index)?
 
     init(timeoutMs: Milliseconds) {
         self.timeoutMs = timeoutMs
@@ -25,22 +24,36 @@ struct PeerTracker {
     /// Records a sign of life. Returns true when the tab was not known as live before.
     @discardableResult
     mutating func heard(_ id: String, priority: Milliseconds?, now: Milliseconds) -> Bool {
-        var wasLive = false
-        peers[id, default: Peer(lastSeen: .min / 2, priority: nil)].with { p in
-            wasLive = now - p.lastSeen < timeoutMs
-            p.lastSeen = now
-            if let priority { p.priority = priority }
+        // Runs of messages from one sender are the common case: update it in place by its index,
+        // without hashing the id again. Any insertion or removal forgets the index.
+        if let last = lastHeard, last.id == id {
+            return Self.note(&peers.values[last.index], priority: priority, now: now, timeoutMs: timeoutMs)
         }
+        if let index = peers.index(forKey: id) {
+            lastHeard = (id, index)
+            return Self.note(&peers.values[index], priority: priority, now: now, timeoutMs: timeoutMs)
+        }
+        peers[id] = Peer(lastSeen: now, priority: priority)
+        lastHeard = nil
+        return true
+    }
+
+    private static func note(_ p: inout Peer, priority: Milliseconds?, now: Milliseconds, timeoutMs: Milliseconds) -> Bool {
+        let wasLive = now - p.lastSeen < timeoutMs
+        p.lastSeen = now
+        if let priority { p.priority = priority }
         return !wasLive
     }
 
     mutating func remove(_ id: String) {
         peers[id] = nil
+        lastHeard = nil
     }
 
     /// Forgets tabs that went silent, keeping memory bounded however many tabs come and go.
     mutating func prune(now: Milliseconds) {
         peers = peers.filter { now - $0.value.lastSeen < timeoutMs }
+        lastHeard = nil
     }
 
     func liveCount(now: Milliseconds) -> Int {
@@ -55,5 +68,6 @@ struct PeerTracker {
 
     mutating func removeAll() {
         peers.removeAll()
+        lastHeard = nil
     }
 }

@@ -101,3 +101,28 @@ let keyName = Gen.int(in: 0...4).map { ["a", "b", "c", "d", "e"][$0] }
         }
     }
 }
+
+@Suite struct PeerPropertyTests {
+    /// Tabs come and go at random (start, graceful stop, restart) while traffic flows; afterwards
+    /// every running tab counts exactly the others that run.
+    @Test func theConnectedCountFollowsTabsThatComeAndGo() async {
+        await propertyCheck(count: 60, input: Gen.int(in: 0...9).array(of: 1...25)) { ops in
+            let bench = Bench()
+            let tabs = (0..<5).map { try! bench.tab(["n": 0], id: "T\($0)", start: false) { $0.throttleMs = 0 } }
+            for (i, op) in ops.enumerated() {
+                let tab = tabs[op % 5]
+                if op < 5 {
+                    if tab.isActive() { tab.stop() } else { tab.start() }
+                } else if tab.isActive() {
+                    tab.store.setState(["n": .number(Double(i))])
+                }
+                bench.advance(50)
+            }
+            bench.advance(10)
+            let running = tabs.filter { $0.isActive() }
+            for tab in running {
+                #expect(tab.getConnectedTabs() == running.count - 1, "\(tab.tabId) after \(ops)")
+            }
+        }
+    }
+}
