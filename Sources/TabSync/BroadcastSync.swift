@@ -454,6 +454,7 @@ public final class BroadcastSync {
     }
 
     /// Builds the event only when someone looks: this is on every message's path.
+    @inline(__always)
     private func emit(_ event: @autoclosure () -> SyncEvent) {
         guard observer != nil || config.debug else { return }
         let event = event()
