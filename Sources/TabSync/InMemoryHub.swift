@@ -49,11 +49,8 @@ public final class InMemoryHub: SyncTransport {
         postedCount += 1
         observer?(.posted(from: sender.ownerId, frame: frame, recipients: subscribers.count - 1))
         let boxed = FrameBox(frame)
+        guard let deliveryPolicy else { return deliverToAll(boxed, from: sender, subscribers) }
         for receiver in subscribers where receiver !== sender {
-            guard let deliveryPolicy else {
-                deliver(boxed, from: sender.ownerId, to: receiver, afterMs: latencyMs)
-                continue
-            }
             let delays = deliveryPolicy(sender.ownerId, receiver.ownerId, frame)
             if delays.isEmpty {
                 observer?(.dropped(from: sender.ownerId, to: receiver.ownerId, frame: frame))
@@ -68,6 +65,28 @@ public final class InMemoryHub: SyncTransport {
     private final class FrameBox {
         let frame: ChannelFrame
         init(_ frame: ChannelFrame) { self.frame = frame }
+    }
+
+    /// Without a policy every receiver gets the frame after the same latency. Receivers that share
+    /// one scheduler (the tabs of one process) get it from one scheduled action, in the order they
+    /// opened. The order of events is the same as with one action each: whatever a receiver schedules
+    /// while handling the frame comes after every delivery of it either way.
+    private func deliverToAll(_ boxed: FrameBox, from sender: Endpoint, _ subscribers: [Endpoint]) {
+        let receivers = subscribers.count > 2 ? subscribers.filter { $0 !== sender } : []
+        guard let shared = receivers.first?.scheduler, receivers.allSatisfy({ $0.scheduler === shared }) else {
+            for receiver in subscribers where receiver !== sender {
+                deliver(boxed, from: sender.ownerId, to: receiver, afterMs: latencyMs)
+            }
+            return
+        }
+        let from = sender.ownerId
+        shared.schedule(afterMs: latencyMs) { [self] in
+            for receiver in receivers where receiver.isOpen {
+                deliveredCount += 1
+                observer?(.delivered(from: from, to: receiver.ownerId, frame: boxed.frame))
+                receiver.onFrame(boxed.frame)
+            }
+        }
     }
 
     /// The pending delivery holds the hub and the receiver strongly; the receiver holds its
