@@ -83,6 +83,7 @@ public final class BroadcastSync {
         self.batcher = UpdateBatcher(
             throttleMs: config.throttleMs, debounceMs: config.debounceMs, timers: timers, clock: environment.clock
         ) { [unowned self] keys in self.sendUpdate(keys) }
+        timers.owner = self
     }
 
     /// An instance dropped without `stop()` leaves nothing behind: no timer, no open endpoint, no
@@ -109,6 +110,7 @@ public final class BroadcastSync {
             return
         }
         endpoint = ep
+        timers.open()
         subscription = store.subscribe { [unowned self] change in self.storeChanged(change) }
         emit(.started)
         report(.connected)
@@ -117,7 +119,7 @@ public final class BroadcastSync {
         batcher.hold()
         requestState()
         joinTimer = timers.schedule(afterMs: config.joinTimeoutMs) { [unowned self] in self.finishJoining() }
-        if config.enableLeaderElection {
+        if config.enableLeaderElection, isActive() {   // a callback above may have stopped it already
             election = LeaderElection(
                 me: .init(id: tabId, priority: priority), heartbeatMs: config.leaderHeartbeatMs,
                 leaderTimeoutMs: config.effectiveLeaderTimeoutMs, electionTimeoutMs: config.electionTimeoutMs,
@@ -139,7 +141,7 @@ public final class BroadcastSync {
         send(.tabClose, goodbye)
         election = nil
         for task in leaderTasks { task.pause() }
-        timers.cancelAll()
+        timers.close()
         batcher.reset()
         if let subscription { store.unsubscribe(subscription) }
         subscription = nil
@@ -278,12 +280,16 @@ public final class BroadcastSync {
         endpoint.post(.message(message))
     }
 
+    /// Timer actions hold the instance unowned and make one method call: the call keeps it alive
+    /// to its end, even when a callback on the way lets go of it.
     private func schedulePing() {
-        pingTimer = timers.schedule(afterMs: config.tabPingIntervalMs) { [unowned self] in
-            self.peers.prune(now: self.clock.nowMs)
-            self.send(.tabPing, self.pingPayload())
-            self.schedulePing()
-        }
+        pingTimer = timers.schedule(afterMs: config.tabPingIntervalMs) { [unowned self] in self.pingDue() }
+    }
+
+    private func pingDue() {
+        peers.prune(now: clock.nowMs)
+        send(.tabPing, pingPayload())
+        schedulePing()
     }
 
     // MARK: - Incoming

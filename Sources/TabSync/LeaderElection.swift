@@ -112,9 +112,7 @@ final class LeaderElection {
             if senderIsOlder {
                 timers.cancel(roundTimer)
                 setRole(.follower, .deferredToOlder)
-                roundTimer = timers.schedule(afterMs: 2 * electionTimeoutMs) { [unowned self] in
-                    self.becomeCandidate(.announceTimeout)
-                }
+                roundTimer = timers.schedule(afterMs: 2 * electionTimeoutMs) { [unowned self] in self.becomeCandidate(.announceTimeout) }
             } else if !rebutted {
                 rebutted = true
                 send(.leaderElection, SyncMessage.Payload(priority: me.priority, epoch: highestTerm))
@@ -157,10 +155,7 @@ final class LeaderElection {
         } else if successor != nil {
             setRole(.follower, .goodbye)
             timers.cancel(roundTimer)
-            roundTimer = timers.schedule(afterMs: electionTimeoutMs) { [unowned self] in
-                guard self.leaderId == nil else { return }
-                self.becomeCandidate(.announceTimeout)
-            }
+            roundTimer = timers.schedule(afterMs: electionTimeoutMs) { [unowned self] in self.successorWaited() }
         } else {
             becomeCandidate(.goodbye)
         }
@@ -174,9 +169,7 @@ final class LeaderElection {
         rebutted = false
         setRole(.candidate, reason)
         send(.leaderElection, SyncMessage.Payload(priority: me.priority, epoch: highestTerm))
-        roundTimer = timers.schedule(afterMs: electionTimeoutMs) { [unowned self] in
-            self.claimLeadership(.elected)
-        }
+        roundTimer = timers.schedule(afterMs: electionTimeoutMs) { [unowned self] in self.claimLeadership(.elected) }
     }
 
     private func claimLeadership(_ reason: RoleChangeReason) {
@@ -189,24 +182,37 @@ final class LeaderElection {
         scheduleHeartbeat()
     }
 
+    // MARK: Timers
+    // Each timer action is one method call on an unowned self: the call keeps the election alive
+    // to its end, even when a callback on the way stops the sync and lets go of it.
+
+    private func successorWaited() {
+        guard leaderId == nil else { return }
+        becomeCandidate(.announceTimeout)
+    }
+
     private func scheduleHeartbeat() {
-        heartbeatTimer = timers.schedule(afterMs: heartbeatMs) { [unowned self] in
-            guard self.isLeader else { return }
-            self.send(.heartbeat, self.announcePayload())
-            self.scheduleHeartbeat()
-        }
+        heartbeatTimer = timers.schedule(afterMs: heartbeatMs) { [unowned self] in self.heartbeatDue() }
+    }
+
+    private func heartbeatDue() {
+        guard isLeader else { return }
+        send(.heartbeat, announcePayload())
+        scheduleHeartbeat()
     }
 
     private func armWatchdog() {
         guard !timers.isPending(watchdogTimer) else { return }
         let due = lastHeardFromLeader + leaderTimeoutMs - clock.nowMs
-        watchdogTimer = timers.schedule(afterMs: max(0, due)) { [unowned self] in
-            guard self.role == .follower, self.leaderId != nil else { return }
-            if self.clock.nowMs - self.lastHeardFromLeader >= self.leaderTimeoutMs {
-                self.becomeCandidate(.heartbeatTimeout)
-            } else {
-                self.armWatchdog()
-            }
+        watchdogTimer = timers.schedule(afterMs: max(0, due)) { [unowned self] in self.watchdogDue() }
+    }
+
+    private func watchdogDue() {
+        guard role == .follower, leaderId != nil else { return }
+        if clock.nowMs - lastHeardFromLeader >= leaderTimeoutMs {
+            becomeCandidate(.heartbeatTimeout)
+        } else {
+            armWatchdog()
         }
     }
 

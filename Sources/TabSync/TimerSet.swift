@@ -3,6 +3,9 @@
 /// (the reference left a zombie leader's heartbeat running: ANCHORS bug 4).
 final class TimerSet {
     let scheduler: any SyncScheduler
+    /// The object whose timers these are (the sync), kept alive while one of its actions runs.
+    /// Unowned: the owner cancels every timer when it goes, so no action runs after it.
+    unowned(safe) var owner: AnyObject?
     private var live: [Int: TimerToken] = [:]
     private var nextId = 0
 
@@ -17,14 +20,29 @@ final class TimerSet {
     /// Number of timers scheduled and not yet fired or cancelled.
     var count: Int { live.count }
 
-    /// Schedules `action`; the returned handle cancels it.
+    /// False from `close()` to `open()`. A stopped sync schedules nothing, not even from code that
+    /// carries on after a user callback stopped it (a heartbeat being sent, a role being reported).
+    private(set) var isOpen = true
+
+    func open() { isOpen = true }
+
+    /// Cancels every timer and refuses new ones until `open()`.
+    func close() {
+        cancelAll()
+        isOpen = false
+    }
+
+    /// Schedules `action`; the returned handle cancels it. While closed, schedules nothing and
+    /// returns a handle that is never pending.
     @discardableResult
     func schedule(afterMs delay: Milliseconds, _ action: @escaping () -> Void) -> TimerHandle {
+        guard isOpen else { return TimerHandle(id: 0) }
         nextId += 1
         let id = nextId
         live[id] = scheduler.schedule(afterMs: delay) { [unowned self] in
             guard self.live.removeValue(forKey: id) != nil else { return }
-            action()
+            // The owner lives until the action returns, even if a callback on the way lets go of it.
+            withExtendedLifetime(self.owner) { action() }
         }
         return TimerHandle(id: id)
     }

@@ -98,3 +98,89 @@ extension LifetimeTests {
         #expect(scheduler.pendingCount == 0)
     }
 }
+
+/// An application may stop a sync from inside any of its callbacks; the code that was running
+/// carries on after the callback returns, and must not leave a timer, a message or a role behind.
+extension LifetimeTests {
+    private enum StopPoint: CaseIterable {
+        case connected, becameLeader, sendingPing, sendingHeartbeat, applyingRemoteState
+    }
+
+    @Test(arguments: StopPoint.allCases)
+    private func stoppingFromInsideACallbackLeavesNothingBehind(_ point: StopPoint) throws {
+        let scheduler = VirtualScheduler()
+        let hub = InMemoryHub(latencyMs: 1)
+        var sync: BroadcastSync?
+        var stopped = false
+        func stopOnce(_ now: Bool) {
+            guard now, !stopped, let s = sync else { return }
+            stopped = true
+            s.stop()
+        }
+        var config = BroadcastSyncConfig(channelName: "life")
+        config.enableLeaderElection = true
+        config.leaderHeartbeatMs = 500
+        config.onSyncStateChange = { state in
+            stopOnce((point == .connected && state == .connected) || (point == .becameLeader && state == .leader))
+        }
+        config.onRemoteUpdate = { _, _ in stopOnce(point == .applyingRemoteState) }
+        let observer: (SyncEvent) -> Void = { event in
+            guard case .sent(let m) = event else { return }
+            stopOnce((point == .sendingPing && m.type == .tabPing && scheduler.nowMs > 0)
+                     || (point == .sendingHeartbeat && m.type == .heartbeat))
+        }
+        let other = try BroadcastSync(store: Store(["n": 0]), config: BroadcastSyncConfig(channelName: "life"),
+                                      environment: SyncEnvironment(virtual: scheduler, transport: hub, tabId: "other"))
+        sync = try BroadcastSync(store: Store(["n": 0]), config: config,
+                                 environment: SyncEnvironment(virtual: scheduler, transport: hub, tabId: "me", observer: observer))
+        let me = try #require(sync)
+        if point == .connected {
+            me.start()
+        } else {
+            other.start()
+            scheduler.advance(byMs: 100)
+            me.start()
+        }
+        scheduler.advance(byMs: 3000)
+        other.store.setState(["n": 1])
+        scheduler.advance(byMs: 3000)
+        #expect(stopped)
+        #expect(!me.isActive())
+        #expect(me.scheduledTimerCount == 0)
+        #expect(!me.isLeader() && me.role == .none)
+        let sentBefore = me.statistics.sentTotal
+        scheduler.advance(byMs: 20_000)
+        #expect(me.statistics.sentTotal == sentBefore)
+    }
+}
+
+extension LifetimeTests {
+    /// The application drops its last reference to a sync from inside one of its callbacks, in the
+    /// middle of a timer's or a delivery's work: the sync finishes that work, then goes, leaving nothing.
+    @Test(arguments: [false, true])
+    func aSyncReleasedFromInsideItsOwnCallbackGoesCleanly(onRemoteUpdate: Bool) throws {
+        let scheduler = VirtualScheduler()
+        let hub = InMemoryHub(latencyMs: 1)
+        var holder: BroadcastSync?
+        var config = BroadcastSyncConfig(channelName: "life")
+        config.enableLeaderElection = true
+        if onRemoteUpdate {
+            config.onRemoteUpdate = { _, _ in holder = nil }
+        } else {
+            config.onSyncStateChange = { if $0 == .leader { holder = nil } }
+        }
+        let other = try BroadcastSync(store: Store(["n": 0]), config: BroadcastSyncConfig(channelName: "life"),
+                                      environment: SyncEnvironment(virtual: scheduler, transport: hub, tabId: "other"))
+        other.start()
+        holder = try BroadcastSync(store: Store(["n": 0]), config: config,
+                                   environment: SyncEnvironment(virtual: scheduler, transport: hub, tabId: "me"))
+        let watch = Weak(holder!)
+        holder?.start()
+        scheduler.advance(byMs: 1000)
+        other.store.setState(["n": 1])
+        scheduler.advance(byMs: 20_000)
+        #expect(holder == nil)
+        #expect(watch.value == nil)
+        #expect(other.getConnectedTabs() == 0)      // it said goodbye or timed out; nothing of it runs
+    }
+}
