@@ -258,11 +258,15 @@ public final class BroadcastSync {
     /// The values of `keys` with their write stamps, leaving out stamps equal to `implicitStamp`
     /// (the receiver assumes it), which is every key of an update sent as soon as it was made.
     private func statePayload(_ keys: [String], implicitStamp: WriteStamp? = nil) -> SyncMessage.Payload {
+        let current = store.state
         var state = StateDocument(minimumCapacity: keys.count)
         var stamps: [String: WriteStamp]? = nil
         for key in keys {
-            if let value = store.state[key] { state[key] = value }
-            if let stamp = localStamps[key], stamp != implicitStamp { stamps = (stamps ?? [:]).merging([key: stamp]) { $1 } }
+            if let value = current[key] { state[key] = value }
+            if let stamp = localStamps[key], stamp != implicitStamp {
+                if stamps == nil { stamps = [:] }
+                stamps?[key] = stamp
+            }
         }
         return SyncMessage.Payload(state: state, keys: keys, stamps: stamps)
     }

@@ -82,7 +82,10 @@ public struct SyncMessage: Codable, Sendable, Equatable {
             self.stamps = stamps
         }
 
-        var isEmpty: Bool { self == Payload() }
+        var isEmpty: Bool {
+            state == nil && keys == nil && leaderId == nil && priority == nil && epoch == nil
+                && requestId == nil && targetId == nil && stamps == nil
+        }
     }
 
     public var type: SyncMessageType
