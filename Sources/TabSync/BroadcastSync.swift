@@ -412,8 +412,10 @@ public final class BroadcastSync {
         // A remote value now stands where a local change was waiting: sending it would echo it back as ours.
         if !batcher.pendingKeys.isEmpty { batcher.discard(changes.lazy.map(\.key)) }
         statistics.applied += 1
-        emit(.applied(from: m.tabId, keys: changes.map(\.key)))
-        config.onRemoteUpdate?(changes.map(\.key), m.tabId)
+        guard observer != nil || config.debug || config.onRemoteUpdate != nil else { return }
+        let changed = changes.map(\.key)
+        emit(.applied(from: m.tabId, keys: changed))
+        config.onRemoteUpdate?(changed, m.tabId)
     }
 
     /// The keys of `offered` this tab syncs (receiving or sending). Remembers the last answer: the
@@ -449,7 +451,6 @@ public final class BroadcastSync {
         switch change.to {
         case .leader:
             report(.leader)
-            leaderTasks.removeAll(where: \.isCancelled)
             for task in leaderTasks { task.resume() }
         case .follower, .candidate, .none:
             for task in leaderTasks { task.pause() }

@@ -81,23 +81,22 @@ public final class InMemoryHub: SyncTransport {
         }
         let from = sender.ownerId
         shared.schedule(afterMs: latencyMs) { [self] in
-            for receiver in receivers where receiver.isOpen {
-                deliveredCount += 1
-                observer?(.delivered(from: from, to: receiver.ownerId, frame: boxed.frame))
-                receiver.onFrame(boxed.frame)
-            }
+            for receiver in receivers { hand(boxed, from: from, to: receiver) }
         }
     }
 
     /// The pending delivery holds the hub and the receiver strongly; the receiver holds its
     /// scheduler only while open, so closing breaks every cycle through the scheduler.
     private func deliver(_ boxed: FrameBox, from: String, to receiver: Endpoint, afterMs delay: Milliseconds) {
-        receiver.scheduler?.schedule(afterMs: delay) { [self] in
-            guard receiver.isOpen else { return }
-            self.deliveredCount += 1
-            self.observer?(.delivered(from: from, to: receiver.ownerId, frame: boxed.frame))
-            receiver.onFrame(boxed.frame)
-        }
+        receiver.scheduler?.schedule(afterMs: delay) { [self] in hand(boxed, from: from, to: receiver) }
+    }
+
+    /// A delivery falling due: an endpoint closed meanwhile receives nothing.
+    private func hand(_ boxed: FrameBox, from: String, to receiver: Endpoint) {
+        guard receiver.isOpen else { return }
+        deliveredCount += 1
+        observer?(.delivered(from: from, to: receiver.ownerId, frame: boxed.frame))
+        receiver.onFrame(boxed.frame)
     }
 
     fileprivate func remove(_ endpoint: Endpoint) {
