@@ -24,6 +24,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "State updates per fanout run.")
     var updates = 200_000
 
+    @Option(help: "Tab counts for the fanout figures, comma-separated.", transform: BenchCommand.parseTabs)
+    var tabs: [Int] = [2, 4, 8]
+
     @Option(help: "Runs per figure; the best is reported.")
     var rounds = 3
 
@@ -32,8 +35,8 @@ struct BenchCommand: ParsableCommand {
 
     func run() throws {
         var results: [BenchmarkResult] = []
-        for tabs in [2, 4, 8] {
-            results.append(try FanoutBenchmark(tabs: tabs, updates: updates).measure(rounds: rounds))
+        for count in tabs {
+            results.append(try FanoutBenchmark(tabs: count, updates: updates).measure(rounds: rounds))
         }
         results.append(try SimulationBenchmarks.speedup())
         results.append(SimulationBenchmarks.fuzzSeedsPerSecond())
@@ -46,6 +49,15 @@ struct BenchCommand: ParsableCommand {
             for r in node { print(BenchmarkResult(name: "node." + r.name, value: r.value, unit: r.unit).jsonLine) }
         } else {
             printTable(results, node: node)
+        }
+    }
+
+    static func parseTabs(_ text: String) throws -> [Int] {
+        try text.split(separator: ",").map { part in
+            guard let n = Int(part.trimmingCharacters(in: .whitespaces)), (2...64).contains(n) else {
+                throw ValidationError("--tabs: '\(part)' is not a tab count from 2 to 64")
+            }
+            return n
         }
     }
 
