@@ -55,7 +55,7 @@ public final class BroadcastSync {
     private var peers: PeerTracker
     private var batcher: UpdateBatcher!
     private var election: LeaderElection?
-    private var localStamps: [String: WriteStamp] = [:]
+    private var localStamps = WriteStamps()
     private var pingTimer: TimerHandle?
     private var joinTimer: TimerHandle?
     private var outstandingRequest: Int?
@@ -243,7 +243,7 @@ public final class BroadcastSync {
         let keys = acceptedKeys(change.changedKeys)
         guard !keys.isEmpty else { return }
         let stamp = WriteStamp(time: clock.nowMs, tabId: tabId)
-        for key in keys { localStamps[key] = stamp }
+        localStamps.record(keys, stamp)
         if let shouldSync = config.shouldSync, !shouldSync(change.previous, change.next) { return }
         batcher.add(keys)
     }
@@ -398,14 +398,17 @@ public final class BroadcastSync {
             let set = keys.count == state.count ? state : state.filter { keys.contains($0.key) }
             let remove = keys.count == state.count ? [] : keys.filter { state[$0] == nil }
             changes = store.change(set: set, remove: remove, origin: .remote(tabId: m.tabId))
-            let stamps = payload.stamps
-            for (key, _) in changes { localStamps[key] = stamps?[key] ?? defaultStamp }
+            if payload.stamps == nil, changes.count == keys.count {
+                localStamps.record(keys, defaultStamp)   // every key changed, all with the message's stamp
+            } else {
+                for (key, _) in changes { localStamps.record(key, payload.stamps?[key] ?? defaultStamp) }
+            }
         } else {
             let incoming = IncomingState(keys: keys, state: state, stamps: payload.stamps ?? [:], defaultStamp: defaultStamp)
             let resolution = config.conflictStrategy.resolve(
                 incoming, local: store.state, localStamps: localStamps,
                 customResolver: config.customResolver, isSynced: isSynced)
-            for (key, stamp) in resolution.stamps { localStamps[key] = stamp }
+            for (key, stamp) in resolution.stamps { localStamps.record(key, stamp) }
             changes = store.change(set: resolution.set, remove: resolution.remove, origin: .remote(tabId: m.tabId))
         }
         guard !changes.isEmpty else { return }

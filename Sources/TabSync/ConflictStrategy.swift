@@ -46,7 +46,7 @@ struct IncomingState {
 
 extension ConflictStrategy {
     func resolve(
-        _ incoming: IncomingState, local: StateDocument, localStamps: [String: WriteStamp],
+        _ incoming: IncomingState, local: StateDocument, localStamps: WriteStamps,
         customResolver: ((StateDocument, StateDocument) -> StateDocument)?, isSynced: (String) -> Bool
     ) -> Resolution {
         var r = Resolution()

@@ -24,7 +24,7 @@ public final class InMemoryHub: SyncTransport {
     /// Copies handed to recipients since the hub was made.
     public private(set) var deliveredCount = 0
 
-    private var channels: [String: [Endpoint]] = [:]
+    private var channels: [String: Channel] = [:]
 
     public init(latencyMs: Milliseconds = 0) {
         self.latencyMs = latencyMs
@@ -34,22 +34,50 @@ public final class InMemoryHub: SyncTransport {
         channelName: String, ownerId: String, scheduler: any SyncScheduler,
         onFrame: @escaping (ChannelFrame) -> Void
     ) -> (any ChannelEndpoint)? {
-        let endpoint = Endpoint(hub: self, channelName: channelName, ownerId: ownerId, scheduler: scheduler, onFrame: onFrame)
-        channels[channelName, default: []].append(endpoint)
+        let channel = channels[channelName] ?? Channel(name: channelName)
+        channels[channelName] = channel
+        let endpoint = Endpoint(hub: self, channel: channel, ownerId: ownerId, scheduler: scheduler, onFrame: onFrame)
+        channel.add(endpoint)
         return endpoint
     }
 
     /// Owners of the endpoints open on a channel, in the order they opened.
     public func openEndpoints(channelName: String) -> [String] {
-        channels[channelName, default: []].map(\.ownerId)
+        channels[channelName]?.endpoints.map(\.ownerId) ?? []
     }
 
-    fileprivate func post(_ frame: ChannelFrame, from sender: Endpoint) {
-        guard let subscribers = channels[sender.channelName] else { return }
+    /// The endpoints open on one name. Each endpoint holds its channel, so posting looks nothing up.
+    fileprivate final class Channel {
+        let name: String
+        private(set) var endpoints: [Endpoint] = []
+        /// The scheduler every endpoint uses, when they all use one (the tabs of one process).
+        private(set) var sharedScheduler: (any SyncScheduler)?
+
+        init(name: String) { self.name = name }
+
+        func add(_ endpoint: Endpoint) {
+            endpoints.append(endpoint)
+            updateSharedScheduler()
+        }
+
+        func remove(_ endpoint: Endpoint) {
+            endpoints.removeAll { $0 === endpoint }
+            updateSharedScheduler()
+        }
+
+        private func updateSharedScheduler() {
+            let first = endpoints.first?.scheduler
+            sharedScheduler = endpoints.allSatisfy { $0.scheduler === first } ? first : nil
+        }
+    }
+
+    fileprivate func post(_ frame: ChannelFrame, from sender: Endpoint, on channel: Channel) {
+        let subscribers = channel.endpoints
         postedCount += 1
         observer?(.posted(from: sender.ownerId, frame: frame, recipients: subscribers.count - 1))
+        guard subscribers.count > 1 else { return }
+        guard let deliveryPolicy else { return deliverToAll(frame, from: sender, subscribers, channel.sharedScheduler) }
         let boxed = FrameBox(frame)
-        guard let deliveryPolicy else { return deliverToAll(boxed, from: sender, subscribers) }
         for receiver in subscribers where receiver !== sender {
             let delays = deliveryPolicy(sender.ownerId, receiver.ownerId, frame)
             if delays.isEmpty {
@@ -67,40 +95,42 @@ public final class InMemoryHub: SyncTransport {
         init(_ frame: ChannelFrame) { self.frame = frame }
     }
 
-    /// Without a policy every receiver gets the frame after the same latency. Receivers that share
-    /// one scheduler (the tabs of one process) get it from one scheduled action, in the order they
-    /// opened. The order of events is the same as with one action each: whatever a receiver schedules
-    /// while handling the frame comes after every delivery of it either way.
-    private func deliverToAll(_ boxed: FrameBox, from sender: Endpoint, _ subscribers: [Endpoint]) {
-        let receivers = subscribers.count > 2 ? subscribers.filter { $0 !== sender } : []
-        guard let shared = receivers.first?.scheduler, receivers.allSatisfy({ $0.scheduler === shared }) else {
+    /// Without a policy every receiver gets the frame after the same latency. When all share one
+    /// scheduler (the tabs of one process) they get it from one scheduled action, in the order they
+    /// opened, from the list as it was when the frame was posted (a tab opening later never sees it).
+    /// The order of events is the same as with one action each: whatever a receiver schedules while
+    /// handling the frame comes after every delivery of it either way.
+    private func deliverToAll(_ frame: ChannelFrame, from sender: Endpoint, _ subscribers: [Endpoint],
+                              _ shared: (any SyncScheduler)?) {
+        guard let shared else {
+            let boxed = FrameBox(frame)
             for receiver in subscribers where receiver !== sender {
                 deliver(boxed, from: sender.ownerId, to: receiver, afterMs: latencyMs)
             }
             return
         }
-        let from = sender.ownerId
         shared.schedule(afterMs: latencyMs) { [self] in
-            for receiver in receivers { hand(boxed, from: from, to: receiver) }
+            for receiver in subscribers where receiver !== sender { hand(frame, from: sender.ownerId, to: receiver) }
         }
     }
 
     /// The pending delivery holds the hub and the receiver strongly; the receiver holds its
     /// scheduler only while open, so closing breaks every cycle through the scheduler.
     private func deliver(_ boxed: FrameBox, from: String, to receiver: Endpoint, afterMs delay: Milliseconds) {
-        receiver.scheduler?.schedule(afterMs: delay) { [self] in hand(boxed, from: from, to: receiver) }
+        receiver.scheduler?.schedule(afterMs: delay) { [self] in hand(boxed.frame, from: from, to: receiver) }
     }
 
     /// A delivery falling due: an endpoint closed meanwhile receives nothing.
-    private func hand(_ boxed: FrameBox, from: String, to receiver: Endpoint) {
+    private func hand(_ frame: ChannelFrame, from: String, to receiver: Endpoint) {
         guard receiver.isOpen else { return }
         deliveredCount += 1
-        observer?(.delivered(from: from, to: receiver.ownerId, frame: boxed.frame))
-        receiver.onFrame(boxed.frame)
+        observer?(.delivered(from: from, to: receiver.ownerId, frame: frame))
+        receiver.onFrame(frame)
     }
 
-    fileprivate func remove(_ endpoint: Endpoint) {
-        channels[endpoint.channelName]?.removeAll { $0 === endpoint }
+    fileprivate func remove(_ endpoint: Endpoint, from channel: Channel) {
+        channel.remove(endpoint)
+        if channel.endpoints.isEmpty, channels[channel.name] === channel { channels[channel.name] = nil }
     }
 
     /// An open endpoint keeps its hub and scheduler alive, as an open BroadcastChannel does;
@@ -108,29 +138,31 @@ public final class InMemoryHub: SyncTransport {
     fileprivate final class Endpoint: ChannelEndpoint {
         private(set) var hub: InMemoryHub?
         private(set) var scheduler: (any SyncScheduler)?
-        let channelName: String
+        private var channel: Channel?
         let ownerId: String
         let onFrame: (ChannelFrame) -> Void
         var isOpen: Bool { hub != nil }
 
-        init(hub: InMemoryHub, channelName: String, ownerId: String, scheduler: any SyncScheduler,
+        init(hub: InMemoryHub, channel: Channel, ownerId: String, scheduler: any SyncScheduler,
              onFrame: @escaping (ChannelFrame) -> Void) {
             self.hub = hub
-            self.channelName = channelName
+            self.channel = channel
             self.ownerId = ownerId
             self.scheduler = scheduler
             self.onFrame = onFrame
         }
 
         func post(_ frame: ChannelFrame) {
-            hub?.post(frame, from: self)
+            guard let hub, let channel else { return }
+            hub.post(frame, from: self, on: channel)
         }
 
         func close() {
-            guard let hub else { return }
+            guard let hub, let channel else { return }
+            hub.remove(self, from: channel)
             self.hub = nil
+            self.channel = nil
             scheduler = nil
-            hub.remove(self)
         }
     }
 }
