@@ -111,7 +111,7 @@ public final class BroadcastSync {
         }
         endpoint = ep
         timers.open()
-        subscription = store.subscribe { [unowned self] change in self.storeChanged(change) }
+        subscription = store.subscribe(localOnly: true) { [unowned self] change in self.storeChanged(change) }
         emit(.started)
         report(.connected)
         send(.tabPing, pingPayload())
@@ -239,30 +239,39 @@ public final class BroadcastSync {
     // MARK: - Outgoing
 
     private func storeChanged(_ change: StoreChange) {
-        guard case .local = change.origin else { return }
-        let keys = acceptedKeys(change.changedKeys)
+        let keys = acceptedKeys(of: change)
         guard !keys.isEmpty else { return }
         let stamp = WriteStamp(time: clock.nowMs, tabId: tabId)
         localStamps.record(keys, stamp)
         if let shouldSync = config.shouldSync, !shouldSync(change.previous, change.next) { return }
-        batcher.add(keys)
+        if batcher.passesThrough() {
+            // Sent at once: when the application's partial state is exactly what changed, it is the payload.
+            let values = change.written.flatMap { $0.count == keys.count ? $0 : nil }
+            sendUpdate(keys, values: values)
+        } else {
+            batcher.add(keys)
+        }
     }
 
     /// Sends the current values of `keys`, which the caller has already filtered with `isSynced`.
-    private func sendUpdate(_ keys: [String]) {
+    /// `values`, when given, holds exactly those values.
+    private func sendUpdate(_ keys: [String], values: StateDocument? = nil) {
         guard !keys.isEmpty else { return }
         // An update is itself stamped (its time, this tab): only keys written earlier need their own stamp.
-        send(.stateUpdate, statePayload(keys, implicitStamp: WriteStamp(time: clock.nowMs, tabId: tabId)))
+        send(.stateUpdate, statePayload(keys, values: values, implicitStamp: WriteStamp(time: clock.nowMs, tabId: tabId)))
     }
 
     /// The values of `keys` with their write stamps, leaving out stamps equal to `implicitStamp`
     /// (the receiver assumes it), which is every key of an update sent as soon as it was made.
-    private func statePayload(_ keys: [String], implicitStamp: WriteStamp? = nil) -> SyncMessage.Payload {
-        let current = store.state
-        var state = StateDocument(minimumCapacity: keys.count)
+    private func statePayload(_ keys: [String], values: StateDocument? = nil,
+                              implicitStamp: WriteStamp? = nil) -> SyncMessage.Payload {
+        var state = values ?? StateDocument(minimumCapacity: keys.count)
+        if values == nil {
+            let current = store.state
+            for key in keys { if let value = current[key] { state[key] = value } }
+        }
         var stamps: [String: WriteStamp]? = nil
         for key in keys {
-            if let value = current[key] { state[key] = value }
             if let stamp = localStamps[key], stamp != implicitStamp {
                 if stamps == nil { stamps = [:] }
                 stamps?[key] = stamp
@@ -392,7 +401,7 @@ public final class BroadcastSync {
         guard !keys.isEmpty else { return }
         // An update is a write; an unstamped value in an answer to a state request is a default.
         let defaultStamp = m.type == .stateUpdate ? WriteStamp(time: m.timestamp, tabId: m.tabId) : nil
-        let changes: [(key: String, previous: JSONValue?)]
+        let changes: [KeyChange]
         if config.conflictStrategy == .lastWriteWins {
             // The common case, kept free of intermediate dictionaries: it runs on every delivery.
             let set = keys.count == state.count ? state : state.filter { keys.contains($0.key) }
@@ -401,7 +410,7 @@ public final class BroadcastSync {
             if payload.stamps == nil, changes.count == keys.count {
                 localStamps.record(keys, defaultStamp)   // every key changed, all with the message's stamp
             } else {
-                for (key, _) in changes { localStamps.record(key, payload.stamps?[key] ?? defaultStamp) }
+                for change in changes { localStamps.record(change.key, payload.stamps?[change.key] ?? defaultStamp) }
             }
         } else {
             let incoming = IncomingState(keys: keys, state: state, stamps: payload.stamps ?? [:], defaultStamp: defaultStamp)
@@ -426,6 +435,19 @@ public final class BroadcastSync {
     private func acceptedKeys(_ offered: [String]) -> [String] {
         if syncKeySet.isEmpty && excludeKeySet.isEmpty { return offered }
         if let last = lastAccepted, last.offered == offered { return last.accepted }
+        return remember(offered)
+    }
+
+    /// `acceptedKeys` of a local change, without listing its keys when they are the remembered ones.
+    private func acceptedKeys(of change: StoreChange) -> [String] {
+        if !syncKeySet.isEmpty || !excludeKeySet.isEmpty, let last = lastAccepted,
+           last.offered.elementsEqual(change.changes.lazy.map(\.key)) {
+            return last.accepted
+        }
+        return acceptedKeys(change.changedKeys)
+    }
+
+    private func remember(_ offered: [String]) -> [String] {
         let accepted = offered.allSatisfy(isSynced) ? offered : offered.filter(isSynced)
         lastAccepted = (offered, accepted)
         return accepted

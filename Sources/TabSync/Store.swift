@@ -15,7 +15,10 @@ public struct StoreChange: Sendable {
     public let next: StateDocument
     public let origin: ChangeOrigin
     /// Each changed key with what it held before (nil: absent), in `changedKeys` order.
-    let changes: [(key: String, previous: JSONValue?)]
+    let changes: [KeyChange]
+    /// The partial state the change was asked for, when every key of it changed and none was
+    /// removed: then it holds exactly the new values of `changedKeys`, and the sync sends it as is.
+    let written: StateDocument?
 
     /// Top-level keys whose value changed, was added or was removed: set keys sorted, then removed
     /// ones. Sorted because a dictionary's order changes from one process to the next, and the same
@@ -26,9 +29,15 @@ public struct StoreChange: Sendable {
     /// change costs what it changed, not a copy of the whole document.
     public var previous: StateDocument {
         var state = next
-        for (key, old) in changes { state[key] = old }
+        for change in changes { state[change.key] = change.previous }
         return state
     }
+}
+
+/// One key of a store change and what it held before (nil: absent).
+struct KeyChange {
+    let key: String
+    let previous: JSONValue?
 }
 
 /// A handle to unsubscribe with.
@@ -47,7 +56,14 @@ public final class Store {
     /// Errors thrown by subscribers, counted rather than propagated.
     public private(set) var subscriberErrorCount = 0
 
-    private var listeners: OrderedDictionary<Int, (StoreChange) throws -> Void> = [:]
+    private struct Listener {
+        let localOnly: Bool
+        let call: (StoreChange) throws -> Void
+    }
+
+    private var listeners: OrderedDictionary<Int, Listener> = [:]
+    /// Listeners that want remote changes too: with none, applying remote state builds no change.
+    private var allChangesListenerCount = 0
     private var nextListenerId = 0
     private var queue: Deque<StoreChange> = []
     private var notifying = false
@@ -82,19 +98,26 @@ public final class Store {
 
     /// `update`, returning each changed key with its previous value: one allocation per change,
     /// which matters on the engine's path of every delivery.
-    func change(set partial: StateDocument, remove: [String], origin: ChangeOrigin) -> [(key: String, previous: JSONValue?)] {
-        var changes: [(key: String, previous: JSONValue?)] = []
+    func change(set partial: StateDocument, remove: [String], origin: ChangeOrigin) -> [KeyChange] {
+        var changes: [KeyChange] = []
         changes.reserveCapacity(partial.count + remove.count)
         for (key, value) in partial {
             let old = state.updateValue(value, forKey: key)
-            if old != value { changes.append((key, old)) }
+            if old != value { changes.append(KeyChange(key: key, previous: old)) }
         }
         Self.sortByKey(&changes)
+        let everyKeySet = changes.count == partial.count
         for key in remove where partial.isEmpty || partial[key] == nil {
-            if let old = state.removeValue(forKey: key) { changes.append((key, old)) }
+            if let old = state.removeValue(forKey: key) { changes.append(KeyChange(key: key, previous: old)) }
         }
-        guard !changes.isEmpty, !listeners.isEmpty else { return changes }
-        let change = StoreChange(next: state, origin: origin, changes: changes)
+        guard !changes.isEmpty else { return changes }
+        if case .remote = origin {
+            guard allChangesListenerCount > 0 else { return changes }
+        } else {
+            guard !listeners.isEmpty else { return changes }
+        }
+        let written = everyKeySet && changes.count == partial.count ? partial : nil
+        let change = StoreChange(next: state, origin: origin, changes: changes, written: written)
         if notifying {
             queue.append(change)
         } else {
@@ -107,7 +130,7 @@ public final class Store {
     }
 
     /// Insertion sort for the usual handful of keys (no allocation), the standard sort beyond.
-    private static func sortByKey(_ changes: inout [(key: String, previous: JSONValue?)]) {
+    private static func sortByKey(_ changes: inout [KeyChange]) {
         guard changes.count > 1 else { return }
         guard changes.count <= 16 else { return changes.sort { $0.key < $1.key } }
         for i in 1..<changes.count {
@@ -119,21 +142,26 @@ public final class Store {
         }
     }
 
-    /// Calls `listener` after every change (zustand's `subscribe`).
+    /// Calls `listener` after every change (zustand's `subscribe`); with `localOnly`, after the
+    /// application's own changes only, not after state applied from other tabs. The sync engine
+    /// listens that way, which spares every delivery building a change nobody reads.
     @discardableResult
-    public func subscribe(_ listener: @escaping (StoreChange) throws -> Void) -> StoreSubscription {
+    public func subscribe(localOnly: Bool = false, _ listener: @escaping (StoreChange) throws -> Void) -> StoreSubscription {
         nextListenerId += 1
-        listeners[nextListenerId] = listener
+        listeners[nextListenerId] = Listener(localOnly: localOnly, call: listener)
+        if !localOnly { allChangesListenerCount += 1 }
         return StoreSubscription(id: nextListenerId)
     }
 
     public func unsubscribe(_ subscription: StoreSubscription) {
-        listeners[subscription.id] = nil
+        guard let removed = listeners.removeValue(forKey: subscription.id) else { return }
+        if !removed.localOnly { allChangesListenerCount -= 1 }
     }
 
     private func notify(_ change: StoreChange) {
-        for listener in listeners.values {
-            do { try listener(change) } catch { subscriberErrorCount += 1 }
+        let isRemote = if case .remote = change.origin { true } else { false }
+        for listener in listeners.values where !(isRemote && listener.localOnly) {
+            do { try listener.call(change) } catch { subscriberErrorCount += 1 }
         }
     }
 }

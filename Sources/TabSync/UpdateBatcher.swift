@@ -40,10 +40,16 @@ final class UpdateBatcher {
         if !pendingKeys.isEmpty { schedule() }
     }
 
+    /// True when a change made now goes out at once, as is (no throttle, no debounce, not held,
+    /// nothing pending): the caller sends it itself, and the send is counted as one of the batcher's.
+    func passesThrough() -> Bool {
+        guard throttleMs == 0 && debounceMs == 0 && !isHeld && pendingKeys.isEmpty else { return false }
+        lastSendMs = clock.nowMs
+        return true
+    }
+
     func add(_ keys: [String]) {
-        if throttleMs == 0 && debounceMs == 0 && !isHeld && pendingKeys.isEmpty {
-            // Nothing to coalesce with: send as is, without going through the pending set.
-            lastSendMs = clock.nowMs
+        if passesThrough() {
             flush(keys)
             return
         }

@@ -19,6 +19,28 @@ import TabSync
         #expect(change.origin == .local)
     }
 
+    @Test func localOnlyListenersHearTheApplicationNotOtherTabs() {
+        let store = Store(["a": 0])
+        var local: [String] = []
+        var all: [String] = []
+        let localSub = store.subscribe(localOnly: true) { local.append(contentsOf: $0.changedKeys) }
+        let allSub = store.subscribe { all.append(contentsOf: $0.changedKeys) }
+        store.setState(["a": 1])
+        store.update(set: ["b": 1], remove: [], origin: .remote(tabId: "T"))
+        #expect(local == ["a"])
+        #expect(all == ["a", "b"])
+        store.unsubscribe(allSub)
+        store.unsubscribe(allSub)                  // twice: the count of listeners stays right
+        store.update(set: ["c": 1], remove: ["a"], origin: .remote(tabId: "T"))
+        #expect(store.state == ["b": 1, "c": 1])   // applied with no listener for it
+        let again = store.subscribe { all.append(contentsOf: $0.changedKeys) }
+        store.update(set: ["d": 1], remove: [], origin: .remote(tabId: "T"))
+        #expect(all == ["a", "b", "d"])
+        #expect(local == ["a"])
+        store.unsubscribe(again)
+        store.unsubscribe(localSub)
+    }
+
     @Test func aSetThatChangesNothingNotifiesNoOne() {
         let store = Store(["a": 1])
         var calls = 0
