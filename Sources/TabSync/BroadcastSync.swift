@@ -308,20 +308,22 @@ public final class BroadcastSync {
     // MARK: - Incoming
 
     private func receive(_ frame: ChannelFrame) {
-        let message: SyncMessage
         switch frame {
         case .message(let m):
-            message = m
+            accept(m)   // used in place: binding it to a variable outside the switch would copy it
         case .json(let json):
             guard json.approximateByteCount <= config.maxMessageBytes else {
                 return drop(.oversized, "about \(json.approximateByteCount) bytes, limit \(config.maxMessageBytes)", from: nil)
             }
-            do { message = try SyncMessage(json: json) } catch {
-                return drop(.malformed, error.reason, from: json.objectValue?["tabId"]?.stringValue)
+            do { accept(try SyncMessage(json: json)) } catch {
+                drop(.malformed, error.reason, from: json.objectValue?["tabId"]?.stringValue)
             }
         }
-        guard let problem = check(message) else { return handle(message) }
-        drop(problem.0, problem.1, from: message.tabId)
+    }
+
+    private func accept(_ m: SyncMessage) {
+        guard let problem = check(m) else { return handle(m) }
+        drop(problem.0, problem.1, from: m.tabId)
     }
 
     /// Why a decoded message cannot be used, checked before any of it is acted on.
@@ -406,7 +408,8 @@ public final class BroadcastSync {
             // The common case, kept free of intermediate dictionaries: it runs on every delivery.
             let set = keys.count == state.count ? state : state.filter { keys.contains($0.key) }
             let remove = keys.count == state.count ? [] : keys.filter { state[$0] == nil }
-            changes = store.change(set: set, remove: remove, origin: .remote(tabId: m.tabId))
+            // Keys in order only for those who look at them: sorting is a cost on every delivery.
+            changes = store.change(set: set, remove: remove, origin: .remote(tabId: m.tabId), sorted: isObserved)
             if payload.stamps == nil, changes.count == keys.count {
                 localStamps.record(keys, defaultStamp)   // every key changed, all with the message's stamp
             } else {
@@ -424,7 +427,7 @@ public final class BroadcastSync {
         // A remote value now stands where a local change was waiting: sending it would echo it back as ours.
         if !batcher.pendingKeys.isEmpty { batcher.discard(changes.lazy.map(\.key)) }
         statistics.applied += 1
-        guard observer != nil || config.debug || config.onRemoteUpdate != nil else { return }
+        guard isObserved else { return }
         let changed = changes.map(\.key)
         emit(.applied(from: m.tabId, keys: changed))
         config.onRemoteUpdate?(changed, m.tabId)
@@ -452,6 +455,9 @@ public final class BroadcastSync {
         lastAccepted = (offered, accepted)
         return accepted
     }
+
+    /// True when someone looks at what was applied: an observer, the debug log or `onRemoteUpdate`.
+    private var isObserved: Bool { observer != nil || config.debug || config.onRemoteUpdate != nil }
 
     private func finishJoining() {
         timers.cancel(joinTimer)

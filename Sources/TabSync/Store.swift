@@ -97,25 +97,22 @@ public final class Store {
     }
 
     /// `update`, returning each changed key with its previous value: one allocation per change,
-    /// which matters on the engine's path of every delivery.
-    func change(set partial: StateDocument, remove: [String], origin: ChangeOrigin) -> [KeyChange] {
+    /// which matters on the engine's path of every delivery. The keys come in `changedKeys` order
+    /// when `sorted` or when someone listens; otherwise set keys come in no particular order.
+    func change(set partial: StateDocument, remove: [String], origin: ChangeOrigin, sorted: Bool = true) -> [KeyChange] {
+        let heard = if case .remote = origin { allChangesListenerCount > 0 } else { !listeners.isEmpty }
         var changes: [KeyChange] = []
         changes.reserveCapacity(partial.count + remove.count)
         for (key, value) in partial {
             let old = state.updateValue(value, forKey: key)
             if old != value { changes.append(KeyChange(key: key, previous: old)) }
         }
-        Self.sortByKey(&changes)
+        if sorted || heard { Self.sortByKey(&changes) }
         let everyKeySet = changes.count == partial.count
         for key in remove where partial.isEmpty || partial[key] == nil {
             if let old = state.removeValue(forKey: key) { changes.append(KeyChange(key: key, previous: old)) }
         }
-        guard !changes.isEmpty else { return changes }
-        if case .remote = origin {
-            guard allChangesListenerCount > 0 else { return changes }
-        } else {
-            guard !listeners.isEmpty else { return changes }
-        }
+        guard heard, !changes.isEmpty else { return changes }
         let written = everyKeySet && changes.count == partial.count ? partial : nil
         let change = StoreChange(next: state, origin: origin, changes: changes, written: written)
         if notifying {
