@@ -64,6 +64,8 @@ public final class BroadcastSync {
     private let syncKeySet: Set<String>
     private let excludeKeySet: Set<String>
     private var lastAccepted: (offered: [String], accepted: [String])?
+    /// The list of keys each applied message changed, reused from one delivery to the next.
+    private var changeBuffer: [KeyChange] = []
 
     /// Creates an instance (not started). Throws when the configuration is invalid, naming the field.
     public init(store: Store, config: BroadcastSyncConfig, environment: SyncEnvironment) throws(ConfigurationError) {
@@ -403,13 +405,15 @@ public final class BroadcastSync {
         guard !keys.isEmpty else { return }
         // An update is a write; an unstamped value in an answer to a state request is a default.
         let defaultStamp = m.type == .stateUpdate ? WriteStamp(time: m.timestamp, tabId: m.tabId) : nil
-        let changes: [KeyChange]
+        var changes: [KeyChange] = []
+        swap(&changes, &changeBuffer)   // moved out, so that it stays uniquely referenced and is reused
+        defer { changeBuffer = changes }
         if config.conflictStrategy == .lastWriteWins {
             // The common case, kept free of intermediate dictionaries: it runs on every delivery.
             let set = keys.count == state.count ? state : state.filter { keys.contains($0.key) }
             let remove = keys.count == state.count ? [] : keys.filter { state[$0] == nil }
             // Keys in order only for those who look at them: sorting is a cost on every delivery.
-            changes = store.change(set: set, remove: remove, origin: .remote(tabId: m.tabId), sorted: isObserved)
+            store.change(set: set, remove: remove, origin: .remote(tabId: m.tabId), sorted: isObserved, into: &changes)
             if payload.stamps == nil, changes.count == keys.count {
                 localStamps.record(keys, defaultStamp)   // every key changed, all with the message's stamp
             } else {
@@ -421,7 +425,7 @@ public final class BroadcastSync {
                 incoming, local: store.state, localStamps: localStamps,
                 customResolver: config.customResolver, isSynced: isSynced)
             for (key, stamp) in resolution.stamps { localStamps.record(key, stamp) }
-            changes = store.change(set: resolution.set, remove: resolution.remove, origin: .remote(tabId: m.tabId))
+            store.change(set: resolution.set, remove: resolution.remove, origin: .remote(tabId: m.tabId), into: &changes)
         }
         guard !changes.isEmpty else { return }
         // A remote value now stands where a local change was waiting: sending it would echo it back as ours.

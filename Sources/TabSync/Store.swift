@@ -93,15 +93,19 @@ public final class Store {
     /// Returns the keys that changed.
     @discardableResult
     public func update(set partial: StateDocument, remove: [String], origin: ChangeOrigin) -> [String] {
-        change(set: partial, remove: remove, origin: origin).map(\.key)
+        var changes: [KeyChange] = []
+        change(set: partial, remove: remove, origin: origin, into: &changes)
+        return changes.map(\.key)
     }
 
-    /// `update`, returning each changed key with its previous value: one allocation per change,
-    /// which matters on the engine's path of every delivery. The keys come in `changedKeys` order
-    /// when `sorted` or when someone listens; otherwise set keys come in no particular order.
-    func change(set partial: StateDocument, remove: [String], origin: ChangeOrigin, sorted: Bool = true) -> [KeyChange] {
+    /// `update`, listing each changed key with its previous value in `changes` (emptied first): the
+    /// engine reuses one buffer, which spares an allocation on the path of every delivery. The keys
+    /// come in `changedKeys` order when `sorted` or when someone listens; otherwise set keys come
+    /// in no particular order.
+    func change(set partial: StateDocument, remove: [String], origin: ChangeOrigin, sorted: Bool = true,
+                into changes: inout [KeyChange]) {
         let heard = if case .remote = origin { allChangesListenerCount > 0 } else { !listeners.isEmpty }
-        var changes: [KeyChange] = []
+        changes.removeAll(keepingCapacity: true)
         changes.reserveCapacity(partial.count + remove.count)
         for (key, value) in partial {
             let old = state.updateValue(value, forKey: key)
@@ -112,7 +116,7 @@ public final class Store {
         for key in remove where partial.isEmpty || partial[key] == nil {
             if let old = state.removeValue(forKey: key) { changes.append(KeyChange(key: key, previous: old)) }
         }
-        guard heard, !changes.isEmpty else { return changes }
+        guard heard, !changes.isEmpty else { return }
         let written = everyKeySet && changes.count == partial.count ? partial : nil
         let change = StoreChange(next: state, origin: origin, changes: changes, written: written)
         if notifying {
@@ -123,7 +127,6 @@ public final class Store {
             notify(change)
             while let queued = queue.popFirst() { notify(queued) }
         }
-        return changes
     }
 
     /// Insertion sort for the usual handful of keys (no allocation), the standard sort beyond.
