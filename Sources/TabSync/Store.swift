@@ -66,6 +66,7 @@ public final class Store {
     private var allChangesListenerCount = 0
     private var nextListenerId = 0
     private var queue: Deque<StoreChange> = []
+    private var changeBuffer: [KeyChange] = []
     private var notifying = false
 
     public init(_ initial: StateDocument = [:]) {
@@ -81,12 +82,12 @@ public final class Store {
     /// Merges a partial state into the state (zustand's `setState(partial)`).
     /// Keys whose value does not change are not reported; a set that changes nothing notifies no one.
     public func setState(_ partial: StateDocument, origin: ChangeOrigin = .local) {
-        update(set: partial, remove: [], origin: origin)
+        changeReusingBuffer(set: partial, remove: [], origin: origin)
     }
 
     /// Removes keys from the state.
     public func removeKeys(_ keys: [String], origin: ChangeOrigin = .local) {
-        update(set: [:], remove: keys, origin: origin)
+        changeReusingBuffer(set: [:], remove: keys, origin: origin)
     }
 
     /// Sets some keys and removes others as one change, so subscribers never see half of it.
@@ -96,6 +97,15 @@ public final class Store {
         var changes: [KeyChange] = []
         change(set: partial, remove: remove, origin: origin, into: &changes)
         return changes.map(\.key)
+    }
+
+    /// A change whose list of keys nobody keeps: the store's own buffer is reused, moved out while
+    /// in use (a listener setting state meanwhile gets a fresh one) so that it is never copied.
+    private func changeReusingBuffer(set partial: StateDocument, remove: [String], origin: ChangeOrigin) {
+        var changes: [KeyChange] = []
+        swap(&changes, &changeBuffer)
+        change(set: partial, remove: remove, origin: origin, into: &changes)
+        changeBuffer = changes
     }
 
     /// `update`, listing each changed key with its previous value in `changes` (emptied first): the
