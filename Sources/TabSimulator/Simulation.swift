@@ -40,6 +40,8 @@ public final class Simulation {
     private var idRandom: SeededRandom
     private var workloadRandom: SeededRandom
     private var workloadGeneration = 0
+    /// The scheduled next edit of each workload generation that has one (stale ones end when due).
+    private var pendingEdits: [(generation: Int, token: TimerToken)] = []
     private var tabsById: [String: SimTab] = [:]
     /// Partition group of each tab name; tabs in different groups do not hear each other. A tab in
     /// no group is in group 0.
@@ -235,7 +237,12 @@ public final class Simulation {
     public func set(_ name: String, _ partial: StateDocument) throws(SimulationError) {
         let tab = try existing(name, mustBe: [.alive])
         guard !partial.isEmpty else { throw SimulationError("set needs at least one key") }
-        record(SimEvent(timeMs: nowMs, tab: name, userSet: partial))
+        userSet(tab, partial)
+    }
+
+    /// `set` on a tab already known to be running, with keys.
+    private func userSet(_ tab: SimTab, _ partial: StateDocument) {
+        record(SimEvent(timeMs: nowMs, tab: tab.name, userSet: partial))
         tab.store.setState(partial)
     }
 
@@ -459,20 +466,44 @@ public final class Simulation {
         let running = max(1, tabs.count(where: { $0.liveness == .alive }))
         var perTab = w
         perTab.editsPerSecondPerTab = w.editsPerSecondPerTab * Double(running)
-        scheduler.schedule(afterMs: perTab.nextGapMs(using: &workloadRandom)) { [weak self] in
-            guard let self, generation == self.workloadGeneration, let w = self.workload else { return }
-            if let until = w.untilMs, self.nowMs >= until {
-                self.workload = nil
-                return
-            }
-            let running = self.tabs.filter { $0.liveness == .alive }
-            if !running.isEmpty {
-                let tab = running[Int.random(in: 0..<running.count, using: &self.workloadRandom)]
-                let key = w.keys[Int.random(in: 0..<w.keys.count, using: &self.workloadRandom)]
-                let value = JSONValue.number(Double(Int.random(in: 0..<1000, using: &self.workloadRandom)))
-                try? self.set(tab.name, [key: value])
-            }
-            self.scheduleEdit(generation: generation)
+        let token = scheduler.schedule(afterMs: perTab.nextGapMs(using: &workloadRandom)) { [unowned self] in
+            editDue(generation: generation)
         }
+        pendingEdits.append((generation, token))
+    }
+
+    /// One edit of the workload of `generation`, then the next; nothing if that workload was
+    /// replaced or stopped meanwhile.
+    private func editDue(generation: Int) {
+        pendingEdits.removeAll { $0.generation == generation }
+        guard generation == workloadGeneration, let w = workload else { return }
+        if let until = w.untilMs, nowMs >= until {
+            workload = nil
+            return
+        }
+        let running = tabs.count(where: { $0.liveness == .alive })
+        if running > 0 {
+            let tab = runningTab(Int.random(in: 0..<running, using: &workloadRandom))
+            let key = w.keys[Int.random(in: 0..<w.keys.count, using: &workloadRandom)]
+            let value = JSONValue.number(Double(Int.random(in: 0..<1000, using: &workloadRandom)))
+            userSet(tab, [key: value])
+        }
+        scheduleEdit(generation: generation)
+    }
+
+    /// The `n`th running tab in `tabs` order (counting from 0), without building the list.
+    private func runningTab(_ n: Int) -> SimTab {
+        var left = n
+        for tab in tabs where tab.liveness == .alive {
+            if left == 0 { return tab }
+            left -= 1
+        }
+        preconditionFailure("fewer than \(n + 1) running tabs")
+    }
+
+    deinit {
+        // Edits hold the simulation unowned (a weak reference would slow every retain of it), so
+        // none may outlive it on a scheduler someone else still holds.
+        for edit in pendingEdits { scheduler.cancel(edit.token) }
     }
 }
