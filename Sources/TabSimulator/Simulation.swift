@@ -42,7 +42,11 @@ public final class Simulation {
     private var workloadGeneration = 0
     /// The scheduled next edit of each workload generation that has one (stale ones end when due).
     private var pendingEdits: [(generation: Int, token: TimerToken)] = []
-    private var tabsById: [String: SimTab] = [:]
+    /// Every tab instance ever started, oldest first (a reopened tab adds its new instance).
+    /// Searched by id on every delivery: a few string compares beat hashing the id.
+    private var started: [SimTab] = []
+    /// `[d]` for each small delay `d` handed to the hub so far: one copy's answer without an allocation.
+    private var oneCopy: [[Milliseconds]] = []
     /// Partition group of each tab name; tabs in different groups do not hear each other. A tab in
     /// no group is in group 0.
     private var groups: [String: Int] = [:]
@@ -58,7 +62,7 @@ public final class Simulation {
         workloadRandom = SeededRandom(seed: seeds.next())
         hub.deliveryPolicy = { [unowned self] from, to, frame in self.delays(from: from, to: to, frame: frame) }
         hub.observer = { [unowned self] event in
-            guard case .posted(let from, let frame, _) = event, self.tabsById[from]?.liveness != .crashed else { return }
+            guard case .posted(let from, let frame, _) = event, self.startedTab(id: from)?.liveness != .crashed else { return }
             self.checker.onWire(frame, from: from, at: self.nowMs)
         }
     }
@@ -401,7 +405,7 @@ public final class Simulation {
     }
 
     private func start(_ tab: SimTab) {
-        tabsById[tab.tabId] = tab
+        started.append(tab)
         record(SimEvent(timeMs: nowMs, tab: tab.name, kind: .lifecycle, line: "[Simulator] Opened \(tab.name) as \(tab.tabId)"))
         tab.sync.start()
     }
@@ -409,18 +413,35 @@ public final class Simulation {
     /// The hub's delivery policy: partitions, crashes and the network conditions decide each copy.
     /// Endpoints that are not tabs (a test's probe) are treated as running and unpartitioned.
     private func delays(from: String, to: String, frame: ChannelFrame) -> [Milliseconds] {
-        let sender = tabsById[from], receiver = tabsById[to]
+        let sender = startedTab(id: from), receiver = startedTab(id: to)
         if sender?.liveness == .crashed || receiver?.liveness == .crashed { return [] }
         if !groups.isEmpty, groups[sender?.name ?? ""] ?? 0 != groups[receiver?.name ?? ""] ?? 0 {
             if logsTraffic { logNetwork("Blocked", frame, sender?.name ?? from, receiver?.name ?? to, "partition") }
             return []
         }
-        let copies = options.network.delays(using: &networkRandom)
+        let copies: [Milliseconds]
+        switch options.network.copies(using: &networkRandom) {
+        case .one(let delay): copies = oneCopy(delay)
+        case .lost: copies = []
+        case .two(let first, let second): copies = [first, second]
+        }
         if logsTraffic, copies.count != 1 {
             logNetwork(copies.isEmpty ? "Lost" : "Duplicated", frame, sender?.name ?? from, receiver?.name ?? to, nil)
         }
         receiver?.scheduler.upcomingDeliveries = copies.count
         return copies
+    }
+
+    /// The started tab instance with this id; the latest, should two ever share one.
+    private func startedTab(id: String) -> SimTab? {
+        started.last { $0.tabId == id }
+    }
+
+    /// `[delay]`, shared for the delays of everyday latencies: arrays are values, so the hub may keep it.
+    private func oneCopy(_ delay: Milliseconds) -> [Milliseconds] {
+        guard delay < 1024 else { return [delay] }
+        while oneCopy.count <= delay { oneCopy.append([oneCopy.count]) }
+        return oneCopy[delay]
     }
 
     private func logNetwork(_ what: String, _ frame: ChannelFrame, _ from: String, _ to: String, _ why: String?) {
