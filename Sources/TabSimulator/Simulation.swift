@@ -42,9 +42,12 @@ public final class Simulation {
     private var workloadGeneration = 0
     /// The scheduled next edit of each workload generation that has one (stale ones end when due).
     private var pendingEdits: [(generation: Int, token: TimerToken)] = []
-    /// Every tab instance ever started, oldest first (a reopened tab adds its new instance).
-    /// Searched by id on every delivery: a few string compares beat hashing the id.
+    /// Every tab instance ever started, oldest first (a reopened tab adds its new instance), one
+    /// per id. Searched by id on every delivery: a string compare or two beat hashing the id.
     private var started: [SimTab] = []
+    /// Where the last sender and receiver were found in `started`. The hub asks about one sender's
+    /// receivers in the order they opened, so the next search usually hits at its first compare.
+    private var senderCursor = 0, receiverCursor = 0
     /// `[d]` for each small delay `d` handed to the hub so far: one copy's answer without an allocation.
     private var oneCopy: [[Milliseconds]] = []
     /// Partition group of each tab name; tabs in different groups do not hear each other. A tab in
@@ -62,7 +65,7 @@ public final class Simulation {
         workloadRandom = SeededRandom(seed: seeds.next())
         hub.deliveryPolicy = { [unowned self] from, to, frame in self.delays(from: from, to: to, frame: frame) }
         hub.observer = { [unowned self] event in
-            guard case .posted(let from, let frame, _) = event, self.startedTab(id: from)?.liveness != .crashed else { return }
+            guard case .posted(let from, let frame, _) = event, self.startedTab(id: from, cursor: &self.senderCursor)?.liveness != .crashed else { return }
             self.checker.onWire(frame, from: from, at: self.nowMs)
         }
     }
@@ -405,6 +408,7 @@ public final class Simulation {
     }
 
     private func start(_ tab: SimTab) {
+        started.removeAll { $0.tabId == tab.tabId }
         started.append(tab)
         record(SimEvent(timeMs: nowMs, tab: tab.name, kind: .lifecycle, line: "[Simulator] Opened \(tab.name) as \(tab.tabId)"))
         tab.sync.start()
@@ -413,7 +417,9 @@ public final class Simulation {
     /// The hub's delivery policy: partitions, crashes and the network conditions decide each copy.
     /// Endpoints that are not tabs (a test's probe) are treated as running and unpartitioned.
     private func delays(from: String, to: String, frame: ChannelFrame) -> [Milliseconds] {
-        let sender = startedTab(id: from), receiver = startedTab(id: to)
+        let sender = startedTab(id: from, cursor: &senderCursor)
+        receiverCursor += 1
+        let receiver = startedTab(id: to, cursor: &receiverCursor)
         if sender?.liveness == .crashed || receiver?.liveness == .crashed { return [] }
         if !groups.isEmpty, groups[sender?.name ?? ""] ?? 0 != groups[receiver?.name ?? ""] ?? 0 {
             if logsTraffic { logNetwork("Blocked", frame, sender?.name ?? from, receiver?.name ?? to, "partition") }
@@ -432,9 +438,20 @@ public final class Simulation {
         return copies
     }
 
-    /// The started tab instance with this id; the latest, should two ever share one.
-    private func startedTab(id: String) -> SimTab? {
-        started.last { $0.tabId == id }
+    /// The started tab instance with this id, searched from `cursor` round the list; `cursor` is
+    /// left where it was found.
+    private func startedTab(id: String, cursor: inout Int) -> SimTab? {
+        let count = started.count
+        if cursor >= count { cursor = 0 }
+        var i = cursor
+        for _ in 0..<count {
+            if started[i].tabId == id {
+                cursor = i
+                return started[i]
+            }
+            i = i + 1 == count ? 0 : i + 1
+        }
+        return nil
     }
 
     /// `[delay]`, shared for the delays of everyday latencies: arrays are values, so the hub may keep it.
