@@ -21,24 +21,29 @@ public final class TabScheduler: SyncScheduler, SyncClock {
         let action: () -> Void
     }
 
-    /// One action waiting on the base scheduler. The base's closure captures only this object, so
-    /// scheduling allocates once; it holds the tab's scheduler strongly because a weak reference
-    /// would put every retain of the scheduler on the runtime's slow path. The cycle this makes
-    /// through the base lasts only while the action is pending, like the hub's pending deliveries.
+    /// One action waiting on the base scheduler. The base's closure captures only this object,
+    /// and run ones are kept for reuse, so scheduling allocates nothing in the steady state. It
+    /// holds the tab's scheduler strongly because a weak reference would put every retain of the
+    /// scheduler on the runtime's slow path; the cycle this makes through the base lasts only while
+    /// the action is pending (like the hub's pending deliveries), as a spare holds nothing.
     private final class Pending {
-        let owner: TabScheduler
-        let action: () -> Void
+        var owner: TabScheduler?
+        var action: (() -> Void)?
         var token = TimerToken(raw: 0)
 
-        init(owner: TabScheduler, action: @escaping () -> Void) {
-            self.owner = owner
-            self.action = action
+        func fire() {
+            guard let owner, let action else { return }
+            let token = token
+            self.owner = nil
+            self.action = nil
+            if owner.spares.count < 64 { owner.spares.append(self) }
+            owner.fire(token, action)
         }
-
-        func fire() { owner.fire(token, action) }
     }
 
     private let base: VirtualScheduler
+    /// Run `Pending`s, ready for the next action.
+    private var spares: [Pending] = []
     /// Added to the simulation's time when the tab reads its clock.
     public var clockSkewMs: Milliseconds = 0
     public private(set) var isFrozen = false
@@ -91,7 +96,9 @@ public final class TabScheduler: SyncScheduler, SyncClock {
     /// Schedules on the base scheduler; when it falls due the tab runs it, queues it (frozen) or
     /// drops it (crashed).
     private func scheduleOnBase(afterMs delay: Milliseconds, _ action: @escaping () -> Void) -> TimerToken {
-        let pending = Pending(owner: self, action: action)
+        let pending = spares.popLast() ?? Pending()
+        pending.owner = self
+        pending.action = action
         pending.token = base.schedule(afterMs: delay) { pending.fire() }
         return pending.token
     }
