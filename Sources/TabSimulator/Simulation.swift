@@ -399,9 +399,11 @@ public final class Simulation {
         let tab = SimTab(name: name, sync: sync, scheduler: tabScheduler, initialState: state,
                          openedAtMs: nowMs, checkerIndex: index)
         // Every local change of a synced key entitles the tab to one STATE_UPDATE (the echo check).
-        sync.store.subscribe { [unowned self, unowned tab] change in
-            guard case .local = change.origin, change.changedKeys.contains(where: tab.sync.isSynced) else { return }
-            self.checker.allowUpdate(tab: tab.checkerIndex)
+        // Remote changes (most of them) return before touching the unowned references.
+        sync.store.subscribe { [unowned self, unowned sync] change in
+            guard case .local = change.origin else { return }
+            guard change.changedKeys.contains(where: sync.isSynced) else { return }
+            self.checker.allowUpdate(tab: index)
         }
         made = tab
         return tab
