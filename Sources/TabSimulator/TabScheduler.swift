@@ -107,6 +107,7 @@ public final class TabScheduler: SyncScheduler, SyncClock {
     /// (and not in the past).
     private func placeThrottled(_ token: TimerToken, dueMs: Milliseconds) -> TimerToken {
         let at = throttleMs > 0 ? (dueMs + throttleMs - 1) / throttleMs * throttleMs : dueMs
+        // Strong, as in `Pending`: a weak self would slow every retain of the scheduler.
         return base.schedule(afterMs: max(0, at - base.nowMs)) { [self] in
             guard let entry = throttled.removeValue(forKey: token.raw) else { return }
             fire(token, entry.action)
