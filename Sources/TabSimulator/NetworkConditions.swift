@@ -42,17 +42,24 @@ public struct NetworkConditions: Sendable, Equatable {
         return "latency \(latency) ms, drop \(drop), duplicate \(duplicate), reorder \(reorder)"
     }
 
-    /// The delays of the copies of one delivery: `[]` dropped, two entries duplicated.
+    /// What becomes of one delivery: lost, delivered once, or delivered twice, after these delays.
+    enum Copies: Equatable {
+        case lost
+        case one(Milliseconds)
+        case two(Milliseconds, Milliseconds)
+    }
+
+    /// The copies of one delivery, as a value (the hub's array is made, or shared, by the caller).
     /// Draws nothing for a probability of 0, so a reliable network consumes no randomness per extra knob.
-    func delays(using random: inout SeededRandom) -> [Milliseconds] {
-        if drop > 0, Double.random(in: 0..<1, using: &random) < drop { return [] }
+    func copies(using random: inout SeededRandom) -> Copies {
+        if drop > 0, Double.random(in: 0..<1, using: &random) < drop { return .lost }
         var first = Milliseconds.random(in: latencyMs, using: &random)
         if reorder > 0, Double.random(in: 0..<1, using: &random) < reorder {
             first += Milliseconds.random(in: 1...reorderDelayMs, using: &random)
         }
         if duplicate > 0, Double.random(in: 0..<1, using: &random) < duplicate {
-            return [first, Milliseconds.random(in: latencyMs, using: &random)]
+            return .two(first, Milliseconds.random(in: latencyMs, using: &random))
         }
-        return [first]
+        return .one(first)
     }
 }

@@ -12,6 +12,11 @@ public struct SimEvent: Sendable, Equatable {
 
     private enum Source: Sendable {
         case text(String)
+        /// `Received: TYPE from sender` of the tab `tabId`. The most common line, so it keeps what
+        /// the line shows rather than the message (no box, no payload retained).
+        case received(tabId: String, type: SyncMessageType, sender: String)
+        /// `Applied remote state from ... [keys]` of the tab `tabId`: the event's own fields, unboxed.
+        case applied(tabId: String, from: String, keys: [String])
         case engine(EngineLine)
         /// `[User] set {...}`, the state formatted when read.
         case userSet(StateDocument)
@@ -51,7 +56,11 @@ public struct SimEvent: Sendable, Equatable {
         self.tab = tab
         self.kind = kind
         self.messageType = messageType
-        self.source = .engine(EngineLine(event, tabId))
+        switch event {
+        case .received(let m): self.source = .received(tabId: tabId, type: m.type, sender: m.tabId)
+        case .applied(let from, let keys): self.source = .applied(tabId: tabId, from: from, keys: keys)
+        default: self.source = .engine(EngineLine(event, tabId))
+        }
     }
 
     /// A user's edit of a tab's store, formatted when read.
@@ -68,6 +77,10 @@ public struct SimEvent: Sendable, Equatable {
     public var line: String {
         switch source {
         case .text(let line): line
+        case .received(let tabId, let type, let sender):
+            // The engine's received line names only the type and the sender (a test holds it to that).
+            SyncEvent.received(SyncMessage(type: type, tabId: sender, timestamp: 0)).debugLine(tabId: tabId)
+        case .applied(let tabId, let from, let keys): SyncEvent.applied(from: from, keys: keys).debugLine(tabId: tabId)
         case .engine(let e): e.event.debugLine(tabId: e.tabId)
         case .userSet(let partial): "[User] set " + partial.jsonText
         }

@@ -21,13 +21,15 @@ public final class SimTab {
          openedAtMs: Milliseconds, checkerIndex: Int) {
         self.name = name
         self.sync = sync
+        self.tabId = sync.tabId
         self.scheduler = scheduler
         self.initialState = initialState
         self.openedAtMs = openedAtMs
         self.checkerIndex = checkerIndex
     }
 
-    public var tabId: String { sync.tabId }
+    /// The sync's id, kept here: the delivery policy compares it on every delivery.
+    public let tabId: String
     public var store: Store { sync.store }
     public var state: StateDocument { sync.store.state }
     /// Its election role; `none` once closed or crashed.

@@ -40,7 +40,16 @@ public final class Simulation {
     private var idRandom: SeededRandom
     private var workloadRandom: SeededRandom
     private var workloadGeneration = 0
-    private var tabsById: [String: SimTab] = [:]
+    /// The scheduled next edit of each workload generation that has one (stale ones end when due).
+    private var pendingEdits: [(generation: Int, token: TimerToken)] = []
+    /// Every tab instance ever started, oldest first (a reopened tab adds its new instance), one
+    /// per id. Searched by id on every delivery: a string compare or two beat hashing the id.
+    private var started: [SimTab] = []
+    /// Where the last sender and receiver were found in `started`. The hub asks about one sender's
+    /// receivers in the order they opened, so the next search usually hits at its first compare.
+    private var senderCursor = 0, receiverCursor = 0
+    /// `[d]` for each small delay `d` handed to the hub so far: one copy's answer without an allocation.
+    private var oneCopy: [[Milliseconds]] = []
     /// Partition group of each tab name; tabs in different groups do not hear each other. A tab in
     /// no group is in group 0.
     private var groups: [String: Int] = [:]
@@ -56,7 +65,7 @@ public final class Simulation {
         workloadRandom = SeededRandom(seed: seeds.next())
         hub.deliveryPolicy = { [unowned self] from, to, frame in self.delays(from: from, to: to, frame: frame) }
         hub.observer = { [unowned self] event in
-            guard case .posted(let from, let frame, _) = event, self.tabsById[from]?.liveness != .crashed else { return }
+            guard case .posted(let from, let frame, _) = event, self.startedTab(id: from, cursor: &self.senderCursor)?.liveness != .crashed else { return }
             self.checker.onWire(frame, from: from, at: self.nowMs)
         }
     }
@@ -235,7 +244,12 @@ public final class Simulation {
     public func set(_ name: String, _ partial: StateDocument) throws(SimulationError) {
         let tab = try existing(name, mustBe: [.alive])
         guard !partial.isEmpty else { throw SimulationError("set needs at least one key") }
-        record(SimEvent(timeMs: nowMs, tab: name, userSet: partial))
+        userSet(tab, partial)
+    }
+
+    /// `set` on a tab already known to be running, with keys.
+    private func userSet(_ tab: SimTab, _ partial: StateDocument) {
+        record(SimEvent(timeMs: nowMs, tab: tab.name, userSet: partial))
         tab.store.setState(partial)
     }
 
@@ -385,16 +399,19 @@ public final class Simulation {
         let tab = SimTab(name: name, sync: sync, scheduler: tabScheduler, initialState: state,
                          openedAtMs: nowMs, checkerIndex: index)
         // Every local change of a synced key entitles the tab to one STATE_UPDATE (the echo check).
-        sync.store.subscribe { [unowned self, unowned tab] change in
-            guard case .local = change.origin, change.changedKeys.contains(where: tab.sync.isSynced) else { return }
-            self.checker.allowUpdate(tab: tab.checkerIndex)
+        // Remote changes (most of them) return before touching the unowned references.
+        sync.store.subscribe { [unowned self, unowned sync] change in
+            guard case .local = change.origin else { return }
+            guard change.changedKeys.contains(where: sync.isSynced) else { return }
+            self.checker.allowUpdate(tab: index)
         }
         made = tab
         return tab
     }
 
     private func start(_ tab: SimTab) {
-        tabsById[tab.tabId] = tab
+        started.removeAll { $0.tabId == tab.tabId }
+        started.append(tab)
         record(SimEvent(timeMs: nowMs, tab: tab.name, kind: .lifecycle, line: "[Simulator] Opened \(tab.name) as \(tab.tabId)"))
         tab.sync.start()
     }
@@ -402,18 +419,48 @@ public final class Simulation {
     /// The hub's delivery policy: partitions, crashes and the network conditions decide each copy.
     /// Endpoints that are not tabs (a test's probe) are treated as running and unpartitioned.
     private func delays(from: String, to: String, frame: ChannelFrame) -> [Milliseconds] {
-        let sender = tabsById[from], receiver = tabsById[to]
+        let sender = startedTab(id: from, cursor: &senderCursor)
+        receiverCursor += 1
+        let receiver = startedTab(id: to, cursor: &receiverCursor)
         if sender?.liveness == .crashed || receiver?.liveness == .crashed { return [] }
         if !groups.isEmpty, groups[sender?.name ?? ""] ?? 0 != groups[receiver?.name ?? ""] ?? 0 {
             if logsTraffic { logNetwork("Blocked", frame, sender?.name ?? from, receiver?.name ?? to, "partition") }
             return []
         }
-        let copies = options.network.delays(using: &networkRandom)
+        let copies: [Milliseconds]
+        switch options.network.copies(using: &networkRandom) {
+        case .one(let delay): copies = oneCopy(delay)
+        case .lost: copies = []
+        case .two(let first, let second): copies = [first, second]
+        }
         if logsTraffic, copies.count != 1 {
             logNetwork(copies.isEmpty ? "Lost" : "Duplicated", frame, sender?.name ?? from, receiver?.name ?? to, nil)
         }
         receiver?.scheduler.upcomingDeliveries = copies.count
         return copies
+    }
+
+    /// The started tab instance with this id, searched from `cursor` round the list; `cursor` is
+    /// left where it was found.
+    private func startedTab(id: String, cursor: inout Int) -> SimTab? {
+        let count = started.count
+        if cursor >= count { cursor = 0 }
+        var i = cursor
+        for _ in 0..<count {
+            if started[i].tabId == id {
+                cursor = i
+                return started[i]
+            }
+            i = i + 1 == count ? 0 : i + 1
+        }
+        return nil
+    }
+
+    /// `[delay]`, shared for the delays of everyday latencies: arrays are values, so the hub may keep it.
+    private func oneCopy(_ delay: Milliseconds) -> [Milliseconds] {
+        guard delay < 1024 else { return [delay] }
+        while oneCopy.count <= delay { oneCopy.append([oneCopy.count]) }
+        return oneCopy[delay]
     }
 
     private func logNetwork(_ what: String, _ frame: ChannelFrame, _ from: String, _ to: String, _ why: String?) {
@@ -459,20 +506,44 @@ public final class Simulation {
         let running = max(1, tabs.count(where: { $0.liveness == .alive }))
         var perTab = w
         perTab.editsPerSecondPerTab = w.editsPerSecondPerTab * Double(running)
-        scheduler.schedule(afterMs: perTab.nextGapMs(using: &workloadRandom)) { [weak self] in
-            guard let self, generation == self.workloadGeneration, let w = self.workload else { return }
-            if let until = w.untilMs, self.nowMs >= until {
-                self.workload = nil
-                return
-            }
-            let running = self.tabs.filter { $0.liveness == .alive }
-            if !running.isEmpty {
-                let tab = running[Int.random(in: 0..<running.count, using: &self.workloadRandom)]
-                let key = w.keys[Int.random(in: 0..<w.keys.count, using: &self.workloadRandom)]
-                let value = JSONValue.number(Double(Int.random(in: 0..<1000, using: &self.workloadRandom)))
-                try? self.set(tab.name, [key: value])
-            }
-            self.scheduleEdit(generation: generation)
+        let token = scheduler.schedule(afterMs: perTab.nextGapMs(using: &workloadRandom)) { [unowned self] in
+            editDue(generation: generation)
         }
+        pendingEdits.append((generation, token))
+    }
+
+    /// One edit of the workload of `generation`, then the next; nothing if that workload was
+    /// replaced or stopped meanwhile.
+    private func editDue(generation: Int) {
+        pendingEdits.removeAll { $0.generation == generation }
+        guard generation == workloadGeneration, let w = workload else { return }
+        if let until = w.untilMs, nowMs >= until {
+            workload = nil
+            return
+        }
+        let running = tabs.count(where: { $0.liveness == .alive })
+        if running > 0 {
+            let tab = runningTab(Int.random(in: 0..<running, using: &workloadRandom))
+            let key = w.keys[Int.random(in: 0..<w.keys.count, using: &workloadRandom)]
+            let value = JSONValue.number(Double(Int.random(in: 0..<1000, using: &workloadRandom)))
+            userSet(tab, [key: value])
+        }
+        scheduleEdit(generation: generation)
+    }
+
+    /// The `n`th running tab in `tabs` order (counting from 0), without building the list.
+    private func runningTab(_ n: Int) -> SimTab {
+        var left = n
+        for tab in tabs where tab.liveness == .alive {
+            if left == 0 { return tab }
+            left -= 1
+        }
+        preconditionFailure("fewer than \(n + 1) running tabs")
+    }
+
+    deinit {
+        // Edits hold the simulation unowned (a weak reference would slow every retain of it), so
+        // none may outlive it on a scheduler someone else still holds.
+        for edit in pendingEdits { scheduler.cancel(edit.token) }
     }
 }

@@ -21,7 +21,29 @@ public final class TabScheduler: SyncScheduler, SyncClock {
         let action: () -> Void
     }
 
+    /// One action waiting on the base scheduler. The base's closure captures only this object,
+    /// and run ones are kept for reuse, so scheduling allocates nothing in the steady state. It
+    /// holds the tab's scheduler strongly because a weak reference would put every retain of the
+    /// scheduler on the runtime's slow path; the cycle this makes through the base lasts only while
+    /// the action is pending (like the hub's pending deliveries), as a spare holds nothing.
+    private final class Pending {
+        var owner: TabScheduler?
+        var action: (() -> Void)?
+        var token = TimerToken(raw: 0)
+
+        func fire() {
+            guard let owner, let action else { return }
+            let token = token
+            self.owner = nil
+            self.action = nil
+            if owner.spares.count < 64 { owner.spares.append(self) }
+            owner.fire(token, action)
+        }
+    }
+
     private let base: VirtualScheduler
+    /// Run `Pending`s, ready for the next action.
+    private var spares: [Pending] = []
     /// Added to the simulation's time when the tab reads its clock.
     public var clockSkewMs: Milliseconds = 0
     public private(set) var isFrozen = false
@@ -74,18 +96,21 @@ public final class TabScheduler: SyncScheduler, SyncClock {
     /// Schedules on the base scheduler; when it falls due the tab runs it, queues it (frozen) or
     /// drops it (crashed).
     private func scheduleOnBase(afterMs delay: Milliseconds, _ action: @escaping () -> Void) -> TimerToken {
-        var token = TimerToken(raw: 0)
-        token = base.schedule(afterMs: delay) { [weak self] in self?.fire(token, action) }
-        return token
+        let pending = spares.popLast() ?? Pending()
+        pending.owner = self
+        pending.action = action
+        pending.token = base.schedule(afterMs: delay) { pending.fire() }
+        return pending.token
     }
 
     /// Places a throttled timer at the first multiple of `throttleMs` at or after its due time
     /// (and not in the past).
     private func placeThrottled(_ token: TimerToken, dueMs: Milliseconds) -> TimerToken {
         let at = throttleMs > 0 ? (dueMs + throttleMs - 1) / throttleMs * throttleMs : dueMs
-        return base.schedule(afterMs: max(0, at - base.nowMs)) { [weak self] in
-            guard let self, let entry = self.throttled.removeValue(forKey: token.raw) else { return }
-            self.fire(token, entry.action)
+        // Strong, as in `Pending`: a weak self would slow every retain of the scheduler.
+        return base.schedule(afterMs: max(0, at - base.nowMs)) { [self] in
+            guard let entry = throttled.removeValue(forKey: token.raw) else { return }
+            fire(token, entry.action)
         }
     }
 

@@ -66,6 +66,19 @@ import TabSync
         #expect(checker.violations.count == 2)
     }
 
+    /// With no exclusions anywhere the checker only notes the keys: those of `keys` and of `state`.
+    @Test func keysOnTheWireAreNotedWithoutExclusions() {
+        var checker = InvariantChecker()
+        checker.register(tabId: "tab-a", name: "A", excludeKeys: [])
+        let m = SyncMessage(type: .stateUpdate, tabId: "tab-a", timestamp: 0,
+                            payload: .init(state: ["theme": "dark"], keys: ["theme", "removed"]))
+        checker.onWire(.message(m), from: "tab-a", at: 5)
+        checker.onWire(.message(SyncMessage(type: .stateResponse, tabId: "tab-a", timestamp: 0, payload: .init(state: ["locale": "en"]))),
+                       from: "tab-a", at: 6)
+        #expect(checker.violations.isEmpty)
+        #expect(checker.keysOnWire == ["theme", "removed", "locale"])
+    }
+
     @Test func anUpdateWithoutALocalChangeIsAnEcho() {
         var checker = InvariantChecker()
         let a = checker.register(tabId: "tab-a", name: "A", excludeKeys: [])
