@@ -385,11 +385,11 @@ public final class Simulation {
 
     private func makeTab(_ name: String, state: StateDocument) throws(SimulationError) -> SimTab {
         let tabScheduler = TabScheduler(base: scheduler)
-        var made: SimTab?
+        let made = TabSlot()
         let environment = SyncEnvironment(
             clock: tabScheduler, scheduler: tabScheduler, transport: hub, random: SeededRandom(seed: idRandom.next()),
             observer: { [unowned self] event in
-                if let made { self.observe(event, from: made) }
+                if let tab = made.tab { self.observe(event, from: tab) }
             })
         let sync: BroadcastSync
         do { sync = try BroadcastSync(store: Store(state), config: options.config, environment: environment) } catch {
@@ -399,14 +399,19 @@ public final class Simulation {
         let tab = SimTab(name: name, sync: sync, scheduler: tabScheduler, initialState: state,
                          openedAtMs: nowMs, checkerIndex: index)
         // Every local change of a synced key entitles the tab to one STATE_UPDATE (the echo check).
-        // Remote changes (most of them) return before touching the unowned references.
-        sync.store.subscribe { [unowned self, unowned sync] change in
-            guard case .local = change.origin else { return }
+        // Local changes only: remote ones (most of them) then build no change at all.
+        sync.store.subscribe(localOnly: true) { [unowned self, unowned sync] change in
             guard change.changedKeys.contains(where: sync.isSynced) else { return }
             self.checker.allowUpdate(tab: index)
         }
-        made = tab
+        made.tab = tab
         return tab
+    }
+
+    /// The tab an engine observer reports for, held unowned: the tab owns the sync that owns the
+    /// observer, so a strong reference would keep both alive after the simulation is gone.
+    private final class TabSlot {
+        unowned var tab: SimTab?
     }
 
     private func start(_ tab: SimTab) {
@@ -543,7 +548,8 @@ public final class Simulation {
 
     deinit {
         // Edits hold the simulation unowned (a weak reference would slow every retain of it), so
-        // none may outlive it on a scheduler someone else still holds.
-        for edit in pendingEdits { scheduler.cancel(edit.token) }
+        // none may outlive it on a scheduler someone else still holds; and the tabs' pending
+        // actions hold their schedulers, which hold the base one: dropping them all frees the world.
+        scheduler.cancelAll()
     }
 }
