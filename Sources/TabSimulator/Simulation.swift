@@ -64,6 +64,7 @@ public final class Simulation {
         idRandom = SeededRandom(seed: seeds.next())
         workloadRandom = SeededRandom(seed: seeds.next())
         hub.deliveryPolicy = { [unowned self] from, to, frame in self.delays(from: from, to: to, frame: frame) }
+        hub.observesDeliveries = false   // the checker looks at what goes on the wire, once per post
         hub.observer = { [unowned self] event in
             guard case .posted(let from, let frame, _) = event, self.startedTab(id: from, cursor: &self.senderCursor)?.liveness != .crashed else { return }
             self.checker.onWire(frame, from: from, at: self.nowMs)

@@ -19,6 +19,9 @@ public final class InMemoryHub: SyncTransport {
     public var latencyMs: Milliseconds
     public var deliveryPolicy: DeliveryPolicy?
     public var observer: ((Event) -> Void)?
+    /// False: the observer hears of posts only, not of each copy dropped or delivered (an event
+    /// per copy is a noticeable part of a delivery's cost, wasted on an observer that ignores it).
+    public var observesDeliveries = true
     /// Frames posted since the hub was made.
     public private(set) var postedCount = 0
     /// Copies handed to recipients since the hub was made.
@@ -80,7 +83,7 @@ public final class InMemoryHub: SyncTransport {
         let boxed = FrameBox(frame)
         for receiver in subscribers where receiver !== sender {
             let delays = deliveryPolicy(sender.ownerId, receiver.ownerId, frame)
-            if delays.isEmpty {
+            if delays.isEmpty, observesDeliveries {
                 observer?(.dropped(from: sender.ownerId, to: receiver.ownerId, frame: frame))
             }
             for delay in delays {
@@ -124,7 +127,7 @@ public final class InMemoryHub: SyncTransport {
     private func hand(_ frame: ChannelFrame, from: String, to receiver: Endpoint) {
         guard receiver.isOpen else { return }
         deliveredCount += 1
-        observer?(.delivered(from: from, to: receiver.ownerId, frame: frame))
+        if observesDeliveries { observer?(.delivered(from: from, to: receiver.ownerId, frame: frame)) }
         receiver.onFrame(frame)
     }
 

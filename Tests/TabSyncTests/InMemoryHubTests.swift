@@ -46,4 +46,30 @@ import TabSync
         #expect(firstDifference == nil && batched.count == separate.count,
                 "first difference at event \(firstDifference ?? -1): \(firstDifference.map { batched[$0] + " vs " + separate[$0] } ?? "lengths differ")")
     }
+
+    /// The observer hears of every post, and of each copy dropped or delivered unless told not to.
+    @Test(arguments: [true, false])
+    func theObserverHearsOfCopiesOnlyWhenItAsks(observesDeliveries: Bool) throws {
+        let scheduler = VirtualScheduler()
+        let hub = InMemoryHub()
+        hub.observesDeliveries = observesDeliveries
+        hub.deliveryPolicy = { _, to, _ in to == "C" ? [] : [1] }
+        var seen: [String] = []
+        hub.observer = { event in
+            switch event {
+            case .posted(let from, _, let recipients): seen.append("posted \(from) to \(recipients)")
+            case .dropped(let from, let to, _): seen.append("dropped \(from)->\(to)")
+            case .delivered(let from, let to, _): seen.append("delivered \(from)->\(to)")
+            }
+        }
+        var received: [String] = []
+        let endpoints = ["A", "B", "C"].map { name in
+            hub.open(channelName: "c", ownerId: name, scheduler: scheduler) { _ in received.append(name) }
+        }
+        endpoints[0]?.post(.json(.null))
+        scheduler.advance(byMs: 5)
+        #expect(received == ["B"])
+        #expect(hub.deliveredCount == 1)
+        #expect(seen == (observesDeliveries ? ["posted A to 2", "dropped A->C", "delivered A->B"] : ["posted A to 2"]))
+    }
 }
