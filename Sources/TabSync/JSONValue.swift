@@ -68,7 +68,24 @@ extension JSONValue {
             return total
         case .object(let o):
             var total = 2
-            for (k, v) in o { total += k.utf8.count + 4 + v.inspect(depth: depth - 1, problem: &problem) }
+            for (k, v) in o {
+                total += k.utf8.count + 4
+                guard depth > 1 else {   // at the limit even a scalar is one level too deep
+                    total += v.inspect(depth: depth - 1, problem: &problem)
+                    continue
+                }
+                // Scalars inline: a state is mostly flat, and this runs on every message received.
+                switch v {
+                case .null: total += 4
+                case .bool: total += 5
+                case .string(let s): total += s.utf8.count + 2
+                case .number(let n):
+                    if !n.isFinite, problem == nil { problem = "non-finite number" }
+                    total += 8
+                case .array, .object:
+                    total += v.inspect(depth: depth - 1, problem: &problem)
+                }
+            }
             return total
         }
     }

@@ -9,33 +9,36 @@ struct PeerTracker {
     }
 
     let timeoutMs: Milliseconds
-    private(set) var peers: [String: Peer] = [:]
-    private var lastHeard: (id: String, index: [String: Peer].Index)?
+    /// A list, not a dictionary: a channel has a handful of tabs, and comparing a few short ids
+    /// costs less than hashing one, on every message received. Pruning keeps it short.
+    private(set) var peers: [(id: String, peer: Peer)] = []
+    /// Where the last sender was found: runs of messages from one sender are the common case.
+    private var lastIndex = 0
 
     init(timeoutMs: Milliseconds) {
         self.timeoutMs = timeoutMs
     }
 
+    private func index(of id: String) -> Int? {
+        if lastIndex < peers.count, peers[lastIndex].id == id { return lastIndex }
+        return peers.firstIndex { $0.id == id }
+    }
+
     func isLive(_ id: String, now: Milliseconds) -> Bool {
-        guard let p = peers[id] else { return false }
-        return now - p.lastSeen < timeoutMs
+        guard let i = index(of: id) else { return false }
+        return now - peers[i].peer.lastSeen < timeoutMs
     }
 
     /// Records a sign of life. Returns true when the tab was not known as live before.
     @discardableResult
     mutating func heard(_ id: String, priority: Milliseconds?, now: Milliseconds) -> Bool {
-        // Runs of messages from one sender are the common case: update it in place by its index,
-        // without hashing the id again. Any insertion or removal forgets the index.
-        if let last = lastHeard, last.id == id {
-            return Self.note(&peers.values[last.index], priority: priority, now: now, timeoutMs: timeoutMs)
+        guard let i = index(of: id) else {
+            peers.append((id, Peer(lastSeen: now, priority: priority)))
+            lastIndex = peers.count - 1
+            return true
         }
-        if let index = peers.index(forKey: id) {
-            lastHeard = (id, index)
-            return Self.note(&peers.values[index], priority: priority, now: now, timeoutMs: timeoutMs)
-        }
-        peers[id] = Peer(lastSeen: now, priority: priority)
-        lastHeard = nil
-        return true
+        lastIndex = i
+        return Self.note(&peers[i].peer, priority: priority, now: now, timeoutMs: timeoutMs)
     }
 
     private static func note(_ p: inout Peer, priority: Milliseconds?, now: Milliseconds, timeoutMs: Milliseconds) -> Bool {
@@ -46,28 +49,26 @@ struct PeerTracker {
     }
 
     mutating func remove(_ id: String) {
-        peers[id] = nil
-        lastHeard = nil
+        peers.removeAll { $0.id == id }
     }
 
     /// Forgets tabs that went silent, keeping memory bounded however many tabs come and go.
     mutating func prune(now: Milliseconds) {
-        peers = peers.filter { now - $0.value.lastSeen < timeoutMs }
-        lastHeard = nil
+        peers.removeAll { now - $0.peer.lastSeen >= timeoutMs }
     }
 
     func liveCount(now: Milliseconds) -> Int {
-        peers.values.reduce(0) { $0 + (now - $1.lastSeen < timeoutMs ? 1 : 0) }
+        peers.reduce(0) { $0 + (now - $1.peer.lastSeen < timeoutMs ? 1 : 0) }
     }
 
     /// The oldest live tab with a known priority, ties broken by id: the natural successor of a leader.
     func oldestLive(now: Milliseconds) -> String? {
-        peers.filter { now - $0.value.lastSeen < timeoutMs && $0.value.priority != nil }
-            .min { ($0.value.priority!, $0.key) < ($1.value.priority!, $1.key) }?.key
+        peers.compactMap { entry in
+            entry.peer.priority.flatMap { now - entry.peer.lastSeen < timeoutMs ? ($0, entry.id) : nil }
+        }.min { $0 < $1 }?.1
     }
 
     mutating func removeAll() {
         peers.removeAll()
-        lastHeard = nil
     }
 }

@@ -126,3 +126,42 @@ let keyName = Gen.int(in: 0...4).map { ["a", "b", "c", "d", "e"][$0] }
         }
     }
 }
+
+/// `inspect` measures and checks what a tab receives, with scalars of an object handled inline
+/// for speed; it must agree with the plain recursive definition, nesting limit included.
+@Suite struct InspectPropertyTests {
+    private func reference(_ v: JSONValue, depth: Int, problem: inout String?) -> Int {
+        if depth <= 0 {
+            if problem == nil { problem = "nesting deeper than the limit" }
+            return 0
+        }
+        switch v {
+        case .null: return 4
+        case .bool: return 5
+        case .number(let n):
+            if !n.isFinite, problem == nil { problem = "non-finite number" }
+            return 8
+        case .string(let s): return s.utf8.count + 2
+        case .array(let a): return a.reduce(2) { $0 + reference($1, depth: depth - 1, problem: &problem) + 1 }
+        case .object(let o):
+            return o.reduce(2) { $0 + $1.key.utf8.count + 4 + reference($1.value, depth: depth - 1, problem: &problem) }
+        }
+    }
+
+    @Test func agreesWithTheRecursiveDefinitionAtEveryDepthLimit() async {
+        await propertyCheck(count: 300, input: nestedObject, Gen.int(in: 1...5)) { value, limit in
+            var problem: String? = nil
+            let size = reference(value, depth: limit, problem: &problem)
+            let got = value.inspect(maxDepth: limit)
+            #expect(got.bytes == size)
+            #expect(got.problem == problem)
+        }
+    }
+
+    @Test func aScalarOneLevelTooDeepIsRefused() {
+        let twoLevels: JSONValue = .object(["a": .object(["b": 1])])
+        #expect(twoLevels.inspect(maxDepth: 3).problem == nil)
+        #expect(twoLevels.inspect(maxDepth: 2).problem == "nesting deeper than the limit")
+        #expect(JSONValue.object(["n": .number(.nan)]).inspect().problem == "non-finite number")
+    }
+}
