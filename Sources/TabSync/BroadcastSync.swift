@@ -286,13 +286,14 @@ public final class BroadcastSync {
         SyncMessage.Payload(priority: priority, epoch: election.map { $0.highestTerm })
     }
 
-    private func send(_ type: SyncMessageType, _ payload: SyncMessage.Payload) {
+    private func send(_ type: SyncMessageType, _ payload: consuming SyncMessage.Payload) {
         guard let endpoint else { return }
-        let message = SyncMessage(type: type, tabId: tabId, timestamp: clock.nowMs,
-                                  payload: payload.isEmpty ? nil : payload)
         statistics.sentCounts[type.ordinal] += 1
-        emit(.sent(message))
-        endpoint.post(.message(message))
+        // Built in place as the frame: a message copied into a frame is one more copy to destroy.
+        let frame = ChannelFrame.message(SyncMessage(type: type, tabId: tabId, timestamp: clock.nowMs,
+                                                     payload: payload.isEmpty ? nil : payload))
+        if isEmitting, case .message(let message) = frame { emit(.sent(message)) }
+        endpoint.post(frame)
     }
 
     /// Timer actions hold the instance unowned and make one method call: the call keeps it alive
@@ -461,7 +462,7 @@ public final class BroadcastSync {
     }
 
     /// True when someone looks at what was applied: an observer, the debug log or `onRemoteUpdate`.
-    private var isObserved: Bool { observer != nil || config.debug || config.onRemoteUpdate != nil }
+    private var isObserved: Bool { isEmitting || config.onRemoteUpdate != nil }
 
     private func finishJoining() {
         timers.cancel(joinTimer)
@@ -499,10 +500,12 @@ public final class BroadcastSync {
         config.onSyncStateChange?(state)
     }
 
+    private var isEmitting: Bool { observer != nil || config.debug }
+
     /// Builds the event only when someone looks: this is on every message's path.
     @inline(__always)
     private func emit(_ event: @autoclosure () -> SyncEvent) {
-        guard observer != nil || config.debug else { return }
+        guard isEmitting else { return }
         let event = event()
         observer?(event)
         if config.debug {

@@ -115,7 +115,7 @@ public final class Store {
     func change(set partial: StateDocument, remove: [String], origin: ChangeOrigin, sorted: Bool = true,
                 into changes: inout [KeyChange]) {
         let heard = if case .remote = origin { allChangesListenerCount > 0 } else { !listeners.isEmpty }
-        changes.removeAll(keepingCapacity: true)
+        while changes.popLast() != nil {}   // keeps the capacity, without removeAll's generic path
         changes.reserveCapacity(partial.count + remove.count)
         for (key, value) in partial {
             let old = state.updateValue(value, forKey: key)
