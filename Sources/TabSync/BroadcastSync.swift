@@ -273,7 +273,9 @@ public final class BroadcastSync {
             for key in keys { if let value = current[key] { state[key] = value } }
         }
         var stamps: [String: WriteStamp]? = nil
-        for key in keys {
+        // Keys just written together at this instant (an update sent at once) all carry the implicit stamp.
+        let allImplicit = implicitStamp.map { localStamps.lastWrite(is: keys, stampedAt: $0) } ?? false
+        for key in keys where !allImplicit {
             if let stamp = localStamps[key], stamp != implicitStamp {
                 if stamps == nil { stamps = [:] }
                 stamps?[key] = stamp

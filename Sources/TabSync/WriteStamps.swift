@@ -18,6 +18,11 @@ struct WriteStamps {
         return table[key]
     }
 
+    /// True when the last write was to exactly `keys`, with `stamp`: then each of them has it.
+    func lastWrite(is keys: [String], stampedAt stamp: WriteStamp) -> Bool {
+        lastStamp == stamp && !keys.isEmpty && keys == lastKeys
+    }
+
     /// Stamps every key of `keys` with `stamp` (nil: the keys now hold unstamped defaults).
     mutating func record(_ keys: [String], _ stamp: WriteStamp?) {
         guard keys.count <= Self.combineLimit else {
