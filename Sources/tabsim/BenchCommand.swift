@@ -38,6 +38,9 @@ struct BenchCommand: ParsableCommand {
         for count in tabs {
             results.append(try FanoutBenchmark(tabs: count, updates: updates).measure(rounds: rounds))
         }
+        for count in tabs {
+            results.append(DictionaryFloorBenchmark(tabs: count, updates: updates).measure(rounds: rounds))
+        }
         results.append(try SimulationBenchmarks.speedup())
         results.append(SimulationBenchmarks.fuzzSeedsPerSecond())
         results.append(try SimulationBenchmarks.frameMilliseconds())
@@ -53,7 +56,7 @@ struct BenchCommand: ParsableCommand {
     }
 
     static func parseTabs(_ text: String) throws -> [Int] {
-        try text.split(separator: ",").map { part in
+        try text.split(separator: ",", omittingEmptySubsequences: false).map { part in
             guard let n = Int(part.trimmingCharacters(in: .whitespaces)), (2...64).contains(n) else {
                 throw ValidationError("--tabs: '\(part)' is not a tab count from 2 to 64")
             }

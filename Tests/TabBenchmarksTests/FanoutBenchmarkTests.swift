@@ -8,6 +8,12 @@ import TabBenchmarks
         let applied = try FanoutBenchmark(tabs: tabs, updates: 50).run()
         #expect(applied == 50 * (tabs - 1))
     }
+
+    @Test(arguments: [2, 8])
+    func theDictionaryFloorWritesEveryUpdateIntoEveryOtherDocument(tabs: Int) {
+        #expect(DictionaryFloorBenchmark(tabs: tabs, updates: 50).run() == 50 * (tabs - 1))
+        #expect(DictionaryFloorBenchmark(tabs: tabs, updates: 3).measure(rounds: 1).name == "floor.tabs\(tabs).deliveries_per_s")
+    }
 }
 
 @Suite struct SimulationBenchmarkTests {

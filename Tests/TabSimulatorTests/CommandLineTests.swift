@@ -135,6 +135,14 @@ struct CommandLineTests {
         #expect(replay.out.contains("leader is"))
     }
 
+    @Test(arguments: ["1", "2,x", "2,,4", "65"])
+    func benchRefusesATabCountItCannotRunNamingIt(tabs: String) throws {
+        let r = try tabsim(["bench", "--tabs", tabs])
+        #expect(r.status != 0)
+        #expect(r.err.contains("--tabs"), "\(r.err)")
+        #expect(r.out.isEmpty)
+    }
+
     @Test(arguments: ["run", "fuzz"])
     func helpExplainsWithExamples(command: String) throws {
         let r = try tabsim([command, "--help"])
