@@ -33,6 +33,12 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Messages to pass through the simulator for the memory figure.")
     var messages = 1_000_000
 
+    func validate() throws {
+        for (name, value) in [("--updates", updates), ("--rounds", rounds), ("--messages", messages)] where value < 1 {
+            throw ValidationError("\(name) must be at least 1 (got \(value))")
+        }
+    }
+
     func run() throws {
         var results: [BenchmarkResult] = []
         for count in tabs {

@@ -135,11 +135,12 @@ struct CommandLineTests {
         #expect(replay.out.contains("leader is"))
     }
 
-    @Test(arguments: ["1", "2,x", "2,,4", "65"])
-    func benchRefusesATabCountItCannotRunNamingIt(tabs: String) throws {
-        let r = try tabsim(["bench", "--tabs", tabs])
+    @Test(arguments: [["--tabs", "1"], ["--tabs", "2,x"], ["--tabs", "2,,4"], ["--tabs", "65"],
+                      ["--updates", "0"], ["--rounds", "-1"], ["--messages", "0"]])
+    func benchRefusesSizesItCannotRunNamingTheOption(args: [String]) throws {
+        let r = try tabsim(["bench"] + args)
         #expect(r.status != 0)
-        #expect(r.err.contains("--tabs"), "\(r.err)")
+        #expect(r.err.contains(args[0]), "\(r.err)")
         #expect(r.out.isEmpty)
     }
 
