@@ -40,8 +40,6 @@ public final class Simulation {
     private var idRandom: SeededRandom
     private var workloadRandom: SeededRandom
     private var workloadGeneration = 0
-    /// The scheduled next edit of each workload generation that has one (stale ones end when due).
-    private var pendingEdits: [(generation: Int, token: TimerToken)] = []
     /// Every tab instance ever started, oldest first (a reopened tab adds its new instance), one
     /// per id. Searched by id on every delivery: a string compare or two beat hashing the id.
     private var started: [SimTab] = []
@@ -512,16 +510,14 @@ public final class Simulation {
         let running = max(1, tabs.count(where: { $0.liveness == .alive }))
         var perTab = w
         perTab.editsPerSecondPerTab = w.editsPerSecondPerTab * Double(running)
-        let token = scheduler.schedule(afterMs: perTab.nextGapMs(using: &workloadRandom)) { [unowned self] in
+        scheduler.schedule(afterMs: perTab.nextGapMs(using: &workloadRandom)) { [unowned self] in
             editDue(generation: generation)
         }
-        pendingEdits.append((generation, token))
     }
 
     /// One edit of the workload of `generation`, then the next; nothing if that workload was
     /// replaced or stopped meanwhile.
     private func editDue(generation: Int) {
-        pendingEdits.removeAll { $0.generation == generation }
         guard generation == workloadGeneration, let w = workload else { return }
         if let until = w.untilMs, nowMs >= until {
             workload = nil
