@@ -34,12 +34,7 @@ public struct DictionaryFloorBenchmark {
 
     /// Runs the workload `rounds` times and reports the best rate.
     public func measure(rounds: Int = 3) -> BenchmarkResult {
-        var best = 0.0
-        for _ in 0..<max(1, rounds) {
-            let watch = Stopwatch()
-            let applied = run()
-            best = max(best, Double(applied) / max(watch.seconds, 1e-9))
-        }
+        let best = bestRate(rounds: rounds, run)
         return BenchmarkResult(name: "floor.tabs\(tabs).deliveries_per_s", value: best.rounded(), unit: "deliveries/s")
     }
 }

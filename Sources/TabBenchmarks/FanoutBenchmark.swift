@@ -43,12 +43,7 @@ public struct FanoutBenchmark {
 extension FanoutBenchmark {
     /// Runs the workload `rounds` times and reports the best rate, as the Node script does.
     public func measure(rounds: Int = 3) throws -> BenchmarkResult {
-        var best = 0.0
-        for _ in 0..<max(1, rounds) {
-            let watch = Stopwatch()
-            let applied = try run()
-            best = max(best, Double(applied) / max(watch.seconds, 1e-9))
-        }
+        let best = try bestRate(rounds: rounds, run)
         return BenchmarkResult(name: "fanout.tabs\(tabs).deliveries_per_s", value: best.rounded(), unit: "deliveries/s")
     }
 }

@@ -7,3 +7,14 @@ public struct Stopwatch {
         return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
     }
 }
+
+/// The best of `rounds` runs of `run`, as items per wall second (`run` returns how many it did).
+func bestRate(rounds: Int, _ run: () throws -> Int) rethrows -> Double {
+    var best = 0.0
+    for _ in 0..<max(1, rounds) {
+        let watch = Stopwatch()
+        let done = try run()
+        best = max(best, Double(done) / max(watch.seconds, 1e-9))
+    }
+    return best
+}

@@ -288,14 +288,13 @@ public final class BroadcastSync {
         SyncMessage.Payload(priority: priority, epoch: election.map { $0.highestTerm })
     }
 
-    private func send(_ type: SyncMessageType, _ payload: consuming SyncMessage.Payload) {
+    private func send(_ type: SyncMessageType, _ payload: SyncMessage.Payload) {
         guard let endpoint else { return }
+        let message = SyncMessage(type: type, tabId: tabId, timestamp: clock.nowMs,
+                                  payload: payload.isEmpty ? nil : payload)
         statistics.sentCounts[type.ordinal] += 1
-        // Built in place as the frame: a message copied into a frame is one more copy to destroy.
-        let frame = ChannelFrame.message(SyncMessage(type: type, tabId: tabId, timestamp: clock.nowMs,
-                                                     payload: payload.isEmpty ? nil : payload))
-        if isEmitting, case .message(let message) = frame { emit(.sent(message)) }
-        endpoint.post(frame)
+        emit(.sent(message))
+        endpoint.post(.message(message))
     }
 
     /// Timer actions hold the instance unowned and make one method call: the call keeps it alive
@@ -450,11 +449,9 @@ public final class BroadcastSync {
 
     /// `acceptedKeys` of a local change, without listing its keys when they are the remembered ones.
     private func acceptedKeys(of change: StoreChange) -> [String] {
-        if !syncKeySet.isEmpty || !excludeKeySet.isEmpty, let last = lastAccepted,
-           last.offered.elementsEqual(change.changes.lazy.map(\.key)) {
-            return last.accepted
-        }
-        return acceptedKeys(change.changedKeys)
+        if syncKeySet.isEmpty && excludeKeySet.isEmpty { return change.changedKeys }
+        if let last = lastAccepted, last.offered.elementsEqual(change.changes.lazy.map(\.key)) { return last.accepted }
+        return remember(change.changedKeys)
     }
 
     private func remember(_ offered: [String]) -> [String] {

@@ -55,13 +55,8 @@ extension JSONValue {
             if problem == nil { problem = "nesting deeper than the limit" }
             return 0
         }
+        if let bytes = scalarBytes(problem: &problem) { return bytes }
         switch self {
-        case .null: return 4
-        case .bool: return 5
-        case .number(let n):
-            if !n.isFinite, problem == nil { problem = "non-finite number" }
-            return 8
-        case .string(let s): return s.utf8.count + 2
         case .array(let a):
             var total = 2
             for v in a { total += v.inspect(depth: depth - 1, problem: &problem) + 1 }
@@ -69,24 +64,28 @@ extension JSONValue {
         case .object(let o):
             var total = 2
             for (k, v) in o {
-                total += k.utf8.count + 4
-                guard depth > 1 else {   // at the limit even a scalar is one level too deep
-                    total += v.inspect(depth: depth - 1, problem: &problem)
-                    continue
-                }
-                // Scalars inline: a state is mostly flat, and this runs on every message received.
-                switch v {
-                case .null: total += 4
-                case .bool: total += 5
-                case .string(let s): total += s.utf8.count + 2
-                case .number(let n):
-                    if !n.isFinite, problem == nil { problem = "non-finite number" }
-                    total += 8
-                case .array, .object:
-                    total += v.inspect(depth: depth - 1, problem: &problem)
-                }
+                // Scalars without the recursive call: a state is mostly flat, and this runs on every
+                // message received. At the limit even a scalar is one level too deep.
+                let scalar = depth > 1 ? v.scalarBytes(problem: &problem) : nil
+                total += k.utf8.count + 4 + (scalar ?? v.inspect(depth: depth - 1, problem: &problem))
             }
             return total
+        case .null, .bool, .number, .string:
+            return 0   // measured above
+        }
+    }
+
+    /// The size of a scalar, noting a non-finite number; nil for an array or an object.
+    @inline(__always)
+    private func scalarBytes(problem: inout String?) -> Int? {
+        switch self {
+        case .null: return 4
+        case .bool: return 5
+        case .number(let n):
+            if !n.isFinite, problem == nil { problem = "non-finite number" }
+            return 8
+        case .string(let s): return s.utf8.count + 2
+        case .array, .object: return nil
         }
     }
 

@@ -11,7 +11,7 @@ struct PeerTracker {
     let timeoutMs: Milliseconds
     /// A list, not a dictionary: a channel has a handful of tabs, and comparing a few short ids
     /// costs less than hashing one, on every message received. Pruning keeps it short.
-    private(set) var peers: [(id: String, peer: Peer)] = []
+    private var peers: [(id: String, peer: Peer)] = []
     /// Where the last sender was found: runs of messages from one sender are the common case.
     private var lastIndex = 0
 
@@ -24,11 +24,6 @@ struct PeerTracker {
         return peers.firstIndex { $0.id == id }
     }
 
-    func isLive(_ id: String, now: Milliseconds) -> Bool {
-        guard let i = index(of: id) else { return false }
-        return now - peers[i].peer.lastSeen < timeoutMs
-    }
-
     /// Records a sign of life. Returns true when the tab was not known as live before.
     @discardableResult
     mutating func heard(_ id: String, priority: Milliseconds?, now: Milliseconds) -> Bool {
@@ -38,13 +33,9 @@ struct PeerTracker {
             return true
         }
         lastIndex = i
-        return Self.note(&peers[i].peer, priority: priority, now: now, timeoutMs: timeoutMs)
-    }
-
-    private static func note(_ p: inout Peer, priority: Milliseconds?, now: Milliseconds, timeoutMs: Milliseconds) -> Bool {
-        let wasLive = now - p.lastSeen < timeoutMs
-        p.lastSeen = now
-        if let priority { p.priority = priority }
+        let wasLive = now - peers[i].peer.lastSeen < timeoutMs
+        peers[i].peer.lastSeen = now
+        if let priority { peers[i].peer.priority = priority }
         return !wasLive
     }
 
@@ -63,9 +54,8 @@ struct PeerTracker {
 
     /// The oldest live tab with a known priority, ties broken by id: the natural successor of a leader.
     func oldestLive(now: Milliseconds) -> String? {
-        peers.compactMap { entry in
-            entry.peer.priority.flatMap { now - entry.peer.lastSeen < timeoutMs ? ($0, entry.id) : nil }
-        }.min { $0 < $1 }?.1
+        peers.filter { now - $0.peer.lastSeen < timeoutMs && $0.peer.priority != nil }
+            .min { ($0.peer.priority!, $0.id) < ($1.peer.priority!, $1.id) }?.id
     }
 
     mutating func removeAll() {
