@@ -61,8 +61,7 @@ public final class BroadcastSync {
     private var outstandingRequest: Int?
     private var nextRequestId = 0
     private var leaderTasks: [LeaderTask] = []
-    private let syncKeySet: Set<String>
-    private let excludeKeySet: Set<String>
+    private let keyFilter: KeyFilter
     private var lastAccepted: (offered: [String], accepted: [String])?
     /// The list of keys each applied message changed, reused from one delivery to the next.
     private var changeBuffer: [KeyChange] = []
@@ -80,8 +79,7 @@ public final class BroadcastSync {
         self.tabId = environment.tabId ?? "tab-\(environment.clock.nowMs)-\(random.alphanumeric(length: 6))"
         self.timers = TimerSet(scheduler: environment.scheduler)
         self.peers = PeerTracker(timeoutMs: config.effectiveTabTimeoutMs)
-        self.syncKeySet = Set(config.syncKeys)
-        self.excludeKeySet = Set(config.excludeKeys)
+        self.keyFilter = KeyFilter(syncKeys: config.syncKeys, excludeKeys: config.excludeKeys)
         self.batcher = UpdateBatcher(
             throttleMs: config.throttleMs, debounceMs: config.debounceMs, timers: timers, clock: environment.clock
         ) { [unowned self] keys in self.sendUpdate(keys) }
@@ -235,7 +233,7 @@ public final class BroadcastSync {
 
     /// True when `key` may leave this tab and may be written here by another tab.
     public func isSynced(_ key: String) -> Bool {
-        (excludeKeySet.isEmpty || !excludeKeySet.contains(key)) && (syncKeySet.isEmpty || syncKeySet.contains(key))
+        keyFilter.accepts(key)
     }
 
     // MARK: - Outgoing
@@ -434,7 +432,9 @@ public final class BroadcastSync {
         if !batcher.pendingKeys.isEmpty { batcher.discard(changes.lazy.map(\.key)) }
         statistics.applied += 1
         guard isObserved else { return }
-        let changed = changes.map(\.key)
+        // Usually every accepted key changed, listed in the same order: the accepted list then serves.
+        let sameKeys = changes.count == keys.count && zip(changes, keys).allSatisfy { $0.key == $1 }
+        let changed = sameKeys ? keys : changes.map(\.key)
         emit(.applied(from: m.tabId, keys: changed))
         config.onRemoteUpdate?(changed, m.tabId)
     }
@@ -442,14 +442,14 @@ public final class BroadcastSync {
     /// The keys of `offered` this tab syncs (receiving or sending). Remembers the last answer: the
     /// same keys come again and again, and comparing two short arrays is cheaper than hashing each key.
     private func acceptedKeys(_ offered: [String]) -> [String] {
-        if syncKeySet.isEmpty && excludeKeySet.isEmpty { return offered }
+        if keyFilter.acceptsAll { return offered }
         if let last = lastAccepted, last.offered == offered { return last.accepted }
         return remember(offered)
     }
 
     /// `acceptedKeys` of a local change, without listing its keys when they are the remembered ones.
     private func acceptedKeys(of change: StoreChange) -> [String] {
-        if syncKeySet.isEmpty && excludeKeySet.isEmpty { return change.changedKeys }
+        if keyFilter.acceptsAll { return change.changedKeys }
         if let last = lastAccepted, last.offered.elementsEqual(change.changes.lazy.map(\.key)) { return last.accepted }
         return remember(change.changedKeys)
     }
