@@ -62,7 +62,9 @@ public final class BroadcastSync {
     private var nextRequestId = 0
     private var leaderTasks: [LeaderTask] = []
     private let keyFilter: KeyFilter
-    private var lastAccepted: (offered: [String], accepted: [String])?
+    /// The last key list `acceptedKeys` was asked about, and its answer (`remember`).
+    private var lastOffered: [String] = []
+    private var lastAccepted: [String] = []
     /// The list of keys each applied message changed, reused from one delivery to the next.
     private var changeBuffer: [KeyChange] = []
 
@@ -332,17 +334,17 @@ public final class BroadcastSync {
     private func check(_ m: SyncMessage) -> (DropReason, String)? {
         if m.tabId.isEmpty { return (.malformed, "empty tabId") }
         if m.tabId == tabId { return (.forgedSender, "sender id is this tab's own id") }
-        let p = m.payload
-        if let state = p?.state {
+        let state = m.payload?.state
+        if let state {
             let (size, problem) = JSONValue.object(state).inspect()
             if size > config.maxMessageBytes { return (.oversized, "state of about \(size) bytes, limit \(config.maxMessageBytes)") }
             if let problem { return (.invalidValue, problem) }
         }
         switch m.type {
         case .stateUpdate, .stateResponse:
-            if p?.state == nil { return (.malformed, "\(m.type.rawValue) without payload.state") }
+            if state == nil { return (.malformed, "\(m.type.rawValue) without payload.state") }
         case .leaderAnnounce:
-            if p?.leaderId == nil { return (.malformed, "LEADER_ANNOUNCE without payload.leaderId") }
+            if m.payload?.leaderId == nil { return (.malformed, "LEADER_ANNOUNCE without payload.leaderId") }
         default: break
         }
         return nil
@@ -443,20 +445,21 @@ public final class BroadcastSync {
     /// same keys come again and again, and comparing two short arrays is cheaper than hashing each key.
     private func acceptedKeys(_ offered: [String]) -> [String] {
         if keyFilter.acceptsAll { return offered }
-        if let last = lastAccepted, last.offered == offered { return last.accepted }
+        if !lastOffered.isEmpty, lastOffered == offered { return lastAccepted }
         return remember(offered)
     }
 
     /// `acceptedKeys` of a local change, without listing its keys when they are the remembered ones.
     private func acceptedKeys(of change: StoreChange) -> [String] {
         if keyFilter.acceptsAll { return change.changedKeys }
-        if let last = lastAccepted, last.offered.elementsEqual(change.changes.lazy.map(\.key)) { return last.accepted }
+        if !lastOffered.isEmpty, lastOffered.elementsEqual(change.changes.lazy.map(\.key)) { return lastAccepted }
         return remember(change.changedKeys)
     }
 
     private func remember(_ offered: [String]) -> [String] {
         let accepted = offered.allSatisfy(isSynced) ? offered : offered.filter(isSynced)
-        lastAccepted = (offered, accepted)
+        lastOffered = offered
+        lastAccepted = accepted
         return accepted
     }
 

@@ -51,40 +51,123 @@ public struct SyncMessage: Codable, Sendable, Equatable {
     /// The protocol version this engine speaks.
     public static let protocolVersion = 1
 
+    /// The fields live in one shared box, copied on write: a message is copied many times on its
+    /// way (into the frame, into events, through each receiver's checks), and copying a box is one
+    /// retain where copying the fields was a hundred-byte copy and a retain for each of them.
     public struct Payload: Codable, Sendable, Equatable {
-        public var state: StateDocument?
+        private struct Fields: Equatable {
+            var state: StateDocument?
+            var keys: [String]?
+            var leaderId: String?
+            var priority: Milliseconds?
+            var epoch: Int?
+            var requestId: Int?
+            var targetId: String?
+            var stamps: [String: WriteStamp]?
+        }
+
+        /// Mutated only when uniquely referenced (`fieldsForWriting`), hence safe to share.
+        private final class Box: @unchecked Sendable {
+            var fields: Fields
+            init(_ fields: Fields) { self.fields = fields }
+        }
+
+        private var box: Box
+
+        public var state: StateDocument? {
+            get { box.fields.state }
+            set { fieldsForWriting.state = newValue }
+        }
         /// The keys this message speaks for. A key listed here but absent from `state` was removed.
-        public var keys: [String]?
-        public var leaderId: String?
+        public var keys: [String]? {
+            get { box.fields.keys }
+            set { fieldsForWriting.keys = newValue }
+        }
+        public var leaderId: String? {
+            get { box.fields.leaderId }
+            set { fieldsForWriting.leaderId = newValue }
+        }
         /// The sender's election priority: its creation time (lower is older and wins).
-        public var priority: Milliseconds?
+        public var priority: Milliseconds? {
+            get { box.fields.priority }
+            set { fieldsForWriting.priority = newValue }
+        }
         /// Extension: the election term of a leadership claim, heartbeat or election message.
-        public var epoch: Int?
+        public var epoch: Int? {
+            get { box.fields.epoch }
+            set { fieldsForWriting.epoch = newValue }
+        }
         /// Extension: which STATE_REQUEST a STATE_RESPONSE answers.
-        public var requestId: Int?
+        public var requestId: Int? {
+            get { box.fields.requestId }
+            set { fieldsForWriting.requestId = newValue }
+        }
         /// Extension: the tab a STATE_RESPONSE is for (a channel has no unicast).
-        public var targetId: String?
+        public var targetId: String? {
+            get { box.fields.targetId }
+            set { fieldsForWriting.targetId = newValue }
+        }
         /// Extension: when each key in `keys` was written, and by whom.
-        public var stamps: [String: WriteStamp]?
+        public var stamps: [String: WriteStamp]? {
+            get { box.fields.stamps }
+            set { fieldsForWriting.stamps = newValue }
+        }
 
         public init(
             state: StateDocument? = nil, keys: [String]? = nil, leaderId: String? = nil,
             priority: Milliseconds? = nil, epoch: Int? = nil, requestId: Int? = nil,
             targetId: String? = nil, stamps: [String: WriteStamp]? = nil
         ) {
-            self.state = state
-            self.keys = keys
-            self.leaderId = leaderId
-            self.priority = priority
-            self.epoch = epoch
-            self.requestId = requestId
-            self.targetId = targetId
-            self.stamps = stamps
+            box = Box(Fields(state: state, keys: keys, leaderId: leaderId, priority: priority, epoch: epoch,
+                             requestId: requestId, targetId: targetId, stamps: stamps))
+        }
+
+        /// The fields, copied first if another payload shares them.
+        private var fieldsForWriting: Fields {
+            get { box.fields }
+            _modify {
+                if !isKnownUniquelyReferenced(&box) { box = Box(box.fields) }
+                yield &box.fields
+            }
         }
 
         var isEmpty: Bool {
             state == nil && keys == nil && leaderId == nil && priority == nil && epoch == nil
                 && requestId == nil && targetId == nil && stamps == nil
+        }
+
+        public static func == (a: Payload, b: Payload) -> Bool {
+            a.box === b.box || a.box.fields == b.box.fields
+        }
+
+        // Codable as the plain struct was: absent fields are left out.
+        private enum CodingKeys: String, CodingKey {
+            case state, keys, leaderId, priority, epoch, requestId, targetId, stamps
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            self.init(
+                state: try c.decodeIfPresent(StateDocument.self, forKey: .state),
+                keys: try c.decodeIfPresent([String].self, forKey: .keys),
+                leaderId: try c.decodeIfPresent(String.self, forKey: .leaderId),
+                priority: try c.decodeIfPresent(Milliseconds.self, forKey: .priority),
+                epoch: try c.decodeIfPresent(Int.self, forKey: .epoch),
+                requestId: try c.decodeIfPresent(Int.self, forKey: .requestId),
+                targetId: try c.decodeIfPresent(String.self, forKey: .targetId),
+                stamps: try c.decodeIfPresent([String: WriteStamp].self, forKey: .stamps))
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encodeIfPresent(state, forKey: .state)
+            try c.encodeIfPresent(keys, forKey: .keys)
+            try c.encodeIfPresent(leaderId, forKey: .leaderId)
+            try c.encodeIfPresent(priority, forKey: .priority)
+            try c.encodeIfPresent(epoch, forKey: .epoch)
+            try c.encodeIfPresent(requestId, forKey: .requestId)
+            try c.encodeIfPresent(targetId, forKey: .targetId)
+            try c.encodeIfPresent(stamps, forKey: .stamps)
         }
     }
 
