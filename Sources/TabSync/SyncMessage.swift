@@ -55,7 +55,8 @@ public struct SyncMessage: Codable, Sendable, Equatable {
     /// way (into the frame, into events, through each receiver's checks), and copying a box is one
     /// retain where copying the fields was a hundred-byte copy and a retain for each of them.
     public struct Payload: Codable, Sendable, Equatable {
-        private struct Fields: Equatable {
+        /// The spec's fields; Codable as the plain struct was (absent fields left out).
+        private struct Fields: Equatable, Codable {
             var state: StateDocument?
             var keys: [String]?
             var leaderId: String?
@@ -74,44 +75,20 @@ public struct SyncMessage: Codable, Sendable, Equatable {
 
         private var box: Box
 
-        public var state: StateDocument? {
-            get { box.fields.state }
-            set { fieldsForWriting.state = newValue }
-        }
+        public var state: StateDocument? { get { box.fields.state } set { fieldsForWriting.state = newValue } }
         /// The keys this message speaks for. A key listed here but absent from `state` was removed.
-        public var keys: [String]? {
-            get { box.fields.keys }
-            set { fieldsForWriting.keys = newValue }
-        }
-        public var leaderId: String? {
-            get { box.fields.leaderId }
-            set { fieldsForWriting.leaderId = newValue }
-        }
+        public var keys: [String]? { get { box.fields.keys } set { fieldsForWriting.keys = newValue } }
+        public var leaderId: String? { get { box.fields.leaderId } set { fieldsForWriting.leaderId = newValue } }
         /// The sender's election priority: its creation time (lower is older and wins).
-        public var priority: Milliseconds? {
-            get { box.fields.priority }
-            set { fieldsForWriting.priority = newValue }
-        }
+        public var priority: Milliseconds? { get { box.fields.priority } set { fieldsForWriting.priority = newValue } }
         /// Extension: the election term of a leadership claim, heartbeat or election message.
-        public var epoch: Int? {
-            get { box.fields.epoch }
-            set { fieldsForWriting.epoch = newValue }
-        }
+        public var epoch: Int? { get { box.fields.epoch } set { fieldsForWriting.epoch = newValue } }
         /// Extension: which STATE_REQUEST a STATE_RESPONSE answers.
-        public var requestId: Int? {
-            get { box.fields.requestId }
-            set { fieldsForWriting.requestId = newValue }
-        }
+        public var requestId: Int? { get { box.fields.requestId } set { fieldsForWriting.requestId = newValue } }
         /// Extension: the tab a STATE_RESPONSE is for (a channel has no unicast).
-        public var targetId: String? {
-            get { box.fields.targetId }
-            set { fieldsForWriting.targetId = newValue }
-        }
+        public var targetId: String? { get { box.fields.targetId } set { fieldsForWriting.targetId = newValue } }
         /// Extension: when each key in `keys` was written, and by whom.
-        public var stamps: [String: WriteStamp]? {
-            get { box.fields.stamps }
-            set { fieldsForWriting.stamps = newValue }
-        }
+        public var stamps: [String: WriteStamp]? { get { box.fields.stamps } set { fieldsForWriting.stamps = newValue } }
 
         public init(
             state: StateDocument? = nil, keys: [String]? = nil, leaderId: String? = nil,
@@ -140,34 +117,12 @@ public struct SyncMessage: Codable, Sendable, Equatable {
             a.box === b.box || a.box.fields == b.box.fields
         }
 
-        // Codable as the plain struct was: absent fields are left out.
-        private enum CodingKeys: String, CodingKey {
-            case state, keys, leaderId, priority, epoch, requestId, targetId, stamps
-        }
-
         public init(from decoder: any Decoder) throws {
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            self.init(
-                state: try c.decodeIfPresent(StateDocument.self, forKey: .state),
-                keys: try c.decodeIfPresent([String].self, forKey: .keys),
-                leaderId: try c.decodeIfPresent(String.self, forKey: .leaderId),
-                priority: try c.decodeIfPresent(Milliseconds.self, forKey: .priority),
-                epoch: try c.decodeIfPresent(Int.self, forKey: .epoch),
-                requestId: try c.decodeIfPresent(Int.self, forKey: .requestId),
-                targetId: try c.decodeIfPresent(String.self, forKey: .targetId),
-                stamps: try c.decodeIfPresent([String: WriteStamp].self, forKey: .stamps))
+            box = Box(try Fields(from: decoder))
         }
 
         public func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encodeIfPresent(state, forKey: .state)
-            try c.encodeIfPresent(keys, forKey: .keys)
-            try c.encodeIfPresent(leaderId, forKey: .leaderId)
-            try c.encodeIfPresent(priority, forKey: .priority)
-            try c.encodeIfPresent(epoch, forKey: .epoch)
-            try c.encodeIfPresent(requestId, forKey: .requestId)
-            try c.encodeIfPresent(targetId, forKey: .targetId)
-            try c.encodeIfPresent(stamps, forKey: .stamps)
+            try box.fields.encode(to: encoder)
         }
     }
 
