@@ -9,9 +9,9 @@ struct BenchCommand: ParsableCommand {
         abstract: "Measure the engine, the simulator and the UI model (use a release build).",
         discussion: """
             Examples:
-              swift run -c release tabsim bench
-              swift run -c release tabsim bench --json
-              swift run -c release tabsim bench --compare    also run the same fanout on Node's BroadcastChannel
+              TABSYNC_BENCH=1 swift run -c release tabsim bench
+              TABSYNC_BENCH=1 swift run -c release tabsim bench --json
+              TABSYNC_BENCH=1 swift run -c release tabsim bench --compare    also run the same fanout on Node's BroadcastChannel
             """
     )
 
