@@ -44,7 +44,8 @@ public final class TabScheduler: SyncScheduler, SyncClock {
     private let base: VirtualScheduler
     /// Run `Pending`s, ready for the next action.
     private var spares: [Pending] = []
-    /// Added to the simulation's time when the tab reads its clock.
+    /// Added to the simulation's time when the tab reads its wall clock; its monotonic time (every
+    /// timeout) stays the simulation's, as a real clock change moves a tab's wall clock only.
     public var clockSkewMs: Milliseconds = 0
     public private(set) var isFrozen = false
     public private(set) var isCrashed = false
@@ -68,6 +69,7 @@ public final class TabScheduler: SyncScheduler, SyncClock {
     }
 
     public var nowMs: Milliseconds { base.nowMs + clockSkewMs }
+    public var monotonicNowMs: Milliseconds { base.nowMs }
 
     @discardableResult
     public func schedule(afterMs delay: Milliseconds, _ action: @escaping () -> Void) -> TimerToken {

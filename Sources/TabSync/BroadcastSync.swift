@@ -47,6 +47,7 @@ public final class BroadcastSync {
     public private(set) var syncState: SyncState = .disconnected
 
     let timers: TimerSet
+    /// The wall clock: read only for what goes on the wire (timestamps, priority, write stamps).
     private let clock: any SyncClock
     private let transport: any SyncTransport
     private let observer: ((SyncEvent) -> Void)?
@@ -83,7 +84,7 @@ public final class BroadcastSync {
         self.peers = PeerTracker(timeoutMs: config.effectiveTabTimeoutMs)
         self.keyFilter = KeyFilter(syncKeys: config.syncKeys, excludeKeys: config.excludeKeys)
         self.batcher = UpdateBatcher(
-            throttleMs: config.throttleMs, debounceMs: config.debounceMs, timers: timers, clock: environment.clock
+            throttleMs: config.throttleMs, debounceMs: config.debounceMs, timers: timers
         ) { [unowned self] keys in self.sendUpdate(keys) }
         timers.owner = self
     }
@@ -125,7 +126,7 @@ public final class BroadcastSync {
             election = LeaderElection(
                 me: .init(id: tabId, priority: priority), heartbeatMs: config.leaderHeartbeatMs,
                 leaderTimeoutMs: config.effectiveLeaderTimeoutMs, electionTimeoutMs: config.electionTimeoutMs,
-                timers: timers, clock: clock,
+                timers: timers,
                 send: { [unowned self] type, payload in self.send(type, payload) },
                 onRoleChange: { [unowned self] change in self.roleChanged(change) })
             election?.start()
@@ -139,7 +140,7 @@ public final class BroadcastSync {
         // Changes held during the join are defaults the others never agreed to: they are not sent.
         if !batcher.isHeld { batcher.flushNow() }
         var goodbye = election?.stop() ?? SyncMessage.Payload()
-        if goodbye.epoch != nil { goodbye.leaderId = peers.oldestLive(now: clock.nowMs) }
+        if goodbye.epoch != nil { goodbye.leaderId = peers.oldestLive(now: monotonicNow) }
         send(.tabClose, goodbye)
         election = nil
         for task in leaderTasks { task.pause() }
@@ -156,6 +157,9 @@ public final class BroadcastSync {
     }
 
     public func isActive() -> Bool { endpoint != nil }
+
+    /// The time base of peer liveness and every timeout: the scheduler's monotonic time.
+    private var monotonicNow: Milliseconds { timers.scheduler.monotonicNowMs }
 
     /// True while this tab leads. Always false when leader election is off.
     public func isLeader() -> Bool { election?.isLeader ?? false }
@@ -183,7 +187,7 @@ public final class BroadcastSync {
     }
 
     /// Other tabs heard from within the tab timeout (`tabTimeoutMs`); tabs that said goodbye are gone at once.
-    public func getConnectedTabs() -> Int { peers.liveCount(now: clock.nowMs) }
+    public func getConnectedTabs() -> Int { peers.liveCount(now: monotonicNow) }
 
     /// Makes this tab leader now, in a new epoch: the previous leader steps down when it hears of it.
     /// Does nothing unless the sync is active with leader election on.
@@ -304,7 +308,7 @@ public final class BroadcastSync {
     }
 
     private func pingDue() {
-        peers.prune(now: clock.nowMs)
+        peers.prune(now: monotonicNow)
         send(.tabPing, pingPayload())
         schedulePing()
     }
@@ -353,7 +357,7 @@ public final class BroadcastSync {
     private func handle(_ m: SyncMessage) {
         statistics.receivedCounts[m.type.ordinal] += 1
         emit(.received(m))
-        let now = clock.nowMs
+        let now = monotonicNow
         if m.type == .tabClose {
             peers.remove(m.tabId)
         } else {

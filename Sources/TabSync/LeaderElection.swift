@@ -42,7 +42,6 @@ final class LeaderElection {
     private let leaderTimeoutMs: Milliseconds
     private let electionTimeoutMs: Milliseconds
     private let timers: TimerSet
-    private let clock: any SyncClock
     private let send: (SyncMessageType, SyncMessage.Payload) -> Void
     private let onRoleChange: (RoleChange) -> Void
 
@@ -53,6 +52,7 @@ final class LeaderElection {
     private(set) var highestTerm = 0
     /// The leader this tab currently hears, nil while there is none.
     private(set) var leaderId: String?
+    /// Monotonic time of the last word from the leader (the watchdog never reads the wall clock).
     private var lastHeardFromLeader: Milliseconds = 0
     private var roundTimer: TimerHandle?
     private var heartbeatTimer: TimerHandle?
@@ -60,7 +60,7 @@ final class LeaderElection {
     private var rebutted = false
 
     init(me: Identity, heartbeatMs: Milliseconds, leaderTimeoutMs: Milliseconds, electionTimeoutMs: Milliseconds,
-         timers: TimerSet, clock: any SyncClock,
+         timers: TimerSet,
          send: @escaping (SyncMessageType, SyncMessage.Payload) -> Void,
          onRoleChange: @escaping (RoleChange) -> Void) {
         self.me = me
@@ -68,10 +68,11 @@ final class LeaderElection {
         self.leaderTimeoutMs = leaderTimeoutMs
         self.electionTimeoutMs = electionTimeoutMs
         self.timers = timers
-        self.clock = clock
         self.send = send
         self.onRoleChange = onRoleChange
     }
+
+    private var now: Milliseconds { timers.scheduler.monotonicNowMs }
 
     /// The epoch this tab is in: the term of the claim it follows or holds.
     var epoch: Int { claim?.term ?? 0 }
@@ -135,7 +136,7 @@ final class LeaderElection {
         let changed = incoming != claim || leaderId != leader || role != .follower
         claim = incoming
         leaderId = leader
-        lastHeardFromLeader = clock.nowMs
+        lastHeardFromLeader = now
         if changed {
             timers.cancel(roundTimer)
             timers.cancel(heartbeatTimer)
@@ -203,13 +204,13 @@ final class LeaderElection {
 
     private func armWatchdog() {
         guard !timers.isPending(watchdogTimer) else { return }
-        let due = lastHeardFromLeader + leaderTimeoutMs - clock.nowMs
+        let due = lastHeardFromLeader + leaderTimeoutMs - now
         watchdogTimer = timers.schedule(afterMs: max(0, due)) { [unowned self] in self.watchdogDue() }
     }
 
     private func watchdogDue() {
         guard role == .follower, leaderId != nil else { return }
-        if clock.nowMs - lastHeardFromLeader >= leaderTimeoutMs {
+        if now - lastHeardFromLeader >= leaderTimeoutMs {
             becomeCandidate(.heartbeatTimeout)
         } else {
             armWatchdog()

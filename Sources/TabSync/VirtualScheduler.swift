@@ -21,7 +21,9 @@ public final class VirtualScheduler: SyncScheduler, SyncClock {
         var generation = 0
     }
 
+    /// Virtual time: both the wall clock and the monotonic time of whatever runs on it.
     public private(set) var nowMs: Milliseconds
+    public var monotonicNowMs: Milliseconds { nowMs }
     /// How many actions have run so far.
     public private(set) var executedCount = 0
     /// Number of actions scheduled and not yet run or cancelled.
