@@ -231,7 +231,7 @@ public final class Simulation {
     /// Skews the tab's clock: its message timestamps and write stamps. Its election priority was
     /// fixed at birth and does not move.
     public func setClockSkew(_ name: String, ms: Milliseconds) throws(SimulationError) {
-        guard abs(ms) <= 31_536_000_000 else { throw SimulationError("clock skew must be within a year (31536000000 ms)") }
+        guard ms.magnitude <= 31_536_000_000 else { throw SimulationError("clock skew must be within a year (31536000000 ms)") }
         let tab = try existing(name, mustBe: [.alive, .frozen])
         tab.scheduler.clockSkewMs = ms
         fault("\(name) clock skew \(ms) ms", tab: tab)

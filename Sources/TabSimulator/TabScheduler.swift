@@ -81,7 +81,7 @@ public final class TabScheduler: SyncScheduler, SyncClock {
         guard throttleMs > 0 else { return scheduleOnBase(afterMs: delay, action) }
         nextOwnToken += 1
         let token = TimerToken(raw: Self.ownTokenBit | nextOwnToken)
-        let due = base.nowMs + delay
+        let due = later(base.nowMs, by: delay)
         throttled[token.raw] = Throttled(baseToken: placeThrottled(token, dueMs: due), dueMs: due, action: action)
         return token
     }
@@ -108,7 +108,8 @@ public final class TabScheduler: SyncScheduler, SyncClock {
     /// Places a throttled timer at the first multiple of `throttleMs` at or after its due time
     /// (and not in the past).
     private func placeThrottled(_ token: TimerToken, dueMs: Milliseconds) -> TimerToken {
-        let at = throttleMs > 0 ? (dueMs + throttleMs - 1) / throttleMs * throttleMs : dueMs
+        let at = throttleMs > 0 && dueMs < Milliseconds.max - throttleMs
+            ? (dueMs + throttleMs - 1) / throttleMs * throttleMs : dueMs
         // Strong, as in `Pending`: a weak self would slow every retain of the scheduler.
         return base.schedule(afterMs: max(0, at - base.nowMs)) { [self] in
             guard let entry = throttled.removeValue(forKey: token.raw) else { return }

@@ -337,9 +337,13 @@ public final class BroadcastSync {
     /// Why a decoded message cannot be used, checked before any of it is acted on.
     private func check(_ m: SyncMessage) -> (DropReason, String)? {
         if m.tabId.isEmpty { return (.malformed, "empty tabId") }
-        if m.tabId == tabId { return (.forgedSender, "sender id is this tab's own id") }
+        if m.tabId == tabId { return (.idCollision, "sender id is this tab's own id") }
+        if let problem = m.rangeProblem { return (.malformed, problem) }
         let state = m.payload?.state
         if let state {
+            if let keys = m.payload?.keys, let problem = Self.keysProblem(keys, state, m.payload?.stamps) {
+                return (.inconsistentKeys, problem)
+            }
             let (size, problem) = JSONValue.object(state).inspect()
             if size > config.maxMessageBytes { return (.oversized, "state of about \(size) bytes, limit \(config.maxMessageBytes)") }
             if let problem { return (.invalidValue, problem) }
@@ -351,6 +355,26 @@ public final class BroadcastSync {
             if m.payload?.leaderId == nil { return (.malformed, "LEADER_ANNOUNCE without payload.leaderId") }
         default: break
         }
+        return nil
+    }
+
+    /// Why `keys` cannot stand for what `state` and `stamps` would write: a key of either missing
+    /// from `keys`, or a key listed twice. (A listed key absent from `state` is a removal.) With this,
+    /// the keys the filters accept are exactly the keys a message can write.
+    static func keysProblem(_ keys: [String], _ state: StateDocument, _ stamps: [String: WriteStamp]?) -> String? {
+        let listed: (String) -> Bool
+        if keys.count <= 16 {
+            for i in keys.indices where keys[keys.index(after: i)...].contains(keys[i]) {
+                return "key '\(keys[i])' listed twice in keys"
+            }
+            listed = keys.contains
+        } else {
+            let set = Set(keys)
+            if set.count != keys.count { return "a key listed twice in keys" }
+            listed = set.contains
+        }
+        if let key = state.keys.first(where: { !listed($0) }) { return "state holds '\(key)', which keys does not list" }
+        if let key = stamps?.keys.first(where: { !listed($0) }) { return "stamps name '\(key)', which keys does not list" }
         return nil
     }
 
@@ -484,6 +508,11 @@ public final class BroadcastSync {
     private func drop(_ reason: DropReason, _ detail: String, from sender: String?) {
         statistics.droppedCounts[reason.ordinal] += 1
         emit(.dropped(reason: reason, detail: detail, from: sender))
+        // Never silent: with no observer and no debug lines, the first drop of each reason is a
+        // warning in the log; the rest are counted (a hostile peer does not get to fill the log).
+        if !isEmitting, statistics.droppedCounts[reason.ordinal] == 1 {
+            config.logger.warning("\(tabId): dropped \(reason.rawValue) frame\(sender.map { " from \($0)" } ?? ""): \(detail)")
+        }
     }
 
     // MARK: - Roles and reporting
