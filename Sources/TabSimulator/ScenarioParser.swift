@@ -313,6 +313,12 @@ private struct Reader {
         case "clockSkew":
             guard let map = v.mapping, let t = map["tab"], let ms = map["ms"] else { throw error(v, "clockSkew takes {tab, ms}") }
             return .clockSkew(tab: try string(t, "tab"), ms: try int(ms, "ms"))
+        case "inject":
+            guard let map = v.mapping, let raw = map["raw"]?.scalar?.string else {
+                throw error(v, "inject takes {raw: '<frame text>'} or {to: A, raw: '<frame text>'}")
+            }
+            try checkKeys(map, allowed: ["to", "raw"], what: "inject")
+            return .inject(to: try map["to"].map { n throws(ScenarioError) in try string(n, "to") }, raw: raw)
         case "conflictStrategy":
             if let map = v.mapping, let s = map["strategy"] {
                 let name = try map["customResolver"].map { n throws(ScenarioError) in try string(n, "customResolver") }
@@ -329,7 +335,7 @@ private struct Reader {
 
     func expectation(_ node: Node) throws(ScenarioError) -> Scenario.Expectation {
         guard let map = node.mapping, map.count == 1, let (k, v) = map.first, let key = k.string else {
-            throw error(node, "expect takes exactly one of leader, leaders, state, converged, connectedTabs, neverOnWire, sent")
+            throw error(node, "expect takes exactly one of leader, leaders, state, converged, connectedTabs, neverOnWire, sent, dropped")
         }
         switch key {
         case "leader":
@@ -353,8 +359,17 @@ private struct Reader {
                 throw error(ty, "unknown message type '\(typeName)' (known: \(SyncMessageType.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
             return .sent(tab: try string(t, "tab"), type: type, count: try int(c, "count"))
+        case "dropped":
+            guard let m = v.mapping, let t = m["tab"], let r = m["reason"], let c = m["count"] else {
+                throw error(v, "dropped takes {tab, reason, count}")
+            }
+            let reasonName = try string(r, "reason")
+            guard let reason = DropReason(rawValue: reasonName) else {
+                throw error(r, "unknown drop reason '\(reasonName)' (known: \(DropReason.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            return .dropped(tab: try string(t, "tab"), reason: reason, count: try int(c, "count"))
         default:
-            throw error(k, "unknown expectation '\(key)' (known: leader, leaders, state, converged, connectedTabs, neverOnWire, sent)")
+            throw error(k, "unknown expectation '\(key)' (known: leader, leaders, state, converged, connectedTabs, neverOnWire, sent, dropped)")
         }
     }
 }
