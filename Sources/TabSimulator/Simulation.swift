@@ -584,5 +584,6 @@ public final class Simulation {
         // none may outlive it on a scheduler someone else still holds; and the tabs' pending
         // actions hold their schedulers, which hold the base one: dropping them all frees the world.
         scheduler.cancelAll()
+        injector?.close()   // an open endpoint and its hub hold each other
     }
 }
