@@ -236,10 +236,13 @@ public final class Simulation {
         fault(throttleMs > 0 ? "\(name) in background (timers every \(throttleMs) ms)" : "\(name) in foreground", tab: tab)
     }
 
+    /// The largest clock skew, either way: a year.
+    public static let maxClockSkewMs: Milliseconds = 31_536_000_000
+
     /// Skews the tab's clock: its message timestamps and write stamps. Its election priority was
     /// fixed at birth and does not move.
     public func setClockSkew(_ name: String, ms: Milliseconds) throws(SimulationError) {
-        guard ms.magnitude <= 31_536_000_000 else { throw SimulationError("clock skew must be within a year (31536000000 ms)") }
+        guard ms.magnitude <= Self.maxClockSkewMs else { throw SimulationError("clock skew must be within a year (\(Self.maxClockSkewMs) ms)") }
         let tab = try existing(name, mustBe: [.alive, .frozen])
         tab.scheduler.clockSkewMs = ms
         fault("\(name) clock skew \(ms) ms", tab: tab)
