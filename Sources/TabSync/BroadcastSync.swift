@@ -414,7 +414,7 @@ public final class BroadcastSync {
             break
         case .leaderElection:
             guard let election else { return ignore(m, "leader election is off") }
-            election.receiveElection(from: m.tabId, priority: m.payload?.priority)
+            election.receiveElection(from: m.tabId, priority: m.payload?.priority, epoch: m.payload?.epoch)
         case .leaderAnnounce, .heartbeat:
             guard let election else { return ignore(m, "leader election is off") }
             let leader = m.payload?.leaderId ?? m.tabId

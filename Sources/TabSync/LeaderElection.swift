@@ -54,6 +54,10 @@ final class LeaderElection {
     private(set) var leaderId: String?
     /// Monotonic time of the last word from the leader (the watchdog never reads the wall clock).
     private var lastHeardFromLeader: Milliseconds = 0
+    /// Stale claims and elections answered in the current reply window (one heartbeat interval
+    /// long), by claimed leader or sender and epoch, and when that window opened.
+    private var answered: [(sender: String, epoch: Int)] = []
+    private var answerWindowStart: Milliseconds?
     private var roundTimer: TimerHandle?
     private var heartbeatTimer: TimerHandle?
     private var watchdogTimer: TimerHandle?
@@ -104,11 +108,11 @@ final class LeaderElection {
         if let term, term > highestTerm { highestTerm = term }
     }
 
-    func receiveElection(from sender: String, priority: Milliseconds?) {
+    func receiveElection(from sender: String, priority: Milliseconds?, epoch: Int?) {
         let senderIsOlder = (priority ?? .max, sender) < (me.priority, me.id)
         switch role {
         case .leader:
-            send(.leaderAnnounce, announcePayload())
+            answer(sender, epoch ?? 0)
         case .candidate:
             if senderIsOlder {
                 timers.cancel(roundTimer)
@@ -129,7 +133,7 @@ final class LeaderElection {
         noteTerm(term)
         let incoming = LeaderClaim(term: term, leaderId: leader, leaderPriority: priority ?? .max)
         if let claim, incoming < claim {
-            if isLeader { send(.leaderAnnounce, announcePayload()) }
+            if isLeader { answer(leader, term) }
             return "stale epoch \(incoming.term) (this tab is in epoch \(claim.term), leader \(shortTabId(claim.leaderId)))"
         }
         let wasLeader = isLeader
@@ -215,6 +219,27 @@ final class LeaderElection {
         } else {
             armWatchdog()
         }
+    }
+
+    /// The most answers a leader sends to stale claims and elections per heartbeat interval; the
+    /// heartbeat itself tells everyone else.
+    static let maxAnswersPerInterval = 16
+
+    /// Answers a stale claim or an election with this leader's claim, at most once per sender (or
+    /// claimed leader) and epoch per heartbeat interval, and `maxAnswersPerInterval` times in all:
+    /// the answers a leader sends are then bounded whatever arrives, so two leaders answering each
+    /// other's late claims across a slow, reordering channel cannot multiply the traffic.
+    private func answer(_ sender: String, _ epoch: Int) {
+        let now = self.now
+        if let start = answerWindowStart, now - start < heartbeatMs {
+            guard answered.count < Self.maxAnswersPerInterval,
+                  !answered.contains(where: { $0.sender == sender && $0.epoch == epoch }) else { return }
+        } else {
+            answerWindowStart = now
+            answered.removeAll(keepingCapacity: true)
+        }
+        answered.append((sender, epoch))
+        send(.leaderAnnounce, announcePayload())
     }
 
     private func announcePayload() -> SyncMessage.Payload {
