@@ -223,7 +223,9 @@ public final class Simulation {
     public func thaw(_ name: String) throws(SimulationError) {
         let tab = try existing(name, mustBe: [.frozen])
         tab.liveness = .alive
-        fault("Thawed \(name) (\(tab.scheduler.queuedCount) queued)", tab: tab)
+        let dropped = tab.scheduler.droppedSinceFreeze
+        fault("Thawed \(name) (\(tab.scheduler.queuedCount) queued"
+              + (dropped > 0 ? ", \(dropped) older messages dropped)" : ")"), tab: tab)
         tab.scheduler.thaw()
     }
 
