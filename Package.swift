@@ -14,6 +14,8 @@ let package = Package(
         .library(name: "TabSync", targets: ["TabSync"]),
         .library(name: "TabSimulator", targets: ["TabSimulator"]),
         .executable(name: "tabsim", targets: ["tabsim"]),
+        // For the libFuzzer package in Fuzz/ (which the root build never builds).
+        .library(name: "TabSyncFuzzing", targets: ["TabSyncFuzzing"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -42,6 +44,11 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: benchFlags
+        ),
+        // The fuzz harness of the receive path: run by Fuzz/ under libFuzzer, replayed by the tests.
+        .target(
+            name: "TabSyncFuzzing",
+            dependencies: ["TabSync", "TabSimulator"]
         ),
         // ncursesw, seen from Swift through a small shim header.
         .systemLibrary(
@@ -75,7 +82,7 @@ let package = Package(
         .testTarget(
             name: "TabSimulatorTests",
             dependencies: [
-                "TabSync", "TabSimulator",
+                "TabSync", "TabSimulator", "TabSyncFuzzing",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             resources: []

@@ -19,9 +19,11 @@ import TabSync
 /// `set` (`{tab, key: value...}`), `forceLeader`, `requestState`, `broadcastState` (a tab or
 /// `{tab, keys}`), `partition` (`[[A, B], [C]]`), `isolate`, `heal`, `network`, `background`
 /// (`{tab, throttleMs}`), `clockSkew` (`{tab, ms}`), `conflictStrategy` (a name or
-/// `{strategy, customResolver}`), `workload` (`{editsPerSecond, keys, until}`), `stopWorkload`.
+/// `{strategy, customResolver}`), `workload` (`{editsPerSecond, keys, until}`), `stopWorkload`,
+/// `inject` (`{raw: '<frame text>'}` to every tab, `{to: A, raw: ...}` to one: a hostile peer).
 /// Expectations: `leader` (a name or `none`), `leaders`, `state` (`{tab, key: value...}`),
-/// `converged`, `connectedTabs` (`{tab, count}`), `neverOnWire`, `sent` (`{tab, type, count}`).
+/// `converged`, `connectedTabs` (`{tab, count}`), `neverOnWire`, `sent` (`{tab, type, count}`),
+/// `dropped` (`{tab, reason, count}`, a `DropReason` such as `keys and state disagree`).
 public struct Scenario {
     /// The file it was read from, for error messages.
     public var file: String
@@ -64,11 +66,13 @@ public struct Scenario {
         /// Users editing at a steady rate in every running tab.
         case workload(Workload)
         case stopWorkload
+        /// A raw frame from outside the simulation, to every tab or to one (`Simulation.inject`).
+        case inject(to: String?, raw: String)
 
         /// The action names a scenario file may use.
         public static let names = ["open", "close", "kill", "freeze", "thaw", "reopen", "set", "forceLeader", "requestState",
                                    "broadcastState", "partition", "isolate", "heal", "network", "background", "clockSkew",
-                                   "conflictStrategy", "workload", "stopWorkload"]
+                                   "conflictStrategy", "workload", "stopWorkload", "inject"]
 
         /// The tabs the action names.
         public var tabNames: [String] {
@@ -77,6 +81,7 @@ public struct Scenario {
             case .close(let t), .kill(let t), .freeze(let t), .thaw(let t), .reopen(let t), .forceLeader(let t),
                  .requestState(let t), .isolate(let t): [t]
             case .partition(let groups): groups.flatMap { $0 }
+            case .inject(let t, _): t.map { [$0] } ?? []
             case .heal, .network, .conflictStrategy, .workload, .stopWorkload: []
             }
         }
@@ -93,6 +98,8 @@ public struct Scenario {
         case neverOnWire(String)
         /// How many messages of a type a tab has sent so far.
         case sent(tab: String, type: SyncMessageType, count: Int)
+        /// How many frames a tab has dropped unread for a reason so far.
+        case dropped(tab: String, reason: DropReason, count: Int)
     }
 }
 
@@ -101,7 +108,7 @@ extension Scenario.Expectation {
     public var tabNames: [String] {
         switch self {
         case .leader(let name): name.map { [$0] } ?? []
-        case .state(let t, _), .connectedTabs(let t, _), .sent(let t, _, _): [t]
+        case .state(let t, _), .connectedTabs(let t, _), .sent(let t, _, _), .dropped(let t, _, _): [t]
         case .leaders, .converged, .neverOnWire: []
         }
     }
@@ -117,6 +124,7 @@ extension Scenario.Expectation: CustomStringConvertible {
         case .connectedTabs(let tab, let n): return "\(tab) counts \(n) connected tab(s)"
         case .neverOnWire(let key): return "'\(key)' never on the wire"
         case .sent(let tab, let type, let count): return "\(tab) sent \(count) \(type.rawValue)"
+        case .dropped(let tab, let reason, let count): return "\(tab) dropped \(count) frame(s) as \(reason.rawValue)"
         }
     }
 }

@@ -4,18 +4,22 @@ import Yams
 /// Reads scenario files (YAML, through Yams). Every error names the file, the line and the problem.
 public enum ScenarioParser {
     public static func parse(yaml: String, file: String) throws(ScenarioError) -> Scenario {
+        if yaml.utf8.count > ScenarioLimits.maxFileBytes {
+            throw ScenarioError(file: file, line: nil, problem: "larger than the limit of \(ScenarioLimits.maxFileBytes) bytes")
+        }
+        try ScenarioLimits.checkText(yaml, file: file)
         let root: Node?
         do { root = try Yams.compose(yaml: yaml) } catch {
             throw ScenarioError(file: file, line: yamlErrorLine(error), problem: "malformed YAML: \(yamlErrorProblem(error))")
         }
+        if let root { try ScenarioLimits.checkTree(root, file: file) }
         guard let root, let top = root.mapping else {
             throw ScenarioError(file: file, line: root?.mark?.line, problem: "a scenario is a mapping with name, seed, config and steps")
         }
         let p = Reader(file: file)
         try p.checkKeys(top, allowed: ["name", "seed", "config", "network", "initialState", "steps"], what: "scenario")
         let name = try top["name"].map { n throws(ScenarioError) in try p.string(n, "name") } ?? file
-        let seed = try top["seed"].map { n throws(ScenarioError) in try p.int(n, "seed") } ?? 1
-        guard seed >= 0 else { throw p.error(top["seed"], "seed must not be negative") }
+        let seed = try top["seed"].map { n throws(ScenarioError) in try p.count(n, "seed") } ?? 1
         let config = try p.config(top["config"])
         let network = try top["network"].map { n throws(ScenarioError) in try p.network(n) } ?? NetworkConditions()
         let initialState = try top["initialState"].map { n throws(ScenarioError) in try p.document(n, "initialState") } ?? [:]
@@ -36,7 +40,13 @@ public enum ScenarioParser {
 
     /// Reads and parses a scenario file.
     public static func load(path: String) throws(ScenarioError) -> Scenario {
-        guard let yaml = readTextFile(path) else { throw ScenarioError(file: path, line: nil, problem: "cannot read the file") }
+        let yaml: String
+        do { yaml = try readTextFile(path, maxBytes: ScenarioLimits.maxFileBytes) } catch {
+            switch error {
+            case .unreadable: throw ScenarioError(file: path, line: nil, problem: "cannot read the file")
+            case .tooLarge(let limit): throw ScenarioError(file: path, line: nil, problem: "larger than the limit of \(limit) bytes")
+            }
+        }
         return try parse(yaml: yaml, file: path)
     }
 
@@ -109,9 +119,18 @@ private struct Reader {
         return s
     }
 
-    func int(_ node: Node, _ what: String) throws(ScenarioError) -> Int {
+    /// An integer in `range` (by default JSON's safe integers, as on the wire).
+    func int(_ node: Node, _ what: String, in range: ClosedRange<Int> = SyncMessage.numberRange) throws(ScenarioError) -> Int {
         guard let s = node.scalar?.string, let i = Int(s) else { throw error(node, "\(what) must be an integer") }
+        guard range.contains(i) else {
+            throw error(node, "\(what) must be between \(range.lowerBound) and \(range.upperBound), got \(i)")
+        }
         return i
+    }
+
+    /// A count: 0 or more.
+    func count(_ node: Node, _ what: String) throws(ScenarioError) -> Int {
+        try int(node, what, in: 0...SyncMessage.maxSafeInteger)
     }
 
     func double(_ node: Node, _ what: String) throws(ScenarioError) -> Double {
@@ -309,10 +328,19 @@ private struct Reader {
         case "network": return .network(try network(v))
         case "background":
             guard let map = v.mapping, let t = map["tab"] else { throw error(v, "background takes {tab, throttleMs}") }
-            return .background(tab: try string(t, "tab"), throttleMs: try map["throttleMs"].map { n throws(ScenarioError) in try int(n, "throttleMs") } ?? 1000)
+            let throttle = try map["throttleMs"].map { n throws(ScenarioError) in
+                try int(n, "throttleMs", in: 0...BroadcastSyncConfig.maxDurationMs)
+            }
+            return .background(tab: try string(t, "tab"), throttleMs: throttle ?? 1000)
         case "clockSkew":
             guard let map = v.mapping, let t = map["tab"], let ms = map["ms"] else { throw error(v, "clockSkew takes {tab, ms}") }
-            return .clockSkew(tab: try string(t, "tab"), ms: try int(ms, "ms"))
+            return .clockSkew(tab: try string(t, "tab"), ms: try int(ms, "ms", in: -Simulation.maxClockSkewMs...Simulation.maxClockSkewMs))
+        case "inject":
+            guard let map = v.mapping, let raw = map["raw"]?.scalar?.string else {
+                throw error(v, "inject takes {raw: '<frame text>'} or {to: A, raw: '<frame text>'}")
+            }
+            try checkKeys(map, allowed: ["to", "raw"], what: "inject")
+            return .inject(to: try map["to"].map { n throws(ScenarioError) in try string(n, "to") }, raw: raw)
         case "conflictStrategy":
             if let map = v.mapping, let s = map["strategy"] {
                 let name = try map["customResolver"].map { n throws(ScenarioError) in try string(n, "customResolver") }
@@ -329,20 +357,20 @@ private struct Reader {
 
     func expectation(_ node: Node) throws(ScenarioError) -> Scenario.Expectation {
         guard let map = node.mapping, map.count == 1, let (k, v) = map.first, let key = k.string else {
-            throw error(node, "expect takes exactly one of leader, leaders, state, converged, connectedTabs, neverOnWire, sent")
+            throw error(node, "expect takes exactly one of leader, leaders, state, converged, connectedTabs, neverOnWire, sent, dropped")
         }
         switch key {
         case "leader":
             let name = try string(v, "leader")
             return .leader(name == "none" ? nil : name)
-        case "leaders": return .leaders(try int(v, "leaders"))
+        case "leaders": return .leaders(try count(v, "leaders"))
         case "state":
             let (tab, values) = try tabAndDocument(v, "expect state")
             return .state(tab: tab, values: values)
         case "converged": return .converged(try bool(v, "converged"))
         case "connectedTabs":
             guard let m = v.mapping, let t = m["tab"], let c = m["count"] else { throw error(v, "connectedTabs takes {tab, count}") }
-            return .connectedTabs(tab: try string(t, "tab"), count: try int(c, "count"))
+            return .connectedTabs(tab: try string(t, "tab"), count: try count(c, "count"))
         case "neverOnWire": return .neverOnWire(try string(v, "neverOnWire"))
         case "sent":
             guard let m = v.mapping, let t = m["tab"], let ty = m["type"], let c = m["count"] else {
@@ -352,9 +380,18 @@ private struct Reader {
             guard let type = SyncMessageType(rawValue: typeName) else {
                 throw error(ty, "unknown message type '\(typeName)' (known: \(SyncMessageType.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
-            return .sent(tab: try string(t, "tab"), type: type, count: try int(c, "count"))
+            return .sent(tab: try string(t, "tab"), type: type, count: try count(c, "count"))
+        case "dropped":
+            guard let m = v.mapping, let t = m["tab"], let r = m["reason"], let c = m["count"] else {
+                throw error(v, "dropped takes {tab, reason, count}")
+            }
+            let reasonName = try string(r, "reason")
+            guard let reason = DropReason(rawValue: reasonName) else {
+                throw error(r, "unknown drop reason '\(reasonName)' (known: \(DropReason.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            return .dropped(tab: try string(t, "tab"), reason: reason, count: try count(c, "count"))
         default:
-            throw error(k, "unknown expectation '\(key)' (known: leader, leaders, state, converged, connectedTabs, neverOnWire, sent)")
+            throw error(k, "unknown expectation '\(key)' (known: leader, leaders, state, converged, connectedTabs, neverOnWire, sent, dropped)")
         }
     }
 }

@@ -87,6 +87,7 @@ public final class ScenarioPlayer {
         case .network(let n): try sim.setNetwork(n)
         case .background(let tab, let ms): try sim.setBackground(tab, throttleMs: ms)
         case .clockSkew(let tab, let ms): try sim.setClockSkew(tab, ms: ms)
+        case .inject(let tab, let raw): try sim.inject(raw: raw, to: tab)
         case .conflictStrategy(let strategy, let resolver):
             try sim.setConflictStrategy(strategy, customResolver: resolver.flatMap { BuiltinResolvers.all[$0] })
         }
@@ -119,6 +120,10 @@ public final class ScenarioPlayer {
         case .sent(let tabName, let type, let count):
             guard let tab = sim.tab(named: tabName) else { return result(false, "no tab \(tabName)") }
             let n = tab.sync.statistics.sent[type] ?? 0
+            return result(n == count, "\(n)")
+        case .dropped(let tabName, let reason, let count):
+            guard let tab = sim.tab(named: tabName) else { return result(false, "no tab \(tabName)") }
+            let n = tab.sync.statistics.dropped[reason] ?? 0
             return result(n == count, "\(n)")
         case .neverOnWire(let key):
             return result(!sim.checker.keysOnWire.contains(key), sim.checker.keysOnWire.contains(key) ? "'\(key)' was sent" : "never sent")

@@ -51,6 +51,12 @@ public final class Simulation {
     /// Partition group of each tab name; tabs in different groups do not hear each other. A tab in
     /// no group is in group 0.
     private var groups: [String: Int] = [:]
+    /// The channel endpoint `inject` posts through, opened on first use, and the one tab the frame
+    /// being injected is for (nil: every tab).
+    private var injector: (any ChannelEndpoint)?
+    private var injectTarget: String?
+    /// The owner id of injected frames on the channel: no tab's id (tab ids start with `tab-`).
+    public static let injectorId = "injected"
 
     public init(options: SimulationOptions) throws(SimulationError) {
         do { try options.config.validate() } catch { throw SimulationError(error.description) }
@@ -64,7 +70,9 @@ public final class Simulation {
         hub.deliveryPolicy = { [unowned self] from, to, frame in self.delays(from: from, to: to, frame: frame) }
         hub.observesDeliveries = false   // the checker looks at what goes on the wire, once per post
         hub.observer = { [unowned self] event in
-            guard case .posted(let from, let frame, _) = event, self.startedTab(id: from, cursor: &self.senderCursor)?.liveness != .crashed else { return }
+            // Injected frames are the attacker's, not a tab's: the checker judges what the tabs send.
+            guard case .posted(let from, let frame, _) = event, from != Self.injectorId,
+                  self.startedTab(id: from, cursor: &self.senderCursor)?.liveness != .crashed else { return }
             self.checker.onWire(frame, from: from, at: self.nowMs)
         }
     }
@@ -215,7 +223,9 @@ public final class Simulation {
     public func thaw(_ name: String) throws(SimulationError) {
         let tab = try existing(name, mustBe: [.frozen])
         tab.liveness = .alive
-        fault("Thawed \(name) (\(tab.scheduler.queuedCount) queued)", tab: tab)
+        let dropped = tab.scheduler.droppedSinceFreeze
+        fault("Thawed \(name) (\(tab.scheduler.queuedCount) queued"
+              + (dropped > 0 ? ", \(dropped) older messages dropped)" : ")"), tab: tab)
         tab.scheduler.thaw()
     }
 
@@ -228,10 +238,13 @@ public final class Simulation {
         fault(throttleMs > 0 ? "\(name) in background (timers every \(throttleMs) ms)" : "\(name) in foreground", tab: tab)
     }
 
+    /// The largest clock skew, either way: a year.
+    public static let maxClockSkewMs: Milliseconds = 31_536_000_000
+
     /// Skews the tab's clock: its message timestamps and write stamps. Its election priority was
     /// fixed at birth and does not move.
     public func setClockSkew(_ name: String, ms: Milliseconds) throws(SimulationError) {
-        guard abs(ms) <= 31_536_000_000 else { throw SimulationError("clock skew must be within a year (31536000000 ms)") }
+        guard ms.magnitude <= Self.maxClockSkewMs else { throw SimulationError("clock skew must be within a year (\(Self.maxClockSkewMs) ms)") }
         let tab = try existing(name, mustBe: [.alive, .frozen])
         tab.scheduler.clockSkewMs = ms
         fault("\(name) clock skew \(ms) ms", tab: tab)
@@ -357,6 +370,25 @@ public final class Simulation {
         fault("Network " + network.summary, tab: nil)
     }
 
+    /// Delivers a raw frame to every running tab (or to `tab` only), as if a tab outside the
+    /// simulation had posted it: a hostile or buggy peer. The text is parsed as JSON (text that is
+    /// not JSON travels as a JSON string, as a page may post any value), then goes through the same
+    /// decoding and checks as any other frame. It arrives at once, past partitions and network
+    /// conditions; frozen tabs queue it, crashed ones never see it. The checker keeps checking.
+    public func inject(raw: String, to tab: String? = nil) throws(SimulationError) {
+        if let tab { _ = try existing(tab, mustBe: [.alive, .frozen]) }
+        let frame = ChannelFrame.json(JSONValue(jsonText: raw) ?? .string(raw))
+        if injector == nil {
+            injector = hub.open(channelName: options.config.channelName, ownerId: Self.injectorId,
+                                scheduler: scheduler) { _ in }
+        }
+        let shown = raw.count > 200 ? String(raw.prefix(200)) + "..." : raw
+        fault("Injected frame to \(tab ?? "every tab"): \(shown)", tab: tab.flatMap { self.tab(named: $0) })
+        injectTarget = tab
+        defer { injectTarget = nil }
+        injector?.post(frame)
+    }
+
     // MARK: - The log
 
     /// Adds a line of the caller's to the log (the UI notes what its keys did).
@@ -423,6 +455,7 @@ public final class Simulation {
     /// The hub's delivery policy: partitions, crashes and the network conditions decide each copy.
     /// Endpoints that are not tabs (a test's probe) are treated as running and unpartitioned.
     private func delays(from: String, to: String, frame: ChannelFrame) -> [Milliseconds] {
+        if from == Self.injectorId { return injectedDelays(to: to) }
         let sender = startedTab(id: from, cursor: &senderCursor)
         receiverCursor += 1
         let receiver = startedTab(id: to, cursor: &receiverCursor)
@@ -442,6 +475,14 @@ public final class Simulation {
         }
         receiver?.scheduler.upcomingDeliveries = copies.count
         return copies
+    }
+
+    /// An injected frame reaches each existing tab (or the target) once, at once.
+    private func injectedDelays(to: String) -> [Milliseconds] {
+        guard let receiver = started.first(where: { $0.tabId == to }), receiver.liveness.exists,
+              injectTarget == nil || injectTarget == receiver.name else { return [] }
+        receiver.scheduler.upcomingDeliveries = 1
+        return [0]
     }
 
     /// The started tab instance with this id, searched from `cursor` round the list; `cursor` is
@@ -548,5 +589,6 @@ public final class Simulation {
         // none may outlive it on a scheduler someone else still holds; and the tabs' pending
         // actions hold their schedulers, which hold the base one: dropping them all frees the world.
         scheduler.cancelAll()
+        injector?.close()   // an open endpoint and its hub hold each other
     }
 }

@@ -7,7 +7,11 @@ import TabSync
 /// Every timer of the tab and every delivery to it (the hub schedules deliveries on the receiver's
 /// scheduler) passes through here, so:
 /// - frozen: nothing runs, neither timers nor message handlers; what falls due is queued and runs in
-///   order on thaw, like a browser's frozen tab (Page Lifecycle);
+///   order on thaw, like a browser's frozen tab (Page Lifecycle). The queue is bounded: a timer is
+///   queued at most once (a periodic timer schedules its next run only when it runs, so it
+///   coalesces), and at most `maxQueuedDeliveries` messages wait, the oldest dropped beyond that, as
+///   a browser discards a frozen tab's backlog. A tab frozen for a day under load thaws to the
+///   newest messages, not to gigabytes of old ones;
 /// - background (`throttleMs > 0`): timers wait for the next multiple of `throttleMs`, like a hidden
 ///   tab's; deliveries are not delayed, as a hidden tab still receives its messages;
 /// - crashed: nothing ever runs again, and nothing is said (no goodbye).
@@ -30,6 +34,7 @@ public final class TabScheduler: SyncScheduler, SyncClock {
         var owner: TabScheduler?
         var action: (() -> Void)?
         var token = TimerToken(raw: 0)
+        var isDelivery = false
 
         func fire() {
             guard let owner, let action else { return }
@@ -37,14 +42,18 @@ public final class TabScheduler: SyncScheduler, SyncClock {
             self.owner = nil
             self.action = nil
             if owner.spares.count < 64 { owner.spares.append(self) }
-            owner.fire(token, action)
+            owner.fire(token, action, isDelivery: isDelivery)
         }
     }
+
+    /// The most messages a frozen tab keeps for its thaw; older ones are dropped.
+    public static let maxQueuedDeliveries = 1000
 
     private let base: VirtualScheduler
     /// Run `Pending`s, ready for the next action.
     private var spares: [Pending] = []
-    /// Added to the simulation's time when the tab reads its clock.
+    /// Added to the simulation's time when the tab reads its wall clock; its monotonic time (every
+    /// timeout) stays the simulation's, as a real clock change moves a tab's wall clock only.
     public var clockSkewMs: Milliseconds = 0
     public private(set) var isFrozen = false
     public private(set) var isCrashed = false
@@ -56,7 +65,11 @@ public final class TabScheduler: SyncScheduler, SyncClock {
     /// How many of the next `schedule` calls are message deliveries, which throttling spares.
     /// Set by the simulation's delivery policy just before the hub schedules them.
     var upcomingDeliveries = 0
-    private var queued: Deque<(token: TimerToken, action: () -> Void)> = []
+    private var queued: Deque<(token: TimerToken, action: () -> Void, isDelivery: Bool)> = []
+    /// Messages among `queued`.
+    private var queuedDeliveries = 0
+    /// Messages dropped from the full queue since the tab was last frozen.
+    public private(set) var droppedSinceFreeze = 0
     private var cancelledWhileQueued: Set<TimerToken> = []
     /// Throttled timers by the token handed out for them (tokens with `ownTokenBit`, not the base's).
     private var throttled: [Int: Throttled] = [:]
@@ -68,18 +81,19 @@ public final class TabScheduler: SyncScheduler, SyncClock {
     }
 
     public var nowMs: Milliseconds { base.nowMs + clockSkewMs }
+    public var monotonicNowMs: Milliseconds { base.nowMs }
 
     @discardableResult
     public func schedule(afterMs delay: Milliseconds, _ action: @escaping () -> Void) -> TimerToken {
         let delay = max(0, delay)
         if upcomingDeliveries > 0 {
             upcomingDeliveries -= 1
-            return scheduleOnBase(afterMs: delay, action)
+            return scheduleOnBase(afterMs: delay, action, isDelivery: true)
         }
-        guard throttleMs > 0 else { return scheduleOnBase(afterMs: delay, action) }
+        guard throttleMs > 0 else { return scheduleOnBase(afterMs: delay, action, isDelivery: false) }
         nextOwnToken += 1
         let token = TimerToken(raw: Self.ownTokenBit | nextOwnToken)
-        let due = base.nowMs + delay
+        let due = later(base.nowMs, by: delay)
         throttled[token.raw] = Throttled(baseToken: placeThrottled(token, dueMs: due), dueMs: due, action: action)
         return token
     }
@@ -95,10 +109,12 @@ public final class TabScheduler: SyncScheduler, SyncClock {
 
     /// Schedules on the base scheduler; when it falls due the tab runs it, queues it (frozen) or
     /// drops it (crashed).
-    private func scheduleOnBase(afterMs delay: Milliseconds, _ action: @escaping () -> Void) -> TimerToken {
+    private func scheduleOnBase(afterMs delay: Milliseconds, _ action: @escaping () -> Void,
+                                isDelivery: Bool) -> TimerToken {
         let pending = spares.popLast() ?? Pending()
         pending.owner = self
         pending.action = action
+        pending.isDelivery = isDelivery
         pending.token = base.schedule(afterMs: delay) { pending.fire() }
         return pending.token
     }
@@ -106,11 +122,12 @@ public final class TabScheduler: SyncScheduler, SyncClock {
     /// Places a throttled timer at the first multiple of `throttleMs` at or after its due time
     /// (and not in the past).
     private func placeThrottled(_ token: TimerToken, dueMs: Milliseconds) -> TimerToken {
-        let at = throttleMs > 0 ? (dueMs + throttleMs - 1) / throttleMs * throttleMs : dueMs
+        let at = throttleMs > 0 && dueMs < Milliseconds.max - throttleMs
+            ? (dueMs + throttleMs - 1) / throttleMs * throttleMs : dueMs
         // Strong, as in `Pending`: a weak self would slow every retain of the scheduler.
         return base.schedule(afterMs: max(0, at - base.nowMs)) { [self] in
             guard let entry = throttled.removeValue(forKey: token.raw) else { return }
-            fire(token, entry.action)
+            fire(token, entry.action, isDelivery: false)
         }
     }
 
@@ -122,22 +139,31 @@ public final class TabScheduler: SyncScheduler, SyncClock {
         }
     }
 
-    private func fire(_ token: TimerToken, _ action: @escaping () -> Void) {
+    private func fire(_ token: TimerToken, _ action: @escaping () -> Void, isDelivery: Bool) {
         guard !isCrashed else { return }
-        if isFrozen {
-            queued.append((token, action))
-        } else {
-            action()
+        guard isFrozen else { return action() }
+        if isDelivery {
+            if queuedDeliveries == Self.maxQueuedDeliveries, let oldest = queued.firstIndex(where: \.isDelivery) {
+                queued.remove(at: oldest)   // near the front: only the few timers queued earlier come before it
+                queuedDeliveries -= 1
+                droppedSinceFreeze += 1
+            }
+            queuedDeliveries += 1
         }
+        queued.append((token, action, isDelivery))
     }
 
-    func freeze() { isFrozen = true }
+    func freeze() {
+        isFrozen = true
+        droppedSinceFreeze = 0
+    }
 
     /// Runs, in order, everything that fell due while frozen (each at the current time). Work that
     /// is cancelled meanwhile, even by earlier work of the same thaw, does not run.
     func thaw() {
         isFrozen = false
-        while !isCrashed, !isFrozen, let (token, action) = queued.popFirst() {
+        while !isCrashed, !isFrozen, let (token, action, isDelivery) = queued.popFirst() {
+            if isDelivery { queuedDeliveries -= 1 }
             if cancelledWhileQueued.remove(token) != nil { continue }
             action()
         }
@@ -147,6 +173,7 @@ public final class TabScheduler: SyncScheduler, SyncClock {
     func crash() {
         isCrashed = true
         queued.removeAll()
+        queuedDeliveries = 0
         cancelledWhileQueued.removeAll()
         for entry in throttled.values { base.cancel(entry.baseToken) }
         throttled.removeAll()

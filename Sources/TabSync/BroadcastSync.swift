@@ -47,6 +47,7 @@ public final class BroadcastSync {
     public private(set) var syncState: SyncState = .disconnected
 
     let timers: TimerSet
+    /// The wall clock: read only for what goes on the wire (timestamps, priority, write stamps).
     private let clock: any SyncClock
     private let transport: any SyncTransport
     private let observer: ((SyncEvent) -> Void)?
@@ -83,7 +84,7 @@ public final class BroadcastSync {
         self.peers = PeerTracker(timeoutMs: config.effectiveTabTimeoutMs)
         self.keyFilter = KeyFilter(syncKeys: config.syncKeys, excludeKeys: config.excludeKeys)
         self.batcher = UpdateBatcher(
-            throttleMs: config.throttleMs, debounceMs: config.debounceMs, timers: timers, clock: environment.clock
+            throttleMs: config.throttleMs, debounceMs: config.debounceMs, timers: timers
         ) { [unowned self] keys in self.sendUpdate(keys) }
         timers.owner = self
     }
@@ -125,7 +126,7 @@ public final class BroadcastSync {
             election = LeaderElection(
                 me: .init(id: tabId, priority: priority), heartbeatMs: config.leaderHeartbeatMs,
                 leaderTimeoutMs: config.effectiveLeaderTimeoutMs, electionTimeoutMs: config.electionTimeoutMs,
-                timers: timers, clock: clock,
+                timers: timers,
                 send: { [unowned self] type, payload in self.send(type, payload) },
                 onRoleChange: { [unowned self] change in self.roleChanged(change) })
             election?.start()
@@ -139,7 +140,7 @@ public final class BroadcastSync {
         // Changes held during the join are defaults the others never agreed to: they are not sent.
         if !batcher.isHeld { batcher.flushNow() }
         var goodbye = election?.stop() ?? SyncMessage.Payload()
-        if goodbye.epoch != nil { goodbye.leaderId = peers.oldestLive(now: clock.nowMs) }
+        if goodbye.epoch != nil { goodbye.leaderId = peers.oldestLive(now: monotonicNow) }
         send(.tabClose, goodbye)
         election = nil
         for task in leaderTasks { task.pause() }
@@ -156,6 +157,9 @@ public final class BroadcastSync {
     }
 
     public func isActive() -> Bool { endpoint != nil }
+
+    /// The time base of peer liveness and every timeout: the scheduler's monotonic time.
+    private var monotonicNow: Milliseconds { timers.scheduler.monotonicNowMs }
 
     /// True while this tab leads. Always false when leader election is off.
     public func isLeader() -> Bool { election?.isLeader ?? false }
@@ -183,7 +187,7 @@ public final class BroadcastSync {
     }
 
     /// Other tabs heard from within the tab timeout (`tabTimeoutMs`); tabs that said goodbye are gone at once.
-    public func getConnectedTabs() -> Int { peers.liveCount(now: clock.nowMs) }
+    public func getConnectedTabs() -> Int { peers.liveCount(now: monotonicNow) }
 
     /// Makes this tab leader now, in a new epoch: the previous leader steps down when it hears of it.
     /// Does nothing unless the sync is active with leader election on.
@@ -304,7 +308,7 @@ public final class BroadcastSync {
     }
 
     private func pingDue() {
-        peers.prune(now: clock.nowMs)
+        peers.prune(now: monotonicNow)
         send(.tabPing, pingPayload())
         schedulePing()
     }
@@ -333,9 +337,13 @@ public final class BroadcastSync {
     /// Why a decoded message cannot be used, checked before any of it is acted on.
     private func check(_ m: SyncMessage) -> (DropReason, String)? {
         if m.tabId.isEmpty { return (.malformed, "empty tabId") }
-        if m.tabId == tabId { return (.forgedSender, "sender id is this tab's own id") }
+        if m.tabId == tabId { return (.idCollision, "sender id is this tab's own id") }
+        if let problem = m.rangeProblem { return (.malformed, problem) }
         let state = m.payload?.state
         if let state {
+            if let keys = m.payload?.keys, let problem = Self.keysProblem(keys, state, m.payload?.stamps) {
+                return (.inconsistentKeys, problem)
+            }
             let (size, problem) = JSONValue.object(state).inspect()
             if size > config.maxMessageBytes { return (.oversized, "state of about \(size) bytes, limit \(config.maxMessageBytes)") }
             if let problem { return (.invalidValue, problem) }
@@ -350,10 +358,30 @@ public final class BroadcastSync {
         return nil
     }
 
+    /// Why `keys` cannot stand for what `state` and `stamps` would write: a key of either missing
+    /// from `keys`, or a key listed twice. (A listed key absent from `state` is a removal.) With this,
+    /// the keys the filters accept are exactly the keys a message can write.
+    static func keysProblem(_ keys: [String], _ state: StateDocument, _ stamps: [String: WriteStamp]?) -> String? {
+        let listed: (String) -> Bool
+        if keys.count <= 16 {
+            for i in keys.indices where keys[keys.index(after: i)...].contains(keys[i]) {
+                return "key '\(keys[i])' listed twice in keys"
+            }
+            listed = keys.contains
+        } else {
+            let set = Set(keys)
+            if set.count != keys.count { return "a key listed twice in keys" }
+            listed = set.contains
+        }
+        if let key = state.keys.first(where: { !listed($0) }) { return "state holds '\(key)', which keys does not list" }
+        if let key = stamps?.keys.first(where: { !listed($0) }) { return "stamps name '\(key)', which keys does not list" }
+        return nil
+    }
+
     private func handle(_ m: SyncMessage) {
         statistics.receivedCounts[m.type.ordinal] += 1
         emit(.received(m))
-        let now = clock.nowMs
+        let now = monotonicNow
         if m.type == .tabClose {
             peers.remove(m.tabId)
         } else {
@@ -386,7 +414,7 @@ public final class BroadcastSync {
             break
         case .leaderElection:
             guard let election else { return ignore(m, "leader election is off") }
-            election.receiveElection(from: m.tabId, priority: m.payload?.priority)
+            election.receiveElection(from: m.tabId, priority: m.payload?.priority, epoch: m.payload?.epoch)
         case .leaderAnnounce, .heartbeat:
             guard let election else { return ignore(m, "leader election is off") }
             let leader = m.payload?.leaderId ?? m.tabId
@@ -480,6 +508,11 @@ public final class BroadcastSync {
     private func drop(_ reason: DropReason, _ detail: String, from sender: String?) {
         statistics.droppedCounts[reason.ordinal] += 1
         emit(.dropped(reason: reason, detail: detail, from: sender))
+        // Never silent: with no observer and no debug lines, the first drop of each reason is a
+        // warning in the log; the rest are counted (a hostile peer does not get to fill the log).
+        if !isEmitting, statistics.droppedCounts[reason.ordinal] == 1 {
+            config.logger.warning("\(tabId): dropped \(reason.rawValue) frame\(sender.map { " from \($0)" } ?? ""): \(detail)")
+        }
     }
 
     // MARK: - Roles and reporting

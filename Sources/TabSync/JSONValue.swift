@@ -1,3 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
 /// A JSON-like value: what a store holds and what a message carries.
 ///
 /// Browser tabs exchange structured clones of plain data; this is the same set of values
@@ -125,6 +131,14 @@ extension JSONValue: ExpressibleByNilLiteral, ExpressibleByBooleanLiteral, Expre
 }
 
 // MARK: - Codable
+
+extension JSONValue {
+    /// Parses JSON text (Foundation's parser, which limits nesting); nil when it is not JSON.
+    public init?(jsonText: String) {
+        guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(jsonText.utf8)) else { return nil }
+        self = value
+    }
+}
 
 extension JSONValue: Codable {
     public init(from decoder: any Decoder) throws {

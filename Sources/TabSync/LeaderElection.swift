@@ -42,7 +42,6 @@ final class LeaderElection {
     private let leaderTimeoutMs: Milliseconds
     private let electionTimeoutMs: Milliseconds
     private let timers: TimerSet
-    private let clock: any SyncClock
     private let send: (SyncMessageType, SyncMessage.Payload) -> Void
     private let onRoleChange: (RoleChange) -> Void
 
@@ -53,14 +52,19 @@ final class LeaderElection {
     private(set) var highestTerm = 0
     /// The leader this tab currently hears, nil while there is none.
     private(set) var leaderId: String?
+    /// Monotonic time of the last word from the leader (the watchdog never reads the wall clock).
     private var lastHeardFromLeader: Milliseconds = 0
+    /// Stale claims and elections answered in the current reply window (one heartbeat interval
+    /// long), by claimed leader or sender and epoch, and when that window opened.
+    private var answered: [(sender: String, epoch: Int)] = []
+    private var answerWindowStart: Milliseconds?
     private var roundTimer: TimerHandle?
     private var heartbeatTimer: TimerHandle?
     private var watchdogTimer: TimerHandle?
     private var rebutted = false
 
     init(me: Identity, heartbeatMs: Milliseconds, leaderTimeoutMs: Milliseconds, electionTimeoutMs: Milliseconds,
-         timers: TimerSet, clock: any SyncClock,
+         timers: TimerSet,
          send: @escaping (SyncMessageType, SyncMessage.Payload) -> Void,
          onRoleChange: @escaping (RoleChange) -> Void) {
         self.me = me
@@ -68,10 +72,11 @@ final class LeaderElection {
         self.leaderTimeoutMs = leaderTimeoutMs
         self.electionTimeoutMs = electionTimeoutMs
         self.timers = timers
-        self.clock = clock
         self.send = send
         self.onRoleChange = onRoleChange
     }
+
+    private var now: Milliseconds { timers.scheduler.monotonicNowMs }
 
     /// The epoch this tab is in: the term of the claim it follows or holds.
     var epoch: Int { claim?.term ?? 0 }
@@ -103,11 +108,11 @@ final class LeaderElection {
         if let term, term > highestTerm { highestTerm = term }
     }
 
-    func receiveElection(from sender: String, priority: Milliseconds?) {
+    func receiveElection(from sender: String, priority: Milliseconds?, epoch: Int?) {
         let senderIsOlder = (priority ?? .max, sender) < (me.priority, me.id)
         switch role {
         case .leader:
-            send(.leaderAnnounce, announcePayload())
+            answer(sender, epoch ?? 0)
         case .candidate:
             if senderIsOlder {
                 timers.cancel(roundTimer)
@@ -128,14 +133,14 @@ final class LeaderElection {
         noteTerm(term)
         let incoming = LeaderClaim(term: term, leaderId: leader, leaderPriority: priority ?? .max)
         if let claim, incoming < claim {
-            if isLeader { send(.leaderAnnounce, announcePayload()) }
+            if isLeader { answer(leader, term) }
             return "stale epoch \(incoming.term) (this tab is in epoch \(claim.term), leader \(shortTabId(claim.leaderId)))"
         }
         let wasLeader = isLeader
         let changed = incoming != claim || leaderId != leader || role != .follower
         claim = incoming
         leaderId = leader
-        lastHeardFromLeader = clock.nowMs
+        lastHeardFromLeader = now
         if changed {
             timers.cancel(roundTimer)
             timers.cancel(heartbeatTimer)
@@ -203,17 +208,38 @@ final class LeaderElection {
 
     private func armWatchdog() {
         guard !timers.isPending(watchdogTimer) else { return }
-        let due = lastHeardFromLeader + leaderTimeoutMs - clock.nowMs
+        let due = lastHeardFromLeader + leaderTimeoutMs - now
         watchdogTimer = timers.schedule(afterMs: max(0, due)) { [unowned self] in self.watchdogDue() }
     }
 
     private func watchdogDue() {
         guard role == .follower, leaderId != nil else { return }
-        if clock.nowMs - lastHeardFromLeader >= leaderTimeoutMs {
+        if now - lastHeardFromLeader >= leaderTimeoutMs {
             becomeCandidate(.heartbeatTimeout)
         } else {
             armWatchdog()
         }
+    }
+
+    /// The most answers a leader sends to stale claims and elections per heartbeat interval; the
+    /// heartbeat itself tells everyone else.
+    static let maxAnswersPerInterval = 16
+
+    /// Answers a stale claim or an election with this leader's claim, at most once per sender (or
+    /// claimed leader) and epoch per heartbeat interval, and `maxAnswersPerInterval` times in all:
+    /// the answers a leader sends are then bounded whatever arrives, so two leaders answering each
+    /// other's late claims across a slow, reordering channel cannot multiply the traffic.
+    private func answer(_ sender: String, _ epoch: Int) {
+        let now = self.now
+        if let start = answerWindowStart, now - start < heartbeatMs {
+            guard answered.count < Self.maxAnswersPerInterval,
+                  !answered.contains(where: { $0.sender == sender && $0.epoch == epoch }) else { return }
+        } else {
+            answerWindowStart = now
+            answered.removeAll(keepingCapacity: true)
+        }
+        answered.append((sender, epoch))
+        send(.leaderAnnounce, announcePayload())
     }
 
     private func announcePayload() -> SyncMessage.Payload {

@@ -7,6 +7,12 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
         self.state = seed
     }
 
+    /// Seeded from the system's generator: different in every process and every call.
+    public static func systemSeeded() -> SeededRandom {
+        var system = SystemRandomNumberGenerator()
+        return SeededRandom(seed: system.next())
+    }
+
     public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state

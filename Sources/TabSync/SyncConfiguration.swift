@@ -58,10 +58,22 @@ public struct BroadcastSyncConfig {
     public var effectiveLeaderTimeoutMs: Milliseconds { leaderTimeoutMs ?? 3 * leaderHeartbeatMs }
     public var effectiveTabTimeoutMs: Milliseconds { tabTimeoutMs ?? 3 * tabPingIntervalMs }
 
+    /// The longest duration a field may hold: one day. Every timer the engine derives from the
+    /// configuration (three heartbeats, now plus a delay) then stays far from overflowing.
+    public static let maxDurationMs: Milliseconds = 86_400_000
+
     /// Checks every field; the error names the first field that is wrong.
     public func validate() throws(ConfigurationError) {
         func fail(_ field: String, _ reason: String) -> ConfigurationError { ConfigurationError(field: field, reason: reason) }
         if channelName.allSatisfy(\.isWhitespace) { throw fail("channelName", "must not be empty") }
+        let durations: [(String, Milliseconds?)] = [
+            ("throttleMs", throttleMs), ("debounceMs", debounceMs), ("leaderHeartbeatMs", leaderHeartbeatMs),
+            ("leaderTimeoutMs", leaderTimeoutMs), ("electionTimeoutMs", electionTimeoutMs),
+            ("tabPingIntervalMs", tabPingIntervalMs), ("tabTimeoutMs", tabTimeoutMs), ("joinTimeoutMs", joinTimeoutMs),
+        ]
+        for case let (field, value?) in durations where value > Self.maxDurationMs {
+            throw fail(field, "must be at most one day (\(Self.maxDurationMs)), got \(value)")
+        }
         if throttleMs < 0 { throw fail("throttleMs", "must be 0 or more, got \(throttleMs)") }
         if debounceMs < 0 { throw fail("debounceMs", "must be 0 or more, got \(debounceMs)") }
         if leaderHeartbeatMs <= 0 { throw fail("leaderHeartbeatMs", "must be more than 0, got \(leaderHeartbeatMs)") }

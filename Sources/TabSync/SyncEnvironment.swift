@@ -5,7 +5,8 @@ public struct SyncEnvironment {
     public var clock: any SyncClock
     public var scheduler: any SyncScheduler
     public var transport: any SyncTransport
-    /// Seeds the random part of the tab id.
+    /// Draws the random part of the tab id. By default seeded from the system's generator, so two
+    /// tabs made in the same millisecond get different ids; a fixed seed is for tests and simulations.
     public var random: SeededRandom
     /// A fixed tab id instead of `tab-<creation ms>-<random>`; it must be unique on the channel.
     public var tabId: String?
@@ -13,7 +14,7 @@ public struct SyncEnvironment {
     public var observer: ((SyncEvent) -> Void)?
 
     public init(clock: any SyncClock, scheduler: any SyncScheduler, transport: any SyncTransport,
-                random: SeededRandom = SeededRandom(seed: 0), tabId: String? = nil,
+                random: SeededRandom = .systemSeeded(), tabId: String? = nil,
                 observer: ((SyncEvent) -> Void)? = nil) {
         self.clock = clock
         self.scheduler = scheduler

@@ -183,6 +183,40 @@ extension SyncMessage {
 
 // MARK: - Decoding untrusted input
 
+extension SyncMessage {
+    /// The range every number of a message must be in: JSON's safe integers (a JavaScript tab cannot
+    /// send others exactly). Within it, no arithmetic the engine does on a received number can overflow.
+    public static let numberRange: ClosedRange<Int> = -maxSafeInteger...maxSafeInteger
+    /// 2^53 - 1, JavaScript's `Number.MAX_SAFE_INTEGER`.
+    public static let maxSafeInteger = 9_007_199_254_740_991
+
+    /// The first number of the message outside its documented range, named: timestamps, priorities
+    /// and stamp times are safe integers; epochs, request ids and versions are also 0 or more.
+    public var rangeProblem: String? {
+        func outside(_ value: Int?, _ field: String, nonNegative: Bool = false) -> String? {
+            guard let value else { return nil }
+            let range = nonNegative ? 0...Self.maxSafeInteger : Self.numberRange
+            return range.contains(value) ? nil
+                : "field '\(field)' is \(value), outside \(range.lowerBound)...\(range.upperBound)"
+        }
+        if let p = outside(timestamp, "timestamp") ?? outside(version, "version", nonNegative: true) { return p }
+        guard let payload else { return nil }
+        if let p = outside(payload.priority, "payload.priority") ?? outside(payload.epoch, "payload.epoch", nonNegative: true)
+            ?? outside(payload.requestId, "payload.requestId", nonNegative: true) { return p }
+        for (key, stamp) in payload.stamps ?? [:] {
+            if let p = outside(stamp.time, "payload.stamps.\(key).time") { return p }
+        }
+        return nil
+    }
+
+    /// Decodes a frame's JSON text, as a transport carrying text must: a frame that is not JSON, or
+    /// not a message, is malformed (named), never a crash.
+    public init(jsonText: String) throws(MalformedMessage) {
+        guard let json = JSONValue(jsonText: jsonText) else { throw MalformedMessage("frame is not JSON") }
+        try self.init(json: json)
+    }
+}
+
 /// Why a frame from the channel was not a usable message. Nothing of such a frame is applied.
 public struct MalformedMessage: Error, Sendable, Equatable, CustomStringConvertible {
     public let reason: String

@@ -14,7 +14,6 @@ final class UpdateBatcher {
     private let throttleMs: Milliseconds
     private let debounceMs: Milliseconds
     private let timers: TimerSet
-    private let clock: any SyncClock
     private let flush: ([String]) -> Void
 
     /// Keys changed and not yet sent, in the order they first changed.
@@ -23,14 +22,16 @@ final class UpdateBatcher {
     private var lastSendMs: Milliseconds?
     private var timer: TimerHandle?
 
-    init(throttleMs: Milliseconds, debounceMs: Milliseconds, timers: TimerSet, clock: any SyncClock,
+    init(throttleMs: Milliseconds, debounceMs: Milliseconds, timers: TimerSet,
          flush: @escaping ([String]) -> Void) {
         self.throttleMs = throttleMs
         self.debounceMs = debounceMs
         self.timers = timers
-        self.clock = clock
         self.flush = flush
     }
+
+    /// Windows are measured on monotonic time: a wall-clock jump neither holds nor hurries a send.
+    private var now: Milliseconds { timers.scheduler.monotonicNowMs }
 
     func hold() { isHeld = true }
 
@@ -44,7 +45,7 @@ final class UpdateBatcher {
     /// nothing pending): the caller sends it itself, and the send is counted as one of the batcher's.
     func passesThrough() -> Bool {
         guard throttleMs == 0 && debounceMs == 0 && !isHeld && pendingKeys.isEmpty else { return false }
-        lastSendMs = clock.nowMs
+        lastSendMs = now
         return true
     }
 
@@ -75,7 +76,7 @@ final class UpdateBatcher {
         guard !pendingKeys.isEmpty else { return }
         let keys = Array(pendingKeys)
         pendingKeys.removeAll()
-        lastSendMs = clock.nowMs
+        lastSendMs = now
         flush(keys)
     }
 
@@ -90,13 +91,13 @@ final class UpdateBatcher {
     private var windowEnd: Milliseconds? {
         guard throttleMs > 0, let last = lastSendMs else { return nil }
         let end = last + throttleMs
-        return end > clock.nowMs ? end : nil
+        return end > now ? end : nil
     }
 
     private func schedule() {
         if timers.isPending(timer) { return }
         if let end = windowEnd {
-            timer = timers.schedule(afterMs: end - clock.nowMs) { [unowned self] in self.windowClosed() }
+            timer = timers.schedule(afterMs: end - now) { [unowned self] in self.windowClosed() }
         } else {
             flushNow()
         }

@@ -21,7 +21,9 @@ public final class VirtualScheduler: SyncScheduler, SyncClock {
         var generation = 0
     }
 
+    /// Virtual time: both the wall clock and the monotonic time of whatever runs on it.
     public private(set) var nowMs: Milliseconds
+    public var monotonicNowMs: Milliseconds { nowMs }
     /// How many actions have run so far.
     public private(set) var executedCount = 0
     /// Number of actions scheduled and not yet run or cancelled.
@@ -33,8 +35,17 @@ public final class VirtualScheduler: SyncScheduler, SyncClock {
 
     private var seedsHandedOut: UInt64 = 0
 
+    /// How many times one slot is reused before it is retired (2^29; lower in tests).
+    let maxGeneration: Int
+
     public init(startMs: Milliseconds = 0) {
         self.nowMs = startMs
+        self.maxGeneration = 1 << 29
+    }
+
+    init(startMs: Milliseconds = 0, maxGeneration: Int) {
+        self.nowMs = startMs
+        self.maxGeneration = maxGeneration
     }
 
     /// A different seed on each call (1, 2, 3...): tabs made on one scheduler get distinct ids,
@@ -56,7 +67,7 @@ public final class VirtualScheduler: SyncScheduler, SyncClock {
         }
         slots[slot].action = action
         let generation = slots[slot].generation
-        heap.insert(Entry(time: nowMs + max(0, delay), seq: nextSeq, slot: slot, generation: generation))
+        heap.insert(Entry(time: later(nowMs, by: delay), seq: nextSeq, slot: slot, generation: generation))
         pendingCount += 1
         return TimerToken(raw: generation << 32 | slot)
     }
@@ -83,7 +94,10 @@ public final class VirtualScheduler: SyncScheduler, SyncClock {
     private func release(_ slot: Int) {
         slots[slot].action = nil
         slots[slot].generation += 1
-        freeSlots.append(slot)
+        // A slot reused this often is retired (a few bytes per 2^29 actions): its generation stays
+        // below 2^29, so a token never wraps round to match a newer action, and never reaches the
+        // high bits a wrapping scheduler may keep for its own tokens.
+        if slots[slot].generation < maxGeneration { freeSlots.append(slot) }
         pendingCount -= 1
     }
 
@@ -121,7 +135,7 @@ public final class VirtualScheduler: SyncScheduler, SyncClock {
 
     /// Runs every action due in the next `delta` milliseconds.
     public func advance(byMs delta: Milliseconds) {
-        advance(toMs: nowMs + delta)
+        advance(toMs: later(nowMs, by: delta))
     }
 
     /// Runs actions until none is left or `limit` have run (periodic timers never leave it idle).

@@ -113,6 +113,12 @@ struct CommandLineTests {
         #expect(try tabsim(["run", "/nonexistent/x.yaml"]).status == 2)
     }
 
+    @Test func anEndlessFileExitsTwoNamingTheLimit() throws {
+        let r = try tabsim(["run", "/dev/zero"])
+        #expect(r.status == 2)
+        #expect(r.err.contains("/dev/zero: larger than the limit of 1048576 bytes"), "\(r.err)")
+    }
+
     @Test func twoProcessesPrintTheSameLogByteForByte() throws {
         let a = try tabsim(["run", "--json", example("04-partition-two-leaders-heal.yaml")])
         let b = try tabsim(["run", "--json", example("04-partition-two-leaders-heal.yaml")])

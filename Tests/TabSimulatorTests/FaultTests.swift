@@ -334,3 +334,31 @@ import TabSync
         #expect(lines.allSatisfy { $0.hasPrefix("{\"kind\":") && $0.contains("\"time\":") })
     }
 }
+
+/// A frozen tab's queued work is bounded (issue 12: one tab frozen for 24 simulated hours under load
+/// held 3.66 GB of queued work).
+@Suite struct FrozenQueueTests {
+    @Test func aLongFreezeUnderLoadKeepsOnlyTheNewestMessages() throws {
+        var config = BroadcastSyncConfig(channelName: "t")
+        config.enableLeaderElection = true
+        config.leaderHeartbeatMs = 1000
+        config.throttleMs = 0
+        let s = try Simulation(options: SimulationOptions(seed: 2, config: config, network: NetworkConditions(latencyMs: 1...1),
+                                                          initialState: ["n": 0]))
+        for name in ["A", "B", "C"] { try s.open(name) }
+        s.advance(byMs: 1000)
+        try s.freeze("B")
+        try s.startWorkload(Workload(editsPerSecondPerTab: 20, keys: ["n"]))
+        s.advance(byMs: 120_000)   // about 2 * 20 * 120 = 4 800 updates, and pings and heartbeats, for B
+        let b = try #require(s.tab(named: "B"))
+        #expect(b.scheduler.queuedCount <= TabScheduler.maxQueuedDeliveries + 8)   // the messages and B's few timers
+        #expect(b.scheduler.droppedSinceFreeze > 3000)
+        s.stopWorkload()
+        s.advance(byMs: 100)
+        try s.thaw("B")
+        #expect(s.log.events.last { $0.tab == "B" && $0.kind == .fault }?.line.contains("older messages dropped)") == true)
+        s.advance(byMs: 5000)
+        #expect(b.state["n"] == s.tab(named: "A")!.state["n"])   // the newest messages carry the last edit
+        #expect(s.violations.isEmpty)
+    }
+}

@@ -44,12 +44,12 @@ import TabSync
         #expect(a.statistics.droppedTotal == 0)
     }
 
-    @Test func forgedSenderIsDropped() throws {
+    @Test func aMessageWithThisTabsIdIsAnIdCollision() throws {
         let (bench, a, sender) = try setUp()
         sender.post(.message(SyncMessage(type: .stateUpdate, tabId: "A", timestamp: 0, payload: .init(state: ["theme": "dark"]))))
         sender.post(.message(SyncMessage(type: .leaderAnnounce, tabId: "A", timestamp: 0, payload: .init(leaderId: "A", epoch: 9))))
         bench.advance(10)
-        #expect(a.statistics.dropped[.forgedSender] == 2)
+        #expect(a.statistics.dropped[.idCollision] == 2)
         #expect(a.store["theme"] == "light")
     }
 

@@ -61,6 +61,8 @@ final class FreezableScheduler: SyncScheduler {
 
     init(base: VirtualScheduler) { self.base = base }
 
+    var monotonicNowMs: Milliseconds { base.monotonicNowMs }
+
     func schedule(afterMs delay: Milliseconds, _ action: @escaping () -> Void) -> TimerToken {
         base.schedule(afterMs: delay) { [weak self] in
             guard let self else { return }

@@ -1,0 +1,92 @@
+import Yams
+
+/// What a scenario file may cost to read: a file comes from whoever wrote it, and reading it must
+/// neither hang the tool nor exhaust its memory. Each limit is checked before the work it bounds.
+///
+/// - Size: at most `maxFileBytes`, checked while reading (an endless file is refused at once).
+/// - Nesting: at most `maxNesting` levels; a cheap scan of the text refuses deeper files before the
+///   YAML parser (which recurses per level) sees them.
+/// - Expansion: aliases are expanded by the parser into shared nodes; a file whose tree, walked
+///   with every alias expanded, holds more than `maxNodes` nodes is refused before it is read (a
+///   "billion laughs" file of ten levels of ten aliases would be ten billion).
+public enum ScenarioLimits {
+    public static let maxFileBytes = 1 << 20
+    public static let maxNesting = 64
+    public static let maxNodes = 100_000
+
+    /// A conservative bound on the nesting of each line (its indentation, its leading `- ` and `? `
+    /// markers and its open flow brackets outside quotes and comments, which are never fewer than
+    /// its real levels); refuses the text when one exceeds the nesting limit four times over. Real
+    /// depths are then checked exactly on the parsed tree (`checkTree`).
+    static func checkText(_ text: String, file: String) throws(ScenarioError) {
+        var flow = 0
+        var quote: UInt8? = nil
+        var lineNumber = 0
+        for line in Array(text.utf8).split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+            lineNumber += 1
+            var i = line.startIndex
+            var bound = 0
+            if quote == nil && flow == 0 {
+                while i < line.endIndex, line[i] == UInt8(ascii: " ") { bound += 1; i += 1 }
+                while i < line.endIndex, line[i] == UInt8(ascii: "-") || line[i] == UInt8(ascii: "?") {
+                    let next = line.index(after: i)
+                    guard next == line.endIndex || line[next] == UInt8(ascii: " ") else { break }
+                    bound += 2
+                    i = next
+                    while i < line.endIndex, line[i] == UInt8(ascii: " ") { i += 1 }
+                }
+            }
+            var previous = UInt8(ascii: " ")
+            var deepest = flow
+            scan: while i < line.endIndex {
+                let c = line[i]
+                if let q = quote {
+                    if c == q && !(q == UInt8(ascii: "\"") && previous == UInt8(ascii: "\\")) { quote = nil }
+                } else {
+                    switch c {
+                    case UInt8(ascii: "\""), UInt8(ascii: "'"): quote = c
+                    case UInt8(ascii: "["), UInt8(ascii: "{"): flow += 1; deepest = max(deepest, flow)
+                    case UInt8(ascii: "]"), UInt8(ascii: "}"): flow = max(0, flow - 1)
+                    case UInt8(ascii: "#") where previous == UInt8(ascii: " "): break scan
+                    default: break
+                    }
+                }
+                previous = previous == UInt8(ascii: "\\") && c == UInt8(ascii: "\\") ? UInt8(ascii: " ") : c
+                i = line.index(after: i)
+            }
+            if bound + deepest + 1 > 4 * maxNesting {
+                throw ScenarioError(file: file, line: lineNumber,
+                                    problem: "nested too deeply (the limit is \(maxNesting) levels)")
+            }
+        }
+    }
+
+    /// Walks the parsed tree with aliases expanded, refusing it at the first node deeper than the
+    /// nesting limit or past the node limit: the walk itself costs at most `maxNodes` steps.
+    static func checkTree(_ root: Node, file: String) throws(ScenarioError) {
+        var count = 0
+        func walk(_ node: Node, _ depth: Int) throws(ScenarioError) {
+            count += 1
+            if count > maxNodes {
+                throw ScenarioError(file: file, line: node.mark?.line,
+                                    problem: "more than \(maxNodes) values once aliases are expanded (the limit)")
+            }
+            if depth > maxNesting {
+                throw ScenarioError(file: file, line: node.mark?.line,
+                                    problem: "nested too deeply (the limit is \(maxNesting) levels)")
+            }
+            switch node {
+            case .mapping(let m):
+                for (k, v) in m {
+                    try walk(k, depth + 1)
+                    try walk(v, depth + 1)
+                }
+            case .sequence(let s):
+                for v in s { try walk(v, depth + 1) }
+            case .scalar, .alias:
+                break
+            }
+        }
+        try walk(root, 1)
+    }
+}

@@ -1,0 +1,26 @@
+import Foundation
+import Testing
+import TabSyncFuzzing
+
+/// Replays the libFuzzer corpus saved in Fuzz/Corpus through the fuzz harness: no fuzzing here, only
+/// the saved inputs (every input that once found a bug among them), each a regression test.
+@Suite struct FuzzCorpusTests {
+    static let corpus: [String] = {
+        let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Fuzz/Corpus")
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
+        return files.sorted().map { dir.appendingPathComponent($0).path }
+    }()
+
+    @Test func theCorpusIsThere() {
+        #expect(Self.corpus.count >= 5)
+    }
+
+    @Test func everySavedInputKeepsEveryProperty() throws {
+        for path in Self.corpus {
+            let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+            let problems = ReceiveFuzzer.problems(bytes)
+            #expect(problems.isEmpty, "\(path): \(problems.joined(separator: "; "))")
+        }
+    }
+}
