@@ -11,7 +11,7 @@ struct PeerTracker {
     let timeoutMs: Milliseconds
     /// A list, not a dictionary: a channel has a handful of tabs, and comparing a few short ids
     /// costs less than hashing one, on every message received. Pruning keeps it short.
-    private var peers: [(id: String, peer: Peer)] = []
+    fileprivate var peers: [(id: String, peer: Peer)] = []
     /// Where the last sender was found: runs of messages from one sender are the common case.
     private var lastIndex = 0
 
@@ -60,5 +60,15 @@ struct PeerTracker {
 
     mutating func removeAll() {
         peers.removeAll()
+    }
+}
+
+extension PeerTracker {
+    /// True when a live tab other than `except` is older than `me` (by priority, then id). Tabs
+    /// whose priority is unknown do not count.
+    func hasOlderLive(than me: (Milliseconds, String), except: String, now: Milliseconds) -> Bool {
+        peers.contains { p in
+            p.id != except && now - p.peer.lastSeen < timeoutMs && p.peer.priority.map { ($0, p.id) < me } ?? false
+        }
     }
 }
