@@ -54,6 +54,17 @@ public struct Fuzzer {
     }
 
     static let keys = ["theme", "locale", "fontSize"]
+    /// Under merge, a fourth key holds an object whose fields the edits change one at a time, so
+    /// that concurrent edits of different fields (and removals of fields) are exercised.
+    static let objectKey = "layout"
+    static let objectFields: [String: [JSONValue]] = [
+        "sidebar": ["left", "right"], "panel": ["open", "closed"], "zoom": [90, 100, 125],
+    ]
+
+    /// The synced keys of a run of `strategy`.
+    static func keys(for strategy: ConflictStrategy) -> [String] {
+        strategy == .merge ? keys + [objectKey] : keys
+    }
     static let values: [String: [JSONValue]] = [
         "theme": ["light", "dark", "system"], "locale": ["en-US", "fr-FR", "de-DE", "ja-JP"], "fontSize": [12, 14, 16, 18],
     ]
@@ -67,7 +78,7 @@ public struct Fuzzer {
     /// The configuration of every fuzz run (heartbeat 1 s, so failovers fit in the chaos phase).
     public func config() -> BroadcastSyncConfig {
         var config = BroadcastSyncConfig(channelName: "fuzz")
-        config.syncKeys = Self.keys
+        config.syncKeys = Self.keys(for: options.strategy)
         config.excludeKeys = ["sessionToken"]
         config.enableLeaderElection = true
         config.leaderHeartbeatMs = 1000
@@ -79,7 +90,8 @@ public struct Fuzzer {
     public func run(seed: UInt64) -> Outcome {
         var random = SeededRandom(seed: seed &* 0x9E37_79B9 &+ 17)
         let config = config()
-        let initial: StateDocument = ["theme": "light", "locale": "en-US", "fontSize": 14, "sessionToken": "secret"]
+        var initial: StateDocument = ["theme": "light", "locale": "en-US", "fontSize": 14, "sessionToken": "secret"]
+        if options.strategy == .merge { initial[Self.objectKey] = ["sidebar": "left", "zoom": 100] }
         let simOptions = SimulationOptions(seed: seed, config: config, network: NetworkConditions(latencyMs: 1...5),
                                            initialState: initial, logCapacity: 256)
         var script = Script(seed: seed, strategy: options.strategy, initial: initial)
@@ -121,6 +133,20 @@ public struct Fuzzer {
             sim.run(untilMs: t)
             let name = names.randomElement(using: &random)!
             let roll = Int.random(in: 0..<100, using: &random)
+            if roll < 60, options.strategy == .merge, roll % 3 == 0 {
+                // One field of the object changed (or removed) in this tab's current value.
+                let field = Self.objectFields.keys.sorted().randomElement(using: &random)!
+                let choice = Self.objectFields[field]!.randomElement(using: &random)!
+                let remove = Int.random(in: 0..<4, using: &random) == 0
+                guard let tab = sim.tab(named: name), tab.liveness == .alive else { continue }
+                var object = tab.state[Self.objectKey]?.objectValue ?? [:]
+                object[field] = remove ? nil : choice
+                let value = JSONValue.object(object)
+                perform("set", "set: {tab: \(name), \(Self.objectKey): \(Self.yaml(value))}") { () throws(SimulationError) in
+                    try sim.set(name, [Self.objectKey: value])
+                }
+                continue
+            }
             if roll < 60 {
                 let key = Self.keys.randomElement(using: &random)!
                 let value = Self.values[key]!.randomElement(using: &random)!
@@ -210,6 +236,12 @@ public struct Fuzzer {
                        divergence: c.converged ? nil : c)
     }
 
+    /// A value as YAML flow text (`{panel: "open", zoom: 90}`).
+    static func yaml(_ v: JSONValue) -> String {
+        guard case .object(let o) = v else { return v.description }
+        return "{" + o.keys.sorted().map { "\($0): \(yaml(o[$0]!))" }.joined(separator: ", ") + "}"
+    }
+
     static func yaml(_ n: NetworkConditions) -> String {
         "{latencyMs: [\(n.latencyMs.lowerBound), \(n.latencyMs.upperBound)], drop: \(n.drop), duplicate: \(n.duplicate), reorder: \(n.reorder)}"
     }
@@ -225,13 +257,14 @@ public struct Fuzzer {
         mutating func expect(at ms: Milliseconds, _ e: String) { lines.append("  - {at: \(ms)ms, expect: {\(e)}}") }
 
         func yaml() -> String {
-            let state = initial.keys.sorted().map { "\($0): \(initial[$0]!)" }.joined(separator: ", ")
+            let state = initial.keys.sorted().map { "\($0): \(Fuzzer.yaml(initial[$0]!))" }.joined(separator: ", ")
+            let keys = Fuzzer.keys(for: strategy).joined(separator: ", ")
             let resolver = strategy == .custom ? ", customResolver: validateTheme" : ""
             return """
                 # A run of `tabsim fuzz` (seed \(seed)), written out step by step: `tabsim run` replays it.
                 name: Fuzz seed \(seed)
                 seed: \(seed)
-                config: {channelName: fuzz, syncKeys: [theme, locale, fontSize], excludeKeys: [sessionToken], enableLeaderElection: true, leaderHeartbeatMs: 1000, conflictStrategy: \(strategy.rawValue)\(resolver)}
+                config: {channelName: fuzz, syncKeys: [\(keys)], excludeKeys: [sessionToken], enableLeaderElection: true, leaderHeartbeatMs: 1000, conflictStrategy: \(strategy.rawValue)\(resolver)}
                 network: {latencyMs: [1, 5], drop: 0.0, duplicate: 0.0}
                 initialState: {\(state)}
                 steps:
