@@ -457,14 +457,25 @@ public final class BroadcastSync {
         emit(.received(m))
         let now = clock.nowMs
         if m.type == .tabClose {
-            peers.remove(m.tabId)
+            peers.remove(m.tabId, at: m.timestamp)
         } else {
             let tellsPriority = m.type == .tabPing || m.type == .tabPong || m.type == .leaderElection
                 || m.type == .stateRequest
-            let isNew = peers.heard(m.tabId, priority: tellsPriority ? m.payload?.priority : nil, now: now)
-            // A tab heard of for the first time learns of this one at once, whichever of its first
-            // messages arrived first (its ping may be overtaken by its state request).
-            if isNew && m.type != .tabPong { send(.tabPong, pingPayload()) }
+            let isNew = peers.heard(m.tabId, priority: tellsPriority ? m.payload?.priority : nil, now: now,
+                                    sentAt: m.timestamp)
+            // A tab heard of for the first time hears back at once from the tab that answers its
+            // state request (whichever of its messages arrived first); the others it hears at their
+            // next TAB_PING. Every tab answering every newcomer made joins cost N² deliveries each.
+            if isNew && m.type != .tabPong && answersFor(m.tabId) {
+                var pong = pingPayload()
+                pong.targetId = m.tabId
+                let known = peers.live(now: now).filter { $0.key != m.tabId }
+                if !known.isEmpty { pong.peers = known }
+                send(.tabPong, pong)
+            }
+            if m.type == .tabPong, m.payload?.targetId == tabId, let known = m.payload?.peers {
+                for (id, priority) in known where id != tabId { peers.heard(id, priority: priority, now: now) }
+            }
         }
         election?.noteTerm(m.payload?.epoch)
 
@@ -667,13 +678,14 @@ public final class BroadcastSync {
     private func whyNotAnswer(_ m: SyncMessage) -> String? {
         let requester = (m.payload?.priority ?? .max, m.tabId)
         if isJoining, requester < (priority, tabId) { return "still joining; the requester is older" }
-        if let leader = election?.leaderId, leader != m.tabId {
-            return leader == tabId ? nil : "the leader answers"
-        }
-        if peers.hasOlderLive(than: (priority, tabId), except: m.tabId, now: clock.nowMs) {
-            return "an older tab answers"
-        }
-        return nil
+        return answersFor(m.tabId) ? nil : election?.leaderId != nil ? "the leader answers" : "an older tab answers"
+    }
+
+    /// True when this tab is the one to answer `requester`: the leader it knows (unless that is the
+    /// requester), or else the oldest live tab it knows besides the requester.
+    private func answersFor(_ requester: String) -> Bool {
+        if let leader = election?.leaderId, leader != requester { return leader == tabId }
+        return !peers.hasOlderLive(than: (priority, tabId), except: requester, now: clock.nowMs)
     }
 
     /// Answers a state request with the keys whose value here would change the requester's (all of

@@ -2,10 +2,13 @@
 ///
 /// - `version` is the version of the key's last reset: a write of a non-object value, a removal, or
 ///   a write of an object where there was none. It orders as last-write-wins.
-/// - `fields` holds the fields of an object value written after that reset, each with its own
-///   version; a field listed here and absent from `value` was removed. A field of `value` not listed
-///   here was written by the reset itself and has its version.
+/// - `fields` holds the fields written after that reset, each with its own version; a field listed
+///   here and absent from `value` was removed. A field of an object `value` not listed here was
+///   written by the reset itself and has its version.
 /// - A field whose version is below the key's version is dead (the reset replaced it) and dropped.
+/// - A field written after a reset to a non-object value (concurrently: its writer had not seen
+///   the reset) is newer than the reset, so it wins: the value is again an object, of the fields
+///   newer than the reset.
 ///
 /// `merging` takes, for the key and for each field, the higher version (last-write-wins), then drops
 /// the dead fields. That is a join: commutative, associative and idempotent, so replicas that have
@@ -34,13 +37,11 @@ struct MergedKey: Equatable {
     func merging(_ other: MergedKey) -> MergedKey {
         let otherWins = other.version.map { $0.wins(over: version, earliestFirst: false) } ?? false
         let winner = otherWins ? other : self
-        guard case .object = winner.value, let base = winner.version else {
-            return MergedKey(version: winner.version, value: winner.value)
-        }
+        guard let base = winner.version else { return winner }
         var names = Set(fields.keys).union(other.fields.keys)
         if case .object(let o)? = value { names.formUnion(o.keys) }
         if case .object(let o)? = other.value { names.formUnion(o.keys) }
-        var result: [String: JSONValue] = [:]
+        var present: [String: JSONValue] = [:]
         var live: [String: KeyVersion] = [:]
         for name in names {
             let mine = fieldVersion(name), theirs = other.fieldVersion(name)
@@ -48,10 +49,11 @@ struct MergedKey: Equatable {
             guard let v = takeTheirs ? theirs : mine, !base.wins(over: v, earliestFirst: false) else { continue }
             if v != base { live[name] = v }
             if case .object(let o)? = takeTheirs ? other.value : value, let fieldValue = o[name] {
-                result[name] = fieldValue
+                present[name] = fieldValue
             }
         }
-        return MergedKey(version: base, value: .object(result), fields: live)
+        let isObject = if case .object = winner.value { true } else { !present.isEmpty }
+        return MergedKey(version: base, value: isObject ? .object(present) : winner.value, fields: live)
     }
 
     /// This key after a local write of `next` (nil: removed) at `version`: a reset, unless both the

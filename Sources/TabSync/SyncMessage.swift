@@ -52,6 +52,7 @@ public struct SyncMessage: Codable, Sendable, Equatable {
             var counter: Int?
             var fieldStamps: [String: [String: KeyVersion]]?
             var digest: String?
+            var peers: [String: Milliseconds]?
         }
 
         /// Mutated only when uniquely referenced (`fieldsForWriting`), hence safe to share.
@@ -87,16 +88,20 @@ public struct SyncMessage: Codable, Sendable, Equatable {
         }
         /// Extension: a TAB_PING's or TAB_PONG's digest of the sender's synced versions (anti-entropy).
         public var digest: String? { get { box.fields.digest } set { fieldsForWriting.digest = newValue } }
+        /// Extension: in a TAB_PONG to a newcomer (`targetId`), the live tabs the sender knows and their
+        /// priorities, so the newcomer counts them at once (only one tab answers a newcomer).
+        public var peers: [String: Milliseconds]? { get { box.fields.peers } set { fieldsForWriting.peers = newValue } }
 
         public init(
             state: StateDocument? = nil, keys: [String]? = nil, leaderId: String? = nil,
             priority: Milliseconds? = nil, epoch: Int? = nil, requestId: Int? = nil,
             targetId: String? = nil, stamps: [String: KeyVersion]? = nil, counter: Int? = nil,
-            fieldStamps: [String: [String: KeyVersion]]? = nil, digest: String? = nil
+            fieldStamps: [String: [String: KeyVersion]]? = nil, digest: String? = nil,
+            peers: [String: Milliseconds]? = nil
         ) {
             box = Box(Fields(state: state, keys: keys, leaderId: leaderId, priority: priority, epoch: epoch,
                              requestId: requestId, targetId: targetId, stamps: stamps, counter: counter,
-                             fieldStamps: fieldStamps, digest: digest))
+                             fieldStamps: fieldStamps, digest: digest, peers: peers))
         }
 
         /// The fields, copied first if another payload shares them.
@@ -111,7 +116,7 @@ public struct SyncMessage: Codable, Sendable, Equatable {
         var isEmpty: Bool {
             state == nil && keys == nil && leaderId == nil && priority == nil && epoch == nil
                 && requestId == nil && targetId == nil && stamps == nil && counter == nil && fieldStamps == nil
-                && digest == nil
+                && digest == nil && peers == nil
         }
 
         public static func == (a: Payload, b: Payload) -> Bool {
@@ -161,6 +166,7 @@ extension SyncMessage.Payload {
         if let counter { o["counter"] = .number(Double(counter)) }
         if let fieldStamps { o["fieldStamps"] = .object(fieldStamps.mapValues { .object($0.mapValues(\.json)) }) }
         if let digest { o["digest"] = .string(digest) }
+        if let peers { o["peers"] = .object(peers.mapValues { .number(Double($0)) }) }
         return .object(o)
     }
 
@@ -266,6 +272,17 @@ extension SyncMessage {
             var fieldStamps: [String: [String: KeyVersion]] = [:]
             for (key, fv) in fo { fieldStamps[key] = try versions(fv, "payload.fieldStamps.\(key)") }
             p.fieldStamps = fieldStamps
+        }
+        if let v = field("peers") {
+            guard case .object(let po) = v else { throw MalformedMessage("field 'payload.peers' is not an object") }
+            var peers: [String: Milliseconds] = [:]
+            for (id, pv) in po {
+                guard let priority = pv.intValue, !id.isEmpty else {
+                    throw MalformedMessage("field 'payload.peers.\(id)' is not a tab's priority")
+                }
+                peers[id] = priority
+            }
+            p.peers = peers
         }
         if let v = field("digest") {
             guard let s = v.stringValue else { throw MalformedMessage("field 'payload.digest' is not a string") }
