@@ -463,7 +463,7 @@ public final class BroadcastSync {
     /// Why `keys` cannot stand for what `state` and `stamps` would write: a key of either missing
     /// from `keys`, or a key listed twice. (A listed key absent from `state` is a removal.) With this,
     /// the keys the filters accept are exactly the keys a message can write.
-    static func keysProblem(_ keys: [String], _ state: StateDocument, _ stamps: [String: WriteStamp]?) -> String? {
+    static func keysProblem(_ keys: [String], _ state: StateDocument, _ stamps: [String: KeyVersion]?) -> String? {
         let listed: (String) -> Bool
         if keys.count <= 16 {
             for i in keys.indices where keys[keys.index(after: i)...].contains(keys[i]) {

@@ -199,7 +199,8 @@ extension SyncMessage {
     public static let maxSafeInteger = 9_007_199_254_740_991
 
     /// The first number of the message outside its documented range, named: timestamps, priorities
-    /// and stamp times are safe integers; epochs, request ids and versions are also 0 or more.
+    /// and version times are safe integers; epochs, request ids, version counters and the protocol
+    /// version are also 0 or more, so `counter + 1` and `epoch + 1` can never overflow.
     public var rangeProblem: String? {
         func outside(_ value: Int?, _ field: String, nonNegative: Bool = false) -> String? {
             guard let value else { return nil }
@@ -211,8 +212,17 @@ extension SyncMessage {
         guard let payload else { return nil }
         if let p = outside(payload.priority, "payload.priority") ?? outside(payload.epoch, "payload.epoch", nonNegative: true)
             ?? outside(payload.requestId, "payload.requestId", nonNegative: true) { return p }
+        if let p = outside(payload.counter, "payload.counter", nonNegative: true) { return p }
+        func versionProblem(_ v: KeyVersion, _ field: String) -> String? {
+            outside(v.time, field + ".time") ?? outside(v.counter, field + ".counter", nonNegative: true)
+        }
         for (key, stamp) in payload.stamps ?? [:] {
-            if let p = outside(stamp.time, "payload.stamps.\(key).time") { return p }
+            if let p = versionProblem(stamp, "payload.stamps.\(key)") { return p }
+        }
+        for (key, fields) in payload.fieldStamps ?? [:] {
+            for (field, stamp) in fields {
+                if let p = versionProblem(stamp, "payload.fieldStamps.\(key).\(field)") { return p }
+            }
         }
         return nil
     }

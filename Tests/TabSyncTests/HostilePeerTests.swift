@@ -25,7 +25,7 @@ import Testing
                            "payload": ["keys": ["theme", "theme"], "state": ["theme": "dark", "sessionToken": "stolen"]]]))
         sender.post(.json(["type": "STATE_RESPONSE", "tabId": "X", "timestamp": 7,
                            "payload": ["keys": ["theme"], "state": ["theme": "dark"],
-                                       "stamps": ["sessionToken": ["time": 1, "tabId": "X"]]]]))
+                                       "stamps": ["sessionToken": ["counter": 1, "time": 1, "tabId": "X"]]]]))
         bench.advance(10)
         #expect(a.store["sessionToken"] == "mine")
         #expect(a.store["theme"] == "light")
