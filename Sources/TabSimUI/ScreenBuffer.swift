@@ -2,7 +2,7 @@
 /// attributes when colours are off (NO_COLOR, a monochrome terminal).
 public enum ColorRole: Int, CaseIterable, Sendable {
     case normal = 0
-    case paneLight, paneDark, paneSystem
+    case paneLight, paneDark, paneSystem, paneHighContrast, paneClosed, paneDead
     case title, selectedTitle
     case leader, follower, candidate
     case dead, frozen, warning
@@ -50,7 +50,7 @@ public struct ScreenBuffer: Sendable {
         for ch in text {
             if written >= limit { break }
             if col >= 0 {
-                chars[y * width + col] = ch.isASCII || ch.unicodeScalars.first!.value < 0x1100 ? ch : "?"
+                chars[y * width + col] = ch.isASCII || (ch.unicodeScalars.first?.value ?? 0) < 0x1100 ? ch : "?"
                 styles[y * width + col] = style
             }
             col += 1
