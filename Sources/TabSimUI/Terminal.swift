@@ -42,9 +42,14 @@ public final class Terminal: TerminalDevice {
 
     deinit { restore() }
 
-    /// Gives the terminal back as it was. Safe to call more than once.
+    /// Gives the terminal back as it was. Safe to call more than once. The screen is blanked with
+    /// the cursor at the top first: a terminal that was resized while showing the UI (tmux does
+    /// this) would otherwise carry rows of the larger screen over to the normal one.
     public func restore() {
         if isendwin() == false {
+            erase()
+            move(0, 0)
+            refresh()
             curs_set(1)
             endwin()
         }

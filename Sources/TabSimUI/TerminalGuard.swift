@@ -10,7 +10,8 @@ import Glibc
 enum TerminalGuard {
     nonisolated(unsafe) private static var savedModes = termios()
     nonisolated(unsafe) private static var haveSavedModes = false
-    /// rmcup, cnorm and sgr0 of the terminal, and a newline: what ends the UI's screen.
+    /// clear, rmcup, cnorm and sgr0 of the terminal, and a newline: what ends the UI's screen (blanked
+    /// first, as `Terminal.restore` does, so nothing of it is carried over to the normal screen).
     nonisolated(unsafe) private static var restoreBytes: UnsafeMutablePointer<UInt8>?
     nonisolated(unsafe) private static var restoreCount = 0
 
@@ -25,12 +26,12 @@ enum TerminalGuard {
     /// installs the handler for every fatal signal.
     static func install() {
         var bytes: [UInt8] = []
-        for cap in ["rmcup", "cnorm", "sgr0"] {
+        for cap in ["clear", "rmcup", "cnorm", "sgr0"] {
             if let s = tigetstr(cap), Int(bitPattern: s) != -1, Int(bitPattern: s) != 0 {
                 bytes += Array(String(cString: s).utf8)
             }
         }
-        if bytes.isEmpty { bytes = Array("\u{1B}[?1049l\u{1B}[?25h\u{1B}[0m".utf8) }
+        if bytes.isEmpty { bytes = Array("\u{1B}[H\u{1B}[2J\u{1B}[?1049l\u{1B}[?25h\u{1B}[0m".utf8) }
         bytes += Array("\r\n".utf8)
         let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: bytes.count)
         buffer.initialize(from: bytes, count: bytes.count)
