@@ -40,19 +40,19 @@ struct UICommand: ParsableCommand {
     }
 
     func run() throws {
+        let options = UIOptions(tabs: tabs, strategy: strategy, seed: seed, heartbeatMs: heartbeat, scenarioPath: scenario)
+        let start: Scenario
+        let session: UISession
+        do {
+            start = try options.startingScenario()
+            session = try UISession(scenario: start)
+        } catch {
+            printError("tabsim: \(error)")
+            throw ExitCode(2)
+        }
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
             printError("tabsim: the terminal UI needs a terminal (stdin and stdout must be a TTY). "
                        + "Headless: tabsim run FILE, tabsim demo or tabsim fuzz.")
-            throw ExitCode(2)
-        }
-        let start: Scenario
-        do { start = try startingScenario() } catch {
-            printError("tabsim: \(error)")
-            throw ExitCode(2)
-        }
-        let session: UISession
-        do { session = try UISession(scenario: start) } catch {
-            printError("tabsim: \(error)")
             throw ExitCode(2)
         }
         var state = UIState()
@@ -75,55 +75,8 @@ struct UICommand: ParsableCommand {
                 printError("tabsim: \(error)")
             }
         } else {
-            print("tabsim: start the same way with: \(startCommand(start)) (add --record FILE to keep your keys)")
+            print("tabsim: start the same way with: \(options.startCommand(start)) (add --record FILE to keep your keys)")
         }
         if signal != 0 { throw ExitCode(128 + signal) }
-    }
-
-    /// The scenario file with the options it leaves open applied, or the demo setup from the options.
-    func startingScenario() throws -> Scenario {
-        guard let path = scenario else {
-            return DemoSetup.scenario(tabs: tabs ?? 3, strategy: strategy ?? .lastWriteWins, seed: seed ?? 1,
-                                      heartbeatMs: heartbeat ?? 1000)
-        }
-        var s = try ScenarioParser.load(path: path)
-        func refuse(_ option: String, _ value: String, _ file: String) -> ValidationError {
-            ValidationError("\(option) \(value) contradicts \(path), which has \(file); leave the option out or edit the file")
-        }
-        if let seed {
-            if s.fieldsGiven.contains("seed"), seed != s.seed { throw refuse("--seed", "\(seed)", "seed \(s.seed)") }
-            s.seed = seed
-            s.options.seed = seed
-        }
-        if let strategy {
-            let fileStrategy = s.options.config.conflictStrategy
-            if s.fieldsGiven.contains("config.conflictStrategy"), strategy != fileStrategy {
-                throw refuse("--strategy", strategy.rawValue, "conflictStrategy \(fileStrategy.rawValue)")
-            }
-            s.options.config.conflictStrategy = strategy
-            if strategy == .custom, s.options.config.customResolver == nil {
-                s.options.config.customResolver = BuiltinResolvers.all[DemoSetup.customResolverName]
-                s.customResolverName = DemoSetup.customResolverName
-            }
-        }
-        if let heartbeat {
-            let fileHeartbeat = s.options.config.leaderHeartbeatMs
-            if s.fieldsGiven.contains("config.leaderHeartbeatMs"), heartbeat != fileHeartbeat {
-                throw refuse("--heartbeat", "\(heartbeat)", "leaderHeartbeatMs \(fileHeartbeat)")
-            }
-            s.options.config.leaderHeartbeatMs = heartbeat
-        }
-        if let tabs {
-            let opened = s.steps.filter { if case .action(.open) = $0.kind { true } else { false } }.count
-            if tabs != opened { throw refuse("--tabs", "\(tabs)", "\(opened) tab\(opened == 1 ? "" : "s") opened by its steps") }
-        }
-        do { try s.options.config.validate() } catch { throw ValidationError("\(path): \(error.description)") }
-        return s
-    }
-
-    func startCommand(_ s: Scenario) -> String {
-        if let scenario { return "tabsim --scenario \(scenario) --seed \(s.seed)" }
-        return "tabsim --seed \(s.seed) --tabs \(tabs ?? 3) --strategy \(s.options.config.conflictStrategy.rawValue)"
-            + (heartbeat.map { " --heartbeat \($0)" } ?? "")
     }
 }

@@ -42,4 +42,11 @@ import Testing
         #expect(r.stderr.contains("needs a terminal"))
         #expect(r.seconds < 5)
     }
+
+    /// Options are checked before the terminal: a contradiction is named even without one.
+    @Test func aContradictingOptionIsRefusedNamingBothValues() throws {
+        let r = try run(["--scenario", UIOptionsTests.example, "--seed", "42"], stdin: "/dev/null")
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("--seed 42 contradicts") && r.stderr.contains("seed 7"))
+    }
 }

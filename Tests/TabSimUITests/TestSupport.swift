@@ -7,11 +7,14 @@ final class Harness {
     let session: UISession
     var state = UIState()
 
-    init(tabs: Int = 3, strategy: ConflictStrategy = .lastWriteWins, seed: UInt64 = 1, width: Int = 120, height: Int = 30) throws {
+    convenience init(tabs: Int = 3, strategy: ConflictStrategy = .lastWriteWins, seed: UInt64 = 1, width: Int = 120,
+                     height: Int = 30) throws {
+        try self.init(scenario: DemoSetup.scenario(tabs: tabs, strategy: strategy, seed: seed), width: width, height: height)
+    }
+
+    init(scenario: Scenario, width: Int = 120, height: Int = 30) throws {
         let box = Box()
-        session = try UISession(scenario: DemoSetup.scenario(tabs: tabs, strategy: strategy, seed: seed)) { path, text in
-            box.files[path] = text
-        }
+        session = try UISession(scenario: scenario) { path, text in box.files[path] = text }
         self.box = box
         send(.resize(width: width, height: height))
     }
