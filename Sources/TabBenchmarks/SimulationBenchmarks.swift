@@ -55,6 +55,23 @@ public enum SimulationBenchmarks {
         return BenchmarkResult(name: tabs == 8 ? "tui.frame_ms" : "tui.frame_ms.\(tabs)_tabs", value: ms, unit: "ms")
     }
 
+    /// The size of a recorded session: `minutes` of virtual time at x1 with a key every 2 s (edits,
+    /// a conflict, faults and their repair, in turn), written as `w` writes it.
+    public static func recordedSessionBytes(minutes: Int = 5) throws -> BenchmarkResult {
+        var text = ""
+        let session = try UISession(scenario: DemoSetup.scenario(tabs: 3)) { _, contents in text = contents }
+        var state = UIState()
+        let keys: [UIAction] = [.cycleTheme, .selectNext, .fontBigger, .concurrentEdit, .cycleLocale, .killTab,
+                                .reopenTab, .togglePartition, .togglePartition, .toggleFreeze, .toggleFreeze, .forceLeader]
+        for i in 0..<(minutes * 30) {
+            UIUpdate.update(&state, .tick(wallMs: 2000), session)
+            UIUpdate.update(&state, keys[i % keys.count], session)
+        }
+        UIUpdate.update(&state, .save, session)
+        return BenchmarkResult(name: "tui.recording_\(minutes)min_kb", value: (Double(text.utf8.count) / 1024 * 10).rounded() / 10,
+                               unit: "KB")
+    }
+
     /// Peak resident memory after `messages` messages pass through the simulator with the UI's log attached.
     public static func peakMemory(messages: Int = 1_000_000) throws -> BenchmarkResult {
         let session = try UISession(scenario: DemoSetup.scenario(tabs: 8))
