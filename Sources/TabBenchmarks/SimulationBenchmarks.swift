@@ -61,15 +61,17 @@ public enum SimulationBenchmarks {
         var text = ""
         let session = try UISession(scenario: DemoSetup.scenario(tabs: 3)) { _, contents in text = contents }
         var state = UIState()
-        let keys: [UIAction] = [.cycleTheme, .selectNext, .fontBigger, .concurrentEdit, .cycleLocale, .killTab,
-                                .reopenTab, .togglePartition, .togglePartition, .toggleFreeze, .toggleFreeze, .forceLeader]
+        let keys: [UIAction] = [
+            .cycleTheme, .selectNext, .fontBigger, .concurrentEdit, .cycleLocale, .killTab, .reopenTab,
+            .togglePartition, .togglePartition, .toggleFreeze, .toggleFreeze, .forceLeader,
+        ]
         for i in 0..<(minutes * 30) {
             UIUpdate.update(&state, .tick(wallMs: 2000), session)
             UIUpdate.update(&state, keys[i % keys.count], session)
         }
         UIUpdate.update(&state, .save, session)
-        return BenchmarkResult(name: "tui.recording_\(minutes)min_kb", value: (Double(text.utf8.count) / 1024 * 10).rounded() / 10,
-                               unit: "KB")
+        let kb = (Double(text.utf8.count) / 1024 * 10).rounded() / 10
+        return BenchmarkResult(name: "tui.recording_\(minutes)min_kb", value: kb, unit: "KB")
     }
 
     /// Peak resident memory after `messages` messages pass through the simulator with the UI's log attached.

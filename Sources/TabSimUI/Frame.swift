@@ -109,13 +109,18 @@ public struct HelpOverlay: Equatable, Sendable {
                 body.append(key + String(repeating: " ", count: max(1, keyWidth - key.count)) + part)
             }
         }
-        body += [""] + Self.wrap("Pane colours follow each tab's theme; a marked value (*) differs between running tabs, "
-                                 + "and the status bar names the tabs.", width: boxWidth - 4).map { "  " + $0 }
+        body +=
+            [""]
+            + Self.wrap(
+                "Pane colours follow each tab's theme; a marked value (*) differs between running tabs, "
+                    + "and the status bar names the tabs.", width: boxWidth - 4
+            ).map { "  " + $0 }
         let boxHeight = max(4, min(height, body.count + 4))
         bodyRows = max(0, boxHeight - 4)
         lines = body
         self.scroll = max(0, min(scroll, body.count - bodyRows))
-        rect = Rect(x: max(0, (width - boxWidth) / 2), y: max(0, (height - boxHeight) / 2), width: boxWidth, height: boxHeight)
+        rect = Rect(
+            x: max(0, (width - boxWidth) / 2), y: max(0, (height - boxHeight) / 2), width: boxWidth, height: boxHeight)
     }
 
     public var maxScroll: Int { max(0, lines.count - bodyRows) }

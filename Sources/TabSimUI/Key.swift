@@ -38,10 +38,12 @@ public struct KeyDecoder: Sendable {
     public mutating func feed(_ byte: UInt8) -> Key? {
         if pending.isEmpty {
             switch byte {
-            case 0x1B: pending = [byte]; return nil
+            case 0x1B:
+                pending = [byte]
+                return nil
             case 0x09: return .char("\t")
             case 0x20...0x7E: return .char(Character(UnicodeScalar(byte)))
-            default: return nil   // other controls and UTF-8 bytes: no key uses them
+            default: return nil  // other controls and UTF-8 bytes: no key uses them
             }
         }
         pending.append(byte)
@@ -56,7 +58,7 @@ public struct KeyDecoder: Sendable {
             defer { pending = [] }
             return Self.known(pending)
         }
-        if pending.count > 32 { pending = [] }   // not a sequence any terminal sends: drop it
+        if pending.count > 32 { pending = [] }  // not a sequence any terminal sends: drop it
         return nil
     }
 

@@ -24,35 +24,44 @@ public struct KeyBinding: Sendable {
     }
 
     public static let all: [KeyBinding] = [
-        KeyBinding((1...9).map { Key.char(Character(String($0))) }, "1-9", "select tab 1 to 9", hint: "select",
-                   actions: (0..<9).map { .select($0) }),
-        KeyBinding([.char("\t"), .backTab], "Tab / Shift-Tab", "select the next / previous tab (all 26)",
-                   actions: [.selectNext, .selectPrevious]),
-        KeyBinding(.char("t"), "cycle theme (light, dark, system, high-contrast) in the selected tab", hint: "theme",
-                   .cycleTheme),
+        KeyBinding(
+            (1...9).map { Key.char(Character(String($0))) }, "1-9", "select tab 1 to 9", hint: "select",
+            actions: (0..<9).map { .select($0) }),
+        KeyBinding(
+            [.char("\t"), .backTab], "Tab / Shift-Tab", "select the next / previous tab (all 26)",
+            actions: [.selectNext, .selectPrevious]),
+        KeyBinding(
+            .char("t"), "cycle theme (light, dark, system, high-contrast) in the selected tab", hint: "theme",
+            .cycleTheme),
         KeyBinding(.char("l"), "cycle locale (en-US, fr-FR, de-DE, ja-JP)", hint: "locale", .cycleLocale),
-        KeyBinding([.char("+"), .char("-")], "+ / -", "font size up / down", hint: "font",
-                   actions: [.fontBigger, .fontSmaller]),
-        KeyBinding(.char("x"), "concurrent edit: two tabs set new, different themes at one instant", hint: "conflict",
-                   .concurrentEdit),
+        KeyBinding(
+            [.char("+"), .char("-")], "+ / -", "font size up / down", hint: "font",
+            actions: [.fontBigger, .fontSmaller]),
+        KeyBinding(
+            .char("x"), "concurrent edit: two tabs set new, different themes at one instant", hint: "conflict",
+            .concurrentEdit),
         KeyBinding(.char("n"), "open a new tab (at most 26, A to Z)", hint: "new", .newTab),
         KeyBinding(.char("c"), "close the selected tab gracefully (it says goodbye)", hint: "close", .closeTab),
         KeyBinding(.char("k"), "kill the selected tab (crash: no goodbye)", hint: "kill", .killTab),
         KeyBinding(.char("r"), "reopen a closed or killed tab", hint: "reopen", .reopenTab),
         KeyBinding(.char("f"), "force the selected tab to lead (new epoch)", hint: "lead", .forceLeader),
         KeyBinding(.char("z"), "freeze or thaw the selected tab", hint: "freeze", .toggleFreeze),
-        KeyBinding(.char("p"), "cut the selected tab off from the others, or heal it", hint: "partition",
-                   .togglePartition),
+        KeyBinding(
+            .char("p"), "cut the selected tab off from the others, or heal it", hint: "partition",
+            .togglePartition),
         KeyBinding(.char("s"), "cycle the conflict strategy (all tabs)", hint: "strategy", .cycleStrategy),
         KeyBinding(.char(" "), "pause or resume", hint: "pause", .togglePause),
         KeyBinding(.char("."), "step to the next event while paused", .stepOnce),
         KeyBinding([.char(">"), .char("<")], "> / <", "faster / slower", actions: [.faster, .slower]),
-        KeyBinding(.char("/"), "filter the log: all, selected tab, state, election, faults", hint: "filter",
-                   .cycleLogFilter),
-        KeyBinding([.up, .down, .pageUp, .pageDown], "Up Down PgUp PgDn", "scroll the log (autoscroll pauses)",
-                   actions: [.scrollUp(1), .scrollDown(1), .scrollUp(10), .scrollDown(10)]),
-        KeyBinding([.home, .end], "Home / End", "oldest line / follow new lines again",
-                   actions: [.scrollToTop, .follow]),
+        KeyBinding(
+            .char("/"), "filter the log: all, selected tab, state, election, faults", hint: "filter",
+            .cycleLogFilter),
+        KeyBinding(
+            [.up, .down, .pageUp, .pageDown], "Up Down PgUp PgDn", "scroll the log (autoscroll pauses)",
+            actions: [.scrollUp(1), .scrollDown(1), .scrollUp(10), .scrollDown(10)]),
+        KeyBinding(
+            [.home, .end], "Home / End", "oldest line / follow new lines again",
+            actions: [.scrollToTop, .follow]),
         KeyBinding(.char("w"), "write the session so far as a scenario file", hint: "save", .save),
         KeyBinding(.char("?"), "this help (Esc or ? closes it)", hint: "help", .toggleHelp),
         KeyBinding(.char("q"), "quit (prints the seed and how to replay)", hint: "quit", .quit),

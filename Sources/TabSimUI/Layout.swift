@@ -47,8 +47,10 @@ public struct Layout: Equatable, Sendable {
         firstTab = firstRow * columns
         let lastTab = min(tabCount, (firstRow + visibleRows) * columns)
         for i in firstTab..<max(firstTab, lastTab) {
-            let row = i / columns - firstRow, col = i % columns
-            panes.append(Rect(x: col * (paneWidth + 1), y: row * Self.paneHeight, width: paneWidth, height: Self.paneHeight))
+            let row = i / columns - firstRow
+            let col = i % columns
+            panes.append(
+                Rect(x: col * (paneWidth + 1), y: row * Self.paneHeight, width: paneWidth, height: Self.paneHeight))
         }
         let panesHeight = visibleRows * Self.paneHeight
         log = Rect(x: 0, y: panesHeight, width: width, height: height - panesHeight - 2)

@@ -5,30 +5,40 @@ import TabSync
 public enum Presenter {
     public static func frame(_ state: UIState, _ session: UISession) -> Frame {
         let sim = session.simulation
-        let help = state.showHelp ? HelpOverlay(width: state.width, height: state.height, scroll: state.helpScroll) : nil
-        let layout = Layout(width: state.width, height: state.height, tabCount: sim.tabs.count, selected: state.selected)
+        let help =
+            state.showHelp ? HelpOverlay(width: state.width, height: state.height, scroll: state.helpScroll) : nil
+        let layout = Layout(
+            width: state.width, height: state.height, tabCount: sim.tabs.count, selected: state.selected)
         if layout.tooSmall {
             return Frame(width: state.width, height: state.height, content: .tooSmall(tooSmallLines(state)), help: help)
         }
         let convergence = sim.convergence()
         let shown = sim.tabs[layout.firstTab..<(layout.firstTab + layout.panes.count)]
-        let panes = zip(shown.indices, shown).map { i, t in pane(t, selected: i == state.selected, session, convergence) }
+        let panes = zip(shown.indices, shown).map { i, t in
+            pane(t, selected: i == state.selected, session, convergence)
+        }
         var logTitle = " Traffic log  filter: \(state.logFilter.label)  \(count(sim.log.totalCount, "event"))"
         if state.logScroll > 0 { logTitle += "  [scrolled back: End follows new lines]" }
         if layout.isPaged {
-            logTitle += "  [tabs \(layout.firstTab + 1)-\(layout.firstTab + layout.panes.count) of \(sim.tabs.count): "
+            logTitle +=
+                "  [tabs \(layout.firstTab + 1)-\(layout.firstTab + layout.panes.count) of \(sim.tabs.count): "
                 + "Tab shows the others]"
         }
-        let lines = visibleLog(state, sim.log, count: layout.logRows).map { LogLine(text: $0.text, style: LogFilter.role(of: $0)) }
-        let main = Frame.Main(layout: layout, panes: panes, logTitle: logTitle, logLines: lines,
-                              status: status(state, session, convergence), diverged: !convergence.converged,
-                              hints: KeyBinding.hintBar)
+        let lines = visibleLog(state, sim.log, count: layout.logRows).map {
+            LogLine(text: $0.text, style: LogFilter.role(of: $0))
+        }
+        let main = Frame.Main(
+            layout: layout, panes: panes, logTitle: logTitle, logLines: lines,
+            status: status(state, session, convergence), diverged: !convergence.converged,
+            hints: KeyBinding.hintBar)
         return Frame(width: state.width, height: state.height, content: .main(main), help: help)
     }
 
     static func tooSmallLines(_ state: UIState) -> [String] {
-        let text = "Terminal too small: \(state.width)x\(state.height). The UI needs at least "
-            + "\(Layout.minWidth)x\(Layout.minHeight) (more tabs page with Tab). Enlarge the window, or press q to quit."
+        let text =
+            "Terminal too small: \(state.width)x\(state.height). The UI needs at least "
+            + "\(Layout.minWidth)x\(Layout.minHeight) (more tabs page with Tab). "
+            + "Enlarge the window, or press q to quit."
         return HelpOverlay.wrap(text, width: max(1, state.width - 2))
     }
 
@@ -44,8 +54,9 @@ public enum Presenter {
         let leaderName = t.leaderId.map { id in sim.tabs.first { $0.tabId == id }?.name ?? shortTabId(id) }
         let running = t.liveness == .alive
         let cells = session.shownKeys.map { key in
-            PaneModel.Cell(key: key, value: t.state[key],
-                           mark: running && convergence.differences[key] != nil ? .diverged : .same)
+            PaneModel.Cell(
+                key: key, value: t.state[key],
+                mark: running && convergence.differences[key] != nil ? .diverged : .same)
         }
         let look: PaneLook
         switch (t.liveness, t.state["theme"]?.stringValue) {
@@ -56,10 +67,11 @@ public enum Presenter {
         case (_, "high-contrast"): look = .highContrast
         default: look = .system
         }
-        return PaneModel(name: t.name, tabId: t.tabId, role: t.role, epoch: t.epoch, leaderName: leaderName,
-                         liveness: liveness, connected: t.connectedTabs, cells: cells,
-                         localOnly: session.localKey.map { PaneModel.Cell(key: $0, value: t.state[$0]) },
-                         pending: t.pendingKeys, selected: selected, look: look)
+        return PaneModel(
+            name: t.name, tabId: t.tabId, role: t.role, epoch: t.epoch, leaderName: leaderName,
+            liveness: liveness, connected: t.connectedTabs, cells: cells,
+            localOnly: session.localKey.map { PaneModel.Cell(key: $0, value: t.state[$0]) },
+            pending: t.pendingKeys, selected: selected, look: look)
     }
 
     /// The status bar: time, speed, state, strategy, seed, who leads, divergence, last message.
@@ -72,23 +84,32 @@ public enum Presenter {
         } else if leaders.isEmpty {
             leaderText = "no leader"
         } else {
-            leaderText = count(leaders.count, "leader") + ": " + leaders.map { "\($0.name)@\($0.epoch)" }.joined(separator: " ")
+            leaderText =
+                count(leaders.count, "leader") + ": " + leaders.map { "\($0.name)@\($0.epoch)" }.joined(separator: " ")
         }
-        let divergence = convergence.converged ? "in sync" : "DIVERGED " + convergence.keys.map { key in
-            // Group the tabs by value: `theme: A,C=dark B=light`.
-            let values = convergence.differences[key] ?? [:]
-            var groups: [(value: String, tabs: [String])] = []
-            for name in values.keys.sorted() {
-                let shown = values[name].flatMap { $0 }.map(\.display) ?? "absent"
-                if let i = groups.firstIndex(where: { $0.value == shown }) { groups[i].tabs.append(name) } else {
-                    groups.append((shown, [name]))
-                }
-            }
-            return key + ": " + groups.map { $0.tabs.joined(separator: ",") + "=" + $0.value }.joined(separator: " ")
-        }.joined(separator: "; ")
-        return " t=\(formatTime(sim.nowMs).drop { $0 == " " })  x\(format(state.speed))  \(state.paused ? "PAUSED" : "running")  "
-            + "\(sim.options.config.conflictStrategy.rawValue)  seed \(session.scenario.seed)  \(leaderText)  \(divergence)"
-            + "  | \(state.message)"
+        let divergence =
+            convergence.converged
+            ? "in sync"
+            : "DIVERGED "
+                + convergence.keys.map { key in
+                    // Group the tabs by value: `theme: A,C=dark B=light`.
+                    let values = convergence.differences[key] ?? [:]
+                    var groups: [(value: String, tabs: [String])] = []
+                    for name in values.keys.sorted() {
+                        let shown = values[name].flatMap { $0 }.map(\.display) ?? "absent"
+                        if let i = groups.firstIndex(where: { $0.value == shown }) {
+                            groups[i].tabs.append(name)
+                        } else {
+                            groups.append((shown, [name]))
+                        }
+                    }
+                    return key + ": "
+                        + groups.map { $0.tabs.joined(separator: ",") + "=" + $0.value }.joined(separator: " ")
+                }.joined(separator: "; ")
+        let time = formatTime(sim.nowMs).drop { $0 == " " }
+        let strategy = sim.options.config.conflictStrategy.rawValue
+        return " t=\(time)  x\(format(state.speed))  \(state.paused ? "PAUSED" : "running")  \(strategy)  "
+            + "seed \(session.scenario.seed)  \(leaderText)  \(divergence)  | \(state.message)"
     }
 
     /// `1 event`, `2 events`.

@@ -9,7 +9,8 @@ public enum Renderer {
         case .tooSmall(let lines):
             let top = max(0, (frame.height - lines.count) / 2)
             for (i, line) in lines.enumerated() {
-                screen.put(line, x: max(0, (frame.width - line.count) / 2), y: top + i, style: CellStyle(.warning, bold: true))
+                screen.put(
+                    line, x: max(0, (frame.width - line.count) / 2), y: top + i, style: CellStyle(.warning, bold: true))
             }
         case .main(let main):
             for (pane, rect) in zip(main.panes, main.layout.panes) { TabPane.draw(pane, in: rect, on: &screen) }
@@ -33,14 +34,17 @@ public enum Renderer {
         let r = help.rect
         let style = CellStyle(.help, reverse: true)
         screen.fill(x: r.x, y: r.y, width: r.width, height: r.height, style: style)
-        screen.put(HelpOverlay.title, x: r.x + 1, y: r.y + 1, style: CellStyle(.help, bold: true, reverse: true), maxWidth: r.width - 2)
+        screen.put(
+            HelpOverlay.title, x: r.x + 1, y: r.y + 1, style: CellStyle(.help, bold: true, reverse: true),
+            maxWidth: r.width - 2)
         for (i, line) in help.lines.dropFirst(help.scroll).prefix(help.bodyRows).enumerated() {
             screen.put(line, x: r.x + 1, y: r.y + 2 + i, style: style, maxWidth: r.width - 2)
         }
         var footer = HelpOverlay.footer
         if help.scroll + help.bodyRows < help.lines.count { footer += "   (more below)" }
-        screen.put(footer, x: r.x + 1, y: r.y + r.height - 1, style: CellStyle(.help, bold: true, reverse: true),
-                   maxWidth: r.width - 2)
+        screen.put(
+            footer, x: r.x + 1, y: r.y + r.height - 1, style: CellStyle(.help, bold: true, reverse: true),
+            maxWidth: r.width - 2)
     }
 }
 
@@ -65,7 +69,9 @@ public enum TabPane {
         }
         let titleStyle = CellStyle(tab.selected ? .selectedTitle : .title, bold: true, reverse: tab.selected)
         screen.fill(x: r.x, y: y, width: r.width, height: 1, style: titleStyle)
-        screen.put((tab.selected ? ">" : " ") + " \(tab.name)  \(tab.tabId)", x: r.x, y: y, style: titleStyle, maxWidth: r.width)
+        screen.put(
+            (tab.selected ? ">" : " ") + " \(tab.name)  \(tab.tabId)", x: r.x, y: y, style: titleStyle,
+            maxWidth: r.width)
         y += 1
         let gone = tab.look == .closed || tab.look == .dead
         switch tab.role {
@@ -91,7 +97,9 @@ public enum TabPane {
         }
         y = r.y + Layout.paneHeight - 2
         if let local = tab.localOnly {
-            row(" " + pad(local.key, 12) + " " + (local.value?.display ?? "-") + " (local)", CellStyle(base.role, dim: true))
+            row(
+                " " + pad(local.key, 12) + " " + (local.value?.display ?? "-") + " (local)",
+                CellStyle(base.role, dim: true))
         }
         row(tab.pending.isEmpty ? "" : "pending " + tab.pending.joined(separator: ","), CellStyle(.warning))
     }

@@ -42,7 +42,9 @@ public struct ScreenBuffer: Sendable {
 
     /// Writes `text` at (x, y), clipped to `maxWidth` and to the screen. Returns the columns written.
     @discardableResult
-    public mutating func put(_ text: String, x: Int, y: Int, style: CellStyle = CellStyle(), maxWidth: Int? = nil) -> Int {
+    public mutating func put(
+        _ text: String, x: Int, y: Int, style: CellStyle = CellStyle(), maxWidth: Int? = nil
+    ) -> Int {
         guard y >= 0, y < height, x < width else { return 0 }
         let limit = min(width - max(0, x), maxWidth ?? Int.max)
         var col = x

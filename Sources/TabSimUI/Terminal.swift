@@ -1,7 +1,8 @@
 import CNCurses
 import Synchronization
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The signal that asked the UI to stop (0: none). Set from a signal handler, so an atomic.
@@ -61,9 +62,9 @@ public final class Terminal: TerminalDevice {
         timeout(Int32(clamping: timeoutMs ?? -1))
         var c = getch()
         while c != ERR {
-            guard (0...255).contains(c) else { return nil }   // KEY_RESIZE: the loop reads the new size
+            guard (0...255).contains(c) else { return nil }  // KEY_RESIZE: the loop reads the new size
             if let key = decoder.feed(UInt8(c)) { return key }
-            guard decoder.isInsideSequence else { return nil }   // a byte no key uses
+            guard decoder.isInsideSequence else { return nil }  // a byte no key uses
             timeout(Self.escapeWaitMs)
             c = getch()
         }
@@ -137,9 +138,12 @@ public final class Terminal: TerminalDevice {
     }
 
     private func setUpPairs() {
-        let (black, white, red, green, yellow, blue, magenta, cyan): (Int16, Int16, Int16, Int16, Int16, Int16, Int16, Int16) =
-            (Int16(COLOR_BLACK), Int16(COLOR_WHITE), Int16(COLOR_RED), Int16(COLOR_GREEN),
-             Int16(COLOR_YELLOW), Int16(COLOR_BLUE), Int16(COLOR_MAGENTA), Int16(COLOR_CYAN))
+        let (black, white, red, green, yellow, blue, magenta, cyan):
+            (Int16, Int16, Int16, Int16, Int16, Int16, Int16, Int16) =
+                (
+                    Int16(COLOR_BLACK), Int16(COLOR_WHITE), Int16(COLOR_RED), Int16(COLOR_GREEN),
+                    Int16(COLOR_YELLOW), Int16(COLOR_BLUE), Int16(COLOR_MAGENTA), Int16(COLOR_CYAN)
+                )
         let table: [(ColorRole, Int16, Int16)] = [
             (.paneLight, black, white), (.paneDark, white, black), (.paneSystem, black, green),
             (.paneHighContrast, yellow, black), (.paneClosed, -1, -1), (.paneDead, white, red),

@@ -1,6 +1,7 @@
 import CNCurses
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Puts the terminal back when the process dies of a fatal signal (a trap, a crash): the normal

@@ -7,8 +7,10 @@ public enum TerminalUI {
     public static let frameMs = 33
 
     /// Runs until `q` or until `shouldStop` says so (a signal); returns the final state.
-    public static func run(_ initial: UIState, session: UISession, device: any TerminalDevice, clock: any UIClock,
-                           shouldStop: () -> Bool = { false }) -> UIState {
+    public static func run(
+        _ initial: UIState, session: UISession, device: any TerminalDevice, clock: any UIClock,
+        shouldStop: () -> Bool = { false }
+    ) -> UIState {
         var state = initial
         var size = device.size
         UIUpdate.update(&state, .resize(width: size.width, height: size.height), session)

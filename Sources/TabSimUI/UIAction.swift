@@ -11,7 +11,9 @@ public enum UIAction: Equatable, Sendable {
     case cycleStrategy
     case togglePause, stepOnce, faster, slower
     case cycleLogFilter
-    case scrollUp(Int), scrollDown(Int), scrollToTop, follow
+    case scrollUp(Int)
+    case scrollDown(Int)
+    case scrollToTop, follow
     case toggleHelp, closeOverlay
     /// Writes the session so far as a scenario file (`w`).
     case save

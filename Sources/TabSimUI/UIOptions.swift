@@ -10,8 +10,10 @@ public struct UIOptions: Sendable {
     /// A scenario file to play instead of the demo setup.
     public var scenarioPath: String?
 
-    public init(tabs: Int? = nil, strategy: ConflictStrategy? = nil, seed: UInt64? = nil, heartbeatMs: Milliseconds? = nil,
-                scenarioPath: String? = nil) {
+    public init(
+        tabs: Int? = nil, strategy: ConflictStrategy? = nil, seed: UInt64? = nil, heartbeatMs: Milliseconds? = nil,
+        scenarioPath: String? = nil
+    ) {
         self.tabs = tabs
         self.strategy = strategy
         self.seed = seed
@@ -23,8 +25,9 @@ public struct UIOptions: Sendable {
     /// options it leaves open applied. An option that contradicts the file is refused, naming both.
     public func startingScenario() throws -> Scenario {
         guard let path = scenarioPath else {
-            return DemoSetup.scenario(tabs: tabs ?? 3, strategy: strategy ?? .lastWriteWins, seed: seed ?? 1,
-                                      heartbeatMs: heartbeatMs ?? 1000)
+            return DemoSetup.scenario(
+                tabs: tabs ?? 3, strategy: strategy ?? .lastWriteWins, seed: seed ?? 1,
+                heartbeatMs: heartbeatMs ?? 1000)
         }
         var s = try ScenarioParser.load(path: path)
         func refuse(_ option: String, _ value: String, _ file: String) -> UIError {

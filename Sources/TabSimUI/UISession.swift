@@ -1,7 +1,8 @@
 import TabSimulator
 import TabSync
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The world the UI acts on: a simulation played by a `ScenarioPlayer`, from a scenario file or
@@ -19,12 +20,15 @@ public final class UISession {
 
     public var simulation: Simulation { player.simulation }
 
-    public init(scenario: Scenario, writeFile: @escaping (String, String) throws -> Void = UISession.writeToDisk)
-        throws(ScenarioError) {
+    public init(
+        scenario: Scenario, writeFile: @escaping (String, String) throws -> Void = UISession.writeToDisk
+    )
+        throws(ScenarioError)
+    {
         self.scenario = scenario
         self.player = try ScenarioPlayer(scenario: scenario)
         self.writeFile = writeFile
-        advance(toMs: 0)   // what the scenario does at once (the first tab opens) is there from the first frame
+        advance(toMs: 0)  // what the scenario does at once (the first tab opens) is there from the first frame
     }
 
     /// Runs virtual time to `time`, playing the scenario's steps due by then. A step that cannot be
@@ -88,16 +92,18 @@ public final class UISession {
     /// The session so far as a scenario file: the start, every action at its virtual time, and
     /// what holds now as expectations. `tabsim run` replays it with every expectation holding.
     public func recording() throws(ScenarioWriterError) -> String {
-        simulation.run(untilMs: simulation.nowMs)   // what is due now runs before the check, as in a replay
+        simulation.run(untilMs: simulation.nowMs)  // what is due now runs before the check, as in a replay
         let now = simulation.nowMs
         var recorded = scenario
         recorded.name = "Recorded session" + (scenario.file == "(demo)" ? "" : " of \(scenario.name)")
         recorded.steps = player.performed + expectationsNow().map { Scenario.Step(atMs: now, kind: .expect($0)) }
-        return try ScenarioWriter.yaml(recorded, comment: [
-            "Recorded by the tabsim terminal UI at virtual time \(String(formatTime(now).drop { $0 == " " })), "
-                + "seed \(scenario.seed).",
-            "Replay: tabsim run FILE (every expectation at the end holds when the replay matches).",
-        ])
+        return try ScenarioWriter.yaml(
+            recorded,
+            comment: [
+                "Recorded by the tabsim terminal UI at virtual time \(String(formatTime(now).drop { $0 == " " })), "
+                    + "seed \(scenario.seed).",
+                "Replay: tabsim run FILE (every expectation at the end holds when the replay matches).",
+            ])
     }
 
     /// Writes `recording()` to `path`; returns how many actions it holds.
@@ -107,9 +113,13 @@ public final class UISession {
     }
 
     public static func writeToDisk(path: String, contents: String) throws {
-        guard let file = fopen(path, "w") else { throw UIError("cannot write \(path): \(String(cString: strerror(errno)))") }
+        guard let file = fopen(path, "w") else {
+            throw UIError("cannot write \(path): \(String(cString: strerror(errno)))")
+        }
         defer { fclose(file) }
-        guard fputs(contents, file) >= 0 else { throw UIError("cannot write \(path): \(String(cString: strerror(errno)))") }
+        guard fputs(contents, file) >= 0 else {
+            throw UIError("cannot write \(path): \(String(cString: strerror(errno)))")
+        }
     }
 }
 

@@ -17,8 +17,11 @@ public enum UIUpdate {
         }
         let sim = session.simulation
         state.selected = max(0, min(state.selected, sim.tabs.count - 1))
-        state.tooSmall = Layout(width: state.width, height: state.height, tabCount: sim.tabs.count,
-                                selected: state.selected).tooSmall
+        state.tooSmall =
+            Layout(
+                width: state.width, height: state.height, tabCount: sim.tabs.count,
+                selected: state.selected
+            ).tooSmall
     }
 
     private static func perform(_ state: inout UIState, _ action: UIAction, _ session: UISession) throws {
@@ -36,10 +39,14 @@ public enum UIUpdate {
             state.height = max(0, height)
             state.helpScroll = min(state.helpScroll, HelpOverlay(width: width, height: height, scroll: 0).maxScroll)
         case .select(let i):
-            guard sim.tabs.indices.contains(i) else { state.message = "no tab \(i + 1)"; return }
+            guard sim.tabs.indices.contains(i) else {
+                state.message = "no tab \(i + 1)"
+                return
+            }
             state.selected = i
         case .selectNext: if !sim.tabs.isEmpty { state.selected = (state.selected + 1) % sim.tabs.count }
-        case .selectPrevious: if !sim.tabs.isEmpty { state.selected = (state.selected + sim.tabs.count - 1) % sim.tabs.count }
+        case .selectPrevious:
+            if !sim.tabs.isEmpty { state.selected = (state.selected + sim.tabs.count - 1) % sim.tabs.count }
         case .cycleTheme: try cycle("theme", themes, &state, session)
         case .cycleLocale: try cycle("locale", locales, &state, session)
         case .fontBigger, .fontSmaller:
@@ -52,21 +59,28 @@ public enum UIUpdate {
             let a = try selectedTab(state, sim)
             let order = sim.tabs[(state.selected + 1)...] + sim.tabs[..<state.selected]
             guard let b = order.first(where: { $0.liveness == .alive }), a.liveness == .alive else {
-                state.message = "a concurrent edit needs the selected tab and another running"; return
+                state.message = "a concurrent edit needs the selected tab and another running"
+                return
             }
             // Two values new to both tabs and different from each other: always a real conflict.
             let fresh = themes.filter { $0 != a.state["theme"] && $0 != b.state["theme"] }
-            guard fresh.count >= 2 else { state.message = "no two fresh themes"; return }
+            guard fresh.count >= 2 else {
+                state.message = "no two fresh themes"
+                return
+            }
             try session.apply(.set(tab: a.name, state: ["theme": fresh[0]]))
             try session.apply(.set(tab: b.name, state: ["theme": fresh[1]]))
-            state.message = "\(a.name) set theme \(fresh[0].display), \(b.name) set theme \(fresh[1].display), at the same instant"
+            state.message =
+                "\(a.name) set theme \(fresh[0].display), \(b.name) set theme \(fresh[1].display), at the same instant"
         case .newTab:
             guard sim.tabs.count < DemoSetup.maxTabs else {
                 state.message = "cannot open a \(sim.tabs.count + 1)th tab: at most \(DemoSetup.maxTabs) (A to Z)"
                 return
             }
-            guard let name = (0..<DemoSetup.maxTabs).map(DemoSetup.tabName).first(where: { sim.tab(named: $0) == nil }) else {
-                state.message = "no tab name left (A to Z are taken)"; return
+            guard let name = (0..<DemoSetup.maxTabs).map(DemoSetup.tabName).first(where: { sim.tab(named: $0) == nil })
+            else {
+                state.message = "no tab name left (A to Z are taken)"
+                return
             }
             try session.apply(.open(tab: name, state: session.newTabState(name)))
             state.selected = sim.tabs.count - 1
@@ -77,10 +91,12 @@ public enum UIUpdate {
         case .forceLeader: try tabAction(state, session, { .forceLeader($0) }, "%@ forced to lead", &state.message)
         case .toggleFreeze:
             let frozen = try selectedTab(state, sim).liveness == .frozen
-            try tabAction(state, session, { frozen ? .thaw($0) : .freeze($0) }, frozen ? "thawed %@" : "froze %@", &state.message)
+            try tabAction(
+                state, session, { frozen ? .thaw($0) : .freeze($0) }, frozen ? "thawed %@" : "froze %@", &state.message)
         case .togglePartition:
             let cut = sim.isPartitioned(try selectedTab(state, sim).name)
-            try tabAction(state, session, { cut ? .rejoin($0) : .isolate($0) }, cut ? "healed %@" : "cut %@ off", &state.message)
+            try tabAction(
+                state, session, { cut ? .rejoin($0) : .isolate($0) }, cut ? "healed %@" : "cut %@ off", &state.message)
         case .cycleStrategy:
             let all = ConflictStrategy.allCases
             let i = all.firstIndex(of: sim.options.config.conflictStrategy) ?? 0
@@ -93,8 +109,14 @@ public enum UIUpdate {
             state.pendingVirtualMs = 0
             state.message = state.paused ? "paused: . steps to the next event" : "running"
         case .stepOnce:
-            guard state.paused else { state.message = "step works while paused (space)"; return }
-            guard let due = session.nextDueMs else { state.message = "nothing scheduled"; return }
+            guard state.paused else {
+                state.message = "step works while paused (space)"
+                return
+            }
+            guard let due = session.nextDueMs else {
+                state.message = "nothing scheduled"
+                return
+            }
             // Everything due at that instant runs, so an action taken next happens where a replay puts it.
             report(session.advance(toMs: due), &state)
             state.message = "stepped to t=\(formatTime(sim.nowMs).drop { $0 == " " })"
@@ -102,21 +124,34 @@ public enum UIUpdate {
             state.speedIndex = max(0, min(UIState.speeds.count - 1, state.speedIndex + (action == .faster ? 1 : -1)))
             state.message = "speed x\(Presenter.format(state.speed))"
         case .cycleLogFilter:
-            state.logFilter = state.logFilter.next(selected: sim.tabs.indices.contains(state.selected) ? sim.tabs[state.selected].name : nil)
+            state.logFilter = state.logFilter.next(
+                selected: sim.tabs.indices.contains(state.selected) ? sim.tabs[state.selected].name : nil)
             state.logScroll = 0
             state.logAnchor = nil
             state.message = "log filter: \(state.logFilter.label)"
         case .scrollUp(let n):
-            if state.showHelp { state.helpScroll = max(0, state.helpScroll - n); return }
+            if state.showHelp {
+                state.helpScroll = max(0, state.helpScroll - n)
+                return
+            }
             scrollLog(&state, sim, to: state.logScroll + n)
         case .scrollDown(let n):
-            if state.showHelp { state.helpScroll = min(helpMaxScroll(state), state.helpScroll + n); return }
+            if state.showHelp {
+                state.helpScroll = min(helpMaxScroll(state), state.helpScroll + n)
+                return
+            }
             scrollLog(&state, sim, to: state.logScroll - n)
         case .scrollToTop:
-            if state.showHelp { state.helpScroll = 0; return }
+            if state.showHelp {
+                state.helpScroll = 0
+                return
+            }
             scrollLog(&state, sim, to: Int.max)
         case .follow:
-            if state.showHelp { state.helpScroll = helpMaxScroll(state); return }
+            if state.showHelp {
+                state.helpScroll = helpMaxScroll(state)
+                return
+            }
             scrollLog(&state, sim, to: 0)
         case .toggleHelp:
             state.showHelp.toggle()
@@ -140,7 +175,8 @@ public enum UIUpdate {
 
     /// Scrolls the log to `target` lines back from the newest, kept within what there is to see.
     private static func scrollLog(_ state: inout UIState, _ sim: Simulation, to target: Int) {
-        let rows = Layout(width: state.width, height: state.height, tabCount: sim.tabs.count, selected: state.selected).logRows
+        let rows = Layout(width: state.width, height: state.height, tabCount: sim.tabs.count, selected: state.selected)
+            .logRows
         let anchor = state.logAnchor ?? sim.log.totalCount
         let limit = max(0, Presenter.matchingCount(state, sim.log, anchor: anchor) - rows)
         state.logScroll = max(0, min(target, limit))
@@ -157,14 +193,17 @@ public enum UIUpdate {
     }
 
     /// Applies the action made for the selected tab and says so (`%@` is the tab's name).
-    private static func tabAction(_ state: UIState, _ session: UISession, _ make: (String) -> Scenario.Action,
-                                  _ done: String, _ message: inout String) throws {
+    private static func tabAction(
+        _ state: UIState, _ session: UISession, _ make: (String) -> Scenario.Action,
+        _ done: String, _ message: inout String
+    ) throws {
         let tab = try selectedTab(state, session.simulation)
         try session.apply(make(tab.name))
         message = done.replacing("%@", with: tab.name)
     }
 
-    private static func cycle(_ key: String, _ values: [JSONValue], _ state: inout UIState, _ session: UISession) throws {
+    private static func cycle(_ key: String, _ values: [JSONValue], _ state: inout UIState, _ session: UISession) throws
+    {
         let tab = try selectedTab(state, session.simulation)
         let next = values.firstIndex(of: tab.state[key] ?? .null).map { values[($0 + 1) % values.count] } ?? values[0]
         try session.apply(.set(tab: tab.name, state: [key: next]))

@@ -27,8 +27,10 @@ public enum DemoSetup {
     }
 
     /// The engine configuration of every demo tab: leader election on, `sessionToken` local.
-    public static func config(strategy: ConflictStrategy = .lastWriteWins, heartbeatMs: Milliseconds = 1000,
-                              channelName: String = channelName, syncKeys: [String] = syncedKeys) -> BroadcastSyncConfig {
+    public static func config(
+        strategy: ConflictStrategy = .lastWriteWins, heartbeatMs: Milliseconds = 1000,
+        channelName: String = channelName, syncKeys: [String] = syncedKeys
+    ) -> BroadcastSyncConfig {
         var config = BroadcastSyncConfig(channelName: channelName)
         config.syncKeys = syncKeys
         config.excludeKeys = [localKey]
@@ -48,16 +50,20 @@ public enum DemoSetup {
 
     /// A session of `tabs` tabs opening `openIntervalMs` apart, as a scenario with no expectations:
     /// the UI plays it, and a recording of the UI starts with the same steps.
-    public static func scenario(tabs: Int, strategy: ConflictStrategy = .lastWriteWins, seed: UInt64 = 1,
-                                heartbeatMs: Milliseconds = 1000) -> Scenario {
+    public static func scenario(
+        tabs: Int, strategy: ConflictStrategy = .lastWriteWins, seed: UInt64 = 1,
+        heartbeatMs: Milliseconds = 1000
+    ) -> Scenario {
         let count = min(maxTabs, max(1, tabs))
-        let options = SimulationOptions(seed: seed, config: config(strategy: strategy, heartbeatMs: heartbeatMs),
-                                        network: NetworkConditions(latencyMs: 1...5), initialState: initialState,
-                                        logCapacity: 5000)
+        let options = SimulationOptions(
+            seed: seed, config: config(strategy: strategy, heartbeatMs: heartbeatMs),
+            network: NetworkConditions(latencyMs: 1...5), initialState: initialState,
+            logCapacity: 5000)
         let steps = (0..<count).map { i in
             let name = tabName(i)
-            return Scenario.Step(atMs: Milliseconds(i) * openIntervalMs, line: 0,
-                                 kind: .action(.open(tab: name, state: tabState(name))))
+            return Scenario.Step(
+                atMs: Milliseconds(i) * openIntervalMs, line: 0,
+                kind: .action(.open(tab: name, state: tabState(name))))
         }
         var scenario = Scenario(file: "(demo)", name: "TabSim session", seed: seed, options: options, steps: steps)
         if strategy == .custom { scenario.customResolverName = customResolverName }

@@ -90,8 +90,8 @@ public struct Scenario {
 
         /// The action names a scenario file may use.
         public static let names = ["open", "close", "kill", "freeze", "thaw", "reopen", "set", "forceLeader", "requestState",
-                                   "broadcastState", "partition", "isolate", "rejoin", "heal", "network", "background", "clockSkew",
-                                   "conflictStrategy", "workload", "stopWorkload"]
+                                   "broadcastState", "partition", "isolate", "rejoin", "heal", "network", "background",
+                                   "clockSkew", "conflictStrategy", "workload", "stopWorkload"]
 
         /// The tabs the action names.
         public var tabNames: [String] {

@@ -31,7 +31,8 @@ public enum ScenarioParser {
         try checkTabNames(ordered, file: file)
         var options = SimulationOptions(seed: UInt64(seed), config: config, network: network, initialState: initialState)
         options.logCapacity = 200_000
-        let resolverName = try top["config"]?.mapping?["customResolver"].map { n throws(ScenarioError) in try p.string(n, "customResolver") }
+        let resolverNode = top["config"]?.mapping?["customResolver"]
+        let resolverName = try resolverNode.map { n throws(ScenarioError) in try p.string(n, "customResolver") }
         var scenario = Scenario(file: file, name: name, seed: UInt64(seed), options: options, steps: ordered,
                                customResolverName: resolverName)
         let configFields = top["config"]?.mapping?.keys.compactMap { $0.string.map { "config." + $0 } } ?? []

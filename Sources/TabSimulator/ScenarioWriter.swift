@@ -80,14 +80,16 @@ public enum ScenarioWriter {
 
     static func config(_ c: BroadcastSyncConfig, resolverName: String?) throws(ScenarioWriterError) -> String {
         var fields = [
-            "channelName: \(quote(c.channelName))", "syncKeys: \(list(c.syncKeys))", "excludeKeys: \(list(c.excludeKeys))",
+            "channelName: \(quote(c.channelName))", "syncKeys: \(list(c.syncKeys))",
+            "excludeKeys: \(list(c.excludeKeys))",
             "throttleMs: \(c.throttleMs)", "debounceMs: \(c.debounceMs)",
             "conflictStrategy: \(quote(c.conflictStrategy.rawValue))",
         ]
         if c.customResolver != nil || c.conflictStrategy == .custom {
             guard let resolverName, BuiltinResolvers.all[resolverName] != nil else {
-                throw ScenarioWriterError("the custom resolver has no built-in name (known: "
-                                          + BuiltinResolvers.names.joined(separator: ", ") + ")")
+                throw ScenarioWriterError(
+                    "the custom resolver has no built-in name (known: "
+                        + BuiltinResolvers.names.joined(separator: ", ") + ")")
             }
             fields.append("customResolver: \(quote(resolverName))")
         }
@@ -107,7 +109,9 @@ public enum ScenarioWriter {
     }
 
     /// `{tab: "A", "theme": "dark"}`: the form of `set` and `expect: {state: ...}`.
-    static func tabAndDocument(_ tab: String, _ document: StateDocument, _ what: String) throws(ScenarioWriterError) -> String {
+    static func tabAndDocument(
+        _ tab: String, _ document: StateDocument, _ what: String
+    ) throws(ScenarioWriterError) -> String {
         guard document["tab"] == nil else {
             throw ScenarioWriterError("\(what) cannot hold a key named 'tab': it names the tab in a scenario file")
         }
@@ -161,13 +165,16 @@ public enum ScenarioWriter {
             default:
                 let v = scalar.value
                 // NEL, LS and PS are line breaks to YAML, and a BOM is dropped: escape them too.
-                let printable = (0x20...0x7E).contains(v) || (0xA0...0xD7FF).contains(v)
+                let printable =
+                    (0x20...0x7E).contains(v) || (0xA0...0xD7FF).contains(v)
                     || (0xE000...0xFFFD).contains(v) || v >= 0x10000
                 if printable && v != 0xFEFF && v != 0x2028 && v != 0x2029 {
                     out.unicodeScalars.append(scalar)
                 } else {
                     let hex = String(v, radix: 16, uppercase: true)
-                    out += v > 0xFFFF ? "\\U" + String(repeating: "0", count: 8 - hex.count) + hex
+                    out +=
+                        v > 0xFFFF
+                        ? "\\U" + String(repeating: "0", count: 8 - hex.count) + hex
                         : "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
                 }
             }

@@ -22,12 +22,13 @@ struct UICommand: ParsableCommand {
     )
 
     @Option(help: "How many tabs to open (1-26, default 3).") var tabs: Int?
-    @Option(help: "Conflict strategy: \(ConflictStrategy.allCases.map(\.rawValue).joined(separator: ", ")) (default last-write-wins).")
+    @Option(help: "Conflict strategy: \(ConflictStrategy.allCases.map(\.rawValue).joined(separator: ", ")).")
     var strategy: ConflictStrategy?
     @Option(help: "Seed of the simulation (default 1).") var seed: UInt64?
     @Option(help: "Start from a scenario file and play its steps.") var scenario: String?
     @Option(help: "Leader heartbeat interval in milliseconds (default 1000).") var heartbeat: Int?
-    @Option(help: "Write the session to this scenario file on exit (and on w); tabsim run replays it.") var record: String?
+    @Option(help: "Write the session to this scenario file on exit (and on w); tabsim run replays it.") var record:
+        String?
 
     func validate() throws {
         if let tabs, !(1...DemoSetup.maxTabs).contains(tabs) {
@@ -40,7 +41,8 @@ struct UICommand: ParsableCommand {
     }
 
     func run() throws {
-        let options = UIOptions(tabs: tabs, strategy: strategy, seed: seed, heartbeatMs: heartbeat, scenarioPath: scenario)
+        let options = UIOptions(
+            tabs: tabs, strategy: strategy, seed: seed, heartbeatMs: heartbeat, scenarioPath: scenario)
         let start: Scenario
         let session: UISession
         do {
@@ -51,8 +53,9 @@ struct UICommand: ParsableCommand {
             throw ExitCode(2)
         }
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
-            printError("tabsim: the terminal UI needs a terminal (stdin and stdout must be a TTY). "
-                       + "Headless: tabsim run FILE, tabsim demo or tabsim fuzz.")
+            printError(
+                "tabsim: the terminal UI needs a terminal (stdin and stdout must be a TTY). "
+                    + "Headless: tabsim run FILE, tabsim demo or tabsim fuzz.")
             throw ExitCode(2)
         }
         var state = UIState()
@@ -61,21 +64,25 @@ struct UICommand: ParsableCommand {
         let noColor = !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
         Terminal.installStopSignals()
         let terminal = Terminal(useColor: !noColor)
-        state = TerminalUI.run(state, session: session, device: terminal, clock: SystemClock(),
-                               shouldStop: { Terminal.receivedStopSignal != 0 })
+        state = TerminalUI.run(
+            state, session: session, device: terminal, clock: SystemClock(),
+            shouldStop: { Terminal.receivedStopSignal != 0 })
         terminal.restore()
         let signal = Terminal.receivedStopSignal
-        print("tabsim: stopped at virtual time \(formatTime(session.simulation.nowMs).drop { $0 == " " }), seed \(start.seed)"
-              + (signal != 0 ? ", by signal \(signal)" : ""))
+        let time = formatTime(session.simulation.nowMs).drop { $0 == " " }
+        let bySignal = signal != 0 ? ", by signal \(signal)" : ""
+        print("tabsim: stopped at virtual time \(time), seed \(start.seed)\(bySignal)")
         if let path = state.recordPath {
             do {
                 let count = try session.save(to: path)
-                print("tabsim: session saved to \(path) (\(count) action\(count == 1 ? "" : "s")). Replay: tabsim run \(path)")
+                let actions = "\(count) action\(count == 1 ? "" : "s")"
+                print("tabsim: session saved to \(path) (\(actions)). Replay: tabsim run \(path)")
             } catch {
                 printError("tabsim: \(error)")
             }
         } else {
-            print("tabsim: start the same way with: \(options.startCommand(start)) (add --record FILE to keep your keys)")
+            print(
+                "tabsim: start the same way with: \(options.startCommand(start)) (add --record FILE to keep your keys)")
         }
         if signal != 0 { throw ExitCode(128 + signal) }
     }

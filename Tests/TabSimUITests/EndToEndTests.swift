@@ -4,7 +4,9 @@ import Testing
 /// The real `tabsim` binary under tmux, driven by keys, read from the screen (shared/TERMINAL.md).
 /// The only test that waits in real time: it polls the screen until what it expects appears.
 @Suite(.serialized) struct EndToEndTests {
-    static let tmux: String? = ["/usr/bin/tmux", "/usr/local/bin/tmux", "/bin/tmux"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    static let tmux: String? = ["/usr/bin/tmux", "/usr/local/bin/tmux", "/bin/tmux"].first {
+        FileManager.default.isExecutableFile(atPath: $0)
+    }
 
     /// `tabsim` sits next to the test bundle in the build folder (`swift test` builds every product).
     static var binary: String {
@@ -23,13 +25,19 @@ import Testing
 
         init(tmux: String, command: String, width: Int = 160, height: Int = 48) throws {
             self.tmux = tmux
-            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tabsim-e2e-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "tabsim-e2e-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
             socket = dir.appendingPathComponent("tmux.sock").path
             statusFile = dir.appendingPathComponent("status").path
             sttyFile = dir.appendingPathComponent("stty").path
-            try run(["new-session", "-d", "-s", name, "-x", "\(width)", "-y", "\(height)", "-e", "LANG=C.UTF-8",
-                     "\(command); echo $? > \(statusFile).tmp; stty -a > \(sttyFile); mv \(statusFile).tmp \(statusFile); sleep 60"])
+            // After the UI: its status, the terminal modes it left, then a shell that stays so the
+            // pane's cursor and screen can still be read.
+            let after = "echo $? > \(statusFile).tmp; stty -a > \(sttyFile); mv \(statusFile).tmp \(statusFile); sleep 60"
+            try run([
+                "new-session", "-d", "-s", name, "-x", "\(width)", "-y", "\(height)", "-e", "LANG=C.UTF-8",
+                "\(command); \(after)",
+            ])
             try run(["set-option", "-t", name, "remain-on-exit", "on"])
         }
 
@@ -43,8 +51,9 @@ import Testing
             posix_spawn_file_actions_init(&actions)
             defer { posix_spawn_file_actions_destroy(&actions) }
             posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-            posix_spawn_file_actions_addopen(&actions, 1, args.first == "new-session" ? "/dev/null" : outFile,
-                                             O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+            posix_spawn_file_actions_addopen(
+                &actions, 1, args.first == "new-session" ? "/dev/null" : outFile,
+                O_WRONLY | O_CREAT | O_TRUNC, 0o644)
             posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
             let argv = ([tmux, "-S", socket, "-f", "/dev/null"] + args).map { strdup($0) } + [nil]
             defer { argv.forEach { free($0) } }
@@ -53,7 +62,8 @@ import Testing
             var attributes = posix_spawnattr_t()
             posix_spawnattr_init(&attributes)
             defer { posix_spawnattr_destroy(&attributes) }
-            var none = sigset_t(), all = sigset_t()
+            var none = sigset_t()
+            var all = sigset_t()
             sigemptyset(&none)
             sigfillset(&all)
             posix_spawnattr_setsigmask(&attributes, &none)
@@ -108,7 +118,8 @@ import Testing
 
     /// The pid of the program the pane's shell runs.
     static func childPid(_ s: Session) throws -> Int32 {
-        let shell = try s.run(["display-message", "-p", "-t", s.name, "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let shell = try s.run(["display-message", "-p", "-t", s.name, "#{pane_pid}"]).trimmingCharacters(
+            in: .whitespacesAndNewlines)
         let children = (try? String(contentsOfFile: "/proc/\(shell)/task/\(shell)/children", encoding: .utf8)) ?? ""
         return try #require(children.split(separator: " ").first.flatMap { Int32($0) })
     }
@@ -116,14 +127,19 @@ import Testing
     /// After the UI ended: the normal screen, the cursor shown, echo on.
     static func expectTerminalRestored(_ s: Session, sourceLocation: SourceLocation = #_sourceLocation) throws {
         let flags = try s.run(["display-message", "-p", "-t", s.name, "#{alternate_on} #{cursor_flag}"])
-        #expect(flags.trimmingCharacters(in: .whitespacesAndNewlines) == "0 1", "alternate screen, cursor", sourceLocation: sourceLocation)
+        #expect(
+            flags.trimmingCharacters(in: .whitespacesAndNewlines) == "0 1", "alternate screen, cursor",
+            sourceLocation: sourceLocation)
         let stty = (try? String(contentsOfFile: s.sttyFile, encoding: .utf8)) ?? ""
-        #expect(stty.contains(" echo ") && stty.contains(" icanon "), "stty -a: \(stty)", sourceLocation: sourceLocation)
+        #expect(
+            stty.contains(" echo ") && stty.contains(" icanon "), "stty -a: \(stty)", sourceLocation: sourceLocation)
     }
 
     @Test(.enabled(if: tmux != nil, "tmux is not installed: the end-to-end UI test needs it (CI installs it)"))
     func threeTabsThemeKillResizeHelpQuit() throws {
-        #expect(FileManager.default.isExecutableFile(atPath: Self.binary), "no tabsim binary at \(Self.binary): run swift build first")
+        #expect(
+            FileManager.default.isExecutableFile(atPath: Self.binary),
+            "no tabsim binary at \(Self.binary): run swift build first")
         let s = try Session(tmux: Self.tmux!, command: "\(Self.binary) --seed 1")
 
         // Three panes, one leader (A, the oldest).
@@ -140,7 +156,8 @@ import Testing
         try s.keys("1", "k")
         let after = s.waitFor("a new leader") { screen in
             let firstLine = screen.split(separator: "\n").dropFirst().first ?? ""
-            return screen.contains(" dead") && Self.count("LEADER  epoch", in: screen) == 1 && !firstLine.hasPrefix(" LEADER")
+            return screen.contains(" dead") && Self.count("LEADER  epoch", in: screen) == 1
+                && !firstLine.hasPrefix(" LEADER")
         }
         #expect(after.contains("leader B (epoch 2)"))
 
@@ -157,7 +174,9 @@ import Testing
 
         // Help opens and closes.
         try s.keys("?")
-        s.waitFor("the help overlay") { $0.contains("TabSync simulator: keys") && $0.contains("force the selected tab to lead") }
+        s.waitFor("the help overlay") {
+            $0.contains("TabSync simulator: keys") && $0.contains("force the selected tab to lead")
+        }
         try s.keys("?")
         s.waitFor("help closed") { !$0.contains("TabSync simulator: keys") }
 
@@ -174,7 +193,7 @@ import Testing
     func sigtermAndNoColorStillRestoreTheTerminal() throws {
         let s = try Session(tmux: Self.tmux!, command: "NO_COLOR=1 \(Self.binary) --tabs 2 --seed 3")
         s.waitFor("two panes") { $0.contains("B  tab-") && $0.contains("LEADER  epoch") }
-        try s.keys(" ")   // paused: blocked in getch, the signal must still get through
+        try s.keys(" ")  // paused: blocked in getch, the signal must still get through
         s.waitFor("paused") { $0.contains("PAUSED") }
         // SIGTERM to tabsim itself: the child of the pane's shell.
         kill(try Self.childPid(s), SIGTERM)
@@ -199,7 +218,8 @@ import Testing
     /// log instead of selecting tab 1 or complaining about tab 4.
     @Test(.enabled(if: tmux != nil, "tmux is not installed"))
     func homeEndAndPagesWorkWhateverTermSays() throws {
-        let s = try Session(tmux: Self.tmux!, command: "TERM=xterm-256color \(Self.binary) --seed 1 --tabs 3", width: 120, height: 30)
+        let s = try Session(
+            tmux: Self.tmux!, command: "TERM=xterm-256color \(Self.binary) --seed 1 --tabs 3", width: 120, height: 30)
         s.waitFor("three panes") { $0.contains("C  tab-") && $0.contains("LEADER  epoch") }
         try s.keys("2")
         s.waitFor("B selected") { $0.contains("> B  tab-") }
@@ -223,9 +243,11 @@ import Testing
     /// --record writes the session and the exit line says how to replay it.
     @Test(.enabled(if: tmux != nil, "tmux is not installed"))
     func growHelpQuitLeavesNothingBehindAndPrintsTheReplay() throws {
-        let record = FileManager.default.temporaryDirectory.appendingPathComponent("tabsim-e2e-record-\(getpid()).yaml").path
+        let record = FileManager.default.temporaryDirectory.appendingPathComponent("tabsim-e2e-record-\(getpid()).yaml")
+            .path
         defer { try? FileManager.default.removeItem(atPath: record) }
-        let s = try Session(tmux: Self.tmux!, command: "\(Self.binary) --seed 5 --record \(record)", width: 120, height: 30)
+        let s = try Session(
+            tmux: Self.tmux!, command: "\(Self.binary) --seed 5 --record \(record)", width: 120, height: 30)
         s.waitFor("the UI") { $0.contains("LEADER  epoch") }
         try s.keys("t")
         try s.resize(200, 60)

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TabSync
+import Testing
+
 @testable import TabSimUI
 
 /// Whole screens at a fixed seed and size, compared in full with text fixtures in `Golden/`: the
@@ -48,7 +49,8 @@ import TabSync
             let a = actual.split(separator: "\n", omittingEmptySubsequences: false)
             let e = expected.split(separator: "\n", omittingEmptySubsequences: false)
             let first = zip(a, e).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(a.count, e.count)
-            Issue.record("""
+            Issue.record(
+                """
                 \(name): the frame differs from Golden/\(name).txt from line \(first + 1):
                 expected: \(first < e.count ? String(e[first]) : "(end)")
                 actual:   \(first < a.count ? String(a[first]) : "(end)")
@@ -84,11 +86,15 @@ import TabSync
     @Test func deadSystemAndPartitionedPanesAt120x30() throws {
         let h = try Harness(tabs: 4, width: 120, height: 30)
         h.run(ms: 2000)
-        h.send(.cycleTheme); h.send(.cycleTheme)   // A: system, reaches all
+        h.send(.cycleTheme)
+        h.send(.cycleTheme)  // A: system, reaches all
         h.run(ms: 500)
-        h.send(.select(1)); h.send(.killTab)
-        h.send(.select(2)); h.send(.togglePartition)
-        h.send(.select(3)); h.send(.closeTab)
+        h.send(.select(1))
+        h.send(.killTab)
+        h.send(.select(2))
+        h.send(.togglePartition)
+        h.send(.select(3))
+        h.send(.closeTab)
         h.run(ms: 4000)
         try check("faults-120x30", h.screen)
     }
@@ -119,8 +125,9 @@ import TabSync
         let looks: [PaneLook] = [.light, .dark, .system, .highContrast, .closed, .dead]
         var roles: Set<ColorRole> = []
         for look in looks {
-            let pane = PaneModel(name: "A", tabId: "tab-1", role: .follower, epoch: 1, leaderName: "B", liveness: .alive,
-                                 connected: 1, cells: [], localOnly: nil, pending: [], selected: false, look: look)
+            let pane = PaneModel(
+                name: "A", tabId: "tab-1", role: .follower, epoch: 1, leaderName: "B", liveness: .alive,
+                connected: 1, cells: [], localOnly: nil, pending: [], selected: false, look: look)
             var screen = ScreenBuffer(width: 30, height: Layout.paneHeight)
             TabPane.draw(pane, in: Rect(x: 0, y: 0, width: 30, height: Layout.paneHeight), on: &screen)
             roles.insert(screen.style(x: 20, y: 5).role)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TabSimUI
 
 @Suite struct KeyDecoderTests {
@@ -27,8 +28,8 @@ import Testing
     @Test func escAloneIsEscAndPlainKeysPassThrough() {
         #expect(KeyDecoder.keys(bytes("\u{1B}")) == [.escape])
         #expect(KeyDecoder.keys(bytes("t1 \t?")) == [.char("t"), .char("1"), .char(" "), .char("\t"), .char("?")])
-        #expect(KeyDecoder.keys(bytes("\u{1B}x")) == [])   // Alt-x: not a key here
-        #expect(KeyDecoder.keys([0xC3, 0xA9, 0x01]) == [])   // é and Ctrl-A: no key uses them
+        #expect(KeyDecoder.keys(bytes("\u{1B}x")) == [])  // Alt-x: not a key here
+        #expect(KeyDecoder.keys([0xC3, 0xA9, 0x01]) == [])  // é and Ctrl-A: no key uses them
     }
 }
 
@@ -51,7 +52,10 @@ import Testing
     @Test func hintBarAndHelpComeFromTheTable() {
         for b in KeyBinding.all {
             if let hint = b.hint { #expect(KeyBinding.hintBar.contains(b.label + " " + hint)) }
-            #expect(HelpOverlay(width: 200, height: 60, scroll: 0).lines.contains { $0.contains(b.label) && $0.contains(b.help) })
+            #expect(
+                HelpOverlay(width: 200, height: 60, scroll: 0).lines.contains {
+                    $0.contains(b.label) && $0.contains(b.help)
+                })
         }
     }
 
@@ -67,5 +71,23 @@ import Testing
             .map(String.init)
         let expected = KeyBinding.all.map(\.readmeRow)
         #expect(rows == expected)
+    }
+
+    /// The README's screenshot of the UI is the 120x30 golden frame, character for character.
+    @Test func readmeScreenshotIsTheGoldenFrame() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
+        let section = try #require(readme.range(of: "## The terminal UI"))
+        let start = try #require(readme.range(of: "```text\n", range: section.upperBound..<readme.endIndex))
+        let end = try #require(readme.range(of: "\n```", range: start.upperBound..<readme.endIndex))
+        let golden = try String(
+            contentsOf: GoldenFrameTests.directory.appendingPathComponent("three-tabs-120x30.txt"),
+            encoding: .utf8)
+        let frame = golden.split(separator: "\n", omittingEmptySubsequences: false).dropFirst().prefix(30)
+            .map { line in String(String(line.dropLast()).reversed().drop { $0 == " " }.reversed()) }
+        #expect(
+            readme[start.upperBound..<end.lowerBound].split(separator: "\n", omittingEmptySubsequences: false)
+                .map(String.init) == frame)
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TabSimUI
 
 @Suite struct LayoutTests {

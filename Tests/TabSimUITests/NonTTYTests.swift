@@ -8,10 +8,12 @@ import Testing
     static var binary: String { EndToEndTests.binary }
 
     func run(_ arguments: [String], stdin: String) throws -> (status: Int32, stderr: String, seconds: Double) {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tabsim-notty-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "tabsim-notty-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        let out = dir.appendingPathComponent("out").path, err = dir.appendingPathComponent("err").path
+        let out = dir.appendingPathComponent("out").path
+        let err = dir.appendingPathComponent("err").path
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -22,7 +24,9 @@ import Testing
         defer { argv.forEach { free($0) } }
         let start = Date()
         var pid: pid_t = 0
-        guard posix_spawn(&pid, Self.binary, &actions, nil, argv, environ) == 0 else { throw CocoaError(.fileNoSuchFile) }
+        guard posix_spawn(&pid, Self.binary, &actions, nil, argv, environ) == 0 else {
+            throw CocoaError(.fileNoSuchFile)
+        }
         var status: Int32 = 0
         // Poll with a deadline: a binary that wrongly runs the UI is killed after 10 s, not waited on for ever.
         while waitpid(pid, &status, WNOHANG) == 0 {

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-import TabSync
 import TabSimulator
+import TabSync
+import Testing
+
 @testable import TabSimUI
 
 /// A session recorded through the update function replays exactly with `ScenarioPlayer` (what
@@ -29,7 +30,7 @@ import TabSimulator
         ]
         for (i, key) in keys.enumerated() {
             h.send(key)
-            h.run(ms: 37 * (i % 5) + 11)   // keys at uneven virtual times, some at the same instant
+            h.run(ms: 37 * (i % 5) + 11)  // keys at uneven virtual times, some at the same instant
         }
         h.send(.save)
         let path = try #require(h.state.recordPath)

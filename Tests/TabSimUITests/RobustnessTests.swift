@@ -1,6 +1,7 @@
-import Testing
-import TabSync
 import TabSimulator
+import TabSync
+import Testing
+
 @testable import TabSimUI
 
 /// No key, in any order, in any screen, traps or leaves the state inconsistent.
@@ -25,7 +26,9 @@ import TabSimulator
         let sizes = [(0, 0), (1, 1), (40, 10), (80, 24), (120, 30), (200, 60), (61, 16), (500, 200)]
         for _ in 0..<600 {
             switch Int.random(in: 0..<10, using: &random) {
-            case 0: let s = sizes.randomElement(using: &random) ?? (80, 24); h.send(.resize(width: s.0, height: s.1))
+            case 0:
+                let s = sizes.randomElement(using: &random) ?? (80, 24)
+                h.send(.resize(width: s.0, height: s.1))
             case 1: h.send(.tick(wallMs: Double.random(in: 0...400, using: &random)))
             default:
                 let key = keys.randomElement(using: &random) ?? .char("q")

@@ -1,5 +1,6 @@
 import TabSimulator
 import TabSync
+
 @testable import TabSimUI
 
 /// A UI session of the demo setup, with files written to a dictionary instead of the disk.
@@ -7,9 +8,12 @@ final class Harness {
     let session: UISession
     var state = UIState()
 
-    convenience init(tabs: Int = 3, strategy: ConflictStrategy = .lastWriteWins, seed: UInt64 = 1, width: Int = 120,
-                     height: Int = 30) throws {
-        try self.init(scenario: DemoSetup.scenario(tabs: tabs, strategy: strategy, seed: seed), width: width, height: height)
+    convenience init(
+        tabs: Int = 3, strategy: ConflictStrategy = .lastWriteWins, seed: UInt64 = 1, width: Int = 120,
+        height: Int = 30
+    ) throws {
+        try self.init(
+            scenario: DemoSetup.scenario(tabs: tabs, strategy: strategy, seed: seed), width: width, height: height)
     }
 
     init(scenario: Scenario, width: Int = 120, height: Int = 30) throws {

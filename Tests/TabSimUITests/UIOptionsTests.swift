@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-import TabSync
 import TabSimulator
+import TabSync
+import Testing
+
 @testable import TabSimUI
 
 /// `--scenario FILE` runs the file's seed, tabs and strategy; options that contradict it are

@@ -1,17 +1,22 @@
 import PropertyBased
-import Testing
 import TabSync
+import Testing
+
 @testable import TabSimulator
 
 /// Whatever `ScenarioWriter` writes, `ScenarioParser` reads back to the same scenario.
 @Suite struct ScenarioWriterTests {
     /// Strings that YAML could read as something else, or that need escaping.
-    static let tricky = ["", "true", "null", "~", "14", "-3.5", "1e5", "0x10", ".inf", "yes", "a: b", "#x", "- z",
-                         "[x]", "{y}", "&a", "*b", "!tag", "%p", "@q", "`r", "quote\"s", "back\\slash", "new\nline",
-                         "tab\t", "nul\u{0}", "del\u{7F}", "bom\u{FEFF}", "nel\u{85}", "ls\u{2028}", "é", "日本", "😀", " lead",
-                         "trail ", "'single'", "tab", "none"]
-    static let numbers: [Double] = [0, -1, 1.5, 1e-7, 1e20, -0.5, 123_456_789_012, 9_007_199_254_740_992,
-                                    Double.greatestFiniteMagnitude, Double.leastNonzeroMagnitude]
+    static let tricky = [
+        "", "true", "null", "~", "14", "-3.5", "1e5", "0x10", ".inf", "yes", "a: b", "#x", "- z",
+        "[x]", "{y}", "&a", "*b", "!tag", "%p", "@q", "`r", "quote\"s", "back\\slash", "new\nline",
+        "tab\t", "nul\u{0}", "del\u{7F}", "bom\u{FEFF}", "nel\u{85}", "ls\u{2028}", "é", "日本", "😀", " lead",
+        "trail ", "'single'", "tab", "none",
+    ]
+    static let numbers: [Double] = [
+        0, -1, 1.5, 1e-7, 1e20, -0.5, 123_456_789_012, 9_007_199_254_740_992,
+        Double.greatestFiniteMagnitude, Double.leastNonzeroMagnitude,
+    ]
 
     static func string(_ n: Int) -> String { tricky[n % tricky.count] + (n % 7 == 0 ? "\(n)" : "") }
     static func key(_ n: Int) -> String {
@@ -27,8 +32,10 @@ import TabSync
         case 3, 4: return .string(string(n / 7))
         case 5 where depth < 2: return .array((0..<(n % 4)).map { value(n / 3 + $0 * 5, depth: depth + 1) })
         case 6 where depth < 2:
-            return .object(Dictionary((0..<(n % 4)).map { (key(n + $0), value(n / 5 + $0 * 3, depth: depth + 1)) },
-                                      uniquingKeysWith: { a, _ in a }))
+            return .object(
+                Dictionary(
+                    (0..<(n % 4)).map { (key(n + $0), value(n / 5 + $0 * 3, depth: depth + 1)) },
+                    uniquingKeysWith: { a, _ in a }))
         default: return .string(string(n))
         }
     }
@@ -55,11 +62,15 @@ import TabSync
         case 10: return .heal
         case 11: return .isolate(tab)
         case 12: return .rejoin(tab)
-        case 13: return .network(NetworkConditions(latencyMs: (n % 5)...(n % 5 + 7), drop: 0.25, duplicate: 0.1, reorder: 0.05))
+        case 13:
+            return .network(
+                NetworkConditions(latencyMs: (n % 5)...(n % 5 + 7), drop: 0.25, duplicate: 0.1, reorder: 0.05))
         case 14: return .background(tab: tab, throttleMs: n % 2000)
         case 15: return .clockSkew(tab: tab, ms: n % 1000 - 500)
         case 16: return .conflictStrategy(n % 2 == 0 ? .merge : .custom, resolver: n % 2 == 0 ? nil : "validateTheme")
-        case 17: return .workload(Workload(editsPerSecondPerTab: Double(n % 50) + 0.5, keys: [key(n)], untilMs: n % 3 == 0 ? nil : 9000))
+        case 17:
+            return .workload(
+                Workload(editsPerSecondPerTab: Double(n % 50) + 0.5, keys: [key(n)], untilMs: n % 3 == 0 ? nil : 9000))
         default: return .stopWorkload
         }
     }
@@ -73,7 +84,8 @@ import TabSync
         case 3: return .converged(n % 2 == 0)
         case 4: return .connectedTabs(tab: tab, count: n % 5)
         case 5: return .neverOnWire(key(n))
-        default: return .sent(tab: tab, type: SyncMessageType.allCases[n % SyncMessageType.allCases.count], count: n % 9)
+        default:
+            return .sent(tab: tab, type: SyncMessageType.allCases[n % SyncMessageType.allCases.count], count: n % 9)
         }
     }
 
@@ -92,11 +104,13 @@ import TabSync
             steps.append(Scenario.Step(atMs: 10 * i + (p % 3) * 10, kind: kind))
         }
         steps.sort { $0.atMs < $1.atMs }
-        let options = SimulationOptions(seed: UInt64(picks.count * 31), config: config,
-                                        network: NetworkConditions(latencyMs: 2...9, drop: 0.125),
-                                        initialState: document(picks.last ?? 3))
-        return Scenario(file: "gen", name: string(picks.count + 3), seed: options.seed, options: options, steps: steps,
-                        customResolverName: "validateTheme")
+        let options = SimulationOptions(
+            seed: UInt64(picks.count * 31), config: config,
+            network: NetworkConditions(latencyMs: 2...9, drop: 0.125),
+            initialState: document(picks.last ?? 3))
+        return Scenario(
+            file: "gen", name: string(picks.count + 3), seed: options.seed, options: options, steps: steps,
+            customResolverName: "validateTheme")
     }
 
     @Test func whatItWritesTheParserReadsBack() async {
@@ -136,6 +150,8 @@ import TabSync
         #expect(throws: ScenarioWriterError.self) {
             try ScenarioWriter.step(Scenario.Step(atMs: 0, kind: .action(.set(tab: "A", state: ["tab": 1]))))
         }
-        #expect(throws: ScenarioWriterError.self) { try ScenarioWriter.step(Scenario.Step(atMs: 0, kind: .expect(.leader("none")))) }
+        #expect(throws: ScenarioWriterError.self) {
+            try ScenarioWriter.step(Scenario.Step(atMs: 0, kind: .expect(.leader("none"))))
+        }
     }
 }
