@@ -49,10 +49,24 @@ public struct ScreenBuffer: Sendable {
         let limit = min(width - max(0, x), maxWidth ?? Int.max)
         var col = x
         var written = 0
+        // Most text is ASCII: one byte, one cell, without walking grapheme clusters.
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            for byte in text.utf8 {
+                if written >= limit { break }
+                if col >= 0 {
+                    chars[y * width + col] = Character(Unicode.Scalar(byte))
+                    styles[y * width + col] = style
+                }
+                col += 1
+                written += 1
+            }
+            return written
+        }
         for ch in text {
             if written >= limit { break }
             if col >= 0 {
-                chars[y * width + col] = ch.isASCII || (ch.unicodeScalars.first?.value ?? 0) < 0x1100 ? ch : "?"
+                // Wide characters (CJK, emoji) would take two cells: shown as `?` to keep columns aligned.
+                chars[y * width + col] = (ch.unicodeScalars.first?.value ?? 0) < 0x1100 ? ch : "?"
                 styles[y * width + col] = style
             }
             col += 1
