@@ -7,7 +7,8 @@ import CNCurses
 /// Puts the terminal back when the process dies of a fatal signal (a trap, a crash): the normal
 /// screen, the cursor shown, the saved modes (echo, line editing) restored, then the signal
 /// re-raised so the process still ends as it would have. The handler uses only what a signal
-/// handler may (`write`, `tcsetattr`, `raise`), with the bytes prepared in advance.
+/// handler may (`write`, `tcsetattr`, `raise`), with the bytes prepared in advance. It replaces
+/// any earlier handler of these signals (the Swift runtime's crash report among them) while the UI runs.
 enum TerminalGuard {
     nonisolated(unsafe) private static var savedModes = termios()
     nonisolated(unsafe) private static var haveSavedModes = false

@@ -11,18 +11,19 @@ struct UICommand: ParsableCommand {
         abstract: "Open the terminal UI: simulated tabs side by side, live traffic, keys that break things.",
         discussion: """
             Press ? in the UI for every key. Examples:
-              tabsim                                  three tabs, leader election on, last-write-wins
+              tabsim                          three tabs, election on
               tabsim --tabs 6 --strategy merge
-              tabsim --record session.yaml            then: tabsim run session.yaml
+              tabsim --record session.yaml    then: tabsim run session.yaml
               tabsim --scenario Examples/04-partition-two-leaders-heal.yaml
-            With --scenario the file's seed, tabs and strategy apply; an option that contradicts
-            the file is refused, one the file leaves open applies. Set NO_COLOR to draw without
-            colours. Needs a terminal: with stdin or stdout not a TTY it exits with status 2.
+            With --scenario the file's seed, tabs and strategy apply: an
+            option that contradicts the file is refused, one the file
+            leaves open applies. NO_COLOR=1 draws without colours. Needs a
+            terminal: without one (stdin or stdout not a TTY) it exits 2.
             """
     )
 
     @Option(help: "How many tabs to open (1-26, default 3).") var tabs: Int?
-    @Option(help: "Conflict strategy: \(ConflictStrategy.allCases.map(\.rawValue).joined(separator: ", ")).")
+    @Option(help: "Conflict strategy (default last-write-wins).")
     var strategy: ConflictStrategy?
     @Option(help: "Seed of the simulation (default 1).") var seed: UInt64?
     @Option(help: "Start from a scenario file and play its steps.") var scenario: String?
