@@ -264,5 +264,8 @@ import Testing
         try Self.expectTerminalRestored(s)
         let yaml = try String(contentsOfFile: record, encoding: .utf8)
         #expect(yaml.contains("seed: 5") && yaml.contains("set: {tab: \"A\", \"theme\": \"dark\"}"))
+        // The recording replays headless with every expectation holding.
+        let replay = try NonTTYTests().run(["run", "--quiet", record], stdin: "/dev/null")
+        #expect(replay.status == 0, "tabsim run \(record): \(replay.stderr)")
     }
 }
