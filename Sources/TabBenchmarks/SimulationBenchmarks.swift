@@ -19,7 +19,7 @@ public enum SimulationBenchmarks {
                                         initialState: ["theme": "light", "locale": "en-US", "counter": 0], logCapacity: 1000)
         options.logCapacity = 1000
         let sim = try Simulation(options: options)
-        for i in 0..<8 { try sim.open(String(UnicodeScalar(UInt8(65 + i)))) }
+        for i in 0..<8 { try sim.open(DemoSetup.tabName(i)) }
         try sim.startWorkload(Workload(editsPerSecondPerTab: 10))
         sim.advance(byMs: 1000)
         let watch = Stopwatch()
