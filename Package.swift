@@ -93,7 +93,8 @@ let package = Package(
         ),
         .testTarget(
             name: "TabSimUITests",
-            dependencies: ["TabSync", "TabSimulator", "TabSimUI"]
+            dependencies: ["TabSync", "TabSimulator", "TabSimUI"],
+            exclude: ["Golden"]   // golden frames, read by path
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -19,7 +19,7 @@ public enum SimulationBenchmarks {
                                         initialState: ["theme": "light", "locale": "en-US", "counter": 0], logCapacity: 1000)
         options.logCapacity = 1000
         let sim = try Simulation(options: options)
-        for i in 0..<8 { try sim.open(String(UnicodeScalar(UInt8(65 + i)))) }
+        for i in 0..<8 { try sim.open(DemoSetup.tabName(i)) }
         try sim.startWorkload(Workload(editsPerSecondPerTab: 10))
         sim.advance(byMs: 1000)
         let watch = Stopwatch()
@@ -37,30 +37,50 @@ public enum SimulationBenchmarks {
         return BenchmarkResult(name: "fuzz.seeds_per_s", value: (Double(seeds) / watch.seconds * 10).rounded() / 10, unit: "seeds/s")
     }
 
-    /// Building and drawing one frame of the UI model (layout, panes, log, status) for 8 tabs at 200x60.
-    public static func frameMilliseconds(frames: Int = 500) throws -> BenchmarkResult {
-        var options = UIOptions()
-        options.tabs = 8
-        let app = try AppState(options: options)
-        app.simulation.advance(byMs: 5000)
+    /// Presenting and rendering one frame of the UI (panes, log, status) at 200x60 with `tabs` tabs,
+    /// the simulation moving 10 ms between frames.
+    public static func frameMilliseconds(tabs: Int = 8, frames: Int = 500) throws -> BenchmarkResult {
+        let session = try UISession(scenario: DemoSetup.scenario(tabs: tabs))
+        var state = UIState()
+        UIUpdate.update(&state, .resize(width: 200, height: 60), session)
+        session.advance(toMs: 5000)
         var cells = 0
         let watch = Stopwatch()
         for _ in 0..<frames {
-            app.simulation.advance(byMs: 10)
-            cells += Renderer.render(app, width: 200, height: 60).width
+            session.advance(toMs: session.simulation.nowMs + 10)
+            cells += Renderer.render(Presenter.frame(state, session)).width
         }
         precondition(cells == frames * 200)
-        return BenchmarkResult(name: "tui.frame_ms", value: (watch.seconds * 1000 / Double(frames) * 1000).rounded() / 1000, unit: "ms")
+        let ms = (watch.seconds * 1000 / Double(frames) * 1000).rounded() / 1000
+        return BenchmarkResult(name: tabs == 8 ? "tui.frame_ms" : "tui.frame_ms.\(tabs)_tabs", value: ms, unit: "ms")
+    }
+
+    /// The size of a recorded session: `minutes` of virtual time at x1 with a key every 2 s (edits,
+    /// a conflict, faults and their repair, in turn), written as `w` writes it.
+    public static func recordedSessionBytes(minutes: Int = 5) throws -> BenchmarkResult {
+        var text = ""
+        let session = try UISession(scenario: DemoSetup.scenario(tabs: 3)) { _, contents in text = contents }
+        var state = UIState()
+        let keys: [UIAction] = [
+            .cycleTheme, .selectNext, .fontBigger, .concurrentEdit, .cycleLocale, .killTab, .reopenTab,
+            .togglePartition, .togglePartition, .toggleFreeze, .toggleFreeze, .forceLeader,
+        ]
+        for i in 0..<(minutes * 30) {
+            UIUpdate.update(&state, .tick(wallMs: 2000), session)
+            UIUpdate.update(&state, keys[i % keys.count], session)
+        }
+        UIUpdate.update(&state, .save, session)
+        let kb = (Double(text.utf8.count) / 1024 * 10).rounded() / 10
+        return BenchmarkResult(name: "tui.recording_\(minutes)min_kb", value: kb, unit: "KB")
     }
 
     /// Peak resident memory after `messages` messages pass through the simulator with the UI's log attached.
     public static func peakMemory(messages: Int = 1_000_000) throws -> BenchmarkResult {
-        var options = UIOptions()
-        options.tabs = 8
-        let app = try AppState(options: options)
-        try app.simulation.startWorkload(Workload(editsPerSecondPerTab: 20))
-        while app.simulation.hub.postedCount < messages {
-            app.simulation.advance(byMs: 1000)
+        let session = try UISession(scenario: DemoSetup.scenario(tabs: 8))
+        session.advance(toMs: 1000)
+        try session.simulation.startWorkload(Workload(editsPerSecondPerTab: 20))
+        while session.simulation.hub.postedCount < messages {
+            session.advance(toMs: session.simulation.nowMs + 1000)
         }
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)

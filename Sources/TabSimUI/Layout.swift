@@ -10,42 +10,56 @@ public struct Rect: Equatable, Sendable {
 }
 
 /// Where everything goes for a screen size and a number of tabs: panes side by side, wrapping
-/// into rows when the screen is narrow, the traffic log below, a status bar and a key-hint bar.
+/// into rows; when not every row fits, the rows that fit, paged so the selected tab shows; the
+/// traffic log below, then a status bar and a key-hint bar.
 public struct Layout: Equatable, Sendable {
     public static let paneHeight = 11
     public static let minPaneWidth = 24
     public static let minLogHeight = 3
     public static let minWidth = 60
+    /// The smallest screen the UI draws on, whatever the number of tabs (panes page beyond it).
+    public static let minHeight = paneHeight + minLogHeight + 2
 
+    /// The panes shown, for tabs `firstTab ..< firstTab + panes.count`.
     public var panes: [Rect] = []
+    public var firstTab = 0
+    public var tabCount = 0
     public var log = Rect(x: 0, y: 0, width: 0, height: 0)
     public var status = Rect(x: 0, y: 0, width: 0, height: 0)
     public var hints = Rect(x: 0, y: 0, width: 0, height: 0)
-    /// Set when the screen cannot show every pane and a few log lines: the UI says so instead.
+    /// Set when the screen cannot show one row of panes and a few log lines: the UI says so instead.
     public var tooSmall = false
 
-    public init(width: Int, height: Int, tabCount: Int) {
+    public init(width: Int, height: Int, tabCount: Int, selected: Int = 0) {
+        self.tabCount = tabCount
         let count = max(1, tabCount)
         let columns = max(1, min(count, (width + 1) / (Self.minPaneWidth + 1)))
         let rows = (count + columns - 1) / columns
         let paneWidth = (width - (columns - 1)) / columns
-        let panesHeight = rows * Self.paneHeight
-        let logHeight = height - panesHeight - 2
-        guard width >= Self.minWidth, paneWidth >= Self.minPaneWidth, logHeight >= Self.minLogHeight else {
+        let visibleRows = min(rows, (height - 2 - Self.minLogHeight) / Self.paneHeight)
+        guard width >= Self.minWidth, height >= Self.minHeight, paneWidth >= Self.minPaneWidth, visibleRows >= 1 else {
             tooSmall = true
             return
         }
-        for i in 0..<tabCount {
-            let row = i / columns, col = i % columns
-            panes.append(Rect(x: col * (paneWidth + 1), y: row * Self.paneHeight, width: paneWidth, height: Self.paneHeight))
+        // Page through the rows so the selected tab's row shows.
+        let selectedRow = max(0, min(count - 1, selected)) / columns
+        let firstRow = min((selectedRow / visibleRows) * visibleRows, rows - visibleRows)
+        firstTab = firstRow * columns
+        let lastTab = min(tabCount, (firstRow + visibleRows) * columns)
+        for i in firstTab..<max(firstTab, lastTab) {
+            let row = i / columns - firstRow
+            let col = i % columns
+            panes.append(
+                Rect(x: col * (paneWidth + 1), y: row * Self.paneHeight, width: paneWidth, height: Self.paneHeight))
         }
-        log = Rect(x: 0, y: panesHeight, width: width, height: logHeight)
+        let panesHeight = visibleRows * Self.paneHeight
+        log = Rect(x: 0, y: panesHeight, width: width, height: height - panesHeight - 2)
         status = Rect(x: 0, y: height - 2, width: width, height: 1)
         hints = Rect(x: 0, y: height - 1, width: width, height: 1)
     }
 
-    /// The smallest screen that fits `tabCount` panes side by side in one row, plus the log.
-    public static func minimumSize(tabCount: Int) -> (width: Int, height: Int) {
-        (max(minWidth, max(1, tabCount) * (minPaneWidth + 1) - 1), paneHeight + minLogHeight + 2)
-    }
+    /// True when some tabs have no pane on screen (Tab and Shift-Tab page to them).
+    public var isPaged: Bool { panes.count < tabCount }
+    /// Log lines shown under the log's title.
+    public var logRows: Int { max(0, log.height - 1) }
 }

@@ -6,7 +6,7 @@ public enum LogFilter: Equatable, Sendable {
     case all
     /// Only lines of one tab.
     case tab(String)
-    /// STATE_UPDATE, STATE_REQUEST, STATE_RESPONSE and applies.
+    /// STATE_UPDATE, STATE_REQUEST, STATE_RESPONSE, applies, and users' edits.
     case state
     /// LEADER_ELECTION, LEADER_ANNOUNCE, HEARTBEAT and role changes.
     case election
@@ -29,6 +29,7 @@ public enum LogFilter: Equatable, Sendable {
         case .tab(let name): return e.tab == name
         case .state:
             if e.kind == .applied { return true }
+            if e.kind == .action { return e.line.hasPrefix("[User] set") }
             guard let t = e.messageType else { return false }
             return t == .stateUpdate || t == .stateRequest || t == .stateResponse
         case .election:

@@ -1,64 +1,110 @@
-import TabSimulator
 import TabSync
 
-/// Builds a whole frame from the app state: panes, log, status bar, hint bar, help overlay, or the
-/// too-small message. Pure: the terminal only copies the result out.
+/// Turns a `Frame` into a `ScreenBuffer`: places panes, log, bars and overlays. Pure: the same
+/// frame always gives the same screen, and nothing else is read or changed.
 public enum Renderer {
-    public static func render(_ app: AppState, width: Int, height: Int) -> ScreenBuffer {
-        var screen = ScreenBuffer(width: width, height: height)
-        let views = app.tabViews()
-        let layout = Layout(width: width, height: height, tabCount: views.count)
-        if layout.tooSmall {
-            drawTooSmall(&screen, tabs: views.count)
-            return screen
+    public static func render(_ frame: Frame) -> ScreenBuffer {
+        var screen = ScreenBuffer(width: frame.width, height: frame.height)
+        switch frame.content {
+        case .tooSmall(let lines):
+            let top = max(0, (frame.height - lines.count) / 2)
+            for (i, line) in lines.enumerated() {
+                screen.put(
+                    line, x: max(0, (frame.width - line.count) / 2), y: top + i, style: CellStyle(.warning, bold: true))
+            }
+        case .main(let main):
+            for (pane, rect) in zip(main.panes, main.layout.panes) { TabPane.draw(pane, in: rect, on: &screen) }
+            let log = main.layout.log
+            screen.fill(x: log.x, y: log.y, width: log.width, height: 1, style: CellStyle(.title, bold: true))
+            screen.put(main.logTitle, x: log.x, y: log.y, style: CellStyle(.title, bold: true), maxWidth: log.width)
+            for (i, line) in main.logLines.enumerated() {
+                screen.put(line.text, x: log.x, y: log.y + 1 + i, style: line.style, maxWidth: log.width)
+            }
+            let statusY = main.layout.status.y
+            let statusStyle = CellStyle(main.diverged ? .warning : .statusBar, bold: main.diverged, reverse: true)
+            screen.fill(x: 0, y: statusY, width: frame.width, height: 1, style: statusStyle)
+            screen.put(main.status, x: 0, y: statusY, style: statusStyle)
+            screen.put(main.hints, x: 0, y: main.layout.hints.y, style: CellStyle(.hintBar, dim: true))
         }
-        for (view, rect) in zip(views, layout.panes) {
-            TabPane.draw(view, in: rect, on: &screen)
-        }
-        drawLog(app, in: layout.log, on: &screen)
-        let (status, diverged) = app.statusLine()
-        screen.fill(x: 0, y: layout.status.y, width: width, height: 1, style: CellStyle(.statusBar, reverse: true))
-        screen.put(status, x: 0, y: layout.status.y, style: CellStyle(diverged ? .warning : .statusBar, bold: diverged, reverse: true))
-        screen.put(KeyMap.hintBar, x: 0, y: layout.hints.y, style: CellStyle(.hintBar, dim: true))
-        if app.showHelp { drawHelp(&screen) }
+        if let help = frame.help { drawHelp(help, on: &screen) }
         return screen
     }
 
-    static func drawLog(_ app: AppState, in r: Rect, on screen: inout ScreenBuffer) {
-        let lines = app.visibleLog(count: r.height - 1)
-        let following = app.logScroll == 0
-        let title = " Traffic log  filter: \(app.logFilter.label)  \(app.simulation.log.totalCount) events"
-            + (following ? "" : "  [scrolled back: End follows new lines]")
-        screen.fill(x: r.x, y: r.y, width: r.width, height: 1, style: CellStyle(.title, bold: true))
-        screen.put(title, x: r.x, y: r.y, style: CellStyle(.title, bold: true))
-        for (i, e) in lines.enumerated() {
-            screen.put(e.text, x: r.x, y: r.y + 1 + i, style: LogFilter.role(of: e), maxWidth: r.width)
+    static func drawHelp(_ help: HelpOverlay, on screen: inout ScreenBuffer) {
+        let r = help.rect
+        let style = CellStyle(.help, reverse: true)
+        screen.fill(x: r.x, y: r.y, width: r.width, height: r.height, style: style)
+        screen.put(
+            HelpOverlay.title, x: r.x + 1, y: r.y + 1, style: CellStyle(.help, bold: true, reverse: true),
+            maxWidth: r.width - 2)
+        for (i, line) in help.lines.dropFirst(help.scroll).prefix(help.bodyRows).enumerated() {
+            screen.put(line, x: r.x + 1, y: r.y + 2 + i, style: style, maxWidth: r.width - 2)
         }
+        var footer = HelpOverlay.footer
+        if help.scroll + help.bodyRows < help.lines.count { footer += "   (more below)" }
+        screen.put(
+            footer, x: r.x + 1, y: r.y + r.height - 1, style: CellStyle(.help, bold: true, reverse: true),
+            maxWidth: r.width - 2)
+    }
+}
+
+/// Draws a tab's pane. Its colours follow the tab's theme, so tabs that agree look alike and a
+/// diverged tab stands out; a value that differs between running tabs is marked `*`.
+public enum TabPane {
+    public static func draw(_ tab: PaneModel, in r: Rect, on screen: inout ScreenBuffer) {
+        let base: CellStyle
+        switch tab.look {
+        case .light: base = CellStyle(.paneLight)
+        case .dark: base = CellStyle(.paneDark)
+        case .system: base = CellStyle(.paneSystem)
+        case .highContrast: base = CellStyle(.paneHighContrast, bold: true)
+        case .closed: base = CellStyle(.paneClosed, dim: true)
+        case .dead: base = CellStyle(.paneDead, dim: true)
+        }
+        screen.fill(x: r.x, y: r.y, width: r.width, height: r.height, style: base)
+        var y = r.y
+        func row(_ text: String, _ style: CellStyle? = nil) {
+            screen.put(" " + text, x: r.x, y: y, style: style ?? base, maxWidth: r.width)
+            y += 1
+        }
+        let titleStyle = CellStyle(tab.selected ? .selectedTitle : .title, bold: true, reverse: tab.selected)
+        screen.fill(x: r.x, y: y, width: r.width, height: 1, style: titleStyle)
+        screen.put(
+            (tab.selected ? ">" : " ") + " \(tab.name)  \(tab.tabId)", x: r.x, y: y, style: titleStyle,
+            maxWidth: r.width)
+        y += 1
+        let gone = tab.look == .closed || tab.look == .dead
+        switch tab.role {
+        case .leader: row("LEADER  epoch \(tab.epoch)", CellStyle(.leader, bold: true, reverse: true))
+        case .follower: row("follower of \(tab.leaderName ?? "?")  epoch \(tab.epoch)", CellStyle(.follower))
+        case .candidate: row("candidate  epoch \(tab.epoch)", CellStyle(.candidate, bold: true))
+        case .none: row(gone ? "-" : "no election")
+        }
+        let livenessStyle: CellStyle
+        switch tab.liveness {
+        case .alive: livenessStyle = base
+        case .frozen: livenessStyle = CellStyle(.frozen, bold: true)
+        case .partitioned: livenessStyle = CellStyle(.warning, bold: true)
+        case .closed, .dead: livenessStyle = CellStyle(.dead, bold: true)
+        }
+        row(tab.liveness.rawValue + (gone ? "" : "  \(tab.connected) connected"), livenessStyle)
+        for cell in tab.cells.prefix(Layout.paneHeight - 5) {
+            let text = pad(cell.key, 10) + " " + (cell.value?.display ?? "-")
+            switch cell.mark {
+            case .same: row(" " + text)
+            case .diverged: row("*" + text, CellStyle(.warning, bold: true))
+            }
+        }
+        y = r.y + Layout.paneHeight - 2
+        if let local = tab.localOnly {
+            row(
+                " " + pad(local.key, 12) + " " + (local.value?.display ?? "-") + " (local)",
+                CellStyle(base.role, dim: true))
+        }
+        row(tab.pending.isEmpty ? "" : "pending " + tab.pending.joined(separator: ","), CellStyle(.warning))
     }
 
-    static func drawTooSmall(_ screen: inout ScreenBuffer, tabs: Int) {
-        let need = Layout.minimumSize(tabCount: tabs)
-        let lines = [
-            "Terminal too small: \(screen.width)x\(screen.height).",
-            "\(tabs) tabs side by side need \(need.width)x\(need.height) (narrower works with more rows).",
-            "Enlarge the window, or press q to quit.",
-        ]
-        for (i, line) in lines.enumerated() {
-            let y = screen.height / 2 - 1 + i
-            screen.put(line, x: max(0, (screen.width - line.count) / 2), y: y, style: CellStyle(.warning, bold: true))
-        }
-    }
-
-    static func drawHelp(_ screen: inout ScreenBuffer) {
-        let keyWidth = KeyMap.help.map(\.keys.count).max()! + 2
-        let body = KeyMap.help.map { "  " + $0.keys + String(repeating: " ", count: keyWidth - $0.keys.count) + $0.action }
-        let lines = [" TabSync simulator: keys", ""] + body + ["", "  Pane colours follow each tab's theme; the status bar names diverged keys.", "  Press ? again to close."]
-        let w = min(screen.width - 2, (lines.map(\.count).max() ?? 0) + 2)
-        let h = min(screen.height - 2, lines.count + 2)
-        let x = max(0, (screen.width - w) / 2), y = max(0, (screen.height - h) / 2)
-        screen.fill(x: x, y: y, width: w, height: h, style: CellStyle(.help, reverse: true))
-        for (i, line) in lines.prefix(h - 2).enumerated() {
-            screen.put(line, x: x + 1, y: y + 1 + i, style: CellStyle(.help, bold: i == 0, reverse: true), maxWidth: w - 2)
-        }
+    static func pad(_ s: String, _ n: Int) -> String {
+        s.count >= n ? String(s.prefix(n)) : s + String(repeating: " ", count: n - s.count)
     }
 }

@@ -2,7 +2,7 @@
 /// attributes when colours are off (NO_COLOR, a monochrome terminal).
 public enum ColorRole: Int, CaseIterable, Sendable {
     case normal = 0
-    case paneLight, paneDark, paneSystem
+    case paneLight, paneDark, paneSystem, paneHighContrast, paneClosed, paneDead
     case title, selectedTitle
     case leader, follower, candidate
     case dead, frozen, warning
@@ -42,15 +42,31 @@ public struct ScreenBuffer: Sendable {
 
     /// Writes `text` at (x, y), clipped to `maxWidth` and to the screen. Returns the columns written.
     @discardableResult
-    public mutating func put(_ text: String, x: Int, y: Int, style: CellStyle = CellStyle(), maxWidth: Int? = nil) -> Int {
+    public mutating func put(
+        _ text: String, x: Int, y: Int, style: CellStyle = CellStyle(), maxWidth: Int? = nil
+    ) -> Int {
         guard y >= 0, y < height, x < width else { return 0 }
         let limit = min(width - max(0, x), maxWidth ?? Int.max)
         var col = x
         var written = 0
+        // Most text is ASCII: one byte, one cell, without walking grapheme clusters.
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            for byte in text.utf8 {
+                if written >= limit { break }
+                if col >= 0 {
+                    chars[y * width + col] = Character(Unicode.Scalar(byte))
+                    styles[y * width + col] = style
+                }
+                col += 1
+                written += 1
+            }
+            return written
+        }
         for ch in text {
             if written >= limit { break }
             if col >= 0 {
-                chars[y * width + col] = ch.isASCII || ch.unicodeScalars.first!.value < 0x1100 ? ch : "?"
+                // Wide characters (CJK, emoji) would take two cells: shown as `?` to keep columns aligned.
+                chars[y * width + col] = (ch.unicodeScalars.first?.value ?? 0) < 0x1100 ? ch : "?"
                 styles[y * width + col] = style
             }
             col += 1

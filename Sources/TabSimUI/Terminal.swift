@@ -1,27 +1,38 @@
 import CNCurses
+import Synchronization
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
-/// The thin drawing layer: the only code that talks to ncurses. It sets the terminal up, copies a
-/// `ScreenBuffer` out, reads keys, and puts the terminal back however the program ends.
-public final class Terminal {
+/// The signal that asked the UI to stop (0: none). Set from a signal handler, so an atomic.
+private let stopSignal = Atomic<Int32>(0)
+
+/// The ncurses `TerminalDevice`: the only code that talks to ncurses. It sets the terminal up,
+/// copies a `ScreenBuffer` out, reads bytes and decodes them into keys itself (`KeyDecoder`, so
+/// keys work whatever TERM says and unknown sequences are dropped whole), and puts the terminal
+/// back however the program ends: `restore()` on every normal path, `TerminalGuard` on a crash.
+public final class Terminal: TerminalDevice {
     public let colors: Bool
     private var pairs: [ColorRole: Int32] = [:]
+    private var decoder = KeyDecoder()
+    /// How long to wait for the rest of an escape sequence before taking ESC as the Esc key.
+    private static let escapeWaitMs: Int32 = 30
 
     /// Starts curses. `useColor` false (NO_COLOR, or a terminal without colours) gives a screen
-    /// made of bold, dim and reverse only.
+    /// made of bold, dim, underline and reverse only.
     public init(useColor: Bool) {
+        TerminalGuard.saveTerminalModes()
         setlocale(LC_ALL, "")
         if let codeset = nl_langinfo(nl_item(CODESET)), String(cString: codeset) != "UTF-8" {
             setlocale(LC_ALL, "C.UTF-8")
         }
         initscr()
+        TerminalGuard.install()
         cbreak()
         noecho()
-        keypad(tabsim_stdscr(), true)
+        keypad(tabsim_stdscr(), false)
         curs_set(0)
-        set_escdelay(25)
         colors = useColor && has_colors()
         if colors {
             start_color()
@@ -32,9 +43,14 @@ public final class Terminal {
 
     deinit { restore() }
 
-    /// Gives the terminal back as it was. Safe to call more than once.
+    /// Gives the terminal back as it was. Safe to call more than once. The screen is blanked with
+    /// the cursor at the top first: a terminal that was resized while showing the UI (tmux does
+    /// this) would otherwise carry rows of the larger screen over to the normal one.
     public func restore() {
         if isendwin() == false {
+            erase()
+            move(0, 0)
+            refresh()
             curs_set(1)
             endwin()
         }
@@ -42,30 +58,48 @@ public final class Terminal {
 
     public var size: (width: Int, height: Int) { (Int(tabsim_cols()), Int(tabsim_lines())) }
 
-    public static var specialKeys: KeyMap.SpecialKeys {
-        KeyMap.SpecialKeys(up: tabsim_key_up(), down: tabsim_key_down(), pageUp: tabsim_key_ppage(),
-                           pageDown: tabsim_key_npage(), home: tabsim_key_home(), end: tabsim_key_end(),
-                           backTab: tabsim_key_btab())
+    public func readKey(timeoutMs: Int?) -> Key? {
+        timeout(Int32(clamping: timeoutMs ?? -1))
+        var c = getch()
+        while c != ERR {
+            guard (0...255).contains(c) else { return nil }  // KEY_RESIZE: the loop reads the new size
+            if let key = decoder.feed(UInt8(c)) { return key }
+            guard decoder.isInsideSequence else { return nil }  // a byte no key uses
+            timeout(Self.escapeWaitMs)
+            c = getch()
+        }
+        return decoder.flush()
     }
 
-    public static var resizeKey: Int32 { tabsim_key_resize() }
-
-    /// Waits up to `timeoutMs` for a key (-1: until one comes). Returns nil on timeout or interruption.
-    public func readKey(timeoutMs: Int32) -> Int32? {
-        timeout(timeoutMs)
-        let key = getch()
-        return key == ERR ? nil : key
+    /// SIGINT, SIGTERM and SIGHUP end the loop instead of the process, without SA_RESTART so a
+    /// blocking read of the keyboard returns and the terminal gets restored.
+    public static func installStopSignals() {
+        for sig in [SIGINT, SIGTERM, SIGHUP] {
+            var action = sigaction()
+            action.__sigaction_handler.sa_handler = { received in stopSignal.store(received, ordering: .relaxed) }
+            sigemptyset(&action.sa_mask)
+            action.sa_flags = 0
+            sigaction(sig, &action, nil)
+        }
     }
 
+    /// The signal that stopped the loop, or 0.
+    public static var receivedStopSignal: Int32 { stopSignal.load(ordering: .relaxed) }
+
+    /// Copies the screen out, clipped to the terminal's size now: nothing is written past the last
+    /// column, and the bottom-right cell is left alone (writing it scrolls some terminals).
     public func draw(_ screen: ScreenBuffer) {
         erase()
-        for y in 0..<screen.height {
+        let (columns, lines) = size
+        let height = min(screen.height, lines)
+        for y in 0..<height {
+            let width = min(screen.width, columns) - (y == lines - 1 ? 1 : 0)
             var x = 0
-            while x < screen.width {
+            while x < width {
                 let style = screen.style(x: x, y: y)
                 var run = ""
                 var end = x
-                while end < screen.width, screen.style(x: end, y: y) == style {
+                while end < width, screen.style(x: end, y: y) == style {
                     run.append(screen.character(x: end, y: y))
                     end += 1
                 }
@@ -80,26 +114,39 @@ public final class Terminal {
     }
 
     private func attributes(for style: CellStyle) -> Int32 {
+        guard colors else { return Self.monochromeAttributes(for: style) }
         var a = tabsim_a_normal()
         if style.bold { a |= tabsim_a_bold() }
         if style.dim { a |= tabsim_a_dim() }
-        if colors {
-            if let pair = pairs[style.role] { a |= tabsim_color_pair(pair) }
-            if style.reverse { a |= tabsim_a_reverse() }
-        } else {
-            // Without colours, reverse video tells dark panes (and bars, the leader) from the rest.
-            if style.reverse || style.role == .paneDark { a |= tabsim_a_reverse() }
-            if style.role == .title || style.role == .warning || style.role == .logFault { a |= tabsim_a_bold() }
-        }
+        if let pair = pairs[style.role] { a |= tabsim_color_pair(pair) }
+        if style.reverse { a |= tabsim_a_reverse() }
+        return a
+    }
+
+    /// Attributes without colours. Each pane look keeps its own: light plain, dark reverse, system
+    /// underlined, high-contrast reverse bold, closed dim, dead dim reverse; bars and the leader
+    /// are reverse, titles and warnings bold.
+    static func monochromeAttributes(for style: CellStyle) -> Int32 {
+        var a = tabsim_a_normal()
+        let reversed: Set<ColorRole> = [.paneDark, .paneHighContrast, .paneDead]
+        let bold: Set<ColorRole> = [.paneHighContrast, .title, .warning, .logFault]
+        if style.reverse || reversed.contains(style.role) { a |= tabsim_a_reverse() }
+        if style.bold || bold.contains(style.role) { a |= tabsim_a_bold() }
+        if style.dim || style.role == .paneClosed || style.role == .paneDead { a |= tabsim_a_dim() }
+        if style.role == .paneSystem { a |= tabsim_a_underline() }
         return a
     }
 
     private func setUpPairs() {
-        let (black, white, red, green, yellow, blue, magenta, cyan): (Int16, Int16, Int16, Int16, Int16, Int16, Int16, Int16) =
-            (Int16(COLOR_BLACK), Int16(COLOR_WHITE), Int16(COLOR_RED), Int16(COLOR_GREEN),
-             Int16(COLOR_YELLOW), Int16(COLOR_BLUE), Int16(COLOR_MAGENTA), Int16(COLOR_CYAN))
+        let (black, white, red, green, yellow, blue, magenta, cyan):
+            (Int16, Int16, Int16, Int16, Int16, Int16, Int16, Int16) =
+                (
+                    Int16(COLOR_BLACK), Int16(COLOR_WHITE), Int16(COLOR_RED), Int16(COLOR_GREEN),
+                    Int16(COLOR_YELLOW), Int16(COLOR_BLUE), Int16(COLOR_MAGENTA), Int16(COLOR_CYAN)
+                )
         let table: [(ColorRole, Int16, Int16)] = [
-            (.paneLight, black, white), (.paneDark, white, black), (.paneSystem, -1, -1),
+            (.paneLight, black, white), (.paneDark, white, black), (.paneSystem, black, green),
+            (.paneHighContrast, yellow, black), (.paneClosed, -1, -1), (.paneDead, white, red),
             (.title, cyan, -1), (.selectedTitle, yellow, -1),
             (.leader, yellow, black), (.follower, cyan, -1), (.candidate, magenta, -1),
             (.dead, red, -1), (.frozen, blue, -1), (.warning, red, -1),

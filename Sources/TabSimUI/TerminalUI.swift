@@ -1,54 +1,35 @@
-import TabSync
-import Synchronization
-#if canImport(Glibc)
-import Glibc
-#endif
-
-/// The signal that asked the UI to stop (0: none). Set from a signal handler, so an atomic.
-private let stopSignal = Atomic<Int32>(0)
-
-/// The interactive loop: keys in, frames out, wall time turned into virtual time at the chosen speed.
+/// The interactive loop: keys and time in, frames out. Each turn: turn the wall time since the last
+/// turn into a `tick`, draw the frame, wait for a key (no longer than a frame while running, as
+/// long as it takes while paused, so a paused UI uses no CPU), then turn a resize or a key into an
+/// action. Everything goes through `UIUpdate.update`, so the loop itself decides nothing.
 public enum TerminalUI {
-    /// Runs until `q`, Ctrl-C or SIGTERM; the terminal is restored in every case.
-    /// Returns the exit status: 0 for `q`, 128 + the signal number for a signal.
-    public static func run(options: UIOptions, noColor: Bool) throws -> Int32 {
-        let app = try AppState(options: options)   // before curses starts, so errors print plainly
-        installSignalHandlers()
-        let terminal = Terminal(useColor: !noColor)
-        defer { terminal.restore() }
-        let clock = ContinuousClock()
-        var last = clock.now
-        var size = terminal.size
-        while !app.quitRequested && stopSignal.load(ordering: .relaxed) == 0 {
-            let now = clock.now
-            let elapsed = last.duration(to: now)
+    /// Milliseconds between frames while time runs (about 30 a second).
+    public static let frameMs = 33
+
+    /// Runs until `q` or until `shouldStop` says so (a signal); returns the final state.
+    public static func run(
+        _ initial: UIState, session: UISession, device: any TerminalDevice, clock: any UIClock,
+        shouldStop: () -> Bool = { false }
+    ) -> UIState {
+        var state = initial
+        var size = device.size
+        UIUpdate.update(&state, .resize(width: size.width, height: size.height), session)
+        var last = clock.nowMs
+        while !state.quitRequested && !shouldStop() {
+            let now = clock.nowMs
+            UIUpdate.update(&state, .tick(wallMs: now - last), session)
             last = now
-            app.advance(wallMs: Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
-            terminal.draw(Renderer.render(app, width: size.width, height: size.height))
-            // Paused: block until a key (or a signal) comes, using no CPU. Running: about 30 frames a second.
-            guard let key = terminal.readKey(timeoutMs: app.paused ? -1 : 33) else { continue }
-            if key == Terminal.resizeKey {
-                size = terminal.size
-            } else if let action = KeyMap.action(for: key, special: Terminal.specialKeys) {
-                app.apply(action)
+            device.draw(Renderer.render(Presenter.frame(state, session)))
+            let key = device.readKey(timeoutMs: state.paused ? nil : frameMs)
+            let newSize = device.size
+            if newSize != size {
+                size = newSize
+                UIUpdate.update(&state, .resize(width: size.width, height: size.height), session)
+            }
+            if let key, let action = KeyBinding.action(for: key, in: state) {
+                UIUpdate.update(&state, action, session)
             }
         }
-        terminal.restore()
-        let signal = stopSignal.load(ordering: .relaxed)
-        print("tabsim: stopped at virtual time \(formatTime(app.simulation.nowMs).drop { $0 == " " })"
-              + (signal != 0 ? " by signal \(signal)" : ""))
-        return signal == 0 ? 0 : 128 + signal
-    }
-
-    /// SIGINT and SIGTERM end the loop instead of the process, without SA_RESTART so a blocking
-    /// read of the keyboard returns and the terminal gets restored.
-    private static func installSignalHandlers() {
-        for sig in [SIGINT, SIGTERM] {
-            var action = sigaction()
-            action.__sigaction_handler.sa_handler = { received in stopSignal.store(received, ordering: .relaxed) }
-            sigemptyset(&action.sa_mask)
-            action.sa_flags = 0
-            sigaction(sig, &action, nil)
-        }
+        return state
     }
 }

@@ -69,12 +69,6 @@ public struct Fuzzer {
         "theme": ["light", "dark", "system"], "locale": ["en-US", "fr-FR", "de-DE", "ja-JP"], "fontSize": [12, 14, 16, 18],
     ]
 
-    /// A, B, ... Z, A1, B1, ...
-    static func tabName(_ i: Int) -> String {
-        let letter = String(UnicodeScalar(UInt8(65 + i % 26)))
-        return i >= 26 ? letter + String(i / 26) : letter
-    }
-
     /// The configuration of every fuzz run (heartbeat 1 s, so failovers fit in the chaos phase).
     public func config() -> BroadcastSyncConfig {
         var config = BroadcastSyncConfig(channelName: "fuzz")
@@ -105,7 +99,7 @@ public struct Fuzzer {
                            divergence: nil)
         }
         sim.logsTraffic = false
-        let names = (0..<max(1, options.tabs)).map(Self.tabName)
+        let names = (0..<max(1, options.tabs)).map(DemoSetup.tabName)
 
         /// Applies a step and writes it to the script; a fault that does not apply now (thawing a tab
         /// that is not frozen...) is skipped and left out of the script.

@@ -31,12 +31,33 @@ public struct Scenario {
     public var seed: UInt64
     public var options: SimulationOptions
     public var steps: [Step]
+    /// The built-in resolver `config` names with `customResolver:` (a closure has no name of its own).
+    public var customResolverName: String?
+    /// The fields the file sets (`seed`, `config.conflictStrategy`...): the rest took defaults,
+    /// which the UI's options may fill in.
+    public var fieldsGiven: Set<String> = []
 
     /// One line of `steps`: at a virtual time, an action or an expectation.
     public struct Step {
         public var atMs: Milliseconds
         public var line: Int
         public var kind: Kind
+
+        public init(atMs: Milliseconds, line: Int = 0, kind: Kind) {
+            self.atMs = atMs
+            self.line = line
+            self.kind = kind
+        }
+    }
+
+    public init(file: String, name: String, seed: UInt64, options: SimulationOptions, steps: [Step],
+                customResolverName: String? = nil) {
+        self.file = file
+        self.name = name
+        self.seed = seed
+        self.options = options
+        self.steps = steps
+        self.customResolverName = customResolverName
     }
 
     public enum Kind {
@@ -59,6 +80,8 @@ public struct Scenario {
         case heal
         /// Cuts one tab off from all the others.
         case isolate(String)
+        /// Joins a cut-off tab back to the others (the UI's `p` toggles `isolate` and `rejoin`).
+        case rejoin(String)
         case network(NetworkConditions)
         case background(tab: String, throttleMs: Milliseconds)
         case clockSkew(tab: String, ms: Milliseconds)
@@ -71,15 +94,15 @@ public struct Scenario {
 
         /// The action names a scenario file may use.
         public static let names = ["open", "close", "kill", "freeze", "thaw", "reopen", "set", "forceLeader", "requestState",
-                                   "broadcastState", "partition", "isolate", "heal", "network", "background", "clockSkew",
-                                   "conflictStrategy", "workload", "stopWorkload", "inject"]
+                                   "broadcastState", "partition", "isolate", "rejoin", "heal", "network", "background",
+                                   "clockSkew", "conflictStrategy", "workload", "stopWorkload", "inject"]
 
         /// The tabs the action names.
         public var tabNames: [String] {
             switch self {
             case .open(let t, _), .set(let t, _), .broadcastState(let t, _), .background(let t, _), .clockSkew(let t, _): [t]
             case .close(let t), .kill(let t), .freeze(let t), .thaw(let t), .reopen(let t), .forceLeader(let t),
-                 .requestState(let t), .isolate(let t): [t]
+                 .requestState(let t), .isolate(let t), .rejoin(let t): [t]
             case .partition(let groups): groups.flatMap { $0 }
             case .inject(let t, _): t.map { [$0] } ?? []
             case .heal, .network, .conflictStrategy, .workload, .stopWorkload: []

@@ -35,7 +35,13 @@ public enum ScenarioParser {
         try checkTabNames(ordered, file: file)
         var options = SimulationOptions(seed: UInt64(seed), config: config, network: network, initialState: initialState)
         options.logCapacity = 200_000
-        return Scenario(file: file, name: name, seed: UInt64(seed), options: options, steps: ordered)
+        let resolverNode = top["config"]?.mapping?["customResolver"]
+        let resolverName = try resolverNode.map { n throws(ScenarioError) in try p.string(n, "customResolver") }
+        var scenario = Scenario(file: file, name: name, seed: UInt64(seed), options: options, steps: ordered,
+                               customResolverName: resolverName)
+        let configFields = top["config"]?.mapping?.keys.compactMap { $0.string.map { "config." + $0 } } ?? []
+        scenario.fieldsGiven = Set(top.keys.compactMap(\.string) + configFields)
+        return scenario
     }
 
     /// Reads and parses a scenario file.
@@ -314,6 +320,7 @@ private struct Reader {
             return .partition(out)
         case "heal": return .heal
         case "isolate": return .isolate(try string(v, "isolate"))
+        case "rejoin": return .rejoin(try string(v, "rejoin"))
         case "workload":
             guard let map = v.mapping, let rate = map["editsPerSecond"] else {
                 throw error(v, "workload takes {editsPerSecond, keys, until}")

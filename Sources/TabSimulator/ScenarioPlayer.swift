@@ -21,6 +21,9 @@ public final class ScenarioPlayer {
     public let scenario: Scenario
     public let simulation: Simulation
     public private(set) var results: [ExpectationResult] = []
+    /// Every action carried out so far, the file's and `apply`'s, at the virtual time it ran: what a
+    /// recording writes, and what replays the run exactly.
+    public private(set) var performed: [Scenario.Step] = []
     private var next = 0
 
     /// Makes the simulation the scenario describes.
@@ -48,6 +51,7 @@ public final class ScenarioPlayer {
                 do { try perform(action) } catch {
                     throw ScenarioError(file: scenario.file, line: step.line, problem: error.message)
                 }
+                performed.append(Scenario.Step(atMs: simulation.nowMs, line: step.line, kind: step.kind))
             case .expect(let expectation):
                 let result = check(expectation, step: step)
                 results.append(result)
@@ -66,6 +70,14 @@ public final class ScenarioPlayer {
             found: violations.map(\.description).joined(separator: "; "), passed: violations.isEmpty)]
     }
 
+    /// Carries out an action now, as a step of the file at this time would be: everything due by
+    /// now runs first, so a replay that plays it as a step does exactly the same.
+    public func apply(_ action: Scenario.Action) throws(SimulationError) {
+        simulation.run(untilMs: simulation.nowMs)
+        try perform(action)
+        performed.append(Scenario.Step(atMs: simulation.nowMs, line: 0, kind: .action(action)))
+    }
+
     private func perform(_ action: Scenario.Action) throws(SimulationError) {
         let sim = simulation
         switch action {
@@ -82,6 +94,7 @@ public final class ScenarioPlayer {
         case .partition(let groups): try sim.partition(groups)
         case .heal: sim.heal()
         case .isolate(let tab): try sim.isolate(tab)
+        case .rejoin(let tab): try sim.rejoin(tab)
         case .workload(let w): try sim.startWorkload(w)
         case .stopWorkload: sim.stopWorkload()
         case .network(let n): try sim.setNetwork(n)

@@ -11,7 +11,7 @@ import TabSync
 ///   `reopen` (a reloaded page: new tab id, its initial state), `setBackground` (timer throttling),
 ///   `setClockSkew`.
 /// - What a user does in a tab: `set`, `forceLeader`, `requestState`, `broadcastState`.
-/// - The network: `partition`, `isolate`, `togglePartition`, `heal`, `setNetwork`.
+/// - The network: `partition`, `isolate`, `rejoin`, `togglePartition`, `heal`, `setNetwork`.
 /// - Looking: `tabs`, `tab(named:)`, `snapshots`, `leaders`, `leader`, `convergence()`,
 ///   `violations`, `log`, `onEvent`.
 ///
@@ -374,14 +374,16 @@ public final class Simulation {
 
     /// Cuts one tab off from all others, or, when it already is cut off, joins it back.
     public func togglePartition(_ name: String) throws(SimulationError) {
+        if isPartitioned(name) { try rejoin(name) } else { try isolate(name) }
+    }
+
+    /// Joins a cut-off tab back to the tabs no partition named (other partitions stay).
+    public func rejoin(_ name: String) throws(SimulationError) {
         _ = try existing(name)
-        if isPartitioned(name) {
-            groups[name] = nil
-            if Set(tabs.filter { $0.liveness.exists }.map { groups[$0.name] ?? 0 }).count <= 1 { groups.removeAll() }
-            fault("Healed \(name)", tab: nil)
-        } else {
-            try isolate(name)
-        }
+        guard isPartitioned(name) else { throw SimulationError("tab \(name) is not cut off") }
+        groups[name] = nil
+        if Set(tabs.filter { $0.liveness.exists }.map { groups[$0.name] ?? 0 }).count <= 1 { groups.removeAll() }
+        fault("Healed \(name)", tab: nil)
     }
 
     /// Removes every partition.

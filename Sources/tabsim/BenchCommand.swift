@@ -49,7 +49,9 @@ struct BenchCommand: ParsableCommand {
         }
         results.append(try SimulationBenchmarks.speedup())
         results.append(SimulationBenchmarks.fuzzSeedsPerSecond())
-        results.append(try SimulationBenchmarks.frameMilliseconds())
+        results.append(try SimulationBenchmarks.frameMilliseconds(tabs: 8))
+        results.append(try SimulationBenchmarks.frameMilliseconds(tabs: 26))
+        results.append(try SimulationBenchmarks.recordedSessionBytes(minutes: 5))
         results.append(try SimulationBenchmarks.peakMemory(messages: messages))
         var node: [BenchmarkResult] = []
         if compare { node = try runNode() }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import TabSimulator
 import TabSync
 
 /// A headless session of three tabs on a virtual clock, printed as the spec's debug log.
@@ -19,11 +20,7 @@ struct DemoCommand: ParsableCommand {
         let hub = InMemoryHub(latencyMs: 2)
         var names: [String: String] = [:]
         func open(_ name: String, _ state: StateDocument, seed: UInt64) throws -> BroadcastSync {
-            var config = BroadcastSyncConfig(channelName: "app-sync")
-            config.syncKeys = ["theme", "locale"]
-            config.excludeKeys = ["sessionToken"]
-            config.enableLeaderElection = true
-            config.leaderHeartbeatMs = 1000
+            let config = DemoSetup.config(syncKeys: ["theme", "locale"])
             var tabId = ""
             let env = SyncEnvironment(virtual: scheduler, transport: hub, seed: seed) { (event: SyncEvent) in
                 let name = names[tabId] ?? "?"

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TabSimUI
+import TabSimulator
 import TabSync
 
 /// The default command: the terminal UI.
@@ -10,42 +11,80 @@ struct UICommand: ParsableCommand {
         abstract: "Open the terminal UI: simulated tabs side by side, live traffic, keys that break things.",
         discussion: """
             Press ? in the UI for every key. Examples:
-              tabsim                                  three tabs, leader election on, last-write-wins
+              tabsim                          three tabs, election on
               tabsim --tabs 6 --strategy merge
+              tabsim --record session.yaml    then: tabsim run session.yaml
               tabsim --scenario Examples/04-partition-two-leaders-heal.yaml
-            Set NO_COLOR to draw without colours.
+            With --scenario the file's seed, tabs and strategy apply: an
+            option that contradicts the file is refused, one the file
+            leaves open applies. NO_COLOR=1 draws without colours. Needs a
+            terminal: without one (stdin or stdout not a TTY) it exits 2.
             """
     )
 
-    @Option(help: "How many tabs to open (1-26).") var tabs = 3
-    @Option(help: "Conflict strategy: last-write-wins, first-write-wins, merge or custom.") var strategy: ConflictStrategy = .lastWriteWins
-    @Option(help: "Seed of the simulation.") var seed: UInt64 = 1
+    @Option(help: "How many tabs to open (1-26, default 3).") var tabs: Int?
+    @Option(help: "Conflict strategy (default last-write-wins).")
+    var strategy: ConflictStrategy?
+    @Option(help: "Seed of the simulation (default 1).") var seed: UInt64?
     @Option(help: "Start from a scenario file and play its steps.") var scenario: String?
-    @Option(help: "Leader heartbeat interval in milliseconds.") var heartbeat = 1000
+    @Option(help: "Leader heartbeat interval in milliseconds (default 1000).") var heartbeat: Int?
+    @Option(help: "Write the session to this scenario file on exit (and on w); tabsim run replays it.") var record:
+        String?
 
     func validate() throws {
-        guard (1...26).contains(tabs) else { throw ValidationError("--tabs must be between 1 and 26") }
-        guard heartbeat > 0 else { throw ValidationError("--heartbeat must be more than 0") }
+        if let tabs, !(1...DemoSetup.maxTabs).contains(tabs) {
+            throw ValidationError("--tabs must be between 1 and \(DemoSetup.maxTabs) (tabs are named A to Z)")
+        }
+        if let heartbeat, heartbeat <= 0 { throw ValidationError("--heartbeat must be more than 0") }
         if let scenario, !FileManager.default.isReadableFile(atPath: scenario) {
             throw ValidationError("--scenario: cannot read \(scenario)")
         }
     }
 
     func run() throws {
-        var options = UIOptions()
-        options.tabs = tabs
-        options.strategy = strategy
-        options.seed = seed
-        options.heartbeatMs = heartbeat
-        options.scenarioPath = scenario
-        let noColor = !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
-        let status: Int32
+        let options = UIOptions(
+            tabs: tabs, strategy: strategy, seed: seed, heartbeatMs: heartbeat, scenarioPath: scenario)
+        let start: Scenario
+        let session: UISession
         do {
-            status = try TerminalUI.run(options: options, noColor: noColor)
+            start = try options.startingScenario()
+            session = try UISession(scenario: start)
         } catch {
             printError("tabsim: \(error)")
             throw ExitCode(2)
         }
-        if status != 0 { throw ExitCode(status) }
+        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
+            printError(
+                "tabsim: the terminal UI needs a terminal (stdin and stdout must be a TTY). "
+                    + "Headless: tabsim run FILE, tabsim demo or tabsim fuzz.")
+            throw ExitCode(2)
+        }
+        var state = UIState()
+        state.recordPath = record
+        if scenario != nil { state.message = "playing \(start.name)" }
+        let noColor = !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
+        Terminal.installStopSignals()
+        let terminal = Terminal(useColor: !noColor)
+        state = TerminalUI.run(
+            state, session: session, device: terminal, clock: SystemClock(),
+            shouldStop: { Terminal.receivedStopSignal != 0 })
+        terminal.restore()
+        let signal = Terminal.receivedStopSignal
+        let time = formatTime(session.simulation.nowMs).drop { $0 == " " }
+        let bySignal = signal != 0 ? ", by signal \(signal)" : ""
+        print("tabsim: stopped at virtual time \(time), seed \(start.seed)\(bySignal)")
+        if let path = state.recordPath {
+            do {
+                let count = try session.save(to: path)
+                let actions = "\(count) action\(count == 1 ? "" : "s")"
+                print("tabsim: session saved to \(path) (\(actions)). Replay: tabsim run \(path)")
+            } catch {
+                printError("tabsim: \(error)")
+            }
+        } else {
+            print(
+                "tabsim: start the same way with: \(options.startCommand(start)) (add --record FILE to keep your keys)")
+        }
+        if signal != 0 { throw ExitCode(128 + signal) }
     }
 }

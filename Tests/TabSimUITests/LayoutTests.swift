@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TabSimUI
 
 @Suite struct LayoutTests {
@@ -28,8 +29,28 @@ import Testing
         #expect(l.log.height >= Layout.minLogHeight)
     }
 
-    @Test(arguments: [(40, 10, 3), (70, 20, 3), (59, 40, 1), (200, 15, 2)])
+    @Test(arguments: [(40, 10, 3), (70, 15, 3), (59, 40, 1), (200, 15, 2)])
     func tooSmallScreensAreSaidSo(width: Int, height: Int, tabs: Int) {
         #expect(Layout(width: width, height: height, tabCount: tabs).tooSmall)
+    }
+
+    @Test func twentySixTabsFitInRowsAt200x60() {
+        let l = Layout(width: 200, height: 60, tabCount: 26)
+        #expect(!l.tooSmall && !l.isPaged)
+        #expect(l.panes.count == 26)
+        #expect(l.panes.allSatisfy { $0.x + $0.width <= 200 && $0.y + $0.height <= l.log.y })
+        #expect(l.logRows >= Layout.minLogHeight - 1)
+    }
+
+    @Test func rowsThatDoNotFitArePagedToTheSelectedTab() {
+        let first = Layout(width: 120, height: 30, tabCount: 26, selected: 0)
+        // Four panes a row, two rows a page.
+        #expect(first.isPaged && first.firstTab == 0 && first.panes.count == 8)
+        let later = Layout(width: 120, height: 30, tabCount: 26, selected: 17)
+        #expect(later.firstTab == 16 && later.panes.count == 8)
+        // The last page is kept full: rows 5 and 6 (tabs 21-26).
+        let last = Layout(width: 120, height: 30, tabCount: 26, selected: 25)
+        #expect(last.firstTab == 20 && last.panes.count == 6)
+        #expect(last.panes.allSatisfy { $0.x + $0.width <= 120 })
     }
 }

@@ -1,0 +1,145 @@
+import TabSync
+
+/// What one screen shows, as plain values: built by the `Presenter` from the UI state and the
+/// simulation, turned into characters by the `Renderer`. Everything here is already decided
+/// (which log lines, which cells differ, what the status says); drawing only places it.
+public struct Frame: Equatable, Sendable {
+    public var width: Int
+    public var height: Int
+    public var content: Content
+    /// The help overlay, over whatever else shows.
+    public var help: HelpOverlay?
+
+    public enum Content: Equatable, Sendable {
+        /// The screen is too small: these lines, wrapped to its width.
+        case tooSmall([String])
+        case main(Main)
+    }
+
+    public struct Main: Equatable, Sendable {
+        public var layout: Layout
+        /// One per rectangle of `layout.panes`.
+        public var panes: [PaneModel]
+        public var logTitle: String
+        public var logLines: [LogLine]
+        public var status: String
+        /// True when running tabs disagree: the status bar turns to a warning.
+        public var diverged: Bool
+        public var hints: String
+    }
+}
+
+/// One line of the traffic pane.
+public struct LogLine: Equatable, Sendable {
+    public var text: String
+    public var style: CellStyle
+}
+
+/// How a pane looks as a whole: its tab's theme, or gone. Each is distinct from every other, with
+/// and without colour (see `Terminal`).
+public enum PaneLook: Equatable, Sendable {
+    case light, dark, system, highContrast
+    /// Closed gracefully, or crashed: what it shows is the last it knew.
+    case closed, dead
+}
+
+/// One tab's pane, as values.
+public struct PaneModel: Equatable, Sendable {
+    public var name: String
+    public var tabId: String
+    public var role: ElectionRole
+    public var epoch: Int
+    /// The name of the tab this one follows, if it knows a leader.
+    public var leaderName: String?
+    public var liveness: PaneLiveness
+    public var connected: Int
+    public var cells: [Cell]
+    /// The local-only key and its value.
+    public var localOnly: Cell?
+    public var pending: [String]
+    public var selected: Bool
+    public var look: PaneLook
+
+    /// One key and its value in this tab.
+    public struct Cell: Equatable, Sendable {
+        public var key: String
+        public var value: JSONValue?
+        public var mark: CellMark
+        public init(key: String, value: JSONValue?, mark: CellMark = .same) {
+            self.key = key
+            self.value = value
+            self.mark = mark
+        }
+    }
+}
+
+/// What a cell's value says about the other tabs. More marks (a value still propagating, per-key
+/// versions) fit here without changing panes.
+public enum CellMark: Equatable, Sendable {
+    case same
+    /// Running tabs hold different values for this key.
+    case diverged
+}
+
+public enum PaneLiveness: String, Equatable, Sendable {
+    case alive, frozen, partitioned, closed, dead
+}
+
+/// The help overlay: its lines (already wrapped to the screen) and how far it is scrolled.
+public struct HelpOverlay: Equatable, Sendable {
+    public var lines: [String]
+    public var scroll: Int
+    /// Rows the box can show between its title and its footer.
+    public var bodyRows: Int
+    public var rect: Rect
+
+    public static let title = " TabSync simulator: keys"
+    public static let footer = " Up/Down PgUp/PgDn scroll   Esc or ? closes"
+
+    /// The overlay for a screen: keys and what they do, wrapped to fit, scrolled by `scroll`.
+    public init(width: Int, height: Int, scroll: Int) {
+        let boxWidth = max(10, min(width, 100))
+        let keyWidth = (KeyBinding.all.map(\.label.count).max() ?? 0) + 4
+        let textWidth = max(10, boxWidth - 2 - keyWidth)
+        var body: [String] = []
+        for b in KeyBinding.all {
+            let parts = Self.wrap(b.help, width: textWidth)
+            for (i, part) in parts.enumerated() {
+                let key = i == 0 ? "  " + b.label : ""
+                body.append(key + String(repeating: " ", count: max(1, keyWidth - key.count)) + part)
+            }
+        }
+        body +=
+            [""]
+            + Self.wrap(
+                "Pane colours follow each tab's theme; a marked value (*) differs between running tabs, "
+                    + "and the status bar names the tabs.", width: boxWidth - 4
+            ).map { "  " + $0 }
+        let boxHeight = max(4, min(height, body.count + 4))
+        bodyRows = max(0, boxHeight - 4)
+        lines = body
+        self.scroll = max(0, min(scroll, body.count - bodyRows))
+        rect = Rect(
+            x: max(0, (width - boxWidth) / 2), y: max(0, (height - boxHeight) / 2), width: boxWidth, height: boxHeight)
+    }
+
+    public var maxScroll: Int { max(0, lines.count - bodyRows) }
+
+    /// Words into lines of at most `width` columns (a longer word is cut).
+    static func wrap(_ text: String, width: Int) -> [String] {
+        var lines: [String] = []
+        var line = ""
+        for word in text.split(separator: " ") {
+            if line.isEmpty {
+                line = String(word.prefix(width))
+            } else if line.count + 1 + word.count <= width {
+                line += " " + word
+            } else {
+                lines.append(line)
+                line = String(word.prefix(width))
+            }
+        }
+        if !line.isEmpty || lines.isEmpty { lines.append(line) }
+        return lines
+    }
+}

@@ -1,0 +1,98 @@
+/// One row of the key table: the keys, what they do, and how the help overlay, the hint bar and
+/// the README name them. Key dispatch, help and hints are all read from `KeyBinding.all`, so they
+/// cannot disagree (a test holds the README's table to it too).
+public struct KeyBinding: Sendable {
+    public let keys: [Key]
+    /// How help names the keys (`1-9`, `+ / -`).
+    public let label: String
+    public let help: String
+    /// The hint bar's short form, or nil to leave the binding out of the hint bar.
+    public let hint: String?
+    /// The action for each key, in `keys` order.
+    public let actions: [UIAction]
+
+    init(_ keys: [Key], _ label: String? = nil, _ help: String, hint: String? = nil, actions: [UIAction]) {
+        self.keys = keys
+        self.label = label ?? keys.map(\.label).joined(separator: " ")
+        self.help = help
+        self.hint = hint
+        self.actions = actions
+    }
+
+    init(_ key: Key, _ help: String, hint: String? = nil, _ action: UIAction) {
+        self.init([key], nil, help, hint: hint, actions: [action])
+    }
+
+    public static let all: [KeyBinding] = [
+        KeyBinding(
+            (1...9).map { Key.char(Character(String($0))) }, "1-9", "select tab 1 to 9", hint: "select",
+            actions: (0..<9).map { .select($0) }),
+        KeyBinding(
+            [.char("\t"), .backTab], "Tab / Shift-Tab", "select the next / previous tab (all 26)",
+            actions: [.selectNext, .selectPrevious]),
+        KeyBinding(
+            .char("t"), "cycle theme (light, dark, system, high-contrast) in the selected tab", hint: "theme",
+            .cycleTheme),
+        KeyBinding(.char("l"), "cycle locale (en-US, fr-FR, de-DE, ja-JP)", hint: "locale", .cycleLocale),
+        KeyBinding(
+            [.char("+"), .char("-")], "+ / -", "font size up / down", hint: "font",
+            actions: [.fontBigger, .fontSmaller]),
+        KeyBinding(
+            .char("x"), "concurrent edit: two tabs set new, different themes at one instant", hint: "conflict",
+            .concurrentEdit),
+        KeyBinding(.char("n"), "open a new tab (at most 26, A to Z)", hint: "new", .newTab),
+        KeyBinding(.char("c"), "close the selected tab gracefully (it says goodbye)", hint: "close", .closeTab),
+        KeyBinding(.char("k"), "kill the selected tab (crash: no goodbye)", hint: "kill", .killTab),
+        KeyBinding(.char("r"), "reopen a closed or killed tab", hint: "reopen", .reopenTab),
+        KeyBinding(.char("f"), "force the selected tab to lead (new epoch)", hint: "lead", .forceLeader),
+        KeyBinding(.char("z"), "freeze or thaw the selected tab", hint: "freeze", .toggleFreeze),
+        KeyBinding(
+            .char("p"), "cut the selected tab off from the others, or heal it", hint: "partition",
+            .togglePartition),
+        KeyBinding(.char("s"), "cycle the conflict strategy (all tabs)", hint: "strategy", .cycleStrategy),
+        KeyBinding(.char(" "), "pause or resume", hint: "pause", .togglePause),
+        KeyBinding(.char("."), "step to the next event while paused", .stepOnce),
+        KeyBinding([.char(">"), .char("<")], "> / <", "faster / slower", actions: [.faster, .slower]),
+        KeyBinding(
+            .char("/"), "filter the log: all, selected tab, state, election, faults", hint: "filter",
+            .cycleLogFilter),
+        KeyBinding(
+            [.up, .down, .pageUp, .pageDown], "Up Down PgUp PgDn", "scroll the log (autoscroll pauses)",
+            actions: [.scrollUp(1), .scrollDown(1), .scrollUp(10), .scrollDown(10)]),
+        KeyBinding(
+            [.home, .end], "Home / End", "oldest line / follow new lines again",
+            actions: [.scrollToTop, .follow]),
+        KeyBinding(.char("w"), "write the session so far as a scenario file", hint: "save", .save),
+        KeyBinding(.char("?"), "this help (Esc or ? closes it)", hint: "help", .toggleHelp),
+        KeyBinding(.char("q"), "quit (prints the seed and how to replay)", hint: "quit", .quit),
+    ]
+
+    /// This binding as a row of the README's key table (a test keeps the README in step).
+    public var readmeRow: String { "| `\(label)` | \(help) |" }
+
+    /// The bottom line: `1-9 select  t theme ... q quit`.
+    public static let hintBar = all.compactMap { b in b.hint.map { b.label + " " + $0 } }.joined(separator: "  ")
+
+    private static let table: [Key: UIAction] = {
+        var t: [Key: UIAction] = [:]
+        for b in all { for (k, a) in zip(b.keys, b.actions) { t[k] = a } }
+        return t
+    }()
+
+    /// What a key does in the screen the user sees. While the "too small" message shows, only
+    /// `q` and `?` act; while help is open, scroll keys scroll it and Esc or `?` close it.
+    public static func action(for key: Key, in state: UIState) -> UIAction? {
+        if key == .escape { return state.showHelp ? .closeOverlay : nil }
+        guard let action = table[key] else { return nil }
+        if state.showHelp {
+            switch action {
+            case .scrollUp, .scrollDown, .scrollToTop, .follow, .toggleHelp, .quit: return action
+            default: return nil
+            }
+        }
+        if state.tooSmall {
+            return action == .quit || action == .toggleHelp ? action : nil
+        }
+        return action
+    }
+}

@@ -1,0 +1,37 @@
+import TabSimulator
+
+/// Everything the UI itself holds, as one value: what is selected, how time runs, what the log
+/// and the overlays show, and the last message. The simulation (the world) is not in it; the
+/// update function changes both, the presenter reads both. Equatable, so a test can state the
+/// whole of it after each action.
+public struct UIState: Equatable, Sendable {
+    public static let speeds: [Double] = [0.1, 0.25, 0.5, 1, 2, 5, 10, 50, 100]
+
+    /// The selected tab's index in the simulation's tabs.
+    public var selected = 0
+    public var paused = false
+    public var speedIndex = 3
+    public var logFilter: LogFilter = .all
+    /// Lines scrolled back from the newest; 0 follows new lines.
+    public var logScroll = 0
+    /// While scrolled back, the log's total event count when scrolling began: later lines do not move the view.
+    public var logAnchor: Int?
+    public var showHelp = false
+    /// Help lines scrolled past (help scrolls on screens too short for it).
+    public var helpScroll = 0
+    /// What the last action did, or why it could not.
+    public var message = "press ? for help"
+    public var quitRequested = false
+    public var width = 80
+    public var height = 24
+    /// True when the screen cannot show even one row of panes and the log: the UI says so instead.
+    public var tooSmall = false
+    /// Virtual time owed but not yet run (less than a millisecond).
+    public var pendingVirtualMs = 0.0
+    /// Where `w` writes, once known (`--record FILE`, or the first `w`).
+    public var recordPath: String?
+
+    public init() {}
+
+    public var speed: Double { Self.speeds[max(0, min(Self.speeds.count - 1, speedIndex))] }
+}

@@ -1,0 +1,212 @@
+import TabSimulator
+import TabSync
+
+/// The one function that changes anything: an action, the UI state and the session in, the new
+/// state out (and the simulation moved on). Keys that change the simulation become scenario
+/// actions applied at the current virtual time, so the session records and replays exactly.
+/// Nothing here traps on any action in any state: failures become the status message.
+public enum UIUpdate {
+    public static let themes: [JSONValue] = ["light", "dark", "system", "high-contrast"]
+    static let locales: [JSONValue] = ["en-US", "fr-FR", "de-DE", "ja-JP"]
+
+    public static func update(_ state: inout UIState, _ action: UIAction, _ session: UISession) {
+        do { try perform(&state, action, session) } catch let error as SimulationError {
+            state.message = error.message
+        } catch {
+            state.message = "\(error)"
+        }
+        let sim = session.simulation
+        state.selected = max(0, min(state.selected, sim.tabs.count - 1))
+        state.tooSmall =
+            Layout(
+                width: state.width, height: state.height, tabCount: sim.tabs.count,
+                selected: state.selected
+            ).tooSmall
+    }
+
+    private static func perform(_ state: inout UIState, _ action: UIAction, _ session: UISession) throws {
+        let sim = session.simulation
+        switch action {
+        case .tick(let wallMs):
+            guard !state.paused, wallMs > 0, wallMs.isFinite else { return }
+            state.pendingVirtualMs += min(wallMs, 60_000) * state.speed
+            let whole = Milliseconds(state.pendingVirtualMs)
+            guard whole > 0 else { return }
+            state.pendingVirtualMs -= Double(whole)
+            report(session.advance(toMs: sim.nowMs + whole), &state)
+        case .resize(let width, let height):
+            state.width = max(0, width)
+            state.height = max(0, height)
+            state.helpScroll = min(state.helpScroll, HelpOverlay(width: width, height: height, scroll: 0).maxScroll)
+        case .select(let i):
+            guard sim.tabs.indices.contains(i) else {
+                state.message = "no tab \(i + 1)"
+                return
+            }
+            state.selected = i
+        case .selectNext: if !sim.tabs.isEmpty { state.selected = (state.selected + 1) % sim.tabs.count }
+        case .selectPrevious:
+            if !sim.tabs.isEmpty { state.selected = (state.selected + sim.tabs.count - 1) % sim.tabs.count }
+        case .cycleTheme: try cycle("theme", themes, &state, session)
+        case .cycleLocale: try cycle("locale", locales, &state, session)
+        case .fontBigger, .fontSmaller:
+            let tab = try selectedTab(state, sim)
+            let size = tab.state["fontSize"]?.intValue ?? 14
+            let next = min(32, max(8, size + (action == .fontBigger ? 1 : -1)))
+            try session.apply(.set(tab: tab.name, state: ["fontSize": .number(Double(next))]))
+            state.message = "\(tab.name): fontSize \(next)"
+        case .concurrentEdit:
+            let a = try selectedTab(state, sim)
+            let order = sim.tabs[(state.selected + 1)...] + sim.tabs[..<state.selected]
+            guard let b = order.first(where: { $0.liveness == .alive }), a.liveness == .alive else {
+                state.message = "a concurrent edit needs the selected tab and another running"
+                return
+            }
+            // Two values new to both tabs and different from each other: always a real conflict.
+            let fresh = themes.filter { $0 != a.state["theme"] && $0 != b.state["theme"] }
+            guard fresh.count >= 2 else {
+                state.message = "no two fresh themes"
+                return
+            }
+            try session.apply(.set(tab: a.name, state: ["theme": fresh[0]]))
+            try session.apply(.set(tab: b.name, state: ["theme": fresh[1]]))
+            state.message =
+                "\(a.name) set theme \(fresh[0].display), \(b.name) set theme \(fresh[1].display), at the same instant"
+        case .newTab:
+            guard sim.tabs.count < DemoSetup.maxTabs else {
+                state.message = "cannot open a \(sim.tabs.count + 1)th tab: at most \(DemoSetup.maxTabs) (A to Z)"
+                return
+            }
+            guard let name = (0..<DemoSetup.maxTabs).map(DemoSetup.tabName).first(where: { sim.tab(named: $0) == nil })
+            else {
+                state.message = "no tab name left (A to Z are taken)"
+                return
+            }
+            try session.apply(.open(tab: name, state: session.newTabState(name)))
+            state.selected = sim.tabs.count - 1
+            state.message = "opened \(name)"
+        case .closeTab: try tabAction(state, session, { .close($0) }, "closed %@ (it said goodbye)", &state.message)
+        case .killTab: try tabAction(state, session, { .kill($0) }, "killed %@ (no goodbye)", &state.message)
+        case .reopenTab: try tabAction(state, session, { .reopen($0) }, "reopened %@", &state.message)
+        case .forceLeader: try tabAction(state, session, { .forceLeader($0) }, "%@ forced to lead", &state.message)
+        case .toggleFreeze:
+            let frozen = try selectedTab(state, sim).liveness == .frozen
+            try tabAction(
+                state, session, { frozen ? .thaw($0) : .freeze($0) }, frozen ? "thawed %@" : "froze %@", &state.message)
+        case .togglePartition:
+            let cut = sim.isPartitioned(try selectedTab(state, sim).name)
+            try tabAction(
+                state, session, { cut ? .rejoin($0) : .isolate($0) }, cut ? "healed %@" : "cut %@ off", &state.message)
+        case .cycleStrategy:
+            let all = ConflictStrategy.allCases
+            let i = all.firstIndex(of: sim.options.config.conflictStrategy) ?? 0
+            let next = all[(i + 1) % all.count]
+            let resolver = next == .custom ? DemoSetup.customResolverName : nil
+            try session.apply(.conflictStrategy(next, resolver: resolver))
+            state.message = "strategy \(next.rawValue)" + (resolver.map { " (\($0))" } ?? "")
+        case .togglePause:
+            state.paused.toggle()
+            state.pendingVirtualMs = 0
+            state.message = state.paused ? "paused: . steps to the next event" : "running"
+        case .stepOnce:
+            guard state.paused else {
+                state.message = "step works while paused (space)"
+                return
+            }
+            guard let due = session.nextDueMs else {
+                state.message = "nothing scheduled"
+                return
+            }
+            // Everything due at that instant runs, so an action taken next happens where a replay puts it.
+            report(session.advance(toMs: due), &state)
+            state.message = "stepped to t=\(formatTime(sim.nowMs).drop { $0 == " " })"
+        case .faster, .slower:
+            state.speedIndex = max(0, min(UIState.speeds.count - 1, state.speedIndex + (action == .faster ? 1 : -1)))
+            state.message = "speed x\(Presenter.format(state.speed))"
+        case .cycleLogFilter:
+            state.logFilter = state.logFilter.next(
+                selected: sim.tabs.indices.contains(state.selected) ? sim.tabs[state.selected].name : nil)
+            state.logScroll = 0
+            state.logAnchor = nil
+            state.message = "log filter: \(state.logFilter.label)"
+        case .scrollUp(let n):
+            if state.showHelp {
+                state.helpScroll = max(0, state.helpScroll - n)
+                return
+            }
+            scrollLog(&state, sim, to: state.logScroll + n)
+        case .scrollDown(let n):
+            if state.showHelp {
+                state.helpScroll = min(helpMaxScroll(state), state.helpScroll + n)
+                return
+            }
+            scrollLog(&state, sim, to: state.logScroll - n)
+        case .scrollToTop:
+            if state.showHelp {
+                state.helpScroll = 0
+                return
+            }
+            scrollLog(&state, sim, to: Int.max)
+        case .follow:
+            if state.showHelp {
+                state.helpScroll = helpMaxScroll(state)
+                return
+            }
+            scrollLog(&state, sim, to: 0)
+        case .toggleHelp:
+            state.showHelp.toggle()
+            state.helpScroll = 0
+        case .closeOverlay:
+            state.showHelp = false
+            state.helpScroll = 0
+        case .save:
+            let path = state.recordPath ?? "tabsim-session-seed\(session.scenario.seed).yaml"
+            let count = try session.save(to: path)
+            state.recordPath = path
+            state.message = "saved \(Presenter.count(count, "action")) to \(path) (replay: tabsim run \(path))"
+        case .quit:
+            state.quitRequested = true
+        }
+    }
+
+    private static func helpMaxScroll(_ state: UIState) -> Int {
+        HelpOverlay(width: state.width, height: state.height, scroll: 0).maxScroll
+    }
+
+    /// Scrolls the log to `target` lines back from the newest, kept within what there is to see.
+    private static func scrollLog(_ state: inout UIState, _ sim: Simulation, to target: Int) {
+        let rows = Layout(width: state.width, height: state.height, tabCount: sim.tabs.count, selected: state.selected)
+            .logRows
+        let anchor = state.logAnchor ?? sim.log.totalCount
+        let limit = max(0, Presenter.matchingCount(state, sim.log, anchor: anchor) - rows)
+        state.logScroll = max(0, min(target, limit))
+        state.logAnchor = state.logScroll == 0 ? nil : anchor
+    }
+
+    private static func report(_ problems: [String], _ state: inout UIState) {
+        if let last = problems.last { state.message = last }
+    }
+
+    private static func selectedTab(_ state: UIState, _ sim: Simulation) throws(SimulationError) -> SimTab {
+        guard sim.tabs.indices.contains(state.selected) else { throw SimulationError("no tab selected") }
+        return sim.tabs[state.selected]
+    }
+
+    /// Applies the action made for the selected tab and says so (`%@` is the tab's name).
+    private static func tabAction(
+        _ state: UIState, _ session: UISession, _ make: (String) -> Scenario.Action,
+        _ done: String, _ message: inout String
+    ) throws {
+        let tab = try selectedTab(state, session.simulation)
+        try session.apply(make(tab.name))
+        message = done.replacing("%@", with: tab.name)
+    }
+
+    private static func cycle(_ key: String, _ values: [JSONValue], _ state: inout UIState, _ session: UISession) throws
+    {
+        let tab = try selectedTab(state, session.simulation)
+        let next = values.firstIndex(of: tab.state[key] ?? .null).map { values[($0 + 1) % values.count] } ?? values[0]
+        try session.apply(.set(tab: tab.name, state: [key: next]))
+        state.message = "\(tab.name): \(key) \(next.display)"
+    }
+}

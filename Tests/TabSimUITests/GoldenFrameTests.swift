@@ -1,0 +1,139 @@
+import Foundation
+import TabSync
+import Testing
+
+@testable import TabSimUI
+
+/// Whole screens at a fixed seed and size, compared in full with text fixtures in `Golden/`: the
+/// characters, then every cell's style as a letter with a legend. Plain text rather than
+/// swift-snapshot-testing: no extra dependency to build, fixtures that read and diff in review,
+/// and the README's screenshot is copied from one of them. `TABSIM_RECORD_GOLDEN=1 swift test
+/// --filter GoldenFrameTests` rewrites the fixtures after a deliberate change.
+@Suite struct GoldenFrameTests {
+    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
+
+    /// The screen as the fixture holds it.
+    static func fixture(_ screen: ScreenBuffer) -> String {
+        var codes: [CellStyle: Character] = [:]
+        var legend: [String] = []
+        let letters = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+        var grid: [String] = []
+        for y in 0..<screen.height {
+            var row = ""
+            for x in 0..<screen.width {
+                let style = screen.style(x: x, y: y)
+                if codes[style] == nil {
+                    let code = codes.count < letters.count ? letters[codes.count] : "?"
+                    codes[style] = code
+                    let flags = [style.bold ? "bold" : nil, style.dim ? "dim" : nil, style.reverse ? "reverse" : nil]
+                    legend.append("\(code) \(style.role)" + flags.compactMap { $0 }.map { " " + $0 }.joined())
+                }
+                row.append(codes[style] ?? "?")
+            }
+            grid.append(row)
+        }
+        let text = (0..<screen.height).map { screen.line($0) + "|" }
+        return "\(screen.width)x\(screen.height)\n" + text.joined(separator: "\n") + "\n-- styles --\n"
+            + grid.joined(separator: "\n") + "\n-- legend --\n" + legend.joined(separator: "\n") + "\n"
+    }
+
+    func check(_ name: String, _ screen: ScreenBuffer) throws {
+        let url = Self.directory.appendingPathComponent(name + ".txt")
+        let actual = Self.fixture(screen)
+        if ProcessInfo.processInfo.environment["TABSIM_RECORD_GOLDEN"] == "1" {
+            try actual.write(to: url, atomically: true, encoding: .utf8)
+            return
+        }
+        let expected = try String(contentsOf: url, encoding: .utf8)
+        if actual != expected {
+            let a = actual.split(separator: "\n", omittingEmptySubsequences: false)
+            let e = expected.split(separator: "\n", omittingEmptySubsequences: false)
+            let first = zip(a, e).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(a.count, e.count)
+            Issue.record(
+                """
+                \(name): the frame differs from Golden/\(name).txt from line \(first + 1):
+                expected: \(first < e.count ? String(e[first]) : "(end)")
+                actual:   \(first < a.count ? String(a[first]) : "(end)")
+                """)
+        }
+    }
+
+    /// Three tabs after a theme change in B, a concurrent edit and a kill: leader, followers,
+    /// diverged cells, a dead pane, and the log.
+    func story(width: Int, height: Int) throws -> Harness {
+        let h = try Harness(width: width, height: height)
+        h.run(ms: 2000)
+        h.send(.select(1))
+        h.send(.cycleTheme)
+        h.run(ms: 1000)
+        h.send(.select(2))
+        h.send(.cycleTheme)
+        h.run(ms: 500)
+        h.send(.select(0))
+        h.send(.concurrentEdit)
+        h.run(ms: 500)
+        return h
+    }
+
+    @Test func threeTabsAt120x30() throws {
+        try check("three-tabs-120x30", try story(width: 120, height: 30).screen)
+    }
+
+    @Test func threeTabsAt80x24() throws {
+        try check("three-tabs-80x24", try story(width: 80, height: 24).screen)
+    }
+
+    @Test func deadSystemAndPartitionedPanesAt120x30() throws {
+        let h = try Harness(tabs: 4, width: 120, height: 30)
+        h.run(ms: 2000)
+        h.send(.cycleTheme)
+        h.send(.cycleTheme)  // A: system, reaches all
+        h.run(ms: 500)
+        h.send(.select(1))
+        h.send(.killTab)
+        h.send(.select(2))
+        h.send(.togglePartition)
+        h.send(.select(3))
+        h.send(.closeTab)
+        h.run(ms: 4000)
+        try check("faults-120x30", h.screen)
+    }
+
+    @Test func helpAt80x24() throws {
+        let h = try Harness(width: 80, height: 24)
+        h.run(ms: 1000)
+        h.send(.toggleHelp)
+        try check("help-80x24", h.screen)
+        h.send(.follow)
+        try check("help-80x24-scrolled", h.screen)
+    }
+
+    @Test func twentySixTabsAt200x60() throws {
+        let h = try Harness(tabs: 26, width: 200, height: 60)
+        h.run(ms: 3000)
+        try check("twenty-six-tabs-200x60", h.screen)
+    }
+
+    @Test func tooSmall() throws {
+        let h = try Harness(width: 40, height: 10)
+        try check("too-small-40x10", h.screen)
+    }
+
+    /// Pane looks differ from one another in their styles: the terminal maps each role to its own
+    /// colours, and to its own attributes without colours (checked here on the roles' table).
+    @Test func everyPaneLookHasItsOwnRole() throws {
+        let looks: [PaneLook] = [.light, .dark, .system, .highContrast, .closed, .dead]
+        var roles: Set<ColorRole> = []
+        for look in looks {
+            let pane = PaneModel(
+                name: "A", tabId: "tab-1", role: .follower, epoch: 1, leaderName: "B", liveness: .alive,
+                connected: 1, cells: [], localOnly: nil, pending: [], selected: false, look: look)
+            var screen = ScreenBuffer(width: 30, height: Layout.paneHeight)
+            TabPane.draw(pane, in: Rect(x: 0, y: 0, width: 30, height: Layout.paneHeight), on: &screen)
+            roles.insert(screen.style(x: 20, y: 5).role)
+        }
+        #expect(roles.count == looks.count)
+        let attributes = Set(roles.map { Terminal.monochromeAttributes(for: CellStyle($0)) })
+        #expect(attributes.count == looks.count)
+    }
+}

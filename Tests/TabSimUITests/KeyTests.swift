@@ -1,0 +1,93 @@
+import Foundation
+import Testing
+
+@testable import TabSimUI
+
+@Suite struct KeyDecoderTests {
+    func bytes(_ s: String) -> [UInt8] { Array(s.utf8) }
+
+    @Test func homeEndPagesAndArrowsInEveryForm() {
+        let cases: [(String, Key)] = [
+            ("\u{1B}[A", .up), ("\u{1B}OA", .up), ("\u{1B}[1;5A", .up), ("\u{1B}[B", .down), ("\u{1B}OB", .down),
+            ("\u{1B}[H", .home), ("\u{1B}OH", .home), ("\u{1B}[1~", .home), ("\u{1B}[7~", .home),
+            ("\u{1B}[F", .end), ("\u{1B}OF", .end), ("\u{1B}[4~", .end), ("\u{1B}[8~", .end),
+            ("\u{1B}[5~", .pageUp), ("\u{1B}[6~", .pageDown), ("\u{1B}[5;2~", .pageUp), ("\u{1B}[Z", .backTab),
+        ]
+        for (sequence, key) in cases {
+            #expect(KeyDecoder.keys(bytes(sequence)) == [key], "\(sequence.debugDescription)")
+        }
+    }
+
+    @Test func unknownSequencesAreSwallowedWhole() {
+        // F5, Insert, Delete, F1 (SS3), a mouse report's start, focus in: none becomes letters or digits.
+        for sequence in ["\u{1B}[15~", "\u{1B}[2~", "\u{1B}[3~", "\u{1B}OP", "\u{1B}[I", "\u{1B}[200~", "\u{1B}[1;2C"] {
+            #expect(KeyDecoder.keys(bytes(sequence + "q")) == [.char("q")], "\(sequence.debugDescription)")
+        }
+    }
+
+    @Test func escAloneIsEscAndPlainKeysPassThrough() {
+        #expect(KeyDecoder.keys(bytes("\u{1B}")) == [.escape])
+        #expect(KeyDecoder.keys(bytes("t1 \t?")) == [.char("t"), .char("1"), .char(" "), .char("\t"), .char("?")])
+        #expect(KeyDecoder.keys(bytes("\u{1B}x")) == [])  // Alt-x: not a key here
+        #expect(KeyDecoder.keys([0xC3, 0xA9, 0x01]) == [])  // é and Ctrl-A: no key uses them
+    }
+}
+
+@Suite struct KeyBindingTests {
+    @Test func everyKeyHasOneActionAndEveryActionTheHelpShows() {
+        var seen: Set<Key> = []
+        for b in KeyBinding.all {
+            #expect(b.keys.count == b.actions.count, "\(b.label)")
+            for k in b.keys { #expect(seen.insert(k).inserted, "\(k.label) bound twice") }
+        }
+        let state = UIState()
+        #expect(KeyBinding.action(for: .char("t"), in: state) == .cycleTheme)
+        #expect(KeyBinding.action(for: .char("9"), in: state) == .select(8))
+        #expect(KeyBinding.action(for: .backTab, in: state) == .selectPrevious)
+        #expect(KeyBinding.action(for: .pageUp, in: state) == .scrollUp(10))
+        #expect(KeyBinding.action(for: .home, in: state) == .scrollToTop)
+        #expect(KeyBinding.action(for: .char("Z"), in: state) == nil)
+    }
+
+    @Test func hintBarAndHelpComeFromTheTable() {
+        for b in KeyBinding.all {
+            if let hint = b.hint { #expect(KeyBinding.hintBar.contains(b.label + " " + hint)) }
+            #expect(
+                HelpOverlay(width: 200, height: 60, scroll: 0).lines.contains {
+                    $0.contains(b.label) && $0.contains(b.help)
+                })
+        }
+    }
+
+    /// The README's key table is the binding table: same keys, same words, same order.
+    @Test func readmeKeyTableMatchesTheBindings() throws {
+        let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("README.md")
+        let text = try String(contentsOf: readme, encoding: .utf8)
+        let start = try #require(text.range(of: "<!-- keys:begin -->"), "README has no <!-- keys:begin --> marker")
+        let end = try #require(text.range(of: "<!-- keys:end -->"), "README has no <!-- keys:end --> marker")
+        let rows = text[start.upperBound..<end.lowerBound].split(separator: "\n")
+            .filter { $0.hasPrefix("| ") && !$0.hasPrefix("| Key") && !$0.hasPrefix("| ---") }
+            .map(String.init)
+        let expected = KeyBinding.all.map(\.readmeRow)
+        #expect(rows == expected)
+    }
+
+    /// The README's screenshot of the UI is the 120x30 golden frame, character for character.
+    @Test func readmeScreenshotIsTheGoldenFrame() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
+        let section = try #require(readme.range(of: "## The terminal UI"))
+        let start = try #require(readme.range(of: "```text\n", range: section.upperBound..<readme.endIndex))
+        let end = try #require(readme.range(of: "\n```", range: start.upperBound..<readme.endIndex))
+        let golden = try String(
+            contentsOf: GoldenFrameTests.directory.appendingPathComponent("three-tabs-120x30.txt"),
+            encoding: .utf8)
+        let frame = golden.split(separator: "\n", omittingEmptySubsequences: false).dropFirst().prefix(30)
+            .map { line in String(String(line.dropLast()).reversed().drop { $0 == " " }.reversed()) }
+        #expect(
+            readme[start.upperBound..<end.lowerBound].split(separator: "\n", omittingEmptySubsequences: false)
+                .map(String.init) == frame)
+    }
+}

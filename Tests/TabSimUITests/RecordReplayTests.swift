@@ -1,0 +1,61 @@
+import Foundation
+import TabSimulator
+import TabSync
+import Testing
+
+@testable import TabSimUI
+
+/// A session recorded through the update function replays exactly with `ScenarioPlayer` (what
+/// `tabsim run` does): every expectation written at the moment of saving holds, and the tabs end
+/// exactly as they were.
+@Suite struct RecordReplayTests {
+    static let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Examples")
+
+    func replay(_ yaml: String) throws -> (results: [ExpectationResult], tabs: String) {
+        let scenario = try ScenarioParser.parse(yaml: yaml, file: "recording.yaml")
+        let player = try ScenarioPlayer(scenario: scenario)
+        let results = try player.playToEnd()
+        return (results, player.simulation.describeTabs())
+    }
+
+    @Test(arguments: [ConflictStrategy.lastWriteWins, .merge, .custom])
+    func aBusySessionReplaysExactly(strategy: ConflictStrategy) throws {
+        let h = try Harness(tabs: 4, strategy: strategy, seed: 7)
+        let keys: [UIAction] = [
+            .cycleTheme, .select(1), .concurrentEdit, .fontBigger, .killTab, .select(2), .togglePartition,
+            .cycleLocale, .togglePause, .stepOnce, .stepOnce, .concurrentEdit, .togglePause, .cycleStrategy,
+            .select(3), .toggleFreeze, .newTab, .forceLeader, .select(1), .reopenTab, .select(2), .togglePartition,
+            .select(3), .toggleFreeze, .closeTab, .faster, .concurrentEdit, .fontSmaller,
+        ]
+        for (i, key) in keys.enumerated() {
+            h.send(key)
+            h.run(ms: 37 * (i % 5) + 11)  // keys at uneven virtual times, some at the same instant
+        }
+        h.send(.save)
+        let path = try #require(h.state.recordPath)
+        let yaml = try #require(h.written[path])
+        let (results, tabs) = try replay(yaml)
+        #expect(results.count > 5)
+        for r in results { #expect(r.passed, "\(r.text)") }
+        #expect(tabs == h.sim.describeTabs())
+    }
+
+    @Test func aScenarioFileSessionRecordsTheFilesStepsAndTheKeys() throws {
+        let file = Self.examples.appendingPathComponent("02-leader-crash.yaml").path
+        let scenario = try ScenarioParser.load(path: file)
+        var written = ""
+        let session = try UISession(scenario: scenario) { _, text in written = text }
+        var state = UIState()
+        UIUpdate.update(&state, .resize(width: 120, height: 30), session)
+        UIUpdate.update(&state, .tick(wallMs: 2500), session)
+        UIUpdate.update(&state, .select(1), session)
+        UIUpdate.update(&state, .cycleTheme, session)
+        UIUpdate.update(&state, .tick(wallMs: 4000), session)
+        UIUpdate.update(&state, .save, session)
+        #expect(written.contains("seed: \(scenario.seed)"))
+        let (results, tabs) = try replay(written)
+        for r in results { #expect(r.passed, "\(r.text)") }
+        #expect(tabs == session.simulation.describeTabs())
+    }
+}
