@@ -42,7 +42,7 @@ public struct ChannelDirectory: Sendable, Hashable {
     /// Channel names become directory names: letters, digits, `.`, `_` and `-`, not starting with a dot.
     public static func validate(channelName: String) throws(ChannelDirectoryError) {
         func fail(_ problem: String) -> ChannelDirectoryError {
-            ChannelDirectoryError(path: channelName, problem: "channel name " + problem)
+            ChannelDirectoryError(path: channelName, problem: problem, isChannelName: true)
         }
         if channelName.isEmpty { throw fail("is empty") }
         if channelName.utf8.count > maxChannelNameLength {
@@ -86,15 +86,21 @@ public struct ChannelDirectory: Sendable, Hashable {
     }
 }
 
-/// A channel directory that cannot be used safely, naming the path and why.
+/// A channel directory that cannot be used safely, or a channel name that cannot name one:
+/// the path (or name) and why.
 public struct ChannelDirectoryError: Error, Sendable, Equatable, CustomStringConvertible {
     public let path: String
     public let problem: String
+    /// True when `path` is the channel name that was refused, not a directory.
+    public let isChannelName: Bool
 
-    public init(path: String, problem: String) {
+    public init(path: String, problem: String, isChannelName: Bool = false) {
         self.path = path
         self.problem = problem
+        self.isChannelName = isChannelName
     }
 
-    public var description: String { "refused \(path): \(problem)" }
+    public var description: String {
+        isChannelName ? "refused channel name '\(path)': \(problem)" : "refused channel directory \(path): \(problem)"
+    }
 }

@@ -66,7 +66,8 @@ import Testing
         let error = #expect(throws: ChannelDirectoryError.self) {
             try ChannelDirectory(root: temp.path).prepare(channelName: name)
         }
-        #expect(error?.problem.hasPrefix("channel name ") == true)
+        #expect(error?.isChannelName == true)
+        #expect(error?.description.hasPrefix("refused channel name '\(name)': ") == true)
     }
 
     @Test func defaultRootIsTheRuntimeDirectoryElseOnePerUserUnderTmp() {
