@@ -21,6 +21,9 @@ public final class UnixDatagramEndpoint: ChannelEndpoint {
     private unowned let transport: UnixDatagramTransport
     private let channelPath: String
     private let fd: CInt
+    /// Where frames are sent from: a socket of its own, because a send may wait for room in a
+    /// receiver's queue, and the bound socket must stay non-blocking for NIO's reads.
+    private let sendFd: CInt
     private let onFrame: (ChannelFrame) -> Void
     private var channel: (any Channel)?
     private var peers: [String: Peer] = [:]
@@ -35,12 +38,13 @@ public final class UnixDatagramEndpoint: ChannelEndpoint {
         init(address: sockaddr_un) { self.address = address }
     }
 
-    init(transport: UnixDatagramTransport, path: String, channelPath: String, fd: CInt,
+    init(transport: UnixDatagramTransport, path: String, channelPath: String, fd: CInt, sendFd: CInt,
          onFrame: @escaping (ChannelFrame) -> Void) {
         self.transport = transport
         self.path = path
         self.channelPath = channelPath
         self.fd = fd
+        self.sendFd = sendFd
         self.onFrame = onFrame
     }
 
@@ -97,12 +101,13 @@ public final class UnixDatagramEndpoint: ChannelEndpoint {
         }
         refreshPeers()
         for (peerPath, peer) in peers {
-            if peer.backlog.isEmpty, trySend(bytes, to: peer, at: peerPath) { continue }
+            if peer.backlog.isEmpty, trySend(bytes, to: peer, at: peerPath, wait: true) { continue }
             guard peers[peerPath] != nil else { continue }   // removed: it was gone
             if peer.backlog.count >= transport.maxBacklog {
                 lose(peerPath, "its queue and backlog are full")
             } else {
                 peer.backlog.append(bytes)
+                transport.statistics.backlogged += 1
                 scheduleRetry()
             }
         }
@@ -112,16 +117,21 @@ public final class UnixDatagramEndpoint: ChannelEndpoint {
         guard isOpen else { return }
         isOpen = false
         unlink(path)
+        for peer in peers.values { transport.statistics.backlogged -= peer.backlog.count }
         peers.removeAll()
         if let channel { channel.close(promise: nil) }
         channel = nil
         Glibc.close(fd)
+        Glibc.close(sendFd)
     }
 
-    /// Sends one frame to one peer. True when sent; false when its queue is full (try later) or
-    /// when it is gone (then it is forgotten, and its socket file removed if its process died).
-    private func trySend(_ bytes: [UInt8], to peer: Peer, at peerPath: String) -> Bool {
-        guard let code = UnixSocket.send(fd, bytes, to: &peer.address) else {
+    /// Sends one frame to one peer. True when sent; false when its queue stayed full (try later)
+    /// or when it is gone (then it is forgotten, and its socket file removed if its process died).
+    /// With `wait`, a full queue is waited on for up to `sendTimeoutMicroseconds`: a busy receiver
+    /// slows its sender down instead of piling up a backlog, and a stopped one costs one wait, after
+    /// which its frames go to its backlog without waiting until it has caught up.
+    private func trySend(_ bytes: [UInt8], to peer: Peer, at peerPath: String, wait: Bool = false) -> Bool {
+        guard let code = UnixSocket.send(sendFd, bytes, to: &peer.address, wait: wait) else {
             transport.statistics.sent += 1
             return true
         }
@@ -150,18 +160,24 @@ public final class UnixDatagramEndpoint: ChannelEndpoint {
         retryScheduled = false
         guard isOpen else { return }
         for (peerPath, peer) in peers {
-            while let bytes = peer.backlog.first, trySend(bytes, to: peer, at: peerPath) {
-                peer.backlog.removeFirst()
+            var sent = 0
+            while sent < peer.backlog.count, trySend(peer.backlog[sent], to: peer, at: peerPath) { sent += 1 }
+            peer.backlog.removeFirst(sent)
+            transport.statistics.backlogged -= sent
+            if peers[peerPath] == nil {   // gone: what waited for it is lost
+                transport.statistics.lost += peer.backlog.count
+                transport.statistics.backlogged -= peer.backlog.count
+                peer.backlog.removeAll()
+            } else if !peer.backlog.isEmpty {
+                scheduleRetry()
             }
-            if peers[peerPath] == nil { transport.statistics.lost += peer.backlog.count }
-            else if !peer.backlog.isEmpty { scheduleRetry() }
         }
     }
 
     private func scheduleRetry() {
         guard !retryScheduled else { return }
         retryScheduled = true
-        transport.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(1)) { [weak self] in
+        transport.eventLoop.assumeIsolated().scheduleTask(in: .microseconds(transport.retryMicroseconds)) { [weak self] in
             self?.retryBacklogs()
         }
     }
@@ -189,7 +205,11 @@ public final class UnixDatagramEndpoint: ChannelEndpoint {
                 peers[peerPath] = Peer(address: address)
             }
         }
-        for gone in peers.keys where !seen.contains(gone) { peers[gone] = nil }
+        for (gone, peer) in peers where !seen.contains(gone) {
+            transport.statistics.lost += peer.backlog.count
+            transport.statistics.backlogged -= peer.backlog.count
+            peers[gone] = nil
+        }
     }
 
     private static func wallNs() -> Int {

@@ -12,9 +12,11 @@ import TabSync
 /// Everything runs on one NIO event loop, the engine's: open, post and close must be called on
 /// it, and frames are handed to the engine on it. Not thread-safe, like the engine.
 ///
-/// Delivery is at most once and in order per sender and receiver, as on a BroadcastChannel. A
-/// receiver whose queue is full (a stopped or very slow process) gets the frames later, from a
-/// backlog of `maxBacklog` frames per receiver; frames beyond it are lost and counted.
+/// Delivery is at most once and in order per sender and receiver, as on a BroadcastChannel. Linux
+/// queues few datagrams per socket (`net.unix.max_dgram_qlen`, 10 by default): a post to a full
+/// queue waits up to `sendTimeoutMicroseconds` for room, then goes to that receiver's backlog of
+/// at most `maxBacklog` frames, retried every `retryMicroseconds`; frames beyond it are lost and
+/// counted. So a busy receiver slows its senders down, and a stopped one loses what does not fit.
 public final class UnixDatagramTransport: SyncTransport {
     /// The largest frame sent or received, in bytes of JSON: larger frames are dropped and counted
     /// (a datagram is one frame, and the kernel's default socket buffers hold about 200 KB).
@@ -38,6 +40,8 @@ public final class UnixDatagramTransport: SyncTransport {
         public internal(set) var lost = 0
         /// Times reading restarted after NIO closed it (an empty datagram, or a read error).
         public internal(set) var readerRestarts = 0
+        /// Frames waiting now in the backlogs of receivers whose queue was full.
+        public internal(set) var backlogged = 0
     }
 
     /// Notable things, one event each (sending and receiving are counted, not reported).
@@ -55,17 +59,23 @@ public final class UnixDatagramTransport: SyncTransport {
     public let maxFrameBytes: Int
     /// Frames waiting for a receiver whose queue is full, at most.
     public let maxBacklog: Int
+    /// How soon a backlog is retried.
+    public var retryMicroseconds: Int64 = 100
+    /// How long a post waits for room in a receiver's full queue before backlogging its frames.
+    public let sendTimeoutMicroseconds: Int
     public var observer: ((Event) -> Void)?
     public internal(set) var statistics = Statistics()
     /// Why the last `open` failed (the engine only learns that the channel is unavailable).
     public private(set) var lastError: (any Error)?
 
     public init(eventLoop: any EventLoop, directory: ChannelDirectory,
-                maxFrameBytes: Int = defaultMaxFrameBytes, maxBacklog: Int = 4096) {
+                maxFrameBytes: Int = defaultMaxFrameBytes, maxBacklog: Int = 4096,
+                sendTimeoutMicroseconds: Int = 5000) {
         self.eventLoop = eventLoop
         self.directory = directory
         self.maxFrameBytes = maxFrameBytes
         self.maxBacklog = maxBacklog
+        self.sendTimeoutMicroseconds = sendTimeoutMicroseconds
     }
 
     public func open(
@@ -103,8 +113,16 @@ public final class UnixDatagramTransport: SyncTransport {
             throw LiveTransportError(path: path, problem: error.code == EADDRINUSE
                 ? "is in use by another endpoint with the same id" : "cannot be bound: \(error)")
         }
+        let sendFd: CInt
+        switch UnixSocket.sender(timeoutMicroseconds: sendTimeoutMicroseconds) {
+        case .success(let sender): sendFd = sender
+        case .failure(let error):
+            close(fd)
+            unlink(path)
+            throw LiveTransportError(path: path, problem: "has no socket to send from: \(error)")
+        }
         let endpoint = UnixDatagramEndpoint(transport: self, path: path, channelPath: channelPath, fd: fd,
-                                            onFrame: onFrame)
+                                            sendFd: sendFd, onFrame: onFrame)
         endpoint.startReading()
         observer?(.opened(path: path))
         return endpoint
