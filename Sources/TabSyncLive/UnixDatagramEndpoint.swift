@@ -18,7 +18,7 @@ public final class UnixDatagramEndpoint: ChannelEndpoint {
     /// The socket file this endpoint bound.
     public let path: String
     public private(set) var isOpen = true
-    private unowned let transport: UnixDatagramTransport
+    private let transport: UnixDatagramTransport
     private let channelPath: String
     private let fd: CInt
     /// Where frames are sent from: a socket of its own, because a send may wait for room in a

@@ -15,7 +15,7 @@ struct TabSim: ParsableCommand {
               tabsim bench --compare          measure, beside Node's BroadcastChannel
             """,
         subcommands: [UICommand.self, DemoCommand.self, RunCommand.self, FuzzCommand.self, BenchCommand.self, TabCommand.self,
-                      LiveBenchCommand.self],
+                      LiveBenchCommand.self, WatchCommand.self],
         defaultSubcommand: UICommand.self
     )
 }
