@@ -50,7 +50,8 @@ public struct ChannelDirectory: Sendable, Hashable {
         }
         if channelName.hasPrefix(".") { throw fail("starts with '.'") }
         let allowed = channelName.unicodeScalars.allSatisfy {
-            ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) || "._-".unicodeScalars.contains($0)
+            ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)))
+                || "._-".unicodeScalars.contains($0)
         }
         if !allowed { throw fail("may hold only letters, digits, '.', '_' and '-'") }
     }
@@ -75,7 +76,8 @@ public struct ChannelDirectory: Sendable, Hashable {
         }
         let me = geteuid()
         guard info.st_uid == me else {
-            throw ChannelDirectoryError(path: path, problem: "is owned by uid \(info.st_uid), not by this user (uid \(me))")
+            throw ChannelDirectoryError(
+                path: path, problem: "is owned by uid \(info.st_uid), not by this user (uid \(me))")
         }
         let mode = info.st_mode & 0o777
         guard mode & 0o022 == 0 else {

@@ -56,8 +56,9 @@ public final class UnixDatagramEndpoint: ChannelEndpoint {
         let loop = transport.eventLoop
         let readFd = dup(fd)
         let reader = NIOLoopBound(DatagramReader(endpoint: self), eventLoop: loop)
+        let allocator = FixedSizeRecvByteBufferAllocator(capacity: transport.maxFrameBytes + 1)
         NIOPipeBootstrap(group: loop)
-            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: transport.maxFrameBytes + 1))
+            .channelOption(.recvAllocator, value: allocator)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(reader.value) }
             }
@@ -177,7 +178,8 @@ public final class UnixDatagramEndpoint: ChannelEndpoint {
     private func scheduleRetry() {
         guard !retryScheduled else { return }
         retryScheduled = true
-        transport.eventLoop.assumeIsolated().scheduleTask(in: .microseconds(transport.retryMicroseconds)) { [weak self] in
+        let delay = TimeAmount.microseconds(transport.retryMicroseconds)
+        transport.eventLoop.assumeIsolated().scheduleTask(in: delay) { [weak self] in
             self?.retryBacklogs()
         }
     }
@@ -196,7 +198,9 @@ public final class UnixDatagramEndpoint: ChannelEndpoint {
         defer { closedir(dir) }
         var seen: Set<String> = []
         while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            let name = withUnsafeBytes(of: entry.pointee.d_name) {
+                String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
+            }
             guard name.hasSuffix(Self.socketSuffix) else { continue }
             let peerPath = channelPath + "/" + name
             guard peerPath != path else { continue }

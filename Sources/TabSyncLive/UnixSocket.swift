@@ -9,6 +9,7 @@ import Glibc
 enum UnixSocket {
     /// Longest socket path: `sun_path` holds 108 bytes with the terminating zero.
     static let maxPathBytes = 107
+    static let addressSize = socklen_t(MemoryLayout<sockaddr_un>.size)
 
     /// The address of a socket path, or nil when the path is too long.
     static func address(_ path: String) -> sockaddr_un? {
@@ -30,7 +31,7 @@ enum UnixSocket {
         let fd = socket(AF_UNIX, flags, 0)
         guard fd >= 0 else { return .failure(SocketError(call: "socket", code: errno)) }
         let result = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, addressSize) }
         }
         guard result == 0 else {
             let code = errno
@@ -74,7 +75,7 @@ enum UnixSocket {
         guard fd >= 0 else { return false }
         defer { close(fd) }
         let result = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, addressSize) }
         }
         return result != 0 && errno == ECONNREFUSED
     }

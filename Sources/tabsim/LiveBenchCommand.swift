@@ -50,18 +50,21 @@ struct LiveBenchCommand: ParsableCommand {
         }
         let measured = try LiveRoundTrips.measure(root: root.path, roundTrips: updates, deliveries: deliveries)
         let inProcess = InProcessRoundTrips.measure(roundTrips: updates)
-        rows.append((BenchmarkResult(name: "live.roundtrip.p50", value: percentile(measured.roundTrips, 0.5), unit: "us"),
+        let p50 = percentile(measured.roundTrips, 0.5), p99 = percentile(measured.roundTrips, 0.99)
+        rows.append((BenchmarkResult(name: "live.roundtrip.p50", value: p50, unit: "us"),
                      String(format: "one process %.1f us; Node workers ~27 us", percentile(inProcess, 0.5))))
-        rows.append((BenchmarkResult(name: "live.roundtrip.p99", value: percentile(measured.roundTrips, 0.99), unit: "us"),
+        rows.append((BenchmarkResult(name: "live.roundtrip.p99", value: p99, unit: "us"),
                      String(format: "one process %.1f us", percentile(inProcess, 0.99))))
         let fanout = try FanoutBenchmark(tabs: 2, updates: deliveries).measure(rounds: 1)
-        rows.append((BenchmarkResult(name: "live.deliveries", value: measured.deliveriesPerSecond.rounded(), unit: "/s"),
+        let deliveriesPerSecond = measured.deliveriesPerSecond.rounded()
+        rows.append((BenchmarkResult(name: "live.deliveries", value: deliveriesPerSecond, unit: "/s"),
                      "one process \(Int(fanout.value))/s; Node workers ~280k/s; \(measured.lost) lost"))
         if json {
             for (result, _) in rows { print(result.jsonLine) }
         } else {
             for (result, compare) in rows {
-                let value = result.value.rounded() == result.value ? String(Int(result.value)) : String(format: "%.1f", result.value)
+                let value = result.value.rounded() == result.value
+                    ? String(Int(result.value)) : String(format: "%.1f", result.value)
                 print(result.name.padding(toLength: 28, withPad: " ", startingAt: 0)
                       + (value + " " + result.unit).padding(toLength: 14, withPad: " ", startingAt: 0) + compare)
             }
@@ -134,7 +137,9 @@ struct LiveBenchCommand: ParsableCommand {
             func agreed() -> Bool {
                 let leaders = survivors.filter(\.isLeader)
                 guard leaders.count == 1, leaders[0].epoch > epoch else { return false }
-                return survivors.allSatisfy { $0 === leaders[0] || ($0.role == .follower && $0.leaderId == leaders[0].tabId) }
+                return survivors.allSatisfy {
+                    $0 === leaders[0] || ($0.role == .follower && $0.leaderId == leaders[0].tabId)
+                }
             }
             while !agreed() {
                 guard sim.nowMs - at < 100 * heartbeat else { throw BenchLiveError("simulation \(run): no new leader") }

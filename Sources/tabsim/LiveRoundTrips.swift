@@ -173,8 +173,12 @@ enum InProcessRoundTrips {
     static func measure(roundTrips: Int) -> [Double] {
         let scheduler = VirtualScheduler()
         let hub = InMemoryHub(latencyMs: 0)
-        let a = try! BroadcastSync(store: Store(), config: LivePeer.config, environment: SyncEnvironment(virtual: scheduler, transport: hub))
-        let b = try! BroadcastSync(store: Store(), config: LivePeer.config, environment: SyncEnvironment(virtual: scheduler, transport: hub))
+        func make() -> BroadcastSync {
+            try! BroadcastSync(store: Store(), config: LivePeer.config,
+                               environment: SyncEnvironment(virtual: scheduler, transport: hub))
+        }
+        let a = make()
+        let b = make()
         _ = b.store.subscribe { change in
             if case .remote = change.origin, let ping = change.next["ping"] { b.store.setState(["pong": ping]) }
         }

@@ -131,7 +131,8 @@ final class LiveTab {
         case .unavailable: break   // start() throws with the reason
         case .roleChanged(let change):
             emit("role", ["role": .string(change.to.rawValue), "from": .string(change.from.rawValue),
-                          "epoch": .number(Double(change.epoch)), "leader": change.leaderId.map { .string($0) } ?? .null,
+                          "epoch": .number(Double(change.epoch)),
+                          "leader": change.leaderId.map { .string($0) } ?? .null,
                           "reason": .string(change.reason.rawValue)])
         case .applied(let from, let keys):
             emit("applied", ["from": .string(from), "keys": .array(keys.map { .string($0) }),
@@ -157,11 +158,11 @@ final class LiveTab {
         case .opened(let path): emit("socket", ["path": .string(path)])
         case .staleSocketRemoved(let path): emit("stale-socket-removed", ["path": .string(path)])
         case .oversizedNotSent(let bytes):
-            emit("dropped", ["reason": "oversized", "detail": .string("\(bytes) bytes not sent, limit \(transport.maxFrameBytes)"),
-                             "from": .string(sync.tabId)])
+            let detail = "\(bytes) bytes not sent, limit \(transport.maxFrameBytes)"
+            emit("dropped", ["reason": "oversized", "detail": .string(detail), "from": .string(sync.tabId)])
         case .oversizedReceived(let bytes):
-            emit("dropped", ["reason": "oversized", "detail": .string("datagram of over \(bytes - 1) bytes, limit \(transport.maxFrameBytes)"),
-                             "from": .null])
+            let detail = "datagram longer than the limit, \(transport.maxFrameBytes) bytes (read \(bytes))"
+            emit("dropped", ["reason": "oversized", "detail": .string(detail), "from": .null])
         case .lost(let path, let reason): emit("lost", ["path": .string(path), "reason": .string(reason)])
         case .receiveFailed(let reason): emitError("receive failed: \(reason)")
         }

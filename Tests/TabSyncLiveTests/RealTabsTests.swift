@@ -33,8 +33,10 @@ import Testing
             guard leaders.count == 1, let leaderId = tabs[leaders[0]].tabId,
                   let epoch = roles[leaders[0]]?[int: "epoch"], epoch > oldEpoch else { return false }
             let others = tabs.indices.filter { $0 != leaders[0] }
-            guard others.allSatisfy({ roles[$0]?[string: "role"] == "follower" && roles[$0]?[string: "leader"] == leaderId })
-            else { return false }
+            let follow = others.allSatisfy {
+                roles[$0]?[string: "role"] == "follower" && roles[$0]?[string: "leader"] == leaderId
+            }
+            guard follow else { return false }
             found = (tabs[leaders[0]], epoch)
             return true
         }
