@@ -132,4 +132,24 @@ import Testing
         #expect(tab.standardError.contains(
             "refused channel directory \(temp.path)/app-sync: is owned by uid 65534, not by this user"))
     }
+
+    @Test func watchHearsEveryFrameAndNeverSends() async throws {
+        let temp = TempDirectory()
+        defer { temp.remove() }
+        let watch = try TabProcess(name: "watch", command: ["watch", "--dir", temp.path])
+        defer { watch.stop() }
+        try await eventually("watch binds") { watch.outputLines.first?.hasPrefix("watching ") == true }
+        let tabs = try await startTabs(["A"], dir: temp.path)
+        defer { tabs.forEach { $0.stop() } }
+        let id = try #require(tabs[0].tabId)
+        tabs[0].send("set theme=dark")
+        let frame = "[BroadcastSync:\(shortTabId(id))] Sent: STATE_UPDATE"
+        let summary = "tab \(shortTabId(id)): leader epoch 1 state {\"theme\":\"dark\"}"
+        try await eventually("watch shows A's update") {
+            watch.outputLines.contains { $0.contains(frame) } && watch.outputLines.contains { $0.contains(summary) }
+        }
+        let state = try await tabs[0].state()
+        #expect(state[int: "received"] == 0)   // the watcher never sent anything
+        #expect(state["transport"]?.objectValue?[int: "sent"] ?? 0 > 0)
+    }
 }

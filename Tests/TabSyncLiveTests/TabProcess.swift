@@ -25,11 +25,16 @@ final class TabProcess: @unchecked Sendable {
     private var errorText = ""
 
     /// Starts `tabsim tab --headless --name NAME ARGUMENTS...`.
-    init(_ name: String, _ arguments: [String]) throws {
+    convenience init(_ name: String, _ arguments: [String]) throws {
+        try self.init(name: name, command: ["tab", "--headless", "--name", name] + arguments)
+    }
+
+    /// Starts `tabsim COMMAND...`.
+    init(name: String, command: [String]) throws {
         signal(SIGPIPE, SIG_IGN)   // writing to a tab killed on purpose must not kill the tests
         self.name = name
         process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = ["tab", "--headless", "--name", name] + arguments
+        process.arguments = command
         process.standardInput = input
         process.standardOutput = output
         process.standardError = errors
@@ -58,6 +63,8 @@ final class TabProcess: @unchecked Sendable {
     }
 
     var pid: Int32 { process.processIdentifier }
+    /// Every line printed so far, JSON or not.
+    var outputLines: [String] { lock.withLock { lines } }
     var standardError: String { lock.withLock { errorText } }
 
     /// Every event printed so far, in order.
