@@ -6,8 +6,8 @@ import NIOPosix
 import TabSync
 
 /// One open end of a channel: a socket file in the channel's directory. It receives through NIO
-/// and sends with one non-blocking `sendto` per receiver, handling each receiver's failure on its
-/// own (NIO's datagram channel closes itself when one send fails).
+/// and sends with one `sendto` per receiver (waiting briefly only for room in a full queue),
+/// handling each receiver's failure on its own (NIO's datagram channel closes itself when one fails).
 public final class UnixDatagramEndpoint: ChannelEndpoint {
     static let socketSuffix = ".sock"
     /// A directory listing is trusted while the directory's modification time is unchanged and
