@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
     ],
     targets: [
         // The engine: the spec's BroadcastSync as a deterministic state machine.
@@ -60,6 +61,15 @@ let package = Package(
             name: "TabSimUI",
             dependencies: ["TabSync", "TabSimulator", "CNCurses"]
         ),
+        // Real tabs: the engine across processes of one user, over Unix datagram sockets on a NIO event loop.
+        .target(
+            name: "TabSyncLive",
+            dependencies: [
+                "TabSync",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         // Workloads behind `tabsim bench`: the only code that reads wall time.
         .target(
             name: "TabBenchmarks",
@@ -68,7 +78,7 @@ let package = Package(
         .executableTarget(
             name: "tabsim",
             dependencies: [
-                "TabSync", "TabSimulator", "TabSimUI", "TabBenchmarks",
+                "TabSync", "TabSimulator", "TabSimUI", "TabBenchmarks", "TabSyncLive",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -90,6 +100,14 @@ let package = Package(
         .testTarget(
             name: "TabBenchmarksTests",
             dependencies: ["TabBenchmarks"]
+        ),
+        .testTarget(
+            name: "TabSyncLiveTests",
+            dependencies: [
+                "TabSync", "TabSyncLive",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
         ),
         .testTarget(
             name: "TabSimUITests",

@@ -1,0 +1,263 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import NIOCore
+import NIOPosix
+import TabSync
+
+/// One open end of a channel: a socket file in the channel's directory. It receives through NIO
+/// and sends with one `sendto` per receiver (waiting briefly only for room in a full queue),
+/// handling each receiver's failure on its own (NIO's datagram channel closes itself when one fails).
+public final class UnixDatagramEndpoint: ChannelEndpoint {
+    static let socketSuffix = ".sock"
+    /// A directory listing is trusted while the directory's modification time is unchanged and
+    /// older than this when it was read: the kernel stamps directories with a coarse clock (a tick
+    /// of up to 10 ms), so a change in the same tick as the listing could leave the time unchanged.
+    static let listingMarginNs = 50_000_000
+
+    /// The socket file this endpoint bound.
+    public let path: String
+    public private(set) var isOpen = true
+    private let transport: UnixDatagramTransport
+    private let channelPath: String
+    private let fd: CInt
+    /// Where frames are sent from: a socket of its own, because a send may wait for room in a
+    /// receiver's queue, and the bound socket must stay non-blocking for NIO's reads.
+    private let sendFd: CInt
+    private let onFrame: (ChannelFrame) -> Void
+    private var channel: (any Channel)?
+    private var peers: [String: Peer] = [:]
+    private var listedModification = -1
+    private var listedAt = 0
+    private var retryScheduled = false
+
+    /// Another socket of the channel, and the frames waiting for room in its queue.
+    private final class Peer {
+        var address: sockaddr_un
+        var backlog: [[UInt8]] = []
+        init(address: sockaddr_un) { self.address = address }
+    }
+
+    init(transport: UnixDatagramTransport, path: String, channelPath: String, fd: CInt, sendFd: CInt,
+         onFrame: @escaping (ChannelFrame) -> Void) {
+        self.transport = transport
+        self.path = path
+        self.channelPath = channelPath
+        self.fd = fd
+        self.sendFd = sendFd
+        self.onFrame = onFrame
+    }
+
+    /// Hands the bound socket to NIO for reading: a duplicate of its descriptor, read as a pipe is
+    /// (each read returns one datagram), because NIO's datagram channel closes itself on a datagram
+    /// from an unnamed socket. Frames arriving before NIO reads wait in the socket's queue: none is
+    /// lost, since the socket was bound before anything was posted.
+    func startReading() {
+        let loop = transport.eventLoop
+        let readFd = dup(fd)
+        let reader = NIOLoopBound(DatagramReader(endpoint: self), eventLoop: loop)
+        let allocator = FixedSizeRecvByteBufferAllocator(capacity: transport.maxFrameBytes + 1)
+        NIOPipeBootstrap(group: loop)
+            .channelOption(.recvAllocator, value: allocator)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(reader.value) }
+            }
+            .takingOwnershipOfDescriptor(input: readFd)
+            .assumeIsolated()
+            .whenComplete { [self] result in
+                switch result {
+                case .success(let channel):
+                    if isOpen { self.channel = channel } else { channel.close(promise: nil) }
+                case .failure(let error):
+                    Glibc.close(readFd)
+                    failed("cannot read the socket: \(error)")
+                }
+            }
+    }
+
+    /// NIO closed the reading side: at the end of input, which on a datagram socket is an empty
+    /// datagram (a frame that cannot decode, dropped and counted as such), or after a read error.
+    /// The socket itself is still open: reading starts again on a new duplicate of it.
+    fileprivate func readerClosed(after error: (any Error)?) {
+        channel = nil
+        guard isOpen else { return }
+        if let error {
+            failed("read error: \(error)")
+        } else {
+            transport.statistics.received += 1
+            transport.statistics.undecodable += 1
+            onFrame(.json(.string("")))
+        }
+        transport.statistics.readerRestarts += 1
+        startReading()
+    }
+
+    public func post(_ frame: ChannelFrame) {
+        guard isOpen else { return }
+        let bytes = FrameCodec.encode(frame)
+        guard bytes.count <= transport.maxFrameBytes else {
+            transport.statistics.oversizedNotSent += 1
+            transport.observer?(.oversizedNotSent(bytes: bytes.count))
+            return
+        }
+        refreshPeers()
+        for (peerPath, peer) in peers {
+            if peer.backlog.isEmpty, trySend(bytes, to: peer, at: peerPath, wait: true) { continue }
+            guard peers[peerPath] != nil else { continue }   // removed: it was gone
+            if peer.backlog.count >= transport.maxBacklog {
+                lose(peerPath, "its queue and backlog are full")
+            } else {
+                peer.backlog.append(bytes)
+                transport.statistics.backlogged += 1
+                scheduleRetry()
+            }
+        }
+    }
+
+    public func close() {
+        guard isOpen else { return }
+        isOpen = false
+        unlink(path)
+        for peer in peers.values { transport.statistics.backlogged -= peer.backlog.count }
+        peers.removeAll()
+        if let channel { channel.close(promise: nil) }
+        channel = nil
+        Glibc.close(fd)
+        Glibc.close(sendFd)
+    }
+
+    /// Sends one frame to one peer. True when sent; false when its queue stayed full (try later)
+    /// or when it is gone (then it is forgotten, and its socket file removed if its process died).
+    /// With `wait`, a full queue is waited on for up to `sendTimeoutMicroseconds`: a busy receiver
+    /// slows its sender down instead of piling up a backlog, and a stopped one costs one wait, after
+    /// which its frames go to its backlog without waiting until it has caught up.
+    private func trySend(_ bytes: [UInt8], to peer: Peer, at peerPath: String, wait: Bool = false) -> Bool {
+        guard let code = UnixSocket.send(sendFd, bytes, to: &peer.address, wait: wait) else {
+            transport.statistics.sent += 1
+            return true
+        }
+        switch code {
+        case EAGAIN, EWOULDBLOCK, ENOBUFS:
+            return false
+        case ECONNREFUSED:   // a socket file nobody has bound: its process died without closing
+            peers[peerPath] = nil
+            transport.removeStale(peerPath)
+        case ENOENT:         // closed meanwhile
+            peers[peerPath] = nil
+        default:
+            lose(peerPath, String(cString: strerror(code)))
+            return true
+        }
+        return false
+    }
+
+    private func lose(_ peerPath: String, _ reason: String) {
+        transport.statistics.lost += 1
+        transport.observer?(.lost(path: peerPath, reason: reason))
+    }
+
+    /// Sends what waits in the backlogs, oldest first, until a queue is full again.
+    private func retryBacklogs() {
+        retryScheduled = false
+        guard isOpen else { return }
+        for (peerPath, peer) in peers {
+            var sent = 0
+            while sent < peer.backlog.count, trySend(peer.backlog[sent], to: peer, at: peerPath) { sent += 1 }
+            peer.backlog.removeFirst(sent)
+            transport.statistics.backlogged -= sent
+            if peers[peerPath] == nil {   // gone: what waited for it is lost
+                transport.statistics.lost += peer.backlog.count
+                transport.statistics.backlogged -= peer.backlog.count
+                peer.backlog.removeAll()
+            } else if !peer.backlog.isEmpty {
+                scheduleRetry()
+            }
+        }
+    }
+
+    private func scheduleRetry() {
+        guard !retryScheduled else { return }
+        retryScheduled = true
+        let delay = TimeAmount.microseconds(transport.retryMicroseconds)
+        transport.eventLoop.assumeIsolated().scheduleTask(in: delay) { [weak self] in
+            self?.retryBacklogs()
+        }
+    }
+
+    /// Re-reads the channel directory when it changed since the last listing (one `stat` per post
+    /// otherwise). Peers that appeared are added, peers whose file went are forgotten.
+    private func refreshPeers() {
+        var info = stat()
+        let now = Self.wallNs()
+        guard stat(channelPath, &info) == 0 else { return }
+        let modified = Int(info.st_mtim.tv_sec) * 1_000_000_000 + Int(info.st_mtim.tv_nsec)
+        if modified == listedModification, listedAt - modified > Self.listingMarginNs { return }
+        listedModification = modified
+        listedAt = now
+        guard let dir = opendir(channelPath) else { return }
+        defer { closedir(dir) }
+        var seen: Set<String> = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) {
+                String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            guard name.hasSuffix(Self.socketSuffix) else { continue }
+            let peerPath = channelPath + "/" + name
+            guard peerPath != path else { continue }
+            seen.insert(peerPath)
+            if peers[peerPath] == nil, let address = UnixSocket.address(peerPath) {
+                peers[peerPath] = Peer(address: address)
+            }
+        }
+        for (gone, peer) in peers where !seen.contains(gone) {
+            transport.statistics.lost += peer.backlog.count
+            transport.statistics.backlogged -= peer.backlog.count
+            peers[gone] = nil
+        }
+    }
+
+    private static func wallNs() -> Int {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Int(ts.tv_sec) * 1_000_000_000 + Int(ts.tv_nsec)
+    }
+
+    fileprivate func received(_ buffer: ByteBuffer) {
+        guard isOpen else { return }
+        guard buffer.readableBytes <= transport.maxFrameBytes else {
+            transport.statistics.oversizedReceived += 1
+            transport.observer?(.oversizedReceived(bytes: buffer.readableBytes))
+            return
+        }
+        let (frame, isJSON) = buffer.withUnsafeReadableBytes { FrameCodec.decode($0) }
+        transport.statistics.received += 1
+        if !isJSON { transport.statistics.undecodable += 1 }
+        onFrame(frame)
+    }
+
+    fileprivate func failed(_ reason: String) {
+        guard isOpen else { return }
+        transport.observer?(.receiveFailed(reason: reason))
+    }
+}
+
+/// Reads datagrams for one endpoint, one per read.
+private final class DatagramReader: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    private weak var endpoint: UnixDatagramEndpoint?
+    private var error: (any Error)?
+
+    init(endpoint: UnixDatagramEndpoint) { self.endpoint = endpoint }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        endpoint?.received(Self.unwrapInboundIn(data))
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        self.error = error
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        endpoint?.readerClosed(after: error)
+    }
+}

@@ -1,0 +1,149 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import NIOCore
+import NIOPosix
+import TabSync
+
+/// BroadcastChannel between processes of one user on one machine: a channel is a directory
+/// (see `ChannelDirectory`), each open endpoint binds one Unix datagram socket in it, and a post
+/// sends the frame to every other socket there. Frames are the spec's JSON, one per datagram.
+///
+/// Everything runs on one NIO event loop, the engine's: open, post and close must be called on
+/// it, and frames are handed to the engine on it. Not thread-safe, like the engine.
+///
+/// Delivery is at most once and in order per sender and receiver, as on a BroadcastChannel. Linux
+/// queues few datagrams per socket (`net.unix.max_dgram_qlen`, 10 by default): a post to a full
+/// queue waits up to `sendTimeoutMicroseconds` for room, then goes to that receiver's backlog of
+/// at most `maxBacklog` frames, retried every `retryMicroseconds`; frames beyond it are lost and
+/// counted. So a busy receiver slows its senders down, and a stopped one loses what does not fit.
+public final class UnixDatagramTransport: SyncTransport {
+    /// The largest frame sent or received, in bytes of JSON: larger frames are dropped and counted
+    /// (a datagram is one frame, and the kernel's default socket buffers hold about 200 KB).
+    public static let defaultMaxFrameBytes = 64 * 1024
+
+    /// What the transport did, for the tab's event stream and the tests.
+    public struct Statistics: Sendable, Equatable {
+        /// Datagrams sent, one per receiver.
+        public internal(set) var sent = 0
+        /// Datagrams received and handed to the engine (including the undecodable ones).
+        public internal(set) var received = 0
+        /// Received datagrams that were not JSON, handed on for the engine to drop as malformed.
+        public internal(set) var undecodable = 0
+        /// Received datagrams longer than the limit, dropped here unread.
+        public internal(set) var oversizedReceived = 0
+        /// Frames not sent because they were longer than the limit.
+        public internal(set) var oversizedNotSent = 0
+        /// Socket files of dead processes removed.
+        public internal(set) var staleSocketsRemoved = 0
+        /// Frames lost because a receiver's backlog was full, or the send failed otherwise.
+        public internal(set) var lost = 0
+        /// Times reading restarted after NIO closed it (an empty datagram, or a read error).
+        public internal(set) var readerRestarts = 0
+        /// Frames waiting now in the backlogs of receivers whose queue was full.
+        public internal(set) var backlogged = 0
+    }
+
+    /// Notable things, one event each (sending and receiving are counted, not reported).
+    public enum Event: Sendable {
+        case opened(path: String)
+        case staleSocketRemoved(path: String)
+        case oversizedNotSent(bytes: Int)
+        case oversizedReceived(bytes: Int)
+        case lost(path: String, reason: String)
+        case receiveFailed(reason: String)
+    }
+
+    public let directory: ChannelDirectory
+    public let eventLoop: any EventLoop
+    public let maxFrameBytes: Int
+    /// Frames waiting for a receiver whose queue is full, at most.
+    public let maxBacklog: Int
+    /// How soon a backlog is retried.
+    public var retryMicroseconds: Int64 = 100
+    /// How long a post waits for room in a receiver's full queue before backlogging its frames.
+    public let sendTimeoutMicroseconds: Int
+    public var observer: ((Event) -> Void)?
+    public internal(set) var statistics = Statistics()
+    /// Why the last `open` failed (the engine only learns that the channel is unavailable).
+    public private(set) var lastError: (any Error)?
+
+    public init(eventLoop: any EventLoop, directory: ChannelDirectory,
+                maxFrameBytes: Int = defaultMaxFrameBytes, maxBacklog: Int = 4096,
+                sendTimeoutMicroseconds: Int = 5000) {
+        self.eventLoop = eventLoop
+        self.directory = directory
+        self.maxFrameBytes = maxFrameBytes
+        self.maxBacklog = maxBacklog
+        self.sendTimeoutMicroseconds = sendTimeoutMicroseconds
+    }
+
+    public func open(
+        channelName: String, ownerId: String, scheduler: any SyncScheduler,
+        onFrame: @escaping (ChannelFrame) -> Void
+    ) -> (any ChannelEndpoint)? {
+        do {
+            return try openEndpoint(channelName: channelName, ownerId: ownerId, onFrame: onFrame)
+        } catch {
+            lastError = error
+            return nil
+        }
+    }
+
+    /// `open`, with the reason when it fails: the directory refused (`ChannelDirectoryError`) or
+    /// the socket not bound (`LiveTransportError`).
+    public func openEndpoint(channelName: String, ownerId: String,
+                             onFrame: @escaping (ChannelFrame) -> Void) throws -> UnixDatagramEndpoint {
+        eventLoop.preconditionInEventLoop()
+        let channelPath = try directory.prepare(channelName: channelName)
+        let name = String(ownerId.unicodeScalars.map {
+            $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "_-".unicodeScalars.contains($0))
+                ? Character($0) : "_"
+        })
+        let path = channelPath + "/" + name + UnixDatagramEndpoint.socketSuffix
+        guard path.utf8.count <= UnixSocket.maxPathBytes else {
+            throw LiveTransportError(path: path, problem: "is longer than \(UnixSocket.maxPathBytes) bytes, "
+                + "the most a Unix socket path may hold: choose a shorter directory or channel name")
+        }
+        if UnixSocket.isStale(path) { removeStale(path) }
+        let fd: CInt
+        switch UnixSocket.bound(to: path) {
+        case .success(let bound): fd = bound
+        case .failure(let error):
+            throw LiveTransportError(path: path, problem: error.code == EADDRINUSE
+                ? "is in use by another endpoint with the same id" : "cannot be bound: \(error)")
+        }
+        let sendFd: CInt
+        switch UnixSocket.sender(timeoutMicroseconds: sendTimeoutMicroseconds) {
+        case .success(let sender): sendFd = sender
+        case .failure(let error):
+            close(fd)
+            unlink(path)
+            throw LiveTransportError(path: path, problem: "has no socket to send from: \(error)")
+        }
+        let endpoint = UnixDatagramEndpoint(transport: self, path: path, channelPath: channelPath, fd: fd,
+                                            sendFd: sendFd, onFrame: onFrame)
+        endpoint.startReading()
+        observer?(.opened(path: path))
+        return endpoint
+    }
+
+    func removeStale(_ path: String) {
+        guard UnixSocket.isSocketFile(path), unlink(path) == 0 else { return }
+        statistics.staleSocketsRemoved += 1
+        observer?(.staleSocketRemoved(path: path))
+    }
+}
+
+/// An endpoint that could not be opened, naming the socket path and why.
+public struct LiveTransportError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let path: String
+    public let problem: String
+
+    public init(path: String, problem: String) {
+        self.path = path
+        self.problem = problem
+    }
+
+    public var description: String { "socket \(path) \(problem)" }
+}

@@ -1,0 +1,94 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The few socket calls the transport makes itself, synchronously: binding (so that the socket
+/// exists before the first frame is posted) and sending (so that a peer that died is one failed
+/// send, not an error that closes the channel, which is what NIO's datagram channel does, and so
+/// that a sender waits for room in a receiver's queue the moment it frees, which NIO cannot watch).
+enum UnixSocket {
+    /// Longest socket path: `sun_path` holds 108 bytes with the terminating zero.
+    static let maxPathBytes = 107
+    static let addressSize = socklen_t(MemoryLayout<sockaddr_un>.size)
+
+    /// The address of a socket path, or nil when the path is too long.
+    static func address(_ path: String) -> sockaddr_un? {
+        var addr = sockaddr_un()
+        addr.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        guard bytes.count <= maxPathBytes else { return nil }
+        withUnsafeMutableBytes(of: &addr.sun_path) { raw in
+            raw.copyBytes(from: bytes)
+            raw[bytes.count] = 0
+        }
+        return addr
+    }
+
+    /// A non-blocking datagram socket bound to `path`, or the errno of the call that failed.
+    static func bound(to path: String) -> Result<CInt, SocketError> {
+        guard var addr = address(path) else { return .failure(SocketError(call: "bind", code: ENAMETOOLONG)) }
+        let flags = Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue)
+        let fd = socket(AF_UNIX, flags, 0)
+        guard fd >= 0 else { return .failure(SocketError(call: "socket", code: errno)) }
+        let result = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, addressSize) }
+        }
+        guard result == 0 else {
+            let code = errno
+            close(fd)
+            return .failure(SocketError(call: "bind", code: code))
+        }
+        return .success(fd)
+    }
+
+    /// An unbound datagram socket to send from, whose blocking sends give up after `timeoutMicroseconds`.
+    static func sender(timeoutMicroseconds: Int) -> Result<CInt, SocketError> {
+        let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { return .failure(SocketError(call: "socket", code: errno)) }
+        var timeout = timeval(tv_sec: timeoutMicroseconds / 1_000_000, tv_usec: timeoutMicroseconds % 1_000_000)
+        guard setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size)) == 0 else {
+            let code = errno
+            close(fd)
+            return .failure(SocketError(call: "setsockopt", code: code))
+        }
+        return .success(fd)
+    }
+
+    /// Sends one datagram: when `wait`, waiting (up to the socket's timeout) for room in the
+    /// receiver's queue, else not at all. The errno when it was not sent.
+    static func send(_ fd: CInt, _ bytes: [UInt8], to address: inout sockaddr_un, wait: Bool) -> CInt? {
+        let flags = Int32(MSG_NOSIGNAL) | (wait ? 0 : Int32(MSG_DONTWAIT))
+        let sent = bytes.withUnsafeBytes { buffer in
+            withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    sendto(fd, buffer.baseAddress, buffer.count, flags, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+                }
+            }
+        }
+        return sent < 0 ? errno : nil
+    }
+
+    /// True when `path` is a socket file that no process has bound: connecting to it is refused.
+    static func isStale(_ path: String) -> Bool {
+        guard isSocketFile(path), var addr = address(path) else { return false }
+        let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        let result = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, addressSize) }
+        }
+        return result != 0 && errno == ECONNREFUSED
+    }
+
+    static func isSocketFile(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFSOCK
+    }
+}
+
+/// A socket call that failed, with its errno.
+struct SocketError: Error, CustomStringConvertible {
+    let call: String
+    let code: CInt
+    var description: String { "\(call): \(String(cString: strerror(code)))" }
+}

@@ -1,0 +1,173 @@
+import ArgumentParser
+import Foundation
+import NIOCore
+import NIOPosix
+import TabBenchmarks
+import TabSimulator
+import TabSync
+import TabSyncLive
+
+/// `tabsim bench-live`: the engine between real processes, in wall time, beside the same settings
+/// in the simulator (virtual time) or in one process, and Node's BroadcastChannel between workers.
+struct LiveBenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench-live",
+        abstract: "Measure real tabs: failover, round trip and deliveries/s between processes (use a release build).",
+        discussion: """
+            Spawns `tabsim tab --headless` processes (failover) and a peer process (round trip, deliveries)
+            on a channel in a fresh directory under /tmp. Example:
+              swift run -c release tabsim bench-live --failovers 5 --updates 10000
+            """
+    )
+
+    @Option(help: "Failovers measured for each of kill -9 and close.") var failovers = 5
+    @Option(help: "Leader heartbeat in milliseconds for the failovers (leader timeout: three of them).")
+    var heartbeat = 1000
+    @Option(help: "Round trips of one update between two processes.") var updates = 10_000
+    @Option(help: "Updates sent one way for deliveries per second.") var deliveries = 100_000
+    @Flag(help: "Print one JSON object per line: {\"name\": ..., \"value\": ..., \"unit\": ...}.") var json = false
+    @Option(help: .hidden) var peer: String?
+
+    func validate() throws {
+        for (name, value) in [("--failovers", failovers), ("--heartbeat", heartbeat), ("--updates", updates),
+                              ("--deliveries", deliveries)] where value < 1 {
+            throw ValidationError("\(name) must be at least 1 (got \(value))")
+        }
+    }
+
+    func run() throws {
+        if let peer { return try LivePeer.run(directory: ChannelDirectory(root: peer)) }
+        let root = TempRoot()
+        defer { root.remove() }
+        var rows: [(BenchmarkResult, compare: String)] = []
+        for mode in ["kill", "close"] {
+            let live = try measureFailovers(mode: mode, root: root.path)
+            let simulated = try simulateFailovers(mode: mode)
+            rows.append((BenchmarkResult(name: "live.failover.\(mode).median", value: median(live), unit: "ms"),
+                         "simulator \(Int(median(simulated))) ms (virtual)"))
+            rows.append((BenchmarkResult(name: "live.failover.\(mode).max", value: live.max()!, unit: "ms"),
+                         "simulator \(simulated.max()!) ms (virtual)"))
+        }
+        let measured = try LiveRoundTrips.measure(root: root.path, roundTrips: updates, deliveries: deliveries)
+        let inProcess = InProcessRoundTrips.measure(roundTrips: updates)
+        let p50 = percentile(measured.roundTrips, 0.5), p99 = percentile(measured.roundTrips, 0.99)
+        rows.append((BenchmarkResult(name: "live.roundtrip.p50", value: p50, unit: "us"),
+                     String(format: "one process %.1f us; Node workers ~27 us", percentile(inProcess, 0.5))))
+        rows.append((BenchmarkResult(name: "live.roundtrip.p99", value: p99, unit: "us"),
+                     String(format: "one process %.1f us", percentile(inProcess, 0.99))))
+        let fanout = try FanoutBenchmark(tabs: 2, updates: deliveries).measure(rounds: 1)
+        let deliveriesPerSecond = measured.deliveriesPerSecond.rounded()
+        rows.append((BenchmarkResult(name: "live.deliveries", value: deliveriesPerSecond, unit: "/s"),
+                     "one process \(Int(fanout.value))/s; Node workers ~280k/s; \(measured.lost) lost"))
+        if json {
+            for (result, _) in rows { print(result.jsonLine) }
+        } else {
+            for (result, compare) in rows {
+                let value = result.value.rounded() == result.value
+                    ? String(Int(result.value)) : String(format: "%.1f", result.value)
+                print(result.name.padding(toLength: 28, withPad: " ", startingAt: 0)
+                      + (value + " " + result.unit).padding(toLength: 14, withPad: " ", startingAt: 0) + compare)
+            }
+        }
+    }
+
+    // MARK: - Failover
+
+    /// Three real tabs; the leader is killed (or closes) at a random point of its heartbeat; the time
+    /// from then to the last survivor's role event that agrees on the new leader, by the wall clock.
+    private func measureFailovers(mode: String, root: String) throws -> [Double] {
+        var times: [Double] = []
+        for run in 0..<failovers {
+            let arguments = ["tab", "--headless", "--dir", root, "--channel", "failover-\(mode)-\(run)",
+                             "--heartbeat", "\(heartbeat)"]
+            var tabs: [ChildTab] = []
+            defer { tabs.forEach { $0.stop() } }
+            for name in ["A", "B", "C"] {
+                let tab = try ChildTab(name, arguments: arguments + ["--name", name])
+                tabs.append(tab)
+                try ChildTab.wait("\(name) to start", seconds: 10) { tab.tabId != nil }
+            }
+            let (leader, epoch) = try agreedLeader(tabs, after: 0)
+            usleep(useconds_t(Int.random(in: 0..<heartbeat) * 1000))
+            let at = WallClock().nowMs
+            if mode == "kill" { kill(leader.pid, SIGKILL) } else { leader.send("close") }
+            let survivors = tabs.filter { $0 !== leader }
+            _ = try agreedLeader(survivors, after: epoch)
+            let agreedAt = survivors.compactMap { $0.role?["time"]?.intValue }.max()!
+            times.append(Double(agreedAt - at))
+        }
+        return times
+    }
+
+    private func agreedLeader(_ tabs: [ChildTab], after epoch: Int) throws -> (ChildTab, Int) {
+        var found: (ChildTab, Int)?
+        try ChildTab.wait("one leader", seconds: Double(10 * heartbeat) / 1000 + 5) {
+            let roles = tabs.map(\.role)
+            let leaders = tabs.indices.filter { roles[$0]?["role"]?.stringValue == "leader" }
+            guard leaders.count == 1, let id = tabs[leaders[0]].tabId,
+                  let current = roles[leaders[0]]?["epoch"]?.intValue, current > epoch,
+                  tabs.indices.allSatisfy({ $0 == leaders[0] || (roles[$0]?["role"]?.stringValue == "follower"
+                      && roles[$0]?["leader"]?.stringValue == id) })
+            else { return false }
+            found = (tabs[leaders[0]], current)
+            return true
+        }
+        return found!
+    }
+
+    /// The same story in the simulator: three tabs opened 300 ms apart, the leader crashed (or
+    /// closed) at a seeded point of its heartbeat, virtual milliseconds until the others agree.
+    private func simulateFailovers(mode: String) throws -> [Double] {
+        var times: [Double] = []
+        for run in 0..<failovers {
+            var config = BroadcastSyncConfig(channelName: "app-sync")
+            config.enableLeaderElection = true
+            config.leaderHeartbeatMs = heartbeat
+            let sim = try Simulation(options: SimulationOptions(seed: UInt64(run + 1), config: config))
+            for name in ["A", "B", "C"] {
+                _ = try sim.open(name)
+                sim.advance(byMs: 300)
+            }
+            sim.advance(byMs: 2 * heartbeat + (run * heartbeat) / failovers)
+            guard let leader = sim.leader else { throw BenchLiveError("simulation \(run): no leader") }
+            let epoch = leader.epoch
+            let at = sim.nowMs
+            if mode == "kill" { try sim.kill(leader.name) } else { try sim.close(leader.name) }
+            let survivors = ["A", "B", "C"].filter { $0 != leader.name }.compactMap { sim.tab(named: $0) }
+            func agreed() -> Bool {
+                let leaders = survivors.filter(\.isLeader)
+                guard leaders.count == 1, leaders[0].epoch > epoch else { return false }
+                return survivors.allSatisfy {
+                    $0 === leaders[0] || ($0.role == .follower && $0.leaderId == leaders[0].tabId)
+                }
+            }
+            while !agreed() {
+                guard sim.nowMs - at < 100 * heartbeat else { throw BenchLiveError("simulation \(run): no new leader") }
+                sim.advance(byMs: 1)
+            }
+            times.append(Double(sim.nowMs - at))
+        }
+        return times
+    }
+
+    private func median(_ values: [Double]) -> Double { percentile(values, 0.5) }
+}
+
+/// The value below which `fraction` of `values` lie (nearest rank).
+func percentile(_ values: [Double], _ fraction: Double) -> Double {
+    let sorted = values.sorted()
+    guard !sorted.isEmpty else { return .nan }
+    return sorted[min(sorted.count - 1, max(0, Int((fraction * Double(sorted.count)).rounded(.up)) - 1))]
+}
+
+/// A fresh private directory under /tmp for the bench's channels.
+struct TempRoot {
+    let path: String
+
+    init() {
+        var template = Array("/tmp/tabsync-bench-XXXXXX".utf8CString)
+        path = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)) }
+    }
+
+    func remove() { try? FileManager.default.removeItem(atPath: path) }
+}

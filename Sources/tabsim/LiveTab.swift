@@ -1,0 +1,180 @@
+import Foundation
+import NIOCore
+import TabSync
+import TabSyncLive
+
+/// One real tab: a sync on the event loop over the Unix datagram transport, driven by text
+/// commands and reporting every event as one JSON line. `tabsim tab` runs it headless or in a pane.
+final class LiveTab {
+    let name: String
+    let sync: BroadcastSync
+    let transport: UnixDatagramTransport
+    private let loop: any EventLoop
+    private let verbose: Bool
+    private let write: (String) -> Void
+    /// Called once the tab should end: `quit`, end of input or a signal.
+    var onQuit: (() -> Void)?
+    private var quitting = false
+
+    struct Settings {
+        var name: String
+        var channelName: String
+        var directory: ChannelDirectory
+        var strategy: ConflictStrategy = .lastWriteWins
+        var heartbeatMs: Milliseconds = 1000
+        var throttleMs: Milliseconds = 100
+        var leaderElection = true
+        var initialState: StateDocument = [:]
+        var verbose = false
+    }
+
+    /// Must be called on `loop`. `write` receives each output line, without its newline.
+    init(_ settings: Settings, loop: any EventLoop, write: @escaping (String) -> Void) throws {
+        self.name = settings.name
+        self.loop = loop
+        self.verbose = settings.verbose
+        self.write = write
+        transport = UnixDatagramTransport(eventLoop: loop, directory: settings.directory)
+        var config = BroadcastSyncConfig(channelName: settings.channelName)
+        config.conflictStrategy = settings.strategy
+        config.enableLeaderElection = settings.leaderElection
+        config.leaderHeartbeatMs = settings.heartbeatMs
+        config.throttleMs = settings.throttleMs
+        if settings.strategy == .custom { config.customResolver = { _, remote in remote } }
+        var report: ((SyncEvent) -> Void)?
+        sync = try BroadcastSync(store: Store(settings.initialState), config: config,
+                                 environment: .live(eventLoop: loop, transport: transport) { report?($0) })
+        report = { [unowned self] event in self.report(event) }
+        transport.observer = { [unowned self] event in self.report(event) }
+    }
+
+    /// Opens the channel. Throws, naming the directory or socket, when the transport refused.
+    func start() throws {
+        sync.start()
+        if !sync.isActive() {
+            throw transport.lastError ?? LiveTransportError(path: sync.config.channelName, problem: "unavailable")
+        }
+    }
+
+    // MARK: - Commands
+
+    /// Runs one command line: `set KEY=VALUE...`, `lead`, `close`, `state`, `quit`.
+    /// A bad command gets an `error` event naming it; nothing of it is applied.
+    func handle(_ line: String) {
+        let words = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        guard let command = words.first else { return }
+        switch command {
+        case "set":
+            var partial: StateDocument = [:]
+            do {
+                for word in words.dropFirst() {
+                    let (key, value) = try parseAssignment(word)
+                    partial[key] = value
+                }
+            } catch {
+                return emitError("set: \(error)")
+            }
+            if partial.isEmpty { return emitError("set: expected KEY=VALUE pairs") }
+            sync.store.setState(partial)
+        case "lead":
+            sync.forceLeader()
+        case "close":
+            sync.stop()
+        case "state":
+            emitState()
+        case "quit":
+            quit()
+        default:
+            emitError("unknown command '\(command)': expected set, lead, close, state or quit")
+        }
+    }
+
+    /// Says goodbye (when still open) and ends the tab.
+    func quit() {
+        guard !quitting else { return }
+        quitting = true
+        sync.stop()
+        emit("quit", [:])
+        onQuit?()
+    }
+
+    // MARK: - Events
+
+    func emitState() {
+        let stats = sync.statistics
+        var dropped: [String: JSONValue] = [:]
+        for (reason, count) in stats.dropped { dropped[reason.rawValue] = .number(Double(count)) }
+        let t = transport.statistics
+        emit("state", [
+            "tabId": .string(sync.tabId), "name": .string(name), "state": .object(sync.store.state),
+            "role": .string(sync.role.rawValue), "epoch": .number(Double(sync.epoch)),
+            "leader": sync.leaderId.map { .string($0) } ?? .null, "active": .bool(sync.isActive()),
+            "connected": .number(Double(sync.getConnectedTabs())),
+            "sent": .number(Double(stats.sentTotal)), "received": .number(Double(stats.receivedTotal)),
+            "applied": .number(Double(stats.applied)), "dropped": .object(dropped),
+            "transport": .object([
+                "sent": .number(Double(t.sent)), "received": .number(Double(t.received)),
+                "undecodable": .number(Double(t.undecodable)),
+                "oversizedReceived": .number(Double(t.oversizedReceived)),
+                "oversizedNotSent": .number(Double(t.oversizedNotSent)),
+                "staleSocketsRemoved": .number(Double(t.staleSocketsRemoved)), "lost": .number(Double(t.lost)),
+            ]),
+        ])
+    }
+
+    private func report(_ event: SyncEvent) {
+        switch event {
+        case .started:
+            emit("started", ["tabId": .string(sync.tabId), "name": .string(name),
+                             "channel": .string(sync.config.channelName)])
+        case .stopped: emit("stopped", [:])
+        case .unavailable: break   // start() throws with the reason
+        case .roleChanged(let change):
+            emit("role", ["role": .string(change.to.rawValue), "from": .string(change.from.rawValue),
+                          "epoch": .number(Double(change.epoch)),
+                          "leader": change.leaderId.map { .string($0) } ?? .null,
+                          "reason": .string(change.reason.rawValue)])
+        case .applied(let from, let keys):
+            emit("applied", ["from": .string(from), "keys": .array(keys.map { .string($0) }),
+                             "state": .object(sync.store.state)])
+        case .dropped(let reason, let detail, let from):
+            emit("dropped", ["reason": .string(reason.rawValue), "detail": .string(detail),
+                             "from": from.map { .string($0) } ?? .null])
+        case .ignored(let message, let reason):
+            guard verbose else { return }
+            emit("ignored", ["type": .string(message.type.rawValue), "from": .string(message.tabId),
+                             "reason": .string(reason)])
+        case .sent(let message):
+            guard verbose else { return }
+            emit("sent", ["message": message.json])
+        case .received(let message):
+            guard verbose else { return }
+            emit("received", ["message": message.json])
+        }
+    }
+
+    private func report(_ event: UnixDatagramTransport.Event) {
+        switch event {
+        case .opened(let path): emit("socket", ["path": .string(path)])
+        case .staleSocketRemoved(let path): emit("stale-socket-removed", ["path": .string(path)])
+        case .oversizedNotSent(let bytes):
+            let detail = "\(bytes) bytes not sent, limit \(transport.maxFrameBytes)"
+            emit("dropped", ["reason": "oversized", "detail": .string(detail), "from": .string(sync.tabId)])
+        case .oversizedReceived(let bytes):
+            let detail = "datagram longer than the limit, \(transport.maxFrameBytes) bytes (read \(bytes))"
+            emit("dropped", ["reason": "oversized", "detail": .string(detail), "from": .null])
+        case .lost(let path, let reason): emit("lost", ["path": .string(path), "reason": .string(reason)])
+        case .receiveFailed(let reason): emitError("receive failed: \(reason)")
+        }
+    }
+
+    private func emitError(_ message: String) {
+        emit("error", ["message": .string(message)])
+    }
+
+    private func emit(_ event: String, _ fields: [String: JSONValue]) {
+        var fields = fields
+        fields["time"] = .number(Double(WallClock().nowMs))
+        write(jsonLine(event, fields))
+    }
+}

@@ -1,0 +1,142 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import NIOCore
+import NIOPosix
+import TabSync
+import TabSyncLive
+
+/// `tabsim tab`: one real tab, a process on a channel shared with other processes of this user.
+struct TabCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tab",
+        abstract: "Run one real tab: this process syncs state with the other tabs on the channel.",
+        discussion: """
+            Start several in different terminals; kill -9 one to crash it, close or SIGTERM to say goodbye.
+            With --headless, reads one command per line on standard input:
+              set KEY=VALUE...   change the state (VALUE is JSON when it parses, else a string)
+              lead               force this tab to lead
+              close              say goodbye and close the channel (the process stays)
+              state              print the state, role and counters
+              quit               say goodbye and exit
+            and prints one JSON object per line for each event (started, role, applied, dropped, state...).
+            Example: tabsim tab --headless --name A theme=light locale=en-US
+            """
+    )
+
+    @OptionGroup var channel: ChannelOptions
+    @Option(help: "Name shown for this tab.") var name = "tab"
+    @Option(help: "Conflict strategy: last-write-wins, first-write-wins, merge or custom.")
+    var strategy: ConflictStrategy = .lastWriteWins
+    @Option(help: "Leader heartbeat interval in milliseconds (leader timeout: three of them).") var heartbeat = 1000
+    @Option(help: "At most one state update per interval, in milliseconds (0: each change at once).") var throttle = 100
+    @Flag(help: "Read commands on standard input and print JSON lines, instead of the terminal pane.")
+    var headless = false
+    @Flag(help: "Print every message sent and received as well (headless).") var verbose = false
+    @Argument(help: "Initial state as KEY=VALUE pairs.") var state: [String] = []
+
+    func validate() throws {
+        guard heartbeat > 0 else { throw ValidationError("--heartbeat must be more than 0") }
+        guard throttle >= 0 else { throw ValidationError("--throttle must be 0 or more") }
+        for pair in state { _ = try parseAssignment(pair) }
+    }
+
+    func run() throws {
+        var initial: StateDocument = [:]
+        for pair in state {
+            let (key, value) = try parseAssignment(pair)
+            initial[key] = value
+        }
+        let settings = LiveTab.Settings(
+            name: name, channelName: channel.channel, directory: channel.directory, strategy: strategy,
+            heartbeatMs: heartbeat, throttleMs: throttle, initialState: initial, verbose: verbose)
+        guard headless else {
+            printError("tabsim tab: the interactive pane is not available yet; use --headless")
+            throw ExitCode(2)
+        }
+        let status = HeadlessTab.run(settings)
+        if status != 0 { throw ExitCode(status) }
+    }
+}
+
+/// The headless tab's process: the main thread becomes the event loop, standard input is read on
+/// it through a NIO pipe, SIGTERM and SIGINT are turned into `quit` on it.
+enum HeadlessTab {
+    static func run(_ settings: LiveTab.Settings) -> Int32 {
+        signal(SIGPIPE, SIG_IGN)
+        var status: Int32 = 0
+        var signalSources: [any DispatchSourceSignal] = []
+        MultiThreadedEventLoopGroup.withCurrentThreadAsEventLoop { loop in
+            let tab: LiveTab
+            do {
+                tab = try LiveTab(settings, loop: loop, write: writeLine)
+                try tab.start()
+            } catch {
+                printError("tabsim tab: \(error)")
+                status = 1
+                loop.shutdownGracefully { _ in }
+                return
+            }
+            let bound = NIOLoopBound(tab, eventLoop: loop)
+            tab.onQuit = { loop.shutdownGracefully { _ in } }
+            signalSources = [SIGTERM, SIGINT].map { number in
+                signal(number, SIG_IGN)
+                let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+                source.setEventHandler { loop.execute { bound.value.quit() } }
+                source.resume()
+                return source
+            }
+            readLines(on: loop, { bound.value.handle($0) }, atEnd: { bound.value.quit() })
+        }
+        for source in signalSources { source.cancel() }
+        return status
+    }
+
+    /// Hands each line of standard input to `line`, on the loop; `atEnd` at end of input.
+    static func readLines(on loop: any EventLoop, _ line: @escaping (String) -> Void, atEnd: @escaping () -> Void) {
+        let handler = NIOLoopBound(LineReader(onLine: line, onEnd: atEnd), eventLoop: loop)
+        NIOPipeBootstrap(group: loop)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(handler.value) }
+            }
+            .takingOwnershipOfDescriptor(input: dup(STDIN_FILENO))
+            .assumeIsolated()
+            .whenFailure { error in
+                printError("tabsim tab: cannot read standard input (\(error)); it must be a pipe or a terminal")
+                atEnd()
+            }
+    }
+
+    static func writeLine(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
+}
+
+/// Splits standard input into lines (a line longer than 64 KiB is cut there).
+final class LineReader: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    private var pending: [UInt8] = []
+    private let onLine: (String) -> Void
+    private let onEnd: () -> Void
+
+    init(onLine: @escaping (String) -> Void, onEnd: @escaping () -> Void) {
+        self.onLine = onLine
+        self.onEnd = onEnd
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let buffer = Self.unwrapInboundIn(data)
+        pending.append(contentsOf: buffer.readableBytesView)
+        while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) ?? (pending.count > 65_536 ? 65_536 : nil) {
+            let line = String(decoding: pending[..<newline], as: UTF8.self)
+            pending.removeSubrange(...min(newline, pending.count - 1))
+            onLine(line.hasSuffix("\r") ? String(line.dropLast()) : line)
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if !pending.isEmpty { onLine(String(decoding: pending, as: UTF8.self)) }
+        pending.removeAll()
+        onEnd()
+    }
+}

@@ -1,0 +1,83 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import NIOCore
+import NIOPosix
+import Testing
+
+/// Polls `condition` every few milliseconds until it holds, failing after `seconds`: real time
+/// passes in these tests, and a fixed sleep would be either flaky or slow.
+func eventually(_ what: String, within seconds: Double = 5, _ condition: () async throws -> Bool) async throws {
+    let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+    while ContinuousClock.now < deadline {
+        if try await condition() { return }
+        try await Task.sleep(for: .milliseconds(5))
+    }
+    Issue.record("timed out after \(seconds)s waiting for \(what)")
+    throw CancellationError()
+}
+
+/// A fresh directory under /tmp, removed by `remove()`.
+struct TempDirectory {
+    let path: String
+
+    init() {
+        var template = Array("/tmp/tabsync-test-XXXXXX".utf8CString)
+        path = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)) }
+    }
+
+    func remove() {
+        _ = try? FileManager.default.removeItem(atPath: path)
+    }
+}
+
+/// Sends one raw datagram to a socket path, as a hostile or buggy process of the same user could.
+func sendRawDatagram(_ bytes: [UInt8], to path: String) -> Bool {
+    var addr = sockaddr_un()
+    addr.sun_family = sa_family_t(AF_UNIX)
+    withUnsafeMutableBytes(of: &addr.sun_path) { raw in
+        raw.copyBytes(from: Array(path.utf8))
+        raw[path.utf8.count] = 0
+    }
+    let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
+    defer { close(fd) }
+    let sent = bytes.withUnsafeBytes { buffer in
+        withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                sendto(fd, buffer.baseAddress, buffer.count, 0, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
+        }
+    }
+    return sent == bytes.count
+}
+
+/// Leaves a socket file behind as a process killed with -9 does: bound, then closed, never unlinked.
+func leaveStaleSocket(at path: String) {
+    var addr = sockaddr_un()
+    addr.sun_family = sa_family_t(AF_UNIX)
+    withUnsafeMutableBytes(of: &addr.sun_path) { raw in
+        raw.copyBytes(from: Array(path.utf8))
+        raw[path.utf8.count] = 0
+    }
+    let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
+    _ = withUnsafePointer(to: &addr) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+    }
+    close(fd)
+}
+
+/// One event loop thread for a test; work on non-Sendable objects is submitted to it.
+final class LoopThread: Sendable {
+    let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    var loop: any EventLoop { group.next() }
+
+    /// Runs `body` on the loop and returns its result.
+    func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await loop.submit(body).get()
+    }
+
+    func shutdown() async throws {
+        try await group.shutdownGracefully()
+    }
+}

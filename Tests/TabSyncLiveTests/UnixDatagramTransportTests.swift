@@ -1,0 +1,170 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import NIOCore
+import TabSync
+import TabSyncLive
+import Testing
+
+@Suite struct UnixDatagramTransportTests {
+    /// Endpoints on one loop, and what each received, kept on the loop.
+    final class Bench {
+        let transport: UnixDatagramTransport
+        var endpoints: [UnixDatagramEndpoint] = []
+        var received: [[ChannelFrame]] = []
+
+        init(_ transport: UnixDatagramTransport) { self.transport = transport }
+
+        func open(_ ownerId: String) throws {
+            let index = endpoints.count
+            received.append([])
+            endpoints.append(try transport.openEndpoint(channelName: "chan", ownerId: ownerId) { [unowned self] in
+                self.received[index].append($0)
+            })
+        }
+
+        func texts(_ index: Int) -> [String] {
+            received[index].map {
+                switch $0 {
+                case .json(let value): value.description
+                case .message(let message): message.jsonText
+                }
+            }
+        }
+    }
+
+    private func makeBench(_ thread: LoopThread, root: String, maxFrameBytes: Int = 64 * 1024) async throws
+        -> NIOLoopBound<Bench> {
+        let loop = thread.loop
+        return try await thread.run {
+            let transport = UnixDatagramTransport(eventLoop: loop, directory: ChannelDirectory(root: root),
+                                                  maxFrameBytes: maxFrameBytes)
+            return NIOLoopBound(Bench(transport), eventLoop: loop)
+        }
+    }
+
+    @Test func aPostReachesEveryOtherEndpointAndNeverTheSender() async throws {
+        let temp = TempDirectory()
+        defer { temp.remove() }
+        let thread = LoopThread()
+        let bench = try await makeBench(thread, root: temp.path)
+        try await thread.run {
+            for id in ["a", "b", "c"] { try bench.value.open(id) }
+            let message = SyncMessage(type: .tabPing, tabId: "a", timestamp: 5)
+            bench.value.endpoints[0].post(.message(message))
+        }
+        try await eventually("b and c receive") {
+            try await thread.run { bench.value.received[1].count == 1 && bench.value.received[2].count == 1 }
+        }
+        let texts = try await thread.run { (bench.value.texts(0), bench.value.texts(1)) }
+        #expect(texts.0.isEmpty)
+        #expect(texts.1 == [#"{"tabId":"a","timestamp":5,"type":"TAB_PING","version":1}"#])
+        #expect(try await thread.run { bench.value.transport.statistics.sent } == 2)
+        try await thread.shutdown()
+    }
+
+    @Test func aClosedEndpointRemovesItsSocketAndHearsNothingMore() async throws {
+        let temp = TempDirectory()
+        defer { temp.remove() }
+        let thread = LoopThread()
+        let bench = try await makeBench(thread, root: temp.path)
+        let path = try await thread.run {
+            try bench.value.open("a")
+            try bench.value.open("b")
+            bench.value.endpoints[1].close()
+            bench.value.endpoints[0].post(.json(["x": 1]))
+            bench.value.endpoints[1].post(.json(["y": 2]))
+            return bench.value.endpoints[1].path
+        }
+        #expect(access(path, F_OK) != 0)
+        try await thread.run { bench.value.endpoints[0].post(.json(["z": 3])) }
+        try await thread.run { #expect(bench.value.received[1].isEmpty && bench.value.received[0].isEmpty) }
+        #expect(try await thread.run { bench.value.transport.statistics.sent } == 0)
+        try await thread.shutdown()
+    }
+
+    @Test func aSocketLeftByADeadProcessIsRemovedWhenASendFindsNobody() async throws {
+        let temp = TempDirectory()
+        defer { temp.remove() }
+        let thread = LoopThread()
+        let bench = try await makeBench(thread, root: temp.path)
+        try await thread.run { try bench.value.open("a") }
+        let stale = temp.path + "/chan/dead.sock"
+        leaveStaleSocket(at: stale)
+        #expect(access(stale, F_OK) == 0)
+        try await thread.run { bench.value.endpoints[0].post(.json(["x": 1])) }
+        #expect(access(stale, F_OK) != 0)
+        let stats = try await thread.run { bench.value.transport.statistics }
+        #expect(stats.staleSocketsRemoved == 1)
+        #expect(stats.sent == 0)
+        try await thread.shutdown()
+    }
+
+    /// Sent from unnamed sockets, as a tool like socat would: reading must survive them all,
+    /// including an empty datagram (which a read sees as the end of input).
+    @Test func undecodableAndOversizedDatagramsAreCountedAndOversizedOnesNotHandedOn() async throws {
+        let temp = TempDirectory()
+        defer { temp.remove() }
+        let thread = LoopThread()
+        let bench = try await makeBench(thread, root: temp.path, maxFrameBytes: 100)
+        let path = try await thread.run {
+            try bench.value.open("a")
+            return bench.value.endpoints[0].path
+        }
+        #expect(sendRawDatagram(Array("not json".utf8), to: path))
+        #expect(sendRawDatagram([UInt8](repeating: 0x20, count: 101), to: path))
+        #expect(sendRawDatagram([], to: path))
+        #expect(sendRawDatagram(Array(#"{"type":"TAB_PING"}"#.utf8), to: path))
+        try await eventually("four datagrams") {
+            try await thread.run {
+                let s = bench.value.transport.statistics
+                return s.received + s.oversizedReceived == 4
+            }
+        }
+        let (stats, texts) = try await thread.run { (bench.value.transport.statistics, bench.value.texts(0)) }
+        #expect(stats.undecodable == 2 && stats.oversizedReceived == 1 && stats.received == 3)
+        #expect(stats.readerRestarts == 1)
+        #expect(texts == [#""not json""#, #""""#, #"{"type":"TAB_PING"}"#])
+        try await thread.run {
+            bench.value.endpoints[0].post(.json(.string(String(repeating: "x", count: 200))))
+            #expect(bench.value.transport.statistics.oversizedNotSent == 1)
+        }
+        try await thread.shutdown()
+    }
+
+    @Test func twoEnginesSyncAnEditAndCountAMalformedDatagramAsDropped() async throws {
+        let temp = TempDirectory()
+        defer { temp.remove() }
+        let thread = LoopThread()
+        let loop = thread.loop
+        let root = temp.path
+        let syncs = try await thread.run {
+            let transport = UnixDatagramTransport(eventLoop: loop, directory: ChannelDirectory(root: root))
+            var config = BroadcastSyncConfig(channelName: "engines")
+            config.throttleMs = 0
+            let a = try BroadcastSync(store: Store(["theme": "light"]), config: config,
+                                      environment: .live(eventLoop: loop, transport: transport))
+            let b = try BroadcastSync(store: Store(["theme": "light"]), config: config,
+                                      environment: .live(eventLoop: loop, transport: transport))
+            a.start()
+            b.start()
+            return NIOLoopBoundBox(Optional((a, b)), eventLoop: loop)
+        }
+        try await eventually("b has joined") { try await thread.run { !syncs.value!.1.isJoining } }
+        try await thread.run { syncs.value!.0.store.setState(["theme": "dark"]) }
+        try await eventually("the edit reaches b") {
+            try await thread.run { syncs.value!.1.store["theme"] == "dark" }
+        }
+        let socket = try await thread.run { root + "/engines/" + syncs.value!.1.tabId + ".sock" }
+        #expect(sendRawDatagram(Array("\u{1}garbage".utf8), to: socket))
+        try await eventually("b drops the garbage") {
+            try await thread.run { syncs.value!.1.statistics.dropped[.malformed] == 1 }
+        }
+        try await thread.run {
+            syncs.value!.0.stop()
+            syncs.value!.1.stop()
+            syncs.value = nil   // released on their loop, as everything of the engine must be
+        }
+        try await thread.shutdown()
+    }
+}
