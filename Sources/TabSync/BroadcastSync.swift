@@ -373,8 +373,9 @@ public final class BroadcastSync {
             if set.count != keys.count { return "a key listed twice in keys" }
             listed = set.contains
         }
-        if let key = state.keys.first(where: { !listed($0) }) { return "state holds '\(key)', which keys does not list" }
-        if let key = stamps?.keys.first(where: { !listed($0) }) { return "stamps name '\(key)', which keys does not list" }
+        // The first unlisted key in sorted order, so that the log is the same in every process.
+        if let key = state.keys.filter({ !listed($0) }).min() { return "state holds '\(key)', which keys does not list" }
+        if let key = stamps?.keys.filter({ !listed($0) }).min() { return "stamps name '\(key)', which keys does not list" }
         return nil
     }
 

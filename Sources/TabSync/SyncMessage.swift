@@ -203,17 +203,11 @@ extension SyncMessage {
         guard let payload else { return nil }
         if let p = outside(payload.priority, "payload.priority") ?? outside(payload.epoch, "payload.epoch", nonNegative: true)
             ?? outside(payload.requestId, "payload.requestId", nonNegative: true) { return p }
-        for (key, stamp) in payload.stamps ?? [:] {
-            if let p = outside(stamp.time, "payload.stamps.\(key).time") { return p }
+        guard let stamps = payload.stamps, stamps.values.contains(where: { !Self.numberRange.contains($0.time) }) else {
+            return nil
         }
-        return nil
-    }
-
-    /// Decodes a frame's JSON text, as a transport carrying text must: a frame that is not JSON, or
-    /// not a message, is malformed (named), never a crash.
-    public init(jsonText: String) throws(MalformedMessage) {
-        guard let json = JSONValue(jsonText: jsonText) else { throw MalformedMessage("frame is not JSON") }
-        try self.init(json: json)
+        let key = stamps.keys.sorted().first { !Self.numberRange.contains(stamps[$0]!.time) }!
+        return outside(stamps[key]!.time, "payload.stamps.\(key).time")
     }
 }
 

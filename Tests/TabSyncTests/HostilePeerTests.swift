@@ -53,6 +53,9 @@ import Testing
         sender.post(.json(["type": .string(type), "tabId": "X", "timestamp": 1, "payload": payload]))
         bench.advance(10)
         #expect(a.statistics.dropped[.malformed] == 1)
+        #expect(bench.events.contains { e in
+            if case .dropped(.malformed, let detail, "X") = e.event { detail.hasPrefix("field '\(field)' is ") } else { false }
+        })
         #expect(a.isLeader())
     }
 
