@@ -201,7 +201,8 @@ extension SyncMessage {
         }
         if let p = outside(timestamp, "timestamp") ?? outside(version, "version", nonNegative: true) { return p }
         guard let payload else { return nil }
-        if let p = outside(payload.priority, "payload.priority") ?? outside(payload.epoch, "payload.epoch", nonNegative: true)
+        if let p = outside(payload.priority, "payload.priority")
+            ?? outside(payload.epoch, "payload.epoch", nonNegative: true)
             ?? outside(payload.requestId, "payload.requestId", nonNegative: true) { return p }
         guard let stamps = payload.stamps, stamps.values.contains(where: { !Self.numberRange.contains($0.time) }) else {
             return nil

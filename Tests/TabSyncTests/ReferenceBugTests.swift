@@ -255,12 +255,14 @@ import TabSync
         let bench = Bench()
         let a = try bench.tab(["theme": "light", "sessionToken": "mine"], id: "A") { $0.excludeKeys = ["sessionToken"] }
         bench.advance(1000)
-        let sender = try #require(bench.hub.open(channelName: "test", ownerId: "evil", scheduler: bench.scheduler) { _ in })
+        let sender = try #require(bench.hub.open(channelName: "test", ownerId: "evil",
+                                                 scheduler: bench.scheduler) { _ in })
         // As many entries in keys as in state: a receiver trusting keys would take state whole.
         sender.post(.message(SyncMessage(type: .stateUpdate, tabId: "evil", timestamp: 0,
                                          payload: .init(state: ["sessionToken": "stolen"], keys: ["theme"]))))
         sender.post(.message(SyncMessage(type: .stateResponse, tabId: "evil", timestamp: 0,
-                                         payload: .init(state: ["theme": "dark", "sessionToken": "stolen"], keys: ["theme", "theme"]))))
+                                         payload: .init(state: ["theme": "dark", "sessionToken": "stolen"],
+                                                        keys: ["theme", "theme"]))))
         bench.advance(10)
         #expect(a.store.state == ["theme": "light", "sessionToken": "mine"])
         #expect(a.statistics.dropped[.inconsistentKeys] == 2)
