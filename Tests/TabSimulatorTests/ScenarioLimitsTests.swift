@@ -25,6 +25,7 @@ import TabSync
     }
 
     @Test(arguments: [String(repeating: "[", count: 100_000), String(repeating: "- ", count: 100_000) + "x",
+                      "name: don't stop\nsteps: " + String(repeating: "[", count: 100_000),
                       (0..<70).map { String(repeating: " ", count: $0 * 2) + "k\($0):" }
                         .joined(separator: "\n") + " x"])
     func deepNestingIsRefusedBeforeTheParserRecurses(yaml: String) throws {
