@@ -123,6 +123,10 @@ public struct Scenario {
         case sent(tab: String, type: SyncMessageType, count: Int)
         /// How many frames a tab has dropped unread for a reason so far.
         case dropped(tab: String, reason: DropReason, count: Int)
+
+        /// The expectation names a scenario file may use.
+        public static let names = ["leader", "leaders", "state", "converged", "connectedTabs", "neverOnWire", "sent",
+                                   "dropped"]
     }
 }
 

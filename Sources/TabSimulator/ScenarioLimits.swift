@@ -14,6 +14,9 @@ public enum ScenarioLimits {
     public static let maxNesting = 64
     public static let maxNodes = 100_000
 
+    /// Characters after which a quote starts a quoted scalar.
+    private static let tokenStarts: Set<UInt8> = Set(" [{,:-?".utf8)
+
     /// A conservative bound on the nesting of each line (its indentation, its leading `- ` and `? `
     /// markers and its open flow brackets outside quotes and comments, which are never fewer than
     /// its real levels); refuses the text when one exceeds the nesting limit four times over. Real
@@ -44,7 +47,8 @@ public enum ScenarioLimits {
                     if c == q && !(q == UInt8(ascii: "\"") && previous == UInt8(ascii: "\\")) { quote = nil }
                 } else {
                     switch c {
-                    case UInt8(ascii: "\""), UInt8(ascii: "'"): quote = c
+                    // A quote opens a quoted scalar only where a token starts (`don't` is plain text).
+                    case UInt8(ascii: "\""), UInt8(ascii: "'") where Self.tokenStarts.contains(previous): quote = c
                     case UInt8(ascii: "["), UInt8(ascii: "{"): flow += 1; deepest = max(deepest, flow)
                     case UInt8(ascii: "]"), UInt8(ascii: "}"): flow = max(0, flow - 1)
                     case UInt8(ascii: "#") where previous == UInt8(ascii: " "): break scan

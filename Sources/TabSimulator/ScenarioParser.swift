@@ -5,7 +5,8 @@ import Yams
 public enum ScenarioParser {
     public static func parse(yaml: String, file: String) throws(ScenarioError) -> Scenario {
         if yaml.utf8.count > ScenarioLimits.maxFileBytes {
-            throw ScenarioError(file: file, line: nil, problem: "larger than the limit of \(ScenarioLimits.maxFileBytes) bytes")
+            throw ScenarioError(file: file, line: nil,
+                                problem: "larger than the limit of \(ScenarioLimits.maxFileBytes) bytes")
         }
         try ScenarioLimits.checkText(yaml, file: file)
         let root: Node?
@@ -50,7 +51,8 @@ public enum ScenarioParser {
         do { yaml = try readTextFile(path, maxBytes: ScenarioLimits.maxFileBytes) } catch {
             switch error {
             case .unreadable: throw ScenarioError(file: path, line: nil, problem: "cannot read the file")
-            case .tooLarge(let limit): throw ScenarioError(file: path, line: nil, problem: "larger than the limit of \(limit) bytes")
+            case .tooLarge(let limit):
+                throw ScenarioError(file: path, line: nil, problem: "larger than the limit of \(limit) bytes")
             }
         }
         return try parse(yaml: yaml, file: path)
@@ -126,7 +128,8 @@ private struct Reader {
     }
 
     /// An integer in `range` (by default JSON's safe integers, as on the wire).
-    func int(_ node: Node, _ what: String, in range: ClosedRange<Int> = SyncMessage.numberRange) throws(ScenarioError) -> Int {
+    func int(_ node: Node, _ what: String,
+             in range: ClosedRange<Int> = SyncMessage.numberRange) throws(ScenarioError) -> Int {
         guard let s = node.scalar?.string, let i = Int(s) else { throw error(node, "\(what) must be an integer") }
         guard range.contains(i) else {
             throw error(node, "\(what) must be between \(range.lowerBound) and \(range.upperBound), got \(i)")
@@ -341,7 +344,8 @@ private struct Reader {
             return .background(tab: try string(t, "tab"), throttleMs: throttle ?? 1000)
         case "clockSkew":
             guard let map = v.mapping, let t = map["tab"], let ms = map["ms"] else { throw error(v, "clockSkew takes {tab, ms}") }
-            return .clockSkew(tab: try string(t, "tab"), ms: try int(ms, "ms", in: -Simulation.maxClockSkewMs...Simulation.maxClockSkewMs))
+            let skew = try int(ms, "ms", in: -Simulation.maxClockSkewMs...Simulation.maxClockSkewMs)
+            return .clockSkew(tab: try string(t, "tab"), ms: skew)
         case "inject":
             guard let map = v.mapping, let raw = map["raw"]?.scalar?.string else {
                 throw error(v, "inject takes {raw: '<frame text>'} or {to: A, raw: '<frame text>'}")
@@ -364,7 +368,7 @@ private struct Reader {
 
     func expectation(_ node: Node) throws(ScenarioError) -> Scenario.Expectation {
         guard let map = node.mapping, map.count == 1, let (k, v) = map.first, let key = k.string else {
-            throw error(node, "expect takes exactly one of leader, leaders, state, converged, connectedTabs, neverOnWire, sent, dropped")
+            throw error(node, "expect takes exactly one of " + Scenario.Expectation.names.joined(separator: ", "))
         }
         switch key {
         case "leader":
@@ -394,11 +398,12 @@ private struct Reader {
             }
             let reasonName = try string(r, "reason")
             guard let reason = DropReason(rawValue: reasonName) else {
-                throw error(r, "unknown drop reason '\(reasonName)' (known: \(DropReason.allCases.map(\.rawValue).joined(separator: ", ")))")
+                let known = DropReason.allCases.map(\.rawValue).joined(separator: ", ")
+                throw error(r, "unknown drop reason '\(reasonName)' (known: \(known))")
             }
             return .dropped(tab: try string(t, "tab"), reason: reason, count: try count(c, "count"))
         default:
-            throw error(k, "unknown expectation '\(key)' (known: leader, leaders, state, converged, connectedTabs, neverOnWire, sent, dropped)")
+            throw error(k, "unknown expectation '\(key)' (known: \(Scenario.Expectation.names.joined(separator: ", ")))")
         }
     }
 }

@@ -270,7 +270,9 @@ public final class Simulation {
     /// Skews the tab's clock: its message timestamps and write stamps. Its election priority was
     /// fixed at birth and does not move.
     public func setClockSkew(_ name: String, ms: Milliseconds) throws(SimulationError) {
-        guard ms.magnitude <= Self.maxClockSkewMs else { throw SimulationError("clock skew must be within a year (\(Self.maxClockSkewMs) ms)") }
+        guard ms.magnitude <= Self.maxClockSkewMs else {
+            throw SimulationError("clock skew must be within a year (\(Self.maxClockSkewMs) ms)")
+        }
         let tab = try existing(name, mustBe: [.alive, .frozen])
         tab.scheduler.clockSkewMs = ms
         fault("\(name) clock skew \(ms) ms", tab: tab)

@@ -475,8 +475,13 @@ public final class BroadcastSync {
             if set.count != keys.count { return "a key listed twice in keys" }
             listed = set.contains
         }
-        if let key = state.keys.first(where: { !listed($0) }) { return "state holds '\(key)', which keys does not list" }
-        if let key = stamps?.keys.first(where: { !listed($0) }) { return "stamps name '\(key)', which keys does not list" }
+        // The first unlisted key in sorted order, so that the log is the same in every process.
+        if let key = state.keys.filter({ !listed($0) }).min() {
+            return "state holds '\(key)', which keys does not list"
+        }
+        if let key = stamps?.keys.filter({ !listed($0) }).min() {
+            return "stamps name '\(key)', which keys does not list"
+        }
         return nil
     }
 
@@ -823,7 +828,8 @@ public final class BroadcastSync {
         // Never silent: with no observer and no debug lines, the first drop of each reason is a
         // warning in the log; the rest are counted (a hostile peer does not get to fill the log).
         if !isEmitting, statistics.droppedCounts[reason.ordinal] == 1 {
-            config.logger.warning("\(tabId): dropped \(reason.rawValue) frame\(sender.map { " from \($0)" } ?? ""): \(detail)")
+            let from = sender.map { " from \($0)" } ?? ""
+            config.logger.warning("\(tabId): dropped \(reason.rawValue) frame\(from): \(detail)")
         }
     }
 

@@ -112,7 +112,7 @@ final class LeaderElection {
         let senderIsOlder = (priority ?? .max, sender) < (me.priority, me.id)
         switch role {
         case .leader:
-            answer(sender, epoch ?? 0)
+            answer(sender, epoch ?? 0, once: false)
         case .candidate:
             if senderIsOlder {
                 timers.cancel(roundTimer)
@@ -133,7 +133,7 @@ final class LeaderElection {
         noteTerm(term)
         let incoming = LeaderClaim(term: term, leaderId: leader, leaderPriority: priority ?? .max)
         if let claim, incoming < claim {
-            if isLeader { answer(leader, term) }
+            if isLeader { answer(leader, term, once: true) }
             return "stale epoch \(incoming.term) (this tab is in epoch \(claim.term), leader \(shortTabId(claim.leaderId)))"
         }
         let wasLeader = isLeader
@@ -225,15 +225,17 @@ final class LeaderElection {
     /// heartbeat itself tells everyone else.
     static let maxAnswersPerInterval = 16
 
-    /// Answers a stale claim or an election with this leader's claim, at most once per sender (or
-    /// claimed leader) and epoch per heartbeat interval, and `maxAnswersPerInterval` times in all:
-    /// the answers a leader sends are then bounded whatever arrives, so two leaders answering each
-    /// other's late claims across a slow, reordering channel cannot multiply the traffic.
-    private func answer(_ sender: String, _ epoch: Int) {
+    /// Answers a stale claim or an election with this leader's claim, `maxAnswersPerInterval` times
+    /// per heartbeat interval in all, and a stale claim (`once`) at most once per claimed leader and
+    /// epoch in it: the answers a leader sends are then bounded whatever arrives, so two leaders
+    /// answering each other's late claims across a slow, reordering channel cannot multiply the
+    /// traffic. Elections are answered each time (within the cap): a tab that stops and starts again
+    /// at once (StrictMode) asks again in the same epoch and must hear the leader before it claims.
+    private func answer(_ sender: String, _ epoch: Int, once: Bool) {
         let now = self.now
         if let start = answerWindowStart, now - start < heartbeatMs {
             guard answered.count < Self.maxAnswersPerInterval,
-                  !answered.contains(where: { $0.sender == sender && $0.epoch == epoch }) else { return }
+                  !once || !answered.contains(where: { $0.sender == sender && $0.epoch == epoch }) else { return }
         } else {
             answerWindowStart = now
             answered.removeAll(keepingCapacity: true)

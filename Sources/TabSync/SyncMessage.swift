@@ -210,28 +210,24 @@ extension SyncMessage {
         }
         if let p = outside(timestamp, "timestamp") ?? outside(version, "version", nonNegative: true) { return p }
         guard let payload else { return nil }
-        if let p = outside(payload.priority, "payload.priority") ?? outside(payload.epoch, "payload.epoch", nonNegative: true)
+        if let p = outside(payload.priority, "payload.priority")
+            ?? outside(payload.epoch, "payload.epoch", nonNegative: true)
             ?? outside(payload.requestId, "payload.requestId", nonNegative: true) { return p }
         if let p = outside(payload.counter, "payload.counter", nonNegative: true) { return p }
-        func versionProblem(_ v: KeyVersion, _ field: String) -> String? {
-            outside(v.time, field + ".time") ?? outside(v.counter, field + ".counter", nonNegative: true)
-        }
-        for (key, stamp) in payload.stamps ?? [:] {
-            if let p = versionProblem(stamp, "payload.stamps.\(key)") { return p }
-        }
-        for (key, fields) in payload.fieldStamps ?? [:] {
-            for (field, stamp) in fields {
-                if let p = versionProblem(stamp, "payload.fieldStamps.\(key).\(field)") { return p }
+        // Keys in order, so that the problem named is the same in every run.
+        func versionsProblem(_ versions: [String: KeyVersion]?, _ field: String) -> String? {
+            guard let versions else { return nil }
+            for (key, v) in versions.sorted(by: { $0.key < $1.key }) {
+                if let p = outside(v.time, "\(field).\(key).time")
+                    ?? outside(v.counter, "\(field).\(key).counter", nonNegative: true) { return p }
             }
+            return nil
+        }
+        if let p = versionsProblem(payload.stamps, "payload.stamps") { return p }
+        for key in (payload.fieldStamps ?? [:]).keys.sorted() {
+            if let p = versionsProblem(payload.fieldStamps?[key], "payload.fieldStamps.\(key)") { return p }
         }
         return nil
-    }
-
-    /// Decodes a frame's JSON text, as a transport carrying text must: a frame that is not JSON, or
-    /// not a message, is malformed (named), never a crash.
-    public init(jsonText: String) throws(MalformedMessage) {
-        guard let json = JSONValue(jsonText: jsonText) else { throw MalformedMessage("frame is not JSON") }
-        try self.init(json: json)
     }
 }
 

@@ -56,7 +56,9 @@ public enum ReceiveFuzzer {
         var found = sim.violations.map(\.description)
         for name in names {
             let secret = sim.tab(named: name)?.state["secret"]
-            if secret != .string("\(name)-secret") { found.append("\(name)'s excluded key 'secret' now holds \(secret ?? .null)") }
+            if secret != .string("\(name)-secret") {
+                found.append("\(name)'s excluded key 'secret' now holds \(secret ?? .null)")
+            }
         }
         return found
     }

@@ -15,15 +15,19 @@ import TabSync
     /// than 30 s and grew past 3 GB; it is refused after walking 100 000 of them.
     @Test func anAliasBombIsRefusedNamingTheLimit() throws {
         var levels = ["&a0 [x, x, x, x, x, x, x, x, x, x]"]
-        for i in 1...10 { levels.append("&a\(i) [" + Array(repeating: "*a\(i - 1)", count: 10).joined(separator: ", ") + "]") }
-        let yaml = "initialState: {" + levels.enumerated().map { "v\($0.offset): \($0.element)" }.joined(separator: ", ")
-            + "}\nsteps:\n  - {at: 0ms, open: A}\n"
+        for i in 1...10 {
+            levels.append("&a\(i) [" + Array(repeating: "*a\(i - 1)", count: 10).joined(separator: ", ") + "]")
+        }
+        let values = levels.enumerated().map { "v\($0.offset): \($0.element)" }.joined(separator: ", ")
+        let yaml = "initialState: {" + values + "}\nsteps:\n  - {at: 0ms, open: A}\n"
         let error = try #require(problem(yaml))
         #expect(error.description == "x.yaml:1: more than 100000 values once aliases are expanded (the limit)")
     }
 
     @Test(arguments: [String(repeating: "[", count: 100_000), String(repeating: "- ", count: 100_000) + "x",
-                      (0..<70).map { String(repeating: " ", count: $0 * 2) + "k\($0):" }.joined(separator: "\n") + " x"])
+                      "name: don't stop\nsteps: " + String(repeating: "[", count: 100_000),
+                      (0..<70).map { String(repeating: " ", count: $0 * 2) + "k\($0):" }
+                        .joined(separator: "\n") + " x"])
     func deepNestingIsRefusedBeforeTheParserRecurses(yaml: String) throws {
         let error = try #require(problem(yaml))
         #expect(error.problem == "nested too deeply (the limit is 64 levels)", "\(error)")
@@ -32,7 +36,8 @@ import TabSync
 
     @Test func nestingWithinTheLimitIsRead() throws {
         let state = String(repeating: "{a: ", count: 40) + "1" + String(repeating: "}", count: 40)
-        let scenario = try ScenarioParser.parse(yaml: "initialState: \(state)\nsteps:\n  - {at: 0ms, open: A}\n", file: "x.yaml")
+        let yaml = "initialState: \(state)\nsteps:\n  - {at: 0ms, open: A}\n"
+        let scenario = try ScenarioParser.parse(yaml: yaml, file: "x.yaml")
         #expect(scenario.options.initialState["a"] != nil)
     }
 
@@ -41,7 +46,8 @@ import TabSync
         #expect(zero.problem == "larger than the limit of 1048576 bytes")
         let big = FileManager.default.temporaryDirectory.appendingPathComponent("big-\(UUID().uuidString).yaml").path
         defer { try? FileManager.default.removeItem(atPath: big) }
-        try ("# " + String(repeating: "x", count: 1 << 20) + "\nsteps: []\n").write(toFile: big, atomically: true, encoding: .utf8)
+        let text = "# " + String(repeating: "x", count: 1 << 20) + "\nsteps: []\n"
+        try text.write(toFile: big, atomically: true, encoding: .utf8)
         #expect(throws: ScenarioError(file: big, line: nil, problem: "larger than the limit of 1048576 bytes")) {
             try ScenarioParser.load(path: big)
         }

@@ -12,7 +12,8 @@ import Testing
             $0.leaderHeartbeatMs = 1000
         }
         bench.advance(1000)
-        let sender = try #require(bench.hub.open(channelName: "test", ownerId: "X", scheduler: bench.scheduler) { _ in })
+        let sender = try #require(bench.hub.open(channelName: "test", ownerId: "X",
+                                                 scheduler: bench.scheduler) { _ in })
         return (bench, a, sender)
     }
 
@@ -22,7 +23,8 @@ import Testing
         sender.post(.json(["type": "STATE_UPDATE", "tabId": "X", "timestamp": 5,
                            "payload": ["keys": ["theme"], "state": ["sessionToken": "stolen"]]]))
         sender.post(.json(["type": "STATE_UPDATE", "tabId": "X", "timestamp": 6,
-                           "payload": ["keys": ["theme", "theme"], "state": ["theme": "dark", "sessionToken": "stolen"]]]))
+                           "payload": ["keys": ["theme", "theme"],
+                                       "state": ["theme": "dark", "sessionToken": "stolen"]]]))
         sender.post(.json(["type": "STATE_RESPONSE", "tabId": "X", "timestamp": 7,
                            "payload": ["keys": ["theme"], "state": ["theme": "dark"],
                                        "stamps": ["sessionToken": ["counter": 1, "time": 1, "tabId": "X"]]]]))
@@ -53,6 +55,10 @@ import Testing
         sender.post(.json(["type": .string(type), "tabId": "X", "timestamp": 1, "payload": payload]))
         bench.advance(10)
         #expect(a.statistics.dropped[.malformed] == 1)
+        #expect(bench.events.contains { e in
+            guard case .dropped(.malformed, let detail, "X") = e.event else { return false }
+            return detail.hasPrefix("field '\(field)' is ")
+        })
         #expect(a.isLeader())
     }
 
@@ -63,7 +69,8 @@ import Testing
             sender.post(.message(SyncMessage(type: .leaderAnnounce, tabId: "X", timestamp: 1,
                                              payload: .init(leaderId: "X", priority: 0, epoch: epoch))))
         }
-        sender.post(.message(SyncMessage(type: .stateUpdate, tabId: "X", timestamp: .min, payload: .init(state: ["theme": "x"]))))
+        sender.post(.message(SyncMessage(type: .stateUpdate, tabId: "X", timestamp: .min,
+                                         payload: .init(state: ["theme": "x"]))))
         bench.advance(10)
         #expect(a.statistics.dropped[.malformed] == 3)
         a.forceLeader()   // the next election: term + 1
@@ -87,7 +94,8 @@ import Testing
             case "tabTimeoutMs": config.tabTimeoutMs = value
             default: config.joinTimeoutMs = value
             }
-            #expect(throws: ConfigurationError(field: field, reason: "must be at most one day (86400000), got \(value)")) {
+            let refusal = ConfigurationError(field: field, reason: "must be at most one day (86400000), got \(value)")
+            #expect(throws: refusal) {
                 try config.validate()
             }
         }
@@ -124,8 +132,9 @@ import Testing
         let scheduler = VirtualScheduler()
         let hub = InMemoryHub()
         let ids = try (0..<20).map { _ in
-            try BroadcastSync(store: Store(), config: BroadcastSyncConfig(channelName: "c"),
-                              environment: SyncEnvironment(clock: scheduler, scheduler: scheduler, transport: hub)).tabId
+            let environment = SyncEnvironment(clock: scheduler, scheduler: scheduler, transport: hub)
+            return try BroadcastSync(store: Store(), config: BroadcastSyncConfig(channelName: "c"),
+                                     environment: environment).tabId
         }
         #expect(Set(ids).count == 20)
     }

@@ -69,6 +69,24 @@ import TabSync
         #expect([a, b].filter { $0.isLeader() }.map(\.tabId) == ["tab-0-aaaaaa"])
     }
 
+    @Test("Bug 3: ids drawn by the default generator in the same millisecond differ, and one tab leads")
+    func bug3DefaultIds() throws {
+        let bench = Bench()
+        var config = BroadcastSyncConfig(channelName: "test")
+        config.enableLeaderElection = true
+        let tabs = try (0..<2).map { _ in
+            let sync = try BroadcastSync(store: Store(), config: config, environment: SyncEnvironment(
+                clock: bench.scheduler, scheduler: bench.scheduler, transport: bench.hub))
+            sync.start()
+            return sync
+        }
+        #expect(tabs[0].priority == tabs[1].priority)
+        #expect(tabs[0].tabId != tabs[1].tabId)
+        bench.advance(3000)
+        #expect(tabs.filter { $0.isLeader() }.count == 1)
+        #expect(tabs.allSatisfy { $0.getConnectedTabs() == 1 && $0.statistics.droppedTotal == 0 })
+    }
+
     @Test("Bug 4: stop within 600 ms of start leaves no leader, no timer and no message")
     func bug4EarlyStop() throws {
         for stopAfter in [0, 50, 100, 300, 599] {
@@ -85,6 +103,27 @@ import TabSync
             #expect(bench.sent(.heartbeat, by: a).count + bench.sent(.leaderAnnounce, by: a).count == sentBefore)
             #expect(bench.allSent.filter { $0.tabId == "A" }.last?.type == .tabClose)
             #expect(other.isLeader())
+        }
+    }
+
+    @Test("Bug 4: start, stop within 600 ms, start again (StrictMode) runs one instance's timers, not two")
+    func bug4StrictModeRemount() throws {
+        for stopAfter in [0, 100, 599] {
+            let bench = Bench()
+            let other = try electing(bench, "B")
+            bench.advance(1000)
+            let a = try electing(bench, "A")          // mount
+            let control = try electing(bench, "C")    // mounted once, at the same time
+            bench.advance(stopAfter)
+            a.stop()                                  // unmount
+            a.start()                                 // mount again
+            bench.advance(20_000)
+            #expect(other.isLeader() && !a.isLeader() && !control.isLeader())
+            #expect(a.leaderId == "B")
+            #expect(a.scheduledTimerCount == control.scheduledTimerCount)
+            let pings = { (t: BroadcastSync) in bench.sent(.tabPing, by: t).count }
+            #expect(pings(a) == pings(control) + 1)   // the one ping of the first mount
+            #expect(bench.sent(.heartbeat, by: a).isEmpty)
         }
     }
 
@@ -226,6 +265,24 @@ import TabSync
         #expect(a.statistics.refusedKeys >= 1)
     }
 
+    @Test("Bug 9: keys and state that disagree write nothing (the filter judges what is written)")
+    func bug9KeysAndStateDisagree() throws {
+        let bench = Bench()
+        let a = try bench.tab(["theme": "light", "sessionToken": "mine"], id: "A") { $0.excludeKeys = ["sessionToken"] }
+        bench.advance(1000)
+        let sender = try #require(bench.hub.open(channelName: "test", ownerId: "evil",
+                                                 scheduler: bench.scheduler) { _ in })
+        // As many entries in keys as in state: a receiver trusting keys would take state whole.
+        sender.post(.message(SyncMessage(type: .stateUpdate, tabId: "evil", timestamp: 0,
+                                         payload: .init(state: ["sessionToken": "stolen"], keys: ["theme"]))))
+        sender.post(.message(SyncMessage(type: .stateResponse, tabId: "evil", timestamp: 0,
+                                         payload: .init(state: ["theme": "dark", "sessionToken": "stolen"],
+                                                        keys: ["theme", "theme"]))))
+        bench.advance(10)
+        #expect(a.store.state == ["theme": "light", "sessionToken": "mine"])
+        #expect(a.statistics.dropped[.inconsistentKeys] == 2)
+    }
+
     @Test("Bug 9: syncKeys of the receiver limit what it accepts")
     func bug9ReceiverSyncKeys() throws {
         let bench = Bench()
@@ -290,6 +347,45 @@ import TabSync
         #expect(b.store["seen"] == 1)
         #expect(bench.sent(.stateUpdate, by: b).isEmpty)
         #expect(b.store.subscriberErrorCount > 0)
+        #expect(bench.sent(.stateUpdate, by: a).count == 1)
+    }
+
+    @Test("Bug 11: a subscriber re-entering with a write to a synced key sends that write, and only it")
+    func bug11ReentrantWriteOfASyncedKey() throws {
+        let bench = Bench()
+        let a = try bench.tab(["theme": "light", "accent": "blue"], id: "A") { $0.throttleMs = 0 }
+        let b = try bench.tab(["theme": "light", "accent": "blue"], id: "B") { $0.throttleMs = 0 }
+        b.store.subscribe { change in
+            // Derived state, written during the apply: a real local change, which a guard counting
+            // "inside apply" would swallow, while the applied theme must not go back out.
+            guard case .remote = change.origin, change.changedKeys.contains("theme") else { return }
+            b.store.setState(["accent": change.next["theme"] == "dark" ? "amber" : "blue"])
+        }
+        bench.advance(1000)
+        a.store.setState(["theme": "dark"])
+        bench.advance(100)
+        #expect(bench.sent(.stateUpdate, by: b).map { $0.payload?.keys ?? [] } == [["accent"]])
+        #expect(a.store.state == ["theme": "dark", "accent": "amber"])
+        #expect(bench.sent(.stateUpdate, by: a).count == 1)
+    }
+
+    @Test("Bug 11: a subscriber writing the applied state back later (apply not synchronous) echoes nothing")
+    func bug11DeferredWriteBack() throws {
+        let bench = Bench()
+        let a = try bench.tab(["theme": "light"], id: "A") { $0.throttleMs = 0 }
+        let b = try bench.tab(["theme": "light"], id: "B") { $0.throttleMs = 0 }
+        b.store.subscribe { change in
+            // A framework that re-renders and writes its whole state back on the next tick, after any
+            // "applying remote state" flag around the apply is long cleared.
+            guard case .remote = change.origin else { return }
+            let state = change.next
+            bench.scheduler.schedule(afterMs: 5) { b.store.setState(state) }
+        }
+        bench.advance(1000)
+        a.store.setState(["theme": "dark"])
+        bench.advance(100)
+        #expect(b.store["theme"] == "dark")
+        #expect(bench.sent(.stateUpdate, by: b).isEmpty)
         #expect(bench.sent(.stateUpdate, by: a).count == 1)
     }
 }
