@@ -288,8 +288,9 @@ public final class BroadcastSync {
     private func storeChanged(_ change: StoreChange) {
         let keys = acceptedKeys(of: change)
         guard !keys.isEmpty else { return }
-        recordLocalWrite(change, keys)
+        // A change shouldSync keeps local gets no version either: repair must not spread it.
         if let shouldSync = config.shouldSync, !shouldSync(change.previous, change.next) { return }
+        recordLocalWrite(change, keys)
         if batcher.passesThrough() {
             // Sent at once: when the application's partial state is exactly what changed, it is the payload.
             let values = change.written.flatMap { $0.count == keys.count ? $0 : nil }
@@ -581,6 +582,7 @@ public final class BroadcastSync {
             return
         }
         var set = StateDocument(), remove: [String] = [], newerHere: [String] = []
+        var won: [(key: String, version: KeyVersion)] = []
         for key in keys {
             guard let incoming = incomingVersion(key, m, payload) else { continue }
             let local = version(of: key)
@@ -593,14 +595,20 @@ public final class BroadcastSync {
                 }
                 continue
             }
-            // Recorded before the store changes: a subscriber writing in reaction writes after it.
-            versions.record(key, incoming)
+            won.append((key, incoming))
             if value != current, isObserved, let local, local.counter >= incoming.counter {
                 // Not simply a later write: concurrent writes settled, or arrival order.
                 emit(.resolved(KeyDecision(key: key, kept: false, local: current, localVersion: local,
                                            remote: value, remoteVersion: incoming)))
             }
             if let value { set[key] = value } else { remove.append(key) }
+        }
+        // Recorded before the store changes: a subscriber writing in reaction writes after it. Keys
+        // that all won with one version are recorded together, so the next update takes the fast path.
+        if won.count == keys.count, let first = won.first, won.allSatisfy({ $0.version == first.version }) {
+            versions.record(keys, first.version)
+        } else {
+            for w in won { versions.record(w.key, w.version) }
         }
         if !batcher.pendingKeys.isEmpty { batcher.discard(set.keys); batcher.discard(remove) }
         store.change(set: set, remove: remove, origin: .remote(tabId: m.tabId), sorted: isObserved, into: &changes)
