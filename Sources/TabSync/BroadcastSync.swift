@@ -228,6 +228,11 @@ public final class BroadcastSync {
         if let customResolver { changed.customResolver = customResolver }
         try changed.validate()
         config = changed
+        // Field versions mean something only under merge; kept, they would keep digests apart.
+        if strategy != .merge, !fieldVersions.isEmpty {
+            fieldVersions = [:]
+            fieldGeneration &+= 1
+        }
     }
 
     /// The election role (`none` when election is off or the sync is stopped).
