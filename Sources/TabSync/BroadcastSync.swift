@@ -67,6 +67,9 @@ public final class BroadcastSync {
     private var repairCooldown: TimerHandle?
     /// A digest that differed while the cooldown ran, and its sender: checked again when it ends.
     private var deferredRepair: (tabId: String, digest: String)?
+    /// STATE_UPDATEs sent or received since the last digest heard: while updates flow, digests
+    /// differ only because messages are on their way, and repair waits for a quiet moment.
+    private var updatesSinceDigest = 0
     private var pingTimer: TimerHandle?
     private var joinTimer: TimerHandle?
     private var outstandingRequest: Int?
@@ -343,6 +346,7 @@ public final class BroadcastSync {
         let implicit = versions.shared(by: keys).flatMap { $0.tabId == tabId && $0.time == now ? $0 : nil }
         var payload = statePayload(keys, values: values, implicit: implicit)
         payload.counter = implicit?.counter
+        updatesSinceDigest &+= 1
         send(.stateUpdate, payload)
     }
 
@@ -487,6 +491,7 @@ public final class BroadcastSync {
 
         switch m.type {
         case .stateUpdate:
+            updatesSinceDigest &+= 1
             apply(m)
         case .stateResponse:
             let answersMe = m.payload?.targetId == tabId
@@ -617,7 +622,7 @@ public final class BroadcastSync {
         }
         if !batcher.pendingKeys.isEmpty { batcher.discard(set.keys); batcher.discard(remove) }
         store.change(set: set, remove: remove, origin: .remote(tabId: m.tabId), sorted: isObserved, into: &changes)
-        if m.type == .stateResponse { pushNewer(newerHere, to: m.tabId) }
+        if m.type == .stateResponse, m.payload?.targetId == tabId { pushNewer(newerHere, to: m.tabId) }
     }
 
     /// merge: each key's entry joins the received one (see `MergedKey`). Pending local changes stay
@@ -643,7 +648,7 @@ public final class BroadcastSync {
             if let value = merged.value { set[key] = value } else { remove.append(key) }
         }
         store.change(set: set, remove: remove, origin: .remote(tabId: m.tabId), sorted: isObserved, into: &changes)
-        if m.type == .stateResponse { pushNewer(newerHere, to: m.tabId) }
+        if m.type == .stateResponse, m.payload?.targetId == tabId { pushNewer(newerHere, to: m.tabId) }
     }
 
     /// custom: the resolver decides the values; an applied key takes the received version. Nothing
@@ -675,8 +680,9 @@ public final class BroadcastSync {
         if deferred.digest != digest { requestRepair(from: deferred.tabId) }
     }
 
-    /// An answer showed that its sender (and whoever else applied it) lacks newer values this tab
-    /// holds of `keys`: this tab sends them, to the same effect as an answer to a repair request.
+    /// An answer to this tab showed that its sender (and whoever else applied it) lacks newer values
+    /// this tab holds of `keys`: this tab sends them, as an answer to a repair request would. Only
+    /// the tab an answer is for does so: every tab pushing back on every answer would cascade.
     private func pushNewer(_ keys: [String], to sender: String) {
         guard !keys.isEmpty, config.conflictStrategy.converges else { return }
         var payload = statePayload(keys, implicit: ownDefault)
@@ -743,7 +749,9 @@ public final class BroadcastSync {
 
     /// A TAB_PING's or TAB_PONG's digest differs from this tab's: ask the sender for what differs.
     private func compare(digest theirs: String, of sender: String) {
-        guard config.conflictStrategy.converges, theirs != digest else { return }
+        let quiet = updatesSinceDigest == 0
+        updatesSinceDigest = 0
+        guard config.conflictStrategy.converges, quiet, theirs != digest else { return }
         if timers.isPending(repairCooldown) {
             deferredRepair = (sender, theirs)
         } else {
