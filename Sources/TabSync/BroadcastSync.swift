@@ -67,9 +67,11 @@ public final class BroadcastSync {
     private var repairCooldown: TimerHandle?
     /// A digest that differed while the cooldown ran, and its sender: checked again when it ends.
     private var deferredRepair: (tabId: String, digest: String)?
-    /// STATE_UPDATEs sent or received since the last digest heard: while updates flow, digests
-    /// differ only because messages are on their way, and repair waits for a quiet moment.
-    private var updatesSinceDigest = 0
+    /// Pending while STATE_UPDATEs flow (one was sent or received within a quarter ping interval):
+    /// digests then differ only because messages are on their way, and repair waits for quiet.
+    private var busyTimer: TimerHandle?
+    /// Updates since `busyTimer` was armed: if any, it is armed again when it fires.
+    private var updatesWhileBusy = 0
     private var pingTimer: TimerHandle?
     private var joinTimer: TimerHandle?
     private var outstandingRequest: Int?
@@ -346,7 +348,7 @@ public final class BroadcastSync {
         let implicit = versions.shared(by: keys).flatMap { $0.tabId == tabId && $0.time == now ? $0 : nil }
         var payload = statePayload(keys, values: values, implicit: implicit)
         payload.counter = implicit?.counter
-        updatesSinceDigest &+= 1
+        noteUpdate()
         send(.stateUpdate, payload)
     }
 
@@ -491,7 +493,7 @@ public final class BroadcastSync {
 
         switch m.type {
         case .stateUpdate:
-            updatesSinceDigest &+= 1
+            noteUpdate()
             apply(m)
         case .stateResponse:
             let answersMe = m.payload?.targetId == tabId
@@ -674,6 +676,26 @@ public final class BroadcastSync {
 
     // MARK: - Answers and repair
 
+    /// One timer per quarter ping interval while updates flow, not one per update.
+    private func noteUpdate() {
+        if timers.isPending(busyTimer) {
+            updatesWhileBusy &+= 1
+        } else {
+            armBusyTimer()
+        }
+    }
+
+    private func armBusyTimer() {
+        updatesWhileBusy = 0
+        busyTimer = timers.schedule(afterMs: max(1, config.tabPingIntervalMs / 4)) { [unowned self] in
+            self.busyElapsed()
+        }
+    }
+
+    private func busyElapsed() {
+        if updatesWhileBusy > 0 { armBusyTimer() } else { busyTimer = nil }
+    }
+
     private func cooldownEnded() {
         guard let deferred = deferredRepair else { return }
         deferredRepair = nil
@@ -749,9 +771,7 @@ public final class BroadcastSync {
 
     /// A TAB_PING's or TAB_PONG's digest differs from this tab's: ask the sender for what differs.
     private func compare(digest theirs: String, of sender: String) {
-        let quiet = updatesSinceDigest == 0
-        updatesSinceDigest = 0
-        guard config.conflictStrategy.converges, quiet, theirs != digest else { return }
+        guard config.conflictStrategy.converges, !timers.isPending(busyTimer), theirs != digest else { return }
         if timers.isPending(repairCooldown) {
             deferredRepair = (sender, theirs)
         } else {
