@@ -322,7 +322,8 @@ public final class BroadcastSync {
             (c.key, MergedKey(version: versions[c.key] ?? (c.previous != nil ? ownDefault : nil),
                               value: c.previous, fields: fieldVersions[c.key] ?? [:]))
         }
-        let version = KeyVersion(counter: before.reduce(0) { max($0, $1.1.highestCounter) } + 1, time: now, tabId: tabId)
+        let counter = before.reduce(0) { max($0, $1.1.highestCounter) } + 1
+        let version = KeyVersion(counter: counter, time: now, tabId: tabId)
         for (key, old) in before {
             record(key, old.writing(store.state[key], at: version))
         }
