@@ -136,9 +136,8 @@ public struct Fuzzer {
                 var object = tab.state[Self.objectKey]?.objectValue ?? [:]
                 object[field] = remove ? nil : choice
                 let value = JSONValue.object(object)
-                perform("set", "set: {tab: \(name), \(Self.objectKey): \(Self.yaml(value))}") { () throws(SimulationError) in
-                    try sim.set(name, [Self.objectKey: value])
-                }
+                let step = "set: {tab: \(name), \(Self.objectKey): \(Self.yaml(value))}"
+                perform("set", step) { () throws(SimulationError) in try sim.set(name, [Self.objectKey: value]) }
                 continue
             }
             if roll < 60 {

@@ -4,7 +4,9 @@
 /// that hears a digest different from its own sends the pinger a STATE_REQUEST with its versions
 /// (no values); the pinger answers with the keys it holds newer values of, and asks back for the
 /// keys the requester holds newer ones of. Every tab applies every answer (versions make that
-/// safe), so one exchange repairs all the tabs that missed the same thing. After faults stop,
+/// safe), so one exchange repairs all the tabs that missed the same thing. While STATE_UPDATEs
+/// flow (one within a quarter ping interval) a differing digest only means messages are on their
+/// way, so repair waits for a quiet moment. After faults stop,
 /// every running tab converges within about one ping interval plus a few latencies.
 ///
 /// The digest hashes versions, not values: a version names one write, so equal versions mean

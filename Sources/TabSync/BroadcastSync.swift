@@ -68,6 +68,11 @@ public final class BroadcastSync {
     private var repairCooldown: TimerHandle?
     /// A digest that differed while the cooldown ran, and its sender: checked again when it ends.
     private var deferredRepair: (tabId: String, digest: String)?
+    /// Pending while STATE_UPDATEs flow (one was sent or received within a quarter ping interval):
+    /// digests then differ only because messages are on their way, and repair waits for quiet.
+    private var busyTimer: TimerHandle?
+    /// Updates since `busyTimer` was armed: if any, it is armed again when it fires.
+    private var updatesWhileBusy = 0
     private var pingTimer: TimerHandle?
     private var joinTimer: TimerHandle?
     private var outstandingRequest: Int?
@@ -232,6 +237,11 @@ public final class BroadcastSync {
         if let customResolver { changed.customResolver = customResolver }
         try changed.validate()
         config = changed
+        // Field versions mean something only under merge; kept, they would keep digests apart.
+        if strategy != .merge, !fieldVersions.isEmpty {
+            fieldVersions = [:]
+            fieldGeneration &+= 1
+        }
     }
 
     /// The election role (`none` when election is off or the sync is stopped).
@@ -292,8 +302,9 @@ public final class BroadcastSync {
     private func storeChanged(_ change: StoreChange) {
         let keys = acceptedKeys(of: change)
         guard !keys.isEmpty else { return }
-        recordLocalWrite(change, keys)
+        // A change shouldSync keeps local gets no version either: repair must not spread it.
         if let shouldSync = config.shouldSync, !shouldSync(change.previous, change.next) { return }
+        recordLocalWrite(change, keys)
         if batcher.passesThrough() {
             // Sent at once: when the application's partial state is exactly what changed, it is the payload.
             let values = change.written.flatMap { $0.count == keys.count ? $0 : nil }
@@ -315,7 +326,8 @@ public final class BroadcastSync {
             (c.key, MergedKey(version: versions[c.key] ?? (c.previous != nil ? ownDefault : nil),
                               value: c.previous, fields: fieldVersions[c.key] ?? [:]))
         }
-        let version = KeyVersion(counter: before.reduce(0) { max($0, $1.1.highestCounter) } + 1, time: now, tabId: tabId)
+        let counter = before.reduce(0) { max($0, $1.1.highestCounter) } + 1
+        let version = KeyVersion(counter: counter, time: now, tabId: tabId)
         for (key, old) in before {
             record(key, old.writing(store.state[key], at: version))
         }
@@ -341,6 +353,7 @@ public final class BroadcastSync {
         let implicit = versions.shared(by: keys).flatMap { $0.tabId == tabId && $0.time == now ? $0 : nil }
         var payload = statePayload(keys, values: values, implicit: implicit)
         payload.counter = implicit?.counter
+        noteUpdate()
         send(.stateUpdate, payload)
     }
 
@@ -514,6 +527,7 @@ public final class BroadcastSync {
 
         switch m.type {
         case .stateUpdate:
+            noteUpdate()
             apply(m)
         case .stateResponse:
             let answersMe = m.payload?.targetId == tabId
@@ -614,6 +628,7 @@ public final class BroadcastSync {
             return
         }
         var set = StateDocument(), remove: [String] = [], newerHere: [String] = []
+        var won: [(key: String, version: KeyVersion)] = []
         for key in keys {
             guard let incoming = incomingVersion(key, m, payload) else { continue }
             let local = version(of: key)
@@ -626,8 +641,7 @@ public final class BroadcastSync {
                 }
                 continue
             }
-            // Recorded before the store changes: a subscriber writing in reaction writes after it.
-            versions.record(key, incoming)
+            won.append((key, incoming))
             if value != current, isObserved, let local, local.counter >= incoming.counter {
                 // Not simply a later write: concurrent writes settled, or arrival order.
                 emit(.resolved(KeyDecision(key: key, kept: false, local: current, localVersion: local,
@@ -635,9 +649,16 @@ public final class BroadcastSync {
             }
             if let value { set[key] = value } else { remove.append(key) }
         }
+        // Recorded before the store changes: a subscriber writing in reaction writes after it. Keys
+        // that all won with one version are recorded together, so the next update takes the fast path.
+        if won.count == keys.count, let first = won.first, won.allSatisfy({ $0.version == first.version }) {
+            versions.record(keys, first.version)
+        } else {
+            for w in won { versions.record(w.key, w.version) }
+        }
         if !batcher.pendingKeys.isEmpty { batcher.discard(set.keys); batcher.discard(remove) }
         store.change(set: set, remove: remove, origin: .remote(tabId: m.tabId), sorted: isObserved, into: &changes)
-        if m.type == .stateResponse { pushNewer(newerHere, to: m.tabId) }
+        if m.type == .stateResponse, m.payload?.targetId == tabId { pushNewer(newerHere, to: m.tabId) }
     }
 
     /// merge: each key's entry joins the received one (see `MergedKey`). Pending local changes stay
@@ -663,7 +684,7 @@ public final class BroadcastSync {
             if let value = merged.value { set[key] = value } else { remove.append(key) }
         }
         store.change(set: set, remove: remove, origin: .remote(tabId: m.tabId), sorted: isObserved, into: &changes)
-        if m.type == .stateResponse { pushNewer(newerHere, to: m.tabId) }
+        if m.type == .stateResponse, m.payload?.targetId == tabId { pushNewer(newerHere, to: m.tabId) }
     }
 
     /// custom: the resolver decides the values; an applied key takes the received version. Nothing
@@ -689,14 +710,35 @@ public final class BroadcastSync {
 
     // MARK: - Answers and repair
 
+    /// One timer per quarter ping interval while updates flow, not one per update.
+    private func noteUpdate() {
+        if timers.isPending(busyTimer) {
+            updatesWhileBusy &+= 1
+        } else {
+            armBusyTimer()
+        }
+    }
+
+    private func armBusyTimer() {
+        updatesWhileBusy = 0
+        busyTimer = timers.schedule(afterMs: max(1, config.tabPingIntervalMs / 4)) { [unowned self] in
+            self.busyElapsed()
+        }
+    }
+
+    private func busyElapsed() {
+        if updatesWhileBusy > 0 { armBusyTimer() } else { busyTimer = nil }
+    }
+
     private func cooldownEnded() {
         guard let deferred = deferredRepair else { return }
         deferredRepair = nil
         if deferred.digest != digest { requestRepair(from: deferred.tabId) }
     }
 
-    /// An answer showed that its sender (and whoever else applied it) lacks newer values this tab
-    /// holds of `keys`: this tab sends them, to the same effect as an answer to a repair request.
+    /// An answer to this tab showed that its sender (and whoever else applied it) lacks newer values
+    /// this tab holds of `keys`: this tab sends them, as an answer to a repair request would. Only
+    /// the tab an answer is for does so: every tab pushing back on every answer would cascade.
     private func pushNewer(_ keys: [String], to sender: String) {
         guard !keys.isEmpty, config.conflictStrategy.converges else { return }
         var payload = statePayload(keys, implicit: ownDefault)
@@ -763,7 +805,7 @@ public final class BroadcastSync {
 
     /// A TAB_PING's or TAB_PONG's digest differs from this tab's: ask the sender for what differs.
     private func compare(digest theirs: String, of sender: String) {
-        guard config.conflictStrategy.converges, theirs != digest else { return }
+        guard config.conflictStrategy.converges, !timers.isPending(busyTimer), theirs != digest else { return }
         if timers.isPending(repairCooldown) {
             deferredRepair = (sender, theirs)
         } else {

@@ -6,9 +6,9 @@
 ///   here and absent from `value` was removed. A field of an object `value` not listed here was
 ///   written by the reset itself and has its version.
 /// - A field whose version is below the key's version is dead (the reset replaced it) and dropped.
-/// - A field written after a reset to a non-object value (concurrently: its writer had not seen
-///   the reset) is newer than the reset, so it wins: the value is again an object, of the fields
-///   newer than the reset.
+/// - A field written or removed after a reset to a non-object value (concurrently: its writer had
+///   not seen the reset) is newer than the reset, so it wins: the value is again an object, of the
+///   fields newer than the reset.
 ///
 /// `merging` takes, for the key and for each field, the higher version (last-write-wins), then drops
 /// the dead fields. That is a join: commutative, associative and idempotent, so replicas that have
@@ -52,7 +52,9 @@ struct MergedKey: Equatable {
                 present[name] = fieldValue
             }
         }
-        let isObject = if case .object = winner.value { true } else { !present.isEmpty }
+        // Fields newer than a reset to a non-object value make it an object again (entries newer
+        // than the key's version exist only that way, or on an object): the same in every order.
+        let isObject = if case .object = winner.value { true } else { !live.isEmpty }
         return MergedKey(version: base, value: isObject ? .object(present) : winner.value, fields: live)
     }
 

@@ -93,7 +93,9 @@ struct PeerTracker {
     /// The live tabs and their priorities (those whose priority is known).
     func live(now: Milliseconds) -> [String: Milliseconds] {
         var result: [String: Milliseconds] = [:]
-        for p in peers where now - p.peer.lastSeen < timeoutMs { if let priority = p.peer.priority { result[p.id] = priority } }
+        for p in peers where now - p.peer.lastSeen < timeoutMs {
+            if let priority = p.peer.priority { result[p.id] = priority }
+        }
         return result
     }
 }

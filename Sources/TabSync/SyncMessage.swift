@@ -308,7 +308,9 @@ extension SyncMessage {
             p.counter = i
         }
         if let v = field("fieldStamps") {
-            guard case .object(let fo) = v else { throw MalformedMessage("field 'payload.fieldStamps' is not an object") }
+            guard case .object(let fo) = v else {
+                throw MalformedMessage("field 'payload.fieldStamps' is not an object")
+            }
             var fieldStamps: [String: [String: KeyVersion]] = [:]
             for (key, fv) in fo { fieldStamps[key] = try versions(fv, "payload.fieldStamps.\(key)") }
             p.fieldStamps = fieldStamps
