@@ -48,7 +48,9 @@ public enum ScenarioLimits {
                 } else {
                     switch c {
                     // A quote opens a quoted scalar only where a token starts (`don't` is plain text).
-                    case UInt8(ascii: "\""), UInt8(ascii: "'") where Self.tokenStarts.contains(previous): quote = c
+                    case UInt8(ascii: "\"") where Self.tokenStarts.contains(previous),
+                        UInt8(ascii: "'") where Self.tokenStarts.contains(previous):
+                        quote = c
                     case UInt8(ascii: "["), UInt8(ascii: "{"): flow += 1; deepest = max(deepest, flow)
                     case UInt8(ascii: "]"), UInt8(ascii: "}"): flow = max(0, flow - 1)
                     case UInt8(ascii: "#") where previous == UInt8(ascii: " "): break scan

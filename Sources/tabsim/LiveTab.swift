@@ -150,6 +150,10 @@ final class LiveTab {
         case .received(let message):
             guard verbose else { return }
             emit("received", ["message": message.json])
+        case .resolved(let decision):
+            guard verbose else { return }
+            emit("resolved", ["key": .string(decision.key), "kept": .bool(decision.kept),
+                              "line": .string(event.debugText)])
         }
     }
 
