@@ -10,7 +10,7 @@ import TabSync
 ///   term it has heard (so it never takes a term it knows is taken), and never leads an epoch another
 ///   tab led when it could have known. Without a quorum, two tabs that cannot hear each other
 ///   (partitioned, frozen, messages lost) may still claim the same term; that is counted in
-///   `sharedEpochs`, not reported, since no oldest-wins election can exclude it (ANCHORS section 4).
+///   `sharedEpochs`, not reported, since no oldest-wins election without a quorum can exclude it.
 /// - `excluded key never on the wire`: checked on the frames the channel carries, not on what the
 ///   engine says it sent, so a bug anywhere between store and channel is caught.
 /// - `no echo`: a tab never sends more STATE_UPDATEs than it had local changes and explicit

@@ -1,7 +1,7 @@
 import Testing
 import TabSync
 
-/// One test per bug of the spec's reference implementation (shared/ANCHORS.md section 1).
+/// One test per bug of the spec's reference implementation (`Documentation/ReferenceBugs.md`).
 /// Each fails on the reference's behaviour.
 @Suite struct ReferenceBugTests {
     func electing(_ bench: Bench, _ id: String, heartbeat: Milliseconds = 1000) throws -> BroadcastSync {

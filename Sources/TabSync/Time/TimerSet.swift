@@ -1,6 +1,6 @@
 /// The timers one sync instance owns. Every timer of the engine is scheduled through one of these,
 /// so `stop()` can cancel all of them at once: nothing of a stopped tab fires later
-/// (the reference left a zombie leader's heartbeat running: ANCHORS bug 4).
+/// (the reference left a zombie leader's heartbeat running: reference bug 4 in Documentation/ReferenceBugs.md).
 final class TimerSet {
     let scheduler: any SyncScheduler
     /// The object whose timers these are (the sync), kept alive while one of its actions runs.

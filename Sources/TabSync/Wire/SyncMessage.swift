@@ -1,34 +1,3 @@
-/// The spec's `SyncMessageType`, plus one extension: `TAB_CLOSE`, the goodbye a tab sends when it
-/// stops, so that others forget it at once and elect a successor without waiting for a timeout.
-public enum SyncMessageType: String, Codable, Sendable, CaseIterable {
-    case stateUpdate = "STATE_UPDATE"
-    case stateRequest = "STATE_REQUEST"
-    case stateResponse = "STATE_RESPONSE"
-    case leaderElection = "LEADER_ELECTION"
-    case leaderAnnounce = "LEADER_ANNOUNCE"
-    case tabPing = "TAB_PING"
-    case tabPong = "TAB_PONG"
-    case heartbeat = "HEARTBEAT"
-    case tabClose = "TAB_CLOSE"
-}
-
-extension SyncMessageType {
-    /// Position in `allCases`, for counting without hashing.
-    var ordinal: Int {
-        switch self {
-        case .stateUpdate: 0
-        case .stateRequest: 1
-        case .stateResponse: 2
-        case .leaderElection: 3
-        case .leaderAnnounce: 4
-        case .tabPing: 5
-        case .tabPong: 6
-        case .heartbeat: 7
-        case .tabClose: 8
-        }
-    }
-}
-
 /// The spec's `SyncMessage`: `type`, `tabId`, `timestamp`, `payload{state, keys, leaderId, priority}`,
 /// with the same JSON field names. Extension fields are optional so a spec-only message still decodes.
 public struct SyncMessage: Codable, Sendable, Equatable {
@@ -149,7 +118,6 @@ public struct SyncMessage: Codable, Sendable, Equatable {
     }
 }
 
-// MARK: - Text
 
 extension SyncMessage.Payload {
     /// The payload as a JSON value with the spec's field names.
@@ -189,8 +157,6 @@ extension SyncMessage {
     public var jsonText: String { json.description }
 }
 
-// MARK: - Decoding untrusted input
-
 extension SyncMessage {
     /// The range every number of a message must be in: JSON's safe integers (a JavaScript tab cannot
     /// send others exactly). Within it, no arithmetic the engine does on a received number can overflow.
@@ -229,13 +195,6 @@ extension SyncMessage {
         }
         return nil
     }
-}
-
-/// Why a frame from the channel was not a usable message. Nothing of such a frame is applied.
-public struct MalformedMessage: Error, Sendable, Equatable, CustomStringConvertible {
-    public let reason: String
-    public init(_ reason: String) { self.reason = reason }
-    public var description: String { reason }
 }
 
 extension SyncMessage {

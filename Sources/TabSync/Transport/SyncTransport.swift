@@ -1,11 +1,3 @@
-/// What travels on a channel. Tabs of this engine post typed messages; anything else a channel may
-/// carry (another implementation, an older version, a buggy or hostile tab) arrives as raw JSON and
-/// is decoded and checked like untrusted input.
-public enum ChannelFrame: Sendable {
-    case message(SyncMessage)
-    case json(JSONValue)
-}
-
 /// The transport seam, with BroadcastChannel semantics: a frame posted on a channel name reaches
 /// every other endpoint open on that name, never the sender; at most once; nothing is kept for
 /// endpoints that open later.
@@ -25,13 +17,4 @@ public protocol ChannelEndpoint: AnyObject {
     func post(_ frame: ChannelFrame)
     /// Closes the endpoint: it receives nothing more, including frames already in flight.
     func close()
-}
-
-/// A transport that is never available: how a platform without BroadcastChannel looks to the engine.
-public final class UnavailableTransport: SyncTransport {
-    public init() {}
-    public func open(
-        channelName: String, ownerId: String, scheduler: any SyncScheduler,
-        onFrame: @escaping (ChannelFrame) -> Void
-    ) -> (any ChannelEndpoint)? { nil }
 }

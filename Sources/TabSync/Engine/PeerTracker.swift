@@ -1,6 +1,6 @@
 /// Which other tabs are connected: every message from a tab counts as a sign of life, a goodbye
 /// removes it at once, and a tab not heard from for `timeoutMs` no longer counts
-/// (the reference's count only grew: ANCHORS bug 10).
+/// (the reference's count only grew: reference bug 10 in Documentation/ReferenceBugs.md).
 struct PeerTracker {
     struct Peer {
         var lastSeen: Milliseconds

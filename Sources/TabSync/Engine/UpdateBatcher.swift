@@ -4,7 +4,7 @@ import Collections
 ///
 /// - Throttle only: the first change goes out at once and opens a window of `throttleMs`; keys changed
 ///   inside the window go out together when it closes, with their latest values, and open the next.
-///   (The reference kept the first caller's arguments and lost keys: ANCHORS bug 5.)
+///   (The reference kept the first caller's arguments and lost keys: reference bug 5 in Documentation/ReferenceBugs.md.)
 /// - Debounce: one message after `debounceMs` without a change, with every key changed in the burst;
 ///   a throttle, if set, still spaces two messages by at least `throttleMs`.
 /// - Neither: every change goes out at once.

@@ -1,10 +1,5 @@
 import Logging
 
-/// The spec's `onSyncStateChange` states.
-public enum SyncState: String, Sendable, Hashable, CaseIterable {
-    case connected, disconnected, leader, follower
-}
-
 /// The spec's `BroadcastSyncConfig`: same fields, same meanings, same defaults.
 /// Fields after `shouldSync` are this engine's additions; each has a default that keeps the
 /// spec's behaviour, and `validate()` checks them all.
@@ -96,11 +91,4 @@ public struct BroadcastSyncConfig {
             throw fail("syncKeys", "key '\(both)' is also in excludeKeys; a key is either synced or excluded")
         }
     }
-}
-
-/// A configuration that cannot work, named by its field.
-public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
-    public let field: String
-    public let reason: String
-    public var description: String { "invalid configuration: \(field) \(reason)" }
 }

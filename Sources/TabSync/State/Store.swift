@@ -2,7 +2,7 @@ import Collections
 
 /// Where a store change came from. The sync engine broadcasts only `.local` changes, which is
 /// how applying remote state can never echo back, whatever the store's subscribers do
-/// (the reference's echo guard was a counter around a synchronous setState: ANCHORS bug 11).
+/// (the reference's echo guard was a counter around a synchronous setState: reference bug 11 in Documentation/ReferenceBugs.md).
 public enum ChangeOrigin: Sendable, Hashable {
     /// The application changed the store.
     case local

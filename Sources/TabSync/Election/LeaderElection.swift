@@ -17,7 +17,7 @@ public struct LeaderClaim: Comparable, Sendable, Hashable {
 /// Leader election: oldest wins when there is no leader, a heard leader stays, epochs fence.
 ///
 /// - A tab's priority is (creation time, tab id), fixed at birth, so no two tabs tie
-///   (the reference compared milliseconds only and made two leaders: ANCHORS bug 3).
+///   (the reference compared milliseconds only and made two leaders: reference bug 3 in Documentation/ReferenceBugs.md).
 /// - A starting tab is a candidate: it sends LEADER_ELECTION and waits `electionTimeoutMs`.
 ///   A leader answers with LEADER_ANNOUNCE and the candidate follows it; an older candidate answers
 ///   with its own LEADER_ELECTION and the younger one defers. Only a candidate that heard neither

@@ -1,0 +1,4 @@
+/// The spec's `onSyncStateChange` states.
+public enum SyncState: String, Sendable, Hashable, CaseIterable {
+    case connected, disconnected, leader, follower
+}

@@ -1,0 +1,20 @@
+/// Identifies a scheduled action so it can be cancelled.
+public struct TimerToken: Hashable, Sendable {
+    public let raw: Int
+    public init(raw: Int) { self.raw = raw }
+}
+
+/// Runs the engine's timers: throttle, debounce, heartbeats, timeouts and message deliveries.
+/// Injected so that no timer exists outside it: stopping a sync cancels all of its tokens,
+/// and a virtual scheduler replays a run exactly.
+public protocol SyncScheduler: AnyObject {
+    /// Monotonic time, the time base of every timeout, interval, throttle window and liveness check:
+    /// it never jumps, whatever the wall clock does, so setting the clock back or forward changes no
+    /// timeout. Its origin is arbitrary; only differences mean something.
+    var monotonicNowMs: Milliseconds { get }
+    /// Runs `action` once, `delay` milliseconds from now (0: after the current work, never inline).
+    @discardableResult
+    func schedule(afterMs delay: Milliseconds, _ action: @escaping () -> Void) -> TimerToken
+    /// Cancels a scheduled action; cancelling one that already ran or was cancelled does nothing.
+    func cancel(_ token: TimerToken)
+}
