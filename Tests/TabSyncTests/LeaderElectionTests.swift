@@ -217,30 +217,3 @@ import TabSync
         #expect(try session() == first)
     }
 }
-
-@Suite struct ReadmeExampleTests {
-    /// The example from README.md, "The library in one example", unchanged but for #expect.
-    @Test func readmeExampleRuns() throws {
-        let scheduler = VirtualScheduler()            // virtual time; use your own SyncScheduler in an app
-        let channel = InMemoryHub(latencyMs: 1)       // a BroadcastChannel for tabs in one process
-
-        func makeTab(_ state: StateDocument) throws -> BroadcastSync {
-            var config = BroadcastSyncConfig(channelName: "app-sync")
-            config.syncKeys = ["theme", "locale"]
-            config.excludeKeys = ["sessionToken"]
-            config.enableLeaderElection = true
-            config.onRemoteUpdate = { keys, source in print("synced \(keys) from \(source)") }
-            let sync = try createBroadcastSync(Store(state), config,
-                environment: SyncEnvironment(virtual: scheduler, transport: channel))
-            sync.start()
-            return sync
-        }
-
-        let a = try makeTab(["theme": "light", "locale": "en-US", "sessionToken": "a"])
-        let b = try makeTab(["theme": "light", "locale": "en-US", "sessionToken": "b"])
-        a.store.setState(["theme": "dark", "sessionToken": "rotated"])
-        scheduler.advance(byMs: 1000)
-        #expect(b.store["theme"] == "dark" && b.store["sessionToken"] == "b")
-        #expect(a.isLeader() != b.isLeader())
-    }
-}
