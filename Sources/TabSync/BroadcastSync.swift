@@ -54,9 +54,9 @@ public final class BroadcastSync {
     private var subscription: StoreSubscription?
     private var peers: PeerTracker
     private var batcher: UpdateBatcher!
-    private var election: LeaderElection?
+    private(set) var election: LeaderElection?
     private var localStamps = WriteStamps()
-    private var pingTimer: TimerHandle?
+    private(set) var pingTimer: TimerHandle?
     private var joinTimer: TimerHandle?
     private var outstandingRequest: Int?
     private var nextRequestId = 0
