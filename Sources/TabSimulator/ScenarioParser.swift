@@ -217,7 +217,13 @@ private struct Reader {
     }
 
     func network(_ node: Node) throws(ScenarioError) -> NetworkConditions {
-        guard let map = node.mapping else { throw error(node, "network must be a mapping") }
+        if let name = node.scalar?.string {
+            guard let preset = NetworkConditions.preset(named: name) else {
+                throw error(node, "unknown network preset '\(name)' (known: \(NetworkConditions.presetNames.joined(separator: ", ")))")
+            }
+            return preset
+        }
+        guard let map = node.mapping else { throw error(node, "network must be a mapping or a preset name") }
         try checkKeys(map, allowed: ["latencyMs", "drop", "duplicate", "reorder"], what: "network")
         var n = NetworkConditions()
         if let l = map["latencyMs"] {
