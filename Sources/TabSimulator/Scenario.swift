@@ -19,7 +19,8 @@ import TabSync
 /// `set` (`{tab, key: value...}`), `forceLeader`, `requestState`, `broadcastState` (a tab or
 /// `{tab, keys}`), `partition` (`[[A, B], [C]]`), `isolate`, `heal`, `network`, `background`
 /// (`{tab, throttleMs}`), `clockSkew` (`{tab, ms}`), `conflictStrategy` (a name or
-/// `{strategy, customResolver}`), `workload` (`{editsPerSecond, keys, until}`), `stopWorkload`.
+/// `{strategy, customResolver}`), `workload` (`{editsPerSecond, keys, until}`), `stopWorkload`,
+/// and for lessons `say` (narration) and `prompt` (`{key, text}`: wait for the learner's key).
 /// Expectations: `leader` (a name or `none`), `leaders`, `state` (`{tab, key: value...}`),
 /// `converged`, `connectedTabs` (`{tab, count}`), `neverOnWire`, `sent` (`{tab, type, count}`).
 public struct Scenario {
@@ -64,11 +65,16 @@ public struct Scenario {
         /// Users editing at a steady rate in every running tab.
         case workload(Workload)
         case stopWorkload
+        /// Lesson narration: printed in the log headless, shown in a banner by the UI.
+        case say(String)
+        /// Lesson prompt: the UI pauses and asks the learner to press `key` (space lets the lesson
+        /// carry on by itself); headless, it is logged and the lesson goes on.
+        case prompt(key: String, text: String)
 
         /// The action names a scenario file may use.
         public static let names = ["open", "close", "kill", "freeze", "thaw", "reopen", "set", "forceLeader", "requestState",
                                    "broadcastState", "partition", "isolate", "heal", "network", "background", "clockSkew",
-                                   "conflictStrategy", "workload", "stopWorkload"]
+                                   "conflictStrategy", "workload", "stopWorkload", "say", "prompt"]
 
         /// The tabs the action names.
         public var tabNames: [String] {
@@ -77,7 +83,7 @@ public struct Scenario {
             case .close(let t), .kill(let t), .freeze(let t), .thaw(let t), .reopen(let t), .forceLeader(let t),
                  .requestState(let t), .isolate(let t): [t]
             case .partition(let groups): groups.flatMap { $0 }
-            case .heal, .network, .conflictStrategy, .workload, .stopWorkload: []
+            case .heal, .network, .conflictStrategy, .workload, .stopWorkload, .say, .prompt: []
             }
         }
     }

@@ -312,6 +312,11 @@ private struct Reader {
             if let problem = w.problem { throw error(rate, problem) }
             return .workload(w)
         case "stopWorkload": return .stopWorkload
+        case "say": return .say(try string(v, "say"))
+        case "prompt":
+            guard let map = v.mapping, let k = map["key"], let t = map["text"] else { throw error(v, "prompt takes {key, text}") }
+            try checkKeys(map, allowed: ["key", "text"], what: "prompt")
+            return .prompt(key: try string(k, "prompt key"), text: try string(t, "prompt text"))
         case "network": return .network(try network(v))
         case "background":
             guard let map = v.mapping, let t = map["tab"] else { throw error(v, "background takes {tab, throttleMs}") }

@@ -14,7 +14,7 @@ struct TabSim: ParsableCommand {
               tabsim fuzz --seeds 1000        random faults, checked invariants
               tabsim bench --compare          measure, beside Node's BroadcastChannel
             """,
-        subcommands: [UICommand.self, DemoCommand.self, RunCommand.self, FuzzCommand.self, BenchCommand.self],
+        subcommands: [UICommand.self, DemoCommand.self, RunCommand.self, FuzzCommand.self, BenchCommand.self, LearnCommand.self],
         defaultSubcommand: UICommand.self
     )
 }
