@@ -99,22 +99,14 @@ public struct SequenceDiagram {
     /// The header line (the letters over their lifelines) and one line per drawn event, oldest first.
     public func lines(events: some Sequence<SimEvent>, flights: [MessageFlight]) -> [String] {
         var canvas = Canvas(diagram: self)
-        var bySender: [String: ArraySlice<MessageFlight>] = [:]
-        for flight in flights.sorted(by: { $0.id < $1.id }) { bySender[flight.sender, default: []].append(flight) }
+        var matcher = FlightMatcher(flights)
         let index = Dictionary(columns.enumerated().map { ($1.tab, $0) }, uniquingKeysWith: { a, _ in a })
 
         for event in events {
             switch event.kind {
             case .sent:
+                let flight = matcher.flight(for: event)
                 guard let type = event.messageType, let col = index[event.tab] else { continue }
-                var queue = bySender[event.tab] ?? []
-                while let head = queue.first, head.sentMs < event.timeMs { queue.removeFirst() }
-                var flight: MessageFlight?
-                if let head = queue.first, head.sentMs == event.timeMs, head.type == type {
-                    flight = head
-                    queue.removeFirst()
-                }
-                bySender[event.tab] = queue
                 if hidesPings, type == .tabPing || type == .tabPong { continue }
                 guard filter(event) || (flight?.deliveries.contains { passesReceipt($0.receiver, type, event.timeMs) } ?? false)
                 else { continue }
