@@ -87,7 +87,7 @@ public final class ScenarioPlayer {
             found: violations.map(\.description).joined(separator: "; "), passed: violations.isEmpty)]
     }
 
-    private func perform(_ action: Scenario.Action) throws(SimulationError) {
+    func perform(_ action: Scenario.Action) throws(SimulationError) {
         let sim = simulation
         switch action {
         case .open(let tab, let state): try sim.open(tab, state: state)
