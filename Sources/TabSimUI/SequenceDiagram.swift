@@ -108,23 +108,26 @@ public struct SequenceDiagram {
                 let flight = matcher.flight(for: event)
                 guard let type = event.messageType, let col = index[event.tab] else { continue }
                 if hidesPings, type == .tabPing || type == .tabPong { continue }
-                guard filter(event) || (flight?.deliveries.contains { passesReceipt($0.receiver, type, event.timeMs) } ?? false)
-                else { continue }
+                let received = flight?.deliveries.contains { passesReceipt($0.receiver, type, event.timeMs) } ?? false
+                guard filter(event) || received else { continue }
                 canvas.arrow(at: event.timeMs, from: col, label: label(type, epoch: flight?.epoch),
                              to: receivers(flight, index))
             case .role:
-                guard filter(event), let col = index[event.tab], case .roleChanged(let c)? = event.engineEvent else { continue }
+                guard filter(event), let col = index[event.tab], case .roleChanged(let c)? = event.engineEvent
+                else { continue }
                 switch c.to {
                 case .leader: canvas.mark(at: event.timeMs, col, "★", (isCompact ? "" : "leader ") + "e\(c.epoch)")
                 case .candidate: canvas.mark(at: event.timeMs, col, "◆", isCompact ? "" : "candidate")
                 case .follower:
                     let leader = c.leaderId.flatMap { canvas.letter(ofId: $0) }
-                    let text = leader.map { (isCompact ? "" : "follows ") + "\($0) e\(c.epoch)" } ?? (isCompact ? "" : "follower")
+                    let text = leader.map { (isCompact ? "" : "follows ") + "\($0) e\(c.epoch)" }
+                        ?? (isCompact ? "" : "follower")
                     canvas.mark(at: event.timeMs, col, "○", text)
                 case .none: continue
                 }
             case .ignored:
-                guard filter(event), let col = index[event.tab], case .ignored(let m, _)? = event.engineEvent else { continue }
+                guard filter(event), let col = index[event.tab], case .ignored(let m, _)? = event.engineEvent
+                else { continue }
                 if hidesPings, m.type == .tabPing || m.type == .tabPong { continue }
                 canvas.mark(at: event.timeMs, col, "!", "ignored " + label(m.type, epoch: m.payload?.epoch))
             case .action:

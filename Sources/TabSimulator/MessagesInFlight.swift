@@ -9,8 +9,8 @@ extension Simulation {
         flightRecorder.flights.map { flight in
             guard flight.isInFlight else { return flight }
             var f = flight
-            for i in f.deliveries.indices where f.deliveries[i].outcome == .inFlight {
-                if let t = tab(named: f.deliveries[i].receiver), t.tabId != f.deliveries[i].receiverId || !t.liveness.exists {
+            for (i, d) in f.deliveries.enumerated() where d.outcome == .inFlight {
+                if let t = tab(named: d.receiver), t.tabId != d.receiverId || !t.liveness.exists {
                     f.deliveries[i].outcome = .undelivered
                 }
             }

@@ -219,7 +219,8 @@ private struct Reader {
     func network(_ node: Node) throws(ScenarioError) -> NetworkConditions {
         if let name = node.scalar?.string {
             guard let preset = NetworkConditions.preset(named: name) else {
-                throw error(node, "unknown network preset '\(name)' (known: \(NetworkConditions.presetNames.joined(separator: ", ")))")
+                let known = NetworkConditions.presetNames.joined(separator: ", ")
+                throw error(node, "unknown network preset '\(name)' (known: \(known))")
             }
             return preset
         }
@@ -314,7 +315,9 @@ private struct Reader {
         case "stopWorkload": return .stopWorkload
         case "say": return .say(try string(v, "say"))
         case "prompt":
-            guard let map = v.mapping, let k = map["key"], let t = map["text"] else { throw error(v, "prompt takes {key, text}") }
+            guard let map = v.mapping, let k = map["key"], let t = map["text"] else {
+                throw error(v, "prompt takes {key, text}")
+            }
             try checkKeys(map, allowed: ["key", "text"], what: "prompt")
             return .prompt(key: try string(k, "prompt key"), text: try string(t, "prompt text"))
         case "network": return .network(try network(v))

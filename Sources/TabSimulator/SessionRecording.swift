@@ -27,7 +27,8 @@ public struct SessionRecording {
     /// In the order they were done (times and event counts never decrease).
     public private(set) var entries: [Entry] = []
 
-    public init(name: String = "session", options: SimulationOptions, tracksFlights: Bool = true, logsTraffic: Bool = true) {
+    public init(name: String = "session", options: SimulationOptions, tracksFlights: Bool = true,
+                logsTraffic: Bool = true) {
         self.name = name
         self.options = options
         self.tracksFlights = tracksFlights
@@ -41,7 +42,7 @@ public struct SessionRecording {
 
     /// Forgets what was done after the moment (`atMs`, `afterEvents`): the history an undo discards.
     public mutating func discard(afterMs time: Milliseconds, afterEvents events: Int) {
-        entries.removeAll { $0.atMs > time || $0.afterEvents > events }
+        while let last = entries.last, last.atMs > time || last.afterEvents > events { entries.removeLast() }
     }
 
     /// A new simulation with nothing run yet, configured as the session's was.
@@ -57,45 +58,16 @@ public struct SessionRecording {
     /// every event due by then. Throws when a recorded step cannot be replayed (it could when recorded,
     /// so only a recording edited by hand gets there).
     public func replay(toMs time: Milliseconds) throws(ScenarioError) -> Simulation {
-        try player(toMs: time).simulation
+        let replay = try Replay(self)
+        try replay.advance(toMs: time, in: self)
+        return replay.simulation
     }
 
     /// The session rebuilt just after its `events`th event (and the steps done before the next one):
     /// how the UI steps back one event at a time.
     public func replay(afterEvents events: Int) throws(ScenarioError) -> Simulation {
-        try player(afterEvents: events).simulation
-    }
-
-    func player(toMs time: Milliseconds) throws(ScenarioError) -> ScenarioPlayer {
-        let player = try freshSimulation()
-        try replay(on: player, through: entries.lastIndex { $0.atMs <= time }.map { $0 + 1 } ?? 0)
-        player.simulation.run(untilMs: time)
-        return player
-    }
-
-    func player(afterEvents events: Int) throws(ScenarioError) -> ScenarioPlayer {
-        let player = try freshSimulation()
-        try replay(on: player, through: entries.lastIndex { $0.afterEvents <= events }.map { $0 + 1 } ?? 0)
-        while player.simulation.scheduler.executedCount < events, player.simulation.step() {}
-        return player
-    }
-
-    /// Replays `entries[..<end]` on a fresh player.
-    private func replay(on player: ScenarioPlayer, through end: Int) throws(ScenarioError) {
-        let sim = player.simulation
-        for entry in entries[..<end] {
-            while sim.scheduler.executedCount < entry.afterEvents, sim.step() {}
-            // Reached by stepping, the moment may lie between two events of one instant: running
-            // "until" it would run the rest of that instant too. Later, time only moves on.
-            if sim.nowMs < entry.atMs { sim.run(untilMs: entry.atMs) }
-            switch entry.step {
-            case .action(let action):
-                do { try player.perform(action) } catch {
-                    throw ScenarioError(file: name, line: nil, problem: "replay at \(formatTime(entry.atMs)): \(error.message)")
-                }
-            case .note(let text, let tab):
-                sim.note(text, tab: tab)
-            }
-        }
+        let replay = try Replay(self)
+        try replay.advance(toEvent: events, in: self)
+        return replay.simulation
     }
 }

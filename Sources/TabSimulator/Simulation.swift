@@ -78,7 +78,9 @@ public final class Simulation {
             let sender = self.startedTab(id: from, cursor: &self.senderCursor)
             guard sender?.liveness != .crashed else { return self.flightRecorder.skip() }
             self.checker.onWire(frame, from: from, at: self.nowMs)
-            if self.tracksFlights { self.flightRecorder.posted(frame, sender: sender?.name ?? from, senderId: from, at: self.nowMs) }
+            if self.tracksFlights {
+                self.flightRecorder.posted(frame, sender: sender?.name ?? from, senderId: from, at: self.nowMs)
+            }
         }
     }
 
@@ -442,7 +444,9 @@ public final class Simulation {
         if sender?.liveness == .crashed || receiver?.liveness == .crashed { return [] }
         if !groups.isEmpty, groups[sender?.name ?? ""] ?? 0 != groups[receiver?.name ?? ""] ?? 0 {
             if logsTraffic { logNetwork("Blocked", frame, sender?.name ?? from, receiver?.name ?? to, "partition") }
-            if tracksFlights { flightRecorder.copies([], to: receiver?.name ?? to, receiverId: to, blocked: true, at: nowMs) }
+            if tracksFlights {
+                flightRecorder.copies([], to: receiver?.name ?? to, receiverId: to, blocked: true, at: nowMs)
+            }
             return []
         }
         let copies: [Milliseconds]

@@ -229,7 +229,8 @@ final class LeaderElection {
     /// deadline is the last word from the leader plus the timeout, when the election really starts.
     var leaderTimeoutCountdown: Countdown? {
         guard role == .follower, leaderId != nil, timers.isPending(watchdogTimer) else { return nil }
-        return Countdown(remainingMs: max(0, lastHeardFromLeader + leaderTimeoutMs - timers.nowMs), periodMs: leaderTimeoutMs)
+        let remaining = lastHeardFromLeader + leaderTimeoutMs - timers.nowMs
+        return Countdown(remainingMs: max(0, remaining), periodMs: leaderTimeoutMs)
     }
 
     private func announcePayload() -> SyncMessage.Payload {

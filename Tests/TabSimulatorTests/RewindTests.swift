@@ -143,4 +143,29 @@ import TabSync
         let replayed = try session.recording.replay(toMs: 40_000)
         expectSameWorld(replayed, session.simulation, "the new history")
     }
+
+    @Test func sparesBehindThePresentGiveTheSameWorlds() throws {
+        let session = try liveSession()
+        session.spareLagsMs = [5_000, 12_000, 30_000]
+        var calls = 1
+        while try !session.maintainSpares(budgetMs: 4_000) { calls += 1 }
+        #expect(calls == 9, "the farthest spare, 35 s of replay, in 4 s slices")
+        #expect(session.spareTimesMs == [35_000, 28_000, 10_000])
+        // Each jump starts from the nearest spare at or before its moment, and uses it up.
+        for (t, left) in [(36_000, [28_000, 10_000]), (29_500, [10_000]), (17_345, [])] {
+            try session.rewind(toMs: t)
+            #expect(session.spareTimesMs == left)
+            expectSameWorld(session.simulation, try freshRun(toMs: t), "at \(t)")
+        }
+        // Spares follow the new present; stepping back one event starts from one too.
+        try session.maintainSpares()
+        #expect(session.spareTimesMs == [12_345, 5_345])
+        let events = session.simulation.scheduler.executedCount
+        try session.rewind(toEvent: events - 1)
+        #expect(session.spareTimesMs == [5_345])
+        expectSameWorld(session.simulation, try session.recording.replay(afterEvents: events - 1), "one event back")
+        // Forward again within the recorded history, past a spare's moment: the same world.
+        try session.rewind(toMs: 40_000)
+        expectSameWorld(session.simulation, try freshRun(toMs: 40_000), "forward")
+    }
 }
