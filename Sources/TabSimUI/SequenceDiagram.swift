@@ -96,8 +96,9 @@ public struct SequenceDiagram {
 
     // MARK: - Drawing
 
-    /// The header line (the letters over their lifelines) and one line per drawn event, oldest first.
-    public func lines(events: some Sequence<SimEvent>, flights: [MessageFlight]) -> [String] {
+    /// The header line (the letters over their lifelines) and one line per drawn event, oldest first;
+    /// with `lastRows`, only the last rows are drawn (what fits a pane), the rest only followed.
+    public func lines(events: some Sequence<SimEvent>, flights: [MessageFlight], lastRows: Int? = nil) -> [String] {
         var canvas = Canvas(diagram: self)
         var matcher = FlightMatcher(flights)
         let index = Dictionary(columns.enumerated().map { ($1.tab, $0) }, uniquingKeysWith: { a, _ in a })
@@ -110,62 +111,61 @@ public struct SequenceDiagram {
                 if hidesPings, type == .tabPing || type == .tabPong { continue }
                 let received = flight?.deliveries.contains { passesReceipt($0.receiver, type, event.timeMs) } ?? false
                 guard filter(event) || received else { continue }
-                canvas.arrow(at: event.timeMs, from: col, label: label(type, epoch: flight?.epoch),
-                             to: receivers(flight, index))
+                canvas.add(event.timeMs, .arrow(col, label(type, epoch: flight?.epoch), receivers(flight, index)))
             case .role:
                 guard filter(event), let col = index[event.tab], case .roleChanged(let c)? = event.engineEvent
                 else { continue }
                 switch c.to {
-                case .leader: canvas.mark(at: event.timeMs, col, "★", (isCompact ? "" : "leader ") + "e\(c.epoch)")
-                case .candidate: canvas.mark(at: event.timeMs, col, "◆", isCompact ? "" : "candidate")
+                case .leader: canvas.add(event.timeMs, .mark(col, "★", (isCompact ? "" : "leader ") + "e\(c.epoch)"))
+                case .candidate: canvas.add(event.timeMs, .mark(col, "◆", isCompact ? "" : "candidate"))
                 case .follower:
                     let leader = c.leaderId.flatMap { canvas.letter(ofId: $0) }
                     let text = leader.map { (isCompact ? "" : "follows ") + "\($0) e\(c.epoch)" }
                         ?? (isCompact ? "" : "follower")
-                    canvas.mark(at: event.timeMs, col, "○", text)
+                    canvas.add(event.timeMs, .mark(col, "○", text))
                 case .none: continue
                 }
             case .ignored:
                 guard filter(event), let col = index[event.tab], case .ignored(let m, _)? = event.engineEvent
                 else { continue }
                 if hidesPings, m.type == .tabPing || m.type == .tabPong { continue }
-                canvas.mark(at: event.timeMs, col, "!", "ignored " + label(m.type, epoch: m.payload?.epoch))
+                canvas.add(event.timeMs, .mark(col, "!", "ignored " + label(m.type, epoch: m.payload?.epoch)))
             case .action:
                 guard filter(event), let col = index[event.tab], event.line.hasPrefix("[User] set ") else { continue }
-                canvas.mark(at: event.timeMs, col, "✎", "set " + event.line.dropFirst("[User] set ".count))
+                canvas.add(event.timeMs, .mark(col, "✎", "set " + String(event.line.dropFirst("[User] set ".count))))
             case .fault, .lifecycle:
                 guard event.line.hasPrefix("[Simulator] ") else { continue }
                 let text = String(event.line.dropFirst("[Simulator] ".count))
                 if event.kind == .lifecycle, text.hasPrefix("Opened "), let col = index[event.tab] {
                     if let id = text.split(separator: " ").last { canvas.ids[String(id)] = columns[col].letter }
                     canvas.life[col] = .alive
-                    if filter(event) { canvas.mark(at: event.timeMs, col, "┬", "opened") }
+                    if filter(event) { canvas.add(event.timeMs, .mark(col, "┬", "opened")) }
                     continue
                 }
                 guard event.kind == .fault, filter(event) else { continue }
                 if let col = index[event.tab] {
                     if text.hasPrefix("Killed ") {
-                        canvas.mark(at: event.timeMs, col, "✖", "killed")
+                        canvas.add(event.timeMs, .mark(col, "✖", "killed"))
                         canvas.life[col] = .absent
                     } else if text.hasPrefix("Closed ") {
-                        canvas.mark(at: event.timeMs, col, "┴", "closed")
+                        canvas.add(event.timeMs, .mark(col, "┴", "closed"))
                         canvas.life[col] = .absent
                     } else if text.hasPrefix("Froze ") {
-                        canvas.mark(at: event.timeMs, col, "◌", "frozen")
+                        canvas.add(event.timeMs, .mark(col, "◌", "frozen"))
                         canvas.life[col] = .frozen
                     } else if text.hasPrefix("Thawed ") {
                         canvas.life[col] = .alive
-                        canvas.mark(at: event.timeMs, col, "◎", "thawed")
+                        canvas.add(event.timeMs, .mark(col, "◎", "thawed"))
                     }
                 } else if text.hasPrefix("Partition ") || text.hasPrefix("Cut off ") || text.hasPrefix("Healed")
                             || text.hasPrefix("Network ") {
-                    canvas.note(at: event.timeMs, lettered(text))
+                    canvas.add(event.timeMs, .note(lettered(text)))
                 }
             case .received, .applied, .dropped, .network, .verdict:
                 continue
             }
         }
-        return [canvas.header()] + canvas.rows
+        return [canvas.header()] + canvas.rows.suffix(lastRows ?? canvas.rows.count).map(canvas.render)
     }
 
     /// Whether the receipt of a message by `receiver` would pass the filter (a tab's own view).
@@ -220,8 +220,35 @@ public struct SequenceDiagram {
     private struct Canvas {
         let diagram: SequenceDiagram
         var life: [Life]
-        var rows: [String] = []
+        /// Rows as what to draw, with the lifelines as they were: drawn only when asked for.
+        var rows: [Row] = []
         var lastTime: Milliseconds?
+
+        enum Op {
+            case mark(Int, Character, String)
+            case note(String)
+            case arrow(Int, String, [(Int, MessageFlight.Outcome)])
+        }
+
+        struct Row {
+            let time: Milliseconds
+            let showsTime: Bool
+            let life: [Life]
+            let op: Op
+        }
+
+        mutating func add(_ time: Milliseconds, _ op: Op) {
+            rows.append(Row(time: time, showsTime: time != lastTime, life: life, op: op))
+            lastTime = time
+        }
+
+        func render(_ row: Row) -> String {
+            switch row.op {
+            case .mark(let col, let symbol, let text): mark(row, col, symbol, text)
+            case .note(let text): note(row, text)
+            case .arrow(let sender, let label, let receivers): arrow(row, from: sender, label: label, to: receivers)
+            }
+        }
         /// Tab ids (and their short forms) to letters, learnt from the `Opened` lines.
         var ids: [String: String] = [:]
 
@@ -244,12 +271,11 @@ public struct SequenceDiagram {
         }
 
         /// A line with the time (when it changed) and every lifeline.
-        mutating func blank(_ time: Milliseconds) -> [Character] {
+        func blank(_ row: Row) -> [Character] {
             var cells = Array(repeating: Character(" "), count: diagram.width)
-            if time != lastTime { put(formatTime(time), at: 0, in: &cells, limit: SequenceDiagram.gutter - 1) }
-            lastTime = time
+            if row.showsTime { put(formatTime(row.time), at: 0, in: &cells, limit: SequenceDiagram.gutter - 1) }
             for i in diagram.columns.indices {
-                switch life[i] {
+                switch row.life[i] {
                 case .alive: put("│", at: diagram.x(i), in: &cells, limit: diagram.width)
                 case .frozen: put("┆", at: diagram.x(i), in: &cells, limit: diagram.width)
                 case .absent: break
@@ -258,8 +284,8 @@ public struct SequenceDiagram {
             return cells
         }
 
-        mutating func mark(at time: Milliseconds, _ col: Int, _ symbol: Character, _ text: String) {
-            var cells = blank(time)
+        func mark(_ row: Row, _ col: Int, _ symbol: Character, _ text: String) -> String {
+            var cells = blank(row)
             let x = diagram.x(col)
             put(String(symbol), at: x, in: &cells, limit: diagram.width)
             // Beside the symbol, up to the next lifeline; on the left when it fits only there.
@@ -271,20 +297,19 @@ public struct SequenceDiagram {
             } else {
                 put(text, at: x + 2, in: &cells, limit: end)
             }
-            rows.append(trimmed(cells))
+            return trimmed(cells)
         }
 
-        mutating func note(at time: Milliseconds, _ text: String) {
-            var cells = blank(time)
+        func note(_ row: Row, _ text: String) -> String {
+            var cells = blank(row)
             let start = SequenceDiagram.gutter
             for i in start..<diagram.width { cells[i] = "═" }
             put(" " + text + " ", at: start + 2, in: &cells, limit: diagram.width)
-            rows.append(trimmed(cells))
+            return trimmed(cells)
         }
 
-        mutating func arrow(at time: Milliseconds, from sender: Int, label: String,
-                            to receivers: [(Int, MessageFlight.Outcome)]) {
-            var cells = blank(time)
+        func arrow(_ row: Row, from sender: Int, label: String, to receivers: [(Int, MessageFlight.Outcome)]) -> String {
+            var cells = blank(row)
             let xs = diagram.x(sender)
             let targets = receivers.filter { $0.0 != sender }
             let pending = targets.contains { $0.1 == .inFlight }
@@ -321,7 +346,7 @@ public struct SequenceDiagram {
             } else if let stop = left {
                 put(text, at: max(stop + 1, xs - text.count), in: &cells, limit: xs)
             }
-            rows.append(trimmed(cells))
+            return trimmed(cells)
         }
 
         func put(_ text: String, at start: Int, in cells: inout [Character], limit: Int) {

@@ -50,6 +50,7 @@ struct BenchCommand: ParsableCommand {
         results.append(try SimulationBenchmarks.speedup())
         results.append(SimulationBenchmarks.fuzzSeedsPerSecond())
         results.append(try SimulationBenchmarks.frameMilliseconds())
+        results.append(try DiagramBenchmark.measure())
         results.append(try RewindBenchmark.measure(rounds: rounds))
         results.append(try RewindBenchmark.measure(rounds: rounds, fromStart: true))
         results.append(try SimulationBenchmarks.peakMemory(messages: messages))

@@ -74,6 +74,14 @@ import TabSimulator
         #expect(lines.allSatisfy { $0.count <= 80 })
     }
 
+    @Test func theLastRowsAreTheEndOfTheWholeDiagram() throws {
+        let sim = try played(untilMs: 12_500)
+        let d = SequenceDiagram(columns: SequenceDiagram.columns(tabs: ["A", "B", "C"]), width: 80, hidesPings: true)
+        let all = d.lines(events: sim.log.events, flights: sim.flights)
+        let last = d.lines(events: sim.log.events, flights: sim.flights, lastRows: 7)
+        #expect(last == [all[0]] + all.suffix(7))
+    }
+
     @Test func anArrowInFlightIsDashedUntilDelivered() throws {
         let before = diagram(try played(untilMs: 12_500))
         let after = diagram(try played(untilMs: 14_000))
