@@ -114,8 +114,8 @@ public final class Simulation {
     /// Safety violations found so far (empty when every property held).
     public var violations: [Violation] { checker.violations }
 
-    /// Whether the running tabs hold the same synced state, and if not, which keys differ and what
-    /// each tab holds. Frozen, closed and crashed tabs are left out.
+    /// Whether the running tabs hold the same synced state, and if not, which keys differ, what
+    /// each tab holds and which tabs stand apart. Frozen, closed and crashed tabs are left out.
     public func convergence() -> Convergence {
         let running = tabs.filter { $0.liveness == .alive }
         guard let first = running.first else { return Convergence(differences: [:]) }
@@ -128,7 +128,33 @@ public final class Simulation {
                 differences[key] = Dictionary(uniqueKeysWithValues: running.map { ($0.name, $0.state[key]) })
             }
         }
-        return Convergence(differences: differences)
+        guard !differences.isEmpty else { return Convergence(differences: [:]) }
+        // The most common synced state; the tabs that hold another one differ.
+        let synced = running.map { t in t.state.filter { keys.contains($0.key) } }
+        var best = synced[0], bestCount = 0
+        for candidate in synced {
+            let count = synced.count { $0 == candidate }
+            if count > bestCount { (best, bestCount) = (candidate, count) }
+        }
+        let apart = zip(running, synced).filter { $0.1 != best }.map(\.0.name)
+        let cause: String? = switch options.config.conflictStrategy {
+        case .arrivalOrder: "arrival-order: a remote value overwrites on arrival; convergence is not promised"
+        case .custom: "custom: the customResolver decides; convergence is not promised"
+        default: nil
+        }
+        return Convergence(differences: differences, tabs: apart, cause: cause)
+    }
+
+    /// Converged, still propagating (messages on their way to running tabs, changes waiting to be
+    /// sent, a tab joining), or quiet yet different: what a status bar shows.
+    public func progress() -> SyncProgress {
+        let running = tabs.filter { $0.liveness == .alive }
+        let inFlight = running.reduce(0) { $0 + hub.pendingDeliveries(to: $1.tabId) }
+        let pending = running.filter { !$0.sync.pendingKeys.isEmpty || $0.sync.isJoining }.map(\.name)
+        let c = convergence()
+        if c.converged { return .converged }
+        if inFlight > 0 || !pending.isEmpty { return .propagating(messagesInFlight: inFlight, pendingTabs: pending) }
+        return .diverged(c)
     }
 
     /// True when a partition put the tab in a group of its own making (`partition` names it, or
@@ -513,7 +539,7 @@ public final class Simulation {
             guard logsTraffic else { return }
             kind = .received
             type = m.type
-        case .applied: kind = .applied
+        case .applied, .resolved: kind = .applied
         case .ignored(let m, _):
             kind = .ignored
             type = m.type

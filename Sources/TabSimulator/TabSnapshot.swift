@@ -16,6 +16,8 @@ public struct TabSnapshot: Sendable, Equatable {
     public let leaderId: String?
     public let connectedTabs: Int
     public let state: StateDocument
+    /// Each synced key's version: which write the tab holds, and by whom (`KeyVersion.tabId`).
+    public let versions: [String: KeyVersion]
     public let pendingKeys: [String]
     public let isJoining: Bool
     /// Background timer throttling (0: foreground) and clock skew, in ms.
@@ -48,6 +50,7 @@ public struct TabSnapshot: Sendable, Equatable {
         leaderId = tab.leaderId
         connectedTabs = tab.connectedTabs
         state = tab.state
+        versions = tab.sync.keyVersions
         pendingKeys = tab.pendingKeys
         isJoining = tab.isJoining
         throttleMs = tab.scheduler.throttleMs

@@ -55,7 +55,18 @@ public final class BroadcastSync {
     private var peers: PeerTracker
     private var batcher: UpdateBatcher!
     private(set) var election: LeaderElection?
-    private var localStamps = WriteStamps()
+    /// The version of each synced key held here (see `KeyVersion`).
+    private var versions = VersionTable()
+    /// Under `merge`: the fields of object values written after their key's version (see `MergedKey`).
+    private var fieldVersions: [String: [String: KeyVersion]] = [:]
+    private var fieldGeneration = 0
+    /// The version of this tab's own defaults: counter 0, its creation time, its id.
+    private let ownDefault: KeyVersion
+    private var digestCache: (generation: Int, fields: Int, digest: String)?
+    /// Set while a repair request was sent recently: one per half ping interval at most.
+    private var repairCooldown: TimerHandle?
+    /// A digest that differed while the cooldown ran, and its sender: checked again when it ends.
+    private var deferredRepair: (tabId: String, digest: String)?
     private(set) var pingTimer: TimerHandle?
     private var joinTimer: TimerHandle?
     private var outstandingRequest: Int?
@@ -79,6 +90,7 @@ public final class BroadcastSync {
         self.priority = environment.clock.nowMs
         var random = environment.random
         self.tabId = environment.tabId ?? "tab-\(environment.clock.nowMs)-\(random.alphanumeric(length: 6))"
+        self.ownDefault = KeyVersion(counter: 0, time: priority, tabId: tabId)
         self.timers = TimerSet(scheduler: environment.scheduler)
         self.peers = PeerTracker(timeoutMs: config.effectiveTabTimeoutMs)
         self.keyFilter = KeyFilter(syncKeys: config.syncKeys, excludeKeys: config.excludeKeys)
@@ -116,7 +128,8 @@ public final class BroadcastSync {
         subscription = store.subscribe(localOnly: true) { [unowned self] change in self.storeChanged(change) }
         emit(.started)
         report(.connected)
-        send(.tabPing, pingPayload())
+        // The first ping carries no digest: the join request that follows brings the state.
+        send(.tabPing, SyncMessage.Payload(priority: priority, epoch: election.map { $0.highestTerm }))
         schedulePing()
         batcher.hold()
         requestState()
@@ -136,8 +149,9 @@ public final class BroadcastSync {
     /// timer and closes the channel. After it, nothing of this tab fires or sends.
     public func stop() {
         guard let ep = endpoint else { return }
-        // Changes held during the join are defaults the others never agreed to: they are not sent.
-        if !batcher.isHeld { batcher.flushNow() }
+        // Changes still pending go out, those held during a join too: they are this tab's own
+        // versioned writes, and apply elsewhere only where they still win. Defaults never go out.
+        batcher.flushNow()
         var goodbye = election?.stop() ?? SyncMessage.Payload()
         if goodbye.epoch != nil { goodbye.leaderId = peers.oldestLive(now: clock.nowMs) }
         send(.tabClose, goodbye)
@@ -162,14 +176,20 @@ public final class BroadcastSync {
 
     public func getTabId() -> String { tabId }
 
-    /// Asks the other tabs for their state. Every tab that has joined answers; the first
-    /// STATE_RESPONSE to arrive for this request is applied (through the conflict strategy) and
-    /// later answers to it are ignored. Tabs that start together converge on the oldest one's state.
+    /// Asks the other tabs for their state. One tab answers: the leader when this tab knows one,
+    /// otherwise the oldest tab it knows (a tab still joining answers only younger tabs). The
+    /// request carries this tab's versions, so the answer holds only the keys that would change
+    /// here, and it applies per key only where its version wins. If no answer comes (lost, a
+    /// partition, a frozen leader), the join ends after `joinTimeoutMs` and repair (anti-entropy,
+    /// at the next TAB_PING heard) brings the state. Tabs that start together converge on the
+    /// oldest one's defaults.
     public func requestState() {
         guard isActive() else { return }
         nextRequestId += 1
         outstandingRequest = nextRequestId
-        send(.stateRequest, SyncMessage.Payload(priority: priority, requestId: nextRequestId))
+        var payload = versionsPayload()
+        payload.requestId = nextRequestId
+        send(.stateRequest, payload)
     }
 
     /// Sends the current values of `keys` (default: every synced key) at once, whatever the
@@ -208,6 +228,11 @@ public final class BroadcastSync {
         if let customResolver { changed.customResolver = customResolver }
         try changed.validate()
         config = changed
+        // Field versions mean something only under merge; kept, they would keep digests apart.
+        if strategy != .merge, !fieldVersions.isEmpty {
+            fieldVersions = [:]
+            fieldGeneration &+= 1
+        }
     }
 
     /// The election role (`none` when election is off or the sync is stopped).
@@ -216,6 +241,31 @@ public final class BroadcastSync {
     public var epoch: Int { election?.epoch ?? 0 }
     /// The leader this tab currently hears (itself when leading), if any.
     public var leaderId: String? { election?.leaderId }
+    /// The version of a synced key's value here: nil for a key this tab holds nothing of (never
+    /// set, never removed). A default this tab opened with has counter 0 and this tab's id.
+    public func version(of key: String) -> KeyVersion? {
+        versions[key] ?? (store.state[key] != nil ? ownDefault : nil)
+    }
+
+    /// The version of every synced key this tab holds a value or a removal of, for display.
+    public var keyVersions: [String: KeyVersion] {
+        var all = versions.all().filter { isSynced($0.key) }
+        for key in store.state.keys where all[key] == nil && isSynced(key) { all[key] = ownDefault }
+        return all
+    }
+
+    /// The digest of this tab's synced versions, as its TAB_PING carries it: two tabs with the same
+    /// digest hold the same synced state.
+    public var digest: String {
+        if let c = digestCache, c.generation == versions.generation, c.fields == fieldGeneration { return c.digest }
+        let keys = heldKeys()
+        let d = AntiEntropy.digest(keys.map { key in
+            (key, version(of: key)!, fieldVersions[key] ?? [:])
+        })
+        digestCache = (versions.generation, fieldGeneration, d)
+        return d
+    }
+
     /// Local keys changed and not yet sent (waiting for the throttle or debounce, or for the join).
     public var pendingKeys: [String] { Array(batcher.pendingKeys) }
     /// True between `start()` and the first answer to its state request (or `joinTimeoutMs`).
@@ -243,9 +293,9 @@ public final class BroadcastSync {
     private func storeChanged(_ change: StoreChange) {
         let keys = acceptedKeys(of: change)
         guard !keys.isEmpty else { return }
-        let stamp = WriteStamp(time: clock.nowMs, tabId: tabId)
-        localStamps.record(keys, stamp)
+        // A change shouldSync keeps local gets no version either: repair must not spread it.
         if let shouldSync = config.shouldSync, !shouldSync(change.previous, change.next) { return }
+        recordLocalWrite(change, keys)
         if batcher.passesThrough() {
             // Sent at once: when the application's partial state is exactly what changed, it is the payload.
             let values = change.written.flatMap { $0.count == keys.count ? $0 : nil }
@@ -255,37 +305,95 @@ public final class BroadcastSync {
         }
     }
 
+    /// Gives the keys a local change wrote their new version: one more than the highest counter
+    /// among the values they replace, this tab's time and id (under `merge`, per field).
+    private func recordLocalWrite(_ change: StoreChange, _ keys: [String]) {
+        let now = clock.nowMs
+        guard config.conflictStrategy == .merge else {
+            versions.record(keys, KeyVersion(counter: versions.highestCounter(keys) + 1, time: now, tabId: tabId))
+            return
+        }
+        let before = change.changes.filter { isSynced($0.key) }.map { c in
+            (c.key, MergedKey(version: versions[c.key] ?? (c.previous != nil ? ownDefault : nil),
+                              value: c.previous, fields: fieldVersions[c.key] ?? [:]))
+        }
+        let version = KeyVersion(counter: before.reduce(0) { max($0, $1.1.highestCounter) } + 1, time: now, tabId: tabId)
+        for (key, old) in before {
+            record(key, old.writing(store.state[key], at: version))
+        }
+    }
+
+    /// Keeps a key's merge entry (its version and field versions).
+    private func record(_ key: String, _ merged: MergedKey) {
+        if let v = merged.version { versions.record(key, v) }
+        let fields = merged.fields.isEmpty ? nil : merged.fields
+        if fieldVersions[key] != fields {
+            fieldVersions[key] = fields
+            fieldGeneration &+= 1
+        }
+    }
+
     /// Sends the current values of `keys`, which the caller has already filtered with `isSynced`.
     /// `values`, when given, holds exactly those values.
     private func sendUpdate(_ keys: [String], values: StateDocument? = nil) {
         guard !keys.isEmpty else { return }
-        // An update is itself stamped (its time, this tab): only keys written earlier need their own stamp.
-        send(.stateUpdate, statePayload(keys, values: values, implicitStamp: WriteStamp(time: clock.nowMs, tabId: tabId)))
+        // Keys just written together at this instant (an update sent at once) share one version: the
+        // message's time and sender, and its `counter`. Other keys carry their versions explicitly.
+        let now = clock.nowMs
+        let implicit = versions.shared(by: keys).flatMap { $0.tabId == tabId && $0.time == now ? $0 : nil }
+        var payload = statePayload(keys, values: values, implicit: implicit)
+        payload.counter = implicit?.counter
+        send(.stateUpdate, payload)
     }
 
-    /// The values of `keys` with their write stamps, leaving out stamps equal to `implicitStamp`
-    /// (the receiver assumes it), which is every key of an update sent as soon as it was made.
+    /// The values of `keys` with their versions, leaving out versions equal to `implicit` (the
+    /// receiver assumes it). Keys this tab holds nothing of are left out.
     private func statePayload(_ keys: [String], values: StateDocument? = nil,
-                              implicitStamp: WriteStamp? = nil) -> SyncMessage.Payload {
+                              implicit: KeyVersion?) -> SyncMessage.Payload {
         var state = values ?? StateDocument(minimumCapacity: keys.count)
         if values == nil {
             let current = store.state
             for key in keys { if let value = current[key] { state[key] = value } }
         }
-        var stamps: [String: WriteStamp]? = nil
-        // Keys just written together at this instant (an update sent at once) all carry the implicit stamp.
-        let allImplicit = implicitStamp.map { localStamps.lastWrite(is: keys, stampedAt: $0) } ?? false
-        for key in keys where !allImplicit {
-            if let stamp = localStamps[key], stamp != implicitStamp {
-                if stamps == nil { stamps = [:] }
-                stamps?[key] = stamp
-            }
+        if let implicit, versions.shared(by: keys) == implicit, config.conflictStrategy != .merge {
+            return SyncMessage.Payload(state: state, keys: keys)
         }
-        return SyncMessage.Payload(state: state, keys: keys, stamps: stamps)
+        var sent: [String] = []
+        var stamps: [String: KeyVersion] = [:]
+        for key in keys {
+            guard let v = version(of: key) else { continue }
+            sent.append(key)
+            if v != implicit { stamps[key] = v }
+        }
+        var payload = SyncMessage.Payload(state: state, keys: sent, stamps: stamps.isEmpty ? nil : stamps)
+        if config.conflictStrategy == .merge {
+            let fields = fieldVersions.filter { sent.contains($0.key) }
+            if !fields.isEmpty { payload.fieldStamps = fields }
+        }
+        return payload
+    }
+
+    /// Every synced key this tab holds a value or a removal of, sorted.
+    private func heldKeys() -> [String] {
+        var keys = Set(store.state.keys.filter(isSynced))
+        for key in versions.all().keys where isSynced(key) { keys.insert(key) }
+        return keys.sorted()
+    }
+
+    /// This tab's versions without its values: what a state request carries, so that the answer
+    /// holds only what would change here. Keys listed without a version hold this tab's defaults.
+    private func versionsPayload() -> SyncMessage.Payload {
+        let keys = heldKeys()
+        var stamps: [String: KeyVersion] = [:]
+        for key in keys { if let v = version(of: key), v != ownDefault { stamps[key] = v } }
+        let fields = config.conflictStrategy == .merge && !fieldVersions.isEmpty ? fieldVersions : nil
+        return SyncMessage.Payload(keys: keys, priority: priority, stamps: stamps.isEmpty ? nil : stamps,
+                                   fieldStamps: fields)
     }
 
     private func pingPayload() -> SyncMessage.Payload {
-        SyncMessage.Payload(priority: priority, epoch: election.map { $0.highestTerm })
+        SyncMessage.Payload(priority: priority, epoch: election.map { $0.highestTerm },
+                            digest: config.conflictStrategy.converges ? digest : nil)
     }
 
     private func send(_ type: SyncMessageType, _ payload: SyncMessage.Payload) {
@@ -355,10 +463,25 @@ public final class BroadcastSync {
         emit(.received(m))
         let now = clock.nowMs
         if m.type == .tabClose {
-            peers.remove(m.tabId)
+            peers.remove(m.tabId, at: m.timestamp)
         } else {
-            let isNew = peers.heard(m.tabId, priority: m.type == .tabPing || m.type == .tabPong || m.type == .leaderElection ? m.payload?.priority : nil, now: now)
-            if isNew && m.type == .tabPing { send(.tabPong, pingPayload()) }
+            let tellsPriority = m.type == .tabPing || m.type == .tabPong || m.type == .leaderElection
+                || m.type == .stateRequest
+            let isNew = peers.heard(m.tabId, priority: tellsPriority ? m.payload?.priority : nil, now: now,
+                                    sentAt: m.timestamp)
+            // A tab heard of for the first time hears back at once from the tab that answers its
+            // state request (whichever of its messages arrived first); the others it hears at their
+            // next TAB_PING. Every tab answering every newcomer made joins cost N² deliveries each.
+            if isNew && m.type != .tabPong && answersFor(m.tabId) {
+                var pong = pingPayload()
+                pong.targetId = m.tabId
+                let known = peers.live(now: now).filter { $0.key != m.tabId }
+                if !known.isEmpty { pong.peers = known }
+                send(.tabPong, pong)
+            }
+            if m.type == .tabPong, m.payload?.targetId == tabId, let known = m.payload?.peers {
+                for (id, priority) in known where id != tabId { peers.heard(id, priority: priority, now: now) }
+            }
         }
         election?.noteTerm(m.payload?.epoch)
 
@@ -366,24 +489,29 @@ public final class BroadcastSync {
         case .stateUpdate:
             apply(m)
         case .stateResponse:
-            if m.payload?.targetId != tabId { return ignore(m, "answer for another tab") }
-            guard let id = m.payload?.requestId, id == outstandingRequest else { return ignore(m, "request already answered") }
-            outstandingRequest = nil
-            apply(m)
-            finishJoining()
-        case .stateRequest:
-            // A tab still joining holds only its defaults. It answers younger tabs only, so that tabs
-            // starting together converge on the oldest one's state instead of swapping defaults.
-            if isJoining, (m.payload?.priority ?? .max, m.tabId) < (priority, tabId) {
-                return ignore(m, "still joining; the requester is older")
+            let answersMe = m.payload?.targetId == tabId
+            let joinAnswer = answersMe && m.payload?.requestId != nil && m.payload?.requestId == outstandingRequest
+            if config.conflictStrategy.converges {
+                // Versions make any answer safe to apply, whoever asked: it changes only what it wins.
+                apply(m)
+            } else {
+                guard answersMe else { return ignore(m, "answer for another tab") }
+                guard joinAnswer else { return ignore(m, "request already answered") }
+                apply(m)
             }
-            let keys = store.state.keys.filter(isSynced).sorted()
-            var payload = statePayload(keys)
-            payload.requestId = m.payload?.requestId
-            payload.targetId = m.tabId
-            send(.stateResponse, payload)
+            if joinAnswer {
+                outstandingRequest = nil
+                finishJoining()
+            }
+        case .stateRequest:
+            if let target = m.payload?.targetId {
+                guard target == tabId else { return ignore(m, "repair request for another tab") }
+            } else if let why = whyNotAnswer(m) {
+                return ignore(m, why)
+            }
+            answer(m)
         case .tabPing, .tabPong:
-            break
+            if let theirs = m.payload?.digest { compare(digest: theirs, of: m.tabId) }
         case .leaderElection:
             guard let election else { return ignore(m, "leader election is off") }
             election.receiveElection(from: m.tabId, priority: m.payload?.priority)
@@ -405,33 +533,15 @@ public final class BroadcastSync {
         let keys = acceptedKeys(offered)
         statistics.refusedKeys += offered.count - keys.count
         guard !keys.isEmpty else { return }
-        // An update is a write; an unstamped value in an answer to a state request is a default.
-        let defaultStamp = m.type == .stateUpdate ? WriteStamp(time: m.timestamp, tabId: m.tabId) : nil
         var changes: [KeyChange] = []
         swap(&changes, &changeBuffer)   // moved out, so that it stays uniquely referenced and is reused
         defer { changeBuffer = changes }
-        if config.conflictStrategy == .lastWriteWins {
-            // The common case, kept free of intermediate dictionaries: it runs on every delivery.
-            let set = keys.count == state.count ? state : state.filter { keys.contains($0.key) }
-            let remove = keys.count == state.count ? [] : keys.filter { state[$0] == nil }
-            // Keys in order only for those who look at them: sorting is a cost on every delivery.
-            store.change(set: set, remove: remove, origin: .remote(tabId: m.tabId), sorted: isObserved, into: &changes)
-            if payload.stamps == nil, changes.count == keys.count {
-                localStamps.record(keys, defaultStamp)   // every key changed, all with the message's stamp
-            } else {
-                for change in changes { localStamps.record(change.key, payload.stamps?[change.key] ?? defaultStamp) }
-            }
-        } else {
-            let incoming = IncomingState(keys: keys, state: state, stamps: payload.stamps ?? [:], defaultStamp: defaultStamp)
-            let resolution = config.conflictStrategy.resolve(
-                incoming, local: store.state, localStamps: localStamps,
-                customResolver: config.customResolver, isSynced: isSynced)
-            for (key, stamp) in resolution.stamps { localStamps.record(key, stamp) }
-            store.change(set: resolution.set, remove: resolution.remove, origin: .remote(tabId: m.tabId), into: &changes)
+        switch config.conflictStrategy {
+        case .lastWriteWins, .firstWriteWins, .arrivalOrder: applyVersioned(m, payload, state, keys, into: &changes)
+        case .merge: applyMerge(m, payload, state, keys, into: &changes)
+        case .custom: applyCustom(m, payload, state, keys, into: &changes)
         }
         guard !changes.isEmpty else { return }
-        // A remote value now stands where a local change was waiting: sending it would echo it back as ours.
-        if !batcher.pendingKeys.isEmpty { batcher.discard(changes.lazy.map(\.key)) }
         statistics.applied += 1
         guard isObserved else { return }
         // Usually every accepted key changed, listed in the same order: the accepted list then serves.
@@ -439,6 +549,220 @@ public final class BroadcastSync {
         let changed = sameKeys ? keys : changes.map(\.key)
         emit(.applied(from: m.tabId, keys: changed))
         config.onRemoteUpdate?(changed, m.tabId)
+    }
+
+    /// The version a message gives `key` (nil: it holds nothing of it). Without an explicit one: in a
+    /// STATE_UPDATE, the sender's write at the message's time with the payload's `counter` (a sender
+    /// without versions: one more than here, as arrival order would have it); in an answer, the
+    /// sender's default.
+    private func incomingVersion(_ key: String, _ m: SyncMessage, _ payload: SyncMessage.Payload) -> KeyVersion? {
+        if let v = payload.stamps?[key] { return v }
+        if m.type == .stateUpdate {
+            let counter = payload.counter ?? (version(of: key)?.counter ?? 0) + 1
+            return KeyVersion(counter: counter, time: m.timestamp, tabId: m.tabId)
+        }
+        guard payload.state?[key] != nil else { return nil }
+        return KeyVersion(counter: 0, time: payload.priority ?? m.timestamp, tabId: m.tabId)
+    }
+
+    /// last-write-wins, first-write-wins and arrival order: per key, the received value replaces the
+    /// local one when its version wins (arrival order: always), and the version comes with it.
+    private func applyVersioned(_ m: SyncMessage, _ payload: SyncMessage.Payload, _ state: StateDocument,
+                                _ keys: [String], into changes: inout [KeyChange]) {
+        let strategy = config.conflictStrategy
+        let earliestFirst = strategy == .firstWriteWins, always = strategy == .arrivalOrder
+        // The common case, kept free of intermediate collections: an update of keys written together,
+        // arriving where those keys were last written together too. One compare decides them all.
+        // Observed, it takes only updates that are plainly later (nothing to log but the apply).
+        if payload.stamps == nil, m.type == .stateUpdate, let counter = payload.counter,
+           let local = versions.shared(by: keys), !isObserved || counter > local.counter {
+            let incoming = KeyVersion(counter: counter, time: m.timestamp, tabId: m.tabId)
+            guard always || incoming.wins(over: local, earliestFirst: earliestFirst) else { return }
+            versions.record(keys, incoming)
+            if !batcher.pendingKeys.isEmpty { batcher.discard(keys) }
+            let set = keys.count == state.count ? state : state.filter { keys.contains($0.key) }
+            let remove = keys.count == state.count ? [] : keys.filter { state[$0] == nil }
+            // Keys in order only for those who look at them: sorting is a cost on every delivery.
+            store.change(set: set, remove: remove, origin: .remote(tabId: m.tabId), sorted: isObserved, into: &changes)
+            return
+        }
+        var set = StateDocument(), remove: [String] = [], newerHere: [String] = []
+        var won: [(key: String, version: KeyVersion)] = []
+        for key in keys {
+            guard let incoming = incomingVersion(key, m, payload) else { continue }
+            let local = version(of: key)
+            let value = state[key], current = store.state[key]
+            guard always || incoming.wins(over: local, earliestFirst: earliestFirst) else {
+                if incoming != local { newerHere.append(key) }
+                if value != current, isObserved {
+                    emit(.resolved(KeyDecision(key: key, kept: true, local: current, localVersion: local,
+                                               remote: value, remoteVersion: incoming)))
+                }
+                continue
+            }
+            won.append((key, incoming))
+            if value != current, isObserved, let local, local.counter >= incoming.counter {
+                // Not simply a later write: concurrent writes settled, or arrival order.
+                emit(.resolved(KeyDecision(key: key, kept: false, local: current, localVersion: local,
+                                           remote: value, remoteVersion: incoming)))
+            }
+            if let value { set[key] = value } else { remove.append(key) }
+        }
+        // Recorded before the store changes: a subscriber writing in reaction writes after it. Keys
+        // that all won with one version are recorded together, so the next update takes the fast path.
+        if won.count == keys.count, let first = won.first, won.allSatisfy({ $0.version == first.version }) {
+            versions.record(keys, first.version)
+        } else {
+            for w in won { versions.record(w.key, w.version) }
+        }
+        if !batcher.pendingKeys.isEmpty { batcher.discard(set.keys); batcher.discard(remove) }
+        store.change(set: set, remove: remove, origin: .remote(tabId: m.tabId), sorted: isObserved, into: &changes)
+        if m.type == .stateResponse { pushNewer(newerHere, to: m.tabId) }
+    }
+
+    /// merge: each key's entry joins the received one (see `MergedKey`). Pending local changes stay
+    /// pending: what goes out is the merged value with every version, which loses nothing.
+    private func applyMerge(_ m: SyncMessage, _ payload: SyncMessage.Payload, _ state: StateDocument,
+                            _ keys: [String], into changes: inout [KeyChange]) {
+        var set = StateDocument(), remove: [String] = [], newerHere: [String] = []
+        for key in keys {
+            guard let v = incomingVersion(key, m, payload) else { continue }
+            let incoming = MergedKey(version: v, value: state[key], fields: payload.fieldStamps?[key] ?? [:])
+            let local = MergedKey(version: version(of: key), value: store.state[key], fields: fieldVersions[key] ?? [:])
+            let merged = local.merging(incoming)
+            if merged != incoming { newerHere.append(key) }
+            if merged == local {
+                if incoming.value != local.value, isObserved {
+                    emit(.resolved(KeyDecision(key: key, kept: true, local: local.value, localVersion: local.version,
+                                               remote: incoming.value, remoteVersion: v)))
+                }
+                continue
+            }
+            record(key, merged)
+            guard merged.value != local.value else { continue }
+            if let value = merged.value { set[key] = value } else { remove.append(key) }
+        }
+        store.change(set: set, remove: remove, origin: .remote(tabId: m.tabId), sorted: isObserved, into: &changes)
+        if m.type == .stateResponse { pushNewer(newerHere, to: m.tabId) }
+    }
+
+    /// custom: the resolver decides the values; an applied key takes the received version. Nothing
+    /// promises that tabs converge.
+    private func applyCustom(_ m: SyncMessage, _ payload: SyncMessage.Payload, _ state: StateDocument,
+                             _ keys: [String], into changes: inout [KeyChange]) {
+        guard let customResolver = config.customResolver else { return }
+        let local = store.state
+        let remote = state.filter { keys.contains($0.key) }
+        let resolved = customResolver(local.filter { isSynced($0.key) }, remote)
+        var set = StateDocument(), remove: [String] = []
+        for (key, value) in resolved where isSynced(key) && local[key] != value {
+            set[key] = value
+            if let v = incomingVersion(key, m, payload) { versions.record(key, v) }
+        }
+        for key in keys where state[key] == nil && resolved[key] == nil {
+            remove.append(key)
+            if let v = incomingVersion(key, m, payload) { versions.record(key, v) }
+        }
+        if !batcher.pendingKeys.isEmpty { batcher.discard(set.keys); batcher.discard(remove) }
+        store.change(set: set, remove: remove, origin: .remote(tabId: m.tabId), into: &changes)
+    }
+
+    // MARK: - Answers and repair
+
+    private func cooldownEnded() {
+        guard let deferred = deferredRepair else { return }
+        deferredRepair = nil
+        if deferred.digest != digest { requestRepair(from: deferred.tabId) }
+    }
+
+    /// An answer showed that its sender (and whoever else applied it) lacks newer values this tab
+    /// holds of `keys`: this tab sends them, to the same effect as an answer to a repair request.
+    private func pushNewer(_ keys: [String], to sender: String) {
+        guard !keys.isEmpty, config.conflictStrategy.converges else { return }
+        var payload = statePayload(keys, implicit: ownDefault)
+        payload.priority = priority
+        payload.targetId = sender
+        send(.stateResponse, payload)
+    }
+
+    /// Why this tab leaves a state request to another (nil: it answers). One tab answers: the leader
+    /// when there is one; otherwise the oldest live tab (the requester aside). A tab still joining
+    /// answers only younger tabs. Answers that do not come are made up for by repair.
+    private func whyNotAnswer(_ m: SyncMessage) -> String? {
+        let requester = (m.payload?.priority ?? .max, m.tabId)
+        if isJoining, requester < (priority, tabId) { return "still joining; the requester is older" }
+        return answersFor(m.tabId) ? nil : election?.leaderId != nil ? "the leader answers" : "an older tab answers"
+    }
+
+    /// True when this tab is the one to answer `requester`: the leader it knows (unless that is the
+    /// requester), or else the oldest live tab it knows besides the requester.
+    private func answersFor(_ requester: String) -> Bool {
+        if let leader = election?.leaderId, leader != requester { return leader == tabId }
+        return !peers.hasOlderLive(than: (priority, tabId), except: requester, now: clock.nowMs)
+    }
+
+    /// Answers a state request with the keys whose value here would change the requester's (all of
+    /// them for a requester that sent no versions), and, when the requester holds newer values of
+    /// some keys than this tab, asks it for them in turn.
+    private func answer(_ m: SyncMessage) {
+        let held = heldKeys()
+        let theirs = m.payload?.keys.map { keys in
+            (keys: Set(keys), stamps: m.payload?.stamps ?? [:], fields: m.payload?.fieldStamps ?? [:],
+             owner: KeyVersion(counter: 0, time: m.payload?.priority ?? m.timestamp, tabId: m.tabId))
+        }
+        var send = held
+        var behind = false
+        if let theirs, config.conflictStrategy.converges {
+            let earliestFirst = config.conflictStrategy == .firstWriteWins
+            send = []
+            for key in Set(held).union(theirs.keys.filter(isSynced)).sorted() {
+                let other = theirs.stamps[key] ?? (theirs.keys.contains(key) ? theirs.owner : nil)
+                let mine = version(of: key)
+                if config.conflictStrategy == .merge {
+                    if mine != other || (theirs.fields[key] ?? [:]) != (fieldVersions[key] ?? [:]) {
+                        if mine != nil { send.append(key) }
+                        behind = true
+                    }
+                } else if let mine, mine.wins(over: other, earliestFirst: earliestFirst) {
+                    send.append(key)
+                } else if let other, other.wins(over: mine, earliestFirst: earliestFirst) {
+                    behind = true
+                }
+            }
+        }
+        let isJoinRequest = m.payload?.requestId != nil
+        if isJoinRequest || !send.isEmpty {
+            var payload = statePayload(send, implicit: ownDefault)
+            payload.priority = priority
+            payload.requestId = m.payload?.requestId
+            payload.targetId = m.tabId
+            self.send(.stateResponse, payload)
+        }
+        if behind { requestRepair(from: m.tabId) }
+    }
+
+    /// A TAB_PING's or TAB_PONG's digest differs from this tab's: ask the sender for what differs.
+    private func compare(digest theirs: String, of sender: String) {
+        guard config.conflictStrategy.converges, theirs != digest else { return }
+        if timers.isPending(repairCooldown) {
+            deferredRepair = (sender, theirs)
+        } else {
+            requestRepair(from: sender)
+        }
+    }
+
+    /// Sends this tab's versions to `target`, which answers with the keys it holds newer values of.
+    /// At most one such request per half ping interval: a digest that differs from many tabs' at
+    /// once is repaired by the first answer, which every tab applies.
+    private func requestRepair(from target: String) {
+        guard !isJoining, !timers.isPending(repairCooldown) else { return }
+        deferredRepair = nil
+        repairCooldown = timers.schedule(afterMs: max(1, config.tabPingIntervalMs / 2)) { [unowned self] in
+            self.cooldownEnded()
+        }
+        var payload = versionsPayload()
+        payload.targetId = target
+        send(.stateRequest, payload)
     }
 
     /// The keys of `offered` this tab syncs (receiving or sending). Remembers the last answer: the
@@ -465,6 +789,7 @@ public final class BroadcastSync {
 
     /// True when someone looks at what was applied: an observer, the debug log or `onRemoteUpdate`.
     private var isObserved: Bool { isEmitting || config.onRemoteUpdate != nil }
+
 
     private func finishJoining() {
         timers.cancel(joinTimer)

@@ -120,7 +120,21 @@ public final class InMemoryHub: SyncTransport {
     /// The pending delivery holds the hub and the receiver strongly; the receiver holds its
     /// scheduler only while open, so closing breaks every cycle through the scheduler.
     private func deliver(_ boxed: FrameBox, from: String, to receiver: Endpoint, afterMs delay: Milliseconds) {
-        receiver.scheduler?.schedule(afterMs: delay) { [self] in hand(boxed.frame, from: from, to: receiver) }
+        guard let scheduler = receiver.scheduler else { return }
+        receiver.inFlight += 1
+        scheduler.schedule(afterMs: delay) { [self] in
+            receiver.inFlight -= 1
+            hand(boxed.frame, from: from, to: receiver)
+        }
+    }
+
+    /// Frames posted to the endpoint of `ownerId` and not yet handed to it (delivered one by one:
+    /// with a delivery policy, or without a shared scheduler). A frozen receiver's wait counts.
+    public func pendingDeliveries(to ownerId: String) -> Int {
+        for channel in channels.values {
+            if let e = channel.endpoints.first(where: { $0.ownerId == ownerId }) { return e.inFlight }
+        }
+        return 0
     }
 
     /// A delivery falling due: an endpoint closed meanwhile receives nothing.
@@ -145,6 +159,8 @@ public final class InMemoryHub: SyncTransport {
         let ownerId: String
         let onFrame: (ChannelFrame) -> Void
         var isOpen: Bool { hub != nil }
+        /// Deliveries scheduled to it and not yet handed over.
+        var inFlight = 0
 
         init(hub: InMemoryHub, channel: Channel, ownerId: String, scheduler: any SyncScheduler,
              onFrame: @escaping (ChannelFrame) -> Void) {

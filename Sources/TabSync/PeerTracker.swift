@@ -14,22 +14,36 @@ struct PeerTracker {
     private var peers: [(id: String, peer: Peer)] = []
     /// Where the last sender was found: runs of messages from one sender are the common case.
     private var lastIndex = 0
+    /// Each id's position, kept once the list is long (a page with hundreds of tabs open), where a
+    /// scan on every message would cost more than a hash. Rebuilt after removals (rare).
+    private var positions: [String: Int]?
+    private static let scanLimit = 16
+    /// The last tabs that said goodbye.
+    private var departed: [(id: String, at: Milliseconds)] = []
 
     init(timeoutMs: Milliseconds) {
         self.timeoutMs = timeoutMs
     }
 
-    private func index(of id: String) -> Int? {
+    private mutating func index(of id: String) -> Int? {
         if lastIndex < peers.count, peers[lastIndex].id == id { return lastIndex }
-        return peers.firstIndex { $0.id == id }
+        guard peers.count > Self.scanLimit else { return peers.firstIndex { $0.id == id } }
+        if positions == nil {
+            positions = Dictionary(uniqueKeysWithValues: peers.enumerated().map { ($1.id, $0) })
+        }
+        return positions![id]
     }
 
     /// Records a sign of life. Returns true when the tab was not known as live before.
     @discardableResult
-    mutating func heard(_ id: String, priority: Milliseconds?, now: Milliseconds) -> Bool {
+    /// `sentAt` is the message's timestamp: a message a tab sent before its goodbye may arrive
+    /// after it, and does not bring it back (a tab that starts again with the same id does).
+    mutating func heard(_ id: String, priority: Milliseconds?, now: Milliseconds, sentAt: Milliseconds? = nil) -> Bool {
         guard let i = index(of: id) else {
+            if let sentAt, departed.contains(where: { $0.id == id && sentAt <= $0.at }) { return false }
             peers.append((id, Peer(lastSeen: now, priority: priority)))
             lastIndex = peers.count - 1
+            positions?[id] = lastIndex
             return true
         }
         lastIndex = i
@@ -39,13 +53,18 @@ struct PeerTracker {
         return !wasLive
     }
 
-    mutating func remove(_ id: String) {
+    /// Forgets a tab that said goodbye at `at` (its timestamp).
+    mutating func remove(_ id: String, at: Milliseconds = .max) {
         peers.removeAll { $0.id == id }
+        positions = nil
+        departed.append((id, at))
+        if departed.count > 32 { departed.removeFirst() }
     }
 
     /// Forgets tabs that went silent, keeping memory bounded however many tabs come and go.
     mutating func prune(now: Milliseconds) {
         peers.removeAll { now - $0.peer.lastSeen >= timeoutMs }
+        positions = nil
     }
 
     func liveCount(now: Milliseconds) -> Int {
@@ -60,5 +79,21 @@ struct PeerTracker {
 
     mutating func removeAll() {
         peers.removeAll()
+        positions = nil
+    }
+
+    /// True when a live tab other than `except` is older than `me` (by priority, then id). Tabs
+    /// whose priority is unknown do not count.
+    func hasOlderLive(than me: (Milliseconds, String), except: String, now: Milliseconds) -> Bool {
+        peers.contains { p in
+            p.id != except && now - p.peer.lastSeen < timeoutMs && p.peer.priority.map { ($0, p.id) < me } ?? false
+        }
+    }
+
+    /// The live tabs and their priorities (those whose priority is known).
+    func live(now: Milliseconds) -> [String: Milliseconds] {
+        var result: [String: Milliseconds] = [:]
+        for p in peers where now - p.peer.lastSeen < timeoutMs { if let priority = p.peer.priority { result[p.id] = priority } }
+        return result
     }
 }

@@ -69,6 +69,8 @@ public enum SyncEvent: Sendable {
     case sent(SyncMessage)
     case received(SyncMessage)
     case applied(from: String, keys: [String])
+    /// A received value met a different local one and the versions decided: see `KeyDecision`.
+    case resolved(KeyDecision)
     /// A valid message that was read and deliberately not acted on (stale epoch, answer for another tab...).
     case ignored(SyncMessage, reason: String)
     case dropped(reason: DropReason, detail: String, from: String?)
@@ -89,6 +91,7 @@ public enum SyncEvent: Sendable {
         case .received(let m): return "Received: \(m.type.rawValue) from \(shortTabId(m.tabId))"
         case .applied(let from, let keys):
             return "Applied remote state from \(shortTabId(from)) [" + keys.map { "'\($0)'" }.joined(separator: ", ") + "]"
+        case .resolved(let d): return d.text
         case .ignored(let m, let reason): return "Ignored: \(m.type.rawValue) from \(shortTabId(m.tabId)): \(reason)"
         case .dropped(let reason, let detail, let from):
             return "Dropped \(reason.rawValue) frame" + (from.map { " from \(shortTabId($0))" } ?? "") + ": \(detail)"
@@ -96,6 +99,38 @@ public enum SyncEvent: Sendable {
             return "Role \(c.from.rawValue) -> \(c.to.rawValue) (epoch \(c.epoch)"
                 + (c.leaderId.map { ", leader \(shortTabId($0))" } ?? "") + "): \(c.reason.rawValue)"
         }
+    }
+}
+
+/// What became of a received value that differed from the local one: `kept` the local value (the
+/// received version lost), or replaced it although the received version is not plainly later
+/// (concurrent writes settled, or arrival order). Plain propagation (a higher counter replacing a
+/// lower one) is only `applied`.
+public struct KeyDecision: Sendable, Equatable {
+    public let key: String
+    public let kept: Bool
+    public let local: JSONValue?
+    public let localVersion: KeyVersion?
+    public let remote: JSONValue?
+    public let remoteVersion: KeyVersion
+
+    public init(key: String, kept: Bool, local: JSONValue?, localVersion: KeyVersion?, remote: JSONValue?,
+                remoteVersion: KeyVersion) {
+        self.key = key
+        self.kept = kept
+        self.local = local
+        self.localVersion = localVersion
+        self.remote = remote
+        self.remoteVersion = remoteVersion
+    }
+
+    /// `Kept theme=dark (v3 by a1b2c3) over v2 by d4e5f6`, or
+    /// `Replaced theme=dark (v3 by a1b2c3) with light (v3 by d4e5f6)`.
+    public var text: String {
+        func value(_ v: JSONValue?) -> String { v?.description ?? "(absent)" }
+        let mine = "\(value(local)) (\(localVersion?.description ?? "no version"))"
+        if kept { return "Kept \(key)=\(mine) over \(remoteVersion)" }
+        return "Replaced \(key)=\(mine) with \(value(remote)) (\(remoteVersion))"
     }
 }
 

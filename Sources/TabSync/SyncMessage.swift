@@ -29,22 +29,6 @@ extension SyncMessageType {
     }
 }
 
-/// When and by whom a key was last written. Ordered by time, then tab id, so any two stamps are
-/// ordered and every tab orders them the same way (used by first-write-wins).
-public struct WriteStamp: Codable, Sendable, Hashable, Comparable {
-    public var time: Milliseconds
-    public var tabId: String
-
-    public init(time: Milliseconds, tabId: String) {
-        self.time = time
-        self.tabId = tabId
-    }
-
-    public static func < (a: WriteStamp, b: WriteStamp) -> Bool {
-        (a.time, a.tabId) < (b.time, b.tabId)
-    }
-}
-
 /// The spec's `SyncMessage`: `type`, `tabId`, `timestamp`, `payload{state, keys, leaderId, priority}`,
 /// with the same JSON field names. Extension fields are optional so a spec-only message still decodes.
 public struct SyncMessage: Codable, Sendable, Equatable {
@@ -64,7 +48,11 @@ public struct SyncMessage: Codable, Sendable, Equatable {
             var epoch: Int?
             var requestId: Int?
             var targetId: String?
-            var stamps: [String: WriteStamp]?
+            var stamps: [String: KeyVersion]?
+            var counter: Int?
+            var fieldStamps: [String: [String: KeyVersion]]?
+            var digest: String?
+            var peers: [String: Milliseconds]?
         }
 
         /// Mutated only when uniquely referenced (`fieldsForWriting`), hence safe to share.
@@ -87,16 +75,33 @@ public struct SyncMessage: Codable, Sendable, Equatable {
         public var requestId: Int? { get { box.fields.requestId } set { fieldsForWriting.requestId = newValue } }
         /// Extension: the tab a STATE_RESPONSE is for (a channel has no unicast).
         public var targetId: String? { get { box.fields.targetId } set { fieldsForWriting.targetId = newValue } }
-        /// Extension: when each key in `keys` was written, and by whom.
-        public var stamps: [String: WriteStamp]? { get { box.fields.stamps } set { fieldsForWriting.stamps = newValue } }
+        /// Extension: the version of each key in `keys` (see `KeyVersion`). A key without one is, in a
+        /// STATE_UPDATE, written by the sender at the message's timestamp with counter `counter`; in a
+        /// STATE_RESPONSE or STATE_REQUEST, the sender's default.
+        public var stamps: [String: KeyVersion]? { get { box.fields.stamps } set { fieldsForWriting.stamps = newValue } }
+        /// Extension: the counter of the keys of a STATE_UPDATE that have no entry in `stamps`.
+        public var counter: Int? { get { box.fields.counter } set { fieldsForWriting.counter = newValue } }
+        /// Extension, `merge` only: versions of object fields written after their key's version, per
+        /// key; a field listed here and absent from the key's object was removed.
+        public var fieldStamps: [String: [String: KeyVersion]]? {
+            get { box.fields.fieldStamps } set { fieldsForWriting.fieldStamps = newValue }
+        }
+        /// Extension: a TAB_PING's or TAB_PONG's digest of the sender's synced versions (anti-entropy).
+        public var digest: String? { get { box.fields.digest } set { fieldsForWriting.digest = newValue } }
+        /// Extension: in a TAB_PONG to a newcomer (`targetId`), the live tabs the sender knows and their
+        /// priorities, so the newcomer counts them at once (only one tab answers a newcomer).
+        public var peers: [String: Milliseconds]? { get { box.fields.peers } set { fieldsForWriting.peers = newValue } }
 
         public init(
             state: StateDocument? = nil, keys: [String]? = nil, leaderId: String? = nil,
             priority: Milliseconds? = nil, epoch: Int? = nil, requestId: Int? = nil,
-            targetId: String? = nil, stamps: [String: WriteStamp]? = nil
+            targetId: String? = nil, stamps: [String: KeyVersion]? = nil, counter: Int? = nil,
+            fieldStamps: [String: [String: KeyVersion]]? = nil, digest: String? = nil,
+            peers: [String: Milliseconds]? = nil
         ) {
             box = Box(Fields(state: state, keys: keys, leaderId: leaderId, priority: priority, epoch: epoch,
-                             requestId: requestId, targetId: targetId, stamps: stamps))
+                             requestId: requestId, targetId: targetId, stamps: stamps, counter: counter,
+                             fieldStamps: fieldStamps, digest: digest, peers: peers))
         }
 
         /// The fields, copied first if another payload shares them.
@@ -110,7 +115,8 @@ public struct SyncMessage: Codable, Sendable, Equatable {
 
         var isEmpty: Bool {
             state == nil && keys == nil && leaderId == nil && priority == nil && epoch == nil
-                && requestId == nil && targetId == nil && stamps == nil
+                && requestId == nil && targetId == nil && stamps == nil && counter == nil && fieldStamps == nil
+                && digest == nil && peers == nil
         }
 
         public static func == (a: Payload, b: Payload) -> Bool {
@@ -156,9 +162,11 @@ extension SyncMessage.Payload {
         if let epoch { o["epoch"] = .number(Double(epoch)) }
         if let requestId { o["requestId"] = .number(Double(requestId)) }
         if let targetId { o["targetId"] = .string(targetId) }
-        if let stamps {
-            o["stamps"] = .object(stamps.mapValues { .object(["time": .number(Double($0.time)), "tabId": .string($0.tabId)]) })
-        }
+        if let stamps { o["stamps"] = .object(stamps.mapValues(\.json)) }
+        if let counter { o["counter"] = .number(Double(counter)) }
+        if let fieldStamps { o["fieldStamps"] = .object(fieldStamps.mapValues { .object($0.mapValues(\.json)) }) }
+        if let digest { o["digest"] = .string(digest) }
+        if let peers { o["peers"] = .object(peers.mapValues { .number(Double($0)) }) }
         return .object(o)
     }
 
@@ -254,17 +262,45 @@ extension SyncMessage {
             guard let s = v.stringValue else { throw MalformedMessage("field 'payload.targetId' is not a string") }
             p.targetId = s
         }
-        if let v = field("stamps") {
-            guard case .object(let so) = v else { throw MalformedMessage("field 'payload.stamps' is not an object") }
-            var stamps: [String: WriteStamp] = [:]
-            for (key, sv) in so {
-                guard case .object(let st) = sv, let t = st["time"]?.intValue, let tab = st["tabId"]?.stringValue else {
-                    throw MalformedMessage("field 'payload.stamps.\(key)' is not {time, tabId}")
+        if let v = field("stamps") { p.stamps = try versions(v, "payload.stamps") }
+        if let v = field("counter") {
+            guard let i = v.intValue, i >= 0 else { throw MalformedMessage("field 'payload.counter' is not a count") }
+            p.counter = i
+        }
+        if let v = field("fieldStamps") {
+            guard case .object(let fo) = v else { throw MalformedMessage("field 'payload.fieldStamps' is not an object") }
+            var fieldStamps: [String: [String: KeyVersion]] = [:]
+            for (key, fv) in fo { fieldStamps[key] = try versions(fv, "payload.fieldStamps.\(key)") }
+            p.fieldStamps = fieldStamps
+        }
+        if let v = field("peers") {
+            guard case .object(let po) = v else { throw MalformedMessage("field 'payload.peers' is not an object") }
+            var peers: [String: Milliseconds] = [:]
+            for (id, pv) in po {
+                guard let priority = pv.intValue, !id.isEmpty else {
+                    throw MalformedMessage("field 'payload.peers.\(id)' is not a tab's priority")
                 }
-                stamps[key] = WriteStamp(time: t, tabId: tab)
+                peers[id] = priority
             }
-            p.stamps = stamps
+            p.peers = peers
+        }
+        if let v = field("digest") {
+            guard let s = v.stringValue else { throw MalformedMessage("field 'payload.digest' is not a string") }
+            p.digest = s
         }
         return p
+    }
+
+    /// `{key: {counter, time, tabId}}`, every entry checked.
+    private static func versions(_ v: JSONValue, _ name: String) throws(MalformedMessage) -> [String: KeyVersion] {
+        guard case .object(let so) = v else { throw MalformedMessage("field '\(name)' is not an object") }
+        var versions: [String: KeyVersion] = [:]
+        for (key, sv) in so {
+            guard case .object(let st) = sv, let c = st["counter"]?.intValue, c >= 0, let t = st["time"]?.intValue,
+                  let tab = st["tabId"]?.stringValue, !tab.isEmpty
+            else { throw MalformedMessage("field '\(name).\(key)' is not {counter, time, tabId}") }
+            versions[key] = KeyVersion(counter: c, time: t, tabId: tab)
+        }
+        return versions
     }
 }

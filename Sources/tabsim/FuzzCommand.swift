@@ -27,7 +27,7 @@ struct FuzzCommand: ParsableCommand {
     @Option(help: "How many seeds to run.") var seeds = 100
     @Option(help: "Tabs per run.") var tabs = 4
     @Option(help: "First seed.") var startSeed: UInt64 = 1
-    @Option(help: "Conflict strategy: last-write-wins, first-write-wins, merge or custom.") var strategy: ConflictStrategy = .lastWriteWins
+    @Option(help: "Conflict strategy: \(ConflictStrategy.allCases.map(\.rawValue).joined(separator: ", ")).") var strategy: ConflictStrategy = .lastWriteWins
     @Option(help: "Simulated length of each run's fault phase, in seconds.") var chaosSeconds = 30
     @Option(help: "Write the first failing run (or, with --seeds 1, the run) as a scenario file.") var save: String?
 
@@ -48,12 +48,14 @@ struct FuzzCommand: ParsableCommand {
         var simulatedMs = 0, faults = 0, edits = 0
         var coverage: [String: Int] = [:]
         var failures: [Fuzzer.Outcome] = []
+        var diverged = 0
         for seed in startSeed..<(startSeed + UInt64(seeds)) {
             let outcome = fuzzer.run(seed: seed)
             simulatedMs += outcome.simulatedMs
             faults += outcome.faults
             edits += outcome.edits
             coverage.merge(outcome.coverage, uniquingKeysWith: +)
+            if outcome.divergence != nil { diverged += 1 }
             if !outcome.passed {
                 failures.append(outcome)
                 print("FAIL seed \(seed):")
@@ -69,7 +71,8 @@ struct FuzzCommand: ParsableCommand {
         let wall = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let hours = Double(simulatedMs) / 3_600_000
         print("fuzz: \(seeds) seeds (\(startSeed)...\(startSeed + UInt64(seeds) - 1)), \(tabs) tabs, \(strategy.rawValue): "
-              + "\(seeds - failures.count) passed, \(failures.count) failed")
+              + "\(seeds - failures.count) passed, \(failures.count) failed, \(diverged) diverged after the calm"
+              + (strategy.converges ? "" : " (not a failure: \(strategy.rawValue) does not promise convergence)"))
         print("fuzz: \(edits) edits, \(faults) faults, \(String(format: "%.2f", hours)) simulated hours in \(String(format: "%.2f", wall)) s "
               + "(\(String(format: "%.0f", Double(seeds) / max(wall, 1e-9))) seeds/s, \(String(format: "%.0f", Double(simulatedMs) / 1000 / max(wall, 1e-9))) simulated s per s)")
         print("fuzz: coverage: " + coverage.keys.sorted().map { "\($0) \(coverage[$0]!)" }.joined(separator: ", "))

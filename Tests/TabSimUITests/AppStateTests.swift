@@ -53,8 +53,8 @@ import TabSimulator
         #expect(a.tabViews()[0].leaderName == "B")
     }
 
-    @Test func concurrentEditDivergesUnderLastWriteWinsAndStatusSaysSo() throws {
-        let a = try app()
+    @Test func concurrentEditDivergesInArrivalOrderAndStatusSaysSo() throws {
+        let a = try app(strategy: .arrivalOrder)   // last-write-wins settles it now (versions)
         a.apply(.concurrentEdit)
         run(a, ms: 500)
         let status = a.statusLine()

@@ -30,6 +30,7 @@ import TabSync
         let screen = Renderer.render(a, width: 160, height: 48)
         let panes = Layout(width: 160, height: 48, tabCount: 3).panes
         for p in panes { #expect(screen.style(x: p.x + 2, y: p.y + 4).role == .paneDark) }
+        try a.simulation.setConflictStrategy(.arrivalOrder)   // last-write-wins settles it now (versions)
         a.apply(.concurrentEdit)
         a.simulation.advance(byMs: 300)
         let diverged = Renderer.render(a, width: 160, height: 48)

@@ -42,30 +42,37 @@ import TabSimulator
            1.130s            ● ELECT e0 ────────────▶──────────────────────▶
            1.190s            ● RESPONSE ────────────▶──────────────────────▶
            1.409s            ● RESPONSE ────────────▶──────────────────────▶
-           1.496s            │                      │     ignored RESPONSE !
-           1.519s            │                      ○ follower             │
-           1.825s            │                      ! ignored RESPONSE     │
-           1.850s            ◀──────────────────────● RESPONSE ────────────▶
-           1.978s            │                      │                      ○ follower
+           1.436s            │                      │                      ○ follower
+           1.519s            ◀──────────────────────● REQUEST ─────────────▶
+           1.692s            │                      ○ follower             │
+           1.850s            │                      ! ignored REQUEST      │
            2.000s            ★ leader e1            │                      │
                              ● ANNOUNCE e1 ─────────▶──────────────────────▶
-           2.337s            ! ignored RESPONSE     │                      │
-           2.340s            │                      │     ignored RESPONSE !
-           2.709s            │                      │         follows A e1 ○
-           2.761s            │                      ○ follows A e1         │
+           2.081s            ● RESPONSE ────────────▶──────────────────────▶
+           2.218s            ◀──────────────────────◀───────────── REQUEST ●
+           2.270s            ● REQUEST ─────────────▶──────────────────────▶
+           2.284s            │                      │      ignored REQUEST !
+           2.519s            ◀──────────────────────● REQUEST ─────────────▶
+           2.587s            │                      │         follows A e1 ○
+           2.858s            │                      ○ follows A e1         │
            3.000s            ● HB e1 ───────────────▶──────────────────────▶
+           3.064s            ! ignored REQUEST      │                      │
+           3.145s            │                      │      ignored REQUEST !
+           3.270s            ● REQUEST ─────────────▶──────────────────────▶
+           3.303s            ! ignored REQUEST      │                      │
+           3.706s            │                      ! ignored REQUEST      │
            4.000s            ● HB e1 ───────────────▶──────────────────────▶
            5.000s            ● HB e1 ───────────────▶──────────────────────▶
            6.000s            ● HB e1 ───────────────▶──────────────────────▶
            7.000s            ● HB e1 ───────────────▶──────────────────────▶
            8.000s            ● HB e1 ───────────────▶──────────────────────▶
                              ✖ killed               │                      │
-          11.602s                                   │                      ◆ candidate
-                                                    ◀──────────── ELECT e1 ●
-          11.801s                                   ◆ candidate            │
+          11.486s                                   ◆ candidate            │
                                                     ● ELECT e1 ────────────▶
-          12.202s                                   │                      ○ follower
-          12.418s                                   ● ELECT e1 ╌╌╌╌╌╌╌╌╌╌╌╌▷
+          11.663s                                   │                      ◆ candidate
+                                                    ◀──────────── ELECT e1 ●
+          11.824s                                   │                      ○ follower
+          12.359s                                   ● ELECT e1 ╌╌╌╌╌╌╌╌╌╌╌╌▷
         """
 
     @Test func goldenFrameOfTheLeaderDying() throws {
@@ -85,7 +92,7 @@ import TabSimulator
     @Test func anArrowInFlightIsDashedUntilDelivered() throws {
         let before = diagram(try played(untilMs: 12_500))
         let after = diagram(try played(untilMs: 14_000))
-        let rebuttal = try #require(before.firstIndex { $0.hasPrefix("  12.418s") })
+        let rebuttal = try #require(before.firstIndex { $0.hasPrefix("  12.359s") })
         #expect(before[rebuttal].contains("╌") && before[rebuttal].hasSuffix("▷"))
         #expect(after[rebuttal].contains("─") && after[rebuttal].hasSuffix("▶") && !after[rebuttal].contains("╌"))
     }

@@ -5,7 +5,7 @@ import TabSync
 /// A log entry keeps only what its line shows; the line must still read exactly as the engine's.
 @Suite struct SimEventTests {
     let payload = SyncMessage.Payload(state: ["theme": "dark"], keys: ["theme"], leaderId: "tab-0-leader", epoch: 3,
-                                      stamps: ["theme": WriteStamp(time: 7, tabId: "tab-12345-abcdefgh")])
+                                      stamps: ["theme": KeyVersion(counter: 2, time: 7, tabId: "tab-12345-abcdefgh")])
 
     func entry(_ event: SyncEvent, type: SyncMessageType? = nil) -> SimEvent {
         SimEvent(timeMs: 1250, tab: "B", kind: .received, messageType: type, event: event, tabId: "tab-99999-receiver")

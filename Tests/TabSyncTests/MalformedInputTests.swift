@@ -19,7 +19,7 @@ import TabSync
         (["type": "STATE_UPDATE", "tabId": 5, "timestamp": 1], "field 'tabId' is not a string"),
         (["type": "STATE_UPDATE", "tabId": "X", "timestamp": "now"], "field 'timestamp' is not an integer"),
         (["type": "STATE_UPDATE", "tabId": "X", "timestamp": 1, "payload": ["state": ["theme": "dark"], "keys": "theme"]], "field 'payload.keys' is not an array"),
-        (["type": "STATE_UPDATE", "tabId": "X", "timestamp": 1, "payload": ["state": ["theme": "dark"], "stamps": ["theme": 3]]], "field 'payload.stamps.theme' is not {time, tabId}"),
+        (["type": "STATE_UPDATE", "tabId": "X", "timestamp": 1, "payload": ["state": ["theme": "dark"], "stamps": ["theme": 3]]], "field 'payload.stamps.theme' is not {counter, time, tabId}"),
         (["type": "STATE_UPDATE", "tabId": "X", "timestamp": 1, "payload": ["keys": ["theme"]]], "STATE_UPDATE without payload.state"),
         (["type": "STATE_UPDATE", "tabId": "", "timestamp": 1, "payload": ["state": ["theme": "dark"]]], "empty tabId"),
     ] as [(JSONValue, String)])

@@ -32,46 +32,6 @@ let nestedObject = Gen.int(in: 0...80).array(of: 0...5).map { picks -> JSONValue
 
 let keyName = Gen.int(in: 0...4).map { ["a", "b", "c", "d", "e"][$0] }
 
-@Suite struct MergePropertyTests {
-    @Test func mergeIsIdempotent() async {
-        await propertyCheck(count: 300, input: nestedObject, nestedObject) { a, b in
-            let once = ConflictStrategy.deepMerge(a, b)
-            #expect(ConflictStrategy.deepMerge(once, b) == once)
-        }
-    }
-
-    @Test func everyRemoteLeafIsInTheResult() async {
-        await propertyCheck(count: 300, input: nestedObject, nestedObject) { a, b in
-            let merged = ConflictStrategy.deepMerge(a, b)
-            func leaves(_ v: JSONValue, _ path: [String]) -> [([String], JSONValue)] {
-                guard case .object(let o) = v else { return [(path, v)] }
-                return o.flatMap { leaves($0.value, path + [$0.key]) }
-            }
-            func lookup(_ v: JSONValue, _ path: [String]) -> JSONValue? {
-                path.reduce(Optional(v)) { cur, k in cur?.objectValue?[k] }
-            }
-            for (path, leaf) in leaves(b, []) where !path.isEmpty {
-                #expect(lookup(merged, path) == leaf, "path \(path)")
-            }
-        }
-    }
-
-    @Test func localKeysMissingFromRemoteAreKept() async {
-        await propertyCheck(count: 300, input: nestedObject, nestedObject) { a, b in
-            let merged = ConflictStrategy.deepMerge(a, b).objectValue ?? [:]
-            for (k, v) in a.objectValue ?? [:] where b.objectValue?[k] == nil {
-                #expect(merged[k] == v)
-            }
-        }
-    }
-
-    @Test func aNonObjectRemoteReplaces() async {
-        await propertyCheck(count: 200, input: nestedObject, jsonValue) { a, b in
-            if !b.isObject { #expect(ConflictStrategy.deepMerge(a, b) == b) }
-        }
-    }
-}
-
 @Suite struct FilterPropertyTests {
     @Test func excludedKeysNeverTravelAndNeverLand() async {
         await propertyCheck(count: 60, input: keyName.array(of: 0...3), keyName.array(of: 0...2), Gen.int(in: 0...4).array(of: 1...5)) { syncKeys, excludeKeys, edits in

@@ -139,8 +139,22 @@ import TabSync
         #expect(b.store["theme"] == "dark")
     }
 
-    @Test("Bug 6: concurrent edits under last-write-wins diverge, as the spec's meaning implies")
-    func bug6LastWriteWinsDiverges() throws {
+    @Test("Bug 6: concurrent edits in arrival order diverge, as the spec's literal wording implies")
+    func bug6ArrivalOrderDiverges() throws {
+        let bench = Bench()
+        let arrival: (inout BroadcastSyncConfig) -> Void = { $0.conflictStrategy = .arrivalOrder }
+        let a = try bench.tab(["theme": "light"], id: "A", configure: arrival)
+        let b = try bench.tab(["theme": "light"], id: "B", configure: arrival)
+        bench.advance(1000)
+        a.store.setState(["theme": "dark"])
+        b.store.setState(["theme": "system"])
+        bench.advance(100)
+        #expect(a.store["theme"] == "system")
+        #expect(b.store["theme"] == "dark")
+    }
+
+    @Test("Bug 6: the same concurrent edits under last-write-wins settle on one value (the later tab id)")
+    func bug6LastWriteWinsConverges() throws {
         let bench = Bench()
         let a = try bench.tab(["theme": "light"], id: "A")
         let b = try bench.tab(["theme": "light"], id: "B")
@@ -149,7 +163,8 @@ import TabSync
         b.store.setState(["theme": "system"])
         bench.advance(100)
         #expect(a.store["theme"] == "system")
-        #expect(b.store["theme"] == "dark")
+        #expect(b.store["theme"] == "system")
+        #expect(a.version(of: "theme") == KeyVersion(counter: 1, time: 1000, tabId: "B"))
     }
 
     @Test("Bug 6: the same concurrent edits under first-write-wins converge")
@@ -166,7 +181,7 @@ import TabSync
         #expect(b.store["theme"] == "dark")
     }
 
-    @Test("Bug 7: merge keeps non-object values and propagates a removed key")
+    @Test("Bug 7: merge replaces non-object values and propagates a removed key and a removed field")
     func bug7Merge() throws {
         let bench = Bench()
         let merge: (inout BroadcastSyncConfig) -> Void = { $0.conflictStrategy = .merge }
@@ -177,7 +192,7 @@ import TabSync
         a.store.setState(["settings": ["b": 2], "tags": ["y", "z"], "count": 7])
         a.store.removeKeys(["old"])
         bench.advance(300)
-        #expect(b.store["settings"] == ["a": 1, "b": 2])
+        #expect(b.store["settings"] == ["b": 2])   // A's write removed field a: the removal travels
         #expect(b.store["tags"] == ["y", "z"])
         #expect(b.store["count"] == 7)
         #expect(b.store["old"] == nil)

@@ -23,11 +23,11 @@ import TabSync
 
     @Test func encodesOnlyThePresentFieldsAndDecodesBack() throws {
         let payload = SyncMessage.Payload(
-            state: ["n": 1], keys: ["n"], epoch: 2, stamps: ["n": WriteStamp(time: 3, tabId: "a")])
+            state: ["n": 1], keys: ["n"], epoch: 2, stamps: ["n": KeyVersion(counter: 1, time: 3, tabId: "a")])
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let text = String(decoding: try encoder.encode(payload), as: UTF8.self)
-        #expect(text == #"{"epoch":2,"keys":["n"],"stamps":{"n":{"tabId":"a","time":3}},"state":{"n":1}}"#)
+        #expect(text == #"{"epoch":2,"keys":["n"],"stamps":{"n":{"counter":1,"tabId":"a","time":3}},"state":{"n":1}}"#)
         #expect(try JSONDecoder().decode(SyncMessage.Payload.self, from: Data(text.utf8)) == payload)
         let empty = try JSONDecoder().decode(SyncMessage.Payload.self, from: Data("{}".utf8))
         #expect(empty == SyncMessage.Payload())

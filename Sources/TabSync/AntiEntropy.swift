@@ -1,0 +1,41 @@
+/// Repair after loss, partitions and freezes (anti-entropy). A BroadcastChannel delivers at most
+/// once, so an update a tab missed is never sent again by itself. Each TAB_PING (every
+/// `tabPingIntervalMs`) carries a digest of the sender's synced versions, 16 hex characters. A tab
+/// that hears a digest different from its own sends the pinger a STATE_REQUEST with its versions
+/// (no values); the pinger answers with the keys it holds newer values of, and asks back for the
+/// keys the requester holds newer ones of. Every tab applies every answer (versions make that
+/// safe), so one exchange repairs all the tabs that missed the same thing. After faults stop,
+/// every running tab converges within about one ping interval plus a few latencies.
+///
+/// The digest hashes versions, not values: a version names one write, so equal versions mean
+/// equal values, and the digest costs no encoding of the state.
+enum AntiEntropy {
+    /// FNV-1a (64 bits) over each key, its version and its field versions, in key order; as hex.
+    /// Deterministic across processes, unlike `Hasher`.
+    static func digest(_ entries: [(key: String, version: KeyVersion, fields: [String: KeyVersion])]) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        func mix(_ text: String) {
+            for byte in text.utf8 {
+                hash ^= UInt64(byte)
+                hash = hash &* 0x100_0000_01b3
+            }
+            hash ^= 0xff
+            hash = hash &* 0x100_0000_01b3
+        }
+        func mix(_ v: KeyVersion) {
+            mix(String(v.counter))
+            mix(String(v.time))
+            mix(v.tabId)
+        }
+        for entry in entries {
+            mix(entry.key)
+            mix(entry.version)
+            for name in entry.fields.keys.sorted() {
+                mix(name)
+                mix(entry.fields[name]!)
+            }
+        }
+        let hex = String(hash, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+}
