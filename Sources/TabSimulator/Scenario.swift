@@ -20,7 +20,8 @@ import TabSync
 /// `{tab, keys}`), `partition` (`[[A, B], [C]]`), `isolate`, `heal`, `network`, `background`
 /// (`{tab, throttleMs}`), `clockSkew` (`{tab, ms}`), `conflictStrategy` (a name or
 /// `{strategy, customResolver}`), `workload` (`{editsPerSecond, keys, until}`), `stopWorkload`,
-/// `inject` (`{raw: '<frame text>'}` to every tab, `{to: A, raw: ...}` to one: a hostile peer).
+/// `inject` (`{raw: '<frame text>'}` to every tab, `{to: A, raw: ...}` to one: a hostile peer),
+/// and for lessons `say` (narration) and `prompt` (`{key, text}`: wait for the learner's key).
 /// Expectations: `leader` (a name or `none`), `leaders`, `state` (`{tab, key: value...}`),
 /// `converged`, `connectedTabs` (`{tab, count}`), `neverOnWire`, `sent` (`{tab, type, count}`),
 /// `dropped` (`{tab, reason, count}`, a `DropReason` such as `keys and state disagree`).
@@ -91,11 +92,16 @@ public struct Scenario {
         case stopWorkload
         /// A raw frame from outside the simulation, to every tab or to one (`Simulation.inject`).
         case inject(to: String?, raw: String)
+        /// Lesson narration: printed in the log headless, shown in a banner by the UI.
+        case say(String)
+        /// Lesson prompt: the UI pauses and asks the learner to press `key` (space lets the lesson
+        /// carry on by itself); headless, it is logged and the lesson goes on.
+        case prompt(key: String, text: String)
 
         /// The action names a scenario file may use.
         public static let names = ["open", "close", "kill", "freeze", "thaw", "reopen", "set", "forceLeader", "requestState",
                                    "broadcastState", "partition", "isolate", "rejoin", "heal", "network", "background",
-                                   "clockSkew", "conflictStrategy", "workload", "stopWorkload", "inject"]
+                                   "clockSkew", "conflictStrategy", "workload", "stopWorkload", "inject", "say", "prompt"]
 
         /// The tabs the action names.
         public var tabNames: [String] {
@@ -105,7 +111,7 @@ public struct Scenario {
                  .requestState(let t), .isolate(let t), .rejoin(let t): [t]
             case .partition(let groups): groups.flatMap { $0 }
             case .inject(let t, _): t.map { [$0] } ?? []
-            case .heal, .network, .conflictStrategy, .workload, .stopWorkload: []
+            case .heal, .network, .conflictStrategy, .workload, .stopWorkload, .say, .prompt: []
             }
         }
     }

@@ -245,7 +245,14 @@ private struct Reader {
     }
 
     func network(_ node: Node) throws(ScenarioError) -> NetworkConditions {
-        guard let map = node.mapping else { throw error(node, "network must be a mapping") }
+        if let name = node.scalar?.string {
+            guard let preset = NetworkConditions.preset(named: name) else {
+                let known = NetworkConditions.presetNames.joined(separator: ", ")
+                throw error(node, "unknown network preset '\(name)' (known: \(known))")
+            }
+            return preset
+        }
+        guard let map = node.mapping else { throw error(node, "network must be a mapping or a preset name") }
         try checkKeys(map, allowed: ["latencyMs", "drop", "duplicate", "reorder"], what: "network")
         var n = NetworkConditions()
         if let l = map["latencyMs"] {
@@ -335,6 +342,13 @@ private struct Reader {
             if let problem = w.problem { throw error(rate, problem) }
             return .workload(w)
         case "stopWorkload": return .stopWorkload
+        case "say": return .say(try string(v, "say"))
+        case "prompt":
+            guard let map = v.mapping, let k = map["key"], let t = map["text"] else {
+                throw error(v, "prompt takes {key, text}")
+            }
+            try checkKeys(map, allowed: ["key", "text"], what: "prompt")
+            return .prompt(key: try string(k, "prompt key"), text: try string(t, "prompt text"))
         case "network": return .network(try network(v))
         case "background":
             guard let map = v.mapping, let t = map["tab"] else { throw error(v, "background takes {tab, throttleMs}") }

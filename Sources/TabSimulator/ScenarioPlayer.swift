@@ -25,6 +25,11 @@ public final class ScenarioPlayer {
     /// recording writes, and what replays the run exactly.
     public private(set) var performed: [Scenario.Step] = []
     private var next = 0
+    /// When true (an interactive lesson), `advance` stops at a `prompt` step and time stands still
+    /// until `answerPrompt()`. Headless players leave it false: a prompt is logged and the lesson goes on.
+    public var pausesAtPrompts = false
+    /// The prompt waiting for the learner's key, while paused at one.
+    public private(set) var waitingPrompt: (key: String, text: String)?
 
     /// Makes the simulation the scenario describes.
     public init(scenario: Scenario) throws(ScenarioError) {
@@ -42,10 +47,16 @@ public final class ScenarioPlayer {
     /// Runs the simulation up to `time`, carrying out every step due by then, in order.
     /// An action that cannot be carried out (unknown tab, a dead tab...) throws with its line.
     public func advance(toMs time: Milliseconds) throws(ScenarioError) {
+        guard waitingPrompt == nil else { return }
         while next < scenario.steps.count, scenario.steps[next].atMs <= time {
             let step = scenario.steps[next]
             simulation.run(untilMs: step.atMs)
             next += 1
+            if pausesAtPrompts, case .action(.prompt(let key, let text)) = step.kind {
+                narrate("[Prompt] Press \(key): \(text)")
+                waitingPrompt = (key, text)
+                return
+            }
             switch step.kind {
             case .action(let action):
                 do { try perform(action) } catch {
@@ -59,6 +70,16 @@ public final class ScenarioPlayer {
             }
         }
         simulation.run(untilMs: time)
+    }
+
+    /// The learner pressed the prompt's key (or space): the lesson goes on from the next step.
+    public func answerPrompt() {
+        waitingPrompt = nil
+    }
+
+    /// A lesson's line in the log, from the simulator.
+    private func narrate(_ line: String) {
+        simulation.note(line, tab: "sim")
     }
 
     /// Plays every step; returns the verdicts, ending with the safety invariants.
@@ -78,7 +99,7 @@ public final class ScenarioPlayer {
         performed.append(Scenario.Step(atMs: simulation.nowMs, line: 0, kind: .action(action)))
     }
 
-    private func perform(_ action: Scenario.Action) throws(SimulationError) {
+    func perform(_ action: Scenario.Action) throws(SimulationError) {
         let sim = simulation
         switch action {
         case .open(let tab, let state): try sim.open(tab, state: state)
@@ -101,6 +122,8 @@ public final class ScenarioPlayer {
         case .background(let tab, let ms): try sim.setBackground(tab, throttleMs: ms)
         case .clockSkew(let tab, let ms): try sim.setClockSkew(tab, ms: ms)
         case .inject(let tab, let raw): try sim.inject(raw: raw, to: tab)
+        case .say(let text): narrate("[Lesson] " + text)
+        case .prompt(let key, let text): narrate("[Prompt] Press \(key): \(text) (headless: going on)")
         case .conflictStrategy(let strategy, let resolver):
             try sim.setConflictStrategy(strategy, customResolver: resolver.flatMap { BuiltinResolvers.all[$0] })
         }

@@ -61,6 +61,8 @@ public enum ScenarioWriter {
         case .stopWorkload: return "stopWorkload: true"
         case .inject(nil, let raw): return "inject: {raw: \(quote(raw))}"
         case .inject(let tab?, let raw): return "inject: {to: \(quote(tab)), raw: \(quote(raw))}"
+        case .say(let text): return "say: \(quote(text))"
+        case .prompt(let key, let text): return "prompt: {key: \(quote(key)), text: \(quote(text))}"
         }
     }
 

@@ -86,6 +86,12 @@ public struct SimEvent: Sendable, Equatable {
         }
     }
 
+    /// The engine event behind the line (a role change, an ignored or dropped message...), for views
+    /// that draw it; nil for simulator lines, receipts, applies and user edits, which carry their own fields.
+    public var engineEvent: SyncEvent? {
+        if case .engine(let e) = source { e.event } else { nil }
+    }
+
     /// The log line with its virtual timestamp and tab name: `    1.250s A  [BroadcastSync:...] ...`.
     public var text: String {
         formatTime(timeMs) + " " + tab + String(repeating: " ", count: max(1, 3 - tab.count)) + line

@@ -35,6 +35,12 @@ public final class Simulation {
     public var logsTraffic = true
     /// The running workload, if any.
     public private(set) var workload: Workload?
+    /// When true, every message is followed from its send to each delivery (`flights`,
+    /// `messagesInFlight`): what the sequence diagram draws. Off by default: it costs on every message.
+    public var tracksFlights = false {
+        didSet { hub.observesDeliveries = tracksFlights }
+    }
+    var flightRecorder: FlightRecorder
 
     private var networkRandom: SeededRandom
     private var idRandom: SeededRandom
@@ -63,6 +69,7 @@ public final class Simulation {
         if let problem = options.network.problem { throw SimulationError("network: \(problem)") }
         self.options = options
         self.log = EventLog(capacity: options.logCapacity)
+        self.flightRecorder = FlightRecorder(capacity: options.logCapacity)
         var seeds = SeededRandom(seed: options.seed)
         networkRandom = SeededRandom(seed: seeds.next())
         idRandom = SeededRandom(seed: seeds.next())
@@ -70,10 +77,17 @@ public final class Simulation {
         hub.deliveryPolicy = { [unowned self] from, to, frame in self.delays(from: from, to: to, frame: frame) }
         hub.observesDeliveries = false   // the checker looks at what goes on the wire, once per post
         hub.observer = { [unowned self] event in
+            if case .delivered(let from, let to, let frame) = event {
+                return self.flightRecorder.delivered(frame, from: from, to: to, at: self.nowMs)
+            }
             // Injected frames are the attacker's, not a tab's: the checker judges what the tabs send.
-            guard case .posted(let from, let frame, _) = event, from != Self.injectorId,
-                  self.startedTab(id: from, cursor: &self.senderCursor)?.liveness != .crashed else { return }
+            guard case .posted(let from, let frame, _) = event, from != Self.injectorId else { return }
+            let sender = self.startedTab(id: from, cursor: &self.senderCursor)
+            guard sender?.liveness != .crashed else { return self.flightRecorder.skip() }
             self.checker.onWire(frame, from: from, at: self.nowMs)
+            if self.tracksFlights {
+                self.flightRecorder.posted(frame, sender: sender?.name ?? from, senderId: from, at: self.nowMs)
+            }
         }
     }
 
@@ -492,6 +506,9 @@ public final class Simulation {
         if sender?.liveness == .crashed || receiver?.liveness == .crashed { return [] }
         if !groups.isEmpty, groups[sender?.name ?? ""] ?? 0 != groups[receiver?.name ?? ""] ?? 0 {
             if logsTraffic { logNetwork("Blocked", frame, sender?.name ?? from, receiver?.name ?? to, "partition") }
+            if tracksFlights {
+                flightRecorder.copies([], to: receiver?.name ?? to, receiverId: to, blocked: true, at: nowMs)
+            }
             return []
         }
         let copies: [Milliseconds]
@@ -499,6 +516,9 @@ public final class Simulation {
         case .one(let delay): copies = oneCopy(delay)
         case .lost: copies = []
         case .two(let first, let second): copies = [first, second]
+        }
+        if tracksFlights {
+            flightRecorder.copies(copies, to: receiver?.name ?? to, receiverId: to, blocked: false, at: nowMs)
         }
         if logsTraffic, copies.count != 1 {
             logNetwork(copies.isEmpty ? "Lost" : "Duplicated", frame, sender?.name ?? from, receiver?.name ?? to, nil)

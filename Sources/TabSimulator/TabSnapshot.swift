@@ -27,6 +27,9 @@ public struct TabSnapshot: Sendable, Equatable {
     public let queuedWork: Int
     public let messagesSent: Int
     public let messagesReceived: Int
+    /// The engine's timers (heartbeat, leader timeout, election round, ping) and the priority;
+    /// no countdown for a tab that is not running or frozen.
+    public let countdowns: SyncTimers
 
     public var status: Status {
         switch liveness {
@@ -55,5 +58,6 @@ public struct TabSnapshot: Sendable, Equatable {
         queuedWork = tab.scheduler.queuedCount
         messagesSent = tab.sync.statistics.sentTotal
         messagesReceived = tab.sync.statistics.receivedTotal
+        countdowns = tab.liveness.exists ? tab.sync.countdowns : SyncTimers(priority: tab.sync.priority)
     }
 }

@@ -52,6 +52,9 @@ struct BenchCommand: ParsableCommand {
         results.append(try SimulationBenchmarks.frameMilliseconds(tabs: 8))
         results.append(try SimulationBenchmarks.frameMilliseconds(tabs: 26))
         results.append(try SimulationBenchmarks.recordedSessionBytes(minutes: 5))
+        results.append(try DiagramBenchmark.measure())
+        results.append(try RewindBenchmark.measure(rounds: rounds))
+        results.append(try RewindBenchmark.measure(rounds: rounds, fromStart: true))
         results.append(try SimulationBenchmarks.peakMemory(messages: messages))
         var node: [BenchmarkResult] = []
         if compare { node = try runNode() }

@@ -15,7 +15,7 @@ struct TabSim: ParsableCommand {
               tabsim bench --compare          measure, beside Node's BroadcastChannel
             """,
         subcommands: [UICommand.self, DemoCommand.self, RunCommand.self, FuzzCommand.self, BenchCommand.self,
-                      TabCommand.self, WatchCommand.self, LiveBenchCommand.self],
+                      LearnCommand.self, TabCommand.self, WatchCommand.self, LiveBenchCommand.self],
         defaultSubcommand: UICommand.self
     )
 }

@@ -7,8 +7,10 @@ import NIOPosix
 import Testing
 
 /// Polls `condition` every few milliseconds until it holds, failing after `seconds`: real time
-/// passes in these tests, and a fixed sleep would be either flaky or slow.
-func eventually(_ what: String, within seconds: Double = 5, _ condition: () async throws -> Bool) async throws {
+/// passes in these tests, and a fixed sleep would be either flaky or slow. The default deadline is
+/// generous (a busy 2-core machine running the whole suite starts a process slowly); a condition
+/// that holds returns at once.
+func eventually(_ what: String, within seconds: Double = 30, _ condition: () async throws -> Bool) async throws {
     let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
     while ContinuousClock.now < deadline {
         if try await condition() { return }

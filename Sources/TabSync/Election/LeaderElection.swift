@@ -244,6 +244,23 @@ final class LeaderElection {
         send(.leaderAnnounce, announcePayload())
     }
 
+    // MARK: Inspection (read-only: what the timers above will do, for teaching views)
+
+    /// The leader's next HEARTBEAT.
+    var heartbeatCountdown: Countdown? { isLeader ? timers.countdown(heartbeatTimer) : nil }
+
+    /// The pending round: a candidate's claim, or a follower waiting for an older candidate or a
+    /// named successor to claim before it runs itself.
+    var roundCountdown: Countdown? { timers.countdown(roundTimer) }
+
+    /// A follower's leader timeout: the watchdog is lazy (re-armed when it fires early), so the
+    /// deadline is the last word from the leader plus the timeout, when the election really starts.
+    var leaderTimeoutCountdown: Countdown? {
+        guard role == .follower, leaderId != nil, timers.isPending(watchdogTimer) else { return nil }
+        let remaining = lastHeardFromLeader + leaderTimeoutMs - timers.nowMs
+        return Countdown(remainingMs: max(0, remaining), periodMs: leaderTimeoutMs)
+    }
+
     private func announcePayload() -> SyncMessage.Payload {
         let c = claim ?? LeaderClaim(term: highestTerm, leaderId: me.id, leaderPriority: me.priority)
         return SyncMessage.Payload(leaderId: c.leaderId, priority: c.leaderPriority, epoch: c.term)

@@ -55,7 +55,7 @@ public final class BroadcastSync {
     private var subscription: StoreSubscription?
     private var peers: PeerTracker
     private var batcher: UpdateBatcher!
-    private var election: LeaderElection?
+    private(set) var election: LeaderElection?
     /// The version of each synced key held here (see `KeyVersion`).
     private var versions = VersionTable()
     /// Under `merge`: the fields of object values written after their key's version (see `MergedKey`).
@@ -73,7 +73,7 @@ public final class BroadcastSync {
     private var busyTimer: TimerHandle?
     /// Updates since `busyTimer` was armed: if any, it is armed again when it fires.
     private var updatesWhileBusy = 0
-    private var pingTimer: TimerHandle?
+    private(set) var pingTimer: TimerHandle?
     private var joinTimer: TimerHandle?
     private var outstandingRequest: Int?
     private var nextRequestId = 0

@@ -1,0 +1,120 @@
+import TabSync
+
+/// A live simulation that can go back in time: every action goes through here and is recorded, so
+/// any earlier moment can be rebuilt by replay (`SessionRecording`). The UI's `[` `.` `{` `}` keys.
+///
+/// Rewinding keeps the later history until the session moves on from the rewound moment: jumping
+/// forward again shows the same world; acting (or `resume()`) discards what came after, as an
+/// editor's undo does.
+///
+/// Checkpoints: a simulation cannot be copied, so replaying a long session from its start takes
+/// as long as running it. The session therefore keeps spare replays a little behind the present
+/// (`spareLagsMs`), moved forward by `maintainSpares` (the UI calls it between frames, within a
+/// budget); a jump back starts from the nearest spare at or before the moment, and uses it up.
+public final class RewindableSession {
+    public private(set) var simulation: Simulation
+    public private(set) var recording: SessionRecording
+    /// How far behind the present the spares are kept: a jump back of up to the first lag replays
+    /// at most that lag's worth of time.
+    public var spareLagsMs: [Milliseconds] = [15_000, 40_000, 90_000]
+    /// The replay that owns `simulation` and performs the actions.
+    private var current: Replay
+    private var spares: [Replay] = []
+
+    /// A session rebuilt from a recording, at its last recorded step.
+    public init(recording: SessionRecording) throws(ScenarioError) {
+        self.recording = recording
+        current = try Replay(recording)
+        try current.advance(toMs: recording.entries.last?.atMs ?? 0, in: recording)
+        simulation = current.simulation
+    }
+
+    /// A new session of these options, nothing done yet.
+    public convenience init(options: SimulationOptions, tracksFlights: Bool = true) throws(ScenarioError) {
+        try self.init(recording: SessionRecording(options: options, tracksFlights: tracksFlights))
+    }
+
+    /// Does `action` on the simulation now and records it. Discards the history after this moment first.
+    public func perform(_ action: Scenario.Action) throws(SimulationError) {
+        resume()
+        try current.player.perform(action)
+        recording.record(.action(action), on: simulation)
+        current.caughtUp(with: recording)
+    }
+
+    /// Adds a line to the log now, recorded like an action.
+    public func note(_ text: String, tab: String = "ui") {
+        resume()
+        simulation.note(text, tab: tab)
+        recording.record(.note(text, tab: tab), on: simulation)
+        current.caughtUp(with: recording)
+    }
+
+    /// The world as it was (or, within the recorded history, will be) at virtual time `time`.
+    public func rewind(toMs time: Milliseconds) throws(ScenarioError) {
+        let time = max(0, time)
+        if time < simulation.nowMs {
+            try use(spare { $0.nowMs <= time })
+        }
+        try current.advance(toMs: time, in: recording)
+    }
+
+    /// The world just after its `events`th event: `.` and `[` step one event forward and back.
+    public func rewind(toEvent events: Int) throws(ScenarioError) {
+        let events = max(0, events)
+        if events < simulation.scheduler.executedCount {
+            try use(spare { $0.scheduler.executedCount <= events })
+        }
+        try current.advance(toEvent: events, in: recording)
+    }
+
+    /// Goes on from the current moment: recorded steps after it are discarded, and spares that
+    /// are not behind it.
+    public func resume() {
+        let now = simulation.nowMs
+        recording.discard(afterMs: now, afterEvents: simulation.scheduler.executedCount)
+        spares.removeAll { $0.simulation.nowMs >= now }
+    }
+
+    /// Moves the spares towards their places behind the present (`spareLagsMs`), each by at most
+    /// `budgetMs` of simulated time, starting new ones where missing. Returns true when every spare
+    /// is in place.
+    @discardableResult
+    public func maintainSpares(budgetMs: Milliseconds = .max) throws(ScenarioError) -> Bool {
+        let now = simulation.nowMs
+        var free = spares.filter { $0.simulation.nowMs <= now }.sorted { $0.simulation.nowMs > $1.simulation.nowMs }
+        var kept: [Replay] = []
+        var done = true
+        for target in spareLagsMs.map({ now - $0 }).filter({ $0 > 0 }).sorted(by: >) {
+            let reusable = free.firstIndex { $0.simulation.nowMs <= target }.map { free.remove(at: $0) }
+            let spare: Replay
+            if let reusable { spare = reusable } else { spare = try Replay(recording) }
+            let start = spare.simulation.nowMs
+            let stop = budgetMs >= target - start ? target : start + budgetMs
+            try spare.advance(toMs: stop, in: recording)
+            if stop < target { done = false }
+            kept.append(spare)
+        }
+        spares = kept
+        return done
+    }
+
+    /// Times of the spares, latest first (for tests and the status line).
+    public var spareTimesMs: [Milliseconds] { spares.map(\.simulation.nowMs).sorted(by: >) }
+
+    /// Makes the best spare (or a new replay) current; the rest that are behind it stay.
+    private func use(_ spare: Replay?) throws(ScenarioError) {
+        let chosen: Replay
+        if let spare { chosen = spare } else { chosen = try Replay(recording) }
+        spares.removeAll { $0 === chosen }
+        current = chosen
+        simulation = chosen.simulation
+    }
+
+    /// The latest spare satisfying `usable`.
+    private func spare(_ usable: (Simulation) -> Bool) -> Replay? {
+        spares.filter { usable($0.simulation) }.max {
+            $0.simulation.scheduler.executedCount < $1.simulation.scheduler.executedCount
+        }
+    }
+}
