@@ -228,6 +228,17 @@ extension SyncMessage {
             guard let v = o[name], v != .null else { return nil }
             return v
         }
+        // The optional scalar fields: absent or null is nil, any other type is named as the problem.
+        func string(_ name: String) throws(MalformedMessage) -> String? {
+            guard let v = field(name) else { return nil }
+            guard let s = v.stringValue else { throw MalformedMessage("field 'payload.\(name)' is not a string") }
+            return s
+        }
+        func int(_ name: String) throws(MalformedMessage) -> Int? {
+            guard let v = field(name) else { return nil }
+            guard let i = v.intValue else { throw MalformedMessage("field 'payload.\(name)' is not an integer") }
+            return i
+        }
         if let v = field("state") {
             guard case .object(let s) = v else { throw MalformedMessage("field 'payload.state' is not an object") }
             p.state = s
@@ -241,26 +252,11 @@ extension SyncMessage {
             }
             p.keys = keys
         }
-        if let v = field("leaderId") {
-            guard let s = v.stringValue else { throw MalformedMessage("field 'payload.leaderId' is not a string") }
-            p.leaderId = s
-        }
-        if let v = field("priority") {
-            guard let i = v.intValue else { throw MalformedMessage("field 'payload.priority' is not an integer") }
-            p.priority = i
-        }
-        if let v = field("epoch") {
-            guard let i = v.intValue else { throw MalformedMessage("field 'payload.epoch' is not an integer") }
-            p.epoch = i
-        }
-        if let v = field("requestId") {
-            guard let i = v.intValue else { throw MalformedMessage("field 'payload.requestId' is not an integer") }
-            p.requestId = i
-        }
-        if let v = field("targetId") {
-            guard let s = v.stringValue else { throw MalformedMessage("field 'payload.targetId' is not a string") }
-            p.targetId = s
-        }
+        p.leaderId = try string("leaderId")
+        p.priority = try int("priority")
+        p.epoch = try int("epoch")
+        p.requestId = try int("requestId")
+        p.targetId = try string("targetId")
         if let v = field("stamps") { p.stamps = try versions(v, "payload.stamps") }
         if let v = field("counter") {
             guard let i = v.intValue, i >= 0 else { throw MalformedMessage("field 'payload.counter' is not a count") }
@@ -285,10 +281,7 @@ extension SyncMessage {
             }
             p.peers = peers
         }
-        if let v = field("digest") {
-            guard let s = v.stringValue else { throw MalformedMessage("field 'payload.digest' is not a string") }
-            p.digest = s
-        }
+        p.digest = try string("digest")
         return p
     }
 
