@@ -10,12 +10,18 @@ import Testing
         var ran: [String] = []
     }
 
-    @Test func runsTimersInDeadlineOrderAndNeverACancelledOne() async throws {
+    /// A loop thread with a scheduler and an empty record bound to it.
+    func scheduledLoop() async throws -> (LoopThread, NIOLoopBound<(EventLoopScheduler, Record)>) {
         let thread = LoopThread()
         let loop = thread.loop
         let state = try await thread.run {
             NIOLoopBound((EventLoopScheduler(eventLoop: loop), Record()), eventLoop: loop)
         }
+        return (thread, state)
+    }
+
+    @Test func runsTimersInDeadlineOrderAndNeverACancelledOne() async throws {
+        let (thread, state) = try await scheduledLoop()
         try await thread.run {
             let (scheduler, record) = state.value
             scheduler.schedule(afterMs: 30) { record.ran.append("30") }
@@ -35,11 +41,7 @@ import Testing
     }
 
     @Test func zeroDelayRunsAfterTheCurrentWorkNotInline() async throws {
-        let thread = LoopThread()
-        let loop = thread.loop
-        let state = try await thread.run {
-            NIOLoopBound((EventLoopScheduler(eventLoop: loop), Record()), eventLoop: loop)
-        }
+        let (thread, state) = try await scheduledLoop()
         try await thread.run {
             let (scheduler, record) = state.value
             scheduler.schedule(afterMs: 0) { record.ran.append("later") }

@@ -178,29 +178,28 @@ import TabSync
         #expect(b.store["theme"] == "dark")
     }
 
-    @Test("Bug 6: concurrent edits in arrival order diverge, as the spec's literal wording implies")
-    func bug6ArrivalOrderDiverges() throws {
+    /// Two tabs under `strategy` that set different themes at the same instant, 100 ms later.
+    func concurrentThemeEdit(_ strategy: ConflictStrategy) throws -> (a: BroadcastSync, b: BroadcastSync) {
         let bench = Bench()
-        let arrival: (inout BroadcastSyncConfig) -> Void = { $0.conflictStrategy = .arrivalOrder }
-        let a = try bench.tab(["theme": "light"], id: "A", configure: arrival)
-        let b = try bench.tab(["theme": "light"], id: "B", configure: arrival)
+        let a = try bench.tab(["theme": "light"], id: "A") { $0.conflictStrategy = strategy }
+        let b = try bench.tab(["theme": "light"], id: "B") { $0.conflictStrategy = strategy }
         bench.advance(1000)
         a.store.setState(["theme": "dark"])
         b.store.setState(["theme": "system"])
         bench.advance(100)
+        return (a, b)
+    }
+
+    @Test("Bug 6: concurrent edits in arrival order diverge, as the spec's literal wording implies")
+    func bug6ArrivalOrderDiverges() throws {
+        let (a, b) = try concurrentThemeEdit(.arrivalOrder)
         #expect(a.store["theme"] == "system")
         #expect(b.store["theme"] == "dark")
     }
 
     @Test("Bug 6: the same concurrent edits under last-write-wins settle on one value (the later tab id)")
     func bug6LastWriteWinsConverges() throws {
-        let bench = Bench()
-        let a = try bench.tab(["theme": "light"], id: "A")
-        let b = try bench.tab(["theme": "light"], id: "B")
-        bench.advance(1000)
-        a.store.setState(["theme": "dark"])
-        b.store.setState(["theme": "system"])
-        bench.advance(100)
+        let (a, b) = try concurrentThemeEdit(.lastWriteWins)
         #expect(a.store["theme"] == "system")
         #expect(b.store["theme"] == "system")
         #expect(a.version(of: "theme") == KeyVersion(counter: 1, time: 1000, tabId: "B"))
@@ -208,14 +207,7 @@ import TabSync
 
     @Test("Bug 6: the same concurrent edits under first-write-wins converge")
     func bug6FirstWriteWinsConverges() throws {
-        let bench = Bench()
-        let fww: (inout BroadcastSyncConfig) -> Void = { $0.conflictStrategy = .firstWriteWins }
-        let a = try bench.tab(["theme": "light"], id: "A", configure: fww)
-        let b = try bench.tab(["theme": "light"], id: "B", configure: fww)
-        bench.advance(1000)
-        a.store.setState(["theme": "dark"])
-        b.store.setState(["theme": "system"])
-        bench.advance(100)
+        let (a, b) = try concurrentThemeEdit(.firstWriteWins)
         #expect(a.store["theme"] == "dark")
         #expect(b.store["theme"] == "dark")
     }
