@@ -25,6 +25,9 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        // For the tests that run the built binary.
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
     ],
     targets: [
         // The engine: the spec's BroadcastSync as a deterministic state machine.
@@ -82,6 +85,15 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Runs the built `tabsim` binary for the tests that need the real program.
+        .target(
+            name: "TabsimTestSupport",
+            dependencies: [
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            path: "Tests/TabsimTestSupport"
+        ),
         .testTarget(
             name: "TabSyncTests",
             dependencies: [
@@ -109,9 +121,14 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        // `tabsim run`, `fuzz`, `bench` and `learn` as a user runs them: the real binary.
+        .testTarget(
+            name: "TabSimCommandLineTests",
+            dependencies: ["TabsimTestSupport"]
+        ),
         .testTarget(
             name: "TabSimUITests",
-            dependencies: ["TabSync", "TabSimulator", "TabSimUI"],
+            dependencies: ["TabSync", "TabSimulator", "TabSimUI", "TabsimTestSupport"],
             exclude: ["Golden"]   // golden frames, read by path
         ),
     ],

@@ -81,15 +81,4 @@ import TabSync
             "\(error)" == "bad.yaml:3: prompt takes {key, text}"
         }
     }
-
-    @Test func learnListPrintsOneNumberedLinePerLesson() throws {
-        guard FileManager.default.isExecutableFile(atPath: tabsimBinary) else { return }
-        let r = try CommandLineTests().tabsim(["learn", "--list", "--lessons", Self.folder.path])
-        #expect(r.status == 0)
-        let lines = r.out.split(separator: "\n")
-        #expect(lines.count == Self.files.count)
-        #expect(lines.first == "1. The leader dies")
-        let missing = try CommandLineTests().tabsim(["learn", "99", "--lessons", Self.folder.path])
-        #expect(missing.status == 2 && missing.err.contains("no lesson 99"))
-    }
 }

@@ -23,6 +23,9 @@ final class TabProcess: @unchecked Sendable {
     private var lines: [String] = []
     private var partial: [UInt8] = []
     private var errorText = ""
+    /// End of file seen on standard output and on standard error: all the process printed is here.
+    private var outputEnded = false
+    private var errorsEnded = false
 
     /// Starts `tabsim tab --headless --name NAME ARGUMENTS...`.
     convenience init(_ name: String, _ arguments: [String]) throws {
@@ -41,13 +44,18 @@ final class TabProcess: @unchecked Sendable {
         output.fileHandleForReading.readabilityHandler = { [weak self] handle in
             let data = handle.availableData
             if data.isEmpty { handle.readabilityHandler = nil }
-            self?.take(data)
+            guard let self else { return }
+            self.take(data)
+            if data.isEmpty { self.lock.withLock { self.outputEnded = true } }
         }
         errors.fileHandleForReading.readabilityHandler = { [weak self] handle in
             let data = handle.availableData
             if data.isEmpty { handle.readabilityHandler = nil }
             guard let self else { return }
-            self.lock.withLock { self.errorText += String(decoding: data, as: UTF8.self) }
+            self.lock.withLock {
+                self.errorText += String(decoding: data, as: UTF8.self)
+                if data.isEmpty { self.errorsEnded = true }
+            }
         }
         try process.run()
     }
@@ -99,9 +107,11 @@ final class TabProcess: @unchecked Sendable {
         _ = Glibc.kill(pid, signal)
     }
 
-    /// Waits for the process to end and returns its exit status.
+    /// Waits for the process to end, and for everything it printed to be read, and returns its exit status.
     func exitStatus(within seconds: Double = 5) async throws -> Int32 {
-        try await eventually("\(name) exits", within: seconds) { !process.isRunning }
+        try await eventually("\(name) exits", within: seconds) {
+            !process.isRunning && lock.withLock { outputEnded && errorsEnded }
+        }
         return process.terminationStatus
     }
 

@@ -1,0 +1,122 @@
+import Foundation
+import TabsimTestSupport
+import Testing
+
+/// `tabsim run` and `tabsim fuzz` as a user runs them: the real binary, its output and exit status.
+/// The runs are on virtual time; only the process start costs wall time.
+@Suite(.timeLimit(.minutes(1)))
+struct CommandLineTests {
+    /// Runs tabsim with `args`; a missing binary is a failure, not a skip.
+    func tabsim(_ args: [String]) async throws -> Tabsim.Result {
+        #expect(Tabsim.isBuilt, "no tabsim binary at \(Tabsim.binary): swift test builds every product")
+        return try await Tabsim.run(args)
+    }
+
+    func example(_ name: String) -> String { Tabsim.examples.appendingPathComponent(name).path }
+
+    func temporaryFile(_ text: String) throws -> String { try Tabsim.temporaryFile(text) }
+
+    @Test func runPrintsTheDebugLogThenVerdictsAndExitsZero() async throws {
+        let r = try await tabsim(["run", example("02-leader-crash.yaml")])
+        #expect(r.status == 0, "\(r.err)")
+        let lines = r.out.split(separator: "\n").map(String.init)
+        #expect(lines.contains { $0.range(of: #"^ +0\.010s B  \[BroadcastSync:[a-z0-9]{6}\] Sent: TAB_PING \{"#, options: .regularExpression) != nil })
+        #expect(lines.contains { $0.contains("] Received: HEARTBEAT from ") })
+        #expect(lines.contains { $0.contains("] Applied remote state from ") && $0.contains("['theme']") })
+        #expect(lines.contains("PASS 6.000s (line 18) leader is B"))
+        #expect(lines.last?.hasPrefix("PASS ") == true && lines.last?.hasSuffix("safety invariants held") == true)
+        #expect(!lines.contains { $0.hasPrefix("FAIL") })
+    }
+
+    @Test func quietPrintsOnlyVerdictsAndJSONPrintsOnlyJSON() async throws {
+        let quiet = try await tabsim(["run", "--quiet", example("07-concurrent-edit-diverges.yaml")])
+        #expect(quiet.status == 0)
+        #expect(quiet.out.split(separator: "\n").allSatisfy { $0.hasPrefix("PASS ") })
+        let json = try await tabsim(["run", "--json", example("07-concurrent-edit-diverges.yaml")])
+        #expect(json.status == 0)
+        for line in json.out.split(separator: "\n") {
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            #expect(object?["time"] != nil || object?["verdict"] != nil, "\(line)")
+        }
+    }
+
+    @Test func everyExampleRunsInOneCall() async throws {
+        let files = try FileManager.default.contentsOfDirectory(atPath: Tabsim.examples.path).filter { $0.hasSuffix(".yaml") }.sorted()
+        let r = try await tabsim(["run", "--quiet"] + files.map(example))
+        #expect(r.status == 0, "\(r.out)\(r.err)")
+        #expect(r.out.split(separator: "\n").count > 3 * files.count)
+    }
+
+    @Test func aFailedExpectationExitsOneAndSaysWhatWasFound() async throws {
+        let file = try temporaryFile("""
+            config: {channelName: x, enableLeaderElection: true, leaderHeartbeatMs: 1000}
+            steps:
+              - {at: 0ms, open: A}
+              - {at: 10ms, open: B}
+              - {at: 2s, expect: {leader: B}}
+            """)
+        let r = try await tabsim(["run", "--quiet", file])
+        #expect(r.status == 1)
+        #expect(r.out.contains("FAIL 2.000s (line 5) leader is B: found leaders: A"))
+    }
+
+    @Test(arguments: [
+        ("steps:\n  - {at: 0ms, open: A}\n  - {at: 1s, explode: A}\n", ":3: unknown action 'explode'"),
+        ("steps:\n  - {at: 0ms, open: A}\n  - {at: 1s, kill: Z}\n", ":3: unknown tab 'Z'"),
+        ("steps:\n  - {at: soon, open: A}\n", ":2: bad time 'soon'"),
+        ("name: x\nsteps:\n  - {at: 0ms, open: A\n  - {at: 1s, open: B}\n", "malformed YAML"),
+    ])
+    func anUnusableFileExitsTwoNamingFileLineAndProblem(yaml: String, problem: String) async throws {
+        let file = try temporaryFile(yaml)
+        let r = try await tabsim(["run", file])
+        #expect(r.status == 2)
+        #expect(r.err.contains(file), "\(r.err)")
+        #expect(r.err.contains(problem), "\(r.err)")
+        #expect(try await tabsim(["run", "/nonexistent/x.yaml"]).status == 2)
+    }
+
+    @Test func anEndlessFileExitsTwoNamingTheLimit() async throws {
+        let r = try await tabsim(["run", "/dev/zero"])
+        #expect(r.status == 2)
+        #expect(r.err.contains("/dev/zero: larger than the limit of 1048576 bytes"), "\(r.err)")
+    }
+
+    @Test func twoProcessesPrintTheSameLogByteForByte() async throws {
+        let a = try await tabsim(["run", "--json", example("04-partition-two-leaders-heal.yaml")])
+        let b = try await tabsim(["run", "--json", example("04-partition-two-leaders-heal.yaml")])
+        #expect(a.status == 0)
+        #expect(a.out.count > 10_000)
+        #expect(a.out == b.out)
+    }
+
+    @Test func fuzzSummarisesAndSavesARunThatReplays() async throws {
+        let r = try await tabsim(["fuzz", "--seeds", "20", "--tabs", "5"])
+        #expect(r.status == 0, "\(r.out)")
+        #expect(r.out.contains("fuzz: 20 seeds (1...20), 5 tabs, last-write-wins: 20 passed, 0 failed"))
+        #expect(r.out.contains("simulated hours"))
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("tabsim-seed-\(UUID().uuidString).yaml").path
+        let saved = try await tabsim(["fuzz", "--seeds", "1", "--start-seed", "9", "--save", file])
+        #expect(saved.status == 0)
+        #expect(saved.out.contains("saved seed 9 as \(file)"))
+        let replay = try await tabsim(["run", "--quiet", file])
+        #expect(replay.status == 0, "\(replay.out)")
+        #expect(replay.out.contains("leader is"))
+    }
+
+    @Test(arguments: [["--tabs", "1"], ["--tabs", "2,x"], ["--tabs", "2,,4"], ["--tabs", "65"],
+                      ["--updates", "0"], ["--rounds", "-1"], ["--messages", "0"]])
+    func benchRefusesSizesItCannotRunNamingTheOption(args: [String]) async throws {
+        let r = try await tabsim(["bench"] + args)
+        #expect(r.status != 0)
+        #expect(r.err.contains(args[0]), "\(r.err)")
+        #expect(r.out.isEmpty)
+    }
+
+    @Test(arguments: ["run", "fuzz"])
+    func helpExplainsWithExamples(command: String) async throws {
+        let r = try await tabsim([command, "--help"])
+        #expect(r.status == 0)
+        #expect(r.out.contains("Examples:"))
+        #expect(r.out.contains("tabsim \(command) "))
+    }
+}
