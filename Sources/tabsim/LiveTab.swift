@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import TabSimUI
 import TabSync
 import TabSyncLive
 
@@ -14,6 +15,8 @@ final class LiveTab {
     private let write: (String) -> Void
     /// Called once the tab should end: `quit`, end of input or a signal.
     var onQuit: (() -> Void)?
+    /// Every engine event, for the interactive pane's log (the JSON lines carry the same facts).
+    var onSyncEvent: ((SyncEvent) -> Void)?
     private var quitting = false
 
     struct Settings {
@@ -122,7 +125,15 @@ final class LiveTab {
         ])
     }
 
+    /// This tab as its pane shows it.
+    var info: LiveTabInfo {
+        LiveTabInfo(
+            name: name, tabId: sync.tabId, role: sync.role, epoch: sync.epoch, leaderName: sync.leaderId.map(shortTabId),
+            liveness: sync.isActive() ? .alive : .closed, connected: sync.getConnectedTabs(), state: sync.store.state)
+    }
+
     private func report(_ event: SyncEvent) {
+        onSyncEvent?(event)
         switch event {
         case .started:
             emit("started", ["tabId": .string(sync.tabId), "name": .string(name),

@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import NIOCore
 import NIOPosix
+import TabSimUI
 import TabSync
 import TabSyncLive
 
@@ -13,6 +14,8 @@ struct TabCommand: ParsableCommand {
         abstract: "Run one real tab: this process syncs state with the other tabs on the channel.",
         discussion: """
             Start several in different terminals; kill -9 one to crash it, close or SIGTERM to say goodbye.
+            In a terminal it shows its pane, its log and its status; keys: t theme, l locale, f lead,
+            c close, Up/Down/PgUp/PgDn/End scroll the log, q quit. tabsim watch shows them all.
             With --headless, reads one command per line on standard input:
               set KEY=VALUE...   change the state (VALUE is JSON when it parses, else a string)
               lead               force this tab to lead
@@ -50,12 +53,39 @@ struct TabCommand: ParsableCommand {
         let settings = LiveTab.Settings(
             name: name, channelName: channel.channel, directory: channel.directory, strategy: strategy,
             heartbeatMs: heartbeat, throttleMs: throttle, initialState: initial, verbose: verbose)
-        guard headless else {
-            printError("tabsim tab: the interactive pane is not available yet; use --headless")
-            throw ExitCode(2)
-        }
-        let status = HeadlessTab.run(settings)
+        let status = headless ? HeadlessTab.run(settings) : Self.runPane(settings)
         if status != 0 { throw ExitCode(status) }
+    }
+}
+
+extension TabCommand {
+    /// The interactive tab: its pane (the simulator's pane view), its log in the spec's debug format,
+    /// and keys that edit and steer it.
+    static func runPane(_ settings: LiveTab.Settings) -> Int32 {
+        let title = "tab \(settings.name) on \(settings.channelName)"
+        return LiveScreenRunner.run(LiveScreen(mode: .tab, title: title)) { loop in
+            let buffer = LineBuffer()
+            // The JSON lines of what the debug lines do not show: the socket, a stale socket removed, errors.
+            let shown = ["socket", "stale-socket-removed", "lost", "error"].map { "{\"event\":\"\($0)\"" }
+            let tab = try LiveTab(settings, loop: loop) { line in
+                if shown.contains(where: line.hasPrefix) { buffer.lines.append(line) }
+            }
+            tab.onSyncEvent = { [unowned tab] event in
+                buffer.lines.append(Watcher.timeOfDay(WallClock().nowMs) + " " + event.debugLine(tabId: tab.sync.tabId))
+            }
+            try tab.start()
+            return LiveScreenRunner.Engine(
+                refresh: { ([tab.info], buffer.take()) },
+                perform: { command in
+                    switch command {
+                    case .set(let key, let value): tab.sync.store.setState([key: value])
+                    case .lead: tab.sync.forceLeader()
+                    case .close: tab.sync.stop()
+                    case .quit: tab.quit()
+                    }
+                },
+                stop: { tab.quit() })
+        }
     }
 }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import NIOCore
 import NIOPosix
+import TabSimUI
 import TabSync
 import TabSyncLive
 
@@ -9,18 +10,37 @@ import TabSyncLive
 struct WatchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "watch",
-        abstract: "Watch the real tabs of a channel: every frame as a debug line, and what each tab last announced.",
+        abstract: "Watch the real tabs of a channel: each tab's pane, and every frame as a debug line.",
         discussion: """
-            Binds to the channel and never sends. Prints one line per frame heard, in the spec's debug
-            format, and a line per tab (role, epoch, last known state) whenever one of them changes.
-            Ctrl-C ends it. Example: tabsim watch --channel app-sync
+            Binds to the channel and never sends. In a terminal it is the simulator's screen over real
+            processes: one pane per tab heard (the role and epoch it announces, its last known state),
+            and the live traffic in the spec's debug format (q quits). Otherwise, or with --lines, it
+            prints one line per frame heard and a line per tab whenever one of them changes.
+            Example: tabsim watch --channel app-sync
             """
     )
 
     @OptionGroup var channel: ChannelOptions
+    @Flag(help: "Print lines even in a terminal, instead of the screen.") var lines = false
 
     func run() throws {
         signal(SIGPIPE, SIG_IGN)
+        let screen = !lines && isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1
+        if screen {
+            let status = LiveScreenRunner.run(LiveScreen(mode: .watch, title: "watch \(channel.channel)")) { loop in
+                let watcher = Watcher()
+                let buffer = LineBuffer()
+                watcher.output = { buffer.lines.append($0) }
+                let transport = UnixDatagramTransport(eventLoop: loop, directory: channel.directory)
+                watcher.endpoint = try transport.openEndpoint(
+                    channelName: channel.channel, ownerId: "watch-\(getpid())") { watcher.heard($0) }
+                return LiveScreenRunner.Engine(
+                    refresh: { (watcher.infos(nowMs: WallClock().nowMs), buffer.take()) }, perform: { _ in },
+                    stop: { watcher.endpoint?.close() })
+            }
+            if status != 0 { throw ExitCode(status) }
+            return
+        }
         var failure: (any Error)?
         var watcher: Watcher?
         MultiThreadedEventLoopGroup.withCurrentThreadAsEventLoop { loop in
@@ -61,11 +81,19 @@ final class Watcher {
         var role = "not leading"
         var epoch = 0
         var state: StateDocument = [:]
+        var closed = false
     }
 
     var endpoint: UnixDatagramEndpoint?
     var signalSource: (any DispatchSourceSignal)?
+    /// Where the lines go: standard output, or the screen's log.
+    var output: (String) -> Void = HeadlessTab.writeLine
     private var tabs: [String: Tab] = [:]
+    /// Tab ids in the order first heard: panes are named A, B, C... in that order.
+    private var order: [String] = []
+    private var lastHeardMs: [String: Milliseconds] = [:]
+    /// A tab silent for longer is shown dead: the engine's own tab timeout (three 2 s pings).
+    static let silenceMs: Milliseconds = 6000
 
     /// `HH:MM:SS.mmm` (UTC) of a wall-clock time.
     static func timeOfDay(_ ms: Milliseconds) -> String {
@@ -85,16 +113,20 @@ final class Watcher {
             case .json(let json): message = try SyncMessage(json: json)
             }
         } catch {
-            return HeadlessTab.writeLine("\(time) dropped malformed frame: \(error.reason)")
+            return output("\(time) dropped malformed frame: \(error.reason)")
         }
-        HeadlessTab.writeLine("\(time) " + SyncEvent.sent(message).debugLine(tabId: message.tabId))
+        output("\(time) " + SyncEvent.sent(message).debugLine(tabId: message.tabId))
+        if !order.contains(message.tabId) { order.append(message.tabId) }
+        lastHeardMs[message.tabId] = WallClock().nowMs
         let before = tabs[message.tabId]
         var tab = before ?? Tab()
         let payload = message.payload
         switch message.type {
         case .tabClose:
-            tabs[message.tabId] = nil
-            return HeadlessTab.writeLine("             tab \(shortTabId(message.tabId)) closed")
+            tab.closed = true
+            tab.role = "not leading"
+            tabs[message.tabId] = tab
+            return output("             tab \(shortTabId(message.tabId)) closed")
         case .leaderAnnounce, .heartbeat:
             tab.role = "leader"
             tab.epoch = payload?.epoch ?? tab.epoch
@@ -108,10 +140,33 @@ final class Watcher {
                 tabs[id]?.role = "not leading"
             }
         }
+        tab.closed = false
         tabs[message.tabId] = tab
         if tab != before {
-            HeadlessTab.writeLine("             tab \(shortTabId(message.tabId)): \(tab.role) epoch \(tab.epoch) "
+            output("             tab \(shortTabId(message.tabId)): \(tab.role) epoch \(tab.epoch) "
                                   + "state \(tab.state.jsonText)")
+        }
+    }
+
+    /// Every tab heard, as panes show it: the leader of the highest epoch announced leads, the
+    /// other running tabs follow it (as far as frames tell).
+    func infos(nowMs: Milliseconds) -> [LiveTabInfo] {
+        let letters = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+        func name(_ i: Int) -> String { i < letters.count ? String(letters[i]) : "\(i + 1)" }
+        let leaderIndex = order.indices.filter { tabs[order[$0]]?.role == "leader" }
+            .max { (tabs[order[$0]]?.epoch ?? 0) < (tabs[order[$1]]?.epoch ?? 0) }
+        let running = order.filter { id in
+            tabs[id]?.closed == false && nowMs - (lastHeardMs[id] ?? nowMs) <= Self.silenceMs
+        }
+        return order.enumerated().map { i, id in
+            let tab = tabs[id] ?? Tab()
+            let silent = nowMs - (lastHeardMs[id] ?? nowMs) > Self.silenceMs
+            let liveness: PaneLiveness = tab.closed ? .closed : silent ? .dead : .alive
+            let role: ElectionRole =
+                liveness != .alive ? .none : i == leaderIndex ? .leader : leaderIndex != nil ? .follower : .none
+            return LiveTabInfo(
+                name: name(i), tabId: id, role: role, epoch: tab.epoch, leaderName: leaderIndex.map(name),
+                liveness: liveness, connected: max(0, running.count - (liveness == .alive ? 1 : 0)), state: tab.state)
         }
     }
 }

@@ -257,4 +257,43 @@ import Testing
         let replay = try await Tabsim.run(["run", "--quiet", record])
         #expect(replay.status == 0, "tabsim run \(record): \(replay.err)")
     }
+
+    /// Real tabs in terminals (`tabsim tab`) and a `tabsim watch`, each under its own tmux: an edit
+    /// typed in one tab reaches the other and the watch; q in the leader says goodbye, the other
+    /// leads at once, and the terminal is given back.
+    @Test(.enabled(if: tmux != nil, "tmux is not installed"))
+    func realTabsInTerminalsAndAWatch() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tabsim-e2e-real-\(getpid())").path
+        try FileManager.default.createDirectory(
+            atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let tab = "\(Self.binary) tab --dir \(dir) --heartbeat 300"
+        let a = try await Session.start(tmux: Self.tmux!, command: "\(tab) --name A theme=light", width: 100, height: 30)
+        await a.waitFor("A leads") { $0.contains("LEADER  epoch 1") && $0.contains("tab A on app-sync  leading") }
+        let b = try await Session.start(tmux: Self.tmux!, command: "\(tab) --name B theme=light", width: 100, height: 30)
+        await b.waitFor("B follows A") { $0.contains("follower of") && $0.contains("tab B on app-sync  following") }
+        let w = try await Session.start(
+            tmux: Self.tmux!, command: "\(Self.binary) watch --dir \(dir)", width: 130, height: 30)
+        await w.waitFor("the watch hears both tabs") { $0.contains("watch app-sync  2 tabs  leader A (epoch 1)") }
+
+        try await b.keys("t")
+        await a.waitFor("B's edit in A") { $0.contains("theme      dark") && $0.contains("Applied remote state") }
+        await w.waitFor("both tabs side by side in the watch, the edit heard") { screen in
+            let top = screen.split(separator: "\n").first ?? ""
+            return top.contains("A  tab-") && top.contains("B  tab-") && screen.contains("theme      dark")
+                && screen.contains("watch app-sync  2 tabs  leader A (epoch 1)")
+        }
+
+        try await a.keys("q")
+        #expect(await a.exitStatus() == "0")
+        try await Self.expectTerminalRestored(a)
+        await b.waitFor("B leads once A said goodbye") { $0.contains("LEADER  epoch 2") }
+        await w.waitFor("A closed, B leading, in the watch") {
+            $0.contains("closed") && $0.contains("leader B (epoch 2)")
+        }
+        for s in [w, b] {
+            try await s.keys("q")
+            #expect(await s.exitStatus() == "0")
+        }
+    }
 }
