@@ -49,11 +49,7 @@ public enum ScenarioParser {
     public static func load(path: String) throws(ScenarioError) -> Scenario {
         let yaml: String
         do { yaml = try readTextFile(path, maxBytes: ScenarioLimits.maxFileBytes) } catch {
-            switch error {
-            case .unreadable: throw ScenarioError(file: path, line: nil, problem: "cannot read the file")
-            case .tooLarge(let limit):
-                throw ScenarioError(file: path, line: nil, problem: "larger than the limit of \(limit) bytes")
-            }
+            throw ScenarioError(file: path, line: nil, problem: error.problem)
         }
         return try parse(yaml: yaml, file: path)
     }

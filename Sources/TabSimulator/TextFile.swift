@@ -4,18 +4,30 @@ import Glibc
 import Darwin
 #endif
 
-/// Why a text file was not read.
+/// Why a text file was not read, in words a user can act on.
 enum TextFileError: Error {
-    case unreadable
+    /// Missing, a directory, no permission...: `reason` says which.
+    case unreadable(reason: String)
     /// The file holds more than the limit (it may be endless, like `/dev/zero`).
     case tooLarge(limit: Int)
+    /// Not UTF-8 text: UTF-16, or bytes no text has.
+    case notText(reason: String)
+
+    var problem: String {
+        switch self {
+        case .unreadable(let reason): "cannot read the file: \(reason)"
+        case .tooLarge(let limit): "larger than the limit of \(limit) bytes"
+        case .notText(let reason): reason
+        }
+    }
 }
 
 /// Reads a whole UTF-8 text file of at most `maxBytes` bytes, reading no more than one byte past
-/// the limit, so an endless or huge file is refused at once. (The simulator stays free of
-/// Foundation; scenario files are its only input from disk.)
+/// the limit, so an endless or huge file is refused at once. A UTF-8 byte order mark is skipped,
+/// as YAML allows; UTF-16 and binary files are refused by name, not parsed as garbage. (The
+/// simulator stays free of Foundation; scenario files are its only input from disk.)
 func readTextFile(_ path: String, maxBytes: Int) throws(TextFileError) -> String {
-    guard let file = fopen(path, "rb") else { throw .unreadable }
+    guard let file = fopen(path, "rb") else { throw .unreadable(reason: TextFileError.reason(errno)) }
     defer { fclose(file) }
     var bytes: [UInt8] = []
     var buffer = [UInt8](repeating: 0, count: 65_536)
@@ -24,7 +36,30 @@ func readTextFile(_ path: String, maxBytes: Int) throws(TextFileError) -> String
         if n > 0 { bytes.append(contentsOf: buffer[0..<n]) }
         if n == 0 { break }
     }
-    if ferror(file) != 0 { throw .unreadable }
+    if ferror(file) != 0 { throw .unreadable(reason: TextFileError.reason(errno)) }
     if bytes.count > maxBytes { throw .tooLarge(limit: maxBytes) }
-    return String(decoding: bytes, as: UTF8.self)
+    if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
+        throw .notText(reason: "UTF-16 text: save it as UTF-8")
+    }
+    if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+    if let nul = bytes.firstIndex(of: 0) {
+        throw .notText(reason: "not a text file (a zero byte at offset \(nul))")
+    }
+    guard let text = String(validating: bytes, as: UTF8.self) else {
+        throw .notText(reason: "not UTF-8 text")
+    }
+    return text
+}
+
+private extension TextFileError {
+    /// What `errno` means for a file a user named.
+    static func reason(_ code: Int32) -> String {
+        switch code {
+        case ENOENT: "no such file"
+        case EISDIR: "it is a directory"
+        case EACCES, EPERM: "permission denied"
+        case ENOTDIR: "a part of the path is not a directory"
+        default: String(cString: strerror(code))
+        }
+    }
 }
