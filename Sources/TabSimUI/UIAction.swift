@@ -11,6 +11,22 @@ public enum UIAction: Equatable, Sendable {
     case cycleStrategy
     case togglePause, stepOnce, faster, slower
     case cycleLogFilter
+    /// The sequence diagram in place of the log, and back (`d`).
+    case toggleDiagram
+    /// Hides or shows pings in the log and the diagram (`h`).
+    case togglePings
+    /// The teaching network preset on or off (`N`).
+    case toggleTeachingNetwork
+    /// A lossy network on or off (`L`).
+    case toggleLossy
+    /// Marks or unmarks the selected tab for a partition (`m`).
+    case toggleMark
+    /// Splits the marked tabs from the rest, or heals every partition (`P`).
+    case splitMarked
+    /// Loses the next message sent (`D`).
+    case dropNext
+    /// Shows or hides each key's version and writer in the panes (`v`).
+    case toggleVersions
     case scrollUp(Int)
     case scrollDown(Int)
     case scrollToTop, follow

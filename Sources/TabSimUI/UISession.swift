@@ -28,6 +28,7 @@ public final class UISession {
         self.scenario = scenario
         self.player = try ScenarioPlayer(scenario: scenario)
         self.writeFile = writeFile
+        player.simulation.tracksFlights = true  // panes count messages in flight; the diagram draws them
         advance(toMs: 0)  // what the scenario does at once (the first tab opens) is there from the first frame
     }
 
