@@ -58,7 +58,10 @@ public struct KeyBinding: Sendable {
         KeyBinding(.char("D"), "drop the next message sent (to every receiver)", hint: "drop", .dropNext),
         KeyBinding(.char("s"), "cycle the conflict strategy (all tabs)", hint: "strategy", .cycleStrategy),
         KeyBinding(.char(" "), "pause or resume", hint: "pause", .togglePause),
-        KeyBinding(.char("."), "step to the next event while paused", .stepOnce),
+        KeyBinding(.char("."), "step to the next event while paused (one event when rewound)", hint: "step", .stepOnce),
+        KeyBinding(.char("["), "back one event while paused (rewind)", hint: "back", .stepBack),
+        KeyBinding(
+            [.char("{"), .char("}")], "{ / }", "back / forward 10 s of virtual time while paused; space goes on from there", hint: "10s", actions: [.jumpBack, .jumpForward]),
         KeyBinding([.char(">"), .char("<")], "> / <", "faster / slower", actions: [.faster, .slower]),
         KeyBinding(
             .char("/"), "filter the log: all, selected tab, state, election, faults", hint: "filter",
@@ -109,7 +112,7 @@ public struct KeyBinding: Sendable {
     }
 
     /// The actions of the keys that move time, shown first in the hint bar while paused.
-    static let timeActions: [UIAction] = [.togglePause, .stepOnce, .faster, .slower]
+    static let timeActions: [UIAction] = [.togglePause, .stepOnce, .stepBack, .jumpBack, .faster, .slower]
 
     private static let table: [Key: UIAction] = {
         var t: [Key: UIAction] = [:]

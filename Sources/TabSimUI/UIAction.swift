@@ -10,6 +10,8 @@ public enum UIAction: Equatable, Sendable {
     case forceLeader, toggleFreeze, togglePartition
     case cycleStrategy
     case togglePause, stepOnce, faster, slower
+    /// While paused: back one event (`[`), back 10 s (`{`), forward 10 s (`}`); `.` steps forward.
+    case stepBack, jumpBack, jumpForward
     case cycleLogFilter
     /// The sequence diagram in place of the log, and back (`d`).
     case toggleDiagram

@@ -14,7 +14,14 @@ import TabSync
 public final class UISession {
     /// What the session started from: seed, configuration, initial state and the steps to play.
     public let scenario: Scenario
-    public let player: ScenarioPlayer
+    /// Plays the scenario; a rewind replaces it with a fresh replay (`rewind(toMs:)`).
+    public private(set) var player: ScenarioPlayer
+    /// What the user did, in order: the history a rewind replays and a resume cuts.
+    public private(set) var history: [Done] = []
+    /// How many of `history` the current world has done; fewer while rewound into the past.
+    public private(set) var replayed = 0
+    /// True from a rewind until the session goes on from there (`resume()` or an action).
+    public private(set) var isRewound = false
     /// Writes a file (`path`, `contents`); injected so tests record without touching the disk.
     let writeFile: (String, String) throws -> Void
 
@@ -32,10 +39,34 @@ public final class UISession {
         advance(toMs: 0)  // what the scenario does at once (the first tab opens) is there from the first frame
     }
 
+    /// One thing the user did, at the virtual time and after the number of events it was done at.
+    public struct Done {
+        public enum Kind {
+            case action(Scenario.Action)
+            /// The learner answered a lesson's prompt.
+            case answer
+        }
+        public let atMs: Milliseconds
+        public let afterEvents: Int
+        public let kind: Kind
+    }
+
     /// Runs virtual time to `time`, playing the scenario's steps due by then. A step that cannot be
     /// carried out is skipped (it changed nothing) and described in the returned problems.
+    /// Within a rewound past, the history recorded after now is done again at its moments.
     @discardableResult
     public func advance(toMs time: Milliseconds) -> [String] {
+        var problems: [String] = []
+        while replayed < history.count, history[replayed].atMs <= time {
+            let done = history[replayed]
+            problems += play(toMs: done.atMs)
+            redo(done, &problems)
+        }
+        return problems + play(toMs: time)
+    }
+
+    /// The player run to `time`, skipping (and describing) steps that cannot be carried out.
+    private func play(toMs time: Milliseconds) -> [String] {
         var problems: [String] = []
         while true {
             do {
@@ -47,6 +78,81 @@ public final class UISession {
         }
     }
 
+    /// Does a recorded entry again (the history already holds it).
+    private func redo(_ done: Done, _ problems: inout [String]) {
+        replayed += 1
+        switch done.kind {
+        case .action(let action):
+            do { try player.apply(action) } catch { problems.append("replay: \(error.message)") }
+        case .answer:
+            player.answerPrompt()
+        }
+    }
+
+    /// Records what the user does now: the scenario's steps due now come first (as in a replay),
+    /// and a rewound past's later history is cut (an editor's undo).
+    private func record(_ kind: Done.Kind) -> [String] {
+        resume()
+        let problems = play(toMs: simulation.nowMs)
+        history.append(Done(atMs: simulation.nowMs, afterEvents: simulation.scheduler.executedCount, kind: kind))
+        replayed = history.count
+        return problems
+    }
+
+    /// Goes on from the current moment: what was done after it is forgotten.
+    public func resume() {
+        if replayed < history.count { history.removeLast(history.count - replayed) }
+        isRewound = false
+    }
+
+    /// The learner answered the waiting prompt (their key, or space): the lesson goes on.
+    public func answerPrompt() {
+        _ = record(.answer)
+        player.answerPrompt()
+    }
+
+    /// The world as it was at virtual time `time`: a fresh replay of the scenario and the history.
+    /// Later history stays until the session goes on from there, so moving forward shows it again.
+    @discardableResult
+    public func rewind(toMs time: Milliseconds) throws(ScenarioError) -> [String] {
+        try restart()
+        return advance(toMs: max(0, time))
+    }
+
+    /// The world just after its `events`th event (with what the user did before the next one).
+    @discardableResult
+    public func rewind(toEvent events: Int) throws(ScenarioError) -> [String] {
+        if events < simulation.scheduler.executedCount { try restart() }
+        isRewound = true
+        var problems: [String] = []
+        while true {
+            if replayed < history.count, history[replayed].afterEvents <= simulation.scheduler.executedCount {
+                let done = history[replayed]
+                problems += play(toMs: done.atMs)
+                redo(done, &problems)
+                continue
+            }
+            guard simulation.scheduler.executedCount < events, player.waitingPrompt == nil, let next = nextDueMs
+            else { break }  // (time stands still at a prompt)
+            if let step = player.nextStepMs, step < (simulation.nextEventMs ?? .max) {
+                problems += play(toMs: next)  // the scenario's step at that instant (no event before it)
+            } else {
+                simulation.step()
+            }
+        }
+        return problems
+    }
+
+    /// A fresh player of the scenario, nothing replayed yet.
+    private func restart() throws(ScenarioError) {
+        let fresh = try ScenarioPlayer(scenario: scenario)
+        fresh.simulation.tracksFlights = true
+        fresh.pausesAtPrompts = player.pausesAtPrompts
+        player = fresh
+        replayed = 0
+        isRewound = true
+    }
+
     /// When the next thing happens: an event of the simulation or a step of the scenario.
     public var nextDueMs: Milliseconds? {
         [simulation.nextEventMs, player.nextStepMs].compactMap { $0 }.min()
@@ -54,7 +160,12 @@ public final class UISession {
 
     /// Carries out a user's action now and keeps it for the recording.
     public func apply(_ action: Scenario.Action) throws(SimulationError) {
-        try player.apply(action)
+        _ = record(.action(action))
+        do { try player.apply(action) } catch {
+            history.removeLast()  // it changed nothing
+            replayed = history.count
+            throw error
+        }
     }
 
     /// The keys panes show, in order: the configuration's synced keys, or (when it syncs every key)

@@ -107,10 +107,43 @@ public enum UIUpdate {
         case .togglePause:
             state.paused.toggle()
             state.pendingVirtualMs = 0
-            state.message = state.paused ? "paused: . steps to the next event" : "running"
+            state.message = state.paused ? "paused: . steps to the next event, [ { } rewind" : "running"
+            if !state.paused, session.isRewound {
+                session.resume()
+                state.message = "running from t=\(formatTime(sim.nowMs).drop { $0 == " " }) (later history discarded)"
+            }
+        case .stepBack, .jumpBack, .jumpForward:
+            guard state.paused else {
+                state.message = "rewind works while paused (space)"
+                return
+            }
+            state.logScroll = 0
+            state.logAnchor = nil
+            switch action {
+            case .stepBack:
+                let events = session.simulation.scheduler.executedCount
+                guard events > 0 else {
+                    state.message = "at the first event"
+                    return
+                }
+                report(try session.rewind(toEvent: events - 1), &state)
+            case .jumpBack: report(try session.rewind(toMs: session.simulation.nowMs - 10_000), &state)
+            default: try advance(&state, session, toMs: session.simulation.nowMs + 10_000)
+            }
+            let now = session.simulation
+            state.message =
+                "at t=\(formatTime(now.nowMs).drop { $0 == " " }), event \(now.scheduler.executedCount)"
+                + (session.isRewound ? " (rewound: space goes on from here)" : "")
         case .stepOnce:
             guard state.paused else {
                 state.message = "step works while paused (space)"
+                return
+            }
+            if session.isRewound {
+                report(try session.rewind(toEvent: session.simulation.scheduler.executedCount + 1), &state)
+                let now = session.simulation
+                state.message = "at t=\(formatTime(now.nowMs).drop { $0 == " " }), event \(now.scheduler.executedCount)"
+                    + " (rewound: space goes on from here)"
                 return
             }
             guard let due = session.nextDueMs else {

@@ -53,7 +53,7 @@ import Testing
         h.run(ms: 1000)
         expectStep(h, .togglePause) {
             $0.paused = true
-            $0.message = "paused: . steps to the next event"
+            $0.message = "paused: . steps to the next event, [ { } rewind"
         }
         let t = h.sim.nowMs
         expectStep(h, .tick(wallMs: 5000)) { _ in }
