@@ -124,6 +124,9 @@ public struct KeyBinding: Sendable {
     /// `q` and `?` act; while help is open, scroll keys scroll it and Esc or `?` close it.
     public static func action(for key: Key, in state: UIState) -> UIAction? {
         if key == .escape { return state.showHelp ? .closeOverlay : nil }
+        if let asked = state.promptKey, !state.showHelp, key.label == asked || key == .char(" ") {
+            return .answerPrompt  // the lesson does what it asked for: the key only says "go on"
+        }
         guard let action = table[key] else { return nil }
         if state.showHelp {
             switch action {

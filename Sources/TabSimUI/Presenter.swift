@@ -34,13 +34,18 @@ public enum Presenter {
                 "  [tabs \(layout.firstTab + 1)-\(layout.firstTab + layout.panes.count) of \(sim.tabs.count): "
                 + "Tab shows the others]"
         }
-        let lines = state.showDiagram ? diagramLines(state, sim, layout) : logLines(state, sim, rows: layout.logRows)
+        let banner = banner(session, width: layout.log.width, rows: max(0, layout.logRows - 1))
+        var shownLayout = layout
+        shownLayout.log.height -= banner.count
+        let lines =
+            state.showDiagram
+            ? diagramLines(state, sim, shownLayout) : logLines(state, sim, rows: shownLayout.logRows)
         let progress = sim.progress()
         let isDiverged = if case .diverged = progress { true } else { false }
         let main = Frame.Main(
             layout: layout, panes: panes, logTitle: logTitle, logLines: lines,
             status: status(state, session, progress), diverged: isDiverged,
-            hints: KeyBinding.hintBar(width: state.width, paused: state.paused))
+            hints: KeyBinding.hintBar(width: state.width, paused: state.paused), banner: banner)
         return Frame(width: state.width, height: state.height, content: .main(main), help: help)
     }
 
@@ -154,6 +159,21 @@ public enum Presenter {
     public static func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)" + (n == 1 ? "" : "s") }
 
     static func format(_ v: Double) -> String { v == v.rounded() ? String(Int(v)) : String(v) }
+
+    /// A lesson's banner: the prompt waiting for a key, or else the latest narration; at most three
+    /// lines (and fewer than the log has rows), so the log still shows.
+    static func banner(_ session: UISession, width: Int, rows: Int) -> [String] {
+        let text: String
+        if let prompt = session.waitingPrompt {
+            let key = prompt.key == " " ? "space" : prompt.key
+            text = "▶ Press \(key): \(prompt.text)  (space lets the lesson do it)"
+        } else if let say = session.narration {
+            text = "» " + say
+        } else {
+            return []
+        }
+        return Array(HelpOverlay.wrap(text, width: max(10, width - 2)).prefix(min(3, rows)))
+    }
 
     /// The sequence diagram where the log was: its header and the newest rows that fit, with the
     /// log's filter and ping setting.

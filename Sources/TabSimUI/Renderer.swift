@@ -17,8 +17,14 @@ public enum Renderer {
             let log = main.layout.log
             screen.fill(x: log.x, y: log.y, width: log.width, height: 1, style: CellStyle(.title, bold: true))
             screen.put(main.logTitle, x: log.x, y: log.y, style: CellStyle(.title, bold: true), maxWidth: log.width)
+            let bannerStyle = CellStyle(.help, bold: true, reverse: true)
+            for (i, line) in main.banner.enumerated() {
+                screen.fill(x: log.x, y: log.y + 1 + i, width: log.width, height: 1, style: bannerStyle)
+                screen.put(" " + line, x: log.x, y: log.y + 1 + i, style: bannerStyle, maxWidth: log.width)
+            }
             for (i, line) in main.logLines.enumerated() {
-                screen.put(line.text, x: log.x, y: log.y + 1 + i, style: line.style, maxWidth: log.width)
+                screen.put(
+                    line.text, x: log.x, y: log.y + 1 + main.banner.count + i, style: line.style, maxWidth: log.width)
             }
             let statusY = main.layout.status.y
             let statusStyle = CellStyle(main.diverged ? .warning : .statusBar, bold: main.diverged, reverse: true)

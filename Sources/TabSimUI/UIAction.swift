@@ -27,6 +27,8 @@ public enum UIAction: Equatable, Sendable {
     case splitMarked
     /// Loses the next message sent (`D`).
     case dropNext
+    /// The learner answered a lesson's prompt (its key, or space): the lesson goes on.
+    case answerPrompt
     /// Shows or hides each key's version and writer in the panes (`v`).
     case toggleVersions
     case scrollUp(Int)

@@ -27,14 +27,18 @@ public final class UISession {
 
     public var simulation: Simulation { player.simulation }
 
+    /// `pausesAtPrompts`: a lesson played interactively, time standing still at each `prompt:`
+    /// until the learner answers it (`answerPrompt()`).
     public init(
-        scenario: Scenario, writeFile: @escaping (String, String) throws -> Void = UISession.writeToDisk
+        scenario: Scenario, pausesAtPrompts: Bool = false,
+        writeFile: @escaping (String, String) throws -> Void = UISession.writeToDisk
     )
         throws(ScenarioError)
     {
         self.scenario = scenario
         self.player = try ScenarioPlayer(scenario: scenario)
         self.writeFile = writeFile
+        player.pausesAtPrompts = pausesAtPrompts
         player.simulation.tracksFlights = true  // panes count messages in flight; the diagram draws them
         advance(toMs: 0)  // what the scenario does at once (the first tab opens) is there from the first frame
     }
@@ -153,9 +157,22 @@ public final class UISession {
         isRewound = true
     }
 
-    /// When the next thing happens: an event of the simulation or a step of the scenario.
+    /// When the next thing happens: an event of the simulation or a step of the scenario (nothing
+    /// while a lesson's prompt waits: time stands still).
     public var nextDueMs: Milliseconds? {
-        [simulation.nextEventMs, player.nextStepMs].compactMap { $0 }.min()
+        guard player.waitingPrompt == nil else { return nil }
+        return [simulation.nextEventMs, player.nextStepMs].compactMap { $0 }.min()
+    }
+
+    /// The lesson's prompt waiting for the learner's key, if any.
+    public var waitingPrompt: (key: String, text: String)? { player.waitingPrompt }
+
+    /// The lesson's latest narration (`say:`), as the log holds it: what the banner shows.
+    public var narration: String? {
+        for e in simulation.log.events.reversed() where e.kind == .action && e.tab == "sim" {
+            if e.line.hasPrefix("[Lesson] ") { return String(e.line.dropFirst("[Lesson] ".count)) }
+        }
+        return nil
     }
 
     /// Carries out a user's action now and keeps it for the recording.

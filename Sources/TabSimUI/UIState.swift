@@ -32,6 +32,9 @@ public struct UIState: Equatable, Sendable {
     public var marked: [String] = []
     /// The next message sent is lost to every receiver (`D`); then the network is as before.
     public var dropNextArmed = false
+    /// The key a lesson's waiting prompt asks for (mirrored from the session after each action):
+    /// that key, or space, answers it.
+    public var promptKey: String?
     /// Panes show each key's version and writer (`theme dark v3 B`): why a value won.
     public var showVersions = false
     /// Help lines scrolled past (help scrolls on screens too short for it).

@@ -16,6 +16,7 @@ public enum UIUpdate {
             state.message = "\(error)"
         }
         let sim = session.simulation
+        state.promptKey = session.waitingPrompt?.key
         state.selected = max(0, min(state.selected, sim.tabs.count - 1))
         state.tooSmall =
             Layout(
@@ -209,6 +210,14 @@ public enum UIUpdate {
             state.dropNextArmed = true
             try applyNetwork(state, session)
             state.message = "the next message will be lost"
+        case .answerPrompt:
+            guard session.waitingPrompt != nil else {
+                state.message = "no prompt waiting"
+                return
+            }
+            session.answerPrompt()
+            state.paused = false
+            state.message = "the lesson goes on"
         case .toggleVersions:
             state.showVersions.toggle()
             state.message = state.showVersions ? "versions shown (v hides them)" : "versions hidden"
