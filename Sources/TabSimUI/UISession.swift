@@ -22,6 +22,15 @@ public final class UISession {
     public private(set) var replayed = 0
     /// True from a rewind until the session goes on from there (`resume()` or an action).
     public private(set) var isRewound = false
+    /// How far behind the present spare replays are kept (`maintainSpares`): a jump back starts
+    /// from the nearest spare at or before the moment instead of from the seed.
+    public var spareLagsMs: [Milliseconds] = [15_000, 40_000, 90_000]
+    /// A replay behind the present: its player and how much of `history` it has done.
+    private struct Spare {
+        let player: ScenarioPlayer
+        var replayed: Int
+    }
+    private var spares: [Spare] = []
     /// Writes a file (`path`, `contents`); injected so tests record without touching the disk.
     let writeFile: (String, String) throws -> Void
 
@@ -60,17 +69,27 @@ public final class UISession {
     /// Within a rewound past, the history recorded after now is done again at its moments.
     @discardableResult
     public func advance(toMs time: Milliseconds) -> [String] {
+        Self.replay(player, &replayed, history, toMs: time)
+    }
+
+    /// Moves `player`, which has done `replayed` entries of `history`, to `time`, doing the
+    /// entries due on the way at their moments.
+    private static func replay(
+        _ player: ScenarioPlayer, _ replayed: inout Int, _ history: [Done], toMs time: Milliseconds
+    ) -> [String] {
         var problems: [String] = []
         while replayed < history.count, history[replayed].atMs <= time {
             let done = history[replayed]
-            problems += play(toMs: done.atMs)
-            redo(done, &problems)
+            problems += play(player, toMs: done.atMs)
+            redo(done, player, &replayed, &problems)
         }
-        return problems + play(toMs: time)
+        return problems + play(player, toMs: time)
     }
 
+    private func play(toMs time: Milliseconds) -> [String] { Self.play(player, toMs: time) }
+
     /// The player run to `time`, skipping (and describing) steps that cannot be carried out.
-    private func play(toMs time: Milliseconds) -> [String] {
+    private static func play(_ player: ScenarioPlayer, toMs time: Milliseconds) -> [String] {
         var problems: [String] = []
         while true {
             do {
@@ -82,8 +101,10 @@ public final class UISession {
         }
     }
 
+    private func redo(_ done: Done, _ problems: inout [String]) { Self.redo(done, player, &replayed, &problems) }
+
     /// Does a recorded entry again (the history already holds it).
-    private func redo(_ done: Done, _ problems: inout [String]) {
+    private static func redo(_ done: Done, _ player: ScenarioPlayer, _ replayed: inout Int, _ problems: inout [String]) {
         replayed += 1
         switch done.kind {
         case .action(let action):
@@ -92,6 +113,34 @@ public final class UISession {
             player.answerPrompt()
         }
     }
+
+    /// Moves the spare replays towards their places behind the present (`spareLagsMs`), each by at
+    /// most `budgetMs` of virtual time, starting new ones where missing. The UI calls it on each
+    /// tick, so a jump back replays at most about a lag's worth of time instead of the whole session.
+    public func maintainSpares(budgetMs: Milliseconds = .max) {
+        let now = simulation.nowMs
+        var free = spares.filter { $0.player.simulation.nowMs <= now }
+            .sorted { $0.player.simulation.nowMs > $1.player.simulation.nowMs }
+        var kept: [Spare] = []
+        for target in spareLagsMs.map({ now - $0 }).filter({ $0 > 0 }).sorted(by: >) {
+            var spare: Spare
+            if let i = free.firstIndex(where: { $0.player.simulation.nowMs <= target }) {
+                spare = free.remove(at: i)
+            } else if let fresh = try? freshPlayer() {
+                spare = Spare(player: fresh, replayed: 0)
+            } else {
+                continue
+            }
+            let start = spare.player.simulation.nowMs
+            let stop = budgetMs >= target - start ? target : start + budgetMs
+            _ = Self.replay(spare.player, &spare.replayed, history, toMs: stop)
+            kept.append(spare)
+        }
+        spares = kept
+    }
+
+    /// Virtual times of the spare replays, latest first.
+    public var spareTimesMs: [Milliseconds] { spares.map(\.player.simulation.nowMs).sorted(by: >) }
 
     /// Records what the user does now: the scenario's steps due now come first (as in a replay),
     /// and a rewound past's later history is cut (an editor's undo).
@@ -105,7 +154,11 @@ public final class UISession {
 
     /// Goes on from the current moment: what was done after it is forgotten.
     public func resume() {
-        if replayed < history.count { history.removeLast(history.count - replayed) }
+        if replayed < history.count {
+            history.removeLast(history.count - replayed)
+            let now = simulation.nowMs
+            spares.removeAll { $0.player.simulation.nowMs >= now }  // they may hold the forgotten history
+        }
         isRewound = false
     }
 
@@ -119,14 +172,16 @@ public final class UISession {
     /// Later history stays until the session goes on from there, so moving forward shows it again.
     @discardableResult
     public func rewind(toMs time: Milliseconds) throws(ScenarioError) -> [String] {
-        try restart()
-        return advance(toMs: max(0, time))
+        let time = max(0, time)
+        if time < simulation.nowMs { try restart { $0.nowMs <= time } }
+        isRewound = true
+        return advance(toMs: time)
     }
 
     /// The world just after its `events`th event (with what the user did before the next one).
     @discardableResult
     public func rewind(toEvent events: Int) throws(ScenarioError) -> [String] {
-        if events < simulation.scheduler.executedCount { try restart() }
+        if events < simulation.scheduler.executedCount { try restart { $0.scheduler.executedCount <= events } }
         isRewound = true
         var problems: [String] = []
         while true {
@@ -147,14 +202,29 @@ public final class UISession {
         return problems
     }
 
-    /// A fresh player of the scenario, nothing replayed yet.
-    private func restart() throws(ScenarioError) {
+    /// Goes back to the latest spare replay that `usable` accepts, or to a fresh one; the current
+    /// world becomes a spare if it is still behind the present (it is not: it is where we rewind from).
+    private func restart(_ usable: (Simulation) -> Bool) throws(ScenarioError) {
+        let candidates = spares.indices.filter { usable(spares[$0].player.simulation) }
+        if let best = candidates.max(by: {
+            spares[$0].player.simulation.scheduler.executedCount < spares[$1].player.simulation.scheduler.executedCount
+        }) {
+            let spare = spares.remove(at: best)
+            player = spare.player
+            replayed = spare.replayed
+        } else {
+            player = try freshPlayer()
+            replayed = 0
+        }
+        isRewound = true
+    }
+
+    /// A player of the scenario as this session plays it, nothing done yet.
+    private func freshPlayer() throws(ScenarioError) -> ScenarioPlayer {
         let fresh = try ScenarioPlayer(scenario: scenario)
         fresh.simulation.tracksFlights = true
         fresh.pausesAtPrompts = player.pausesAtPrompts
-        player = fresh
-        replayed = 0
-        isRewound = true
+        return fresh
     }
 
     /// When the next thing happens: an event of the simulation or a step of the scenario (nothing

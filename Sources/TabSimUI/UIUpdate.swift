@@ -9,6 +9,9 @@ public enum UIUpdate {
     public static let themes: [JSONValue] = ["light", "dark", "system", "high-contrast"]
     static let locales: [JSONValue] = ["en-US", "fr-FR", "de-DE", "ja-JP"]
 
+    /// Virtual time each spare replay may move per tick: a few ms of wall time a frame.
+    static let spareBudgetMs: Milliseconds = 2000
+
     public static func update(_ state: inout UIState, _ action: UIAction, _ session: UISession) {
         do { try perform(&state, action, session) } catch let error as SimulationError {
             state.message = error.message
@@ -29,6 +32,8 @@ public enum UIUpdate {
         let sim = session.simulation
         switch action {
         case .tick(let wallMs):
+            // Spares for rewind creep up behind the present, a little each frame.
+            session.maintainSpares(budgetMs: UIUpdate.spareBudgetMs)
             guard !state.paused, wallMs > 0, wallMs.isFinite else { return }
             state.pendingVirtualMs += min(wallMs, 60_000) * state.speed
             let whole = Milliseconds(state.pendingVirtualMs)

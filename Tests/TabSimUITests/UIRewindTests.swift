@@ -57,6 +57,30 @@ import Testing
         #expect(difference(world(h.sim), world(fresher.sim)) == nil)
     }
 
+    /// A jump back from a spare replay kept behind the present gives the same world as a fresh run.
+    @Test func jumpingBackFromASpareEqualsAFreshRun() throws {
+        let h = try Harness()
+        h.session.spareLagsMs = [5_000, 12_000]
+        play(h, untilMs: 20_000)
+        h.session.maintainSpares()
+        #expect(h.session.spareTimesMs == [15_000, 8_000])
+        h.send(.togglePause)
+        h.send(.jumpBack)
+        #expect(h.session.spareTimesMs == [15_000])  // the one at 8 s was used
+        let fresh = try Harness()
+        play(fresh, untilMs: 10_000)
+        #expect(difference(world(h.sim), world(fresh.sim)) == nil)
+        let events = h.sim.scheduler.executedCount
+        h.session.maintainSpares()  // one at 5 s, behind the rewound moment; the one ahead goes
+        #expect(h.session.spareTimesMs == [5_000])
+        h.send(.stepBack)  // from the spare at 5 s, not from the seed
+        #expect(h.sim.scheduler.executedCount == events - 1)
+        #expect(h.session.spareTimesMs.isEmpty)
+        h.send(.jumpForward)
+        h.send(.togglePause)  // going on from 20 s drops nothing
+        #expect(h.sim.tabs.count == 4)
+    }
+
     @Test func forwardAgainShowsTheSameLaterHistory() throws {
         let h = try Harness()
         play(h, untilMs: 20_000)
