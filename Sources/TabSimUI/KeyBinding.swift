@@ -61,7 +61,9 @@ public struct KeyBinding: Sendable {
         KeyBinding(.char("."), "step to the next event while paused (one event when rewound)", hint: "step", .stepOnce),
         KeyBinding(.char("["), "back one event while paused (rewind)", hint: "back", .stepBack),
         KeyBinding(
-            [.char("{"), .char("}")], "{ / }", "back / forward 10 s of virtual time while paused; space goes on from there", hint: "10s", actions: [.jumpBack, .jumpForward]),
+            [.char("{"), .char("}")], "{ / }",
+            "back / forward 10 s of virtual time while paused; space goes on from there", hint: "10s",
+            actions: [.jumpBack, .jumpForward]),
         KeyBinding([.char(">"), .char("<")], "> / <", "faster / slower", actions: [.faster, .slower]),
         KeyBinding(
             .char("/"), "filter the log: all, selected tab, state, election, faults", hint: "filter",

@@ -104,7 +104,9 @@ public final class UISession {
     private func redo(_ done: Done, _ problems: inout [String]) { Self.redo(done, player, &replayed, &problems) }
 
     /// Does a recorded entry again (the history already holds it).
-    private static func redo(_ done: Done, _ player: ScenarioPlayer, _ replayed: inout Int, _ problems: inout [String]) {
+    private static func redo(
+        _ done: Done, _ player: ScenarioPlayer, _ replayed: inout Int, _ problems: inout [String]
+    ) {
         replayed += 1
         switch done.kind {
         case .action(let action):

@@ -187,7 +187,11 @@ public enum UIUpdate {
             state.message = "network: " + (state.lossy ? "lossy" : "no loss") + " (\(sim.options.network.summary))"
         case .toggleMark:
             let name = try selectedTab(state, sim).name
-            if let i = state.marked.firstIndex(of: name) { state.marked.remove(at: i) } else { state.marked.append(name) }
+            if let i = state.marked.firstIndex(of: name) {
+                state.marked.remove(at: i)
+            } else {
+                state.marked.append(name)
+            }
             state.message =
                 state.marked.isEmpty ? "no tab marked" : "marked " + state.marked.joined(separator: ",") + " (P splits)"
         case .splitMarked:

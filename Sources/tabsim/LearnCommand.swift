@@ -61,7 +61,8 @@ struct LearnCommand: ParsableCommand {
             print("Lesson \(lesson.listLine)")
             print("File: \(lesson.file)")
             for line in lesson.narration { print(formatTime(line.atMs) + "  " + line.text) }
-            print("In a terminal this opens the lesson in the UI, paused at each prompt. Headless: tabsim run \(lesson.file)")
+            print("In a terminal this opens the lesson in the UI, paused at each prompt.")
+            print("Headless: tabsim run \(lesson.file)")
             return
         }
         let session: UISession
