@@ -26,6 +26,8 @@ public struct Frame: Equatable, Sendable {
         /// True when running tabs disagree: the status bar turns to a warning.
         public var diverged: Bool
         public var hints: String
+        /// A lesson's narration or waiting prompt, wrapped: drawn at the top of the log.
+        public var banner: [String] = []
     }
 }
 
@@ -59,16 +61,28 @@ public struct PaneModel: Equatable, Sendable {
     public var pending: [String]
     public var selected: Bool
     public var look: PaneLook
+    /// The tab's election priority: its creation time (lower is older and wins).
+    public var priority: Milliseconds = 0
+    /// The role's timer and the ping timer, read from the engine (none once the tab is gone).
+    public var timers: [PaneTimer] = []
+    /// Copies on their way to this tab, and its messages still on their way to someone.
+    public var incoming = 0
+    public var outgoing = 0
+    /// Marked (`m`) for the next two-group partition.
+    public var marked = false
 
     /// One key and its value in this tab.
     public struct Cell: Equatable, Sendable {
         public var key: String
         public var value: JSONValue?
         public var mark: CellMark
-        public init(key: String, value: JSONValue?, mark: CellMark = .same) {
+        /// `v3 B`: the version the tab holds and its writer's pane letter, shown while `v` is on.
+        public var version: String?
+        public init(key: String, value: JSONValue?, mark: CellMark = .same, version: String? = nil) {
             self.key = key
             self.value = value
             self.mark = mark
+            self.version = version
         }
     }
 }

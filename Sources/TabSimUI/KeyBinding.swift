@@ -33,36 +33,57 @@ public struct KeyBinding: Sendable {
         KeyBinding(
             .char("t"), "cycle theme (light, dark, system, high-contrast) in the selected tab", hint: "theme",
             .cycleTheme),
-        KeyBinding(.char("l"), "cycle locale (en-US, fr-FR, de-DE, ja-JP)", hint: "locale", .cycleLocale),
+        KeyBinding(.char("l"), "cycle locale (en-US, fr-FR, de-DE, ja-JP)", .cycleLocale),
         KeyBinding(
-            [.char("+"), .char("-")], "+ / -", "font size up / down", hint: "font",
+            [.char("+"), .char("-")], "+ / -", "font size up / down",
             actions: [.fontBigger, .fontSmaller]),
         KeyBinding(
             .char("x"), "concurrent edit: two tabs set new, different themes at one instant", hint: "conflict",
             .concurrentEdit),
         KeyBinding(.char("n"), "open a new tab (at most 26, A to Z)", hint: "new", .newTab),
-        KeyBinding(.char("c"), "close the selected tab gracefully (it says goodbye)", hint: "close", .closeTab),
+        KeyBinding(.char("c"), "close the selected tab gracefully (it says goodbye)", .closeTab),
         KeyBinding(.char("k"), "kill the selected tab (crash: no goodbye)", hint: "kill", .killTab),
-        KeyBinding(.char("r"), "reopen a closed or killed tab", hint: "reopen", .reopenTab),
+        KeyBinding(.char("r"), "reopen a closed or killed tab", .reopenTab),
         KeyBinding(.char("f"), "force the selected tab to lead (new epoch)", hint: "lead", .forceLeader),
         KeyBinding(.char("z"), "freeze or thaw the selected tab", hint: "freeze", .toggleFreeze),
         KeyBinding(
-            .char("p"), "cut the selected tab off from the others, or heal it", hint: "partition",
+            .char("p"), "cut the selected tab off from the others, or heal it", hint: "cut",
             .togglePartition),
+        KeyBinding(
+            .char("m"), "mark or unmark the selected tab for a partition (P splits)", hint: "mark", .toggleMark),
+        KeyBinding(
+            .char("P"), "partition: the marked tabs against the rest, or heal every partition", hint: "split",
+            .splitMarked),
+        KeyBinding(.char("L"), "lossy network (one message in five lost), or back", hint: "lossy", .toggleLossy),
+        KeyBinding(.char("D"), "drop the next message sent (to every receiver)", hint: "drop", .dropNext),
         KeyBinding(.char("s"), "cycle the conflict strategy (all tabs)", hint: "strategy", .cycleStrategy),
         KeyBinding(.char(" "), "pause or resume", hint: "pause", .togglePause),
-        KeyBinding(.char("."), "step to the next event while paused", .stepOnce),
+        KeyBinding(.char("."), "step to the next event while paused (one event when rewound)", hint: "step", .stepOnce),
+        KeyBinding(.char("["), "back one event while paused (rewind)", hint: "back", .stepBack),
+        KeyBinding(
+            [.char("{"), .char("}")], "{ / }",
+            "back / forward 10 s of virtual time while paused; space goes on from there", hint: "10s",
+            actions: [.jumpBack, .jumpForward]),
         KeyBinding([.char(">"), .char("<")], "> / <", "faster / slower", actions: [.faster, .slower]),
         KeyBinding(
             .char("/"), "filter the log: all, selected tab, state, election, faults", hint: "filter",
             .cycleLogFilter),
+        KeyBinding(
+            .char("d"), "sequence diagram in place of the log, and back (same filter)", hint: "diagram",
+            .toggleDiagram),
+        KeyBinding(.char("h"), "hide or show pings in the log and the diagram", hint: "pings", .togglePings),
+        KeyBinding(
+            .char("N"), "teaching network (300-900 ms: messages visibly in flight at x1), or back", hint: "slow",
+            .toggleTeachingNetwork),
+        KeyBinding(.char("v"), "show or hide each key's version and writer in the panes", hint: "versions",
+                   .toggleVersions),
         KeyBinding(
             [.up, .down, .pageUp, .pageDown], "Up Down PgUp PgDn", "scroll the log (autoscroll pauses)",
             actions: [.scrollUp(1), .scrollDown(1), .scrollUp(10), .scrollDown(10)]),
         KeyBinding(
             [.home, .end], "Home / End", "oldest line / follow new lines again",
             actions: [.scrollToTop, .follow]),
-        KeyBinding(.char("w"), "write the session so far as a scenario file", hint: "save", .save),
+        KeyBinding(.char("w"), "write the session so far as a scenario file", .save),
         KeyBinding(.char("?"), "this help (Esc or ? closes it)", hint: "help", .toggleHelp),
         KeyBinding(.char("q"), "quit (prints the seed and how to replay)", hint: "quit", .quit),
     ]
@@ -70,8 +91,30 @@ public struct KeyBinding: Sendable {
     /// This binding as a row of the README's key table (a test keeps the README in step).
     public var readmeRow: String { "| `\(label)` | \(help) |" }
 
-    /// The bottom line: `1-9 select  t theme ... q quit`.
+    /// Every hint: `1-9 select  t theme ... q quit` (longer than a screen; see `hintBar(width:paused:)`).
     public static let hintBar = all.compactMap { b in b.hint.map { b.label + " " + $0 } }.joined(separator: "  ")
+
+    /// The bottom line for a screen `width` wide: as many hints as fit, in table order, then help
+    /// and quit (always there: help lists every key). While paused the time keys come first.
+    public static func hintBar(width: Int, paused: Bool) -> String {
+        let tail = all.filter { $0.actions == [.toggleHelp] || $0.actions == [.quit] }
+            .compactMap { b in b.hint.map { b.label + " " + $0 } }.joined(separator: "  ")
+        var rest = all.filter { $0.hint != nil && $0.actions != [.toggleHelp] && $0.actions != [.quit] }
+        if paused {
+            let timeKeys = rest.filter { $0.actions.contains { timeActions.contains($0) } }
+            rest = timeKeys + rest.filter { b in !timeKeys.contains { $0.label == b.label } }
+        }
+        var line = ""
+        for b in rest {
+            guard let hint = b.hint else { continue }
+            let part = (line.isEmpty ? "" : "  ") + b.label + " " + hint
+            if line.count + part.count + 2 + tail.count <= width { line += part }
+        }
+        return line.isEmpty ? tail : line + "  " + tail
+    }
+
+    /// The actions of the keys that move time, shown first in the hint bar while paused.
+    static let timeActions: [UIAction] = [.togglePause, .stepOnce, .stepBack, .jumpBack, .faster, .slower]
 
     private static let table: [Key: UIAction] = {
         var t: [Key: UIAction] = [:]
@@ -83,6 +126,9 @@ public struct KeyBinding: Sendable {
     /// `q` and `?` act; while help is open, scroll keys scroll it and Esc or `?` close it.
     public static func action(for key: Key, in state: UIState) -> UIAction? {
         if key == .escape { return state.showHelp ? .closeOverlay : nil }
+        if let asked = state.promptKey, !state.showHelp, key.label == asked || key == .char(" ") {
+            return .answerPrompt  // the lesson does what it asked for: the key only says "go on"
+        }
         guard let action = table[key] else { return nil }
         if state.showHelp {
             switch action {

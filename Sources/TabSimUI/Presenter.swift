@@ -14,23 +14,38 @@ public enum Presenter {
         }
         let convergence = sim.convergence()
         let shown = sim.tabs[layout.firstTab..<(layout.firstTab + layout.panes.count)]
+        let flying = sim.messagesInFlight
         let panes = zip(shown.indices, shown).map { i, t in
-            pane(t, selected: i == state.selected, session, convergence)
+            var p = pane(t, selected: i == state.selected, session, convergence)
+            p.marked = state.marked.contains(t.name)
+            if state.showVersions { p.cells = p.cells.map { versioned($0, t, sim) } }
+            p.incoming = flying.reduce(0) { n, f in
+                n + f.deliveries.count { $0.receiver == t.name && $0.outcome == .inFlight }
+            }
+            p.outgoing = flying.count { $0.sender == t.name }
+            return p
         }
-        var logTitle = " Traffic log  filter: \(state.logFilter.label)  \(count(sim.log.totalCount, "event"))"
-        if state.logScroll > 0 { logTitle += "  [scrolled back: End follows new lines]" }
+        var logTitle =
+            (state.showDiagram ? " Sequence diagram" : " Traffic log") + "  filter: \(state.logFilter.label)"
+            + (state.hidePings ? "  pings hidden" : "") + "  \(count(sim.log.totalCount, "event"))"
+        if state.logScroll > 0, !state.showDiagram { logTitle += "  [scrolled back: End follows new lines]" }
         if layout.isPaged {
             logTitle +=
                 "  [tabs \(layout.firstTab + 1)-\(layout.firstTab + layout.panes.count) of \(sim.tabs.count): "
                 + "Tab shows the others]"
         }
-        let lines = visibleLog(state, sim.log, count: layout.logRows).map {
-            LogLine(text: $0.text, style: LogFilter.role(of: $0))
-        }
+        let banner = banner(session, width: layout.log.width, rows: max(0, layout.logRows - 1))
+        var shownLayout = layout
+        shownLayout.log.height -= banner.count
+        let lines =
+            state.showDiagram
+            ? diagramLines(state, sim, shownLayout) : logLines(state, sim, rows: shownLayout.logRows)
+        let progress = sim.progress()
+        let isDiverged = if case .diverged = progress { true } else { false }
         let main = Frame.Main(
             layout: layout, panes: panes, logTitle: logTitle, logLines: lines,
-            status: status(state, session, convergence), diverged: !convergence.converged,
-            hints: KeyBinding.hintBar)
+            status: status(state, session, progress), diverged: isDiverged,
+            hints: KeyBinding.hintBar(width: state.width, paused: state.paused), banner: banner)
         return Frame(width: state.width, height: state.height, content: .main(main), help: help)
     }
 
@@ -67,15 +82,32 @@ public enum Presenter {
         case (_, "high-contrast"): look = .highContrast
         default: look = .system
         }
+        let timers = t.liveness.exists ? t.sync.countdowns : SyncTimers(priority: t.sync.priority)
         return PaneModel(
             name: t.name, tabId: t.tabId, role: t.role, epoch: t.epoch, leaderName: leaderName,
             liveness: liveness, connected: t.connectedTabs, cells: cells,
             localOnly: session.localKey.map { PaneModel.Cell(key: $0, value: t.state[$0]) },
-            pending: t.pendingKeys, selected: selected, look: look)
+            pending: t.pendingKeys, selected: selected, look: look, priority: timers.priority,
+            timers: PaneTimer.of(timers))
     }
 
-    /// The status bar: time, speed, state, strategy, seed, who leads, divergence, last message.
-    static func status(_ state: UIState, _ session: UISession, _ convergence: Convergence) -> String {
+    /// The cell with the version its tab holds and the writer's pane letter: `v3 B` (`v0` for a default).
+    static func versioned(_ cell: PaneModel.Cell, _ t: SimTab, _ sim: Simulation) -> PaneModel.Cell {
+        guard let v = t.sync.keyVersions[cell.key] else { return cell }
+        var c = cell
+        c.version = "v\(v.counter) " + writerName(v.tabId, sim)
+        return c
+    }
+
+    /// The pane letter of the tab instance with this id (an earlier instance of a reopened tab
+    /// counts), or its short id.
+    static func writerName(_ id: String, _ sim: Simulation) -> String {
+        if let t = sim.tabs.first(where: { $0.tabId == id }) { return t.name }
+        return sim.log.events.first { $0.kind == .lifecycle && $0.line.hasSuffix(" as \(id)") }?.tab ?? shortTabId(id)
+    }
+
+    /// The status bar: time, speed, state, strategy, seed, who leads, in sync or not, last message.
+    static func status(_ state: UIState, _ session: UISession, _ progress: SyncProgress) -> String {
         let sim = session.simulation
         let leaders = sim.leaders
         let leaderText: String
@@ -87,13 +119,27 @@ public enum Presenter {
             leaderText =
                 count(leaders.count, "leader") + ": " + leaders.map { "\($0.name)@\($0.epoch)" }.joined(separator: " ")
         }
-        let divergence =
-            convergence.converged
-            ? "in sync"
-            : "DIVERGED "
-                + convergence.keys.map { key in
+        let divergence = progressText(progress)
+        let time = formatTime(sim.nowMs).drop { $0 == " " }
+        let strategy = sim.options.config.conflictStrategy.rawValue
+        return " t=\(time)  x\(format(state.speed))  \(state.paused ? "PAUSED" : "running")  \(strategy)  "
+            + "seed \(session.scenario.seed)  \(leaderText)  \(divergence)  | \(state.message)"
+    }
+
+    /// `in sync`, `propagating (2 in flight)`, or `DIVERGED: A,C differ; theme: A,C=dark B=light`:
+    /// messages that carry state still on their way tell a passing difference from a lasting one.
+    static func progressText(_ progress: SyncProgress) -> String {
+        switch progress {
+        case .converged: return "in sync"
+        case .propagating(let n, let pending):
+            return "propagating (\(n) in flight"
+                + (pending.isEmpty ? "" : ", " + pending.joined(separator: ",") + " pending") + ")"
+        case .diverged(let c):
+            let who = c.tabs.joined(separator: ",") + (c.tabs.count == 1 ? " differs" : " differ")
+            return "DIVERGED: \(who); "
+                + c.keys.map { key in
                     // Group the tabs by value: `theme: A,C=dark B=light`.
-                    let values = convergence.differences[key] ?? [:]
+                    let values = c.differences[key] ?? [:]
                     var groups: [(value: String, tabs: [String])] = []
                     for name in values.keys.sorted() {
                         let shown = values[name].flatMap { $0 }.map(\.display) ?? "absent"
@@ -106,16 +152,86 @@ public enum Presenter {
                     return key + ": "
                         + groups.map { $0.tabs.joined(separator: ",") + "=" + $0.value }.joined(separator: " ")
                 }.joined(separator: "; ")
-        let time = formatTime(sim.nowMs).drop { $0 == " " }
-        let strategy = sim.options.config.conflictStrategy.rawValue
-        return " t=\(time)  x\(format(state.speed))  \(state.paused ? "PAUSED" : "running")  \(strategy)  "
-            + "seed \(session.scenario.seed)  \(leaderText)  \(divergence)  | \(state.message)"
+        }
     }
 
     /// `1 event`, `2 events`.
     public static func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)" + (n == 1 ? "" : "s") }
 
     static func format(_ v: Double) -> String { v == v.rounded() ? String(Int(v)) : String(v) }
+
+    /// A lesson's banner: the prompt waiting for a key, or else the latest narration; at most three
+    /// lines (and fewer than the log has rows), so the log still shows.
+    static func banner(_ session: UISession, width: Int, rows: Int) -> [String] {
+        let text: String
+        if let prompt = session.waitingPrompt {
+            let key = prompt.key == " " ? "space" : prompt.key
+            text = "▶ Press \(key): \(prompt.text)  (space lets the lesson do it)"
+        } else if let say = session.narration {
+            text = "» " + say
+        } else {
+            return []
+        }
+        return Array(HelpOverlay.wrap(text, width: max(10, width - 2)).prefix(min(3, rows)))
+    }
+
+    /// The sequence diagram where the log was: its header and the newest rows that fit, with the
+    /// log's filter and ping setting.
+    static func diagramLines(_ state: UIState, _ sim: Simulation, _ layout: Layout) -> [LogLine] {
+        let filter = state.logFilter
+        let diagram = SequenceDiagram(
+            columns: SequenceDiagram.columns(tabs: sim.tabs.map(\.name)), width: layout.log.width,
+            hidesPings: state.hidePings, filter: { filter.accepts($0) })
+        let text = diagram.lines(events: sim.log.events, flights: sim.flights, lastRows: max(0, layout.logRows - 1))
+        return text.prefix(layout.logRows).enumerated().map { i, line in
+            LogLine(text: line, style: i == 0 ? CellStyle(.title, bold: true) : CellStyle(.logElection))
+        }
+    }
+
+    /// The log lines as a learner reads them (`PaneLog`): tabs by pane letter, each send with its receivers.
+    static func logLines(_ state: UIState, _ sim: Simulation, rows: Int) -> [LogLine] {
+        let shown = visibleLog(state, sim.log, count: rows)
+        guard let first = shown.first else { return [] }
+        let events = sim.log.events
+        // Tab ids to letters: every instance the log saw open, and the ones running now.
+        var ids: [String: String] = [:]
+        for e in events where e.kind == .lifecycle && e.line.hasPrefix("[Simulator] Opened ") {
+            if let id = e.line.split(separator: " ").last {
+                ids[String(id)] = e.tab
+                ids[shortTabId(String(id))] = e.tab
+            }
+        }
+        for t in sim.tabs {
+            ids[t.tabId] = t.name
+            ids[shortTabId(t.tabId)] = t.name
+        }
+        // Flights are matched to sends in log order from the first instant shown.
+        var matcher = FlightMatcher(sim.flights.filter { $0.sentMs >= first.timeMs })
+        var flights: [Int: MessageFlight] = [:]
+        var wanted = shown.makeIterator()
+        var next = wanted.next()
+        let start = events.firstIndex { $0.timeMs >= first.timeMs } ?? events.count
+        var shownIndex = 0
+        for e in events[start...] {
+            guard let want = next else { break }
+            let flight = e.kind == .sent ? matcher.flight(for: e) : nil
+            if e == want {
+                flights[shownIndex] = flight
+                shownIndex += 1
+                next = wanted.next()
+            }
+        }
+        let paneLog = PaneLog(tabs: sim.tabs.map(\.name))
+        return shown.enumerated().map { i, e in
+            LogLine(text: paneLog.line(e, flight: flights[i], ids: ids) ?? e.text, style: LogFilter.role(of: e))
+        }
+    }
+
+    /// Whether the log shows an event: it passes the filter and is not a hidden ping.
+    static func shows(_ state: UIState, _ e: SimEvent) -> Bool {
+        if state.hidePings, e.messageType == .tabPing || e.messageType == .tabPong { return false }
+        return state.logFilter.accepts(e)
+    }
 
     /// The log lines the traffic pane shows, oldest first: at most `count`, `logScroll` back from the
     /// newest (or from where scrolling began); past the oldest line it shows the oldest page.
@@ -128,7 +244,7 @@ public enum Presenter {
         var i = end - 1
         let want = state.logScroll + count
         while i >= 0, matching.count < want {
-            if state.logFilter.accepts(events[i]) { matching.append(events[i]) }
+            if shows(state, events[i]) { matching.append(events[i]) }
             i -= 1
         }
         // matching is newest first; skip `logScroll` of them, but keep a full page when scrolled past the oldest.
@@ -142,7 +258,7 @@ public enum Presenter {
         var end = events.count
         if let anchor { end = max(0, min(end, anchor - log.evictedCount)) }
         var n = 0
-        for i in 0..<end where state.logFilter.accepts(events[i]) { n += 1 }
+        for i in 0..<end where shows(state, events[i]) { n += 1 }
         return n
     }
 }

@@ -17,8 +17,14 @@ public enum Renderer {
             let log = main.layout.log
             screen.fill(x: log.x, y: log.y, width: log.width, height: 1, style: CellStyle(.title, bold: true))
             screen.put(main.logTitle, x: log.x, y: log.y, style: CellStyle(.title, bold: true), maxWidth: log.width)
+            let bannerStyle = CellStyle(.help, bold: true, reverse: true)
+            for (i, line) in main.banner.enumerated() {
+                screen.fill(x: log.x, y: log.y + 1 + i, width: log.width, height: 1, style: bannerStyle)
+                screen.put(" " + line, x: log.x, y: log.y + 1 + i, style: bannerStyle, maxWidth: log.width)
+            }
             for (i, line) in main.logLines.enumerated() {
-                screen.put(line.text, x: log.x, y: log.y + 1 + i, style: line.style, maxWidth: log.width)
+                screen.put(
+                    line.text, x: log.x, y: log.y + 1 + main.banner.count + i, style: line.style, maxWidth: log.width)
             }
             let statusY = main.layout.status.y
             let statusStyle = CellStyle(main.diverged ? .warning : .statusBar, bold: main.diverged, reverse: true)
@@ -70,15 +76,24 @@ public enum TabPane {
         let titleStyle = CellStyle(tab.selected ? .selectedTitle : .title, bold: true, reverse: tab.selected)
         screen.fill(x: r.x, y: y, width: r.width, height: 1, style: titleStyle)
         screen.put(
-            (tab.selected ? ">" : " ") + " \(tab.name)  \(tab.tabId)", x: r.x, y: y, style: titleStyle,
+            (tab.selected ? ">" : " ") + " \(tab.name)  \(tab.tabId)" + (tab.marked ? "  [marked]" : ""),
+            x: r.x, y: y, style: titleStyle,
             maxWidth: r.width)
         y += 1
         let gone = tab.look == .closed || tab.look == .dead
+        let room = r.width - 1
+        let prio = "prio \(tab.priority)"
         switch tab.role {
-        case .leader: row("LEADER  epoch \(tab.epoch)", CellStyle(.leader, bold: true, reverse: true))
-        case .follower: row("follower of \(tab.leaderName ?? "?")  epoch \(tab.epoch)", CellStyle(.follower))
-        case .candidate: row("candidate  epoch \(tab.epoch)", CellStyle(.candidate, bold: true))
-        case .none: row(gone ? "-" : "no election")
+        case .leader:
+            row(fit(room, "LEADER  epoch \(tab.epoch)  " + prio, "LEADER e\(tab.epoch) " + prio),
+                CellStyle(.leader, bold: true, reverse: true))
+        case .follower:
+            let of = "follower of \(tab.leaderName ?? "?")"
+            row(fit(room, of + "  epoch \(tab.epoch)  " + prio, of + " e\(tab.epoch) " + prio), CellStyle(.follower))
+        case .candidate:
+            row(fit(room, "candidate  epoch \(tab.epoch)  " + prio, "candidate e\(tab.epoch) " + prio),
+                CellStyle(.candidate, bold: true))
+        case .none: row(gone ? "-" : "no election  " + prio)
         }
         let livenessStyle: CellStyle
         switch tab.liveness {
@@ -87,21 +102,46 @@ public enum TabPane {
         case .partitioned: livenessStyle = CellStyle(.warning, bold: true)
         case .closed, .dead: livenessStyle = CellStyle(.dead, bold: true)
         }
-        row(tab.liveness.rawValue + (gone ? "" : "  \(tab.connected) connected"), livenessStyle)
-        for cell in tab.cells.prefix(Layout.paneHeight - 5) {
-            let text = pad(cell.key, 10) + " " + (cell.value?.display ?? "-")
+        let flight = "↓\(tab.incoming) ↑\(tab.outgoing)"
+        row(
+            gone
+                ? tab.liveness.rawValue
+                : fit(
+                    room, tab.liveness.rawValue + "  \(tab.connected) connected  " + flight,
+                    tab.liveness.rawValue + " \(tab.connected) conn " + flight),
+            livenessStyle)
+        for cell in tab.cells.prefix(Layout.paneHeight - 6) {
+            let text = pad(cell.key, 10) + " " + (cell.value?.display ?? "-") + (cell.version.map { " " + $0 } ?? "")
             switch cell.mark {
             case .same: row(" " + text)
             case .diverged: row("*" + text, CellStyle(.warning, bold: true))
             }
         }
-        y = r.y + Layout.paneHeight - 2
+        y = r.y + Layout.paneHeight - 3
+        row(timerRow(tab.timers, room: room))
         if let local = tab.localOnly {
             row(
                 " " + pad(local.key, 12) + " " + (local.value?.display ?? "-") + " (local)",
                 CellStyle(base.role, dim: true))
         }
         row(tab.pending.isEmpty ? "" : "pending " + tab.pending.joined(separator: ","), CellStyle(.warning))
+    }
+
+    /// `timeout ██████░░░ ping ███░░`: the role's timer and the ping timer, each a shrinking bar.
+    static func timerRow(_ timers: [PaneTimer], room: Int) -> String {
+        guard !timers.isEmpty else { return "" }
+        let labels: [String] = timers.map { t in pad(t.kind.rawValue, timers.count > 1 && t.kind != .ping ? 7 : 4) }
+        var fixed = timers.count - 1
+        for label in labels { fixed += label.count + 1 }
+        let width = max(1, (room - fixed) / timers.count)
+        var parts: [String] = []
+        for (label, timer) in zip(labels, timers) { parts.append(label + " " + timer.bar(width: width)) }
+        return parts.joined(separator: " ")
+    }
+
+    /// The first text that fits `room` columns, or the last one (cut when drawn).
+    static func fit(_ room: Int, _ texts: String...) -> String {
+        texts.first { $0.count <= room } ?? texts.last ?? ""
     }
 
     static func pad(_ s: String, _ n: Int) -> String {

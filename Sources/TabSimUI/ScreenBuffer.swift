@@ -66,13 +66,26 @@ public struct ScreenBuffer: Sendable {
             if written >= limit { break }
             if col >= 0 {
                 // Wide characters (CJK, emoji) would take two cells: shown as `?` to keep columns aligned.
-                chars[y * width + col] = (ch.unicodeScalars.first?.value ?? 0) < 0x1100 ? ch : "?"
+                chars[y * width + col] = Self.isWide(ch.unicodeScalars.first?.value ?? 0) ? "?" : ch
                 styles[y * width + col] = style
             }
             col += 1
             written += 1
         }
         return written
+    }
+
+    /// True for the East Asian wide ranges (Hangul Jamo, CJK, Hangul syllables, fullwidth forms,
+    /// emoji). Arrows, box drawing, blocks and geometric shapes (the diagram's and the bars') are narrow.
+    static func isWide(_ v: UInt32) -> Bool {
+        switch v {
+        case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF,
+            0xFE30...0xFE4F, 0xFF00...0xFF60, 0xFFE0...0xFFE6, 0x1F300...0x1F64F, 0x1F900...0x1F9FF,
+            0x20000...0x3FFFD:
+            return true
+        default:
+            return false
+        }
     }
 
     /// Fills a rectangle with spaces of one style.

@@ -10,7 +10,27 @@ public enum UIAction: Equatable, Sendable {
     case forceLeader, toggleFreeze, togglePartition
     case cycleStrategy
     case togglePause, stepOnce, faster, slower
+    /// While paused: back one event (`[`), back 10 s (`{`), forward 10 s (`}`); `.` steps forward.
+    case stepBack, jumpBack, jumpForward
     case cycleLogFilter
+    /// The sequence diagram in place of the log, and back (`d`).
+    case toggleDiagram
+    /// Hides or shows pings in the log and the diagram (`h`).
+    case togglePings
+    /// The teaching network preset on or off (`N`).
+    case toggleTeachingNetwork
+    /// A lossy network on or off (`L`).
+    case toggleLossy
+    /// Marks or unmarks the selected tab for a partition (`m`).
+    case toggleMark
+    /// Splits the marked tabs from the rest, or heals every partition (`P`).
+    case splitMarked
+    /// Loses the next message sent (`D`).
+    case dropNext
+    /// The learner answered a lesson's prompt (its key, or space): the lesson goes on.
+    case answerPrompt
+    /// Shows or hides each key's version and writer in the panes (`v`).
+    case toggleVersions
     case scrollUp(Int)
     case scrollDown(Int)
     case scrollToTop, follow

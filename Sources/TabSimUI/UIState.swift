@@ -5,18 +5,38 @@ import TabSimulator
 /// update function changes both, the presenter reads both. Equatable, so a test can state the
 /// whole of it after each action.
 public struct UIState: Equatable, Sendable {
-    public static let speeds: [Double] = [0.1, 0.25, 0.5, 1, 2, 5, 10, 50, 100]
+    /// Down to x0.01: at the teaching latency a message then stays in flight for half a minute.
+    public static let speeds: [Double] = [0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 50, 100]
+    /// The index of x1, where a session starts.
+    public static let normalSpeedIndex = 6
 
     /// The selected tab's index in the simulation's tabs.
     public var selected = 0
     public var paused = false
-    public var speedIndex = 3
+    public var speedIndex = UIState.normalSpeedIndex
     public var logFilter: LogFilter = .all
     /// Lines scrolled back from the newest; 0 follows new lines.
     public var logScroll = 0
     /// While scrolled back, the log's total event count when scrolling began: later lines do not move the view.
     public var logAnchor: Int?
     public var showHelp = false
+    /// The sequence diagram shows where the log was (`d`).
+    public var showDiagram = false
+    /// The log and the diagram leave out TAB_PING and TAB_PONG (`h`).
+    public var hidePings = false
+    /// The teaching network (300-900 ms) replaces the scenario's (`N`).
+    public var teachingNetwork = false
+    /// One message in five is lost (`L`), on top of the network the scenario or `N` chose.
+    public var lossy = false
+    /// Tabs marked (`m`) for a two-group partition (`P`: the marked ones against the rest).
+    public var marked: [String] = []
+    /// The next message sent is lost to every receiver (`D`); then the network is as before.
+    public var dropNextArmed = false
+    /// The key a lesson's waiting prompt asks for (mirrored from the session after each action):
+    /// that key, or space, answers it.
+    public var promptKey: String?
+    /// Panes show each key's version and writer (`theme dark v3 B`): why a value won.
+    public var showVersions = false
     /// Help lines scrolled past (help scrolls on screens too short for it).
     public var helpScroll = 0
     /// What the last action did, or why it could not.

@@ -9,6 +9,9 @@ public enum UIUpdate {
     public static let themes: [JSONValue] = ["light", "dark", "system", "high-contrast"]
     static let locales: [JSONValue] = ["en-US", "fr-FR", "de-DE", "ja-JP"]
 
+    /// Virtual time each spare replay may move per tick: a few ms of wall time a frame.
+    static let spareBudgetMs: Milliseconds = 2000
+
     public static func update(_ state: inout UIState, _ action: UIAction, _ session: UISession) {
         do { try perform(&state, action, session) } catch let error as SimulationError {
             state.message = error.message
@@ -16,6 +19,7 @@ public enum UIUpdate {
             state.message = "\(error)"
         }
         let sim = session.simulation
+        state.promptKey = session.waitingPrompt?.key
         state.selected = max(0, min(state.selected, sim.tabs.count - 1))
         state.tooSmall =
             Layout(
@@ -28,12 +32,14 @@ public enum UIUpdate {
         let sim = session.simulation
         switch action {
         case .tick(let wallMs):
+            // Spares for rewind creep up behind the present, a little each frame.
+            session.maintainSpares(budgetMs: UIUpdate.spareBudgetMs)
             guard !state.paused, wallMs > 0, wallMs.isFinite else { return }
             state.pendingVirtualMs += min(wallMs, 60_000) * state.speed
             let whole = Milliseconds(state.pendingVirtualMs)
             guard whole > 0 else { return }
             state.pendingVirtualMs -= Double(whole)
-            report(session.advance(toMs: sim.nowMs + whole), &state)
+            try advance(&state, session, toMs: sim.nowMs + whole)
         case .resize(let width, let height):
             state.width = max(0, width)
             state.height = max(0, height)
@@ -107,10 +113,43 @@ public enum UIUpdate {
         case .togglePause:
             state.paused.toggle()
             state.pendingVirtualMs = 0
-            state.message = state.paused ? "paused: . steps to the next event" : "running"
+            state.message = state.paused ? "paused: . steps to the next event, [ { } rewind" : "running"
+            if !state.paused, session.isRewound {
+                session.resume()
+                state.message = "running from t=\(formatTime(sim.nowMs).drop { $0 == " " }) (later history discarded)"
+            }
+        case .stepBack, .jumpBack, .jumpForward:
+            guard state.paused else {
+                state.message = "rewind works while paused (space)"
+                return
+            }
+            state.logScroll = 0
+            state.logAnchor = nil
+            switch action {
+            case .stepBack:
+                let events = session.simulation.scheduler.executedCount
+                guard events > 0 else {
+                    state.message = "at the first event"
+                    return
+                }
+                report(try session.rewind(toEvent: events - 1), &state)
+            case .jumpBack: report(try session.rewind(toMs: session.simulation.nowMs - 10_000), &state)
+            default: try advance(&state, session, toMs: session.simulation.nowMs + 10_000)
+            }
+            let now = session.simulation
+            state.message =
+                "at t=\(formatTime(now.nowMs).drop { $0 == " " }), event \(now.scheduler.executedCount)"
+                + (session.isRewound ? " (rewound: space goes on from here)" : "")
         case .stepOnce:
             guard state.paused else {
                 state.message = "step works while paused (space)"
+                return
+            }
+            if session.isRewound {
+                report(try session.rewind(toEvent: session.simulation.scheduler.executedCount + 1), &state)
+                let now = session.simulation
+                state.message = "at t=\(formatTime(now.nowMs).drop { $0 == " " }), event \(now.scheduler.executedCount)"
+                    + " (rewound: space goes on from here)"
                 return
             }
             guard let due = session.nextDueMs else {
@@ -118,7 +157,7 @@ public enum UIUpdate {
                 return
             }
             // Everything due at that instant runs, so an action taken next happens where a replay puts it.
-            report(session.advance(toMs: due), &state)
+            try advance(&state, session, toMs: due)
             state.message = "stepped to t=\(formatTime(sim.nowMs).drop { $0 == " " })"
         case .faster, .slower:
             state.speedIndex = max(0, min(UIState.speeds.count - 1, state.speedIndex + (action == .faster ? 1 : -1)))
@@ -129,6 +168,68 @@ public enum UIUpdate {
             state.logScroll = 0
             state.logAnchor = nil
             state.message = "log filter: \(state.logFilter.label)"
+        case .toggleDiagram:
+            state.showDiagram.toggle()
+            state.message = state.showDiagram ? "sequence diagram (d shows the log)" : "traffic log"
+        case .togglePings:
+            state.hidePings.toggle()
+            state.logScroll = 0
+            state.logAnchor = nil
+            state.message = state.hidePings ? "pings hidden (h shows them)" : "pings shown"
+        case .toggleTeachingNetwork:
+            state.teachingNetwork.toggle()
+            try applyNetwork(state, session)
+            state.message = "network: " + (state.teachingNetwork ? "teaching" : "as the scenario set it")
+                + " (\(session.simulation.options.network.summary))"
+        case .toggleLossy:
+            state.lossy.toggle()
+            try applyNetwork(state, session)
+            state.message = "network: " + (state.lossy ? "lossy" : "no loss") + " (\(sim.options.network.summary))"
+        case .toggleMark:
+            let name = try selectedTab(state, sim).name
+            if let i = state.marked.firstIndex(of: name) {
+                state.marked.remove(at: i)
+            } else {
+                state.marked.append(name)
+            }
+            state.message =
+                state.marked.isEmpty ? "no tab marked" : "marked " + state.marked.joined(separator: ",") + " (P splits)"
+        case .splitMarked:
+            if sim.tabs.contains(where: { sim.isPartitioned($0.name) }) {
+                try session.apply(.heal)
+                state.message = "healed every partition"
+                return
+            }
+            let marked = sim.tabs.map(\.name).filter { state.marked.contains($0) }
+            let rest = sim.tabs.filter { $0.liveness.exists && !state.marked.contains($0.name) }.map(\.name)
+            guard !marked.isEmpty, !rest.isEmpty else {
+                state.message = "mark some tabs with m first (not all): P splits them from the rest"
+                return
+            }
+            try session.apply(.partition([marked, rest]))
+            state.marked = []
+            state.message = "partition: " + marked.joined(separator: ",") + " | " + rest.joined(separator: ",")
+        case .dropNext:
+            guard !state.dropNextArmed else {
+                state.dropNextArmed = false
+                try applyNetwork(state, session)
+                state.message = "drop cancelled"
+                return
+            }
+            state.dropNextArmed = true
+            try applyNetwork(state, session)
+            state.message = "the next message will be lost"
+        case .answerPrompt:
+            guard session.waitingPrompt != nil else {
+                state.message = "no prompt waiting"
+                return
+            }
+            session.answerPrompt()
+            state.paused = false
+            state.message = "the lesson goes on"
+        case .toggleVersions:
+            state.showVersions.toggle()
+            state.message = state.showVersions ? "versions shown (v hides them)" : "versions hidden"
         case .scrollUp(let n):
             if state.showHelp {
                 state.helpScroll = max(0, state.helpScroll - n)
@@ -167,6 +268,36 @@ public enum UIUpdate {
         case .quit:
             state.quitRequested = true
         }
+    }
+
+    /// The network the keys ask for: the teaching preset or the scenario's own, lossy or not, and
+    /// losing everything while a drop (`D`) waits for its message.
+    static func applyNetwork(_ state: UIState, _ session: UISession) throws {
+        var network = state.teachingNetwork ? NetworkConditions.teaching : session.scenario.options.network
+        if state.lossy { network.drop = max(network.drop, 0.2) }
+        if state.dropNextArmed { network.drop = 1 }
+        try session.apply(.network(network))
+    }
+
+    /// Runs virtual time to `time`. While a drop is armed it goes one event at a time, and puts the
+    /// network back as soon as a message has been lost.
+    private static func advance(_ state: inout UIState, _ session: UISession, toMs time: Milliseconds) throws {
+        let sim = session.simulation
+        while state.dropNextArmed, let due = session.nextDueMs, due <= time {
+            let seen = sim.log.totalCount
+            if let event = sim.nextEventMs, event <= (session.player.nextStepMs ?? .max) {
+                sim.step()  // one event; the scenario's steps at that instant come after its events
+            } else {
+                report(session.advance(toMs: due), &state)
+            }
+            let fresh = sim.log.events.suffix(max(0, sim.log.totalCount - seen))
+            if let lost = fresh.first(where: { $0.kind == .network && $0.line.hasPrefix("[Network] Lost ") }) {
+                state.dropNextArmed = false
+                try applyNetwork(state, session)
+                state.message = "dropped: " + lost.line.dropFirst("[Network] Lost ".count)
+            }
+        }
+        report(session.advance(toMs: time), &state)
     }
 
     private static func helpMaxScroll(_ state: UIState) -> Int {

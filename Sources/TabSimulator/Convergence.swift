@@ -37,8 +37,10 @@ public struct Convergence: Sendable, Equatable {
 /// messages (`propagating`), or quiet yet different (`diverged`).
 public enum SyncProgress: Sendable, Equatable {
     case converged
-    /// Messages are still on their way to running tabs, or local changes wait to be sent, or a tab
-    /// is still joining: a difference now may yet settle.
+    /// Messages carrying state (STATE_UPDATE, STATE_RESPONSE) are still on their way to running
+    /// tabs, or local changes wait to be sent, or a tab is still joining: a difference now may yet
+    /// settle. Heartbeats, pings and election messages do not count: they never settle a value, and
+    /// on a slow network some are always on their way.
     case propagating(messagesInFlight: Int, pendingTabs: [String])
     /// Nothing is on its way, and the tabs differ.
     case diverged(Convergence)

@@ -1,3 +1,4 @@
+import Collections
 import TabSync
 
 /// Many tabs over one in-memory channel on one virtual clock, with faults on demand and a checker
@@ -41,6 +42,11 @@ public final class Simulation {
         didSet { hub.observesDeliveries = tracksFlights }
     }
     var flightRecorder: FlightRecorder
+    /// Copies of state-carrying messages handed to the network, by receiver and due time: what
+    /// `progress()` counts as propagating (heartbeats, pings and election messages carry no state).
+    private var stateCopies: Deque<(receiverId: String, dueMs: Milliseconds)> = []
+    /// Whether the frame being posted carries state, set once per post for its copies.
+    private var postCarriesState = false
 
     private var networkRandom: SeededRandom
     private var idRandom: SeededRandom
@@ -80,8 +86,10 @@ public final class Simulation {
             if case .delivered(let from, let to, let frame) = event {
                 return self.flightRecorder.delivered(frame, from: from, to: to, at: self.nowMs)
             }
+            guard case .posted(let from, let frame, _) = event else { return }
+            self.postCarriesState = from != Self.injectorId && Self.carriesState(frame)
             // Injected frames are the attacker's, not a tab's: the checker judges what the tabs send.
-            guard case .posted(let from, let frame, _) = event, from != Self.injectorId else { return }
+            guard from != Self.injectorId else { return }
             let sender = self.startedTab(id: from, cursor: &self.senderCursor)
             guard sender?.liveness != .crashed else { return self.flightRecorder.skip() }
             self.checker.onWire(frame, from: from, at: self.nowMs)
@@ -156,7 +164,8 @@ public final class Simulation {
     /// sent, a tab joining), or quiet yet different: what a status bar shows.
     public func progress() -> SyncProgress {
         let running = tabs.filter { $0.liveness == .alive }
-        let inFlight = running.reduce(0) { $0 + hub.pendingDeliveries(to: $1.tabId) }
+        let ids = Set(running.map(\.tabId))
+        let inFlight = stateCopies.count { $0.dueMs > nowMs && ids.contains($0.receiverId) }
         let pending = running.filter { !$0.sync.pendingKeys.isEmpty || $0.sync.isJoining }.map(\.name)
         let c = convergence()
         if c.converged { return .converged }
@@ -520,11 +529,24 @@ public final class Simulation {
         if tracksFlights {
             flightRecorder.copies(copies, to: receiver?.name ?? to, receiverId: to, blocked: false, at: nowMs)
         }
+        if postCarriesState { noteStateCopies(copies, to: to) }
         if logsTraffic, copies.count != 1 {
             logNetwork(copies.isEmpty ? "Lost" : "Duplicated", frame, sender?.name ?? from, receiver?.name ?? to, nil)
         }
         receiver?.scheduler.upcomingDeliveries = copies.count
         return copies
+    }
+
+    /// Keeps the state copies still due, plus these: delivered ones leave from the front.
+    private func noteStateCopies(_ copies: [Milliseconds], to receiverId: String) {
+        while let first = stateCopies.first, first.dueMs <= nowMs { stateCopies.removeFirst() }
+        for delay in copies { stateCopies.append((receiverId, nowMs + delay)) }
+    }
+
+    /// STATE_UPDATE and STATE_RESPONSE carry values; until they land, a difference may yet settle.
+    private static func carriesState(_ frame: ChannelFrame) -> Bool {
+        guard case .message(let m) = frame else { return false }
+        return m.type == .stateUpdate || m.type == .stateResponse
     }
 
     /// An injected frame reaches each existing tab (or the target) once, at once.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TabSimUI
 import TabSimulator
 import TabSync
 
@@ -9,12 +10,13 @@ struct LearnCommand: ParsableCommand {
         commandName: "learn",
         abstract: "Guided lessons on leader election and state sync (Examples/lessons/).",
         discussion: """
-            A lesson is a scenario file with narration (say:) and prompts (prompt:). For now this
-            command lists the lessons and says what it will open; playing one interactively needs the
-            new terminal UI. Every lesson already plays headless, narration in the log:
-              tabsim learn --list
-              tabsim learn 1
-              tabsim run Examples/lessons/01-the-leader-dies.yaml
+            A lesson is a scenario file with narration (say:, shown in a banner) and prompts (prompt:
+            time stands still until you press the key it names, or space to let the lesson act).
+              tabsim learn            the menu: pick a lesson by number
+              tabsim learn 1          lesson 1 in the terminal UI
+              tabsim learn --list     one numbered line per lesson
+              tabsim run Examples/lessons/01-the-leader-dies.yaml    headless, narration in the log
+            Without a terminal, learn N prints the lesson's narration instead.
             """
     )
 
@@ -38,20 +40,43 @@ struct LearnCommand: ParsableCommand {
             for lesson in catalog { print(lesson.listLine) }
             return
         }
-        guard let number else {
+        let interactive = isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1
+        var chosen = number
+        if chosen == nil {
             print("Lessons:")
             for lesson in catalog { print("  " + lesson.listLine) }
-            print("The interactive menu comes with the new terminal UI. Meanwhile: tabsim learn N, or tabsim run FILE.")
-            return
+            guard interactive else {
+                print("Open one: tabsim learn N (in a terminal), or play it headless: tabsim run FILE.")
+                return
+            }
+            print("Lesson number (Enter quits): ", terminator: "")
+            guard let line = readLine(), let n = Int(line.trimmingCharacters(in: .whitespaces)) else { return }
+            chosen = n
         }
-        guard let lesson = catalog.first(where: { $0.number == number }) else {
-            printError("tabsim: no lesson \(number) (lessons 1 to \(catalog.count); tabsim learn --list)")
+        guard let number = chosen, let lesson = catalog.first(where: { $0.number == number }) else {
+            printError("tabsim: no lesson \(chosen ?? 0) (lessons 1 to \(catalog.count); tabsim learn --list)")
             throw ExitCode(2)
         }
-        print("Lesson \(lesson.listLine)")
-        print("File: \(lesson.file)")
-        for line in lesson.narration { print(formatTime(line.atMs) + "  " + line.text) }
-        print("This would open the lesson in the terminal UI, paused at each prompt; the interactive player")
-        print("comes with the new UI. To play it headless now: tabsim run \(lesson.file)")
+        guard interactive else {
+            print("Lesson \(lesson.listLine)")
+            print("File: \(lesson.file)")
+            for line in lesson.narration { print(formatTime(line.atMs) + "  " + line.text) }
+            print("In a terminal this opens the lesson in the UI, paused at each prompt.")
+            print("Headless: tabsim run \(lesson.file)")
+            return
+        }
+        let session: UISession
+        do { session = try UISession(scenario: lesson.scenario, pausesAtPrompts: true) } catch {
+            printError("tabsim: \(error)")
+            throw ExitCode(2)
+        }
+        var state = UIState()
+        state.message = "lesson \(lesson.listLine): read the banner; d shows the sequence diagram"
+        state = UICommand.play(session, from: state)
+        let passed = session.player.results.filter(\.passed).count
+        print("tabsim: lesson \(lesson.number) stopped at virtual time "
+              + "\(formatTime(session.simulation.nowMs).drop { $0 == " " }): "
+              + "\(passed) of \(session.player.results.count) checks passed so far")
+        if Terminal.receivedStopSignal != 0 { throw ExitCode(128 + Terminal.receivedStopSignal) }
     }
 }

@@ -62,13 +62,7 @@ struct UICommand: ParsableCommand {
         var state = UIState()
         state.recordPath = record
         if scenario != nil { state.message = "playing \(start.name)" }
-        let noColor = !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
-        Terminal.installStopSignals()
-        let terminal = Terminal(useColor: !noColor)
-        state = TerminalUI.run(
-            state, session: session, device: terminal, clock: SystemClock(),
-            shouldStop: { Terminal.receivedStopSignal != 0 })
-        terminal.restore()
+        state = Self.play(session, from: state)
         let signal = Terminal.receivedStopSignal
         let time = formatTime(session.simulation.nowMs).drop { $0 == " " }
         let bySignal = signal != 0 ? ", by signal \(signal)" : ""
@@ -86,5 +80,17 @@ struct UICommand: ParsableCommand {
                 "tabsim: start the same way with: \(options.startCommand(start)) (add --record FILE to keep your keys)")
         }
         if signal != 0 { throw ExitCode(128 + signal) }
+    }
+
+    /// Runs the terminal UI on a session until `q` or a signal; the terminal is restored after.
+    static func play(_ session: UISession, from state: UIState) -> UIState {
+        let noColor = !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
+        Terminal.installStopSignals()
+        let terminal = Terminal(useColor: !noColor)
+        let end = TerminalUI.run(
+            state, session: session, device: terminal, clock: SystemClock(),
+            shouldStop: { Terminal.receivedStopSignal != 0 })
+        terminal.restore()
+        return end
     }
 }

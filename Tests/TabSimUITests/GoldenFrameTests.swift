@@ -99,6 +99,19 @@ import Testing
         try check("faults-120x30", h.screen)
     }
 
+    /// The sequence diagram in place of the log at a fixed seed: the teaching network, pings hidden,
+    /// the leader killed, the election that follows, messages still in flight at the bottom.
+    @Test func sequenceDiagramAt120x40() throws {
+        let h = try Harness(width: 120, height: 40)
+        h.send(.toggleTeachingNetwork)
+        h.send(.togglePings)
+        h.run(ms: 4000)
+        h.send(.killTab)
+        h.run(ms: 4300)
+        h.send(.toggleDiagram)
+        try check("diagram-120x40", h.screen)
+    }
+
     @Test func helpAt80x24() throws {
         let h = try Harness(width: 80, height: 24)
         h.run(ms: 1000)

@@ -59,6 +59,21 @@ import Testing
         }
     }
 
+    /// The hint bar fits the screen (120 columns and narrower), ends with help and quit, and puts
+    /// the time keys first while paused.
+    @Test func hintBarFitsTheScreen() {
+        for width in [60, 80, 120, 200] {
+            for paused in [false, true] {
+                let bar = KeyBinding.hintBar(width: width, paused: paused)
+                #expect(bar.count <= width, "\(width): \(bar)")
+                #expect(bar.hasSuffix("? help  q quit"))
+            }
+        }
+        #expect(KeyBinding.hintBar(width: 120, paused: true).hasPrefix("space pause"))
+        #expect(KeyBinding.hintBar(width: 120, paused: false).hasPrefix("1-9 select"))
+        #expect(KeyBinding.hintBar.count > 120)  // hence the shortening
+    }
+
     /// The README's key table is the binding table: same keys, same words, same order.
     @Test func readmeKeyTableMatchesTheBindings() throws {
         let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

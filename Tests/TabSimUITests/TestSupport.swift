@@ -16,9 +16,11 @@ final class Harness {
             scenario: DemoSetup.scenario(tabs: tabs, strategy: strategy, seed: seed), width: width, height: height)
     }
 
-    init(scenario: Scenario, width: Int = 120, height: Int = 30) throws {
+    init(scenario: Scenario, pausesAtPrompts: Bool = false, width: Int = 120, height: Int = 30) throws {
         let box = Box()
-        session = try UISession(scenario: scenario) { path, text in box.files[path] = text }
+        session = try UISession(scenario: scenario, pausesAtPrompts: pausesAtPrompts) { path, text in
+            box.files[path] = text
+        }
         self.box = box
         send(.resize(width: width, height: height))
     }

@@ -53,7 +53,7 @@ import Testing
         h.run(ms: 1000)
         expectStep(h, .togglePause) {
             $0.paused = true
-            $0.message = "paused: . steps to the next event"
+            $0.message = "paused: . steps to the next event, [ { } rewind"
         }
         let t = h.sim.nowMs
         expectStep(h, .tick(wallMs: 5000)) { _ in }
@@ -67,14 +67,14 @@ import Testing
             $0.message = "running"
         }
         expectStep(h, .faster) {
-            $0.speedIndex = 4
+            $0.speedIndex = UIState.normalSpeedIndex + 1
             $0.message = "speed x2"
         }
         let before = h.sim.nowMs
         expectStep(h, .tick(wallMs: 10.25)) { $0.pendingVirtualMs = 0.5 }
         #expect(h.sim.nowMs == before + 20)
         expectStep(h, .slower) {
-            $0.speedIndex = 3
+            $0.speedIndex = UIState.normalSpeedIndex
             $0.message = "speed x1"
         }
         expectStep(h, .stepOnce) { $0.message = "step works while paused (space)" }
@@ -164,7 +164,7 @@ import Testing
             #expect(pane.cells.first { $0.key == "theme" }?.mark == .diverged)
             #expect(pane.cells.filter { $0.key != "theme" }.allSatisfy { $0.mark == .same })
         }
-        #expect(h.status.contains("DIVERGED theme: A,C=system B=dark"))
+        #expect(h.status.contains("DIVERGED: B differs; theme: A,C=system B=dark"))
     }
 
     @Test func theTwentySeventhTabIsRefusedInTheStatusBar() throws {

@@ -1,0 +1,80 @@
+import TabSimulator
+import TabSync
+import Testing
+
+@testable import TabSimUI
+
+/// The fault keys of a lesson: a lossy network, a partition into two chosen groups, and dropping
+/// the next message.
+@Suite struct FaultKeyTests {
+    @Test func lTogglesALossyNetworkOnTopOfTheTeachingOne() throws {
+        let h = try Harness()
+        h.send(.toggleLossy)
+        #expect(h.sim.options.network.drop == 0.2)
+        #expect(h.sim.options.network.latencyMs == h.session.scenario.options.network.latencyMs)
+        h.send(.toggleTeachingNetwork)
+        #expect(h.sim.options.network == NetworkConditions(latencyMs: 300...900, drop: 0.2))
+        h.send(.toggleLossy)
+        #expect(h.sim.options.network == .teaching)
+    }
+
+    @Test func lossyLosesMessages() throws {
+        let h = try Harness()
+        h.send(.toggleLossy)
+        h.run(ms: 10_000)
+        #expect(h.sim.log.events.contains { $0.line.hasPrefix("[Network] Lost") })
+    }
+
+    @Test func markedTabsSplitFromTheRestAndHealAgain() throws {
+        let h = try Harness(tabs: 4)
+        h.run(ms: 2000)
+        h.send(.toggleMark)  // A
+        h.send(.select(1))
+        h.send(.toggleMark)  // B
+        #expect(h.state.marked == ["A", "B"])
+        #expect(h.panes.map(\.marked) == [true, true, false, false])
+        #expect(h.screen.line(0).contains("[marked]"))
+        h.send(.splitMarked)
+        #expect(h.state.marked.isEmpty)
+        #expect(h.state.message == "partition: A,B | C,D")
+        #expect(h.sim.tabs.allSatisfy { h.sim.isPartitioned($0.name) })
+        h.run(ms: 10_000)
+        let leaders = Set(h.sim.leaders.map(\.name))
+        #expect(leaders.count == 2)  // one on each side
+        #expect(leaders.contains("A") || leaders.contains("B"))
+        #expect(leaders.contains("C") || leaders.contains("D"))
+        h.send(.splitMarked)
+        #expect(h.state.message == "healed every partition")
+        #expect(!h.sim.tabs.contains { h.sim.isPartitioned($0.name) })
+        h.run(ms: 10_000)
+        #expect(h.sim.leaders.count == 1)
+    }
+
+    @Test func splittingNeedsMarkedTabs() throws {
+        let h = try Harness()
+        h.send(.splitMarked)
+        #expect(h.state.message.hasPrefix("mark some tabs with m first"))
+        #expect(!h.sim.tabs.contains { h.sim.isPartitioned($0.name) })
+    }
+
+    @Test func dLosesExactlyTheNextMessageThenTheNetworkIsAsBefore() throws {
+        let h = try Harness()
+        h.run(ms: 2000)
+        let before = h.sim.log.totalCount
+        h.send(.dropNext)
+        #expect(h.sim.options.network.drop == 1)
+        h.run(ms: 3000)
+        #expect(!h.state.dropNextArmed)
+        #expect(h.sim.options.network == h.session.scenario.options.network)
+        let after = h.sim.log.events.suffix(h.sim.log.totalCount - before)
+        let lost = after.filter { $0.line.hasPrefix("[Network] Lost ") }
+        // One message, to each of the two other tabs, at one instant, from one sender.
+        #expect(lost.count == 2)
+        #expect(Set(lost.map(\.timeMs)).count == 1)
+        #expect(Set(lost.map(\.tab)).count == 1)
+        #expect(h.state.message.hasPrefix("dropped: "))
+        // Later messages arrive again.
+        let lastLost = try #require(lost.last?.timeMs)
+        #expect(after.contains { $0.kind == .received && $0.timeMs > lastLost })
+    }
+}
