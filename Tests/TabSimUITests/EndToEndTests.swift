@@ -296,4 +296,27 @@ import Testing
             #expect(await s.exitStatus() == "0")
         }
     }
+
+    /// `tabsim learn 1` opens the lesson in the UI: its narration in a banner, its prompt stops time
+    /// until the key (here: space lets the lesson act), and its checks pass.
+    @Test(.enabled(if: tmux != nil, "tmux is not installed"))
+    func aLessonPlaysInTheTerminalAndItsChecksPass() async throws {
+        let lessons = Tabsim.examples.appendingPathComponent("lessons").path
+        let s = try await Session.start(
+            tmux: Self.tmux!, command: "\(Self.binary) learn 1 --lessons \(lessons)", width: 160, height: 48)
+        await s.waitFor("the first narration") { $0.contains("Three tabs share one channel") }
+        try await s.keys(">", ">", ">")   // x10: the prompt comes at 8 s of virtual time
+        await s.waitFor("the prompt, time standing still") { $0.contains("Kill the leader") }
+        try await s.keys(" ")
+        await s.waitFor("B leads in epoch 2, the last narration") {
+            $0.contains("leader B (epoch 2)") && $0.contains("The epoch is a fence")
+        }
+        try await s.keys("q")
+        #expect(await s.exitStatus() == "0")
+        // Every check that came due passed: at least the three up to B's election.
+        let final = await s.waitFor("the lesson's checks, on the normal screen") { $0.contains("checks passed so far") }
+        let counts = final.firstMatch(of: /(\d+) of (\d+) checks passed/).map { (Int($0.1)!, Int($0.2)!) }
+        #expect(counts.map { $0.0 == $0.1 && $0.0 >= 3 } == true, "\(final)")
+        try await Self.expectTerminalRestored(s)
+    }
 }
