@@ -30,6 +30,27 @@ import TabSync
         bench.scheduler.advance(toMs: end)
     }
 
+    /// "Time out this follower now": the follower runs for election at once; the live leader
+    /// answers its LEADER_ELECTION and it follows again, in the same epoch. Only a follower of a
+    /// known leader can time out.
+    @Test func aFollowerTimedOutRunsAndFollowsTheLiveLeaderAgain() throws {
+        let bench = Bench()
+        let tabs = try (0..<3).map { try electing(bench, "T\($0)") }
+        runChecked(bench, tabs, untilMs: 3000)
+        let leader = try #require(tabs.first { $0.isLeader() })
+        let follower = try #require(tabs.first { !$0.isLeader() })
+        let epoch = leader.epoch
+        #expect(!leader.expireLeaderTimeout())
+        #expect(follower.expireLeaderTimeout())
+        #expect(follower.role == .candidate)
+        #expect(follower.countdowns.electionRound != nil && follower.countdowns.leaderTimeout == nil)
+        runChecked(bench, tabs, untilMs: 6000)
+        #expect(leader.isLeader() && leader.epoch == epoch)
+        #expect(follower.role == .follower && follower.leaderId == leader.tabId && follower.epoch == epoch)
+        follower.stop()
+        #expect(!follower.expireLeaderTimeout())
+    }
+
     @Test func safetyAndLivenessThroughCrashesAndRejoins() throws {
         let bench = Bench()
         var tabs = try (0..<5).map { try electing(bench, "T\($0)") }

@@ -166,6 +166,14 @@ final class LeaderElection {
         }
     }
 
+    /// Fires a follower's leader timeout now, as if its leader had been silent for the whole
+    /// timeout: it runs for election. False unless it follows a known leader.
+    func expireLeaderTimeout() -> Bool {
+        guard role == .follower, leaderId != nil else { return false }
+        becomeCandidate(.heartbeatTimeout)
+        return true
+    }
+
     // MARK: Transitions
 
     private func becomeCandidate(_ reason: RoleChangeReason) {

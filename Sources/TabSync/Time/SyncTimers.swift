@@ -44,4 +44,14 @@ extension BroadcastSync {
                           electionRound: election?.roundCountdown, ping: timers.countdown(pingTimer),
                           priority: priority)
     }
+
+    /// Fires this follower's leader timeout now, as if its leader had gone silent: it runs for
+    /// election at once. For teaching ("time out this follower now": a live leader answers and the
+    /// tab follows it again) and for tests. False, doing nothing, unless active and following a
+    /// known leader.
+    @discardableResult
+    public func expireLeaderTimeout() -> Bool {
+        guard isActive() else { return false }
+        return election?.expireLeaderTimeout() ?? false
+    }
 }
