@@ -17,7 +17,8 @@ import TabSync
 /// `customResolver:`, see `BuiltinResolvers`). Steps run in time order, same-time steps in file
 /// order. Actions: `open` (a name or `{tab, state}`), `close`, `kill`, `freeze`, `thaw`, `reopen`,
 /// `set` (`{tab, key: value...}`), `forceLeader`, `requestState`, `broadcastState` (a tab or
-/// `{tab, keys}`), `partition` (`[[A, B], [C]]`), `isolate`, `heal`, `network`, `background`
+/// `{tab, keys}`), `partition` (`[[A, B], [C]]`), `isolate`, `rejoin`, `cut` and `restore` (`{from: A,
+/// to: B}`: one way), `heal`, `network`, `background`
 /// (`{tab, throttleMs}`), `clockSkew` (`{tab, ms}`), `conflictStrategy` (a name or
 /// `{strategy, customResolver}`), `workload` (`{editsPerSecond, keys, until}`), `stopWorkload`,
 /// `inject` (`{raw: '<frame text>'}` to every tab, `{to: A, raw: ...}` to one: a hostile peer),
@@ -83,6 +84,10 @@ public struct Scenario {
         case isolate(String)
         /// Joins a cut-off tab back to the others (the UI's `p` toggles `isolate` and `rejoin`).
         case rejoin(String)
+        /// Cuts one direction: what `from` posts no longer reaches `to` (`Simulation.cutLink`).
+        case cut(NetworkLink)
+        /// Restores a cut direction.
+        case restore(NetworkLink)
         case network(NetworkConditions)
         case background(tab: String, throttleMs: Milliseconds)
         case clockSkew(tab: String, ms: Milliseconds)
@@ -100,7 +105,8 @@ public struct Scenario {
 
         /// The action names a scenario file may use.
         public static let names = ["open", "close", "kill", "freeze", "thaw", "reopen", "set", "forceLeader", "requestState",
-                                   "broadcastState", "partition", "isolate", "rejoin", "heal", "network", "background",
+                                   "broadcastState", "partition", "isolate", "rejoin", "cut", "restore", "heal",
+                                   "network", "background",
                                    "clockSkew", "conflictStrategy", "workload", "stopWorkload", "inject", "say", "prompt"]
 
         /// The tabs the action names.
@@ -110,6 +116,7 @@ public struct Scenario {
             case .close(let t), .kill(let t), .freeze(let t), .thaw(let t), .reopen(let t), .forceLeader(let t),
                  .requestState(let t), .isolate(let t), .rejoin(let t): [t]
             case .partition(let groups): groups.flatMap { $0 }
+            case .cut(let link), .restore(let link): [link.from, link.to]
             case .inject(let t, _): t.map { [$0] } ?? []
             case .heal, .network, .conflictStrategy, .workload, .stopWorkload, .say, .prompt: []
             }

@@ -331,6 +331,8 @@ private struct Reader {
         case "heal": return .heal
         case "isolate": return .isolate(try string(v, "isolate"))
         case "rejoin": return .rejoin(try string(v, "rejoin"))
+        case "cut": return .cut(try link(v, "cut"))
+        case "restore": return .restore(try link(v, "restore"))
         case "workload":
             guard let map = v.mapping, let rate = map["editsPerSecond"] else {
                 throw error(v, "workload takes {editsPerSecond, keys, until}")
@@ -378,6 +380,17 @@ private struct Reader {
         default:
             throw error(keyNode, "unknown action '\(verb)' (known: \(Scenario.Action.names.joined(separator: ", ")), expect)")
         }
+    }
+
+    /// `{from: A, to: B}`: one direction between two tabs.
+    func link(_ node: Node, _ what: String) throws(ScenarioError) -> NetworkLink {
+        guard let map = node.mapping, let f = map["from"], let t = map["to"] else {
+            throw error(node, "\(what) takes {from: A, to: B} (one direction)")
+        }
+        try checkKeys(map, allowed: ["from", "to"], what: what)
+        let link = NetworkLink(from: try string(f, "\(what) from"), to: try string(t, "\(what) to"))
+        guard link.from != link.to else { throw error(node, "\(what) needs two different tabs, got \(link)") }
+        return link
     }
 
     func expectation(_ node: Node) throws(ScenarioError) -> Scenario.Expectation {

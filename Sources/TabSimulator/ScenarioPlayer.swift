@@ -116,6 +116,8 @@ public final class ScenarioPlayer {
         case .heal: sim.heal()
         case .isolate(let tab): try sim.isolate(tab)
         case .rejoin(let tab): try sim.rejoin(tab)
+        case .cut(let link): try sim.cutLink(from: link.from, to: link.to)
+        case .restore(let link): try sim.restoreLink(from: link.from, to: link.to)
         case .workload(let w): try sim.startWorkload(w)
         case .stopWorkload: sim.stopWorkload()
         case .network(let n): try sim.setNetwork(n)

@@ -44,6 +44,8 @@ public enum ScenarioWriter {
         case .requestState(let t): return "requestState: \(quote(t))"
         case .isolate(let t): return "isolate: \(quote(t))"
         case .rejoin(let t): return "rejoin: \(quote(t))"
+        case .cut(let link): return "cut: {from: \(quote(link.from)), to: \(quote(link.to))}"
+        case .restore(let link): return "restore: {from: \(quote(link.from)), to: \(quote(link.to))}"
         case .set(let tab, let state): return "set: \(try tabAndDocument(tab, state, "set"))"
         case .broadcastState(let tab, nil): return "broadcastState: \(quote(tab))"
         case .broadcastState(let tab, let keys?): return "broadcastState: {tab: \(quote(tab)), keys: \(list(keys))}"
