@@ -23,7 +23,8 @@ import TabSync
 /// `{strategy, customResolver}`), `workload` (`{editsPerSecond, keys, until}`), `stopWorkload`,
 /// `inject` (`{raw: '<frame text>'}` to every tab, `{to: A, raw: ...}` to one: a hostile peer),
 /// and for lessons `say` (narration) and `prompt` (`{key, text}`: wait for the learner's key).
-/// Expectations: `leader` (a name or `none`), `leaders`, `state` (`{tab, key: value...}`),
+/// Expectations: `leader` (a name or `none`), `leaders`, `runningLeaders` (a count), `allFollow`
+/// (true: one running leader, followed by every running tab), `state` (`{tab, key: value...}`),
 /// `converged`, `connectedTabs` (`{tab, count}`), `neverOnWire`, `sent` (`{tab, type, count}`),
 /// `dropped` (`{tab, reason, count}`, a `DropReason` such as `keys and state disagree`).
 public struct Scenario {
@@ -103,11 +104,8 @@ public struct Scenario {
         /// carry on by itself); headless, it is logged and the lesson goes on.
         case prompt(key: String, text: String)
 
-        /// The action names a scenario file may use.
-        public static let names = ["open", "close", "kill", "freeze", "thaw", "reopen", "set", "forceLeader", "requestState",
-                                   "broadcastState", "partition", "isolate", "rejoin", "cut", "restore", "heal",
-                                   "network", "background",
-                                   "clockSkew", "conflictStrategy", "workload", "stopWorkload", "inject", "say", "prompt"]
+        /// The action names a scenario file may use, read from the parser's one table.
+        public static var names: [String] { ScenarioNodeReader.actions.map(\.name) }
 
         /// The tabs the action names.
         public var tabNames: [String] {
@@ -128,6 +126,10 @@ public struct Scenario {
         case leader(String?)
         /// How many live tabs (running or frozen) believe they lead.
         case leaders(Int)
+        /// How many running (not frozen) tabs believe they lead: liveness asks for 1 once faults stop.
+        case runningLeaders(Int)
+        /// Whether there is one running leader and every running tab follows it (true), or not (false).
+        case allFollow(Bool)
         case state(tab: String, values: StateDocument)
         case converged(Bool)
         case connectedTabs(tab: String, count: Int)
@@ -138,8 +140,8 @@ public struct Scenario {
         case dropped(tab: String, reason: DropReason, count: Int)
 
         /// The expectation names a scenario file may use.
-        public static let names = ["leader", "leaders", "state", "converged", "connectedTabs", "neverOnWire", "sent",
-                                   "dropped"]
+        public static let names = ["leader", "leaders", "runningLeaders", "allFollow", "state", "converged",
+                                   "connectedTabs", "neverOnWire", "sent", "dropped"]
     }
 }
 
@@ -149,7 +151,7 @@ extension Scenario.Expectation {
         switch self {
         case .leader(let name): name.map { [$0] } ?? []
         case .state(let t, _), .connectedTabs(let t, _), .sent(let t, _, _), .dropped(let t, _, _): [t]
-        case .leaders, .converged, .neverOnWire: []
+        case .leaders, .runningLeaders, .allFollow, .converged, .neverOnWire: []
         }
     }
 }
@@ -159,6 +161,9 @@ extension Scenario.Expectation: CustomStringConvertible {
         switch self {
         case .leader(let name): return "leader is \(name ?? "none")"
         case .leaders(let n): return "\(n) tab(s) believe they lead"
+        case .runningLeaders(let n): return "\(n) running tab(s) believe they lead"
+        case .allFollow(let all):
+            return all ? "one leader is followed by every running tab" : "no one leader is followed by every running tab"
         case .state(let tab, let values): return "\(tab) holds \(JSONValue.object(values))"
         case .converged(let c): return c ? "tabs converged" : "tabs diverged"
         case .connectedTabs(let tab, let n): return "\(tab) counts \(n) connected tab(s)"

@@ -75,6 +75,8 @@ public enum ScenarioWriter {
             guard name != "none" else { throw ScenarioWriterError("a leader named 'none' reads back as no leader") }
             return "leader: \(quote(name))"
         case .leaders(let n): return "leaders: \(n)"
+        case .runningLeaders(let n): return "runningLeaders: \(n)"
+        case .allFollow(let all): return "allFollow: \(all)"
         case .state(let tab, let values): return "state: \(try tabAndDocument(tab, values, "expect state"))"
         case .converged(let c): return "converged: \(c)"
         case .connectedTabs(let tab, let count): return "connectedTabs: {tab: \(quote(tab)), count: \(count)}"
