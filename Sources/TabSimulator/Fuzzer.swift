@@ -6,11 +6,13 @@ import TabSync
 ///
 /// A run has three phases:
 /// 1. open: the tabs open within the first second;
-/// 2. chaos: edits (60%) mixed with faults: freeze, thaw, kill, close, reopen, partitions,
-///    isolating one tab, heal, forced leaders, background throttling, clock skew, lossy,
-///    duplicating and reordering networks;
-/// 3. calm: every fault healed, a reliable network, every tab running, then a quiet period of
-///    leader timeout + two election rounds + two heartbeats + the join timeout.
+/// 2. chaos: edits mixed with faults: freeze, thaw, kill, close, reopen, partitions, isolating one
+///    tab, heal, forced leaders, background throttling, clock skew, lossy, duplicating and
+///    reordering networks, in the proportions and ranges of the run's `Swarm` (drawn from the
+///    seed, or `Swarm.fixed`: edits 60%);
+/// 3. calm (`Simulation.transitionToLiveness()`): every fault healed, a reliable network, every tab
+///    running, then a quiet period of leader timeout + two election rounds + two heartbeats + the
+///    join timeout.
 /// Safety is checked on every event throughout. After the calm: liveness (exactly one running
 /// leader, followed by every running tab) and convergence, with no edit after the faults: every
 /// running tab holds the same synced state, brought there by versions and repair alone. Divergence
@@ -22,6 +24,8 @@ public struct Fuzzer {
         /// Simulated length of the chaos phase.
         public var chaosMs: Milliseconds = 30_000
         public var strategy: ConflictStrategy = .lastWriteWins
+        /// True: every run has `Swarm.fixed`; false: each run draws its mix from its seed.
+        public var fixedMix = true
         /// Changes the configuration the fuzzer made: how a test injects a bug. The scenario written
         /// for a run carries the change, so its replay has the bug too.
         public var adjustConfig: (@Sendable (inout BroadcastSyncConfig) -> Void)?
@@ -41,6 +45,8 @@ public struct Fuzzer {
         /// How often each fault was applied and each interesting thing happened (elections,
         /// step-downs, split brain...): proof that the run exercised what it claims to.
         public let coverage: [String: Int]
+        /// The fault mix the run had.
+        public var swarm = Swarm.fixed
         /// The run as a scenario file, to replay or keep as a regression test.
         public let scenarioYAML: String
         /// How the tabs ended (`Simulation.describeTabs()`): a replay of `scenarioYAML` ends the same.
@@ -109,34 +115,34 @@ public struct Fuzzer {
         let sim = player.simulation
         sim.logsTraffic = false
         let names = (0..<max(1, options.tabs)).map(DemoSetup.tabName)
+        let mix = options.fixedMix ? Swarm.fixed : Swarm.draw(seed: seed)
 
         /// Has the player carry out an action and keeps it as a step; an action that does not apply
         /// now (thawing a tab that is not frozen...) is skipped and left out of the steps.
-        func perform(_ kind: String, _ action: Scenario.Action) {
-            do {
-                try player.perform(action)
-                scenario.steps.append(Scenario.Step(atMs: sim.nowMs, kind: .action(action)))
-                coverage[kind, default: 0] += 1
-                if kind == "set" { edits += 1 } else if kind != "open" { faults += 1 }
-            } catch {}
+        func perform(_ action: Scenario.Action) {
+            do { try player.perform(action) } catch { return }
+            scenario.steps.append(Scenario.Step(atMs: sim.nowMs, kind: .action(action)))
+            let kind = action.name
+            coverage[kind, default: 0] += 1
+            if kind == "set" { edits += 1 } else if kind != "open" { faults += 1 }
         }
 
         // Phase 1: tabs open within the first second.
         var t: Milliseconds = 0
         for name in names {
             sim.run(untilMs: t)
-            perform("open", .open(tab: name, state: nil))
+            perform(.open(tab: name, state: nil))
             t += Milliseconds.random(in: 0...300, using: &random)
         }
 
         // Phase 2: chaos.
         let chaosEnd = t + options.chaosMs
         while t < chaosEnd {
-            t += Milliseconds.random(in: 20...600, using: &random)
+            t += Milliseconds.random(in: mix.gapMs, using: &random)
             sim.run(untilMs: t)
             let name = names.randomElement(using: &random)!
-            let roll = Int.random(in: 0..<100, using: &random)
-            if roll < 60, options.strategy == .merge, roll % 3 == 0 {
+            let roll = Int.random(in: 0..<mix.totalWeight, using: &random)
+            if roll < mix.editWeight, options.strategy == .merge, roll % 3 == 0 {
                 // One field of the object changed (or removed) in this tab's current value.
                 let field = Self.objectFields.keys.sorted().randomElement(using: &random)!
                 let choice = Self.objectFields[field]!.randomElement(using: &random)!
@@ -144,55 +150,50 @@ public struct Fuzzer {
                 guard let tab = sim.tab(named: name), tab.liveness == .alive else { continue }
                 var object = tab.state[Self.objectKey]?.objectValue ?? [:]
                 object[field] = remove ? nil : choice
-                perform("set", .set(tab: name, state: [Self.objectKey: .object(object)]))
+                perform(.set(tab: name, state: [Self.objectKey: .object(object)]))
                 continue
             }
-            if roll < 60 {
+            if roll < mix.editWeight {
                 let key = Self.keys.randomElement(using: &random)!
                 let value = Self.values[key]!.randomElement(using: &random)!
-                perform("set", .set(tab: name, state: [key: value]))
+                perform(.set(tab: name, state: [key: value]))
                 continue
             }
-            switch roll {
-            case 60..<66: perform("freeze", .freeze(name))
-            case 66..<73: perform("thaw", .thaw(name))
-            case 73..<77: perform("kill", .kill(name))
-            case 77..<80: perform("close", .close(name))
-            case 80..<86: perform("reopen", .reopen(name))
-            case 86..<88:
+            switch mix.fault(forRoll: roll) {
+            case .freeze: perform(.freeze(name))
+            case .thaw: perform(.thaw(name))
+            case .kill: perform(.kill(name))
+            case .close: perform(.close(name))
+            case .reopen: perform(.reopen(name))
+            case .partition:
                 let cut = names.filter { _ in Bool.random(using: &random) }
                 let rest = names.filter { !cut.contains($0) }
-                if !cut.isEmpty && !rest.isEmpty { perform("partition", .partition([cut, rest])) }
-            case 88..<89: perform("isolate", .isolate(name))
-            case 89..<92: perform("heal", .heal)
-            case 92..<94: perform("forceLeader", .forceLeader(name))
-            case 94..<96:
-                let ms = [0, 1000].randomElement(using: &random)!
-                perform("background", .background(tab: name, throttleMs: ms))
-            case 96..<98:
-                let ms = Milliseconds.random(in: -500...500, using: &random)
-                perform("clockSkew", .clockSkew(tab: name, ms: ms))
-            default:
-                let lo = Milliseconds.random(in: 0...20, using: &random)
-                let n = NetworkConditions(latencyMs: lo...(lo + Milliseconds.random(in: 0...40, using: &random)),
-                                          drop: [0, 0.05, 0.2].randomElement(using: &random)!,
-                                          duplicate: [0, 0.05].randomElement(using: &random)!,
-                                          reorder: [0, 0.1].randomElement(using: &random)!)
-                perform("network", .network(n))
+                if !cut.isEmpty && !rest.isEmpty { perform(.partition([cut, rest])) }
+            case .isolate: perform(.isolate(name))
+            case .heal: perform(.heal)
+            case .forceLeader: perform(.forceLeader(name))
+            case .background:
+                let ms = mix.throttlesMs.randomElement(using: &random)!
+                perform(.background(tab: name, throttleMs: ms))
+            case .clockSkew:
+                let ms = Milliseconds.random(in: -mix.clockSkewMs...mix.clockSkewMs, using: &random)
+                perform(.clockSkew(tab: name, ms: ms))
+            case .network:
+                let lo = Milliseconds.random(in: mix.latencyLowMs, using: &random)
+                let hi = lo + Milliseconds.random(in: mix.latencySpreadMs, using: &random)
+                let n = NetworkConditions(latencyMs: lo...hi,
+                                          drop: mix.drops.randomElement(using: &random)!,
+                                          duplicate: mix.duplicates.randomElement(using: &random)!,
+                                          reorder: mix.reorders.randomElement(using: &random)!)
+                perform(.network(n))
             }
         }
 
         // Phase 3: calm. Every fault healed, a reliable network, every tab running. (Healing is not
         // counted as faults.)
         let chaosFaults = faults, chaosEdits = edits
-        perform("heal", .heal)
-        perform("network", .network(NetworkConditions(latencyMs: 1...5)))
-        for tab in sim.tabs {
-            let name = tab.name
-            if tab.liveness == .frozen { perform("thaw", .thaw(name)) }
-            if !tab.liveness.exists { perform("reopen", .reopen(name)) }
-            if tab.scheduler.throttleMs > 0 { perform("background", .background(tab: name, throttleMs: 0)) }
-        }
+        for action in sim.transitionToLiveness() { coverage[action.name, default: 0] += 1 }
+        scenario.steps.append(Scenario.Step(atMs: sim.nowMs, kind: .action(.healAll)))
         let quiet = config.effectiveLeaderTimeoutMs + 2 * config.electionTimeoutMs + 2 * config.leaderHeartbeatMs + config.joinTimeoutMs
         t = sim.nowMs + quiet
         sim.run(untilMs: t)
@@ -232,6 +233,7 @@ public struct Fuzzer {
                               edits: chaosEdits, coverage: coverage, scenarioYAML: yaml, finalTabs: sim.describeTabs(),
                               divergence: c.converged ? nil : c)
         outcome.checks = checks
+        outcome.swarm = mix
         return outcome
     }
 }

@@ -17,7 +17,8 @@ import TabSync
 /// `customResolver:`, see `BuiltinResolvers`). Steps run in time order, same-time steps in file
 /// order. Actions: `open` (a name or `{tab, state}`), `close`, `kill`, `freeze`, `thaw`, `reopen`,
 /// `set` (`{tab, key: value...}`), `forceLeader`, `requestState`, `broadcastState` (a tab or
-/// `{tab, keys}`), `partition` (`[[A, B], [C]]`), `isolate`, `rejoin`, `cut` and `restore` (`{from: A,
+/// `{tab, keys}`), `partition` (`[[A, B], [C]]`), `isolate`, `rejoin`, `heal` (`true`; `all`: every fault
+/// healed and every tab running, see `Simulation.transitionToLiveness()`), `cut` and `restore` (`{from: A,
 /// to: B}`: one way), `heal`, `network`, `background`
 /// (`{tab, throttleMs}`), `clockSkew` (`{tab, ms}`), `conflictStrategy` (a name or
 /// `{strategy, customResolver}`), `workload` (`{editsPerSecond, keys, until}`), `stopWorkload`,
@@ -81,6 +82,9 @@ public struct Scenario {
         case broadcastState(tab: String, keys: [String]?)
         case partition([[String]])
         case heal
+        /// `heal: all`: the calm after faults (`Simulation.transitionToLiveness()`): partitions and
+        /// cut links healed, a reliable network, every tab running and in the foreground.
+        case healAll
         /// Cuts one tab off from all the others.
         case isolate(String)
         /// Joins a cut-off tab back to the others (the UI's `p` toggles `isolate` and `rejoin`).
@@ -107,6 +111,37 @@ public struct Scenario {
         /// The action names a scenario file may use, read from the parser's one table.
         public static var names: [String] { ScenarioNodeReader.actions.map(\.name) }
 
+        /// The action's name in a scenario file (a key of the parser's table).
+        public var name: String {
+            switch self {
+            case .open: "open"
+            case .close: "close"
+            case .kill: "kill"
+            case .freeze: "freeze"
+            case .thaw: "thaw"
+            case .reopen: "reopen"
+            case .set: "set"
+            case .forceLeader: "forceLeader"
+            case .requestState: "requestState"
+            case .broadcastState: "broadcastState"
+            case .partition: "partition"
+            case .heal, .healAll: "heal"
+            case .isolate: "isolate"
+            case .rejoin: "rejoin"
+            case .cut: "cut"
+            case .restore: "restore"
+            case .network: "network"
+            case .background: "background"
+            case .clockSkew: "clockSkew"
+            case .conflictStrategy: "conflictStrategy"
+            case .workload: "workload"
+            case .stopWorkload: "stopWorkload"
+            case .inject: "inject"
+            case .say: "say"
+            case .prompt: "prompt"
+            }
+        }
+
         /// The tabs the action names.
         public var tabNames: [String] {
             switch self {
@@ -116,7 +151,7 @@ public struct Scenario {
             case .partition(let groups): groups.flatMap { $0 }
             case .cut(let link), .restore(let link): [link.from, link.to]
             case .inject(let t, _): t.map { [$0] } ?? []
-            case .heal, .network, .conflictStrategy, .workload, .stopWorkload, .say, .prompt: []
+            case .heal, .healAll, .network, .conflictStrategy, .workload, .stopWorkload, .say, .prompt: []
             }
         }
     }
@@ -163,7 +198,7 @@ extension Scenario.Expectation: CustomStringConvertible {
         case .leaders(let n): return "\(n) tab(s) believe they lead"
         case .runningLeaders(let n): return "\(n) running tab(s) believe they lead"
         case .allFollow(let all):
-            return all ? "one leader is followed by every running tab" : "no one leader is followed by every running tab"
+            return (all ? "one" : "no one") + " leader is followed by every running tab"
         case .state(let tab, let values): return "\(tab) holds \(JSONValue.object(values))"
         case .converged(let c): return c ? "tabs converged" : "tabs diverged"
         case .connectedTabs(let tab, let n): return "\(tab) counts \(n) connected tab(s)"

@@ -341,7 +341,7 @@ struct ScenarioNodeReader {
             for g in groups { out.append(try r.strings(g, "a partition group")) }
             return .partition(out)
         }),
-        ("heal", { _, _ throws(ScenarioError) in .heal }),
+        ("heal", { _, v throws(ScenarioError) in v.scalar?.string == "all" ? .healAll : .heal }),
         ("isolate", { r, v throws(ScenarioError) in .isolate(try r.string(v, "isolate")) }),
         ("rejoin", { r, v throws(ScenarioError) in .rejoin(try r.string(v, "rejoin")) }),
         ("cut", { r, v throws(ScenarioError) in .cut(try r.link(v, "cut")) }),

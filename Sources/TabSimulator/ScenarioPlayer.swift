@@ -114,6 +114,7 @@ public final class ScenarioPlayer {
         case .broadcastState(let tab, let keys): try sim.broadcastState(tab, keys: keys)
         case .partition(let groups): try sim.partition(groups)
         case .heal: sim.heal()
+        case .healAll: sim.transitionToLiveness()
         case .isolate(let tab): try sim.isolate(tab)
         case .rejoin(let tab): try sim.rejoin(tab)
         case .cut(let link): try sim.cutLink(from: link.from, to: link.to)

@@ -51,6 +51,7 @@ public enum ScenarioWriter {
         case .broadcastState(let tab, let keys?): return "broadcastState: {tab: \(quote(tab)), keys: \(list(keys))}"
         case .partition(let groups): return "partition: [" + groups.map(list).joined(separator: ", ") + "]"
         case .heal: return "heal: true"
+        case .healAll: return "heal: all"
         case .network(let n): return "network: \(network(n))"
         case .background(let tab, let ms): return "background: {tab: \(quote(tab)), throttleMs: \(ms)}"
         case .clockSkew(let tab, let ms): return "clockSkew: {tab: \(quote(tab)), ms: \(ms)}"

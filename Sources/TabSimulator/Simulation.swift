@@ -423,6 +423,27 @@ public final class Simulation {
         fault("Healed all partitions" + (hadCuts ? " and cut links" : ""), tab: nil)
     }
 
+    /// The calm after faults, in this order: every partition and cut link healed, `network` (by
+    /// default reliable), then each tab, in `tabs` order, thawed if frozen, reopened if closed or
+    /// crashed, and brought back to the foreground. What the fuzzer does before it asks for
+    /// liveness, and what a scenario's `heal: all` does. Returns the steps it took.
+    @discardableResult
+    public func transitionToLiveness(network: NetworkConditions = NetworkConditions(latencyMs: 1...5)) -> [Scenario.Action] {
+        var taken: [Scenario.Action] = [.heal, .network(network)]
+        heal()
+        try? setNetwork(network)
+        for tab in tabs {
+            let name = tab.name
+            if tab.liveness == .frozen, (try? thaw(name)) != nil { taken.append(.thaw(name)) }
+            if !tab.liveness.exists, (try? reopen(name)) != nil { taken.append(.reopen(name)) }
+            // The instance this loop started with: a reopened tab's old one may still be throttled.
+            if tab.scheduler.throttleMs > 0, (try? setBackground(name, throttleMs: 0)) != nil {
+                taken.append(.background(tab: name, throttleMs: 0))
+            }
+        }
+        return taken
+    }
+
     public func setNetwork(_ network: NetworkConditions) throws(SimulationError) {
         if let problem = network.problem { throw SimulationError("network: \(problem)") }
         options.network = network
