@@ -33,7 +33,9 @@ struct Partition {
 
     /// True when a partition put the tab in a group of its own making and some other existing tab
     /// is outside that group.
-    func isPartitioned(_ name: String, existing: [String]) -> Bool {
+    /// Lazy in `existing`: asked for every tab of every snapshot, and nearly always answered by the
+    /// first line.
+    func isPartitioned(_ name: String, existing: some Sequence<String>) -> Bool {
         guard let g = groups[name], g != 0 else { return false }
         return existing.contains { $0 != name && group(of: $0) != g }
     }

@@ -8,14 +8,12 @@ import TabSync
 /// conditions draw the copies from the network's own seeded generator. Endpoints that are not tabs
 /// (a test's probe) count as running and unpartitioned.
 final class SimulatedNetwork {
-    /// What became of one frame for one receiver, told to `onRoute` when the log or the flight
-    /// recorder wants it.
+    /// A copy lost, duplicated or blocked, told to `onRoute` for the log.
     struct Route {
         let frame: ChannelFrame
         /// Tab names (the id, for an endpoint that is not a tab).
         let from: String
         let to: String
-        let receiverId: String
         /// The delay of each copy delivered: none when lost or blocked.
         let copies: [Milliseconds]
         /// Why it was blocked (`partition`, `cut link`), or nil.
@@ -28,9 +26,14 @@ final class SimulatedNetwork {
     private(set) var cuts: Set<NetworkLink> = []
     /// Report lost, duplicated and blocked copies to `onRoute`.
     var logsTraffic = true
-    /// Report every copy to `onRoute` (the sequence diagram follows each message).
+    /// Record every copy in `flightRecorder` (the sequence diagram follows each message).
     var tracksFlights = false
+    /// Each message from its send to each delivery, while `tracksFlights`. Kept here, next to the
+    /// decision, because recording through a callback costs every message noticeably.
+    var flightRecorder: FlightRecorder
     var onRoute: ((Route) -> Void)?
+    /// The simulation's clock: when copies leave.
+    private let clock: VirtualScheduler
     /// The one tab an injected frame is for while it is posted (nil: every existing tab).
     var injectTarget: String?
 
@@ -44,9 +47,11 @@ final class SimulatedNetwork {
     /// `[d]` for each small delay `d` handed to the hub so far: one copy's answer without an allocation.
     private var oneCopy: [[Milliseconds]] = []
 
-    init(conditions: NetworkConditions, random: SeededRandom) {
+    init(conditions: NetworkConditions, random: SeededRandom, clock: VirtualScheduler, flightCapacity: Int) {
         self.conditions = conditions
         self.random = random
+        self.clock = clock
+        flightRecorder = FlightRecorder(capacity: flightCapacity)
     }
 
     /// A tab instance starts using the channel (a reopened tab's new instance replaces no one: its id is new).
@@ -83,8 +88,9 @@ final class SimulatedNetwork {
         if sender?.liveness == .crashed || receiver?.liveness == .crashed { return [] }
         if !partition.isEmpty || !cuts.isEmpty,
            let why = blocked(sender?.name ?? "", receiver?.name ?? "") {
-            if logsTraffic || tracksFlights {
-                report(frame, sender?.name ?? from, receiver?.name ?? to, to, [], blockedBy: why)
+            if logsTraffic { report(frame, sender?.name ?? from, receiver?.name ?? to, [], blockedBy: why) }
+            if tracksFlights {
+                flightRecorder.copies([], to: receiver?.name ?? to, receiverId: to, blocked: true, at: clock.nowMs)
             }
             return []
         }
@@ -94,8 +100,11 @@ final class SimulatedNetwork {
         case .lost: copies = []
         case .two(let first, let second): copies = [first, second]
         }
-        if tracksFlights || (logsTraffic && copies.count != 1) {
-            report(frame, sender?.name ?? from, receiver?.name ?? to, to, copies, blockedBy: nil)
+        if tracksFlights {
+            flightRecorder.copies(copies, to: receiver?.name ?? to, receiverId: to, blocked: false, at: clock.nowMs)
+        }
+        if logsTraffic, copies.count != 1 {
+            report(frame, sender?.name ?? from, receiver?.name ?? to, copies, blockedBy: nil)
         }
         return copies
     }
@@ -107,9 +116,9 @@ final class SimulatedNetwork {
         return nil
     }
 
-    private func report(_ frame: ChannelFrame, _ from: String, _ to: String, _ receiverId: String,
-                        _ copies: [Milliseconds], blockedBy: String?) {
-        onRoute?(Route(frame: frame, from: from, to: to, receiverId: receiverId, copies: copies, blockedBy: blockedBy))
+    private func report(_ frame: ChannelFrame, _ from: String, _ to: String, _ copies: [Milliseconds],
+                        blockedBy: String?) {
+        onRoute?(Route(frame: frame, from: from, to: to, copies: copies, blockedBy: blockedBy))
     }
 
     /// An injected frame reaches each existing tab (or the target) once, at once: past partitions,

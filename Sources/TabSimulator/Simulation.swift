@@ -50,7 +50,7 @@ public final class Simulation {
             hub.observesDeliveries = newValue
         }
     }
-    var flightRecorder: FlightRecorder
+    var flightRecorder: FlightRecorder { network.flightRecorder }
 
     private var idRandom: SeededRandom
     private var workloadRandom: SeededRandom
@@ -65,9 +65,9 @@ public final class Simulation {
         if let problem = options.network.problem { throw SimulationError("network: \(problem)") }
         self.options = options
         self.log = EventLog(capacity: options.logCapacity)
-        self.flightRecorder = FlightRecorder(capacity: options.logCapacity)
         var seeds = SeededRandom(seed: options.seed)
-        network = SimulatedNetwork(conditions: options.network, random: SeededRandom(seed: seeds.next()))
+        network = SimulatedNetwork(conditions: options.network, random: SeededRandom(seed: seeds.next()),
+                                   clock: scheduler, flightCapacity: options.logCapacity)
         idRandom = SeededRandom(seed: seeds.next())
         workloadRandom = SeededRandom(seed: seeds.next())
         hub.deliveryPolicy = { [unowned network] from, to, frame in network.delays(from: from, to: to, frame: frame) }
@@ -75,15 +75,15 @@ public final class Simulation {
         hub.observesDeliveries = false   // the checker looks at what goes on the wire, once per post
         hub.observer = { [unowned self] event in
             if case .delivered(let from, let to, let frame) = event {
-                return self.flightRecorder.delivered(frame, from: from, to: to, at: self.nowMs)
+                return self.network.flightRecorder.delivered(frame, from: from, to: to, at: self.nowMs)
             }
             // Injected frames are the attacker's, not a tab's: the checker judges what the tabs send.
             guard case .posted(let from, let frame, _) = event, from != Self.injectorId else { return }
             let sender = self.network.sender(id: from)
-            guard sender?.liveness != .crashed else { return self.flightRecorder.skip() }
+            guard sender?.liveness != .crashed else { return self.network.flightRecorder.skip() }
             self.checker.onWire(frame, from: from, at: self.nowMs)
             if self.tracksFlights {
-                self.flightRecorder.posted(frame, sender: sender?.name ?? from, senderId: from, at: self.nowMs)
+                self.network.flightRecorder.posted(frame, sender: sender?.name ?? from, senderId: from, at: self.nowMs)
             }
         }
     }
@@ -165,7 +165,7 @@ public final class Simulation {
     /// `isolate` cut it off) and some existing tab is outside that group. Tabs a partition did not
     /// name stay together and are not reported.
     public func isPartitioned(_ name: String) -> Bool {
-        network.partition.isPartitioned(name, existing: existingNames)
+        network.partition.isPartitioned(name, existing: tabs.lazy.filter { $0.liveness.exists }.map(\.name))
     }
 
     /// True while `from` cannot reach `to` through a cut link (partitions aside).
@@ -526,16 +526,10 @@ public final class Simulation {
         tab.sync.start()
     }
 
-    /// A copy the network lost, duplicated or blocked (for the log), or any copy (for the flights).
+    /// A copy the network lost, duplicated or blocked: a line in the log.
     private func routed(_ route: SimulatedNetwork.Route) {
-        if logsTraffic, route.blockedBy != nil || route.copies.count != 1 {
-            let what = route.blockedBy != nil ? "Blocked" : route.copies.isEmpty ? "Lost" : "Duplicated"
-            logNetwork(what, route.frame, route.from, route.to, route.blockedBy)
-        }
-        if tracksFlights {
-            flightRecorder.copies(route.copies, to: route.to, receiverId: route.receiverId,
-                                  blocked: route.blockedBy != nil, at: nowMs)
-        }
+        let what = route.blockedBy != nil ? "Blocked" : route.copies.isEmpty ? "Lost" : "Duplicated"
+        logNetwork(what, route.frame, route.from, route.to, route.blockedBy)
     }
 
     private func logNetwork(_ what: String, _ frame: ChannelFrame, _ from: String, _ to: String, _ why: String?) {
