@@ -6,11 +6,13 @@ import TabSync
 ///
 /// A run has three phases:
 /// 1. open: the tabs open within the first second;
-/// 2. chaos: edits (60%) mixed with faults: freeze, thaw, kill, close, reopen, partitions,
-///    isolating one tab, heal, forced leaders, background throttling, clock skew, lossy,
-///    duplicating and reordering networks;
-/// 3. calm: every fault healed, a reliable network, every tab running, then a quiet period of
-///    leader timeout + two election rounds + two heartbeats + the join timeout.
+/// 2. chaos: edits mixed with faults: freeze, thaw, kill, close, reopen, partitions, isolating one
+///    tab, heal, forced leaders, background throttling, clock skew, lossy, duplicating and
+///    reordering networks, in the proportions and ranges of the run's `Swarm` (drawn from the
+///    seed, or `Swarm.fixed`: edits 60%);
+/// 3. calm (`Simulation.transitionToLiveness()`): every fault healed, a reliable network, every tab
+///    running, then a quiet period of leader timeout + two election rounds + two heartbeats + the
+///    join timeout.
 /// Safety is checked on every event throughout. After the calm: liveness (exactly one running
 /// leader, followed by every running tab) and convergence, with no edit after the faults: every
 /// running tab holds the same synced state, brought there by versions and repair alone. Divergence
@@ -22,6 +24,11 @@ public struct Fuzzer {
         /// Simulated length of the chaos phase.
         public var chaosMs: Milliseconds = 30_000
         public var strategy: ConflictStrategy = .lastWriteWins
+        /// True: every run has `Swarm.fixed`; false: each run draws its mix from its seed.
+        public var fixedMix = true
+        /// Changes the configuration the fuzzer made: how a test injects a bug. The scenario written
+        /// for a run carries the change, so its replay has the bug too.
+        public var adjustConfig: (@Sendable (inout BroadcastSyncConfig) -> Void)?
         public init() {}
     }
 
@@ -38,12 +45,17 @@ public struct Fuzzer {
         /// How often each fault was applied and each interesting thing happened (elections,
         /// step-downs, split brain...): proof that the run exercised what it claims to.
         public let coverage: [String: Int]
+        /// The fault mix the run had.
+        public var swarm = Swarm.fixed
         /// The run as a scenario file, to replay or keep as a regression test.
         public let scenarioYAML: String
         /// How the tabs ended (`Simulation.describeTabs()`): a replay of `scenarioYAML` ends the same.
         public let finalTabs: String
         /// Where the running tabs differ after the calm, when they do (for any strategy).
         public let divergence: Convergence?
+        /// The checks after the calm, as the scenario's expectations judged them (a replay of
+        /// `scenarioYAML` judges the same).
+        public var checks: [ExpectationResult] = []
         public var passed: Bool { violations.isEmpty }
     }
 
@@ -78,6 +90,7 @@ public struct Fuzzer {
         config.leaderHeartbeatMs = 1000
         config.conflictStrategy = options.strategy
         if options.strategy == .custom { config.customResolver = BuiltinResolvers.validateTheme }
+        options.adjustConfig?(&config)
         return config
     }
 
@@ -88,46 +101,48 @@ public struct Fuzzer {
         if options.strategy == .merge { initial[Self.objectKey] = ["sidebar": "left", "zoom": 100] }
         let simOptions = SimulationOptions(seed: seed, config: config, network: NetworkConditions(latencyMs: 1...5),
                                            initialState: initial, logCapacity: 256)
-        var script = Script(seed: seed, strategy: options.strategy, initial: initial)
+        var scenario = Scenario(file: "fuzz seed \(seed)", name: "Fuzz seed \(seed)", seed: seed, options: simOptions,
+                                steps: [], customResolverName: options.strategy == .custom ? "validateTheme" : nil)
         var violations: [Violation] = []
         var coverage: [String: Int] = [:]
         var faults = 0, edits = 0
-        let sim: Simulation
-        do { sim = try Simulation(options: simOptions) } catch {
-            return Outcome(seed: seed, violations: [Violation(timeMs: 0, property: "setup", detail: error.message)],
+        let player: ScenarioPlayer
+        do { player = try ScenarioPlayer(scenario: scenario) } catch {
+            return Outcome(seed: seed, violations: [Violation(timeMs: 0, property: "setup", detail: error.problem)],
                            simulatedMs: 0, faults: 0, edits: 0, coverage: [:], scenarioYAML: "", finalTabs: "",
                            divergence: nil)
         }
+        let sim = player.simulation
         sim.logsTraffic = false
         let names = (0..<max(1, options.tabs)).map(DemoSetup.tabName)
+        let mix = options.fixedMix ? Swarm.fixed : Swarm.draw(seed: seed)
 
-        /// Applies a step and writes it to the script; a fault that does not apply now (thawing a tab
-        /// that is not frozen...) is skipped and left out of the script.
-        func perform(_ kind: String, _ step: String, _ body: () throws(SimulationError) -> Void) {
-            do {
-                try body()
-                script.add(at: sim.nowMs, step)
-                coverage[kind, default: 0] += 1
-                if kind == "set" { edits += 1 } else if kind != "open" { faults += 1 }
-            } catch {}
+        /// Has the player carry out an action and keeps it as a step; an action that does not apply
+        /// now (thawing a tab that is not frozen...) is skipped and left out of the steps.
+        func perform(_ action: Scenario.Action) {
+            do { try player.perform(action) } catch { return }
+            scenario.steps.append(Scenario.Step(atMs: sim.nowMs, kind: .action(action)))
+            let kind = action.name
+            coverage[kind, default: 0] += 1
+            if kind == "set" { edits += 1 } else if kind != "open" { faults += 1 }
         }
 
         // Phase 1: tabs open within the first second.
         var t: Milliseconds = 0
         for name in names {
             sim.run(untilMs: t)
-            perform("open", "open: \(name)") { () throws(SimulationError) in try sim.open(name) }
+            perform(.open(tab: name, state: nil))
             t += Milliseconds.random(in: 0...300, using: &random)
         }
 
         // Phase 2: chaos.
         let chaosEnd = t + options.chaosMs
         while t < chaosEnd {
-            t += Milliseconds.random(in: 20...600, using: &random)
+            t += Milliseconds.random(in: mix.gapMs, using: &random)
             sim.run(untilMs: t)
             let name = names.randomElement(using: &random)!
-            let roll = Int.random(in: 0..<100, using: &random)
-            if roll < 60, options.strategy == .merge, roll % 3 == 0 {
+            let roll = Int.random(in: 0..<mix.totalWeight, using: &random)
+            if roll < mix.editWeight, options.strategy == .merge, roll % 3 == 0 {
                 // One field of the object changed (or removed) in this tab's current value.
                 let field = Self.objectFields.keys.sorted().randomElement(using: &random)!
                 let choice = Self.objectFields[field]!.randomElement(using: &random)!
@@ -135,134 +150,90 @@ public struct Fuzzer {
                 guard let tab = sim.tab(named: name), tab.liveness == .alive else { continue }
                 var object = tab.state[Self.objectKey]?.objectValue ?? [:]
                 object[field] = remove ? nil : choice
-                let value = JSONValue.object(object)
-                let step = "set: {tab: \(name), \(Self.objectKey): \(Self.yaml(value))}"
-                perform("set", step) { () throws(SimulationError) in try sim.set(name, [Self.objectKey: value]) }
+                perform(.set(tab: name, state: [Self.objectKey: .object(object)]))
                 continue
             }
-            if roll < 60 {
+            if roll < mix.editWeight {
                 let key = Self.keys.randomElement(using: &random)!
                 let value = Self.values[key]!.randomElement(using: &random)!
-                perform("set", "set: {tab: \(name), \(key): \(value)}") { () throws(SimulationError) in try sim.set(name, [key: value]) }
+                perform(.set(tab: name, state: [key: value]))
                 continue
             }
-            switch roll {
-            case 60..<66: perform("freeze", "freeze: \(name)") { () throws(SimulationError) in try sim.freeze(name) }
-            case 66..<73: perform("thaw", "thaw: \(name)") { () throws(SimulationError) in try sim.thaw(name) }
-            case 73..<77: perform("kill", "kill: \(name)") { () throws(SimulationError) in try sim.kill(name) }
-            case 77..<80: perform("close", "close: \(name)") { () throws(SimulationError) in try sim.close(name) }
-            case 80..<86: perform("reopen", "reopen: \(name)") { () throws(SimulationError) in try sim.reopen(name) }
-            case 86..<88:
+            switch mix.fault(forRoll: roll) {
+            case .freeze: perform(.freeze(name))
+            case .thaw: perform(.thaw(name))
+            case .kill: perform(.kill(name))
+            case .close: perform(.close(name))
+            case .reopen: perform(.reopen(name))
+            case .partition:
                 let cut = names.filter { _ in Bool.random(using: &random) }
                 let rest = names.filter { !cut.contains($0) }
-                if !cut.isEmpty && !rest.isEmpty {
-                    perform("partition", "partition: [[\(cut.joined(separator: ", "))], [\(rest.joined(separator: ", "))]]") { () throws(SimulationError) in
-                        try sim.partition([cut, rest])
-                    }
-                }
-            case 88..<89: perform("isolate", "isolate: \(name)") { () throws(SimulationError) in try sim.isolate(name) }
-            case 89..<92: perform("heal", "heal: true") { sim.heal() }
-            case 92..<94: perform("forceLeader", "forceLeader: \(name)") { () throws(SimulationError) in try sim.forceLeader(name) }
-            case 94..<96:
-                let ms = [0, 1000].randomElement(using: &random)!
-                perform("background", "background: {tab: \(name), throttleMs: \(ms)}") { () throws(SimulationError) in try sim.setBackground(name, throttleMs: ms) }
-            case 96..<98:
-                let ms = Milliseconds.random(in: -500...500, using: &random)
-                perform("clockSkew", "clockSkew: {tab: \(name), ms: \(ms)}") { () throws(SimulationError) in try sim.setClockSkew(name, ms: ms) }
-            default:
-                let lo = Milliseconds.random(in: 0...20, using: &random)
-                let n = NetworkConditions(latencyMs: lo...(lo + Milliseconds.random(in: 0...40, using: &random)),
-                                          drop: [0, 0.05, 0.2].randomElement(using: &random)!,
-                                          duplicate: [0, 0.05].randomElement(using: &random)!,
-                                          reorder: [0, 0.1].randomElement(using: &random)!)
-                perform("network", "network: " + Self.yaml(n)) { () throws(SimulationError) in try sim.setNetwork(n) }
+                if !cut.isEmpty && !rest.isEmpty { perform(.partition([cut, rest])) }
+            case .isolate: perform(.isolate(name))
+            case .heal: perform(.heal)
+            case .forceLeader: perform(.forceLeader(name))
+            case .background:
+                let ms = mix.throttlesMs.randomElement(using: &random)!
+                perform(.background(tab: name, throttleMs: ms))
+            case .clockSkew:
+                let ms = Milliseconds.random(in: -mix.clockSkewMs...mix.clockSkewMs, using: &random)
+                perform(.clockSkew(tab: name, ms: ms))
+            case .network:
+                let lo = Milliseconds.random(in: mix.latencyLowMs, using: &random)
+                let hi = lo + Milliseconds.random(in: mix.latencySpreadMs, using: &random)
+                let n = NetworkConditions(latencyMs: lo...hi,
+                                          drop: mix.drops.randomElement(using: &random)!,
+                                          duplicate: mix.duplicates.randomElement(using: &random)!,
+                                          reorder: mix.reorders.randomElement(using: &random)!)
+                perform(.network(n))
             }
         }
 
         // Phase 3: calm. Every fault healed, a reliable network, every tab running. (Healing is not
         // counted as faults.)
         let chaosFaults = faults, chaosEdits = edits
-        let calm = NetworkConditions(latencyMs: 1...5)
-        perform("heal", "heal: true") { sim.heal() }
-        perform("network", "network: " + Self.yaml(calm)) { () throws(SimulationError) in try sim.setNetwork(calm) }
-        for tab in sim.tabs {
-            let name = tab.name
-            if tab.liveness == .frozen { perform("thaw", "thaw: \(name)") { () throws(SimulationError) in try sim.thaw(name) } }
-            if !tab.liveness.exists { perform("reopen", "reopen: \(name)") { () throws(SimulationError) in try sim.reopen(name) } }
-            if tab.scheduler.throttleMs > 0 {
-                perform("background", "background: {tab: \(name), throttleMs: 0}") { () throws(SimulationError) in try sim.setBackground(name, throttleMs: 0) }
-            }
-        }
+        for action in sim.transitionToLiveness() { coverage[action.name, default: 0] += 1 }
+        scenario.steps.append(Scenario.Step(atMs: sim.nowMs, kind: .action(.healAll)))
         let quiet = config.effectiveLeaderTimeoutMs + 2 * config.electionTimeoutMs + 2 * config.leaderHeartbeatMs + config.joinTimeoutMs
         t = sim.nowMs + quiet
         sim.run(untilMs: t)
 
-        // Liveness: exactly one running leader, followed by every running tab.
-        let running = sim.tabs.filter { $0.liveness == .alive }
-        let leaders = running.filter(\.isLeader)
-        if leaders.count != 1 {
-            violations.append(Violation(timeMs: t, property: "liveness: exactly one leader after faults stop",
-                                        detail: "\(leaders.count) leaders: \(leaders.map(\.name))"))
-        } else if let stray = running.first(where: { $0.leaderId != leaders[0].tabId }) {
-            violations.append(Violation(timeMs: t, property: "liveness: every tab follows the leader",
-                                        detail: "\(stray.name) follows \(stray.leaderId.map(shortTabId) ?? "nobody"), leader is \(leaders[0].name)"))
+        // Liveness (exactly one running leader, followed by every running tab) and convergence
+        // without any edit after the faults (versions and repair alone bring every running tab to the
+        // same state; a failure only where the strategy promises it), judged as the scenario's
+        // expectations, so that the saved run checks exactly this.
+        var checks: [ExpectationResult] = []
+        var expectations: [(Scenario.Expectation, property: String)] = [
+            (.runningLeaders(1), "liveness: exactly one leader after faults stop"),
+            (.allFollow(true), "liveness: every tab follows the leader"),
+        ]
+        if options.strategy.converges { expectations.append((.converged(true), "convergence after faults stop")) }
+        expectations.append((.neverOnWire("sessionToken"), "excluded key never on the wire"))
+        for (expectation, property) in expectations {
+            let step = Scenario.Step(atMs: t, kind: .expect(expectation))
+            scenario.steps.append(step)
+            let result = player.check(expectation, step: step)
+            checks.append(result)
+            if !result.passed { violations.append(Violation(timeMs: t, property: property, detail: result.found)) }
         }
-        script.expect(at: t, "leaders: 1")
-        if leaders.count == 1 { script.expect(at: t, "leader: \(leaders[0].name)") }
-
-        // Convergence without any edit after the faults: versions and repair alone bring every
-        // running tab to the same state. A failure only where the strategy promises it.
         let c = sim.convergence()
-        if !c.converged, options.strategy.converges {
-            violations.append(Violation(timeMs: t, property: "convergence after faults stop", detail: c.summary))
-        }
-        if options.strategy.converges { script.expect(at: t, "converged: true") }
-        script.expect(at: t, "neverOnWire: sessionToken")
         // Safety violations first, in the order they happened.
         violations = sim.violations + violations
         coverage["leaderships taken"] = sim.checker.leadershipsTaken
         coverage["step-downs on a newer epoch"] = sim.checker.stepDowns
         coverage["split-brain moments"] = sim.checker.splitBrainCount
         coverage["epochs shared by tabs that could not hear each other"] = sim.checker.sharedEpochs
-        return Outcome(seed: seed, violations: violations, simulatedMs: sim.nowMs, faults: chaosFaults, edits: chaosEdits,
-                       coverage: coverage, scenarioYAML: script.yaml(), finalTabs: sim.describeTabs(),
-                       divergence: c.converged ? nil : c)
-    }
-
-    /// A value as YAML flow text (`{panel: "open", zoom: 90}`).
-    static func yaml(_ v: JSONValue) -> String {
-        guard case .object(let o) = v else { return v.description }
-        return "{" + o.keys.sorted().map { "\($0): \(yaml(o[$0]!))" }.joined(separator: ", ") + "}"
-    }
-
-    static func yaml(_ n: NetworkConditions) -> String {
-        "{latencyMs: [\(n.latencyMs.lowerBound), \(n.latencyMs.upperBound)], drop: \(n.drop), duplicate: \(n.duplicate), reorder: \(n.reorder)}"
-    }
-
-    /// The steps a run performed, written as a scenario file.
-    struct Script {
-        let seed: UInt64
-        let strategy: ConflictStrategy
-        let initial: StateDocument
-        var lines: [String] = []
-
-        mutating func add(at ms: Milliseconds, _ step: String) { lines.append("  - {at: \(ms)ms, \(step)}") }
-        mutating func expect(at ms: Milliseconds, _ e: String) { lines.append("  - {at: \(ms)ms, expect: {\(e)}}") }
-
-        func yaml() -> String {
-            let state = initial.keys.sorted().map { "\($0): \(Fuzzer.yaml(initial[$0]!))" }.joined(separator: ", ")
-            let keys = Fuzzer.keys(for: strategy).joined(separator: ", ")
-            let resolver = strategy == .custom ? ", customResolver: validateTheme" : ""
-            return """
-                # A run of `tabsim fuzz` (seed \(seed)), written out step by step: `tabsim run` replays it.
-                name: Fuzz seed \(seed)
-                seed: \(seed)
-                config: {channelName: fuzz, syncKeys: [\(keys)], excludeKeys: [sessionToken], enableLeaderElection: true, leaderHeartbeatMs: 1000, conflictStrategy: \(strategy.rawValue)\(resolver)}
-                network: {latencyMs: [1, 5], drop: 0.0, duplicate: 0.0}
-                initialState: {\(state)}
-                steps:
-
-                """ + lines.joined(separator: "\n") + "\n"
+        let comment = ["A run of `tabsim fuzz` (seed \(seed)), written out step by step: `tabsim run` replays it",
+                       "and checks what the run checked."]
+        let yaml: String
+        do { yaml = try ScenarioWriter.yaml(scenario, comment: comment) } catch {
+            yaml = "# cannot be written: \(error)\n"
         }
+        var outcome = Outcome(seed: seed, violations: violations, simulatedMs: sim.nowMs, faults: chaosFaults,
+                              edits: chaosEdits, coverage: coverage, scenarioYAML: yaml, finalTabs: sim.describeTabs(),
+                              divergence: c.converged ? nil : c)
+        outcome.checks = checks
+        outcome.swarm = mix
+        return outcome
     }
 }

@@ -14,7 +14,9 @@ import TabSync
 /// - `excluded key never on the wire`: checked on the frames the channel carries, not on what the
 ///   engine says it sent, so a bug anywhere between store and channel is caught.
 /// - `no echo`: a tab never sends more STATE_UPDATEs than it had local changes and explicit
-///   broadcasts; applying remote state must never make a tab send (the root of echo storms).
+///   broadcasts; applying remote state must never make a tab send (the root of echo storms). Both
+///   counts come from the engine's one event stream (`localChange` before the `sent` it allows), so
+///   the check does not depend on who subscribed to the store first.
 ///
 /// It works on plain values (tab numbers, events, frames), so a test can feed it a synthetic log.
 public struct InvariantChecker: Sendable {
@@ -112,6 +114,8 @@ public struct InvariantChecker: Sendable {
                 fail(time, "no echo", "\(r.name) sent \(r.updatesSent) STATE_UPDATEs for \(r.updatesSent + r.updateBudget) local changes")
                 records[tab].updateBudget = 0
             }
+        case .localChange:
+            records[tab].updateBudget += 1
         case .received(let m):
             if let term = m.payload?.epoch, term > records[tab].heardTerm { records[tab].heardTerm = term }
         case .roleChanged(let c):

@@ -17,12 +17,15 @@ import TabSync
 /// `customResolver:`, see `BuiltinResolvers`). Steps run in time order, same-time steps in file
 /// order. Actions: `open` (a name or `{tab, state}`), `close`, `kill`, `freeze`, `thaw`, `reopen`,
 /// `set` (`{tab, key: value...}`), `forceLeader`, `requestState`, `broadcastState` (a tab or
-/// `{tab, keys}`), `partition` (`[[A, B], [C]]`), `isolate`, `heal`, `network`, `background`
+/// `{tab, keys}`), `partition` (`[[A, B], [C]]`), `isolate`, `rejoin`, `heal` (`true`; `all`: every fault
+/// healed and every tab running, see `Simulation.transitionToLiveness()`), `cut` and `restore` (`{from: A,
+/// to: B}`: one way), `heal`, `network`, `background`
 /// (`{tab, throttleMs}`), `clockSkew` (`{tab, ms}`), `conflictStrategy` (a name or
 /// `{strategy, customResolver}`), `workload` (`{editsPerSecond, keys, until}`), `stopWorkload`,
 /// `inject` (`{raw: '<frame text>'}` to every tab, `{to: A, raw: ...}` to one: a hostile peer),
 /// and for lessons `say` (narration) and `prompt` (`{key, text}`: wait for the learner's key).
-/// Expectations: `leader` (a name or `none`), `leaders`, `state` (`{tab, key: value...}`),
+/// Expectations: `leader` (a name or `none`), `leaders`, `runningLeaders` (a count), `allFollow`
+/// (true: one running leader, followed by every running tab), `state` (`{tab, key: value...}`),
 /// `converged`, `connectedTabs` (`{tab, count}`), `neverOnWire`, `sent` (`{tab, type, count}`),
 /// `dropped` (`{tab, reason, count}`, a `DropReason` such as `keys and state disagree`).
 public struct Scenario {
@@ -79,10 +82,17 @@ public struct Scenario {
         case broadcastState(tab: String, keys: [String]?)
         case partition([[String]])
         case heal
+        /// `heal: all`: the calm after faults (`Simulation.transitionToLiveness()`): partitions and
+        /// cut links healed, a reliable network, every tab running and in the foreground.
+        case healAll
         /// Cuts one tab off from all the others.
         case isolate(String)
         /// Joins a cut-off tab back to the others (the UI's `p` toggles `isolate` and `rejoin`).
         case rejoin(String)
+        /// Cuts one direction: what `from` posts no longer reaches `to` (`Simulation.cutLink`).
+        case cut(NetworkLink)
+        /// Restores a cut direction.
+        case restore(NetworkLink)
         case network(NetworkConditions)
         case background(tab: String, throttleMs: Milliseconds)
         case clockSkew(tab: String, ms: Milliseconds)
@@ -98,10 +108,39 @@ public struct Scenario {
         /// carry on by itself); headless, it is logged and the lesson goes on.
         case prompt(key: String, text: String)
 
-        /// The action names a scenario file may use.
-        public static let names = ["open", "close", "kill", "freeze", "thaw", "reopen", "set", "forceLeader", "requestState",
-                                   "broadcastState", "partition", "isolate", "rejoin", "heal", "network", "background",
-                                   "clockSkew", "conflictStrategy", "workload", "stopWorkload", "inject", "say", "prompt"]
+        /// The action names a scenario file may use, read from the parser's one table.
+        public static var names: [String] { ScenarioNodeReader.actions.map(\.name) }
+
+        /// The action's name in a scenario file (a key of the parser's table).
+        public var name: String {
+            switch self {
+            case .open: "open"
+            case .close: "close"
+            case .kill: "kill"
+            case .freeze: "freeze"
+            case .thaw: "thaw"
+            case .reopen: "reopen"
+            case .set: "set"
+            case .forceLeader: "forceLeader"
+            case .requestState: "requestState"
+            case .broadcastState: "broadcastState"
+            case .partition: "partition"
+            case .heal, .healAll: "heal"
+            case .isolate: "isolate"
+            case .rejoin: "rejoin"
+            case .cut: "cut"
+            case .restore: "restore"
+            case .network: "network"
+            case .background: "background"
+            case .clockSkew: "clockSkew"
+            case .conflictStrategy: "conflictStrategy"
+            case .workload: "workload"
+            case .stopWorkload: "stopWorkload"
+            case .inject: "inject"
+            case .say: "say"
+            case .prompt: "prompt"
+            }
+        }
 
         /// The tabs the action names.
         public var tabNames: [String] {
@@ -110,8 +149,9 @@ public struct Scenario {
             case .close(let t), .kill(let t), .freeze(let t), .thaw(let t), .reopen(let t), .forceLeader(let t),
                  .requestState(let t), .isolate(let t), .rejoin(let t): [t]
             case .partition(let groups): groups.flatMap { $0 }
+            case .cut(let link), .restore(let link): [link.from, link.to]
             case .inject(let t, _): t.map { [$0] } ?? []
-            case .heal, .network, .conflictStrategy, .workload, .stopWorkload, .say, .prompt: []
+            case .heal, .healAll, .network, .conflictStrategy, .workload, .stopWorkload, .say, .prompt: []
             }
         }
     }
@@ -121,6 +161,10 @@ public struct Scenario {
         case leader(String?)
         /// How many live tabs (running or frozen) believe they lead.
         case leaders(Int)
+        /// How many running (not frozen) tabs believe they lead: liveness asks for 1 once faults stop.
+        case runningLeaders(Int)
+        /// Whether there is one running leader and every running tab follows it (true), or not (false).
+        case allFollow(Bool)
         case state(tab: String, values: StateDocument)
         case converged(Bool)
         case connectedTabs(tab: String, count: Int)
@@ -131,8 +175,8 @@ public struct Scenario {
         case dropped(tab: String, reason: DropReason, count: Int)
 
         /// The expectation names a scenario file may use.
-        public static let names = ["leader", "leaders", "state", "converged", "connectedTabs", "neverOnWire", "sent",
-                                   "dropped"]
+        public static let names = ["leader", "leaders", "runningLeaders", "allFollow", "state", "converged",
+                                   "connectedTabs", "neverOnWire", "sent", "dropped"]
     }
 }
 
@@ -142,7 +186,7 @@ extension Scenario.Expectation {
         switch self {
         case .leader(let name): name.map { [$0] } ?? []
         case .state(let t, _), .connectedTabs(let t, _), .sent(let t, _, _), .dropped(let t, _, _): [t]
-        case .leaders, .converged, .neverOnWire: []
+        case .leaders, .runningLeaders, .allFollow, .converged, .neverOnWire: []
         }
     }
 }
@@ -152,6 +196,9 @@ extension Scenario.Expectation: CustomStringConvertible {
         switch self {
         case .leader(let name): return "leader is \(name ?? "none")"
         case .leaders(let n): return "\(n) tab(s) believe they lead"
+        case .runningLeaders(let n): return "\(n) running tab(s) believe they lead"
+        case .allFollow(let all):
+            return (all ? "one" : "no one") + " leader is followed by every running tab"
         case .state(let tab, let values): return "\(tab) holds \(JSONValue.object(values))"
         case .converged(let c): return c ? "tabs converged" : "tabs diverged"
         case .connectedTabs(let tab, let n): return "\(tab) counts \(n) connected tab(s)"

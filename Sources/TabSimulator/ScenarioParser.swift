@@ -17,7 +17,7 @@ public enum ScenarioParser {
         guard let root, let top = root.mapping else {
             throw ScenarioError(file: file, line: root?.mark?.line, problem: "a scenario is a mapping with name, seed, config and steps")
         }
-        let p = Reader(file: file)
+        let p = ScenarioNodeReader(file: file)
         try p.checkKeys(top, allowed: ["name", "seed", "config", "network", "initialState", "steps"], what: "scenario")
         let name = try top["name"].map { n throws(ScenarioError) in try p.string(n, "name") } ?? file
         let seed = try top["seed"].map { n throws(ScenarioError) in try p.count(n, "seed") } ?? 1
@@ -101,7 +101,7 @@ public enum ScenarioParser {
 }
 
 /// The typed reading of nodes, each failure pointing at the node's line.
-private struct Reader {
+struct ScenarioNodeReader {
     let file: String
 
     func error(_ node: Node?, _ problem: String) -> ScenarioError {
@@ -290,90 +290,137 @@ private struct Reader {
         return (tab, o)
     }
 
-    func action(_ verb: String, _ v: Node, _ keyNode: Node) throws(ScenarioError) -> Scenario.Action {
-        switch verb {
-        case "open":
+    /// Every action a file may use, each with its reader: the scenario vocabulary's one table.
+    /// `Scenario.Action.names` (the known names an error lists) is read from it.
+    typealias ActionReader = @Sendable (ScenarioNodeReader, Node) throws(ScenarioError) -> Scenario.Action
+    static let actions: [(name: String, read: ActionReader)] = [
+        ("open", { r, v throws(ScenarioError) in
             if v.mapping != nil {
-                let (tab, rest) = try tabAndDocument(v, "open")
-                guard rest.keys.allSatisfy({ $0 == "state" }) else { throw error(v, "open takes a name or {tab, state}") }
+                let (tab, rest) = try r.tabAndDocument(v, "open")
+                guard rest.keys.allSatisfy({ $0 == "state" }) else {
+                    throw r.error(v, "open takes a name or {tab, state}")
+                }
                 if let s = rest["state"] {
-                    guard case .object(let state) = s else { throw error(v, "open's state must be a mapping") }
+                    guard case .object(let state) = s else { throw r.error(v, "open's state must be a mapping") }
                     return .open(tab: tab, state: state)
                 }
                 return .open(tab: tab, state: nil)
             }
-            return .open(tab: try string(v, "open"), state: nil)
-        case "close": return .close(try string(v, "close"))
-        case "kill": return .kill(try string(v, "kill"))
-        case "freeze": return .freeze(try string(v, "freeze"))
-        case "thaw": return .thaw(try string(v, "thaw"))
-        case "reopen": return .reopen(try string(v, "reopen"))
-        case "forceLeader": return .forceLeader(try string(v, "forceLeader"))
-        case "requestState": return .requestState(try string(v, "requestState"))
-        case "set":
-            let (tab, values) = try tabAndDocument(v, "set")
-            guard !values.isEmpty else { throw error(v, "set needs at least one key: value") }
+            return .open(tab: try r.string(v, "open"), state: nil)
+        }),
+        ("close", { r, v throws(ScenarioError) in .close(try r.string(v, "close")) }),
+        ("kill", { r, v throws(ScenarioError) in .kill(try r.string(v, "kill")) }),
+        ("freeze", { r, v throws(ScenarioError) in .freeze(try r.string(v, "freeze")) }),
+        ("thaw", { r, v throws(ScenarioError) in .thaw(try r.string(v, "thaw")) }),
+        ("reopen", { r, v throws(ScenarioError) in .reopen(try r.string(v, "reopen")) }),
+        ("forceLeader", { r, v throws(ScenarioError) in .forceLeader(try r.string(v, "forceLeader")) }),
+        ("requestState", { r, v throws(ScenarioError) in .requestState(try r.string(v, "requestState")) }),
+        ("set", { r, v throws(ScenarioError) in
+            let (tab, values) = try r.tabAndDocument(v, "set")
+            guard !values.isEmpty else { throw r.error(v, "set needs at least one key: value") }
             return .set(tab: tab, state: values)
-        case "broadcastState":
-            if v.mapping == nil { return .broadcastState(tab: try string(v, "broadcastState"), keys: nil) }
-            guard let map = v.mapping, let t = map["tab"] else { throw error(v, "broadcastState takes a tab or {tab, keys}") }
-            try checkKeys(map, allowed: ["tab", "keys"], what: "broadcastState")
-            return .broadcastState(tab: try string(t, "tab"), keys: try map["keys"].map { n throws(ScenarioError) in try strings(n, "keys") })
-        case "partition":
-            guard let groups = v.sequence, !groups.isEmpty else { throw error(v, "partition takes a list of groups, like [[A, B], [C]]") }
+        }),
+        ("broadcastState", { r, v throws(ScenarioError) in
+            if v.mapping == nil { return .broadcastState(tab: try r.string(v, "broadcastState"), keys: nil) }
+            guard let map = v.mapping, let t = map["tab"] else {
+                throw r.error(v, "broadcastState takes a tab or {tab, keys}")
+            }
+            try r.checkKeys(map, allowed: ["tab", "keys"], what: "broadcastState")
+            let keys = try map["keys"].map { n throws(ScenarioError) in try r.strings(n, "keys") }
+            return .broadcastState(tab: try r.string(t, "tab"), keys: keys)
+        }),
+        ("partition", { r, v throws(ScenarioError) in
+            guard let groups = v.sequence, !groups.isEmpty else {
+                throw r.error(v, "partition takes a list of groups, like [[A, B], [C]]")
+            }
             var out: [[String]] = []
-            for g in groups { out.append(try strings(g, "a partition group")) }
+            for g in groups { out.append(try r.strings(g, "a partition group")) }
             return .partition(out)
-        case "heal": return .heal
-        case "isolate": return .isolate(try string(v, "isolate"))
-        case "rejoin": return .rejoin(try string(v, "rejoin"))
-        case "workload":
+        }),
+        ("heal", { _, v throws(ScenarioError) in v.scalar?.string == "all" ? .healAll : .heal }),
+        ("isolate", { r, v throws(ScenarioError) in .isolate(try r.string(v, "isolate")) }),
+        ("rejoin", { r, v throws(ScenarioError) in .rejoin(try r.string(v, "rejoin")) }),
+        ("cut", { r, v throws(ScenarioError) in .cut(try r.link(v, "cut")) }),
+        ("restore", { r, v throws(ScenarioError) in .restore(try r.link(v, "restore")) }),
+        ("workload", { r, v throws(ScenarioError) in
             guard let map = v.mapping, let rate = map["editsPerSecond"] else {
-                throw error(v, "workload takes {editsPerSecond, keys, until}")
+                throw r.error(v, "workload takes {editsPerSecond, keys, until}")
             }
-            try checkKeys(map, allowed: ["editsPerSecond", "keys", "until"], what: "workload")
-            let w = Workload(editsPerSecondPerTab: try double(rate, "editsPerSecond"),
-                             keys: try map["keys"].map { n throws(ScenarioError) in try strings(n, "keys") } ?? [],
-                             untilMs: try map["until"].map { n throws(ScenarioError) in try duration(n, "until") })
-            if let problem = w.problem { throw error(rate, problem) }
+            try r.checkKeys(map, allowed: ["editsPerSecond", "keys", "until"], what: "workload")
+            let w = Workload(editsPerSecondPerTab: try r.double(rate, "editsPerSecond"),
+                             keys: try map["keys"].map { n throws(ScenarioError) in try r.strings(n, "keys") } ?? [],
+                             untilMs: try map["until"].map { n throws(ScenarioError) in try r.duration(n, "until") })
+            if let problem = w.problem { throw r.error(rate, problem) }
             return .workload(w)
-        case "stopWorkload": return .stopWorkload
-        case "say": return .say(try string(v, "say"))
-        case "prompt":
+        }),
+        ("stopWorkload", { _, _ throws(ScenarioError) in .stopWorkload }),
+        ("say", { r, v throws(ScenarioError) in .say(try r.string(v, "say")) }),
+        ("prompt", { r, v throws(ScenarioError) in
             guard let map = v.mapping, let k = map["key"], let t = map["text"] else {
-                throw error(v, "prompt takes {key, text}")
+                throw r.error(v, "prompt takes {key, text}")
             }
-            try checkKeys(map, allowed: ["key", "text"], what: "prompt")
-            return .prompt(key: try string(k, "prompt key"), text: try string(t, "prompt text"))
-        case "network": return .network(try network(v))
-        case "background":
-            guard let map = v.mapping, let t = map["tab"] else { throw error(v, "background takes {tab, throttleMs}") }
+            try r.checkKeys(map, allowed: ["key", "text"], what: "prompt")
+            return .prompt(key: try r.string(k, "prompt key"), text: try r.string(t, "prompt text"))
+        }),
+        ("network", { r, v throws(ScenarioError) in .network(try r.network(v)) }),
+        ("background", { r, v throws(ScenarioError) in
+            guard let map = v.mapping, let t = map["tab"] else {
+                throw r.error(v, "background takes {tab, throttleMs}")
+            }
             let throttle = try map["throttleMs"].map { n throws(ScenarioError) in
-                try int(n, "throttleMs", in: 0...BroadcastSyncConfig.maxDurationMs)
+                try r.int(n, "throttleMs", in: 0...BroadcastSyncConfig.maxDurationMs)
             }
-            return .background(tab: try string(t, "tab"), throttleMs: throttle ?? 1000)
-        case "clockSkew":
-            guard let map = v.mapping, let t = map["tab"], let ms = map["ms"] else { throw error(v, "clockSkew takes {tab, ms}") }
-            let skew = try int(ms, "ms", in: -Simulation.maxClockSkewMs...Simulation.maxClockSkewMs)
-            return .clockSkew(tab: try string(t, "tab"), ms: skew)
-        case "inject":
+            return .background(tab: try r.string(t, "tab"), throttleMs: throttle ?? 1000)
+        }),
+        ("clockSkew", { r, v throws(ScenarioError) in
+            guard let map = v.mapping, let t = map["tab"], let ms = map["ms"] else {
+                throw r.error(v, "clockSkew takes {tab, ms}")
+            }
+            let skew = try r.int(ms, "ms", in: -Simulation.maxClockSkewMs...Simulation.maxClockSkewMs)
+            return .clockSkew(tab: try r.string(t, "tab"), ms: skew)
+        }),
+        ("inject", { r, v throws(ScenarioError) in
             guard let map = v.mapping, let raw = map["raw"]?.scalar?.string else {
-                throw error(v, "inject takes {raw: '<frame text>'} or {to: A, raw: '<frame text>'}")
+                throw r.error(v, "inject takes {raw: '<frame text>'} or {to: A, raw: '<frame text>'}")
             }
-            try checkKeys(map, allowed: ["to", "raw"], what: "inject")
-            return .inject(to: try map["to"].map { n throws(ScenarioError) in try string(n, "to") }, raw: raw)
-        case "conflictStrategy":
+            try r.checkKeys(map, allowed: ["to", "raw"], what: "inject")
+            return .inject(to: try map["to"].map { n throws(ScenarioError) in try r.string(n, "to") }, raw: raw)
+        }),
+        ("conflictStrategy", { r, v throws(ScenarioError) in
             if let map = v.mapping, let s = map["strategy"] {
-                let name = try map["customResolver"].map { n throws(ScenarioError) in try string(n, "customResolver") }
-                if let name, BuiltinResolvers.all[name] == nil {
-                    throw error(map["customResolver"], "unknown customResolver '\(name)' (built in: \(BuiltinResolvers.names.joined(separator: ", ")))")
+                let name = try map["customResolver"].map { n throws(ScenarioError) in
+                    try r.string(n, "customResolver")
                 }
-                return .conflictStrategy(try strategy(s), resolver: name)
+                if let name, BuiltinResolvers.all[name] == nil {
+                    let known = BuiltinResolvers.names.joined(separator: ", ")
+                    throw r.error(map["customResolver"], "unknown customResolver '\(name)' (built in: \(known))")
+                }
+                return .conflictStrategy(try r.strategy(s), resolver: name)
             }
-            return .conflictStrategy(try strategy(v), resolver: nil)
-        default:
-            throw error(keyNode, "unknown action '\(verb)' (known: \(Scenario.Action.names.joined(separator: ", ")), expect)")
+            return .conflictStrategy(try r.strategy(v), resolver: nil)
+        }),
+    ]
+
+    /// Readers by action name.
+    private static let readers = Dictionary(uniqueKeysWithValues: actions.map { ($0.name, $0.read) })
+
+    func action(_ verb: String, _ v: Node, _ keyNode: Node) throws(ScenarioError) -> Scenario.Action {
+        guard let read = Self.readers[verb] else {
+            let known = Scenario.Action.names.joined(separator: ", ")
+            throw error(keyNode, "unknown action '\(verb)' (known: \(known), expect)")
         }
+        return try read(self, v)
+    }
+
+    /// `{from: A, to: B}`: one direction between two tabs.
+    func link(_ node: Node, _ what: String) throws(ScenarioError) -> NetworkLink {
+        guard let map = node.mapping, let f = map["from"], let t = map["to"] else {
+            throw error(node, "\(what) takes {from: A, to: B} (one direction)")
+        }
+        try checkKeys(map, allowed: ["from", "to"], what: what)
+        let link = NetworkLink(from: try string(f, "\(what) from"), to: try string(t, "\(what) to"))
+        guard link.from != link.to else { throw error(node, "\(what) needs two different tabs, got \(link)") }
+        return link
     }
 
     func expectation(_ node: Node) throws(ScenarioError) -> Scenario.Expectation {
@@ -385,6 +432,8 @@ private struct Reader {
             let name = try string(v, "leader")
             return .leader(name == "none" ? nil : name)
         case "leaders": return .leaders(try count(v, "leaders"))
+        case "runningLeaders": return .runningLeaders(try count(v, "runningLeaders"))
+        case "allFollow": return .allFollow(try bool(v, "allFollow"))
         case "state":
             let (tab, values) = try tabAndDocument(v, "expect state")
             return .state(tab: tab, values: values)

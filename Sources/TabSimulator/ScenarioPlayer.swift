@@ -114,8 +114,11 @@ public final class ScenarioPlayer {
         case .broadcastState(let tab, let keys): try sim.broadcastState(tab, keys: keys)
         case .partition(let groups): try sim.partition(groups)
         case .heal: sim.heal()
+        case .healAll: sim.transitionToLiveness()
         case .isolate(let tab): try sim.isolate(tab)
         case .rejoin(let tab): try sim.rejoin(tab)
+        case .cut(let link): try sim.cutLink(from: link.from, to: link.to)
+        case .restore(let link): try sim.restoreLink(from: link.from, to: link.to)
         case .workload(let w): try sim.startWorkload(w)
         case .stopWorkload: sim.stopWorkload()
         case .network(let n): try sim.setNetwork(n)
@@ -129,7 +132,9 @@ public final class ScenarioPlayer {
         }
     }
 
-    private func check(_ e: Scenario.Expectation, step: Scenario.Step) -> ExpectationResult {
+    /// Judges one expectation now (the fuzzer judges its liveness checks here too, so a saved run
+    /// checks exactly what the run checked).
+    func check(_ e: Scenario.Expectation, step: Scenario.Step) -> ExpectationResult {
         let sim = simulation
         func result(_ passed: Bool, _ found: String) -> ExpectationResult {
             ExpectationResult(line: step.line, atMs: step.atMs, expected: e.description, found: found, passed: passed)
@@ -142,6 +147,16 @@ public final class ScenarioPlayer {
             return result(ok, "leaders: \(names(running))")
         case .leaders(let n):
             return result(sim.leaders.count == n, "\(sim.leaders.count) (\(names(sim.leaders)))")
+        case .runningLeaders(let n):
+            let running = sim.tabs.filter { $0.liveness == .alive && $0.isLeader }
+            return result(running.count == n, "\(running.count) (\(names(running)))")
+        case .allFollow(let expected):
+            let running = sim.tabs.filter { $0.liveness == .alive }
+            let leading = running.filter(\.isLeader)
+            guard leading.count == 1 else { return result(!expected, "\(leading.count) running leaders (\(names(leading)))") }
+            let stray = running.first { $0.leaderId != leading[0].tabId }
+            let found = stray.map { "\($0.name) follows \($0.leaderId.map(shortTabId) ?? "nobody"), leader is \(leading[0].name)" }
+            return result((stray == nil) == expected, found ?? "all follow \(leading[0].name)")
         case .state(let tabName, let values):
             guard let tab = sim.tab(named: tabName) else { return result(false, "no tab \(tabName)") }
             let actual = values.keys.reduce(into: StateDocument()) { $0[$1] = tab.state[$1] ?? .null }

@@ -9,7 +9,8 @@ public final class SimTab {
     public let sync: BroadcastSync
     /// The tab's view of the virtual clock and scheduler: freeze, throttle, crash and skew live here.
     public let scheduler: TabScheduler
-    public internal(set) var liveness: Liveness = .alive
+    /// Running, frozen, closed or crashed: read from its scheduler, the one place it is kept.
+    public var liveness: Liveness { scheduler.liveness }
     /// The state it opened with; a reopened tab starts from it again, like a reloaded page.
     public let initialState: StateDocument
     /// When it opened, in simulation time.

@@ -1,4 +1,3 @@
-import Collections
 import TabSync
 
 /// Many tabs over one in-memory channel on one virtual clock, with faults on demand and a checker
@@ -12,7 +11,8 @@ import TabSync
 ///   `reopen` (a reloaded page: new tab id, its initial state), `setBackground` (timer throttling),
 ///   `setClockSkew`.
 /// - What a user does in a tab: `set`, `forceLeader`, `requestState`, `broadcastState`.
-/// - The network: `partition`, `isolate`, `rejoin`, `togglePartition`, `heal`, `setNetwork`.
+/// - The network (`SimulatedNetwork`): `partition`, `isolate`, `rejoin`, `togglePartition`,
+///   `cutLink`/`restoreLink` (one way), `heal`, `setNetwork`.
 /// - Looking: `tabs`, `tab(named:)`, `snapshots`, `leaders`, `leader`, `convergence()`,
 ///   `violations`, `log`, `onEvent`.
 ///
@@ -21,8 +21,10 @@ import TabSync
 public final class Simulation {
     /// The one clock and event queue of the run.
     public let scheduler = VirtualScheduler()
-    /// The channel every tab opens; its delivery policy applies the network conditions and partitions.
+    /// The channel every tab opens; its delivery policy is the simulated network's.
     public let hub = InMemoryHub()
+    /// Conditions, partitions and cut links: what becomes of each frame for each receiver.
+    let network: SimulatedNetwork
     public private(set) var options: SimulationOptions
     /// Tabs in the order they were first opened (a reopened tab keeps its place).
     public private(set) var tabs: [SimTab] = []
@@ -33,40 +35,28 @@ public final class Simulation {
     public var onEvent: ((SimEvent) -> Void)?
     /// When false, message traffic (sent, received, lost) is not logged, only the rest; the checker
     /// still sees everything. For long fuzz runs.
-    public var logsTraffic = true
+    public var logsTraffic: Bool {
+        get { network.logsTraffic }
+        set { network.logsTraffic = newValue }
+    }
     /// The running workload, if any.
     public private(set) var workload: Workload?
     /// When true, every message is followed from its send to each delivery (`flights`,
     /// `messagesInFlight`): what the sequence diagram draws. Off by default: it costs on every message.
-    public var tracksFlights = false {
-        didSet { hub.observesDeliveries = tracksFlights }
+    public var tracksFlights: Bool {
+        get { network.tracksFlights }
+        set {
+            network.tracksFlights = newValue
+            hub.observesDeliveries = newValue
+        }
     }
-    var flightRecorder: FlightRecorder
-    /// Copies of state-carrying messages handed to the network, by receiver and due time: what
-    /// `progress()` counts as propagating (heartbeats, pings and election messages carry no state).
-    private var stateCopies: Deque<(receiverId: String, dueMs: Milliseconds)> = []
-    /// Whether the frame being posted carries state, set once per post for its copies.
-    private var postCarriesState = false
+    var flightRecorder: FlightRecorder { network.flightRecorder }
 
-    private var networkRandom: SeededRandom
     private var idRandom: SeededRandom
     private var workloadRandom: SeededRandom
     private var workloadGeneration = 0
-    /// Every tab instance ever started, oldest first (a reopened tab adds its new instance), one
-    /// per id. Searched by id on every delivery: a string compare or two beat hashing the id.
-    private var started: [SimTab] = []
-    /// Where the last sender and receiver were found in `started`. The hub asks about one sender's
-    /// receivers in the order they opened, so the next search usually hits at its first compare.
-    private var senderCursor = 0, receiverCursor = 0
-    /// `[d]` for each small delay `d` handed to the hub so far: one copy's answer without an allocation.
-    private var oneCopy: [[Milliseconds]] = []
-    /// Partition group of each tab name; tabs in different groups do not hear each other. A tab in
-    /// no group is in group 0.
-    private var groups: [String: Int] = [:]
-    /// The channel endpoint `inject` posts through, opened on first use, and the one tab the frame
-    /// being injected is for (nil: every tab).
+    /// The channel endpoint `inject` posts through, opened on first use.
     private var injector: (any ChannelEndpoint)?
-    private var injectTarget: String?
     /// The owner id of injected frames on the channel: no tab's id (tab ids start with `tab-`).
     public static let injectorId = "injected"
 
@@ -75,26 +65,25 @@ public final class Simulation {
         if let problem = options.network.problem { throw SimulationError("network: \(problem)") }
         self.options = options
         self.log = EventLog(capacity: options.logCapacity)
-        self.flightRecorder = FlightRecorder(capacity: options.logCapacity)
         var seeds = SeededRandom(seed: options.seed)
-        networkRandom = SeededRandom(seed: seeds.next())
+        network = SimulatedNetwork(conditions: options.network, random: SeededRandom(seed: seeds.next()),
+                                   clock: scheduler, flightCapacity: options.logCapacity)
         idRandom = SeededRandom(seed: seeds.next())
         workloadRandom = SeededRandom(seed: seeds.next())
-        hub.deliveryPolicy = { [unowned self] from, to, frame in self.delays(from: from, to: to, frame: frame) }
+        hub.deliveryPolicy = { [unowned network] from, to, frame in network.delays(from: from, to: to, frame: frame) }
+        network.onRoute = { [unowned self] route in self.routed(route) }
         hub.observesDeliveries = false   // the checker looks at what goes on the wire, once per post
         hub.observer = { [unowned self] event in
             if case .delivered(let from, let to, let frame) = event {
-                return self.flightRecorder.delivered(frame, from: from, to: to, at: self.nowMs)
+                return self.network.flightRecorder.delivered(frame, from: from, to: to, at: self.nowMs)
             }
-            guard case .posted(let from, let frame, _) = event else { return }
-            self.postCarriesState = from != Self.injectorId && Self.carriesState(frame)
             // Injected frames are the attacker's, not a tab's: the checker judges what the tabs send.
-            guard from != Self.injectorId else { return }
-            let sender = self.startedTab(id: from, cursor: &self.senderCursor)
-            guard sender?.liveness != .crashed else { return self.flightRecorder.skip() }
+            guard case .posted(let from, let frame, _) = event, from != Self.injectorId else { return }
+            let sender = self.network.sender(id: from)
+            guard sender?.liveness != .crashed else { return self.network.flightRecorder.skip() }
             self.checker.onWire(frame, from: from, at: self.nowMs)
             if self.tracksFlights {
-                self.flightRecorder.posted(frame, sender: sender?.name ?? from, senderId: from, at: self.nowMs)
+                self.network.flightRecorder.posted(frame, sender: sender?.name ?? from, senderId: from, at: self.nowMs)
             }
         }
     }
@@ -161,11 +150,22 @@ public final class Simulation {
     }
 
     /// Converged, still propagating (messages on their way to running tabs, changes waiting to be
-    /// sent, a tab joining), or quiet yet different: what a status bar shows.
+    /// sent, a tab joining), or quiet yet different: what a status bar shows. With `tracksFlights`
+    /// (as the UI runs) only messages that carry state count as on their way; without, every message.
     public func progress() -> SyncProgress {
         let running = tabs.filter { $0.liveness == .alive }
-        let ids = Set(running.map(\.tabId))
-        let inFlight = stateCopies.count { $0.dueMs > nowMs && ids.contains($0.receiverId) }
+        let inFlight: Int
+        if tracksFlights {
+            // Only copies of STATE_UPDATE and STATE_RESPONSE can still settle a value: heartbeats,
+            // pings and election messages carry none, and on a slow network some are always on the way.
+            let names = Set(running.map(\.name))
+            inFlight = network.flightRecorder.flights.reduce(0) { sum, flight in
+                guard flight.type == .stateUpdate || flight.type == .stateResponse else { return sum }
+                return sum + flight.deliveries.count { $0.outcome == .inFlight && names.contains($0.receiver) }
+            }
+        } else {
+            inFlight = running.reduce(0) { $0 + hub.pendingDeliveries(to: $1.tabId) }
+        }
         let pending = running.filter { !$0.sync.pendingKeys.isEmpty || $0.sync.isJoining }.map(\.name)
         let c = convergence()
         if c.converged { return .converged }
@@ -177,9 +177,14 @@ public final class Simulation {
     /// `isolate` cut it off) and some existing tab is outside that group. Tabs a partition did not
     /// name stay together and are not reported.
     public func isPartitioned(_ name: String) -> Bool {
-        guard let g = groups[name], g != 0 else { return false }
-        return tabs.contains { $0.name != name && $0.liveness.exists && (groups[$0.name] ?? 0) != g }
+        network.partition.isPartitioned(name, existing: tabs.lazy.filter { $0.liveness.exists }.map(\.name))
     }
+
+    /// True while `from` cannot reach `to` through a cut link (partitions aside).
+    public func isCut(from: String, to: String) -> Bool { network.isCut(NetworkLink(from: from, to: to)) }
+
+    /// The names of the tabs that exist (running or frozen).
+    private var existingNames: [String] { tabs.filter { $0.liveness.exists }.map(\.name) }
 
     /// One line per tab: name, id, liveness, role, epoch, leader, connected count and state. Two runs
     /// that end alike describe alike (replay checks compare these).
@@ -241,13 +246,10 @@ public final class Simulation {
     /// tab first runs what it had queued.
     public func close(_ name: String) throws(SimulationError) {
         let tab = try existing(name, mustBe: [.alive, .frozen])
-        if tab.liveness == .frozen {
-            tab.liveness = .alive
-            tab.scheduler.thaw()
-        }
+        if tab.liveness == .frozen { tab.scheduler.thaw() }
         fault("Closed \(name)", tab: tab)
         tab.sync.stop()
-        tab.liveness = .closed
+        tab.scheduler.close()
     }
 
     /// Crashes the tab: it stops at once and says nothing. The others notice only when it falls
@@ -255,7 +257,6 @@ public final class Simulation {
     public func kill(_ name: String) throws(SimulationError) {
         let tab = try existing(name, mustBe: [.alive, .frozen])
         tab.scheduler.crash()
-        tab.liveness = .crashed
         fault("Killed \(name)", tab: tab)
     }
 
@@ -264,14 +265,12 @@ public final class Simulation {
     public func freeze(_ name: String) throws(SimulationError) {
         let tab = try existing(name, mustBe: [.alive])
         tab.scheduler.freeze()
-        tab.liveness = .frozen
         fault("Froze \(name)", tab: tab)
     }
 
     /// Resumes a frozen tab: its queued work runs now, in order.
     public func thaw(_ name: String) throws(SimulationError) {
         let tab = try existing(name, mustBe: [.frozen])
-        tab.liveness = .alive
         let dropped = tab.scheduler.droppedSinceFreeze
         fault("Thawed \(name) (\(tab.scheduler.queuedCount) queued"
               + (dropped > 0 ? ", \(dropped) older messages dropped)" : ")"), tab: tab)
@@ -378,22 +377,19 @@ public final class Simulation {
     /// Cuts the channel between groups: tabs hear only tabs of their own group. Tabs named in no
     /// group (and tabs opened later) form one more group together.
     public func partition(_ groupNames: [[String]]) throws(SimulationError) {
-        var assignment: [String: Int] = [:]
-        for (i, group) in groupNames.enumerated() {
-            for name in group {
-                _ = try existing(name)
-                if assignment[name] != nil { throw SimulationError("tab \(name) is in two partition groups") }
-                assignment[name] = i + 1
-            }
+        var named: Set<String> = []
+        for name in groupNames.joined() {
+            _ = try existing(name)
+            if !named.insert(name).inserted { throw SimulationError("tab \(name) is in two partition groups") }
         }
-        groups = assignment
+        network.partition.assign(groupNames)
         fault("Partition " + groupNames.map { "[" + $0.joined(separator: ", ") + "]" }.joined(separator: " | "), tab: nil)
     }
 
     /// Cuts one tab off from all the others (other partitions stay as they are).
     public func isolate(_ name: String) throws(SimulationError) {
         _ = try existing(name)
-        groups[name] = (groups.values.max() ?? 0) + 1
+        network.partition.isolate(name)
         fault("Cut off \(name)", tab: nil)
     }
 
@@ -406,20 +402,64 @@ public final class Simulation {
     public func rejoin(_ name: String) throws(SimulationError) {
         _ = try existing(name)
         guard isPartitioned(name) else { throw SimulationError("tab \(name) is not cut off") }
-        groups[name] = nil
-        if Set(tabs.filter { $0.liveness.exists }.map { groups[$0.name] ?? 0 }).count <= 1 { groups.removeAll() }
+        network.partition.rejoin(name, existing: existingNames)
         fault("Healed \(name)", tab: nil)
     }
 
-    /// Removes every partition.
+    /// Cuts the link from one tab to another, one way: what `from` posts no longer reaches `to`,
+    /// while `to` is still heard by `from`. Partitions stay as they are; `restoreLink` or `heal` ends it.
+    public func cutLink(from: String, to: String) throws(SimulationError) {
+        let link = try link(from: from, to: to)
+        guard network.cut(link) else { throw SimulationError("the link \(link) is already cut") }
+        fault("Cut link \(link)", tab: nil)
+    }
+
+    /// Restores a link `cutLink` cut.
+    public func restoreLink(from: String, to: String) throws(SimulationError) {
+        let link = try link(from: from, to: to)
+        guard network.restore(link) else { throw SimulationError("the link \(link) is not cut") }
+        fault("Restored link \(link)", tab: nil)
+    }
+
+    private func link(from: String, to: String) throws(SimulationError) -> NetworkLink {
+        _ = try existing(from)
+        _ = try existing(to)
+        guard from != to else { throw SimulationError("a link joins two tabs; \(from) -> \(to) names one") }
+        return NetworkLink(from: from, to: to)
+    }
+
+    /// Removes every partition and every cut link.
     public func heal() {
-        groups.removeAll()
-        fault("Healed all partitions", tab: nil)
+        let hadCuts = !network.cuts.isEmpty
+        network.healAll()
+        fault("Healed all partitions" + (hadCuts ? " and cut links" : ""), tab: nil)
+    }
+
+    /// The calm after faults, in this order: every partition and cut link healed, `network` (by
+    /// default reliable), then each tab, in `tabs` order, thawed if frozen, reopened if closed or
+    /// crashed, and brought back to the foreground. What the fuzzer does before it asks for
+    /// liveness, and what a scenario's `heal: all` does. Returns the steps it took.
+    @discardableResult
+    public func transitionToLiveness(network: NetworkConditions = NetworkConditions(latencyMs: 1...5)) -> [Scenario.Action] {
+        var taken: [Scenario.Action] = [.heal, .network(network)]
+        heal()
+        try? setNetwork(network)
+        for tab in tabs {
+            let name = tab.name
+            if tab.liveness == .frozen, (try? thaw(name)) != nil { taken.append(.thaw(name)) }
+            if !tab.liveness.exists, (try? reopen(name)) != nil { taken.append(.reopen(name)) }
+            // The instance this loop started with: a reopened tab's old one may still be throttled.
+            if tab.scheduler.throttleMs > 0, (try? setBackground(name, throttleMs: 0)) != nil {
+                taken.append(.background(tab: name, throttleMs: 0))
+            }
+        }
+        return taken
     }
 
     public func setNetwork(_ network: NetworkConditions) throws(SimulationError) {
         if let problem = network.problem { throw SimulationError("network: \(problem)") }
         options.network = network
+        self.network.conditions = network
         fault("Network " + network.summary, tab: nil)
     }
 
@@ -437,8 +477,8 @@ public final class Simulation {
         }
         let shown = raw.count > 200 ? String(raw.prefix(200)) + "..." : raw
         fault("Injected frame to \(tab ?? "every tab"): \(shown)", tab: tab.flatMap { self.tab(named: $0) })
-        injectTarget = tab
-        defer { injectTarget = nil }
+        network.injectTarget = tab
+        defer { network.injectTarget = nil }
         injector?.post(frame)
     }
 
@@ -482,12 +522,6 @@ public final class Simulation {
         let index = checker.register(tabId: sync.tabId, name: name, excludeKeys: options.config.excludeKeys)
         let tab = SimTab(name: name, sync: sync, scheduler: tabScheduler, initialState: state,
                          openedAtMs: nowMs, checkerIndex: index)
-        // Every local change of a synced key entitles the tab to one STATE_UPDATE (the echo check).
-        // Local changes only: remote ones (most of them) then build no change at all.
-        sync.store.subscribe(localOnly: true) { [unowned self, unowned sync] change in
-            guard change.changedKeys.contains(where: sync.isSynced) else { return }
-            self.checker.allowUpdate(tab: index)
-        }
         made.tab = tab
         return tab
     }
@@ -499,85 +533,15 @@ public final class Simulation {
     }
 
     private func start(_ tab: SimTab) {
-        started.removeAll { $0.tabId == tab.tabId }
-        started.append(tab)
+        network.attach(tab)
         record(SimEvent(timeMs: nowMs, tab: tab.name, kind: .lifecycle, line: "[Simulator] Opened \(tab.name) as \(tab.tabId)"))
         tab.sync.start()
     }
 
-    /// The hub's delivery policy: partitions, crashes and the network conditions decide each copy.
-    /// Endpoints that are not tabs (a test's probe) are treated as running and unpartitioned.
-    private func delays(from: String, to: String, frame: ChannelFrame) -> [Milliseconds] {
-        if from == Self.injectorId { return injectedDelays(to: to) }
-        let sender = startedTab(id: from, cursor: &senderCursor)
-        receiverCursor += 1
-        let receiver = startedTab(id: to, cursor: &receiverCursor)
-        if sender?.liveness == .crashed || receiver?.liveness == .crashed { return [] }
-        if !groups.isEmpty, groups[sender?.name ?? ""] ?? 0 != groups[receiver?.name ?? ""] ?? 0 {
-            if logsTraffic { logNetwork("Blocked", frame, sender?.name ?? from, receiver?.name ?? to, "partition") }
-            if tracksFlights {
-                flightRecorder.copies([], to: receiver?.name ?? to, receiverId: to, blocked: true, at: nowMs)
-            }
-            return []
-        }
-        let copies: [Milliseconds]
-        switch options.network.copies(using: &networkRandom) {
-        case .one(let delay): copies = oneCopy(delay)
-        case .lost: copies = []
-        case .two(let first, let second): copies = [first, second]
-        }
-        if tracksFlights {
-            flightRecorder.copies(copies, to: receiver?.name ?? to, receiverId: to, blocked: false, at: nowMs)
-        }
-        if postCarriesState { noteStateCopies(copies, to: to) }
-        if logsTraffic, copies.count != 1 {
-            logNetwork(copies.isEmpty ? "Lost" : "Duplicated", frame, sender?.name ?? from, receiver?.name ?? to, nil)
-        }
-        receiver?.scheduler.upcomingDeliveries = copies.count
-        return copies
-    }
-
-    /// Keeps the state copies still due, plus these: delivered ones leave from the front.
-    private func noteStateCopies(_ copies: [Milliseconds], to receiverId: String) {
-        while let first = stateCopies.first, first.dueMs <= nowMs { stateCopies.removeFirst() }
-        for delay in copies { stateCopies.append((receiverId, nowMs + delay)) }
-    }
-
-    /// STATE_UPDATE and STATE_RESPONSE carry values; until they land, a difference may yet settle.
-    private static func carriesState(_ frame: ChannelFrame) -> Bool {
-        guard case .message(let m) = frame else { return false }
-        return m.type == .stateUpdate || m.type == .stateResponse
-    }
-
-    /// An injected frame reaches each existing tab (or the target) once, at once.
-    private func injectedDelays(to: String) -> [Milliseconds] {
-        guard let receiver = started.first(where: { $0.tabId == to }), receiver.liveness.exists,
-              injectTarget == nil || injectTarget == receiver.name else { return [] }
-        receiver.scheduler.upcomingDeliveries = 1
-        return [0]
-    }
-
-    /// The started tab instance with this id, searched from `cursor` round the list; `cursor` is
-    /// left where it was found.
-    private func startedTab(id: String, cursor: inout Int) -> SimTab? {
-        let count = started.count
-        if cursor >= count { cursor = 0 }
-        var i = cursor
-        for _ in 0..<count {
-            if started[i].tabId == id {
-                cursor = i
-                return started[i]
-            }
-            i = i + 1 == count ? 0 : i + 1
-        }
-        return nil
-    }
-
-    /// `[delay]`, shared for the delays of everyday latencies: arrays are values, so the hub may keep it.
-    private func oneCopy(_ delay: Milliseconds) -> [Milliseconds] {
-        guard delay < 1024 else { return [delay] }
-        while oneCopy.count <= delay { oneCopy.append([oneCopy.count]) }
-        return oneCopy[delay]
+    /// A copy the network lost, duplicated or blocked: a line in the log.
+    private func routed(_ route: SimulatedNetwork.Route) {
+        let what = route.blockedBy != nil ? "Blocked" : route.copies.isEmpty ? "Lost" : "Duplicated"
+        logNetwork(what, route.frame, route.from, route.to, route.blockedBy)
     }
 
     private func logNetwork(_ what: String, _ frame: ChannelFrame, _ from: String, _ to: String, _ why: String?) {
@@ -614,6 +578,7 @@ public final class Simulation {
             checker.checkLeaders(tabs.filter(\.isLeader).map { ($0.checkerIndex, $0.sync.leaderId, $0.liveness == .alive) }, at: time)
             kind = .role
         case .started, .stopped, .unavailable: kind = .lifecycle
+        case .localChange: return   // for the checker only: the user's edit is logged already
         }
         record(SimEvent(timeMs: time, tab: tab.name, kind: kind, messageType: type, event: event, tabId: tab.tabId))
     }

@@ -4,8 +4,8 @@ import TabSync
 /// One tab's view of the simulation's single virtual scheduler: how a tab is frozen, throttled in
 /// the background, crashed, or given a skewed clock, without the engine knowing.
 ///
-/// Every timer of the tab and every delivery to it (the hub schedules deliveries on the receiver's
-/// scheduler) passes through here, so:
+/// Every timer of the tab and every delivery to it (the hub calls the receiver's `scheduleDelivery`)
+/// passes through here, and the tab's health (`liveness`) lives here and nowhere else, so:
 /// - frozen: nothing runs, neither timers nor message handlers; what falls due is queued and runs in
 ///   order on thaw, like a browser's frozen tab (Page Lifecycle). The queue is bounded: a timer is
 ///   queued at most once (a periodic timer schedules its next run only when it runs, so it
@@ -55,16 +55,16 @@ public final class TabScheduler: SyncScheduler, SyncClock {
     /// Added to the simulation's time when the tab reads its wall clock; its monotonic time (every
     /// timeout) stays the simulation's, as a real clock change moves a tab's wall clock only.
     public var clockSkewMs: Milliseconds = 0
-    public private(set) var isFrozen = false
-    public private(set) var isCrashed = false
+    /// The tab's health, kept in this one place: every fault changes it through `freeze`, `thaw`,
+    /// `crash` or `close`, and `SimTab.liveness` reads it.
+    public private(set) var liveness: Liveness = .alive
+    public var isFrozen: Bool { liveness == .frozen }
+    public var isCrashed: Bool { liveness == .crashed }
     /// When above 0, timers wait for the next multiple of this (background-tab throttling).
     /// Changing it moves the timers already waiting: back in the foreground, an overdue timer runs at once.
     public var throttleMs: Milliseconds = 0 {
         didSet { if throttleMs != oldValue { rethrottle() } }
     }
-    /// How many of the next `schedule` calls are message deliveries, which throttling spares.
-    /// Set by the simulation's delivery policy just before the hub schedules them.
-    var upcomingDeliveries = 0
     private var queued: Deque<(token: TimerToken, action: () -> Void, isDelivery: Bool)> = []
     /// Messages among `queued`.
     private var queuedDeliveries = 0
@@ -86,16 +86,19 @@ public final class TabScheduler: SyncScheduler, SyncClock {
     @discardableResult
     public func schedule(afterMs delay: Milliseconds, _ action: @escaping () -> Void) -> TimerToken {
         let delay = max(0, delay)
-        if upcomingDeliveries > 0 {
-            upcomingDeliveries -= 1
-            return scheduleOnBase(afterMs: delay, action, isDelivery: true)
-        }
         guard throttleMs > 0 else { return scheduleOnBase(afterMs: delay, action, isDelivery: false) }
         nextOwnToken += 1
         let token = TimerToken(raw: Self.ownTokenBit | nextOwnToken)
         let due = later(base.nowMs, by: delay)
         throttled[token.raw] = Throttled(baseToken: placeThrottled(token, dueMs: due), dueMs: due, action: action)
         return token
+    }
+
+    /// A message for the tab: never throttled (a hidden tab still receives its messages), but
+    /// queued while frozen and dropped once crashed, like a timer.
+    @discardableResult
+    public func scheduleDelivery(afterMs delay: Milliseconds, _ action: @escaping () -> Void) -> TimerToken {
+        scheduleOnBase(afterMs: max(0, delay), action, isDelivery: true)
     }
 
     public func cancel(_ token: TimerToken) {
@@ -154,14 +157,14 @@ public final class TabScheduler: SyncScheduler, SyncClock {
     }
 
     func freeze() {
-        isFrozen = true
+        liveness = .frozen
         droppedSinceFreeze = 0
     }
 
     /// Runs, in order, everything that fell due while frozen (each at the current time). Work that
     /// is cancelled meanwhile, even by earlier work of the same thaw, does not run.
     func thaw() {
-        isFrozen = false
+        liveness = .alive
         while !isCrashed, !isFrozen, let (token, action, isDelivery) = queued.popFirst() {
             if isDelivery { queuedDeliveries -= 1 }
             if cancelledWhileQueued.remove(token) != nil { continue }
@@ -170,8 +173,14 @@ public final class TabScheduler: SyncScheduler, SyncClock {
         if queued.isEmpty { cancelledWhileQueued.removeAll() }
     }
 
+    /// Marks the tab stopped gracefully (its sync has said goodbye); what it left scheduled still
+    /// runs, as before the close, and finds the sync stopped.
+    func close() {
+        liveness = .closed
+    }
+
     func crash() {
-        isCrashed = true
+        liveness = .crashed
         queued.removeAll()
         queuedDeliveries = 0
         cancelledWhileQueued.removeAll()

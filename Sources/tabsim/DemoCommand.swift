@@ -23,6 +23,7 @@ struct DemoCommand: ParsableCommand {
             let config = DemoSetup.config(syncKeys: ["theme", "locale"])
             var tabId = ""
             let env = SyncEnvironment(virtual: scheduler, transport: hub, seed: seed) { (event: SyncEvent) in
+                if case .localChange = event { return }   // not one of the spec's debug lines
                 let name = names[tabId] ?? "?"
                 print("\(formatTime(scheduler.nowMs)) \(name) \(event.debugLine(tabId: tabId))")
             }

@@ -13,14 +13,19 @@ struct FuzzCommand: ParsableCommand {
         discussion: """
             Each seed is one deterministic run: tabs open, then faults (freeze, thaw, kill, close, reopen,
             partitions, isolated tabs, forced leaders, background throttling, clock skew, networks that
-            lose, duplicate and reorder) mix with edits; safety is checked on every event. Then every
-            fault heals, and the checker asks for exactly one leader followed by all and, under
-            last-write-wins and merge, for converged state after a last edit. The summary counts seeds,
-            simulated hours and what happened (coverage). On a violation it prints the seed, the
+            lose, duplicate and reorder) mix with edits; safety is checked on every event. Each seed draws
+            its own mix (swarm testing: fault weights, some faults left out, pacing, latency ranges and
+            rates), printed with the seed; --fixed-mix gives every seed the one mix of old. Then every
+            fault heals, and the checker asks for exactly one leader followed by all and, under the
+            strategies that promise it, for converged state. The summary counts seeds, simulated hours
+            and what happened (coverage); its last line, `summary: key=value...`, is made of counts, so
+            the lines of several shards add up. On a violation it prints the seed, its mix, the
             property and the command that replays that run, and exits 1. Examples:
               tabsim fuzz --seeds 1000
               tabsim fuzz --seeds 200 --tabs 8 --strategy merge
+              tabsim fuzz --seeds 10000 --shard 2/4        the seeds 2, 6, 10... of 1...10000
               tabsim fuzz --seeds 1 --start-seed 42 --save seed42.yaml     keep a run as a scenario file
+            Swarm ranges: \(Swarm.ranges)
             """
     )
 
@@ -30,12 +35,27 @@ struct FuzzCommand: ParsableCommand {
     @Option(help: "Conflict strategy: \(ConflictStrategy.allCases.map(\.rawValue).joined(separator: ", ")).") var strategy: ConflictStrategy = .lastWriteWins
     @Option(help: "Simulated length of each run's fault phase, in seconds.") var chaosSeconds = 30
     @Option(help: "Write the first failing run (or, with --seeds 1, the run) as a scenario file.") var save: String?
+    @Flag(help: "Give every seed the fixed mix of faults and ranges instead of drawing one per seed.")
+    var fixedMix = false
+    @Option(help: "Run shard i of n (1-based): the seeds at offsets i-1, i-1+n, i-1+2n... of the range.")
+    var shard: String?
+
+    /// `--shard i/n` as (i, n), or (1, 1).
+    private var shardParts: (index: Int, count: Int)? {
+        guard let shard else { return (1, 1) }
+        let parts = shard.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, let i = Int(parts[0]), let n = Int(parts[1]), n >= 1, (1...n).contains(i) else {
+            return nil
+        }
+        return (i, n)
+    }
 
     func validate() throws {
         guard seeds > 0 else { throw ValidationError("--seeds must be at least 1") }
         guard (1...26).contains(tabs) else { throw ValidationError("--tabs must be between 1 and 26") }
         guard (1...86_400).contains(chaosSeconds) else { throw ValidationError("--chaos-seconds must be between 1 and 86400") }
         guard startSeed <= UInt64.max - UInt64(seeds) else { throw ValidationError("--start-seed is too large for \(seeds) seeds") }
+        guard shardParts != nil else { throw ValidationError("--shard takes i/n with 1 <= i <= n, like 2/4") }
     }
 
     func run() throws {
@@ -43,13 +63,19 @@ struct FuzzCommand: ParsableCommand {
         options.tabs = tabs
         options.strategy = strategy
         options.chaosMs = chaosSeconds * 1000
+        options.fixedMix = fixedMix
+        let (shardIndex, shardCount) = shardParts ?? (1, 1)
+        let range = startSeed..<(startSeed + UInt64(seeds))
+        let mine = stride(from: range.lowerBound + UInt64(shardIndex - 1), to: range.upperBound, by: shardCount)
+        let mixFlag = fixedMix ? " --fixed-mix" : ""
         let fuzzer = Fuzzer(options: options)
         let started = ContinuousClock.now
         var simulatedMs = 0, faults = 0, edits = 0
         var coverage: [String: Int] = [:]
         var failures: [Fuzzer.Outcome] = []
-        var diverged = 0
-        for seed in startSeed..<(startSeed + UInt64(seeds)) {
+        var diverged = 0, ran = 0
+        for seed in mine {
+            ran += 1
             let outcome = fuzzer.run(seed: seed)
             simulatedMs += outcome.simulatedMs
             faults += outcome.faults
@@ -60,8 +86,11 @@ struct FuzzCommand: ParsableCommand {
                 failures.append(outcome)
                 print("FAIL seed \(seed):")
                 for v in outcome.violations { print("  \(v)") }
-                print("  replay: tabsim fuzz --seeds 1 --start-seed \(seed) --tabs \(tabs) --strategy \(strategy.rawValue) --chaos-seconds \(chaosSeconds) --save seed\(seed).yaml")
+                if !fixedMix { print("  mix: \(outcome.swarm)") }
+                print("  replay: tabsim fuzz --seeds 1 --start-seed \(seed) --tabs \(tabs) "
+                      + "--strategy \(strategy.rawValue) --chaos-seconds \(chaosSeconds)\(mixFlag) --save seed\(seed).yaml")
             }
+            if seeds == 1, !fixedMix { print("seed \(seed) mix: \(outcome.swarm)") }
             if let save, (!outcome.passed && failures.count == 1) || seeds == 1 {
                 try outcome.scenarioYAML.write(toFile: save, atomically: true, encoding: .utf8)
                 print("saved seed \(seed) as \(save) (replay: tabsim run \(save))")
@@ -70,12 +99,20 @@ struct FuzzCommand: ParsableCommand {
         let elapsed = started.duration(to: .now)
         let wall = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let hours = Double(simulatedMs) / 3_600_000
-        print("fuzz: \(seeds) seeds (\(startSeed)...\(startSeed + UInt64(seeds) - 1)), \(tabs) tabs, \(strategy.rawValue): "
-              + "\(seeds - failures.count) passed, \(failures.count) failed, \(diverged) diverged after the calm"
+        let which = shardCount == 1 ? "" : "shard \(shardIndex)/\(shardCount) of "
+        print("fuzz: \(ran) seeds (\(which)\(startSeed)...\(startSeed + UInt64(seeds) - 1)), "
+              + "\(tabs) tabs, \(strategy.rawValue): "
+              + "\(ran - failures.count) passed, \(failures.count) failed, \(diverged) diverged after the calm"
               + (strategy.converges ? "" : " (not a failure: \(strategy.rawValue) does not promise convergence)"))
         print("fuzz: \(edits) edits, \(faults) faults, \(String(format: "%.2f", hours)) simulated hours in \(String(format: "%.2f", wall)) s "
-              + "(\(String(format: "%.0f", Double(seeds) / max(wall, 1e-9))) seeds/s, \(String(format: "%.0f", Double(simulatedMs) / 1000 / max(wall, 1e-9))) simulated s per s)")
+              + "(\(String(format: "%.0f", Double(ran) / max(wall, 1e-9))) seeds/s, \(String(format: "%.0f", Double(simulatedMs) / 1000 / max(wall, 1e-9))) simulated s per s)")
         print("fuzz: coverage: " + coverage.keys.sorted().map { "\($0) \(coverage[$0]!)" }.joined(separator: ", "))
+        // Counts only (and the failing seeds), so that shards' lines add up key by key.
+        let counts = ["seeds": ran, "passed": ran - failures.count, "failed": failures.count, "diverged": diverged,
+                      "edits": edits, "faults": faults, "simulated_ms": simulatedMs]
+        print("summary: mix=\(fixedMix ? "fixed" : "swarm") " + ["seeds", "passed", "failed", "diverged", "edits", "faults", "simulated_ms"]
+            .map { "\($0)=\(counts[$0]!)" }.joined(separator: " ")
+            + " failing_seeds=" + failures.map { "\($0.seed)" }.joined(separator: ","))
         if !failures.isEmpty { throw ExitCode(1) }
     }
 }

@@ -140,6 +140,7 @@ final class LiveTab {
                              "channel": .string(sync.config.channelName)])
         case .stopped: emit("stopped", [:])
         case .unavailable: break   // start() throws with the reason
+        case .localChange: break   // the page's own write: not news to whoever reads this tab's lines
         case .roleChanged(let change):
             emit("role", ["role": .string(change.to.rawValue), "from": .string(change.from.rawValue),
                           "epoch": .number(Double(change.epoch)),

@@ -56,3 +56,30 @@ import TabSync
         #expect(Fuzzer().run(seed: 5).scenarioYAML != Fuzzer().run(seed: 6).scenarioYAML)
     }
 }
+
+/// One vocabulary: a saved run checks exactly what the fuzz run checked.
+@Suite struct FuzzReplayTests {
+    /// Under an injected bug (tabs resolve by arrival order while the run expects last-write-wins'
+    /// convergence) some seed fails; its saved file, replayed, fails the same checks the same way.
+    @Test func aFailingSeedFailsTheSameWayWhenItsSavedFileIsReplayed() throws {
+        var options = Fuzzer.Options()
+        options.adjustConfig = { $0.conflictStrategy = .arrivalOrder }
+        let fuzzer = Fuzzer(options: options)
+        let outcome = try #require((UInt64(1)...200).lazy.map(fuzzer.run).first { !$0.passed })
+        #expect(outcome.violations.contains { $0.property == "convergence after faults stop" })
+        let player = try ScenarioPlayer(scenario: ScenarioParser.parse(yaml: outcome.scenarioYAML, file: "bug.yaml"))
+        let replayed = try player.playToEnd().dropLast()   // the last result is the safety summary
+        #expect(replayed.map(\.expected) == outcome.checks.map(\.expected))
+        #expect(replayed.map(\.found) == outcome.checks.map(\.found))
+        #expect(replayed.map(\.passed) == outcome.checks.map(\.passed))
+        #expect(replayed.contains { !$0.passed })
+    }
+
+    @Test func theSavedRunExpectsLivenessAsTheRunChecksIt() {
+        let yaml = Fuzzer().run(seed: 3).scenarioYAML
+        for line in ["expect: {runningLeaders: 1}", "expect: {allFollow: true}", "expect: {converged: true}",
+                     "expect: {neverOnWire: \"sessionToken\"}"] {
+            #expect(yaml.contains(line), "\(line)")
+        }
+    }
+}

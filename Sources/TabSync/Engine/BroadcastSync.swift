@@ -302,6 +302,8 @@ public final class BroadcastSync {
     private func storeChanged(_ change: StoreChange) {
         let keys = acceptedKeys(of: change)
         guard !keys.isEmpty else { return }
+        // To the observer only, before anything is sent: the echo check's one source of local changes.
+        observer?(.localChange(keys: keys))
         // A change shouldSync keeps local gets no version either: repair must not spread it.
         if let shouldSync = config.shouldSync, !shouldSync(change.previous, change.next) { return }
         recordLocalWrite(change, keys)

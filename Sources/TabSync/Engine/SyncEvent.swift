@@ -14,6 +14,9 @@ public enum SyncEvent: Sendable {
     case ignored(SyncMessage, reason: String)
     case dropped(reason: DropReason, detail: String, from: String?)
     case roleChanged(RoleChange)
+    /// A local write of synced keys, which entitles the tab to spread them. For observers only (not
+    /// one of the spec's debug lines): a checker counts it before the update it allows is sent.
+    case localChange(keys: [String])
 
     /// The spec's debug line for this event, e.g. `[BroadcastSync:abc123] Sent: TAB_PING {}`.
     public func debugLine(tabId: String) -> String {
@@ -37,6 +40,7 @@ public enum SyncEvent: Sendable {
         case .roleChanged(let c):
             return "Role \(c.from.rawValue) -> \(c.to.rawValue) (epoch \(c.epoch)"
                 + (c.leaderId.map { ", leader \(shortTabId($0))" } ?? "") + "): \(c.reason.rawValue)"
+        case .localChange(let keys): return "Local change [" + keys.map { "'\($0)'" }.joined(separator: ", ") + "]"
         }
     }
 }

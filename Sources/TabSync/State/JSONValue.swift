@@ -49,7 +49,8 @@ extension JSONValue {
     }
 
     /// Checks a value from another tab in one walk: its approximate JSON size and, when it cannot
-    /// be accepted, why (see `validationProblem`).
+    /// be accepted, why: a non-finite number (NaN never equals itself, so it would look changed
+    /// forever) or nesting deeper than `maxDepth` (recursion elsewhere must stay bounded).
     public func inspect(maxDepth: Int = 64) -> (bytes: Int, problem: String?) {
         var problem: String? = nil
         let bytes = inspect(depth: maxDepth, problem: &problem)
@@ -92,23 +93,6 @@ extension JSONValue {
             return 8
         case .string(let s): return s.utf8.count + 2
         case .array, .object: return nil
-        }
-    }
-
-    /// Why this value cannot be accepted from another tab, or nil when it can:
-    /// a non-finite number (NaN never equals itself, so it would look changed forever)
-    /// or nesting deeper than `maxDepth` (recursion elsewhere must stay bounded).
-    public func validationProblem(maxDepth: Int = 64) -> String? {
-        if maxDepth <= 0 { return "nesting deeper than the limit" }
-        switch self {
-        case .number(let n): return n.isFinite ? nil : "non-finite number"
-        case .array(let a):
-            for v in a { if let p = v.validationProblem(maxDepth: maxDepth - 1) { return p } }
-            return nil
-        case .object(let o):
-            for (_, v) in o { if let p = v.validationProblem(maxDepth: maxDepth - 1) { return p } }
-            return nil
-        default: return nil
         }
     }
 }

@@ -17,4 +17,16 @@ public protocol SyncScheduler: AnyObject {
     func schedule(afterMs delay: Milliseconds, _ action: @escaping () -> Void) -> TimerToken
     /// Cancels a scheduled action; cancelling one that already ran or was cancelled does nothing.
     func cancel(_ token: TimerToken)
+    /// Schedules a message delivery (transports call this, not `schedule`): a scheduler that treats
+    /// deliveries apart from timers, as a throttled background tab does, knows which is which.
+    @discardableResult
+    func scheduleDelivery(afterMs delay: Milliseconds, _ action: @escaping () -> Void) -> TimerToken
+}
+
+extension SyncScheduler {
+    /// By default a delivery is scheduled like any other action.
+    @discardableResult
+    public func scheduleDelivery(afterMs delay: Milliseconds, _ action: @escaping () -> Void) -> TimerToken {
+        schedule(afterMs: delay, action)
+    }
 }

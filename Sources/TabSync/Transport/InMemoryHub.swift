@@ -112,7 +112,7 @@ public final class InMemoryHub: SyncTransport {
             }
             return
         }
-        shared.schedule(afterMs: latencyMs) { [self] in
+        shared.scheduleDelivery(afterMs: latencyMs) { [self] in
             for receiver in subscribers where receiver !== sender { hand(frame, from: sender.ownerId, to: receiver) }
         }
     }
@@ -122,7 +122,7 @@ public final class InMemoryHub: SyncTransport {
     private func deliver(_ boxed: FrameBox, from: String, to receiver: Endpoint, afterMs delay: Milliseconds) {
         guard let scheduler = receiver.scheduler else { return }
         receiver.inFlight += 1
-        scheduler.schedule(afterMs: delay) { [self] in
+        scheduler.scheduleDelivery(afterMs: delay) { [self] in
             receiver.inFlight -= 1
             hand(boxed.frame, from: from, to: receiver)
         }
