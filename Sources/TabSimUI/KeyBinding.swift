@@ -45,6 +45,7 @@ public struct KeyBinding: Sendable {
         KeyBinding(.char("k"), "kill the selected tab (crash: no goodbye)", hint: "kill", .killTab),
         KeyBinding(.char("r"), "reopen a closed or killed tab", .reopenTab),
         KeyBinding(.char("f"), "force the selected tab to lead (new epoch)", hint: "lead", .forceLeader),
+        KeyBinding(.char("o"), "time out the selected follower now: it runs for election", hint: "timeout", .timeOutFollower),
         KeyBinding(.char("z"), "freeze or thaw the selected tab", hint: "freeze", .toggleFreeze),
         KeyBinding(
             .char("p"), "cut the selected tab off from the others, or heal it", hint: "cut",

@@ -8,6 +8,8 @@ public enum UIAction: Equatable, Sendable {
     case concurrentEdit
     case newTab, closeTab, killTab, reopenTab
     case forceLeader, toggleFreeze, togglePartition
+    /// Fires the selected follower's leader timeout now (`o`).
+    case timeOutFollower
     case cycleStrategy
     case togglePause, stepOnce, faster, slower
     /// While paused: back one event (`[`), back 10 s (`{`), forward 10 s (`}`); `.` steps forward.

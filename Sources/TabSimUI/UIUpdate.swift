@@ -95,6 +95,8 @@ public enum UIUpdate {
         case .killTab: try tabAction(state, session, { .kill($0) }, "killed %@ (no goodbye)", &state.message)
         case .reopenTab: try tabAction(state, session, { .reopen($0) }, "reopened %@", &state.message)
         case .forceLeader: try tabAction(state, session, { .forceLeader($0) }, "%@ forced to lead", &state.message)
+        case .timeOutFollower:
+            try tabAction(state, session, { .timeOut($0) }, "%@ timed out: it runs for election", &state.message)
         case .toggleFreeze:
             let frozen = try selectedTab(state, sim).liveness == .frozen
             try tabAction(

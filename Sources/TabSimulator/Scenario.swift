@@ -16,7 +16,7 @@ import TabSync
 /// `config` takes the engine's fields (`conflictStrategy: custom` names a built-in resolver with
 /// `customResolver:`, see `BuiltinResolvers`). Steps run in time order, same-time steps in file
 /// order. Actions: `open` (a name or `{tab, state}`), `close`, `kill`, `freeze`, `thaw`, `reopen`,
-/// `set` (`{tab, key: value...}`), `forceLeader`, `requestState`, `broadcastState` (a tab or
+/// `set` (`{tab, key: value...}`), `forceLeader`, `timeOut` (a follower's leader timeout fired now), `requestState`, `broadcastState` (a tab or
 /// `{tab, keys}`), `partition` (`[[A, B], [C]]`), `isolate`, `rejoin`, `heal` (`true`; `all`: every fault
 /// healed and every tab running, see `Simulation.transitionToLiveness()`), `cut` and `restore` (`{from: A,
 /// to: B}`: one way), `heal`, `network`, `background`
@@ -78,6 +78,8 @@ public struct Scenario {
         case reopen(String)
         case set(tab: String, state: StateDocument)
         case forceLeader(String)
+        /// A follower's leader timeout fired now: it runs for election (`BroadcastSync.expireLeaderTimeout`).
+        case timeOut(String)
         case requestState(String)
         case broadcastState(tab: String, keys: [String]?)
         case partition([[String]])
@@ -122,6 +124,7 @@ public struct Scenario {
             case .reopen: "reopen"
             case .set: "set"
             case .forceLeader: "forceLeader"
+            case .timeOut: "timeOut"
             case .requestState: "requestState"
             case .broadcastState: "broadcastState"
             case .partition: "partition"
@@ -147,7 +150,7 @@ public struct Scenario {
             switch self {
             case .open(let t, _), .set(let t, _), .broadcastState(let t, _), .background(let t, _), .clockSkew(let t, _): [t]
             case .close(let t), .kill(let t), .freeze(let t), .thaw(let t), .reopen(let t), .forceLeader(let t),
-                 .requestState(let t), .isolate(let t), .rejoin(let t): [t]
+                 .timeOut(let t), .requestState(let t), .isolate(let t), .rejoin(let t): [t]
             case .partition(let groups): groups.flatMap { $0 }
             case .cut(let link), .restore(let link): [link.from, link.to]
             case .inject(let t, _): t.map { [$0] } ?? []

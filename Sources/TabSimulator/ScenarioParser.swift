@@ -314,6 +314,7 @@ struct ScenarioNodeReader {
         ("thaw", { r, v throws(ScenarioError) in .thaw(try r.string(v, "thaw")) }),
         ("reopen", { r, v throws(ScenarioError) in .reopen(try r.string(v, "reopen")) }),
         ("forceLeader", { r, v throws(ScenarioError) in .forceLeader(try r.string(v, "forceLeader")) }),
+        ("timeOut", { r, v throws(ScenarioError) in .timeOut(try r.string(v, "timeOut")) }),
         ("requestState", { r, v throws(ScenarioError) in .requestState(try r.string(v, "requestState")) }),
         ("set", { r, v throws(ScenarioError) in
             let (tab, values) = try r.tabAndDocument(v, "set")

@@ -110,6 +110,7 @@ public final class ScenarioPlayer {
         case .reopen(let tab): try sim.reopen(tab)
         case .set(let tab, let state): try sim.set(tab, state)
         case .forceLeader(let tab): try sim.forceLeader(tab)
+        case .timeOut(let tab): try sim.timeOut(tab)
         case .requestState(let tab): try sim.requestState(tab)
         case .broadcastState(let tab, let keys): try sim.broadcastState(tab, keys: keys)
         case .partition(let groups): try sim.partition(groups)

@@ -41,6 +41,7 @@ public enum ScenarioWriter {
         case .thaw(let t): return "thaw: \(quote(t))"
         case .reopen(let t): return "reopen: \(quote(t))"
         case .forceLeader(let t): return "forceLeader: \(quote(t))"
+        case .timeOut(let t): return "timeOut: \(quote(t))"
         case .requestState(let t): return "requestState: \(quote(t))"
         case .isolate(let t): return "isolate: \(quote(t))"
         case .rejoin(let t): return "rejoin: \(quote(t))"

@@ -10,7 +10,7 @@ import TabSync
 /// - Tabs: `open`, `close` (graceful: goodbye sent), `kill` (crash: silence), `freeze`/`thaw`,
 ///   `reopen` (a reloaded page: new tab id, its initial state), `setBackground` (timer throttling),
 ///   `setClockSkew`.
-/// - What a user does in a tab: `set`, `forceLeader`, `requestState`, `broadcastState`.
+/// - What a user does in a tab: `set`, `forceLeader`, `timeOut`, `requestState`, `broadcastState`.
 /// - The network (`SimulatedNetwork`): `partition`, `isolate`, `rejoin`, `togglePartition`,
 ///   `cutLink`/`restoreLink` (one way), `heal`, `setNetwork`.
 /// - Looking: `tabs`, `tab(named:)`, `snapshots`, `leaders`, `leader`, `convergence()`,
@@ -320,6 +320,17 @@ public final class Simulation {
         guard tab.sync.config.enableLeaderElection else { throw SimulationError("forceLeader: leader election is off (enableLeaderElection)") }
         record(SimEvent(timeMs: nowMs, tab: name, kind: .action, line: "[User] forceLeader"))
         tab.sync.forceLeader()
+    }
+
+    /// Fires a follower's leader timeout now ("time out this follower"): it runs for election, and
+    /// a live leader's answer makes it follow again. Only a running follower of a known leader can.
+    public func timeOut(_ name: String) throws(SimulationError) {
+        let tab = try existing(name, mustBe: [.alive])
+        guard tab.sync.role == .follower, tab.sync.leaderId != nil else {
+            throw SimulationError("timeOut: \(name) follows no leader (it is \(tab.sync.role.rawValue)): only a follower times out")
+        }
+        record(SimEvent(timeMs: nowMs, tab: name, kind: .action, line: "[User] timeOut: leader timeout fired now"))
+        tab.sync.expireLeaderTimeout()
     }
 
     public func requestState(_ name: String) throws(SimulationError) {

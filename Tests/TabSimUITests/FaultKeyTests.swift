@@ -7,6 +7,27 @@ import Testing
 /// The fault keys of a lesson: a lossy network, a partition into two chosen groups, and dropping
 /// the next message.
 @Suite struct FaultKeyTests {
+    /// `o` on a follower: its leader timeout fires now, it runs for election, and the live leader's
+    /// answer makes it follow again in the same epoch. On the leader it says why it cannot.
+    @Test func oTimesOutTheSelectedFollowerWhichFollowsTheLiveLeaderAgain() throws {
+        let h = try Harness()
+        h.run(ms: 5000)
+        let leader = try #require(h.sim.leader)
+        let epoch = leader.epoch
+        let follower = try #require(h.sim.tabs.firstIndex { $0.role == .follower })
+        h.send(.select(follower))
+        h.send(.timeOutFollower)
+        let name = h.sim.tabs[follower].name
+        #expect(h.state.message == "\(name) timed out: it runs for election")
+        #expect(h.sim.tabs[follower].role == .candidate)
+        h.run(ms: 5000)
+        #expect(h.sim.tabs[follower].role == .follower && h.sim.leader?.name == leader.name)
+        #expect(h.sim.leader?.epoch == epoch)
+        h.send(.select(h.sim.tabs.firstIndex { $0.name == leader.name }!))
+        h.send(.timeOutFollower)
+        #expect(h.state.message.contains("follows no leader (it is leader): only a follower times out"))
+    }
+
     @Test func lTogglesALossyNetworkOnTopOfTheTeachingOne() throws {
         let h = try Harness()
         h.send(.toggleLossy)

@@ -48,7 +48,7 @@ import Testing
 
     static func action(_ n: Int) -> Scenario.Action {
         let tab = tabs[n % 3]
-        switch n % 21 {
+        switch n % 22 {
         case 0: return .set(tab: tab, state: document(n / 19))
         case 1: return .close(tab)
         case 2: return .kill(tab)
@@ -73,6 +73,7 @@ import Testing
                 Workload(editsPerSecondPerTab: Double(n % 50) + 0.5, keys: [key(n)], untilMs: n % 3 == 0 ? nil : 9000))
         case 18: return .stopWorkload
         case 19: return .cut(NetworkLink(from: tab, to: tabs[(n + 1) % 3]))
+        case 20: return .timeOut(tab)
         default: return .restore(NetworkLink(from: tab, to: tabs[(n + 2) % 3]))
         }
     }
