@@ -70,17 +70,16 @@ public final class BroadcastSync {
     /// A digest that differed while the cooldown ran, its sender, and this tab's digest then:
     /// checked again when the cooldown ends, unless this tab's state moved meanwhile.
     private var deferredRepair: (tabId: String, digest: String, mine: String)?
-    /// Pending while STATE_UPDATEs flow (one was sent or received within `settleMs`): this tab's
-    /// digest then differs from its peers' only because messages are on their way, so it neither
-    /// compares digests nor sends its own (see `settleMs`).
-    private var busyTimer: TimerHandle?
+    /// When the last STATE_UPDATE was sent or received (monotonic). Within `settleMs` of it this
+    /// tab's digest differs from its peers' only because messages are on their way, so it neither
+    /// compares digests nor sends its own (`isSettling`). A time, not a timer: a background tab's
+    /// timers are throttled, and a timer would keep it settling long after its window.
+    private var lastUpdateAt: Milliseconds?
     /// The longest round trip measured lately (a state request to its answer), in monotonic ms.
     private var roundTripMs: Milliseconds = 0
     /// The last state request this tab sent and is waiting for an answer to: whom it asked (nil:
     /// a join request, answered by whoever answers) and when.
     private var pendingAsk: (target: String?, sentAt: Milliseconds)?
-    /// Updates since `busyTimer` was armed: if any, it is armed again when it fires.
-    private var updatesWhileBusy = 0
     private(set) var pingTimer: TimerHandle?
     private var joinTimer: TimerHandle?
     private var outstandingRequest: Int?
@@ -412,10 +411,10 @@ public final class BroadcastSync {
                                    fieldStamps: fields)
     }
 
-    /// A tab whose state is in motion (busy, see `settleMs`, or still joining) sends no digest: it
+    /// A tab whose state is in motion (settling, see `settleMs`, or still joining) sends no digest: it
     /// would describe a state its peers have not been told of yet, or one about to change.
     private func pingPayload() -> SyncMessage.Payload {
-        let comparable = config.conflictStrategy.converges && !timers.isPending(busyTimer) && !isJoining
+        let comparable = config.conflictStrategy.converges && !isSettling && !isJoining
         return SyncMessage.Payload(priority: priority, epoch: election.map { $0.highestTerm },
                                    digest: comparable ? digest : nil)
     }
@@ -756,24 +755,14 @@ public final class BroadcastSync {
         }
     }
 
-    /// One timer per settle window while updates flow, not one per update.
+    /// One clock read per update, no timer.
     private func noteUpdate() {
-        if timers.isPending(busyTimer) {
-            updatesWhileBusy &+= 1
-        } else {
-            armBusyTimer()
-        }
+        lastUpdateAt = monotonicNow
     }
 
-    private func armBusyTimer() {
-        updatesWhileBusy = 0
-        busyTimer = timers.schedule(afterMs: settleMs) { [unowned self] in
-            self.busyElapsed()
-        }
-    }
-
-    private func busyElapsed() {
-        if updatesWhileBusy > 0 { armBusyTimer() } else { busyTimer = nil }
+    /// True within `settleMs` of the last STATE_UPDATE sent or received.
+    private var isSettling: Bool {
+        lastUpdateAt.map { monotonicNow - $0 < settleMs } ?? false
     }
 
     /// A digest heard while this tab's last request was unanswered is checked again only if this
@@ -855,7 +844,7 @@ public final class BroadcastSync {
 
     /// A TAB_PING's or TAB_PONG's digest differs from this tab's: ask the sender for what differs.
     private func compare(digest theirs: String, of sender: String) {
-        guard config.conflictStrategy.converges, !timers.isPending(busyTimer), theirs != digest else { return }
+        guard config.conflictStrategy.converges, !isSettling, theirs != digest else { return }
         if timers.isPending(repairCooldown) {
             deferredRepair = (sender, theirs, digest)
         } else {
