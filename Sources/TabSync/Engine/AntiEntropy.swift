@@ -8,8 +8,8 @@
 ///
 /// A digest is the sender's state when it pinged, compared with the receiver's when it arrives: a
 /// difference is evidence of a miss only once the messages that could explain it have landed. So
-/// a tab that sent or received a STATE_UPDATE within its settle window (the longest round trip it
-/// measured lately, a quarter to one ping interval) neither compares digests nor sends its own,
+/// a tab that sent or received a STATE_UPDATE within its settle window (twice the longest round trip
+/// it measured lately, a quarter to one ping interval) neither compares digests nor sends its own,
 /// a joining tab sends none, and a digest heard while this tab's own request is unanswered is
 /// dropped if the answer moves this tab's state. With a fixed quarter ping interval, slow networks
 /// (300-900 ms) sent more repair messages than updates while edits flowed, losing nothing.

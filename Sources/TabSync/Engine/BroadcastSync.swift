@@ -725,17 +725,19 @@ public final class BroadcastSync {
 
     // MARK: - Answers and repair
 
-    /// How long after the last STATE_UPDATE sent or received a digest means something: the longest
-    /// recent round trip, at least a quarter and at most one ping interval.
+    /// How long after the last STATE_UPDATE sent or received a digest means something: twice the
+    /// longest recent round trip, at least a quarter and at most one ping interval.
     ///
-    /// Why a round trip: a TAB_PING's digest is the sender's state when it pinged. An update this
-    /// tab sent (or received) shortly before the ping arrived had not reached the pinger when it
-    /// pinged: the ping took one latency to come, the update one to go. Until both have passed, a
-    /// differing digest only says that messages are on their way. With a fixed quarter ping
-    /// interval (500 ms) and the teaching network's 300-900 ms latency, nearly every ping heard
-    /// while edits flowed looked like divergence: more repair requests and (stale, `Kept ...`)
-    /// answers went out than updates, on a network that lost nothing. Measured, the window fits
-    /// any network: a few milliseconds on a browser's channel, where repair then starts as before.
+    /// Why: a TAB_PING's digest is the sender's state when it pinged. An update this tab sent (or
+    /// received) shortly before the ping arrived had not reached the pinger when it pinged: the
+    /// ping took one latency to come, the update one to go (or up to the spread of latencies more
+    /// than it took to come here). Until those have passed, a differing digest only says that
+    /// messages are on their way; a round trip is two typical latencies, so twice it covers them.
+    /// With a fixed quarter ping interval (500 ms) and the teaching network's 300-900 ms latency,
+    /// nearly every ping heard while edits flowed looked like divergence: more repair requests and
+    /// (stale, `Kept ...`) answers went out than updates, on a network that lost nothing. Measured,
+    /// the window fits any network: on a browser's channel (a few ms) it stays a quarter ping
+    /// interval, as before.
     private var settleMs: Milliseconds {
         min(config.tabPingIntervalMs, max(config.tabPingIntervalMs / 4, 2 * roundTripMs, 1))
     }
