@@ -10,7 +10,7 @@ public enum DiagramBenchmark {
         config.syncKeys = ["theme", "counter"]
         config.enableLeaderElection = true
         config.leaderHeartbeatMs = 1000
-        let sim = try Simulation(options: SimulationOptions(seed: 1, config: config, network: .local,
+        let sim = try Simulation(options: SimulationOptions(seed: 1, config: config, network: .teaching,
                                                             initialState: ["theme": "light", "counter": 0]))
         sim.tracksFlights = true
         let names = (0..<8).map { String(UnicodeScalar(UInt8(65 + $0))) }

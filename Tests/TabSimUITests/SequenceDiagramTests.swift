@@ -52,27 +52,22 @@ import TabSimulator
            2.218s            ◀──────────────────────◀───────────── REQUEST ●
            2.270s            ● REQUEST ─────────────▶──────────────────────▶
            2.284s            │                      │      ignored REQUEST !
-           2.519s            ◀──────────────────────● REQUEST ─────────────▶
            2.587s            │                      │         follows A e1 ○
            2.858s            │                      ○ follows A e1         │
            3.000s            ● HB e1 ───────────────▶──────────────────────▶
            3.064s            ! ignored REQUEST      │                      │
            3.145s            │                      │      ignored REQUEST !
-           3.270s            ● REQUEST ─────────────▶──────────────────────▶
-           3.303s            ! ignored REQUEST      │                      │
-           3.706s            │                      ! ignored REQUEST      │
            4.000s            ● HB e1 ───────────────▶──────────────────────▶
            5.000s            ● HB e1 ───────────────▶──────────────────────▶
            6.000s            ● HB e1 ───────────────▶──────────────────────▶
            7.000s            ● HB e1 ───────────────▶──────────────────────▶
            8.000s            ● HB e1 ───────────────▶──────────────────────▶
                              ✖ killed               │                      │
-          11.486s                                   ◆ candidate            │
-                                                    ● ELECT e1 ────────────▶
-          11.663s                                   │                      ◆ candidate
+          11.703s                                   │                      ◆ candidate
                                                     ◀──────────── ELECT e1 ●
-          11.824s                                   │                      ○ follower
-          12.359s                                   ● ELECT e1 ╌╌╌╌╌╌╌╌╌╌╌╌▷
+          11.836s                                   ◆ candidate            │
+                                                    ● ELECT e1 ╌╌╌╌╌╌╌╌╌╌╌╌▷
+          12.374s                                   ● ELECT e1 ╌╌╌╌╌╌╌╌╌╌╌╌▷
         """
 
     @Test func goldenFrameOfTheLeaderDying() throws {
@@ -92,7 +87,7 @@ import TabSimulator
     @Test func anArrowInFlightIsDashedUntilDelivered() throws {
         let before = diagram(try played(untilMs: 12_500))
         let after = diagram(try played(untilMs: 14_000))
-        let rebuttal = try #require(before.firstIndex { $0.hasPrefix("  12.359s") })
+        let rebuttal = try #require(before.firstIndex { $0.hasPrefix("  12.374s") })
         #expect(before[rebuttal].contains("╌") && before[rebuttal].hasSuffix("▷"))
         #expect(after[rebuttal].contains("─") && after[rebuttal].hasSuffix("▶") && !after[rebuttal].contains("╌"))
     }

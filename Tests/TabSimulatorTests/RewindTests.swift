@@ -36,9 +36,6 @@ import TabSync
         .at(16_000, .network(.lossyTeaching)),
         .at(21_000, .thaw("C")),
         .at(23_000, .heal),
-        // The workload stops before A reopens: with it running on, the merged engine's repair
-        // answers answers between tabs without end (reported; not this test's subject).
-        .at(24_000, .stopWorkload),
         .at(25_000, .reopen("A")),
         .steps(2, .forceLeader("D")),
         .at(30_000, .close("B")),

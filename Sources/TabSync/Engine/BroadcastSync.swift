@@ -64,15 +64,22 @@ public final class BroadcastSync {
     /// The version of this tab's own defaults: counter 0, its creation time, its id.
     private let ownDefault: KeyVersion
     private var digestCache: (generation: Int, fields: Int, digest: String)?
-    /// Set while a repair request was sent recently: one per half ping interval at most.
+    /// Set while a repair request was sent recently: one per `settleMs` (at least half a ping
+    /// interval), so that its answer has landed before the next is asked.
     private var repairCooldown: TimerHandle?
-    /// A digest that differed while the cooldown ran, and its sender: checked again when it ends.
-    private var deferredRepair: (tabId: String, digest: String)?
-    /// Pending while STATE_UPDATEs flow (one was sent or received within a quarter ping interval):
-    /// digests then differ only because messages are on their way, and repair waits for quiet.
-    private var busyTimer: TimerHandle?
-    /// Updates since `busyTimer` was armed: if any, it is armed again when it fires.
-    private var updatesWhileBusy = 0
+    /// A digest that differed while the cooldown ran, its sender, and this tab's digest then:
+    /// checked again when the cooldown ends, unless this tab's state moved meanwhile.
+    private var deferredRepair: (tabId: String, digest: String, mine: String)?
+    /// When the last STATE_UPDATE was sent or received (monotonic). Within `settleMs` of it this
+    /// tab's digest differs from its peers' only because messages are on their way, so it neither
+    /// compares digests nor sends its own (`isSettling`). A time, not a timer: a background tab's
+    /// timers are throttled, and a timer would keep it settling long after its window.
+    private var lastUpdateAt: Milliseconds?
+    /// The longest round trip measured lately (a state request to its answer), in monotonic ms.
+    private var roundTripMs: Milliseconds = 0
+    /// The last state request this tab sent and is waiting for an answer to: whom it asked (nil:
+    /// a join request, answered by whoever answers) and when.
+    private var pendingAsk: (target: String?, sentAt: Milliseconds)?
     private(set) var pingTimer: TimerHandle?
     private var joinTimer: TimerHandle?
     private var outstandingRequest: Int?
@@ -196,6 +203,8 @@ public final class BroadcastSync {
         guard isActive() else { return }
         nextRequestId += 1
         outstandingRequest = nextRequestId
+        pendingAsk = (nil, monotonicNow)
+        armRepairCooldown()
         var payload = versionsPayload()
         payload.requestId = nextRequestId
         send(.stateRequest, payload)
@@ -404,9 +413,12 @@ public final class BroadcastSync {
                                    fieldStamps: fields)
     }
 
+    /// A tab whose state is in motion (settling, see `settleMs`, or still joining) sends no digest: it
+    /// would describe a state its peers have not been told of yet, or one about to change.
     private func pingPayload() -> SyncMessage.Payload {
-        SyncMessage.Payload(priority: priority, epoch: election.map { $0.highestTerm },
-                            digest: config.conflictStrategy.converges ? digest : nil)
+        let comparable = config.conflictStrategy.converges && !isSettling && !isJoining
+        return SyncMessage.Payload(priority: priority, epoch: election.map { $0.highestTerm },
+                                   digest: comparable ? digest : nil)
     }
 
     private func send(_ type: SyncMessageType, _ payload: SyncMessage.Payload) {
@@ -534,6 +546,9 @@ public final class BroadcastSync {
         case .stateResponse:
             let answersMe = m.payload?.targetId == tabId
             let joinAnswer = answersMe && m.payload?.requestId != nil && m.payload?.requestId == outstandingRequest
+            if let ask = pendingAsk, answersMe, ask.target.map({ $0 == m.tabId }) ?? joinAnswer {
+                measuredRoundTrip(now - ask.sentAt)
+            }
             if config.conflictStrategy.converges {
                 // Versions make any answer safe to apply, whoever asked: it changes only what it wins.
                 apply(m)
@@ -712,30 +727,56 @@ public final class BroadcastSync {
 
     // MARK: - Answers and repair
 
-    /// One timer per quarter ping interval while updates flow, not one per update.
+    /// How long after the last STATE_UPDATE sent or received a digest means something: twice the
+    /// longest recent round trip, at least a quarter and at most one ping interval.
+    ///
+    /// Why: a TAB_PING's digest is the sender's state when it pinged. An update this tab sent (or
+    /// received) shortly before the ping arrived had not reached the pinger when it pinged: the
+    /// ping took one latency to come, the update one to go (or up to the spread of latencies more
+    /// than it took to come here). Until those have passed, a differing digest only says that
+    /// messages are on their way; a round trip is two typical latencies, so twice it covers them.
+    /// With a fixed quarter ping interval (500 ms) and the teaching network's 300-900 ms latency,
+    /// nearly every ping heard while edits flowed looked like divergence: more repair requests and
+    /// (stale, `Kept ...`) answers went out than updates, on a network that lost nothing. Measured,
+    /// the window fits any network: on a browser's channel (a few ms) it stays a quarter ping
+    /// interval, as before.
+    private var settleMs: Milliseconds {
+        min(config.tabPingIntervalMs, max(config.tabPingIntervalMs / 4, 2 * roundTripMs, 1))
+    }
+
+    /// Takes a round trip into `roundTripMs`: a longer one at once, a shorter one slowly (an eighth
+    /// of the way), so that one quick answer does not shorten the window a slow network needs.
+    private func measuredRoundTrip(_ sample: Milliseconds) {
+        pendingAsk = nil
+        roundTripMs = sample >= roundTripMs ? sample : roundTripMs - (roundTripMs - sample) / 8
+    }
+
+    /// After a state request (a join's or a repair's), digests heard are only deferred until its
+    /// answer can have landed: at least half a ping interval, and `settleMs`.
+    private func armRepairCooldown() {
+        repairCooldown = timers.schedule(afterMs: max(config.tabPingIntervalMs / 2, settleMs, 1)) { [unowned self] in
+            self.cooldownEnded()
+        }
+    }
+
+    /// One clock read per update, no timer.
     private func noteUpdate() {
-        if timers.isPending(busyTimer) {
-            updatesWhileBusy &+= 1
-        } else {
-            armBusyTimer()
-        }
+        lastUpdateAt = monotonicNow
     }
 
-    private func armBusyTimer() {
-        updatesWhileBusy = 0
-        busyTimer = timers.schedule(afterMs: max(1, config.tabPingIntervalMs / 4)) { [unowned self] in
-            self.busyElapsed()
-        }
+    /// True within `settleMs` of the last STATE_UPDATE sent or received.
+    private var isSettling: Bool {
+        lastUpdateAt.map { monotonicNow - $0 < settleMs } ?? false
     }
 
-    private func busyElapsed() {
-        if updatesWhileBusy > 0 { armBusyTimer() } else { busyTimer = nil }
-    }
-
+    /// A digest heard while this tab's last request was unanswered is checked again only if this
+    /// tab's state has not moved since: if it has (the answer came), the old digest says nothing
+    /// about the new state, and the next TAB_PING will tell.
     private func cooldownEnded() {
         guard let deferred = deferredRepair else { return }
         deferredRepair = nil
-        if deferred.digest != digest { requestRepair(from: deferred.tabId) }
+        let mine = digest
+        if deferred.mine == mine, deferred.digest != mine { requestRepair(from: deferred.tabId) }
     }
 
     /// An answer to this tab showed that its sender (and whoever else applied it) lacks newer values
@@ -807,23 +848,22 @@ public final class BroadcastSync {
 
     /// A TAB_PING's or TAB_PONG's digest differs from this tab's: ask the sender for what differs.
     private func compare(digest theirs: String, of sender: String) {
-        guard config.conflictStrategy.converges, !timers.isPending(busyTimer), theirs != digest else { return }
+        guard config.conflictStrategy.converges, !isSettling, theirs != digest else { return }
         if timers.isPending(repairCooldown) {
-            deferredRepair = (sender, theirs)
+            deferredRepair = (sender, theirs, digest)
         } else {
             requestRepair(from: sender)
         }
     }
 
     /// Sends this tab's versions to `target`, which answers with the keys it holds newer values of.
-    /// At most one such request per half ping interval: a digest that differs from many tabs' at
-    /// once is repaired by the first answer, which every tab applies.
+    /// At most one state request (this or a join's) per cooldown: a digest that differs from many
+    /// tabs' at once is repaired by the first answer, which every tab applies.
     private func requestRepair(from target: String) {
         guard !isJoining, !timers.isPending(repairCooldown) else { return }
         deferredRepair = nil
-        repairCooldown = timers.schedule(afterMs: max(1, config.tabPingIntervalMs / 2)) { [unowned self] in
-            self.cooldownEnded()
-        }
+        armRepairCooldown()
+        pendingAsk = (target, monotonicNow)
         var payload = versionsPayload()
         payload.targetId = target
         send(.stateRequest, payload)
