@@ -57,6 +57,7 @@ public struct KeyBinding: Sendable {
             .splitMarked),
         KeyBinding(.char("L"), "lossy network (one message in five lost), or back", hint: "lossy", .toggleLossy),
         KeyBinding(.char("D"), "drop the next message sent (to every receiver)", hint: "drop", .dropNext),
+        KeyBinding(.char("H"), "heal everything: partitions, cuts, loss; every tab thawed and reopened", .healAll),
         KeyBinding(.char("s"), "cycle the conflict strategy (all tabs)", hint: "strategy", .cycleStrategy),
         KeyBinding(.char(" "), "pause or resume", hint: "pause", .togglePause),
         KeyBinding(.char("."), "step to the next event while paused (one event when rewound)", hint: "step", .stepOnce),

@@ -27,6 +27,9 @@ public enum UIAction: Equatable, Sendable {
     case toggleMark
     /// Splits the marked tabs from the rest, or heals every partition (`P`).
     case splitMarked
+    /// The calm after faults, `Simulation.transitionToLiveness()` (`H`): every partition and cut
+    /// healed, no loss, every tab thawed, reopened and in the foreground.
+    case healAll
     /// Loses the next message sent (`D`).
     case dropNext
     /// The learner answered a lesson's prompt (its key, or space): the lesson goes on.

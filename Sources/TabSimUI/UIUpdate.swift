@@ -211,6 +211,14 @@ public enum UIUpdate {
             try session.apply(.partition([marked, rest]))
             state.marked = []
             state.message = "partition: " + marked.joined(separator: ",") + " | " + rest.joined(separator: ",")
+        case .healAll:
+            try session.apply(.healAll)
+            // Loss off; the network the keys chose (teaching or the scenario's own) again.
+            state.lossy = false
+            state.dropNextArmed = false
+            state.marked = []
+            try applyNetwork(state, session)
+            state.message = "healed everything: the fuzzer's calm (heal: all)"
         case .dropNext:
             guard !state.dropNextArmed else {
                 state.dropNextArmed = false

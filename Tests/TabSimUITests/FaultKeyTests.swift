@@ -28,6 +28,26 @@ import Testing
         #expect(h.state.message.contains("follows no leader (it is leader): only a follower times out"))
     }
 
+    /// `H`: the fuzzer's calm from the keyboard, and the network the keys chose, without loss.
+    @Test func hHealsEveryFaultAtOnce() throws {
+        let h = try Harness()
+        h.run(ms: 3000)
+        h.send(.toggleTeachingNetwork)
+        h.send(.toggleLossy)
+        h.send(.select(0))
+        h.send(.killTab)
+        h.send(.select(1))
+        h.send(.toggleFreeze)
+        h.send(.select(2))
+        h.send(.togglePartition)
+        h.send(.healAll)
+        #expect(h.state.message == "healed everything: the fuzzer's calm (heal: all)")
+        #expect(h.sim.tabs.allSatisfy { $0.liveness == .alive && !h.sim.isPartitioned($0.name) })
+        #expect(h.sim.options.network == .teaching && !h.state.lossy)
+        h.run(ms: 15_000)
+        #expect(h.sim.leaders.count == 1 && h.sim.convergence().converged)
+    }
+
     @Test func lTogglesALossyNetworkOnTopOfTheTeachingOne() throws {
         let h = try Harness()
         h.send(.toggleLossy)
