@@ -42,7 +42,7 @@ public struct LogLine: Equatable, Sendable {
 public enum PaneLook: Equatable, Sendable {
     case light, dark, system, highContrast
     /// Closed gracefully, or crashed: what it shows is the last it knew.
-    case closed, dead
+    case closed, crashed
 }
 
 /// One tab's pane, as values.
@@ -96,7 +96,7 @@ public enum CellMark: Equatable, Sendable {
 }
 
 public enum PaneLiveness: String, Equatable, Sendable {
-    case alive, frozen, partitioned, closed, dead
+    case alive, frozen, partitioned, closed, crashed
 }
 
 /// The help overlay: its lines (already wrapped to the screen) and how far it is scrolled.

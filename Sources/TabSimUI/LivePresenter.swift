@@ -44,7 +44,7 @@ public enum LivePresenter {
         let look: PaneLook
         switch (t.liveness, t.state["theme"]?.stringValue) {
         case (.closed, _): look = .closed
-        case (.dead, _): look = .dead
+        case (.crashed, _): look = .crashed
         case (_, "dark"): look = .dark
         case (_, "light"): look = .light
         case (_, "high-contrast"): look = .highContrast

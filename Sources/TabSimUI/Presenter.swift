@@ -64,7 +64,7 @@ public enum Presenter {
         case .alive: liveness = sim.isPartitioned(t.name) ? .partitioned : .alive
         case .frozen: liveness = .frozen
         case .closed: liveness = .closed
-        case .crashed: liveness = .dead
+        case .crashed: liveness = .crashed
         }
         let leaderName = t.leaderId.map { id in sim.tabs.first { $0.tabId == id }?.name ?? shortTabId(id) }
         let running = t.liveness == .alive
@@ -76,7 +76,7 @@ public enum Presenter {
         let look: PaneLook
         switch (t.liveness, t.state["theme"]?.stringValue) {
         case (.closed, _): look = .closed
-        case (.crashed, _): look = .dead
+        case (.crashed, _): look = .crashed
         case (_, "dark"): look = .dark
         case (_, "light"): look = .light
         case (_, "high-contrast"): look = .highContrast

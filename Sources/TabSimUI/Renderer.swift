@@ -65,7 +65,7 @@ public enum TabPane {
         case .system: base = CellStyle(.paneSystem)
         case .highContrast: base = CellStyle(.paneHighContrast, bold: true)
         case .closed: base = CellStyle(.paneClosed, dim: true)
-        case .dead: base = CellStyle(.paneDead, dim: true)
+        case .crashed: base = CellStyle(.paneCrashed, dim: true)
         }
         screen.fill(x: r.x, y: r.y, width: r.width, height: r.height, style: base)
         var y = r.y
@@ -80,7 +80,7 @@ public enum TabPane {
             x: r.x, y: y, style: titleStyle,
             maxWidth: r.width)
         y += 1
-        let gone = tab.look == .closed || tab.look == .dead
+        let gone = tab.look == .closed || tab.look == .crashed
         let room = r.width - 1
         let prio = "prio \(tab.priority)"
         switch tab.role {
@@ -100,7 +100,7 @@ public enum TabPane {
         case .alive: livenessStyle = base
         case .frozen: livenessStyle = CellStyle(.frozen, bold: true)
         case .partitioned: livenessStyle = CellStyle(.warning, bold: true)
-        case .closed, .dead: livenessStyle = CellStyle(.dead, bold: true)
+        case .closed, .crashed: livenessStyle = CellStyle(.crashed, bold: true)
         }
         let flight = "↓\(tab.incoming) ↑\(tab.outgoing)"
         row(

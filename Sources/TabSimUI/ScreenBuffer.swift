@@ -2,10 +2,10 @@
 /// attributes when colours are off (NO_COLOR, a monochrome terminal).
 public enum ColorRole: Int, CaseIterable, Sendable {
     case normal = 0
-    case paneLight, paneDark, paneSystem, paneHighContrast, paneClosed, paneDead
+    case paneLight, paneDark, paneSystem, paneHighContrast, paneClosed, paneCrashed
     case title, selectedTitle
     case leader, follower, candidate
-    case dead, frozen, warning
+    case crashed, frozen, warning
     case logState, logElection, logPresence, logApplied, logFault, logAction, logVerdictPass, logVerdictFail
     case statusBar, hintBar, help
 }

@@ -124,15 +124,15 @@ public final class Terminal: TerminalDevice {
     }
 
     /// Attributes without colours. Each pane look keeps its own: light plain, dark reverse, system
-    /// underlined, high-contrast reverse bold, closed dim, dead dim reverse; bars and the leader
+    /// underlined, high-contrast reverse bold, closed dim, crashed dim reverse; bars and the leader
     /// are reverse, titles and warnings bold.
     static func monochromeAttributes(for style: CellStyle) -> Int32 {
         var a = tabsim_a_normal()
-        let reversed: Set<ColorRole> = [.paneDark, .paneHighContrast, .paneDead]
+        let reversed: Set<ColorRole> = [.paneDark, .paneHighContrast, .paneCrashed]
         let bold: Set<ColorRole> = [.paneHighContrast, .title, .warning, .logFault]
         if style.reverse || reversed.contains(style.role) { a |= tabsim_a_reverse() }
         if style.bold || bold.contains(style.role) { a |= tabsim_a_bold() }
-        if style.dim || style.role == .paneClosed || style.role == .paneDead { a |= tabsim_a_dim() }
+        if style.dim || style.role == .paneClosed || style.role == .paneCrashed { a |= tabsim_a_dim() }
         if style.role == .paneSystem { a |= tabsim_a_underline() }
         return a
     }
@@ -146,10 +146,10 @@ public final class Terminal: TerminalDevice {
                 )
         let table: [(ColorRole, Int16, Int16)] = [
             (.paneLight, black, white), (.paneDark, white, black), (.paneSystem, black, green),
-            (.paneHighContrast, yellow, black), (.paneClosed, -1, -1), (.paneDead, white, red),
+            (.paneHighContrast, yellow, black), (.paneClosed, -1, -1), (.paneCrashed, white, red),
             (.title, cyan, -1), (.selectedTitle, yellow, -1),
             (.leader, yellow, black), (.follower, cyan, -1), (.candidate, magenta, -1),
-            (.dead, red, -1), (.frozen, blue, -1), (.warning, red, -1),
+            (.crashed, red, -1), (.frozen, blue, -1), (.warning, red, -1),
             (.logState, green, -1), (.logElection, magenta, -1), (.logPresence, -1, -1), (.logApplied, cyan, -1),
             (.logFault, red, -1), (.logAction, yellow, -1), (.logVerdictPass, green, -1), (.logVerdictFail, red, -1),
             (.statusBar, blue, white), (.hintBar, -1, -1), (.help, black, cyan),

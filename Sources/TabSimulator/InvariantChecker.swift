@@ -6,10 +6,10 @@ import TabSync
 ///
 /// The properties, each reported under this name:
 /// - `epochs never decrease`: no tab moves to a lower epoch.
-/// - `at most one leader per epoch`: a tab leads only under its own claim, claims a term above every
-///   term it has heard (so it never takes a term it knows is taken), and never leads an epoch another
+/// - `at most one leader per epoch`: a tab leads only under its own claim, claims an epoch above every
+///   epoch it has heard (so it never takes an epoch it knows is taken), and never leads an epoch another
 ///   tab led when it could have known. Without a quorum, two tabs that cannot hear each other
-///   (partitioned, frozen, messages lost) may still claim the same term; that is counted in
+///   (partitioned, frozen, messages lost) may still claim the same epoch; that is counted in
 ///   `sharedEpochs`, not reported, since no oldest-wins election without a quorum can exclude it.
 /// - `excluded key never on the wire`: checked on the frames the channel carries, not on what the
 ///   engine says it sent, so a bug anywhere between store and channel is caught.
@@ -29,14 +29,14 @@ public struct InvariantChecker: Sendable {
         var updateBudget = 0
         var updatesSent = 0
         var lastEpoch = 0
-        /// The highest term this tab heard of (in any message, or its own epoch).
-        var heardTerm = 0
+        /// The highest epoch this tab heard of (in any message, or its own epoch).
+        var heardEpoch = 0
     }
 
     public private(set) var violations: [Violation] = []
     /// Every key any frame on the channel carried so far (in `state` or `keys`).
     public private(set) var keysOnWire: Set<String> = []
-    /// Terms led by two tabs that could not hear each other (allowed without a quorum; a finding).
+    /// Epochs led by two tabs that could not hear each other (allowed without a quorum; a finding).
     public private(set) var sharedEpochs = 0
     /// Moments at which two running tabs both believed they led (allowed while faults last).
     public private(set) var splitBrainCount = 0
@@ -46,8 +46,8 @@ public struct InvariantChecker: Sendable {
     public private(set) var stepDowns = 0
     private var records: [TabRecord] = []
     private var indexById: [String: Int] = [:]
-    /// Who led each term first.
-    private var leaderOfTerm: [Int: Int] = [:]
+    /// Who led each epoch first.
+    private var leaderOfEpoch: [Int: Int] = [:]
     private var excludedAnywhere: Set<String> = []
 
     public init() {}
@@ -117,7 +117,7 @@ public struct InvariantChecker: Sendable {
         case .localChange:
             records[tab].updateBudget += 1
         case .received(let m):
-            if let term = m.payload?.epoch, term > records[tab].heardTerm { records[tab].heardTerm = term }
+            if let epoch = m.payload?.epoch, epoch > records[tab].heardEpoch { records[tab].heardEpoch = epoch }
         case .roleChanged(let c):
             roleChanged(c, tab: tab, at: time)
         default:
@@ -136,18 +136,18 @@ public struct InvariantChecker: Sendable {
             if c.leaderId != r.tabId {
                 fail(time, "at most one leader per epoch", "\(r.name) leads under \(c.leaderId.map(shortTabId) ?? "no") claim, not its own")
             }
-            if c.epoch <= r.heardTerm {
-                fail(time, "at most one leader per epoch", "\(r.name) claimed epoch \(c.epoch) after hearing of epoch \(r.heardTerm)")
+            if c.epoch <= r.heardEpoch {
+                fail(time, "at most one leader per epoch", "\(r.name) claimed epoch \(c.epoch) after hearing of epoch \(r.heardEpoch)")
             }
-            if let first = leaderOfTerm[c.epoch], first != tab {
-                // It had not heard of the term (checked above): the two could not hear each other.
+            if let first = leaderOfEpoch[c.epoch], first != tab {
+                // It had not heard of the epoch (checked above): the two could not hear each other.
                 sharedEpochs += 1
             } else {
-                leaderOfTerm[c.epoch] = tab
+                leaderOfEpoch[c.epoch] = tab
             }
         }
         records[tab].lastEpoch = max(r.lastEpoch, c.epoch)
-        records[tab].heardTerm = max(records[tab].heardTerm, c.epoch)
+        records[tab].heardEpoch = max(records[tab].heardEpoch, c.epoch)
     }
 
     /// Checks the leaders of one instant: each holds its own claim. Counts the moments at which more

@@ -92,7 +92,7 @@ final class Watcher {
     /// Tab ids in the order first heard: panes are named A, B, C... in that order.
     private var order: [String] = []
     private var lastHeardMs: [String: Milliseconds] = [:]
-    /// A tab silent for longer is shown dead: the engine's own tab timeout (three 2 s pings).
+    /// A tab silent for longer is shown crashed: the engine's own tab timeout (three 2 s pings).
     static let silenceMs: Milliseconds = 6000
 
     /// `HH:MM:SS.mmm` (UTC) of a wall-clock time.
@@ -161,7 +161,7 @@ final class Watcher {
         return order.enumerated().map { i, id in
             let tab = tabs[id] ?? Tab()
             let silent = nowMs - (lastHeardMs[id] ?? nowMs) > Self.silenceMs
-            let liveness: PaneLiveness = tab.closed ? .closed : silent ? .dead : .alive
+            let liveness: PaneLiveness = tab.closed ? .closed : silent ? .crashed : .alive
             let role: ElectionRole =
                 liveness != .alive ? .none : i == leaderIndex ? .leader : leaderIndex != nil ? .follower : .none
             return LiveTabInfo(

@@ -143,7 +143,7 @@ import Testing
         try await s.keys("1", "k")
         let after = await s.waitFor("a new leader") { screen in
             let firstLine = screen.split(separator: "\n").dropFirst().first ?? ""
-            return screen.contains(" dead") && Self.count("LEADER  epoch", in: screen) == 1
+            return screen.contains(" crashed") && Self.count("LEADER  epoch", in: screen) == 1
                 && !firstLine.hasPrefix(" LEADER")
         }
         #expect(after.contains("leader B (epoch 2)"))

@@ -59,7 +59,7 @@ import Testing
     }
 
     /// Three tabs after a theme change in B, a concurrent edit and a kill: leader, followers,
-    /// diverged cells, a dead pane, and the log.
+    /// diverged cells, a crashed pane, and the log.
     func story(width: Int, height: Int) throws -> Harness {
         let h = try Harness(width: width, height: height)
         h.run(ms: 2000)
@@ -135,7 +135,7 @@ import Testing
     /// Pane looks differ from one another in their styles: the terminal maps each role to its own
     /// colours, and to its own attributes without colours (checked here on the roles' table).
     @Test func everyPaneLookHasItsOwnRole() throws {
-        let looks: [PaneLook] = [.light, .dark, .system, .highContrast, .closed, .dead]
+        let looks: [PaneLook] = [.light, .dark, .system, .highContrast, .closed, .crashed]
         var roles: Set<ColorRole> = []
         for look in looks {
             let pane = PaneModel(

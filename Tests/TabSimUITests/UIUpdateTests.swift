@@ -84,8 +84,8 @@ import Testing
         let h = try Harness()
         h.run(ms: 2000)
         expectStep(h, .killTab) { $0.message = "killed A (no goodbye)" }
-        #expect(h.panes[0].liveness == .dead)
-        #expect(h.panes[0].look == .dead)
+        #expect(h.panes[0].liveness == .crashed)
+        #expect(h.panes[0].look == .crashed)
         h.run(ms: 5000)
         #expect(h.panes.filter { $0.role == .leader }.map(\.name) == ["B"])
         expectStep(h, .reopenTab) { $0.message = "reopened A" }

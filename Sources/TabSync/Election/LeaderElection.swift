@@ -1,14 +1,14 @@
-/// A claim of leadership. Claims are totally ordered: a higher term wins; within one term the older
+/// A claim of leadership. Claims are totally ordered: a higher epoch wins; within one epoch the older
 /// tab (lower priority value, then lower id) wins. A tab only ever moves to a higher claim, so its
 /// epoch never decreases, and a leader that learns of a higher claim steps down at once (fencing).
 public struct LeaderClaim: Comparable, Sendable, Hashable {
-    public let term: Int
+    public let epoch: Int
     public let leaderId: String
     /// The leader's creation time: its election priority.
     public let leaderPriority: Milliseconds
 
     public static func < (a: LeaderClaim, b: LeaderClaim) -> Bool {
-        if a.term != b.term { return a.term < b.term }
+        if a.epoch != b.epoch { return a.epoch < b.epoch }
         if a.leaderPriority != b.leaderPriority { return a.leaderPriority > b.leaderPriority }
         return a.leaderId > b.leaderId
     }
@@ -21,7 +21,7 @@ public struct LeaderClaim: Comparable, Sendable, Hashable {
 /// - A starting tab is a candidate: it sends LEADER_ELECTION and waits `electionTimeoutMs`.
 ///   A leader answers with LEADER_ANNOUNCE and the candidate follows it; an older candidate answers
 ///   with its own LEADER_ELECTION and the younger one defers. Only a candidate that heard neither
-///   claims, with a term above every term it has seen. A third tab joining therefore meets the
+///   claims, with an epoch above every epoch it has seen. A third tab joining therefore meets the
 ///   leader's answer and nothing else changes (the reference ended with zero leaders: bug 1).
 /// - Stability: a live, heard leader is never displaced by an older tab that comes back. The spec's
 ///   "oldest becomes leader" decides elections, not running leaderships; this avoids leadership
@@ -48,8 +48,8 @@ final class LeaderElection {
     private(set) var role: ElectionRole = .none
     /// The highest claim this tab has accepted (its own included).
     private(set) var claim: LeaderClaim?
-    /// The highest term seen in any message: a new claim goes above it.
-    private(set) var highestTerm = 0
+    /// The highest epoch seen in any message: a new claim goes above it.
+    private(set) var highestEpoch = 0
     /// The leader this tab currently hears, nil while there is none.
     private(set) var leaderId: String?
     /// Monotonic time of the last word from the leader (the watchdog never reads the wall clock).
@@ -78,8 +78,8 @@ final class LeaderElection {
 
     private var now: Milliseconds { timers.scheduler.monotonicNowMs }
 
-    /// The epoch this tab is in: the term of the claim it follows or holds.
-    var epoch: Int { claim?.term ?? 0 }
+    /// The epoch this tab is in: the epoch of the claim it follows or holds.
+    var epoch: Int { claim?.epoch ?? 0 }
     var isLeader: Bool { role == .leader }
 
     // MARK: Commands
@@ -103,9 +103,9 @@ final class LeaderElection {
 
     // MARK: Messages
 
-    /// Notes the term a message carries: a later claim must go above it.
-    func noteTerm(_ term: Int?) {
-        if let term, term > highestTerm { highestTerm = term }
+    /// Notes the epoch a message carries: a later claim must go above it.
+    func noteEpoch(_ epoch: Int?) {
+        if let epoch, epoch > highestEpoch { highestEpoch = epoch }
     }
 
     func receiveElection(from sender: String, priority: Milliseconds?, epoch: Int?) {
@@ -120,7 +120,7 @@ final class LeaderElection {
                 roundTimer = timers.schedule(afterMs: 2 * electionTimeoutMs) { [unowned self] in self.becomeCandidate(.announceTimeout) }
             } else if !rebutted {
                 rebutted = true
-                send(.leaderElection, SyncMessage.Payload(priority: me.priority, epoch: highestTerm))
+                send(.leaderElection, SyncMessage.Payload(priority: me.priority, epoch: highestEpoch))
             }
         case .follower, .none:
             break
@@ -128,13 +128,13 @@ final class LeaderElection {
     }
 
     /// Handles LEADER_ANNOUNCE and HEARTBEAT. Returns why the message was ignored, if it was.
-    func receiveClaim(leaderId leader: String, term: Int, priority: Milliseconds?) -> String? {
+    func receiveClaim(leaderId leader: String, epoch: Int, priority: Milliseconds?) -> String? {
         if leader == me.id { return "claims this tab leads" }
-        noteTerm(term)
-        let incoming = LeaderClaim(term: term, leaderId: leader, leaderPriority: priority ?? .max)
+        noteEpoch(epoch)
+        let incoming = LeaderClaim(epoch: epoch, leaderId: leader, leaderPriority: priority ?? .max)
         if let claim, incoming < claim {
-            if isLeader { answer(leader, term, once: true) }
-            return "stale epoch \(incoming.term) (this tab is in epoch \(claim.term), leader \(shortTabId(claim.leaderId)))"
+            if isLeader { answer(leader, epoch, once: true) }
+            return "stale epoch \(incoming.epoch) (this tab is in epoch \(claim.epoch), leader \(shortTabId(claim.leaderId)))"
         }
         let wasLeader = isLeader
         let changed = incoming != claim || leaderId != leader || role != .follower
@@ -181,14 +181,14 @@ final class LeaderElection {
         leaderId = nil
         rebutted = false
         setRole(.candidate, reason)
-        send(.leaderElection, SyncMessage.Payload(priority: me.priority, epoch: highestTerm))
+        send(.leaderElection, SyncMessage.Payload(priority: me.priority, epoch: highestEpoch))
         roundTimer = timers.schedule(afterMs: electionTimeoutMs) { [unowned self] in self.claimLeadership(.elected) }
     }
 
     private func claimLeadership(_ reason: RoleChangeReason) {
         cancelTimers()
-        highestTerm += 1
-        claim = LeaderClaim(term: highestTerm, leaderId: me.id, leaderPriority: me.priority)
+        highestEpoch += 1
+        claim = LeaderClaim(epoch: highestEpoch, leaderId: me.id, leaderPriority: me.priority)
         leaderId = me.id
         setRole(.leader, reason)
         send(.leaderAnnounce, announcePayload())
@@ -270,8 +270,8 @@ final class LeaderElection {
     }
 
     private func announcePayload() -> SyncMessage.Payload {
-        let c = claim ?? LeaderClaim(term: highestTerm, leaderId: me.id, leaderPriority: me.priority)
-        return SyncMessage.Payload(leaderId: c.leaderId, priority: c.leaderPriority, epoch: c.term)
+        let c = claim ?? LeaderClaim(epoch: highestEpoch, leaderId: me.id, leaderPriority: me.priority)
+        return SyncMessage.Payload(leaderId: c.leaderId, priority: c.leaderPriority, epoch: c.epoch)
     }
 
     private func cancelTimers() {

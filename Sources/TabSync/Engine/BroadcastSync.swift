@@ -142,7 +142,7 @@ public final class BroadcastSync {
         emit(.started)
         report(.connected)
         // The first ping carries no digest: the join request that follows brings the state.
-        send(.tabPing, SyncMessage.Payload(priority: priority, epoch: election.map { $0.highestTerm }))
+        send(.tabPing, SyncMessage.Payload(priority: priority, epoch: election.map { $0.highestEpoch }))
         schedulePing()
         batcher.hold()
         requestState()
@@ -255,7 +255,7 @@ public final class BroadcastSync {
 
     /// The election role (`none` when election is off or the sync is stopped).
     public var role: ElectionRole { election?.role ?? .none }
-    /// The current election epoch (term) of this tab; it never decreases while the sync runs.
+    /// The current election epoch of this tab; it never decreases while the sync runs.
     public var epoch: Int { election?.epoch ?? 0 }
     /// The leader this tab currently hears (itself when leading), if any.
     public var leaderId: String? { election?.leaderId }
@@ -316,7 +316,7 @@ public final class BroadcastSync {
         // A change shouldSync keeps local gets no version either: repair must not spread it.
         if let shouldSync = config.shouldSync, !shouldSync(change.previous, change.next) { return }
         recordLocalWrite(change, keys)
-        if batcher.passesThrough() {
+        if batcher.takeImmediateSend() {
             // Sent at once: when the application's partial state is exactly what changed, it is the payload.
             let values = change.written.flatMap { $0.count == keys.count ? $0 : nil }
             sendUpdate(keys, values: values)
@@ -417,7 +417,7 @@ public final class BroadcastSync {
     /// would describe a state its peers have not been told of yet, or one about to change.
     private func pingPayload() -> SyncMessage.Payload {
         let comparable = config.conflictStrategy.converges && !isSettling && !isJoining
-        return SyncMessage.Payload(priority: priority, epoch: election.map { $0.highestTerm },
+        return SyncMessage.Payload(priority: priority, epoch: election.map { $0.highestEpoch },
                                    digest: comparable ? digest : nil)
     }
 
@@ -537,7 +537,7 @@ public final class BroadcastSync {
                 for (id, priority) in known where id != tabId { peers.heard(id, priority: priority, now: now) }
             }
         }
-        election?.noteTerm(m.payload?.epoch)
+        election?.noteEpoch(m.payload?.epoch)
 
         switch m.type {
         case .stateUpdate:
@@ -576,7 +576,7 @@ public final class BroadcastSync {
         case .leaderAnnounce, .heartbeat:
             guard let election else { return ignore(m, "leader election is off") }
             let leader = m.payload?.leaderId ?? m.tabId
-            if let why = election.receiveClaim(leaderId: leader, term: m.payload?.epoch ?? 0, priority: m.payload?.priority) {
+            if let why = election.receiveClaim(leaderId: leader, epoch: m.payload?.epoch ?? 0, priority: m.payload?.priority) {
                 ignore(m, why)
             }
         case .tabClose:

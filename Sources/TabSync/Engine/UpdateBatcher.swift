@@ -41,16 +41,17 @@ final class UpdateBatcher {
         if !pendingKeys.isEmpty { schedule() }
     }
 
-    /// True when a change made now goes out at once, as is (no throttle, no debounce, not held,
-    /// nothing pending): the caller sends it itself, and the send is counted as one of the batcher's.
-    func passesThrough() -> Bool {
+    /// Takes the send of a change made now when it may go out at once, as is (no throttle, no
+    /// debounce, not held, nothing pending): returns true and records the send as one of the
+    /// batcher's, and the caller sends it itself. Returns false, changing nothing, otherwise.
+    func takeImmediateSend() -> Bool {
         guard throttleMs == 0 && debounceMs == 0 && !isHeld && pendingKeys.isEmpty else { return false }
         lastSendMs = now
         return true
     }
 
     func add(_ keys: [String]) {
-        if passesThrough() {
+        if takeImmediateSend() {
             flush(keys)
             return
         }

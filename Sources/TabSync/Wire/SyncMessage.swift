@@ -38,7 +38,7 @@ public struct SyncMessage: Codable, Sendable, Equatable {
         public var leaderId: String? { get { box.fields.leaderId } set { fieldsForWriting.leaderId = newValue } }
         /// The sender's election priority: its creation time (lower is older and wins).
         public var priority: Milliseconds? { get { box.fields.priority } set { fieldsForWriting.priority = newValue } }
-        /// Extension: the election term of a leadership claim, heartbeat or election message.
+        /// Extension: the election epoch of a leadership claim, heartbeat or election message.
         public var epoch: Int? { get { box.fields.epoch } set { fieldsForWriting.epoch = newValue } }
         /// Extension: which STATE_REQUEST a STATE_RESPONSE answers.
         public var requestId: Int? { get { box.fields.requestId } set { fieldsForWriting.requestId = newValue } }
