@@ -59,6 +59,7 @@ struct FuzzCommand: ParsableCommand {
     }
 
     func run() throws {
+        if let save { try WritableFile.check(save) }
         var options = Fuzzer.Options()
         options.tabs = tabs
         options.strategy = strategy
@@ -92,7 +93,7 @@ struct FuzzCommand: ParsableCommand {
             }
             if seeds == 1, !fixedMix { print("seed \(seed) mix: \(outcome.swarm)") }
             if let save, (!outcome.passed && failures.count == 1) || seeds == 1 {
-                try outcome.scenarioYAML.write(toFile: save, atomically: true, encoding: .utf8)
+                try WritableFile.write(outcome.scenarioYAML, to: save)
                 print("saved seed \(seed) as \(save) (replay: tabsim run \(save))")
             }
         }

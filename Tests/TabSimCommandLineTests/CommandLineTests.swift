@@ -103,6 +103,15 @@ struct CommandLineTests {
         #expect(replay.out.contains("leader is"))
     }
 
+    @Test(arguments: [("/nonexistent/x.yaml", "cannot write /nonexistent/x.yaml: no such directory /nonexistent"),
+                      ("/tmp", "cannot write /tmp: it is a directory")])
+    func fuzzSaveToAPathItCannotWriteExitsTwoBeforeRunning(path: String, message: String) async throws {
+        let r = try await tabsim(["fuzz", "--seeds", "1", "--save", path])
+        #expect(r.status == 2, "\(r.out)\(r.err)")
+        #expect(r.err.contains(message), "\(r.err)")
+        #expect(r.out.isEmpty, "ran seeds before checking --save: \(r.out)")
+    }
+
     @Test(arguments: [["--tabs", "1"], ["--tabs", "2,x"], ["--tabs", "2,,4"], ["--tabs", "65"],
                       ["--updates", "0"], ["--rounds", "-1"], ["--messages", "0"]])
     func benchRefusesSizesItCannotRunNamingTheOption(args: [String]) async throws {
