@@ -29,11 +29,12 @@ struct FuzzCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "How many seeds to run.") var seeds = 100
-    @Option(help: "Tabs per run.") var tabs = 4
-    @Option(help: "First seed.") var startSeed: UInt64 = 1
+    @Option(parsing: .unconditional, help: "How many seeds to run.") var seeds = 100
+    @Option(parsing: .unconditional, help: "Tabs per run.") var tabs = 4
+    @Option(parsing: .unconditional, help: "First seed.") var startSeed: UInt64 = 1
     @Option(help: "Conflict strategy: \(ConflictStrategy.allCases.map(\.rawValue).joined(separator: ", ")).") var strategy: ConflictStrategy = .lastWriteWins
-    @Option(help: "Simulated length of each run's fault phase, in seconds.") var chaosSeconds = 30
+    @Option(parsing: .unconditional, help: "Simulated length of each run's fault phase, in seconds.")
+    var chaosSeconds = 30
     @Option(help: "Write the first failing run (or, with --seeds 1, the run) as a scenario file.") var save: String?
     @Flag(help: "Give every seed the fixed mix of faults and ranges instead of drawing one per seed.")
     var fixedMix = false
@@ -51,10 +52,14 @@ struct FuzzCommand: ParsableCommand {
     }
 
     func validate() throws {
-        guard seeds > 0 else { throw ValidationError("--seeds must be at least 1") }
-        guard (1...26).contains(tabs) else { throw ValidationError("--tabs must be between 1 and 26") }
-        guard (1...86_400).contains(chaosSeconds) else { throw ValidationError("--chaos-seconds must be between 1 and 86400") }
-        guard startSeed <= UInt64.max - UInt64(seeds) else { throw ValidationError("--start-seed is too large for \(seeds) seeds") }
+        guard seeds > 0 else { throw ValidationError("--seeds must be at least 1 (got \(seeds))") }
+        guard (1...26).contains(tabs) else { throw ValidationError("--tabs must be between 1 and 26 (got \(tabs))") }
+        guard (1...86_400).contains(chaosSeconds) else {
+            throw ValidationError("--chaos-seconds must be between 1 and 86400 (got \(chaosSeconds))")
+        }
+        guard startSeed <= UInt64.max - UInt64(seeds) else {
+            throw ValidationError("--start-seed is too large for \(seeds) seeds (at most \(UInt64.max - UInt64(seeds)))")
+        }
         guard shardParts != nil else { throw ValidationError("--shard takes i/n with 1 <= i <= n, like 2/4") }
     }
 

@@ -112,6 +112,24 @@ struct CommandLineTests {
         #expect(r.out.isEmpty, "ran seeds before checking --save: \(r.out)")
     }
 
+    @Test(arguments: [
+        (["fuzz", "--seeds", "-3"], "--seeds must be at least 1 (got -3)"),
+        (["fuzz", "--tabs", "-3"], "--tabs must be between 1 and 26 (got -3)"),
+        (["fuzz", "--chaos-seconds", "-30"], "--chaos-seconds must be between 1 and 86400 (got -30)"),
+        (["bench", "--rounds", "-1"], "--rounds must be at least 1 (got -1)"),
+        (["bench", "--tabs", "-4"], "--tabs: '-4' is not a tab count from 2 to 64"),
+        (["ui", "--heartbeat", "-5"], "--heartbeat must be more than 0 (got -5)"),
+        (["ui", "--tabs", "-2"], "--tabs must be between 1 and 26 (tabs are named A to Z; got -2)"),
+        (["tab", "--throttle", "-1"], "--throttle must be 0 or more (got -1)"),
+        (["bench-live", "--updates", "-7"], "--updates must be at least 1 (got -7)"),
+    ])
+    func aNegativeNumberIsRefusedByItsRangeNotAsAMissingValue(args: [String], message: String) async throws {
+        let r = try await tabsim(args)
+        #expect(r.status != 0)
+        #expect(r.err.contains(message), "\(r.err)")
+        #expect(!r.err.contains("Missing value"), "\(r.err)")
+    }
+
     @Test(arguments: [["--tabs", "1"], ["--tabs", "2,x"], ["--tabs", "2,,4"], ["--tabs", "65"],
                       ["--updates", "0"], ["--rounds", "-1"], ["--messages", "0"]])
     func benchRefusesSizesItCannotRunNamingTheOption(args: [String]) async throws {
