@@ -94,6 +94,21 @@ public struct Fuzzer {
         return config
     }
 
+    /// The calm phase's quiet period: leader timeout + two election rounds + two heartbeats + the
+    /// join timeout.
+    public var quietMs: Milliseconds {
+        let config = config()
+        return config.effectiveLeaderTimeoutMs + 2 * config.electionTimeoutMs + 2 * config.leaderHeartbeatMs
+            + config.joinTimeoutMs
+    }
+
+    /// The longest chaos phase whose run, written out, keeps every step within the day a scenario
+    /// file allows: a day less the opening (at most 300 ms per tab), the last gap (under 2 s in any
+    /// mix) and the calm.
+    public var longestSavableChaosMs: Milliseconds {
+        ScenarioLimits.maxTimeMs - Milliseconds(options.tabs) * 300 - 2_000 - quietMs
+    }
+
     public func run(seed: UInt64) -> Outcome {
         var random = SeededRandom(seed: seed &* 0x9E37_79B9 &+ 17)
         let config = config()
@@ -194,8 +209,7 @@ public struct Fuzzer {
         let chaosFaults = faults, chaosEdits = edits
         for action in sim.transitionToLiveness() { coverage[action.name, default: 0] += 1 }
         scenario.steps.append(Scenario.Step(atMs: sim.nowMs, kind: .action(.healAll)))
-        let quiet = config.effectiveLeaderTimeoutMs + 2 * config.electionTimeoutMs + 2 * config.leaderHeartbeatMs + config.joinTimeoutMs
-        t = sim.nowMs + quiet
+        t = sim.nowMs + quietMs
         sim.run(untilMs: t)
 
         // Liveness (exactly one running leader, followed by every running tab) and convergence

@@ -20,7 +20,7 @@ public enum ScenarioParser {
         let p = ScenarioNodeReader(file: file)
         try p.checkKeys(top, allowed: ["name", "seed", "config", "network", "initialState", "steps"], what: "scenario")
         let name = try top["name"].map { n throws(ScenarioError) in try p.string(n, "name") } ?? file
-        let seed = try top["seed"].map { n throws(ScenarioError) in try p.count(n, "seed") } ?? 1
+        let seed = try top["seed"].map { n throws(ScenarioError) in try p.seed(n) } ?? 1
         let config = try p.config(top["config"])
         let network = try top["network"].map { n throws(ScenarioError) in try p.network(n) } ?? NetworkConditions()
         let initialState = try top["initialState"].map { n throws(ScenarioError) in try p.document(n, "initialState") } ?? [:]
@@ -34,11 +34,11 @@ public enum ScenarioParser {
         // Steps at the same time run in file order; a stable sort keeps it.
         let ordered = steps.enumerated().sorted { ($0.element.atMs, $0.offset) < ($1.element.atMs, $1.offset) }.map(\.element)
         try checkTabNames(ordered, file: file)
-        var options = SimulationOptions(seed: UInt64(seed), config: config, network: network, initialState: initialState)
+        var options = SimulationOptions(seed: seed, config: config, network: network, initialState: initialState)
         options.logCapacity = 200_000
         let resolverNode = top["config"]?.mapping?["customResolver"]
         let resolverName = try resolverNode.map { n throws(ScenarioError) in try p.string(n, "customResolver") }
-        var scenario = Scenario(file: file, name: name, seed: UInt64(seed), options: options, steps: ordered,
+        var scenario = Scenario(file: file, name: name, seed: seed, options: options, steps: ordered,
                                customResolverName: resolverName)
         let configFields = top["config"]?.mapping?.keys.compactMap { $0.string.map { "config." + $0 } } ?? []
         scenario.fieldsGiven = Set(top.keys.compactMap(\.string) + configFields)
@@ -133,6 +133,15 @@ struct ScenarioNodeReader {
         return i
     }
 
+    /// A seed: any 64-bit unsigned integer, as `tabsim fuzz --start-seed` and `tabsim --seed` take
+    /// (a seed is not a JSON number on the wire, so the wire's safe-integer bound does not apply).
+    func seed(_ node: Node) throws(ScenarioError) -> UInt64 {
+        guard let s = node.scalar?.string, let seed = UInt64(s) else {
+            throw error(node, "seed must be an integer from 0 to \(UInt64.max)")
+        }
+        return seed
+    }
+
     /// A count: 0 or more.
     func count(_ node: Node, _ what: String) throws(ScenarioError) -> Int {
         try int(node, what, in: 0...SyncMessage.maxSafeInteger)
@@ -162,8 +171,7 @@ struct ScenarioNodeReader {
         guard let s = node.scalar?.string, let ms = ScenarioParser.duration(s) else {
             throw error(node, "bad time '\(node.scalar?.string ?? "?")' for \(what) (use 250ms, 2s, 1.5s or 1m)")
         }
-        // A day of virtual time already takes minutes of wall time with busy tabs.
-        guard ms <= 86_400_000 else { throw error(node, "bad time '\(s)' for \(what): at most a day (1440m)") }
+        guard ms <= ScenarioLimits.maxTimeMs else { throw error(node, "bad time '\(s)' for \(what): at most a day (1440m)") }
         return ms
     }
 

@@ -60,7 +60,29 @@ struct FuzzCommand: ParsableCommand {
         guard startSeed <= UInt64.max - UInt64(seeds) else {
             throw ValidationError("--start-seed is too large for \(seeds) seeds (at most \(UInt64.max - UInt64(seeds)))")
         }
+        if save != nil {
+            var options = Fuzzer.Options()
+            options.tabs = tabs
+            options.strategy = strategy
+            let longest = Fuzzer(options: options).longestSavableChaosMs / 1000
+            guard chaosSeconds <= longest else {
+                throw ValidationError(
+                    "--chaos-seconds must be at most \(longest) with --save (got \(chaosSeconds)): a scenario's "
+                        + "steps end within a day (86400 s), and the opening and the calm need the rest")
+            }
+        }
         guard shardParts != nil else { throw ValidationError("--shard takes i/n with 1 <= i <= n, like 2/4") }
+    }
+
+    /// Refuses to write a run that `tabsim run` would refuse (a busy long run can pass the scenario
+    /// file's size limit); the file is not written and the command exits 2.
+    static func checkReplayable(_ outcome: Fuzzer.Outcome, as path: String) throws {
+        do { _ = try ScenarioParser.parse(yaml: outcome.scenarioYAML, file: path) } catch {
+            printError(
+                "tabsim: cannot save seed \(outcome.seed) as \(path): tabsim run would refuse it (\(error.problem)); "
+                    + "a shorter --chaos-seconds gives a smaller file")
+            throw ExitCode(2)
+        }
     }
 
     func run() throws {
@@ -98,6 +120,7 @@ struct FuzzCommand: ParsableCommand {
             }
             if seeds == 1, !fixedMix { print("seed \(seed) mix: \(outcome.swarm)") }
             if let save, (!outcome.passed && failures.count == 1) || seeds == 1 {
+                try Self.checkReplayable(outcome, as: save)
                 try WritableFile.write(outcome.scenarioYAML, to: save)
                 print("saved seed \(seed) as \(save) (replay: tabsim run \(save))")
             }

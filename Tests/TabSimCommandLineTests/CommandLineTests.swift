@@ -103,6 +103,25 @@ struct CommandLineTests {
         #expect(replay.out.contains("leader is"))
     }
 
+    /// The largest start seed and the most tabs: the saved file is one `run` reads and judges the same.
+    @Test func fuzzSavesTheExtremeSeedAndTabsAsAFileRunAccepts() async throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("tabsim-max-\(UUID().uuidString).yaml").path
+        let saved = try await tabsim(["fuzz", "--seeds", "1", "--start-seed", "18446744073709551614", "--tabs", "26",
+                                      "--chaos-seconds", "5", "--save", file])
+        #expect(saved.out.contains("saved seed 18446744073709551614 as \(file)"), "\(saved.out)\(saved.err)")
+        let replay = try await tabsim(["run", "--quiet", file])
+        #expect(replay.status == saved.status, "\(replay.out)\(replay.err)")
+        #expect(replay.err.isEmpty, "\(replay.err)")
+    }
+
+    @Test func fuzzRefusesAChaosPhaseASavedFileCannotHoldNamingTheLimit() async throws {
+        let r = try await tabsim(["fuzz", "--seeds", "1", "--chaos-seconds", "86400", "--save", "/tmp/never.yaml"])
+        #expect(r.status != 0)
+        #expect(r.err.contains("--chaos-seconds must be at most "), "\(r.err)")
+        #expect(r.err.contains("within a day (86400 s)"), "\(r.err)")
+        #expect(r.out.isEmpty)
+    }
+
     @Test(arguments: [("/nonexistent/x.yaml", "cannot write /nonexistent/x.yaml: no such directory /nonexistent"),
                       ("/tmp", "cannot write /tmp: it is a directory")])
     func fuzzSaveToAPathItCannotWriteExitsTwoBeforeRunning(path: String, message: String) async throws {

@@ -45,6 +45,18 @@ import TabSync
         #expect(ScenarioParser.duration(text) == nil)
     }
 
+    /// `tabsim fuzz --start-seed` and `tabsim --seed` take any UInt64, so a file they write may hold one.
+    @Test func aSeedIsAny64BitUnsignedInteger() throws {
+        let s = try parse("seed: 18446744073709551615\nsteps:\n  - {at: 0ms, open: A}\n")
+        #expect(s.seed == UInt64.max)
+        #expect(s.options.seed == UInt64.max)
+        for bad in ["-1", "18446744073709551616", "x"] {
+            let e = error("seed: \(bad)\nsteps:\n  - {at: 0ms, open: A}\n")
+            #expect(e?.line == 1)
+            #expect(e?.problem == "seed must be an integer from 0 to 18446744073709551615", "\(String(describing: e))")
+        }
+    }
+
     @Test func sameTimeStepsKeepFileOrder() throws {
         let s = try parse("steps:\n  - {at: 1s, open: B}\n  - {at: 0ms, open: A}\n  - {at: 1s, open: C}\n")
         let names = s.steps.compactMap { step -> String? in
