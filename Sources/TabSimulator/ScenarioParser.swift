@@ -66,6 +66,10 @@ public enum ScenarioParser {
             switch step.kind {
             case .action(let action):
                 if case .open(let tab, _) = action {
+                    if tab == "none" {
+                        throw ScenarioError(file: file, line: step.line,
+                                            problem: "a tab cannot be named 'none': expect {leader: none} means no leader")
+                    }
                     if opened.contains(tab) {
                         throw ScenarioError(file: file, line: step.line, problem: "tab '\(tab)' is opened twice (use reopen after close or kill)")
                     }

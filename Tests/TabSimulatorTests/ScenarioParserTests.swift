@@ -57,6 +57,28 @@ import TabSync
         }
     }
 
+    @Test func nullInAnExpectedStateMeansTheKeyIsAbsent() throws {
+        let s = try parse("""
+            config: {channelName: x}
+            steps:
+              - {at: 0ms, open: {tab: A, state: {theme: light}}}
+              - {at: 1s, expect: {state: {tab: A, theme: light, x: null}}}
+              - {at: 2s, set: {tab: A, x: 1}}
+              - {at: 3s, expect: {state: {tab: A, x: null}}}
+              - {at: 3s, expect: {state: {tab: A, y: 2}}}
+            """)
+        let results = try ScenarioPlayer(scenario: s).playToEnd()
+        #expect(results[0].passed, "\(results[0].text)")
+        #expect(results[1].text == #"FAIL 3.000s (line 6) A holds {"x":null}: found {"x":1}"#)
+        #expect(results[2].text == #"FAIL 3.000s (line 7) A holds {"y":2}: found {} (absent: y)"#)
+    }
+
+    @Test func aTabNamedNoneIsRefusedAtItsOpen() {
+        let e = error("steps:\n  - {at: 0ms, open: A}\n  - {at: 1s, open: none}\n")
+        #expect(e?.line == 3)
+        #expect(e?.problem == "a tab cannot be named 'none': expect {leader: none} means no leader")
+    }
+
     @Test func sameTimeStepsKeepFileOrder() throws {
         let s = try parse("steps:\n  - {at: 1s, open: B}\n  - {at: 0ms, open: A}\n  - {at: 1s, open: C}\n")
         let names = s.steps.compactMap { step -> String? in
