@@ -28,12 +28,10 @@ public enum ScenarioParser {
         guard let stepList = stepsNode.sequence else { throw p.error(stepsNode, "'steps' must be a list") }
         var steps: [Scenario.Step] = []
         for node in stepList { steps.append(try p.step(node)) }
-        if steps.contains(where: { if case .action(.conflictStrategy(.custom, nil)) = $0.kind { true } else { false } }) {
-            throw ScenarioError(file: file, line: nil, problem: "conflictStrategy custom needs a customResolver")
-        }
         // Steps at the same time run in file order; a stable sort keeps it.
         let ordered = steps.enumerated().sorted { ($0.element.atMs, $0.offset) < ($1.element.atMs, $1.offset) }.map(\.element)
         try checkTabNames(ordered, file: file)
+        try checkCustomResolvers(ordered, configHasOne: config.customResolver != nil, file: file)
         var options = SimulationOptions(seed: seed, config: config, network: network, initialState: initialState)
         options.logCapacity = 200_000
         let resolverNode = top["config"]?.mapping?["customResolver"]
@@ -83,6 +81,20 @@ public enum ScenarioParser {
             for name in named where !opened.contains(name) {
                 let known = opened.isEmpty ? "no tab is opened before this step" : "opened so far: " + opened.sorted().joined(separator: ", ")
                 throw ScenarioError(file: file, line: step.line, problem: "unknown tab '\(name)' (\(known))")
+            }
+        }
+    }
+
+    /// Refuses a step that switches to `custom` while no resolver is set: neither the config nor an
+    /// earlier step named one (the simulation keeps the last one named).
+    static func checkCustomResolvers(_ steps: [Scenario.Step], configHasOne: Bool, file: String) throws(ScenarioError) {
+        var hasResolver = configHasOne
+        for step in steps {
+            guard case .action(.conflictStrategy(let strategy, let resolver)) = step.kind else { continue }
+            if resolver != nil { hasResolver = true }
+            if strategy == .custom && !hasResolver {
+                throw ScenarioError(file: file, line: step.line, problem: "conflictStrategy custom needs a customResolver: "
+                    + "name one in config or in this step ({strategy: custom, customResolver: NAME})")
             }
         }
     }

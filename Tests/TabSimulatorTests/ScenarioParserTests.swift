@@ -57,6 +57,39 @@ import TabSync
         }
     }
 
+    @Test func aCustomStrategyStepUsesTheConfigsResolver() throws {
+        let s = try parse("""
+            config: {channelName: x, customResolver: validateTheme}
+            steps:
+              - {at: 0ms, open: A}
+              - {at: 1s, conflictStrategy: custom}
+              - {at: 2s, set: {tab: A, theme: dark}}
+            """)
+        let player = try ScenarioPlayer(scenario: s)
+        _ = try player.playToEnd()
+        #expect(player.simulation.options.config.conflictStrategy == .custom)
+    }
+
+    @Test func aCustomStrategyStepWithoutAnyResolverNamesItsLine() {
+        let e = error("""
+            config: {channelName: x}
+            steps:
+              - {at: 0ms, open: A}
+              - {at: 1s, conflictStrategy: custom}
+            """)
+        #expect(e?.line == 4)
+        #expect(e?.problem.hasPrefix("conflictStrategy custom needs a customResolver") == true, "\(String(describing: e))")
+        let named = error("""
+            config: {channelName: x}
+            steps:
+              - {at: 0ms, open: A}
+              - {at: 1s, conflictStrategy: {strategy: custom, customResolver: validateTheme}}
+              - {at: 2s, conflictStrategy: merge}
+              - {at: 3s, conflictStrategy: custom}
+            """)
+        #expect(named == nil, "an earlier step named one: \(String(describing: named))")
+    }
+
     @Test func nullInAnExpectedStateMeansTheKeyIsAbsent() throws {
         let s = try parse("""
             config: {channelName: x}
