@@ -60,6 +60,21 @@ struct CommandLineTests {
         #expect(r.out.contains("FAIL 2.000s (line 5) leader is B: found leaders: A"))
     }
 
+    @Test func aFailBeforeAStepThatCannotRunIsPrintedAndExitsOne() async throws {
+        let file = try temporaryFile("""
+            config: {channelName: x, enableLeaderElection: true, leaderHeartbeatMs: 1000}
+            steps:
+              - {at: 0ms, open: A}
+              - {at: 10ms, open: B}
+              - {at: 2s, expect: {leader: B}}
+              - {at: 3s, thaw: A}
+            """)
+        let r = try await tabsim(["run", "--quiet", file])
+        #expect(r.status == 1, "\(r.out)\(r.err)")
+        #expect(r.out.contains("FAIL 2.000s (line 5) leader is B: found leaders: A"), "\(r.out)")
+        #expect(r.err.contains("\(file):6: tab A is alive"), "\(r.err)")
+    }
+
     @Test(arguments: [
         ("steps:\n  - {at: 0ms, open: A}\n  - {at: 1s, explode: A}\n", ":3: unknown action 'explode'"),
         ("steps:\n  - {at: 0ms, open: A}\n  - {at: 1s, kill: Z}\n", ":3: unknown tab 'Z'"),
