@@ -10,12 +10,23 @@ public enum ScenarioParser {
         }
         try ScenarioLimits.checkText(yaml, file: file)
         let root: Node?
-        do { root = try Yams.compose(yaml: yaml) } catch {
+        do { root = try Yams.compose(yaml: yaml) } catch YamlError.duplicatedKeysInMapping(let keys, let context) {
+            // Yams marks the first of the keys given twice.
+            let named = keys.map { "'\($0)'" }.joined(separator: ", ")
+            throw ScenarioError(file: file, line: context.mark.line,
+                                problem: "duplicate key \(named): given here and again later in the same mapping")
+        } catch {
             throw ScenarioError(file: file, line: yamlErrorLine(error), problem: "malformed YAML: \(yamlErrorProblem(error))")
         }
-        if let root { try ScenarioLimits.checkTree(root, file: file) }
-        guard let root, let top = root.mapping else {
-            throw ScenarioError(file: file, line: root?.mark?.line, problem: "a scenario is a mapping with name, seed, config and steps")
+        guard let root else {
+            let blank = yaml.allSatisfy(\.isWhitespace)
+            throw ScenarioError(file: file, line: nil, problem: (blank ? "empty file" : "only comments, no scenario")
+                                + ": a scenario needs steps")
+        }
+        try ScenarioLimits.checkTree(root, file: file)
+        guard let top = root.mapping else {
+            throw ScenarioError(file: file, line: root.mark?.line,
+                                problem: "a scenario is a mapping with name, seed, config and steps")
         }
         let p = ScenarioNodeReader(file: file)
         try p.checkKeys(top, allowed: ["name", "seed", "config", "network", "initialState", "steps"], what: "scenario")

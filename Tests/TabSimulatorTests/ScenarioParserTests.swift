@@ -90,6 +90,24 @@ import TabSync
         #expect(named == nil, "an earlier step named one: \(String(describing: named))")
     }
 
+    @Test(arguments: [("", "empty file: a scenario needs steps"),
+                      ("\n  \n", "empty file: a scenario needs steps"),
+                      ("# a comment\n\n# and another\n", "only comments, no scenario: a scenario needs steps")])
+    func anEmptyFileSaysSoNamingTheFile(yaml: String, problem: String) {
+        let e = error(yaml)
+        #expect(e?.problem == problem)
+        #expect(e?.description == "test.yaml: \(problem)")
+    }
+
+    @Test func aDuplicateKeyNamesItsLine() {
+        let e = error("steps:\n  - open: A\n    at: 0ms\n    at: 1s\n")
+        #expect(e?.line == 3)
+        #expect(e?.problem == "duplicate key 'at': given here and again later in the same mapping",
+                "\(String(describing: e))")
+        let top = error("name: x\nsteps:\n  - {at: 0ms, open: A}\nname: y\n")
+        #expect(top?.description == "test.yaml:1: duplicate key 'name': given here and again later in the same mapping")
+    }
+
     @Test func nullInAnExpectedStateMeansTheKeyIsAbsent() throws {
         let s = try parse("""
             config: {channelName: x}
