@@ -242,7 +242,16 @@ struct ScenarioNodeReader {
                       what: "config")
         var c = BroadcastSyncConfig(channelName: try map["channelName"].map { n throws(ScenarioError) in try string(n, "channelName") } ?? "app-sync")
         if let n = map["syncKeys"] { c.syncKeys = try strings(n, "syncKeys") }
-        if let n = map["excludeKeys"] { c.excludeKeys = try strings(n, "excludeKeys") }
+        if let n = map["excludeKeys"] {
+            c.excludeKeys = try strings(n, "excludeKeys")
+            // Keys are filtered at the top level only: `a.b` would name a top-level key "a.b", not a
+            // field of `a`, and a reader would believe the field is kept off the wire.
+            if let path = c.excludeKeys.first(where: { $0.contains(".") }) {
+                let top = path.prefix { $0 != "." }
+                throw error(n, "excludeKeys applies to top-level keys only: '\(path)' looks like a path "
+                            + "(exclude '\(top)' to keep the whole key off the wire)")
+            }
+        }
         if let n = map["throttleMs"] { c.throttleMs = try int(n, "throttleMs") }
         if let n = map["debounceMs"] { c.debounceMs = try int(n, "debounceMs") }
         if let n = map["conflictStrategy"] { c.conflictStrategy = try strategy(n) }

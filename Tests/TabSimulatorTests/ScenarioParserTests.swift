@@ -108,6 +108,13 @@ import TabSync
         #expect(top?.description == "test.yaml:1: duplicate key 'name': given here and again later in the same mapping")
     }
 
+    @Test func aDottedPathInExcludeKeysIsRefusedAsTopLevelOnly() {
+        let e = error("config: {channelName: x,\n  excludeKeys: [sessionToken, user.token]}\nsteps:\n  - {at: 0ms, open: A}\n")
+        #expect(e?.line == 2)
+        #expect(e?.problem == "excludeKeys applies to top-level keys only: 'user.token' looks like a path "
+                + "(exclude 'user' to keep the whole key off the wire)", "\(String(describing: e))")
+    }
+
     @Test func nullInAnExpectedStateMeansTheKeyIsAbsent() throws {
         let s = try parse("""
             config: {channelName: x}
