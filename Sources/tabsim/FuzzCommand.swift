@@ -30,9 +30,11 @@ struct FuzzCommand: ParsableCommand {
     )
 
     @Option(parsing: .unconditional, help: "How many seeds to run.") var seeds = 100
-    @Option(parsing: .unconditional, help: "Tabs per run.") var tabs = 4
     @Option(parsing: .unconditional, help: "First seed.") var startSeed: UInt64 = 1
-    @Option(help: "Conflict strategy: \(ConflictStrategy.allCases.map(\.rawValue).joined(separator: ", ")).") var strategy: ConflictStrategy = .lastWriteWins
+    @OptionGroup var simulation: SimulationArguments
+    /// Tabs per run (4 unless `--tabs`).
+    var tabs: Int { simulation.tabs ?? 4 }
+    var strategy: ConflictStrategy { simulation.strategy ?? .lastWriteWins }
     @Option(parsing: .unconditional, help: "Simulated length of each run's fault phase, in seconds.")
     var chaosSeconds = 30
     @Option(help: "Write the first failing run (or, with --seeds 1, the run) as a scenario file.") var save: String?
@@ -53,7 +55,6 @@ struct FuzzCommand: ParsableCommand {
 
     func validate() throws {
         guard seeds > 0 else { throw ValidationError("--seeds must be at least 1 (got \(seeds))") }
-        guard (1...26).contains(tabs) else { throw ValidationError("--tabs must be between 1 and 26 (got \(tabs))") }
         guard (1...86_400).contains(chaosSeconds) else {
             throw ValidationError("--chaos-seconds must be between 1 and 86400 (got \(chaosSeconds))")
         }

@@ -148,7 +148,7 @@ struct CommandLineTests {
 
     @Test(arguments: [
         (["fuzz", "--seeds", "-3"], "--seeds must be at least 1 (got -3)"),
-        (["fuzz", "--tabs", "-3"], "--tabs must be between 1 and 26 (got -3)"),
+        (["fuzz", "--tabs", "-3"], "--tabs must be between 1 and 26 (tabs are named A to Z; got -3)"),
         (["fuzz", "--chaos-seconds", "-30"], "--chaos-seconds must be between 1 and 86400 (got -30)"),
         (["bench", "--rounds", "-1"], "--rounds must be at least 1 (got -1)"),
         (["bench", "--tabs", "-4"], "--tabs: '-4' is not a tab count from 2 to 64"),
@@ -162,6 +162,23 @@ struct CommandLineTests {
         #expect(r.status != 0)
         #expect(r.err.contains(message), "\(r.err)")
         #expect(!r.err.contains("Missing value"), "\(r.err)")
+    }
+
+    /// `--tabs` and `--strategy` mean the same in the UI and in fuzz: one declaration, one check.
+    @Test func theUIAndFuzzShareTabsAndStrategy() async throws {
+        let ui = try await tabsim(["ui", "--tabs", "27"])
+        let fuzz = try await tabsim(["fuzz", "--tabs", "27"])
+        #expect(ui.status != 0 && fuzz.status != 0)
+        let message = "--tabs must be between 1 and 26 (tabs are named A to Z; got 27)"
+        #expect(ui.err.contains(message) && fuzz.err.contains(message), "\(ui.err)\(fuzz.err)")
+        let uiHelp = try await tabsim(["ui", "--help"]).out
+        let fuzzHelp = try await tabsim(["fuzz", "--help"]).out
+        for option in ["--tabs <tabs>", "--strategy <strategy>"] {
+            let line = { (help: String) in help.split(separator: "\n").first { $0.hasPrefix("  " + option) } }
+            #expect(line(uiHelp) != nil && line(uiHelp) == line(fuzzHelp), "\(option)")
+        }
+        let merged = try await tabsim(["fuzz", "--seeds", "1", "--tabs", "3", "--strategy", "merge"])
+        #expect(merged.out.contains("fuzz: 1 seeds (1...1), 3 tabs, merge: "), "\(merged.out)")
     }
 
     @Test(arguments: [["--tabs", "1"], ["--tabs", "2,x"], ["--tabs", "2,,4"], ["--tabs", "65"],
