@@ -76,8 +76,9 @@ public enum ScenarioParser {
             case .action(let action):
                 if case .open(let tab, _) = action {
                     if tab == "none" {
-                        throw ScenarioError(file: file, line: step.line,
-                                            problem: "a tab cannot be named 'none': expect {leader: none} means no leader")
+                        throw ScenarioError(
+                            file: file, line: step.line,
+                            problem: "a tab cannot be named 'none': expect {leader: none} means no leader")
                     }
                     if opened.contains(tab) {
                         throw ScenarioError(file: file, line: step.line, problem: "tab '\(tab)' is opened twice (use reopen after close or kill)")
@@ -104,8 +105,10 @@ public enum ScenarioParser {
             guard case .action(.conflictStrategy(let strategy, let resolver)) = step.kind else { continue }
             if resolver != nil { hasResolver = true }
             if strategy == .custom && !hasResolver {
-                throw ScenarioError(file: file, line: step.line, problem: "conflictStrategy custom needs a customResolver: "
-                    + "name one in config or in this step ({strategy: custom, customResolver: NAME})")
+                throw ScenarioError(
+                    file: file, line: step.line,
+                    problem: "conflictStrategy custom needs a customResolver: "
+                        + "name one in config or in this step ({strategy: custom, customResolver: NAME})")
             }
         }
     }
@@ -198,7 +201,9 @@ struct ScenarioNodeReader {
         guard let s = node.scalar?.string, let ms = ScenarioParser.duration(s) else {
             throw error(node, "bad time '\(node.scalar?.string ?? "?")' for \(what) (use 250ms, 2s, 1.5s or 1m)")
         }
-        guard ms <= ScenarioLimits.maxTimeMs else { throw error(node, "bad time '\(s)' for \(what): at most a day (1440m)") }
+        guard ms <= ScenarioLimits.maxTimeMs else {
+            throw error(node, "bad time '\(s)' for \(what): at most a day (1440m)")
+        }
         return ms
     }
 

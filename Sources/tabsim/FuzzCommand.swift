@@ -59,7 +59,8 @@ struct FuzzCommand: ParsableCommand {
             throw ValidationError("--chaos-seconds must be between 1 and 86400 (got \(chaosSeconds))")
         }
         guard startSeed <= UInt64.max - UInt64(seeds) else {
-            throw ValidationError("--start-seed is too large for \(seeds) seeds (at most \(UInt64.max - UInt64(seeds)))")
+            throw ValidationError(
+                "--start-seed is too large for \(seeds) seeds (at most \(UInt64.max - UInt64(seeds)))")
         }
         if save != nil {
             var options = Fuzzer.Options()

@@ -39,7 +39,8 @@ struct UICommand: ParsableCommand {
 
     func run() throws {
         let options = UIOptions(
-            tabs: simulation.tabs, strategy: simulation.strategy, seed: seed, heartbeatMs: heartbeat, scenarioPath: scenario)
+            tabs: simulation.tabs, strategy: simulation.strategy, seed: seed, heartbeatMs: heartbeat,
+            scenarioPath: scenario)
         let start: Scenario
         let session: UISession
         do {

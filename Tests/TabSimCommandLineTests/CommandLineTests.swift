@@ -120,7 +120,8 @@ struct CommandLineTests {
 
     /// The largest start seed and the most tabs: the saved file is one `run` reads and judges the same.
     @Test func fuzzSavesTheExtremeSeedAndTabsAsAFileRunAccepts() async throws {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("tabsim-max-\(UUID().uuidString).yaml").path
+        let file = FileManager.default.temporaryDirectory
+            .appendingPathComponent("tabsim-max-\(UUID().uuidString).yaml").path
         let saved = try await tabsim(["fuzz", "--seeds", "1", "--start-seed", "18446744073709551614", "--tabs", "26",
                                       "--chaos-seconds", "5", "--save", file])
         #expect(saved.out.contains("saved seed 18446744073709551614 as \(file)"), "\(saved.out)\(saved.err)")

@@ -78,7 +78,8 @@ import TabSync
               - {at: 1s, conflictStrategy: custom}
             """)
         #expect(e?.line == 4)
-        #expect(e?.problem.hasPrefix("conflictStrategy custom needs a customResolver") == true, "\(String(describing: e))")
+        #expect(e?.problem.hasPrefix("conflictStrategy custom needs a customResolver") == true,
+                "\(String(describing: e))")
         let named = error("""
             config: {channelName: x}
             steps:
@@ -109,7 +110,8 @@ import TabSync
     }
 
     @Test func aDottedPathInExcludeKeysIsRefusedAsTopLevelOnly() {
-        let e = error("config: {channelName: x,\n  excludeKeys: [sessionToken, user.token]}\nsteps:\n  - {at: 0ms, open: A}\n")
+        let e = error(
+            "config: {channelName: x,\n  excludeKeys: [sessionToken, user.token]}\nsteps:\n  - {at: 0ms, open: A}\n")
         #expect(e?.line == 2)
         #expect(e?.problem == "excludeKeys applies to top-level keys only: 'user.token' looks like a path "
                 + "(exclude 'user' to keep the whole key off the wire)", "\(String(describing: e))")
