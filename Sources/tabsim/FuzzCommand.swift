@@ -69,8 +69,8 @@ struct FuzzCommand: ParsableCommand {
             let longest = Fuzzer(options: options).longestSavableChaosMs / 1000
             guard chaosSeconds <= longest else {
                 throw ValidationError(
-                    "--chaos-seconds must be at most \(longest) with --save (got \(chaosSeconds)): a scenario's "
-                        + "steps end within a day (86400 s), and the opening and the calm need the rest")
+                    "--chaos-seconds must be at most \(longest) with --save (got \(chaosSeconds)): a saved run "
+                        + "must fit a scenario file (steps within a day, at most 1 MiB and 100000 values)")
             }
         }
         guard shardParts != nil else { throw ValidationError("--shard takes i/n with 1 <= i <= n, like 2/4") }
