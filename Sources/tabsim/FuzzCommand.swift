@@ -37,7 +37,11 @@ struct FuzzCommand: ParsableCommand {
     var strategy: ConflictStrategy { simulation.strategy ?? .lastWriteWins }
     @Option(parsing: .unconditional, help: "Simulated length of each run's fault phase, in seconds.")
     var chaosSeconds = 30
-    @Option(help: "Write the first failing run (or, with --seeds 1, the run) as a scenario file.") var save: String?
+    @Option(
+        help: ArgumentHelp(
+            "Write the first failing run (or, with --seeds 1, the run) as a scenario file "
+                + "(--chaos-seconds at most 600, so that tabsim run reads it)."))
+    var save: String?
     @Flag(help: "Give every seed the fixed mix of faults and ranges instead of drawing one per seed.")
     var fixedMix = false
     @Option(help: "Run shard i of n (1-based): the seeds at offsets i-1, i-1+n, i-1+2n... of the range.")
