@@ -94,6 +94,25 @@ public struct Fuzzer {
         return config
     }
 
+    /// The calm phase's quiet period: leader timeout + two election rounds + two heartbeats + the
+    /// join timeout.
+    public var quietMs: Milliseconds {
+        let config = config()
+        return config.effectiveLeaderTimeoutMs + 2 * config.electionTimeoutMs + 2 * config.leaderHeartbeatMs
+            + config.joinTimeoutMs
+    }
+
+    /// The longest chaos phase a saved run may have, so that the file is one `tabsim run` reads.
+    /// Its steps must end within the day a scenario allows (less the opening, at most 300 ms per tab,
+    /// the last gap, under 2 s in any mix, and the calm), and the file must keep under the limits of
+    /// `ScenarioLimits` (1 MiB, 100 000 values): the busiest mix of 150 seeds measured (26 tabs,
+    /// merge) writes about 650 bytes and 100 values per simulated second, and passes the value
+    /// limit near 1000 s; 600 s leaves room for busier seeds, and a run that passes a limit anyway
+    /// is refused when saved.
+    public var longestSavableChaosMs: Milliseconds {
+        min(600_000, ScenarioLimits.maxTimeMs - Milliseconds(options.tabs) * 300 - 2_000 - quietMs)
+    }
+
     public func run(seed: UInt64) -> Outcome {
         var random = SeededRandom(seed: seed &* 0x9E37_79B9 &+ 17)
         let config = config()
@@ -194,8 +213,7 @@ public struct Fuzzer {
         let chaosFaults = faults, chaosEdits = edits
         for action in sim.transitionToLiveness() { coverage[action.name, default: 0] += 1 }
         scenario.steps.append(Scenario.Step(atMs: sim.nowMs, kind: .action(.healAll)))
-        let quiet = config.effectiveLeaderTimeoutMs + 2 * config.electionTimeoutMs + 2 * config.leaderHeartbeatMs + config.joinTimeoutMs
-        t = sim.nowMs + quiet
+        t = sim.nowMs + quietMs
         sim.run(untilMs: t)
 
         // Liveness (exactly one running leader, followed by every running tab) and convergence

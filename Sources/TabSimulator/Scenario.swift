@@ -24,8 +24,9 @@ import TabSync
 /// `{strategy, customResolver}`), `workload` (`{editsPerSecond, keys, until}`), `stopWorkload`,
 /// `inject` (`{raw: '<frame text>'}` to every tab, `{to: A, raw: ...}` to one: a hostile peer),
 /// and for lessons `say` (narration) and `prompt` (`{key, text}`: wait for the learner's key).
-/// Expectations: `leader` (a name or `none`), `leaders`, `runningLeaders` (a count), `allFollow`
-/// (true: one running leader, followed by every running tab), `state` (`{tab, key: value...}`),
+/// Expectations: `leader` (a name or `none`; no tab may be named `none`), `leaders`, `runningLeaders`
+/// (a count), `allFollow` (true: one running leader, followed by every running tab), `state`
+/// (`{tab, key: value...}`; `key: null` expects the key absent),
 /// `converged`, `connectedTabs` (`{tab, count}`), `neverOnWire`, `sent` (`{tab, type, count}`),
 /// `dropped` (`{tab, reason, count}`, a `DropReason` such as `keys and state disagree`).
 public struct Scenario {

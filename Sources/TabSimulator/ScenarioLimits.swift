@@ -1,3 +1,4 @@
+import TabSync
 import Yams
 
 /// What a scenario file may cost to read: a file comes from whoever wrote it, and reading it must
@@ -13,6 +14,9 @@ public enum ScenarioLimits {
     public static let maxFileBytes = 1 << 20
     public static let maxNesting = 64
     public static let maxNodes = 100_000
+    /// The latest time a step may have: a day of virtual time already takes minutes of wall time
+    /// with busy tabs.
+    public static let maxTimeMs: Milliseconds = 86_400_000
 
     /// Characters after which a quote starts a quoted scalar.
     private static let tokenStarts: Set<UInt8> = Set(" [{,:-?".utf8)

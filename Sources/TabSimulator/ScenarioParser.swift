@@ -10,17 +10,28 @@ public enum ScenarioParser {
         }
         try ScenarioLimits.checkText(yaml, file: file)
         let root: Node?
-        do { root = try Yams.compose(yaml: yaml) } catch {
+        do { root = try Yams.compose(yaml: yaml) } catch YamlError.duplicatedKeysInMapping(let keys, let context) {
+            // Yams marks the first of the keys given twice.
+            let named = keys.map { "'\($0)'" }.joined(separator: ", ")
+            throw ScenarioError(file: file, line: context.mark.line,
+                                problem: "duplicate key \(named): given here and again later in the same mapping")
+        } catch {
             throw ScenarioError(file: file, line: yamlErrorLine(error), problem: "malformed YAML: \(yamlErrorProblem(error))")
         }
-        if let root { try ScenarioLimits.checkTree(root, file: file) }
-        guard let root, let top = root.mapping else {
-            throw ScenarioError(file: file, line: root?.mark?.line, problem: "a scenario is a mapping with name, seed, config and steps")
+        guard let root else {
+            let blank = yaml.allSatisfy(\.isWhitespace)
+            throw ScenarioError(file: file, line: nil, problem: (blank ? "empty file" : "only comments, no scenario")
+                                + ": a scenario needs steps")
+        }
+        try ScenarioLimits.checkTree(root, file: file)
+        guard let top = root.mapping else {
+            throw ScenarioError(file: file, line: root.mark?.line,
+                                problem: "a scenario is a mapping with name, seed, config and steps")
         }
         let p = ScenarioNodeReader(file: file)
         try p.checkKeys(top, allowed: ["name", "seed", "config", "network", "initialState", "steps"], what: "scenario")
         let name = try top["name"].map { n throws(ScenarioError) in try p.string(n, "name") } ?? file
-        let seed = try top["seed"].map { n throws(ScenarioError) in try p.count(n, "seed") } ?? 1
+        let seed = try top["seed"].map { n throws(ScenarioError) in try p.seed(n) } ?? 1
         let config = try p.config(top["config"])
         let network = try top["network"].map { n throws(ScenarioError) in try p.network(n) } ?? NetworkConditions()
         let initialState = try top["initialState"].map { n throws(ScenarioError) in try p.document(n, "initialState") } ?? [:]
@@ -28,17 +39,15 @@ public enum ScenarioParser {
         guard let stepList = stepsNode.sequence else { throw p.error(stepsNode, "'steps' must be a list") }
         var steps: [Scenario.Step] = []
         for node in stepList { steps.append(try p.step(node)) }
-        if steps.contains(where: { if case .action(.conflictStrategy(.custom, nil)) = $0.kind { true } else { false } }) {
-            throw ScenarioError(file: file, line: nil, problem: "conflictStrategy custom needs a customResolver")
-        }
         // Steps at the same time run in file order; a stable sort keeps it.
         let ordered = steps.enumerated().sorted { ($0.element.atMs, $0.offset) < ($1.element.atMs, $1.offset) }.map(\.element)
         try checkTabNames(ordered, file: file)
-        var options = SimulationOptions(seed: UInt64(seed), config: config, network: network, initialState: initialState)
+        try checkCustomResolvers(ordered, configHasOne: config.customResolver != nil, file: file)
+        var options = SimulationOptions(seed: seed, config: config, network: network, initialState: initialState)
         options.logCapacity = 200_000
         let resolverNode = top["config"]?.mapping?["customResolver"]
         let resolverName = try resolverNode.map { n throws(ScenarioError) in try p.string(n, "customResolver") }
-        var scenario = Scenario(file: file, name: name, seed: UInt64(seed), options: options, steps: ordered,
+        var scenario = Scenario(file: file, name: name, seed: seed, options: options, steps: ordered,
                                customResolverName: resolverName)
         let configFields = top["config"]?.mapping?.keys.compactMap { $0.string.map { "config." + $0 } } ?? []
         scenario.fieldsGiven = Set(top.keys.compactMap(\.string) + configFields)
@@ -66,6 +75,11 @@ public enum ScenarioParser {
             switch step.kind {
             case .action(let action):
                 if case .open(let tab, _) = action {
+                    if tab == "none" {
+                        throw ScenarioError(
+                            file: file, line: step.line,
+                            problem: "a tab cannot be named 'none': expect {leader: none} means no leader")
+                    }
                     if opened.contains(tab) {
                         throw ScenarioError(file: file, line: step.line, problem: "tab '\(tab)' is opened twice (use reopen after close or kill)")
                     }
@@ -79,6 +93,22 @@ public enum ScenarioParser {
             for name in named where !opened.contains(name) {
                 let known = opened.isEmpty ? "no tab is opened before this step" : "opened so far: " + opened.sorted().joined(separator: ", ")
                 throw ScenarioError(file: file, line: step.line, problem: "unknown tab '\(name)' (\(known))")
+            }
+        }
+    }
+
+    /// Refuses a step that switches to `custom` while no resolver is set: neither the config nor an
+    /// earlier step named one (the simulation keeps the last one named).
+    static func checkCustomResolvers(_ steps: [Scenario.Step], configHasOne: Bool, file: String) throws(ScenarioError) {
+        var hasResolver = configHasOne
+        for step in steps {
+            guard case .action(.conflictStrategy(let strategy, let resolver)) = step.kind else { continue }
+            if resolver != nil { hasResolver = true }
+            if strategy == .custom && !hasResolver {
+                throw ScenarioError(
+                    file: file, line: step.line,
+                    problem: "conflictStrategy custom needs a customResolver: "
+                        + "name one in config or in this step ({strategy: custom, customResolver: NAME})")
             }
         }
     }
@@ -133,6 +163,15 @@ struct ScenarioNodeReader {
         return i
     }
 
+    /// A seed: any 64-bit unsigned integer, as `tabsim fuzz --start-seed` and `tabsim --seed` take
+    /// (a seed is not a JSON number on the wire, so the wire's safe-integer bound does not apply).
+    func seed(_ node: Node) throws(ScenarioError) -> UInt64 {
+        guard let s = node.scalar?.string, let seed = UInt64(s) else {
+            throw error(node, "seed must be an integer from 0 to \(UInt64.max)")
+        }
+        return seed
+    }
+
     /// A count: 0 or more.
     func count(_ node: Node, _ what: String) throws(ScenarioError) -> Int {
         try int(node, what, in: 0...SyncMessage.maxSafeInteger)
@@ -162,8 +201,9 @@ struct ScenarioNodeReader {
         guard let s = node.scalar?.string, let ms = ScenarioParser.duration(s) else {
             throw error(node, "bad time '\(node.scalar?.string ?? "?")' for \(what) (use 250ms, 2s, 1.5s or 1m)")
         }
-        // A day of virtual time already takes minutes of wall time with busy tabs.
-        guard ms <= 86_400_000 else { throw error(node, "bad time '\(s)' for \(what): at most a day (1440m)") }
+        guard ms <= ScenarioLimits.maxTimeMs else {
+            throw error(node, "bad time '\(s)' for \(what): at most a day (1440m)")
+        }
         return ms
     }
 
@@ -207,7 +247,16 @@ struct ScenarioNodeReader {
                       what: "config")
         var c = BroadcastSyncConfig(channelName: try map["channelName"].map { n throws(ScenarioError) in try string(n, "channelName") } ?? "app-sync")
         if let n = map["syncKeys"] { c.syncKeys = try strings(n, "syncKeys") }
-        if let n = map["excludeKeys"] { c.excludeKeys = try strings(n, "excludeKeys") }
+        if let n = map["excludeKeys"] {
+            c.excludeKeys = try strings(n, "excludeKeys")
+            // Keys are filtered at the top level only: `a.b` would name a top-level key "a.b", not a
+            // field of `a`, and a reader would believe the field is kept off the wire.
+            if let path = c.excludeKeys.first(where: { $0.contains(".") }) {
+                let top = path.prefix { $0 != "." }
+                throw error(n, "excludeKeys applies to top-level keys only: '\(path)' looks like a path "
+                            + "(exclude '\(top)' to keep the whole key off the wire)")
+            }
+        }
         if let n = map["throttleMs"] { c.throttleMs = try int(n, "throttleMs") }
         if let n = map["debounceMs"] { c.debounceMs = try int(n, "debounceMs") }
         if let n = map["conflictStrategy"] { c.conflictStrategy = try strategy(n) }

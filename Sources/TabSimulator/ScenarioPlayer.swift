@@ -160,9 +160,13 @@ public final class ScenarioPlayer {
             return result((stray == nil) == expected, found ?? "all follow \(leading[0].name)")
         case .state(let tabName, let values):
             guard let tab = sim.tab(named: tabName) else { return result(false, "no tab \(tabName)") }
-            let actual = values.keys.reduce(into: StateDocument()) { $0[$1] = tab.state[$1] ?? .null }
-            let ok = values.allSatisfy { tab.state[$0.key] == $0.value }
-            return result(ok, JSONValue.object(actual).description)
+            // `null` expects the key absent: a file has no other way to say "not there".
+            let ok = values.allSatisfy { $0.value == .null ? tab.state[$0.key] == nil : tab.state[$0.key] == $0.value }
+            let present = values.keys.reduce(into: StateDocument()) { $0[$1] = tab.state[$1] }
+            let absent = values.keys.filter { tab.state[$0] == nil }.sorted()
+            let found = JSONValue.object(present).description
+                + (absent.isEmpty ? "" : " (absent: " + absent.joined(separator: ", ") + ")")
+            return result(ok, found)
         case .converged(let expected):
             let c = sim.convergence()
             return result(c.converged == expected, c.summary)

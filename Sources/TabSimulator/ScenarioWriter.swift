@@ -6,7 +6,8 @@ import TabSync
 /// Every string is double-quoted and escaped, so no value can be mistaken for a number, a boolean
 /// or YAML syntax; numbers are written as integers when they are whole. What the parser cannot
 /// read (an empty key, a state key named `tab` next to the tab's name, a leader named `none`, a
-/// custom resolver without a built-in name) is refused here, naming the problem.
+/// custom resolver without a built-in name) is refused here, naming the problem. In an expected
+/// state, `null` reads back as "the key is absent".
 public enum ScenarioWriter {
     /// The whole file: an optional comment, the header, then one flow-style line per step.
     public static func yaml(_ scenario: Scenario, comment: [String] = []) throws(ScenarioWriterError) -> String {

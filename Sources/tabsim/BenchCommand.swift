@@ -21,16 +21,18 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Also run Benchmarks/node-broadcastchannel.mjs with node and print the ratio.")
     var compare = false
 
-    @Option(help: "State updates per fanout run.")
+    @Option(parsing: .unconditional, help: "State updates per fanout run.")
     var updates = 200_000
 
-    @Option(help: "Tab counts for the fanout figures, comma-separated.", transform: BenchCommand.parseTabs)
+    @Option(
+        parsing: .unconditional, help: "Tab counts for the fanout figures, comma-separated.",
+        transform: BenchCommand.parseTabs)
     var tabs: [Int] = [2, 4, 8]
 
-    @Option(help: "Runs per figure; the best is reported.")
+    @Option(parsing: .unconditional, help: "Runs per figure; the best is reported.")
     var rounds = 3
 
-    @Option(help: "Messages to pass through the simulator for the memory figure.")
+    @Option(parsing: .unconditional, help: "Messages to pass through the simulator for the memory figure.")
     var messages = 1_000_000
 
     func validate() throws {

@@ -13,7 +13,7 @@ struct DemoCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "Seed for the tab ids.") var seed: UInt64 = 1
+    @Option(parsing: .unconditional, help: "Seed for the tab ids.") var seed: UInt64 = 1
 
     func run() throws {
         let scheduler = VirtualScheduler()

@@ -29,12 +29,19 @@ struct FuzzCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "How many seeds to run.") var seeds = 100
-    @Option(help: "Tabs per run.") var tabs = 4
-    @Option(help: "First seed.") var startSeed: UInt64 = 1
-    @Option(help: "Conflict strategy: \(ConflictStrategy.allCases.map(\.rawValue).joined(separator: ", ")).") var strategy: ConflictStrategy = .lastWriteWins
-    @Option(help: "Simulated length of each run's fault phase, in seconds.") var chaosSeconds = 30
-    @Option(help: "Write the first failing run (or, with --seeds 1, the run) as a scenario file.") var save: String?
+    @Option(parsing: .unconditional, help: "How many seeds to run.") var seeds = 100
+    @Option(parsing: .unconditional, help: "First seed.") var startSeed: UInt64 = 1
+    @OptionGroup var simulation: SimulationArguments
+    /// Tabs per run (4 unless `--tabs`).
+    var tabs: Int { simulation.tabs ?? 4 }
+    var strategy: ConflictStrategy { simulation.strategy ?? .lastWriteWins }
+    @Option(parsing: .unconditional, help: "Simulated length of each run's fault phase, in seconds.")
+    var chaosSeconds = 30
+    @Option(
+        help: ArgumentHelp(
+            "Write the first failing run (or, with --seeds 1, the run) as a scenario file "
+                + "(--chaos-seconds at most 600, so that tabsim run reads it)."))
+    var save: String?
     @Flag(help: "Give every seed the fixed mix of faults and ranges instead of drawing one per seed.")
     var fixedMix = false
     @Option(help: "Run shard i of n (1-based): the seeds at offsets i-1, i-1+n, i-1+2n... of the range.")
@@ -51,14 +58,41 @@ struct FuzzCommand: ParsableCommand {
     }
 
     func validate() throws {
-        guard seeds > 0 else { throw ValidationError("--seeds must be at least 1") }
-        guard (1...26).contains(tabs) else { throw ValidationError("--tabs must be between 1 and 26") }
-        guard (1...86_400).contains(chaosSeconds) else { throw ValidationError("--chaos-seconds must be between 1 and 86400") }
-        guard startSeed <= UInt64.max - UInt64(seeds) else { throw ValidationError("--start-seed is too large for \(seeds) seeds") }
+        guard seeds > 0 else { throw ValidationError("--seeds must be at least 1 (got \(seeds))") }
+        guard (1...86_400).contains(chaosSeconds) else {
+            throw ValidationError("--chaos-seconds must be between 1 and 86400 (got \(chaosSeconds))")
+        }
+        guard startSeed <= UInt64.max - UInt64(seeds) else {
+            throw ValidationError(
+                "--start-seed is too large for \(seeds) seeds (at most \(UInt64.max - UInt64(seeds)))")
+        }
+        if save != nil {
+            var options = Fuzzer.Options()
+            options.tabs = tabs
+            options.strategy = strategy
+            let longest = Fuzzer(options: options).longestSavableChaosMs / 1000
+            guard chaosSeconds <= longest else {
+                throw ValidationError(
+                    "--chaos-seconds must be at most \(longest) with --save (got \(chaosSeconds)): a saved run "
+                        + "must fit a scenario file (steps within a day, at most 1 MiB and 100000 values)")
+            }
+        }
         guard shardParts != nil else { throw ValidationError("--shard takes i/n with 1 <= i <= n, like 2/4") }
     }
 
+    /// Refuses to write a run that `tabsim run` would refuse (a busy long run can pass the scenario
+    /// file's size limit); the file is not written and the command exits 2.
+    static func checkReplayable(_ outcome: Fuzzer.Outcome, as path: String) throws {
+        do { _ = try ScenarioParser.parse(yaml: outcome.scenarioYAML, file: path) } catch {
+            printError(
+                "tabsim: cannot save seed \(outcome.seed) as \(path): tabsim run would refuse it (\(error.problem)); "
+                    + "a shorter --chaos-seconds gives a smaller file")
+            throw ExitCode(2)
+        }
+    }
+
     func run() throws {
+        if let save { try WritableFile.check(save) }
         var options = Fuzzer.Options()
         options.tabs = tabs
         options.strategy = strategy
@@ -92,7 +126,8 @@ struct FuzzCommand: ParsableCommand {
             }
             if seeds == 1, !fixedMix { print("seed \(seed) mix: \(outcome.swarm)") }
             if let save, (!outcome.passed && failures.count == 1) || seeds == 1 {
-                try outcome.scenarioYAML.write(toFile: save, atomically: true, encoding: .utf8)
+                try Self.checkReplayable(outcome, as: save)
+                try WritableFile.write(outcome.scenarioYAML, to: save)
                 print("saved seed \(seed) as \(save) (replay: tabsim run \(save))")
             }
         }

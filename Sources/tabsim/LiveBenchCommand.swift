@@ -20,11 +20,14 @@ struct LiveBenchCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "Failovers measured for each of kill -9 and close.") var failovers = 5
-    @Option(help: "Leader heartbeat in milliseconds for the failovers (leader timeout: three of them).")
+    @Option(parsing: .unconditional, help: "Failovers measured for each of kill -9 and close.") var failovers = 5
+    @Option(
+        parsing: .unconditional,
+        help: "Leader heartbeat in milliseconds for the failovers (leader timeout: three of them).")
     var heartbeat = 1000
-    @Option(help: "Round trips of one update between two processes.") var updates = 10_000
-    @Option(help: "Updates sent one way for deliveries per second.") var deliveries = 100_000
+    @Option(parsing: .unconditional, help: "Round trips of one update between two processes.") var updates = 10_000
+    @Option(parsing: .unconditional, help: "Updates sent one way for deliveries per second.")
+    var deliveries = 100_000
     @Flag(help: "Print one JSON object per line: {\"name\": ..., \"value\": ..., \"unit\": ...}.") var json = false
     @Option(help: .hidden) var peer: String?
 

@@ -15,7 +15,9 @@ struct RunCommand: ParsableCommand {
             one for the safety invariants checked on every event.
             Exit status: 0 when every expectation holds, 1 when one fails, 2 when a file cannot be used
             (the message names the file, the line and the problem: unknown action, unknown tab, bad
-            time, malformed YAML...). See Examples/ for the format, commented.
+            time, malformed YAML...). A step that cannot run stops its file: the verdicts reached before
+            it are still printed, and a FAIL among them still makes the status 1 (1 wins over 2).
+            See Examples/ for the format, commented.
             Examples:
               tabsim run Examples/02-leader-crash.yaml
               tabsim run --quiet Examples/*.yaml
@@ -34,22 +36,24 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         var failed = false, unusable = false
         for file in files {
-            let results: [ExpectationResult]
+            var results: [ExpectationResult] = []
+            var player: ScenarioPlayer?
             do {
                 let scenario = try ScenarioParser.load(path: file)
                 if !json && !quiet { print("# \(scenario.name) (\(file), seed \(scenario.seed))") }
-                let player = try ScenarioPlayer(scenario: scenario)
+                player = try ScenarioPlayer(scenario: scenario)
                 if !quiet {
-                    player.simulation.onEvent = { event in
+                    player?.simulation.onEvent = { event in
                         guard event.kind != .verdict else { return }
                         print(json ? event.jsonLine : event.text)
                     }
                 }
-                results = try player.playToEnd()
+                results = try player?.playToEnd() ?? []
             } catch {
+                // The verdicts reached before the step that could not run still count.
+                results = player?.results ?? []
                 printError("tabsim: \(error)")
                 unusable = true
-                continue
             }
             for r in results {
                 if json {
@@ -64,8 +68,8 @@ struct RunCommand: ParsableCommand {
                 if !r.passed { failed = true }
             }
         }
-        if unusable { throw ExitCode(2) }
         if failed { throw ExitCode(1) }
+        if unusable { throw ExitCode(2) }
     }
 }
 

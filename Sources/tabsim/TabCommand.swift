@@ -31,16 +31,20 @@ struct TabCommand: ParsableCommand {
     @Option(help: "Name shown for this tab.") var name = "tab"
     @Option(help: "Conflict strategy: last-write-wins, first-write-wins, merge or custom.")
     var strategy: ConflictStrategy = .lastWriteWins
-    @Option(help: "Leader heartbeat interval in milliseconds (leader timeout: three of them).") var heartbeat = 1000
-    @Option(help: "At most one state update per interval, in milliseconds (0: each change at once).") var throttle = 100
+    @Option(parsing: .unconditional, help: "Leader heartbeat interval in milliseconds (leader timeout: three of them).")
+    var heartbeat = 1000
+    @Option(
+        parsing: .unconditional,
+        help: "At most one state update per interval, in milliseconds (0: each change at once).")
+    var throttle = 100
     @Flag(help: "Read commands on standard input and print JSON lines, instead of the terminal pane.")
     var headless = false
     @Flag(help: "Print every message sent and received as well (headless).") var verbose = false
     @Argument(help: "Initial state as KEY=VALUE pairs.") var state: [String] = []
 
     func validate() throws {
-        guard heartbeat > 0 else { throw ValidationError("--heartbeat must be more than 0") }
-        guard throttle >= 0 else { throw ValidationError("--throttle must be 0 or more") }
+        guard heartbeat > 0 else { throw ValidationError("--heartbeat must be more than 0 (got \(heartbeat))") }
+        guard throttle >= 0 else { throw ValidationError("--throttle must be 0 or more (got \(throttle))") }
         for pair in state { _ = try parseAssignment(pair) }
     }
 

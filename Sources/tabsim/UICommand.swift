@@ -22,20 +22,16 @@ struct UICommand: ParsableCommand {
             """
     )
 
-    @Option(help: "How many tabs to open (1-26, default 3).") var tabs: Int?
-    @Option(help: "Conflict strategy (default last-write-wins).")
-    var strategy: ConflictStrategy?
-    @Option(help: "Seed of the simulation (default 1).") var seed: UInt64?
+    @OptionGroup var simulation: SimulationArguments
+    @Option(parsing: .unconditional, help: "Seed of the simulation (default 1).") var seed: UInt64?
     @Option(help: "Start from a scenario file and play its steps.") var scenario: String?
-    @Option(help: "Leader heartbeat interval in milliseconds (default 1000).") var heartbeat: Int?
+    @Option(parsing: .unconditional, help: "Leader heartbeat interval in milliseconds (default 1000).")
+    var heartbeat: Int?
     @Option(help: "Write the session to this scenario file on exit (and on w); tabsim run replays it.") var record:
         String?
 
     func validate() throws {
-        if let tabs, !(1...DemoSetup.maxTabs).contains(tabs) {
-            throw ValidationError("--tabs must be between 1 and \(DemoSetup.maxTabs) (tabs are named A to Z)")
-        }
-        if let heartbeat, heartbeat <= 0 { throw ValidationError("--heartbeat must be more than 0") }
+        if let heartbeat, heartbeat <= 0 { throw ValidationError("--heartbeat must be more than 0 (got \(heartbeat))") }
         if let scenario, !FileManager.default.isReadableFile(atPath: scenario) {
             throw ValidationError("--scenario: cannot read \(scenario)")
         }
@@ -43,7 +39,8 @@ struct UICommand: ParsableCommand {
 
     func run() throws {
         let options = UIOptions(
-            tabs: tabs, strategy: strategy, seed: seed, heartbeatMs: heartbeat, scenarioPath: scenario)
+            tabs: simulation.tabs, strategy: simulation.strategy, seed: seed, heartbeatMs: heartbeat,
+            scenarioPath: scenario)
         let start: Scenario
         let session: UISession
         do {

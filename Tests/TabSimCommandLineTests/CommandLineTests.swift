@@ -60,6 +60,21 @@ struct CommandLineTests {
         #expect(r.out.contains("FAIL 2.000s (line 5) leader is B: found leaders: A"))
     }
 
+    @Test func aFailBeforeAStepThatCannotRunIsPrintedAndExitsOne() async throws {
+        let file = try temporaryFile("""
+            config: {channelName: x, enableLeaderElection: true, leaderHeartbeatMs: 1000}
+            steps:
+              - {at: 0ms, open: A}
+              - {at: 10ms, open: B}
+              - {at: 2s, expect: {leader: B}}
+              - {at: 3s, thaw: A}
+            """)
+        let r = try await tabsim(["run", "--quiet", file])
+        #expect(r.status == 1, "\(r.out)\(r.err)")
+        #expect(r.out.contains("FAIL 2.000s (line 5) leader is B: found leaders: A"), "\(r.out)")
+        #expect(r.err.contains("\(file):6: tab A is alive"), "\(r.err)")
+    }
+
     @Test(arguments: [
         ("steps:\n  - {at: 0ms, open: A}\n  - {at: 1s, explode: A}\n", ":3: unknown action 'explode'"),
         ("steps:\n  - {at: 0ms, open: A}\n  - {at: 1s, kill: Z}\n", ":3: unknown tab 'Z'"),
@@ -101,6 +116,85 @@ struct CommandLineTests {
         let replay = try await tabsim(["run", "--quiet", file])
         #expect(replay.status == 0, "\(replay.out)")
         #expect(replay.out.contains("leader is"))
+    }
+
+    /// The largest start seed and the most tabs: the saved file is one `run` reads and judges the same.
+    @Test func fuzzSavesTheExtremeSeedAndTabsAsAFileRunAccepts() async throws {
+        let file = FileManager.default.temporaryDirectory
+            .appendingPathComponent("tabsim-max-\(UUID().uuidString).yaml").path
+        let saved = try await tabsim(["fuzz", "--seeds", "1", "--start-seed", "18446744073709551614", "--tabs", "26",
+                                      "--chaos-seconds", "5", "--save", file])
+        #expect(saved.out.contains("saved seed 18446744073709551614 as \(file)"), "\(saved.out)\(saved.err)")
+        let replay = try await tabsim(["run", "--quiet", file])
+        #expect(replay.status == saved.status, "\(replay.out)\(replay.err)")
+        #expect(replay.err.isEmpty, "\(replay.err)")
+    }
+
+    @Test func fuzzRefusesAChaosPhaseASavedFileCannotHoldNamingTheLimit() async throws {
+        for seconds in ["601", "86400"] {
+            let r = try await tabsim(["fuzz", "--seeds", "1", "--chaos-seconds", seconds, "--save", "/tmp/never.yaml"])
+            #expect(r.status != 0)
+            #expect(r.err.contains("--chaos-seconds must be at most 600 with --save (got \(seconds))"), "\(r.err)")
+            #expect(r.err.contains("at most 1 MiB and 100000 values"), "\(r.err)")
+            #expect(r.out.isEmpty)
+        }
+    }
+
+    /// The longest chaos phase --save allows, on the busiest mix measured (seed 130), with the most
+    /// tabs and merge's longer edits: the file is written, and `run` reads it and judges it the same.
+    @Test func fuzzSavesTheLongestAllowedChaosAsAFileRunAccepts() async throws {
+        let file = FileManager.default.temporaryDirectory
+            .appendingPathComponent("tabsim-long-\(UUID().uuidString).yaml").path
+        let saved = try await tabsim(["fuzz", "--seeds", "1", "--start-seed", "130", "--tabs", "26",
+                                      "--strategy", "merge", "--chaos-seconds", "600", "--save", file])
+        #expect(saved.out.contains("saved seed 130 as \(file)"), "\(saved.out)\(saved.err)")
+        let replay = try await tabsim(["run", "--quiet", file])
+        #expect(replay.status == saved.status, "\(replay.out)\(replay.err)")
+        #expect(replay.err.isEmpty, "\(replay.err)")
+    }
+
+    @Test(arguments: [("/nonexistent/x.yaml", "cannot write /nonexistent/x.yaml: no such directory /nonexistent"),
+                      ("/tmp", "cannot write /tmp: it is a directory")])
+    func fuzzSaveToAPathItCannotWriteExitsTwoBeforeRunning(path: String, message: String) async throws {
+        let r = try await tabsim(["fuzz", "--seeds", "1", "--save", path])
+        #expect(r.status == 2, "\(r.out)\(r.err)")
+        #expect(r.err.contains(message), "\(r.err)")
+        #expect(r.out.isEmpty, "ran seeds before checking --save: \(r.out)")
+    }
+
+    @Test(arguments: [
+        (["fuzz", "--seeds", "-3"], "--seeds must be at least 1 (got -3)"),
+        (["fuzz", "--tabs", "-3"], "--tabs must be between 1 and 26 (tabs are named A to Z; got -3)"),
+        (["fuzz", "--chaos-seconds", "-30"], "--chaos-seconds must be between 1 and 86400 (got -30)"),
+        (["bench", "--rounds", "-1"], "--rounds must be at least 1 (got -1)"),
+        (["bench", "--tabs", "-4"], "--tabs: '-4' is not a tab count from 2 to 64"),
+        (["ui", "--heartbeat", "-5"], "--heartbeat must be more than 0 (got -5)"),
+        (["ui", "--tabs", "-2"], "--tabs must be between 1 and 26 (tabs are named A to Z; got -2)"),
+        (["tab", "--throttle", "-1"], "--throttle must be 0 or more (got -1)"),
+        (["bench-live", "--updates", "-7"], "--updates must be at least 1 (got -7)"),
+    ])
+    func aNegativeNumberIsRefusedByItsRangeNotAsAMissingValue(args: [String], message: String) async throws {
+        let r = try await tabsim(args)
+        #expect(r.status != 0)
+        #expect(r.err.contains(message), "\(r.err)")
+        #expect(!r.err.contains("Missing value"), "\(r.err)")
+    }
+
+    /// `--tabs` and `--strategy` mean the same in the UI and in fuzz: one declaration, one check.
+    @Test func theUIAndFuzzShareTabsAndStrategy() async throws {
+        let ui = try await tabsim(["ui", "--tabs", "27"])
+        let fuzz = try await tabsim(["fuzz", "--tabs", "27"])
+        #expect(ui.status != 0 && fuzz.status != 0)
+        let message = "--tabs must be between 1 and 26 (tabs are named A to Z; got 27)"
+        #expect(ui.err.contains(message) && fuzz.err.contains(message), "\(ui.err)\(fuzz.err)")
+        let uiHelp = try await tabsim(["ui", "--help"]).out
+        let fuzzHelp = try await tabsim(["fuzz", "--help"]).out
+        for option in ["--tabs <tabs>", "--strategy <strategy>"] {
+            let line = { (help: String) in help.split(separator: "\n").first { $0.hasPrefix("  " + option) } }
+            #expect(line(uiHelp) != nil && line(uiHelp) == line(fuzzHelp), "\(option)")
+        }
+        let merged = try await tabsim(["fuzz", "--seeds", "1", "--tabs", "3", "--strategy", "merge"])
+        #expect(merged.out.contains("fuzz: 1 seeds (1...1), 3 tabs, merge: "), "\(merged.out)")
     }
 
     @Test(arguments: [["--tabs", "1"], ["--tabs", "2,x"], ["--tabs", "2,,4"], ["--tabs", "65"],

@@ -62,7 +62,7 @@ import TabSync
          "x.yaml:1: invalid configuration: tabPingIntervalMs must be at most one day (86400000), got 86400001"),
         ("steps:\n  - {at: 0ms, open: A}\n  - {at: 1s, background: {tab: A, throttleMs: 9223372036854775807}}\n",
          "x.yaml:3: throttleMs must be between 0 and 86400000, got 9223372036854775807"),
-        ("seed: -1\nsteps: []\n", "x.yaml:1: seed must be between 0 and 9007199254740991, got -1"),
+        ("seed: -1\nsteps: []\n", "x.yaml:1: seed must be an integer from 0 to 18446744073709551615"),
         ("steps:\n  - {at: 0ms, open: A}\n  - {at: 1s, expect: {sent: {tab: A, type: TAB_PING, count: -3}}}\n",
          "x.yaml:3: count must be between 0 and 9007199254740991, got -3"),
     ])

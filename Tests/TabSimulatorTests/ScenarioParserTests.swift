@@ -45,6 +45,100 @@ import TabSync
         #expect(ScenarioParser.duration(text) == nil)
     }
 
+    /// `tabsim fuzz --start-seed` and `tabsim --seed` take any UInt64, so a file they write may hold one.
+    @Test func aSeedIsAny64BitUnsignedInteger() throws {
+        let s = try parse("seed: 18446744073709551615\nsteps:\n  - {at: 0ms, open: A}\n")
+        #expect(s.seed == UInt64.max)
+        #expect(s.options.seed == UInt64.max)
+        for bad in ["-1", "18446744073709551616", "x"] {
+            let e = error("seed: \(bad)\nsteps:\n  - {at: 0ms, open: A}\n")
+            #expect(e?.line == 1)
+            #expect(e?.problem == "seed must be an integer from 0 to 18446744073709551615", "\(String(describing: e))")
+        }
+    }
+
+    @Test func aCustomStrategyStepUsesTheConfigsResolver() throws {
+        let s = try parse("""
+            config: {channelName: x, customResolver: validateTheme}
+            steps:
+              - {at: 0ms, open: A}
+              - {at: 1s, conflictStrategy: custom}
+              - {at: 2s, set: {tab: A, theme: dark}}
+            """)
+        let player = try ScenarioPlayer(scenario: s)
+        _ = try player.playToEnd()
+        #expect(player.simulation.options.config.conflictStrategy == .custom)
+    }
+
+    @Test func aCustomStrategyStepWithoutAnyResolverNamesItsLine() {
+        let e = error("""
+            config: {channelName: x}
+            steps:
+              - {at: 0ms, open: A}
+              - {at: 1s, conflictStrategy: custom}
+            """)
+        #expect(e?.line == 4)
+        #expect(e?.problem.hasPrefix("conflictStrategy custom needs a customResolver") == true,
+                "\(String(describing: e))")
+        let named = error("""
+            config: {channelName: x}
+            steps:
+              - {at: 0ms, open: A}
+              - {at: 1s, conflictStrategy: {strategy: custom, customResolver: validateTheme}}
+              - {at: 2s, conflictStrategy: merge}
+              - {at: 3s, conflictStrategy: custom}
+            """)
+        #expect(named == nil, "an earlier step named one: \(String(describing: named))")
+    }
+
+    @Test(arguments: [("", "empty file: a scenario needs steps"),
+                      ("\n  \n", "empty file: a scenario needs steps"),
+                      ("# a comment\n\n# and another\n", "only comments, no scenario: a scenario needs steps")])
+    func anEmptyFileSaysSoNamingTheFile(yaml: String, problem: String) {
+        let e = error(yaml)
+        #expect(e?.problem == problem)
+        #expect(e?.description == "test.yaml: \(problem)")
+    }
+
+    @Test func aDuplicateKeyNamesItsLine() {
+        let e = error("steps:\n  - open: A\n    at: 0ms\n    at: 1s\n")
+        #expect(e?.line == 3)
+        #expect(e?.problem == "duplicate key 'at': given here and again later in the same mapping",
+                "\(String(describing: e))")
+        let top = error("name: x\nsteps:\n  - {at: 0ms, open: A}\nname: y\n")
+        #expect(top?.description == "test.yaml:1: duplicate key 'name': given here and again later in the same mapping")
+    }
+
+    @Test func aDottedPathInExcludeKeysIsRefusedAsTopLevelOnly() {
+        let e = error(
+            "config: {channelName: x,\n  excludeKeys: [sessionToken, user.token]}\nsteps:\n  - {at: 0ms, open: A}\n")
+        #expect(e?.line == 2)
+        #expect(e?.problem == "excludeKeys applies to top-level keys only: 'user.token' looks like a path "
+                + "(exclude 'user' to keep the whole key off the wire)", "\(String(describing: e))")
+    }
+
+    @Test func nullInAnExpectedStateMeansTheKeyIsAbsent() throws {
+        let s = try parse("""
+            config: {channelName: x}
+            steps:
+              - {at: 0ms, open: {tab: A, state: {theme: light}}}
+              - {at: 1s, expect: {state: {tab: A, theme: light, x: null}}}
+              - {at: 2s, set: {tab: A, x: 1}}
+              - {at: 3s, expect: {state: {tab: A, x: null}}}
+              - {at: 3s, expect: {state: {tab: A, y: 2}}}
+            """)
+        let results = try ScenarioPlayer(scenario: s).playToEnd()
+        #expect(results[0].passed, "\(results[0].text)")
+        #expect(results[1].text == #"FAIL 3.000s (line 6) A holds {"x":null}: found {"x":1}"#)
+        #expect(results[2].text == #"FAIL 3.000s (line 7) A holds {"y":2}: found {} (absent: y)"#)
+    }
+
+    @Test func aTabNamedNoneIsRefusedAtItsOpen() {
+        let e = error("steps:\n  - {at: 0ms, open: A}\n  - {at: 1s, open: none}\n")
+        #expect(e?.line == 3)
+        #expect(e?.problem == "a tab cannot be named 'none': expect {leader: none} means no leader")
+    }
+
     @Test func sameTimeStepsKeepFileOrder() throws {
         let s = try parse("steps:\n  - {at: 1s, open: B}\n  - {at: 0ms, open: A}\n  - {at: 1s, open: C}\n")
         let names = s.steps.compactMap { step -> String? in
