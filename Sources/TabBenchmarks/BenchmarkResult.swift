@@ -21,7 +21,9 @@ public struct BenchmarkResult: Sendable, Equatable {
             let marker = Array("\"\(key)\":")
             let chars = Array(line)
             guard chars.count >= marker.count,
-                  let start = (0...(chars.count - marker.count)).first(where: { chars[$0..<$0 + marker.count].elementsEqual(marker) })
+                let start = (0...(chars.count - marker.count)).first(where: {
+                    chars[$0..<$0 + marker.count].elementsEqual(marker)
+                })
             else { return nil }
             var rest = Substring(String(chars[(start + marker.count)...])).drop(while: { $0 == " " })
             if rest.first == "\"" {
@@ -30,7 +32,8 @@ public struct BenchmarkResult: Sendable, Equatable {
             }
             return rest.prefix(while: { $0 != "," && $0 != "}" })
         }
-        guard let name = field("name"), let value = field("value").flatMap({ Double($0) }), let unit = field("unit") else {
+        guard let name = field("name"), let value = field("value").flatMap({ Double($0) }), let unit = field("unit")
+        else {
             return nil
         }
         self.init(name: String(name), value: value, unit: String(unit))

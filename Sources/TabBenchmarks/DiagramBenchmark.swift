@@ -10,8 +10,10 @@ public enum DiagramBenchmark {
         config.syncKeys = ["theme", "counter"]
         config.enableLeaderElection = true
         config.leaderHeartbeatMs = 1000
-        let sim = try Simulation(options: SimulationOptions(seed: 1, config: config, network: .teaching,
-                                                            initialState: ["theme": "light", "counter": 0]))
+        let sim = try Simulation(
+            options: SimulationOptions(
+                seed: 1, config: config, network: .teaching,
+                initialState: ["theme": "light", "counter": 0]))
         sim.tracksFlights = true
         let names = (0..<8).map { String(UnicodeScalar(UInt8(65 + $0))) }
         for name in names { try sim.open(name) }
@@ -25,7 +27,8 @@ public enum DiagramBenchmark {
             rows += diagram.lines(events: sim.log.events, flights: sim.flights, lastRows: 58).count
         }
         precondition(sim.log.events.count == sim.log.capacity && rows == frames * 59)
-        return BenchmarkResult(name: "ui.diagram_ms", value: (watch.seconds * 1000 / Double(frames) * 100).rounded() / 100,
-                               unit: "ms")
+        return BenchmarkResult(
+            name: "ui.diagram_ms", value: (watch.seconds * 1000 / Double(frames) * 100).rounded() / 100,
+            unit: "ms")
     }
 }

@@ -19,7 +19,9 @@ public struct DictionaryFloorBenchmark {
         var documents = [StateDocument](repeating: ["theme": "light", "counter": 0], count: tabs - 1)
         var applied = 0
         for n in 0..<updates {
-            let partial: StateDocument = ["theme": .string(n % 2 == 0 ? "dark" : "light"), "counter": .number(Double(n + 1))]
+            let partial: StateDocument = [
+                "theme": .string(n % 2 == 0 ? "dark" : "light"), "counter": .number(Double(n + 1)),
+            ]
             for i in documents.indices where Self.write(partial, into: &documents[i]) { applied += 1 }
         }
         return applied

@@ -23,8 +23,9 @@ public struct FanoutBenchmark {
         config.throttleMs = 0
         config.joinTimeoutMs = 0
         let syncs = try (0..<tabs).map { i in
-            try BroadcastSync(store: Store(["theme": "light", "counter": 0]), config: config,
-                              environment: SyncEnvironment(virtual: scheduler, transport: hub, tabId: "tab-\(i)"))
+            try BroadcastSync(
+                store: Store(["theme": "light", "counter": 0]), config: config,
+                environment: SyncEnvironment(virtual: scheduler, transport: hub, tabId: "tab-\(i)"))
         }
         for sync in syncs { sync.start() }
         scheduler.advance(byMs: 1)

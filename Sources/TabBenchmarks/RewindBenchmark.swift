@@ -14,8 +14,9 @@ public enum RewindBenchmark {
         config.syncKeys = ["theme", "locale", "counter"]
         config.enableLeaderElection = true
         config.leaderHeartbeatMs = 1000
-        let options = SimulationOptions(seed: 1, config: config, network: .local,
-                                        initialState: ["theme": "light", "locale": "en-US", "counter": 0])
+        let options = SimulationOptions(
+            seed: 1, config: config, network: .local,
+            initialState: ["theme": "light", "locale": "en-US", "counter": 0])
         let session = try RewindableSession(options: options)
         let names = (0..<8).map { String(UnicodeScalar(UInt8(65 + $0))) }
         for (i, name) in names.enumerated() {
@@ -49,6 +50,7 @@ public enum RewindBenchmark {
             precondition(session.simulation.nowMs == end - 10_000)
             try session.rewind(toMs: end)
         }
-        return BenchmarkResult(name: fromStart ? "ui.rewind_from_start_ms" : "ui.rewind_ms", value: (best * 10).rounded() / 10, unit: "ms")
+        return BenchmarkResult(
+            name: fromStart ? "ui.rewind_from_start_ms" : "ui.rewind_ms", value: (best * 10).rounded() / 10, unit: "ms")
     }
 }

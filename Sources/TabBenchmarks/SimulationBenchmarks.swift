@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import TabSimUI
 import TabSimulator
@@ -15,8 +15,9 @@ public enum SimulationBenchmarks {
         config.syncKeys = ["theme", "locale", "counter"]
         config.enableLeaderElection = true
         config.leaderHeartbeatMs = 1000
-        var options = SimulationOptions(seed: 1, config: config, network: NetworkConditions(latencyMs: 1...5),
-                                        initialState: ["theme": "light", "locale": "en-US", "counter": 0], logCapacity: 1000)
+        var options = SimulationOptions(
+            seed: 1, config: config, network: NetworkConditions(latencyMs: 1...5),
+            initialState: ["theme": "light", "locale": "en-US", "counter": 0], logCapacity: 1000)
         options.logCapacity = 1000
         let sim = try Simulation(options: options)
         for i in 0..<8 { try sim.open(DemoSetup.tabName(i)) }
@@ -24,7 +25,9 @@ public enum SimulationBenchmarks {
         sim.advance(byMs: 1000)
         let watch = Stopwatch()
         sim.advance(byMs: simulatedSeconds * 1000)
-        return BenchmarkResult(name: "sim.speedup", value: (Double(simulatedSeconds) / watch.seconds).rounded(), unit: "simulated s per wall s")
+        return BenchmarkResult(
+            name: "sim.speedup", value: (Double(simulatedSeconds) / watch.seconds).rounded(),
+            unit: "simulated s per wall s")
     }
 
     /// Fuzz runs per second at the fuzz command's default settings.
@@ -34,7 +37,8 @@ public enum SimulationBenchmarks {
         var failures = 0
         for seed in 1...UInt64(seeds) where !fuzzer.run(seed: seed).passed { failures += 1 }
         precondition(failures == 0, "fuzz benchmark found \(failures) failing seeds: run tabsim fuzz")
-        return BenchmarkResult(name: "fuzz.seeds_per_s", value: (Double(seeds) / watch.seconds * 10).rounded() / 10, unit: "seeds/s")
+        return BenchmarkResult(
+            name: "fuzz.seeds_per_s", value: (Double(seeds) / watch.seconds * 10).rounded() / 10, unit: "seeds/s")
     }
 
     /// Presenting and rendering one frame of the UI (panes, log, status) at 200x60 with `tabs` tabs,
@@ -84,6 +88,7 @@ public enum SimulationBenchmarks {
         }
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
-        return BenchmarkResult(name: "log.peak_rss_mb", value: (Double(usage.ru_maxrss) / 1024 * 10).rounded() / 10, unit: "MB")
+        return BenchmarkResult(
+            name: "log.peak_rss_mb", value: (Double(usage.ru_maxrss) / 1024 * 10).rounded() / 10, unit: "MB")
     }
 }

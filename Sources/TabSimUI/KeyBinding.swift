@@ -45,7 +45,8 @@ public struct KeyBinding: Sendable {
         KeyBinding(.char("k"), "kill the selected tab (crash: no goodbye)", hint: "kill", .killTab),
         KeyBinding(.char("r"), "reopen a closed or killed tab", .reopenTab),
         KeyBinding(.char("f"), "force the selected tab to lead (new epoch)", hint: "lead", .forceLeader),
-        KeyBinding(.char("o"), "time out the selected follower now: it runs for election", hint: "timeout", .timeOutFollower),
+        KeyBinding(
+            .char("o"), "time out the selected follower now: it runs for election", hint: "timeout", .timeOutFollower),
         KeyBinding(.char("z"), "freeze or thaw the selected tab", hint: "freeze", .toggleFreeze),
         KeyBinding(
             .char("p"), "cut the selected tab off from the others, or heal it", hint: "cut",
@@ -77,8 +78,9 @@ public struct KeyBinding: Sendable {
         KeyBinding(
             .char("N"), "teaching network (300-900 ms: messages visibly in flight at x1), or back", hint: "slow",
             .toggleTeachingNetwork),
-        KeyBinding(.char("v"), "show or hide each key's version and writer in the panes", hint: "versions",
-                   .toggleVersions),
+        KeyBinding(
+            .char("v"), "show or hide each key's version and writer in the panes", hint: "versions",
+            .toggleVersions),
         KeyBinding(
             [.up, .down, .pageUp, .pageDown], "Up Down PgUp PgDn", "scroll the log (autoscroll pauses)",
             actions: [.scrollUp(1), .scrollDown(1), .scrollUp(10), .scrollDown(10)]),

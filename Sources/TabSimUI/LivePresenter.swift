@@ -10,7 +10,8 @@ public enum LivePresenter {
                 "Terminal too small: \(s.width)x\(s.height). This screen needs at least "
                 + "\(Layout.minWidth)x\(Layout.minHeight). Enlarge the window, or press q to quit."
             return Frame(
-                width: s.width, height: s.height, content: .tooSmall(HelpOverlay.wrap(text, width: max(1, s.width - 2))))
+                width: s.width, height: s.height, content: .tooSmall(HelpOverlay.wrap(text, width: max(1, s.width - 2)))
+            )
         }
         let differing = differingKeys(s.tabs)
         let keys = Array(Set(s.tabs.flatMap { $0.state.keys })).sorted()
@@ -73,7 +74,8 @@ public enum LivePresenter {
         case 0: leaderText = "no leader heard"
         case 1: leaderText = "leader \(leaders[0].name) (epoch \(leaders[0].epoch))"
         default:
-            leaderText = Presenter.count(leaders.count, "leader") + ": "
+            leaderText =
+                Presenter.count(leaders.count, "leader") + ": "
                 + leaders.map { "\($0.name)@\($0.epoch)" }.joined(separator: " ")
         }
         return " \(s.title)  \(Presenter.count(s.tabs.count, "tab"))  \(leaderText)  \(sync)  | \(s.message)"

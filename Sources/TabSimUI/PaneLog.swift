@@ -31,7 +31,8 @@ public struct PaneLog {
         for event in events {
             let flight = matcher.flight(for: event)
             if event.kind == .lifecycle, event.line.hasPrefix("[Simulator] Opened "),
-               let id = event.line.split(separator: " ").last {
+                let id = event.line.split(separator: " ").last
+            {
                 ids[String(id)] = letter(event.tab)
                 ids[shortTabId(String(id))] = letter(event.tab)
             }
@@ -51,11 +52,12 @@ public struct PaneLog {
         }
         switch event.kind {
         case .sent:
-            let receivers = flight.map { f in
-                var seen: [String] = []
-                for d in f.deliveries where !seen.contains(letter(d.receiver)) { seen.append(letter(d.receiver)) }
-                return seen.isEmpty ? "nobody" : seen.joined(separator: ",")
-            } ?? "*"
+            let receivers =
+                flight.map { f in
+                    var seen: [String] = []
+                    for d in f.deliveries where !seen.contains(letter(d.receiver)) { seen.append(letter(d.receiver)) }
+                    return seen.isEmpty ? "nobody" : seen.joined(separator: ",")
+                } ?? "*"
             text = "→ " + receivers + "  " + (text.hasPrefix("Sent: ") ? String(text.dropFirst(6)) : text)
         case .received:
             // `Received: TYPE from abc123`
@@ -81,7 +83,9 @@ public struct PaneLog {
             word = ""
         }
         for ch in text {
-            if ch.isLetter || ch.isNumber || ch == "-" { word.append(ch) } else {
+            if ch.isLetter || ch.isNumber || ch == "-" {
+                word.append(ch)
+            } else {
                 flush()
                 out.append(ch)
             }

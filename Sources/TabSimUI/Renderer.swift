@@ -85,13 +85,15 @@ public enum TabPane {
         let prio = "prio \(tab.priority)"
         switch tab.role {
         case .leader:
-            row(fit(room, "LEADER  epoch \(tab.epoch)  " + prio, "LEADER e\(tab.epoch) " + prio),
+            row(
+                fit(room, "LEADER  epoch \(tab.epoch)  " + prio, "LEADER e\(tab.epoch) " + prio),
                 CellStyle(.leader, bold: true, reverse: true))
         case .follower:
             let of = "follower of \(tab.leaderName ?? "?")"
             row(fit(room, of + "  epoch \(tab.epoch)  " + prio, of + " e\(tab.epoch) " + prio), CellStyle(.follower))
         case .candidate:
-            row(fit(room, "candidate  epoch \(tab.epoch)  " + prio, "candidate e\(tab.epoch) " + prio),
+            row(
+                fit(room, "candidate  epoch \(tab.epoch)  " + prio, "candidate e\(tab.epoch) " + prio),
                 CellStyle(.candidate, bold: true))
         case .none: row(gone ? "-" : "no election  " + prio)
         }

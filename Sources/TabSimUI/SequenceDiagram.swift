@@ -37,8 +37,10 @@ public struct SequenceDiagram {
     /// the receipt of one of its receivers would.
     public var filter: (SimEvent) -> Bool
 
-    public init(columns: [Column], width: Int, hidesPings: Bool = false,
-                filter: @escaping (SimEvent) -> Bool = { _ in true }) {
+    public init(
+        columns: [Column], width: Int, hidesPings: Bool = false,
+        filter: @escaping (SimEvent) -> Bool = { _ in true }
+    ) {
         self.columns = columns
         self.width = width
         self.hidesPings = hidesPings
@@ -120,7 +122,8 @@ public struct SequenceDiagram {
                 case .candidate: canvas.add(event.timeMs, .mark(col, "◆", isCompact ? "" : "candidate"))
                 case .follower:
                     let leader = c.leaderId.flatMap { canvas.letter(ofId: $0) }
-                    let text = leader.map { (isCompact ? "" : "follows ") + "\($0) e\(c.epoch)" }
+                    let text =
+                        leader.map { (isCompact ? "" : "follows ") + "\($0) e\(c.epoch)" }
                         ?? (isCompact ? "" : "follower")
                     canvas.add(event.timeMs, .mark(col, "○", text))
                 case .none: continue
@@ -158,7 +161,8 @@ public struct SequenceDiagram {
                         canvas.add(event.timeMs, .mark(col, "◎", "thawed"))
                     }
                 } else if text.hasPrefix("Partition ") || text.hasPrefix("Cut off ") || text.hasPrefix("Healed")
-                            || text.hasPrefix("Network ") {
+                    || text.hasPrefix("Network ")
+                {
                     canvas.add(event.timeMs, .note(lettered(text)))
                 }
             case .received, .applied, .dropped, .network, .verdict:
@@ -207,7 +211,9 @@ public struct SequenceDiagram {
             word = ""
         }
         for ch in text {
-            if ch.isLetter || ch.isNumber || ch == "-" || ch == "_" { word.append(ch) } else {
+            if ch.isLetter || ch.isNumber || ch == "-" || ch == "_" {
+                word.append(ch)
+            } else {
                 flush()
                 out.append(ch)
             }
@@ -308,7 +314,8 @@ public struct SequenceDiagram {
             return trimmed(cells)
         }
 
-        func arrow(_ row: Row, from sender: Int, label: String, to receivers: [(Int, MessageFlight.Outcome)]) -> String {
+        func arrow(_ row: Row, from sender: Int, label: String, to receivers: [(Int, MessageFlight.Outcome)]) -> String
+        {
             var cells = blank(row)
             let xs = diagram.x(sender)
             let targets = receivers.filter { $0.0 != sender }
@@ -334,7 +341,8 @@ public struct SequenceDiagram {
             // when the arrow is too short, just past its end.
             // When it fits nowhere whole, it is cut beside the sender.
             let text = " " + label + " "
-            let right = heads.filter { $0 > xs }.min(), left = heads.filter { $0 < xs }.max()
+            let right = heads.filter { $0 > xs }.min()
+            let left = heads.filter { $0 < xs }.max()
             if let stop = right, stop - xs - 1 >= text.count {
                 put(text, at: xs + 1, in: &cells, limit: stop)
             } else if let stop = left, xs - stop - 1 >= text.count {

@@ -150,7 +150,8 @@ public enum UIUpdate {
             if session.isRewound {
                 report(try session.rewind(toEvent: session.simulation.scheduler.executedCount + 1), &state)
                 let now = session.simulation
-                state.message = "at t=\(formatTime(now.nowMs).drop { $0 == " " }), event \(now.scheduler.executedCount)"
+                state.message =
+                    "at t=\(formatTime(now.nowMs).drop { $0 == " " }), event \(now.scheduler.executedCount)"
                     + " (rewound: space goes on from here)"
                 return
             }
@@ -181,7 +182,8 @@ public enum UIUpdate {
         case .toggleTeachingNetwork:
             state.teachingNetwork.toggle()
             try applyNetwork(state, session)
-            state.message = "network: " + (state.teachingNetwork ? "teaching" : "as the scenario set it")
+            state.message =
+                "network: " + (state.teachingNetwork ? "teaching" : "as the scenario set it")
                 + " (\(session.simulation.options.network.summary))"
         case .toggleLossy:
             state.lossy.toggle()

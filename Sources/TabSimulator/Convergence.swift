@@ -26,10 +26,12 @@ public struct Convergence: Sendable, Equatable {
     /// `converged`, or `differ on theme (A=dark, B=light)`, followed by the cause when there is one.
     public var summary: String {
         if converged { return "converged" }
-        return "differ on " + keys.map { key in
-            key + " (" + differences[key]!.sorted { $0.key < $1.key }
-                .map { "\($0.key)=\($0.value?.description ?? "absent")" }.joined(separator: ", ") + ")"
-        }.joined(separator: "; ") + (cause.map { " [\($0)]" } ?? "")
+        return "differ on "
+            + keys.map { key in
+                key + " ("
+                    + differences[key]!.sorted { $0.key < $1.key }
+                    .map { "\($0.key)=\($0.value?.description ?? "absent")" }.joined(separator: ", ") + ")"
+            }.joined(separator: "; ") + (cause.map { " [\($0)]" } ?? "")
     }
 }
 

@@ -78,7 +78,8 @@ public struct Fuzzer {
         strategy == .merge ? keys + [objectKey] : keys
     }
     static let values: [String: [JSONValue]] = [
-        "theme": ["light", "dark", "system"], "locale": ["en-US", "fr-FR", "de-DE", "ja-JP"], "fontSize": [12, 14, 16, 18],
+        "theme": ["light", "dark", "system"], "locale": ["en-US", "fr-FR", "de-DE", "ja-JP"],
+        "fontSize": [12, 14, 16, 18],
     ]
 
     /// The configuration of every fuzz run (heartbeat 1 s, so failovers fit in the chaos phase).
@@ -118,18 +119,22 @@ public struct Fuzzer {
         let config = config()
         var initial: StateDocument = ["theme": "light", "locale": "en-US", "fontSize": 14, "sessionToken": "secret"]
         if options.strategy == .merge { initial[Self.objectKey] = ["sidebar": "left", "zoom": 100] }
-        let simOptions = SimulationOptions(seed: seed, config: config, network: NetworkConditions(latencyMs: 1...5),
-                                           initialState: initial, logCapacity: 256)
-        var scenario = Scenario(file: "fuzz seed \(seed)", name: "Fuzz seed \(seed)", seed: seed, options: simOptions,
-                                steps: [], customResolverName: options.strategy == .custom ? "validateTheme" : nil)
+        let simOptions = SimulationOptions(
+            seed: seed, config: config, network: NetworkConditions(latencyMs: 1...5),
+            initialState: initial, logCapacity: 256)
+        var scenario = Scenario(
+            file: "fuzz seed \(seed)", name: "Fuzz seed \(seed)", seed: seed, options: simOptions,
+            steps: [], customResolverName: options.strategy == .custom ? "validateTheme" : nil)
         var violations: [Violation] = []
         var coverage: [String: Int] = [:]
-        var faults = 0, edits = 0
+        var faults = 0
+        var edits = 0
         let player: ScenarioPlayer
         do { player = try ScenarioPlayer(scenario: scenario) } catch {
-            return Outcome(seed: seed, violations: [Violation(timeMs: 0, property: "setup", detail: error.problem)],
-                           simulatedMs: 0, faults: 0, edits: 0, coverage: [:], scenarioYAML: "", finalTabs: "",
-                           divergence: nil)
+            return Outcome(
+                seed: seed, violations: [Violation(timeMs: 0, property: "setup", detail: error.problem)],
+                simulatedMs: 0, faults: 0, edits: 0, coverage: [:], scenarioYAML: "", finalTabs: "",
+                divergence: nil)
         }
         let sim = player.simulation
         sim.logsTraffic = false
@@ -200,17 +205,19 @@ public struct Fuzzer {
             case .network:
                 let lo = Milliseconds.random(in: mix.latencyLowMs, using: &random)
                 let hi = lo + Milliseconds.random(in: mix.latencySpreadMs, using: &random)
-                let n = NetworkConditions(latencyMs: lo...hi,
-                                          drop: mix.drops.randomElement(using: &random)!,
-                                          duplicate: mix.duplicates.randomElement(using: &random)!,
-                                          reorder: mix.reorders.randomElement(using: &random)!)
+                let n = NetworkConditions(
+                    latencyMs: lo...hi,
+                    drop: mix.drops.randomElement(using: &random)!,
+                    duplicate: mix.duplicates.randomElement(using: &random)!,
+                    reorder: mix.reorders.randomElement(using: &random)!)
                 perform(.network(n))
             }
         }
 
         // Phase 3: calm. Every fault healed, a reliable network, every tab running. (Healing is not
         // counted as faults.)
-        let chaosFaults = faults, chaosEdits = edits
+        let chaosFaults = faults
+        let chaosEdits = edits
         for action in sim.transitionToLiveness() { coverage[action.name, default: 0] += 1 }
         scenario.steps.append(Scenario.Step(atMs: sim.nowMs, kind: .action(.healAll)))
         t = sim.nowMs + quietMs
@@ -241,15 +248,18 @@ public struct Fuzzer {
         coverage["step-downs on a newer epoch"] = sim.checker.stepDowns
         coverage["split-brain moments"] = sim.checker.splitBrainCount
         coverage["epochs shared by tabs that could not hear each other"] = sim.checker.sharedEpochs
-        let comment = ["A run of `tabsim fuzz` (seed \(seed)), written out step by step: `tabsim run` replays it",
-                       "and checks what the run checked."]
+        let comment = [
+            "A run of `tabsim fuzz` (seed \(seed)), written out step by step: `tabsim run` replays it",
+            "and checks what the run checked.",
+        ]
         let yaml: String
         do { yaml = try ScenarioWriter.yaml(scenario, comment: comment) } catch {
             yaml = "# cannot be written: \(error)\n"
         }
-        var outcome = Outcome(seed: seed, violations: violations, simulatedMs: sim.nowMs, faults: chaosFaults,
-                              edits: chaosEdits, coverage: coverage, scenarioYAML: yaml, finalTabs: sim.describeTabs(),
-                              divergence: c.converged ? nil : c)
+        var outcome = Outcome(
+            seed: seed, violations: violations, simulatedMs: sim.nowMs, faults: chaosFaults,
+            edits: chaosEdits, coverage: coverage, scenarioYAML: yaml, finalTabs: sim.describeTabs(),
+            divergence: c.converged ? nil : c)
         outcome.checks = checks
         outcome.swarm = mix
         return outcome

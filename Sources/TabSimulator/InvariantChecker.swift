@@ -111,7 +111,9 @@ public struct InvariantChecker: Sendable {
             records[tab].updateBudget -= 1
             if records[tab].updateBudget < 0 {
                 let r = records[tab]
-                fail(time, "no echo", "\(r.name) sent \(r.updatesSent) STATE_UPDATEs for \(r.updatesSent + r.updateBudget) local changes")
+                fail(
+                    time, "no echo",
+                    "\(r.name) sent \(r.updatesSent) STATE_UPDATEs for \(r.updatesSent + r.updateBudget) local changes")
                 records[tab].updateBudget = 0
             }
         case .localChange:
@@ -134,10 +136,14 @@ public struct InvariantChecker: Sendable {
         if c.to == .leader {
             leadershipsTaken += 1
             if c.leaderId != r.tabId {
-                fail(time, "at most one leader per epoch", "\(r.name) leads under \(c.leaderId.map(shortTabId) ?? "no") claim, not its own")
+                fail(
+                    time, "at most one leader per epoch",
+                    "\(r.name) leads under \(c.leaderId.map(shortTabId) ?? "no") claim, not its own")
             }
             if c.epoch <= r.heardEpoch {
-                fail(time, "at most one leader per epoch", "\(r.name) claimed epoch \(c.epoch) after hearing of epoch \(r.heardEpoch)")
+                fail(
+                    time, "at most one leader per epoch",
+                    "\(r.name) claimed epoch \(c.epoch) after hearing of epoch \(r.heardEpoch)")
             }
             if let first = leaderOfEpoch[c.epoch], first != tab {
                 // It had not heard of the epoch (checked above): the two could not hear each other.
@@ -152,9 +158,12 @@ public struct InvariantChecker: Sendable {
 
     /// Checks the leaders of one instant: each holds its own claim. Counts the moments at which more
     /// than one running tab leads (split brain: allowed while faults last, gone once they stop).
-    public mutating func checkLeaders(_ leading: [(tab: Int, leaderId: String?, running: Bool)], at time: Milliseconds) {
+    public mutating func checkLeaders(_ leading: [(tab: Int, leaderId: String?, running: Bool)], at time: Milliseconds)
+    {
         for l in leading where l.leaderId != records[l.tab].tabId {
-            fail(time, "at most one leader per epoch", "\(records[l.tab].name) leads but follows \(l.leaderId.map(shortTabId) ?? "nobody")")
+            fail(
+                time, "at most one leader per epoch",
+                "\(records[l.tab].name) leads but follows \(l.leaderId.map(shortTabId) ?? "nobody")")
         }
         if leading.filter(\.running).count > 1 { splitBrainCount += 1 }
     }

@@ -72,15 +72,19 @@ struct FlightRecorder {
 
     /// A frame posted by `sender`; the deliveries follow through `copies`.
     mutating func posted(_ frame: ChannelFrame, sender: String, senderId: String, at now: Milliseconds) {
-        var type: SyncMessageType?, epoch: Int?, timestamp = 0
+        var type: SyncMessageType?
+        var epoch: Int?
+        var timestamp = 0
         if case .message(let m) = frame {
             type = m.type
             epoch = m.payload?.epoch
             timestamp = m.timestamp
         }
         if flights.count == capacity, let evicted = flights.popFirst() { forget(evicted) }
-        flights.append(MessageFlight(id: nextId, sender: sender, type: type, epoch: epoch, sentMs: now, deliveries: [],
-                                     senderId: senderId, timestamp: timestamp))
+        flights.append(
+            MessageFlight(
+                id: nextId, sender: sender, type: type, epoch: epoch, sentMs: now, deliveries: [],
+                senderId: senderId, timestamp: timestamp))
         nextId += 1
         isOpen = true
     }
@@ -89,17 +93,23 @@ struct FlightRecorder {
     mutating func skip() { isOpen = false }
 
     /// What the delivery policy decided for one receiver of the last posted frame.
-    mutating func copies(_ delays: [Milliseconds], to receiver: String, receiverId: String, blocked: Bool,
-                         at now: Milliseconds) {
+    mutating func copies(
+        _ delays: [Milliseconds], to receiver: String, receiverId: String, blocked: Bool,
+        at now: Milliseconds
+    ) {
         guard isOpen, var flight = flights.popLast() else { return }
         if delays.isEmpty {
-            flight.deliveries.append(.init(receiver: receiver, dueMs: nil, outcome: blocked ? .blocked : .lost,
-                                           receiverId: receiverId))
+            flight.deliveries.append(
+                .init(
+                    receiver: receiver, dueMs: nil, outcome: blocked ? .blocked : .lost,
+                    receiverId: receiverId))
         }
         for delay in delays {
             pending[receiverId, default: []].append((flight.id, flight.deliveries.count))
-            flight.deliveries.append(.init(receiver: receiver, dueMs: now + delay, outcome: .inFlight,
-                                           receiverId: receiverId))
+            flight.deliveries.append(
+                .init(
+                    receiver: receiver, dueMs: now + delay, outcome: .inFlight,
+                    receiverId: receiverId))
         }
         flights.append(flight)
     }
@@ -112,7 +122,8 @@ struct FlightRecorder {
         for (slot, entry) in waiting.enumerated() {
             let flight = flights[entry.flight - first]
             guard flight.senderId == senderId, flight.timestamp == timestamp,
-                  let due = flight.deliveries[entry.index].dueMs, due <= now else { continue }
+                let due = flight.deliveries[entry.index].dueMs, due <= now
+            else { continue }
             if best == nil || due < best!.due { best = (slot, due) }
         }
         guard let best else { return }

@@ -12,7 +12,9 @@ public struct NetworkConditions: Sendable, Equatable {
     /// Probability in [0, 1] that a delivery is held back by up to `reorderDelayMs` more.
     public var reorder: Double
 
-    public init(latencyMs: ClosedRange<Milliseconds> = 1...5, drop: Double = 0, duplicate: Double = 0, reorder: Double = 0) {
+    public init(
+        latencyMs: ClosedRange<Milliseconds> = 1...5, drop: Double = 0, duplicate: Double = 0, reorder: Double = 0
+    ) {
         self.latencyMs = latencyMs
         self.drop = drop
         self.duplicate = duplicate
@@ -28,7 +30,9 @@ public struct NetworkConditions: Sendable, Equatable {
     /// Why these conditions cannot be used, or nil.
     public var problem: String? {
         if latencyMs.lowerBound < 0 { return "latencyMs must not be negative" }
-        if latencyMs.upperBound > Self.maxLatencyMs { return "latencyMs must be at most \(Self.maxLatencyMs) (an hour)" }
+        if latencyMs.upperBound > Self.maxLatencyMs {
+            return "latencyMs must be at most \(Self.maxLatencyMs) (an hour)"
+        }
         for (name, p) in [("drop", drop), ("duplicate", duplicate), ("reorder", reorder)] where !(0...1).contains(p) {
             return "\(name) must be between 0 and 1, got \(p)"
         }
@@ -37,7 +41,8 @@ public struct NetworkConditions: Sendable, Equatable {
 
     /// One line for the log: `latency 1-5 ms, drop 0.1, duplicate 0, reorder 0`.
     public var summary: String {
-        let latency = latencyMs.lowerBound == latencyMs.upperBound
+        let latency =
+            latencyMs.lowerBound == latencyMs.upperBound
             ? "\(latencyMs.lowerBound)" : "\(latencyMs.lowerBound)-\(latencyMs.upperBound)"
         return "latency \(latency) ms, drop \(drop), duplicate \(duplicate), reorder \(reorder)"
     }

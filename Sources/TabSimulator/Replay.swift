@@ -30,7 +30,8 @@ final class Replay {
     func caughtUp(with recording: SessionRecording) { next = recording.entries.count }
 
     /// Applies the entries from `next` on while `due` holds.
-    private func apply(_ recording: SessionRecording, while due: (SessionRecording.Entry) -> Bool) throws(ScenarioError) {
+    private func apply(_ recording: SessionRecording, while due: (SessionRecording.Entry) -> Bool) throws(ScenarioError)
+    {
         let sim = simulation
         while next < recording.entries.count, due(recording.entries[next]) {
             let entry = recording.entries[next]

@@ -55,8 +55,10 @@ public struct Scenario {
         }
     }
 
-    public init(file: String, name: String, seed: UInt64, options: SimulationOptions, steps: [Step],
-                customResolverName: String? = nil) {
+    public init(
+        file: String, name: String, seed: UInt64, options: SimulationOptions, steps: [Step],
+        customResolverName: String? = nil
+    ) {
         self.file = file
         self.name = name
         self.seed = seed
@@ -149,9 +151,12 @@ public struct Scenario {
         /// The tabs the action names.
         public var tabNames: [String] {
             switch self {
-            case .open(let t, _), .set(let t, _), .broadcastState(let t, _), .background(let t, _), .clockSkew(let t, _): [t]
+            case .open(let t, _), .set(let t, _), .broadcastState(let t, _), .background(let t, _),
+                .clockSkew(let t, _):
+                [t]
             case .close(let t), .kill(let t), .freeze(let t), .thaw(let t), .reopen(let t), .forceLeader(let t),
-                 .timeOut(let t), .requestState(let t), .isolate(let t), .rejoin(let t): [t]
+                .timeOut(let t), .requestState(let t), .isolate(let t), .rejoin(let t):
+                [t]
             case .partition(let groups): groups.flatMap { $0 }
             case .cut(let link), .restore(let link): [link.from, link.to]
             case .inject(let t, _): t.map { [$0] } ?? []
@@ -179,8 +184,10 @@ public struct Scenario {
         case dropped(tab: String, reason: DropReason, count: Int)
 
         /// The expectation names a scenario file may use.
-        public static let names = ["leader", "leaders", "runningLeaders", "allFollow", "state", "converged",
-                                   "connectedTabs", "neverOnWire", "sent", "dropped"]
+        public static let names = [
+            "leader", "leaders", "runningLeaders", "allFollow", "state", "converged",
+            "connectedTabs", "neverOnWire", "sent", "dropped",
+        ]
     }
 }
 

@@ -34,7 +34,10 @@ public enum ScenarioLimits {
             var i = line.startIndex
             var bound = 0
             if quote == nil && flow == 0 {
-                while i < line.endIndex, line[i] == UInt8(ascii: " ") { bound += 1; i += 1 }
+                while i < line.endIndex, line[i] == UInt8(ascii: " ") {
+                    bound += 1
+                    i += 1
+                }
                 while i < line.endIndex, line[i] == UInt8(ascii: "-") || line[i] == UInt8(ascii: "?") {
                     let next = line.index(after: i)
                     guard next == line.endIndex || line[next] == UInt8(ascii: " ") else { break }
@@ -55,7 +58,9 @@ public enum ScenarioLimits {
                     case UInt8(ascii: "\"") where Self.tokenStarts.contains(previous),
                         UInt8(ascii: "'") where Self.tokenStarts.contains(previous):
                         quote = c
-                    case UInt8(ascii: "["), UInt8(ascii: "{"): flow += 1; deepest = max(deepest, flow)
+                    case UInt8(ascii: "["), UInt8(ascii: "{"):
+                        flow += 1
+                        deepest = max(deepest, flow)
                     case UInt8(ascii: "]"), UInt8(ascii: "}"): flow = max(0, flow - 1)
                     case UInt8(ascii: "#") where previous == UInt8(ascii: " "): break scan
                     default: break
@@ -65,8 +70,9 @@ public enum ScenarioLimits {
                 i = line.index(after: i)
             }
             if bound + deepest + 1 > 4 * maxNesting {
-                throw ScenarioError(file: file, line: lineNumber,
-                                    problem: "nested too deeply (the limit is \(maxNesting) levels)")
+                throw ScenarioError(
+                    file: file, line: lineNumber,
+                    problem: "nested too deeply (the limit is \(maxNesting) levels)")
             }
         }
     }
@@ -78,12 +84,14 @@ public enum ScenarioLimits {
         func walk(_ node: Node, _ depth: Int) throws(ScenarioError) {
             count += 1
             if count > maxNodes {
-                throw ScenarioError(file: file, line: node.mark?.line,
-                                    problem: "more than \(maxNodes) values once aliases are expanded (the limit)")
+                throw ScenarioError(
+                    file: file, line: node.mark?.line,
+                    problem: "more than \(maxNodes) values once aliases are expanded (the limit)")
             }
             if depth > maxNesting {
-                throw ScenarioError(file: file, line: node.mark?.line,
-                                    problem: "nested too deeply (the limit is \(maxNesting) levels)")
+                throw ScenarioError(
+                    file: file, line: node.mark?.line,
+                    problem: "nested too deeply (the limit is \(maxNesting) levels)")
             }
             switch node {
             case .mapping(let m):

@@ -5,28 +5,34 @@ import Yams
 public enum ScenarioParser {
     public static func parse(yaml: String, file: String) throws(ScenarioError) -> Scenario {
         if yaml.utf8.count > ScenarioLimits.maxFileBytes {
-            throw ScenarioError(file: file, line: nil,
-                                problem: "larger than the limit of \(ScenarioLimits.maxFileBytes) bytes")
+            throw ScenarioError(
+                file: file, line: nil,
+                problem: "larger than the limit of \(ScenarioLimits.maxFileBytes) bytes")
         }
         try ScenarioLimits.checkText(yaml, file: file)
         let root: Node?
         do { root = try Yams.compose(yaml: yaml) } catch YamlError.duplicatedKeysInMapping(let keys, let context) {
             // Yams marks the first of the keys given twice.
             let named = keys.map { "'\($0)'" }.joined(separator: ", ")
-            throw ScenarioError(file: file, line: context.mark.line,
-                                problem: "duplicate key \(named): given here and again later in the same mapping")
+            throw ScenarioError(
+                file: file, line: context.mark.line,
+                problem: "duplicate key \(named): given here and again later in the same mapping")
         } catch {
-            throw ScenarioError(file: file, line: yamlErrorLine(error), problem: "malformed YAML: \(yamlErrorProblem(error))")
+            throw ScenarioError(
+                file: file, line: yamlErrorLine(error), problem: "malformed YAML: \(yamlErrorProblem(error))")
         }
         guard let root else {
             let blank = yaml.allSatisfy(\.isWhitespace)
-            throw ScenarioError(file: file, line: nil, problem: (blank ? "empty file" : "only comments, no scenario")
-                                + ": a scenario needs steps")
+            throw ScenarioError(
+                file: file, line: nil,
+                problem: (blank ? "empty file" : "only comments, no scenario")
+                    + ": a scenario needs steps")
         }
         try ScenarioLimits.checkTree(root, file: file)
         guard let top = root.mapping else {
-            throw ScenarioError(file: file, line: root.mark?.line,
-                                problem: "a scenario is a mapping with name, seed, config and steps")
+            throw ScenarioError(
+                file: file, line: root.mark?.line,
+                problem: "a scenario is a mapping with name, seed, config and steps")
         }
         let p = ScenarioNodeReader(file: file)
         try p.checkKeys(top, allowed: ["name", "seed", "config", "network", "initialState", "steps"], what: "scenario")
@@ -34,21 +40,26 @@ public enum ScenarioParser {
         let seed = try top["seed"].map { n throws(ScenarioError) in try p.seed(n) } ?? 1
         let config = try p.config(top["config"])
         let network = try top["network"].map { n throws(ScenarioError) in try p.network(n) } ?? NetworkConditions()
-        let initialState = try top["initialState"].map { n throws(ScenarioError) in try p.document(n, "initialState") } ?? [:]
-        guard let stepsNode = top["steps"] else { throw ScenarioError(file: file, line: root.mark?.line, problem: "missing 'steps'") }
+        let initialState =
+            try top["initialState"].map { n throws(ScenarioError) in try p.document(n, "initialState") } ?? [:]
+        guard let stepsNode = top["steps"] else {
+            throw ScenarioError(file: file, line: root.mark?.line, problem: "missing 'steps'")
+        }
         guard let stepList = stepsNode.sequence else { throw p.error(stepsNode, "'steps' must be a list") }
         var steps: [Scenario.Step] = []
         for node in stepList { steps.append(try p.step(node)) }
         // Steps at the same time run in file order; a stable sort keeps it.
-        let ordered = steps.enumerated().sorted { ($0.element.atMs, $0.offset) < ($1.element.atMs, $1.offset) }.map(\.element)
+        let ordered = steps.enumerated().sorted { ($0.element.atMs, $0.offset) < ($1.element.atMs, $1.offset) }.map(
+            \.element)
         try checkTabNames(ordered, file: file)
         try checkCustomResolvers(ordered, configHasOne: config.customResolver != nil, file: file)
         var options = SimulationOptions(seed: seed, config: config, network: network, initialState: initialState)
         options.logCapacity = 200_000
         let resolverNode = top["config"]?.mapping?["customResolver"]
         let resolverName = try resolverNode.map { n throws(ScenarioError) in try p.string(n, "customResolver") }
-        var scenario = Scenario(file: file, name: name, seed: seed, options: options, steps: ordered,
-                               customResolverName: resolverName)
+        var scenario = Scenario(
+            file: file, name: name, seed: seed, options: options, steps: ordered,
+            customResolverName: resolverName)
         let configFields = top["config"]?.mapping?.keys.compactMap { $0.string.map { "config." + $0 } } ?? []
         scenario.fieldsGiven = Set(top.keys.compactMap(\.string) + configFields)
         return scenario
@@ -81,7 +92,9 @@ public enum ScenarioParser {
                             problem: "a tab cannot be named 'none': expect {leader: none} means no leader")
                     }
                     if opened.contains(tab) {
-                        throw ScenarioError(file: file, line: step.line, problem: "tab '\(tab)' is opened twice (use reopen after close or kill)")
+                        throw ScenarioError(
+                            file: file, line: step.line,
+                            problem: "tab '\(tab)' is opened twice (use reopen after close or kill)")
                     }
                     opened.insert(tab)
                     continue
@@ -91,7 +104,9 @@ public enum ScenarioParser {
                 named = expectation.tabNames
             }
             for name in named where !opened.contains(name) {
-                let known = opened.isEmpty ? "no tab is opened before this step" : "opened so far: " + opened.sorted().joined(separator: ", ")
+                let known =
+                    opened.isEmpty
+                    ? "no tab is opened before this step" : "opened so far: " + opened.sorted().joined(separator: ", ")
                 throw ScenarioError(file: file, line: step.line, problem: "unknown tab '\(name)' (\(known))")
             }
         }
@@ -124,7 +139,8 @@ public enum ScenarioParser {
     private static func yamlErrorProblem(_ error: any Error) -> String {
         guard let e = error as? YamlError else { return "\(error)" }
         switch e {
-        case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _): return problem
+        case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _):
+            return problem
         default: return "\(e)".split(separator: "\n").first.map(String.init) ?? "\(e)"
         }
     }
@@ -142,8 +158,9 @@ struct ScenarioNodeReader {
         for (key, _) in mapping {
             let k = key.string ?? "?"
             if !allowed.contains(k) {
-                throw ScenarioError(file: file, line: key.mark?.line,
-                                    problem: "unknown \(what) field '\(k)' (known: \(allowed.sorted().joined(separator: ", ")))")
+                throw ScenarioError(
+                    file: file, line: key.mark?.line,
+                    problem: "unknown \(what) field '\(k)' (known: \(allowed.sorted().joined(separator: ", ")))")
             }
         }
     }
@@ -154,8 +171,10 @@ struct ScenarioNodeReader {
     }
 
     /// An integer in `range` (by default JSON's safe integers, as on the wire).
-    func int(_ node: Node, _ what: String,
-             in range: ClosedRange<Int> = SyncMessage.numberRange) throws(ScenarioError) -> Int {
+    func int(
+        _ node: Node, _ what: String,
+        in range: ClosedRange<Int> = SyncMessage.numberRange
+    ) throws(ScenarioError) -> Int {
         guard let s = node.scalar?.string, let i = Int(s) else { throw error(node, "\(what) must be an integer") }
         guard range.contains(i) else {
             throw error(node, "\(what) must be between \(range.lowerBound) and \(range.upperBound), got \(i)")
@@ -241,11 +260,17 @@ struct ScenarioNodeReader {
     func config(_ node: Node?) throws(ScenarioError) -> BroadcastSyncConfig {
         guard let node else { return BroadcastSyncConfig(channelName: "app-sync") }
         guard let map = node.mapping else { throw error(node, "config must be a mapping") }
-        try checkKeys(map, allowed: ["channelName", "syncKeys", "excludeKeys", "throttleMs", "debounceMs", "conflictStrategy",
-                                     "customResolver", "enableLeaderElection", "leaderHeartbeatMs", "leaderTimeoutMs",
-                                     "electionTimeoutMs", "tabPingIntervalMs", "tabTimeoutMs", "joinTimeoutMs", "debug"],
-                      what: "config")
-        var c = BroadcastSyncConfig(channelName: try map["channelName"].map { n throws(ScenarioError) in try string(n, "channelName") } ?? "app-sync")
+        try checkKeys(
+            map,
+            allowed: [
+                "channelName", "syncKeys", "excludeKeys", "throttleMs", "debounceMs", "conflictStrategy",
+                "customResolver", "enableLeaderElection", "leaderHeartbeatMs", "leaderTimeoutMs",
+                "electionTimeoutMs", "tabPingIntervalMs", "tabTimeoutMs", "joinTimeoutMs", "debug",
+            ],
+            what: "config")
+        var c = BroadcastSyncConfig(
+            channelName: try map["channelName"].map { n throws(ScenarioError) in try string(n, "channelName") }
+                ?? "app-sync")
         if let n = map["syncKeys"] { c.syncKeys = try strings(n, "syncKeys") }
         if let n = map["excludeKeys"] {
             c.excludeKeys = try strings(n, "excludeKeys")
@@ -253,8 +278,10 @@ struct ScenarioNodeReader {
             // field of `a`, and a reader would believe the field is kept off the wire.
             if let path = c.excludeKeys.first(where: { $0.contains(".") }) {
                 let top = path.prefix { $0 != "." }
-                throw error(n, "excludeKeys applies to top-level keys only: '\(path)' looks like a path "
-                            + "(exclude '\(top)' to keep the whole key off the wire)")
+                throw error(
+                    n,
+                    "excludeKeys applies to top-level keys only: '\(path)' looks like a path "
+                        + "(exclude '\(top)' to keep the whole key off the wire)")
             }
         }
         if let n = map["throttleMs"] { c.throttleMs = try int(n, "throttleMs") }
@@ -276,7 +303,10 @@ struct ScenarioNodeReader {
     func strategy(_ node: Node) throws(ScenarioError) -> ConflictStrategy {
         let s = try string(node, "conflictStrategy")
         guard let strategy = ConflictStrategy(rawValue: s) else {
-            throw error(node, "unknown conflictStrategy '\(s)' (known: \(ConflictStrategy.allCases.map(\.rawValue).joined(separator: ", ")))")
+            throw error(
+                node,
+                "unknown conflictStrategy '\(s)' (known: \(ConflictStrategy.allCases.map(\.rawValue).joined(separator: ", ")))"
+            )
         }
         return strategy
     }
@@ -284,7 +314,8 @@ struct ScenarioNodeReader {
     func resolver(_ node: Node) throws(ScenarioError) -> BuiltinResolvers.Resolver {
         let name = try string(node, "customResolver")
         guard let r = BuiltinResolvers.all[name] else {
-            throw error(node, "unknown customResolver '\(name)' (built in: \(BuiltinResolvers.names.joined(separator: ", ")))")
+            throw error(
+                node, "unknown customResolver '\(name)' (built in: \(BuiltinResolvers.names.joined(separator: ", ")))")
         }
         return r
     }
@@ -303,7 +334,8 @@ struct ScenarioNodeReader {
         if let l = map["latencyMs"] {
             if let seq = l.sequence {
                 guard seq.count == 2 else { throw error(l, "latencyMs is a number or [min, max]") }
-                let lo = try int(seq[0], "latencyMs"), hi = try int(seq[1], "latencyMs")
+                let lo = try int(seq[0], "latencyMs")
+                let hi = try int(seq[1], "latencyMs")
                 guard lo >= 0, lo <= hi else { throw error(l, "latencyMs [min, max] needs 0 <= min <= max") }
                 n.latencyMs = lo...hi
             } else {
@@ -343,20 +375,23 @@ struct ScenarioNodeReader {
     /// `Scenario.Action.names` (the known names an error lists) is read from it.
     typealias ActionReader = @Sendable (ScenarioNodeReader, Node) throws(ScenarioError) -> Scenario.Action
     static let actions: [(name: String, read: ActionReader)] = [
-        ("open", { r, v throws(ScenarioError) in
-            if v.mapping != nil {
-                let (tab, rest) = try r.tabAndDocument(v, "open")
-                guard rest.keys.allSatisfy({ $0 == "state" }) else {
-                    throw r.error(v, "open takes a name or {tab, state}")
+        (
+            "open",
+            { r, v throws(ScenarioError) in
+                if v.mapping != nil {
+                    let (tab, rest) = try r.tabAndDocument(v, "open")
+                    guard rest.keys.allSatisfy({ $0 == "state" }) else {
+                        throw r.error(v, "open takes a name or {tab, state}")
+                    }
+                    if let s = rest["state"] {
+                        guard case .object(let state) = s else { throw r.error(v, "open's state must be a mapping") }
+                        return .open(tab: tab, state: state)
+                    }
+                    return .open(tab: tab, state: nil)
                 }
-                if let s = rest["state"] {
-                    guard case .object(let state) = s else { throw r.error(v, "open's state must be a mapping") }
-                    return .open(tab: tab, state: state)
-                }
-                return .open(tab: tab, state: nil)
+                return .open(tab: try r.string(v, "open"), state: nil)
             }
-            return .open(tab: try r.string(v, "open"), state: nil)
-        }),
+        ),
         ("close", { r, v throws(ScenarioError) in .close(try r.string(v, "close")) }),
         ("kill", { r, v throws(ScenarioError) in .kill(try r.string(v, "kill")) }),
         ("freeze", { r, v throws(ScenarioError) in .freeze(try r.string(v, "freeze")) }),
@@ -365,90 +400,118 @@ struct ScenarioNodeReader {
         ("forceLeader", { r, v throws(ScenarioError) in .forceLeader(try r.string(v, "forceLeader")) }),
         ("timeOut", { r, v throws(ScenarioError) in .timeOut(try r.string(v, "timeOut")) }),
         ("requestState", { r, v throws(ScenarioError) in .requestState(try r.string(v, "requestState")) }),
-        ("set", { r, v throws(ScenarioError) in
-            let (tab, values) = try r.tabAndDocument(v, "set")
-            guard !values.isEmpty else { throw r.error(v, "set needs at least one key: value") }
-            return .set(tab: tab, state: values)
-        }),
-        ("broadcastState", { r, v throws(ScenarioError) in
-            if v.mapping == nil { return .broadcastState(tab: try r.string(v, "broadcastState"), keys: nil) }
-            guard let map = v.mapping, let t = map["tab"] else {
-                throw r.error(v, "broadcastState takes a tab or {tab, keys}")
+        (
+            "set",
+            { r, v throws(ScenarioError) in
+                let (tab, values) = try r.tabAndDocument(v, "set")
+                guard !values.isEmpty else { throw r.error(v, "set needs at least one key: value") }
+                return .set(tab: tab, state: values)
             }
-            try r.checkKeys(map, allowed: ["tab", "keys"], what: "broadcastState")
-            let keys = try map["keys"].map { n throws(ScenarioError) in try r.strings(n, "keys") }
-            return .broadcastState(tab: try r.string(t, "tab"), keys: keys)
-        }),
-        ("partition", { r, v throws(ScenarioError) in
-            guard let groups = v.sequence, !groups.isEmpty else {
-                throw r.error(v, "partition takes a list of groups, like [[A, B], [C]]")
+        ),
+        (
+            "broadcastState",
+            { r, v throws(ScenarioError) in
+                if v.mapping == nil { return .broadcastState(tab: try r.string(v, "broadcastState"), keys: nil) }
+                guard let map = v.mapping, let t = map["tab"] else {
+                    throw r.error(v, "broadcastState takes a tab or {tab, keys}")
+                }
+                try r.checkKeys(map, allowed: ["tab", "keys"], what: "broadcastState")
+                let keys = try map["keys"].map { n throws(ScenarioError) in try r.strings(n, "keys") }
+                return .broadcastState(tab: try r.string(t, "tab"), keys: keys)
             }
-            var out: [[String]] = []
-            for g in groups { out.append(try r.strings(g, "a partition group")) }
-            return .partition(out)
-        }),
+        ),
+        (
+            "partition",
+            { r, v throws(ScenarioError) in
+                guard let groups = v.sequence, !groups.isEmpty else {
+                    throw r.error(v, "partition takes a list of groups, like [[A, B], [C]]")
+                }
+                var out: [[String]] = []
+                for g in groups { out.append(try r.strings(g, "a partition group")) }
+                return .partition(out)
+            }
+        ),
         ("heal", { _, v throws(ScenarioError) in v.scalar?.string == "all" ? .healAll : .heal }),
         ("isolate", { r, v throws(ScenarioError) in .isolate(try r.string(v, "isolate")) }),
         ("rejoin", { r, v throws(ScenarioError) in .rejoin(try r.string(v, "rejoin")) }),
         ("cut", { r, v throws(ScenarioError) in .cut(try r.link(v, "cut")) }),
         ("restore", { r, v throws(ScenarioError) in .restore(try r.link(v, "restore")) }),
-        ("workload", { r, v throws(ScenarioError) in
-            guard let map = v.mapping, let rate = map["editsPerSecond"] else {
-                throw r.error(v, "workload takes {editsPerSecond, keys, until}")
+        (
+            "workload",
+            { r, v throws(ScenarioError) in
+                guard let map = v.mapping, let rate = map["editsPerSecond"] else {
+                    throw r.error(v, "workload takes {editsPerSecond, keys, until}")
+                }
+                try r.checkKeys(map, allowed: ["editsPerSecond", "keys", "until"], what: "workload")
+                let w = Workload(
+                    editsPerSecondPerTab: try r.double(rate, "editsPerSecond"),
+                    keys: try map["keys"].map { n throws(ScenarioError) in try r.strings(n, "keys") } ?? [],
+                    untilMs: try map["until"].map { n throws(ScenarioError) in try r.duration(n, "until") })
+                if let problem = w.problem { throw r.error(rate, problem) }
+                return .workload(w)
             }
-            try r.checkKeys(map, allowed: ["editsPerSecond", "keys", "until"], what: "workload")
-            let w = Workload(editsPerSecondPerTab: try r.double(rate, "editsPerSecond"),
-                             keys: try map["keys"].map { n throws(ScenarioError) in try r.strings(n, "keys") } ?? [],
-                             untilMs: try map["until"].map { n throws(ScenarioError) in try r.duration(n, "until") })
-            if let problem = w.problem { throw r.error(rate, problem) }
-            return .workload(w)
-        }),
+        ),
         ("stopWorkload", { _, _ throws(ScenarioError) in .stopWorkload }),
         ("say", { r, v throws(ScenarioError) in .say(try r.string(v, "say")) }),
-        ("prompt", { r, v throws(ScenarioError) in
-            guard let map = v.mapping, let k = map["key"], let t = map["text"] else {
-                throw r.error(v, "prompt takes {key, text}")
+        (
+            "prompt",
+            { r, v throws(ScenarioError) in
+                guard let map = v.mapping, let k = map["key"], let t = map["text"] else {
+                    throw r.error(v, "prompt takes {key, text}")
+                }
+                try r.checkKeys(map, allowed: ["key", "text"], what: "prompt")
+                return .prompt(key: try r.string(k, "prompt key"), text: try r.string(t, "prompt text"))
             }
-            try r.checkKeys(map, allowed: ["key", "text"], what: "prompt")
-            return .prompt(key: try r.string(k, "prompt key"), text: try r.string(t, "prompt text"))
-        }),
+        ),
         ("network", { r, v throws(ScenarioError) in .network(try r.network(v)) }),
-        ("background", { r, v throws(ScenarioError) in
-            guard let map = v.mapping, let t = map["tab"] else {
-                throw r.error(v, "background takes {tab, throttleMs}")
-            }
-            let throttle = try map["throttleMs"].map { n throws(ScenarioError) in
-                try r.int(n, "throttleMs", in: 0...BroadcastSyncConfig.maxDurationMs)
-            }
-            return .background(tab: try r.string(t, "tab"), throttleMs: throttle ?? 1000)
-        }),
-        ("clockSkew", { r, v throws(ScenarioError) in
-            guard let map = v.mapping, let t = map["tab"], let ms = map["ms"] else {
-                throw r.error(v, "clockSkew takes {tab, ms}")
-            }
-            let skew = try r.int(ms, "ms", in: -Simulation.maxClockSkewMs...Simulation.maxClockSkewMs)
-            return .clockSkew(tab: try r.string(t, "tab"), ms: skew)
-        }),
-        ("inject", { r, v throws(ScenarioError) in
-            guard let map = v.mapping, let raw = map["raw"]?.scalar?.string else {
-                throw r.error(v, "inject takes {raw: '<frame text>'} or {to: A, raw: '<frame text>'}")
-            }
-            try r.checkKeys(map, allowed: ["to", "raw"], what: "inject")
-            return .inject(to: try map["to"].map { n throws(ScenarioError) in try r.string(n, "to") }, raw: raw)
-        }),
-        ("conflictStrategy", { r, v throws(ScenarioError) in
-            if let map = v.mapping, let s = map["strategy"] {
-                let name = try map["customResolver"].map { n throws(ScenarioError) in
-                    try r.string(n, "customResolver")
+        (
+            "background",
+            { r, v throws(ScenarioError) in
+                guard let map = v.mapping, let t = map["tab"] else {
+                    throw r.error(v, "background takes {tab, throttleMs}")
                 }
-                if let name, BuiltinResolvers.all[name] == nil {
-                    let known = BuiltinResolvers.names.joined(separator: ", ")
-                    throw r.error(map["customResolver"], "unknown customResolver '\(name)' (built in: \(known))")
+                let throttle = try map["throttleMs"].map { n throws(ScenarioError) in
+                    try r.int(n, "throttleMs", in: 0...BroadcastSyncConfig.maxDurationMs)
                 }
-                return .conflictStrategy(try r.strategy(s), resolver: name)
+                return .background(tab: try r.string(t, "tab"), throttleMs: throttle ?? 1000)
             }
-            return .conflictStrategy(try r.strategy(v), resolver: nil)
-        }),
+        ),
+        (
+            "clockSkew",
+            { r, v throws(ScenarioError) in
+                guard let map = v.mapping, let t = map["tab"], let ms = map["ms"] else {
+                    throw r.error(v, "clockSkew takes {tab, ms}")
+                }
+                let skew = try r.int(ms, "ms", in: -Simulation.maxClockSkewMs...Simulation.maxClockSkewMs)
+                return .clockSkew(tab: try r.string(t, "tab"), ms: skew)
+            }
+        ),
+        (
+            "inject",
+            { r, v throws(ScenarioError) in
+                guard let map = v.mapping, let raw = map["raw"]?.scalar?.string else {
+                    throw r.error(v, "inject takes {raw: '<frame text>'} or {to: A, raw: '<frame text>'}")
+                }
+                try r.checkKeys(map, allowed: ["to", "raw"], what: "inject")
+                return .inject(to: try map["to"].map { n throws(ScenarioError) in try r.string(n, "to") }, raw: raw)
+            }
+        ),
+        (
+            "conflictStrategy",
+            { r, v throws(ScenarioError) in
+                if let map = v.mapping, let s = map["strategy"] {
+                    let name = try map["customResolver"].map { n throws(ScenarioError) in
+                        try r.string(n, "customResolver")
+                    }
+                    if let name, BuiltinResolvers.all[name] == nil {
+                        let known = BuiltinResolvers.names.joined(separator: ", ")
+                        throw r.error(map["customResolver"], "unknown customResolver '\(name)' (built in: \(known))")
+                    }
+                    return .conflictStrategy(try r.strategy(s), resolver: name)
+                }
+                return .conflictStrategy(try r.strategy(v), resolver: nil)
+            }
+        ),
     ]
 
     /// Readers by action name.
@@ -489,7 +552,9 @@ struct ScenarioNodeReader {
             return .state(tab: tab, values: values)
         case "converged": return .converged(try bool(v, "converged"))
         case "connectedTabs":
-            guard let m = v.mapping, let t = m["tab"], let c = m["count"] else { throw error(v, "connectedTabs takes {tab, count}") }
+            guard let m = v.mapping, let t = m["tab"], let c = m["count"] else {
+                throw error(v, "connectedTabs takes {tab, count}")
+            }
             return .connectedTabs(tab: try string(t, "tab"), count: try count(c, "count"))
         case "neverOnWire": return .neverOnWire(try string(v, "neverOnWire"))
         case "sent":
@@ -498,7 +563,10 @@ struct ScenarioNodeReader {
             }
             let typeName = try string(ty, "type")
             guard let type = SyncMessageType(rawValue: typeName) else {
-                throw error(ty, "unknown message type '\(typeName)' (known: \(SyncMessageType.allCases.map(\.rawValue).joined(separator: ", ")))")
+                throw error(
+                    ty,
+                    "unknown message type '\(typeName)' (known: \(SyncMessageType.allCases.map(\.rawValue).joined(separator: ", ")))"
+                )
             }
             return .sent(tab: try string(t, "tab"), type: type, count: try count(c, "count"))
         case "dropped":
@@ -512,7 +580,8 @@ struct ScenarioNodeReader {
             }
             return .dropped(tab: try string(t, "tab"), reason: reason, count: try count(c, "count"))
         default:
-            throw error(k, "unknown expectation '\(key)' (known: \(Scenario.Expectation.names.joined(separator: ", ")))")
+            throw error(
+                k, "unknown expectation '\(key)' (known: \(Scenario.Expectation.names.joined(separator: ", ")))")
         }
     }
 }

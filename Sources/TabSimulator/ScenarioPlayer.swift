@@ -66,7 +66,8 @@ public final class ScenarioPlayer {
             case .expect(let expectation):
                 let result = check(expectation, step: step)
                 results.append(result)
-                simulation.record(SimEvent(timeMs: simulation.nowMs, tab: "sim", kind: .verdict, line: "[Check] " + result.text))
+                simulation.record(
+                    SimEvent(timeMs: simulation.nowMs, tab: "sim", kind: .verdict, line: "[Check] " + result.text))
             }
         }
         simulation.run(untilMs: time)
@@ -86,9 +87,11 @@ public final class ScenarioPlayer {
     public func playToEnd() throws(ScenarioError) -> [ExpectationResult] {
         try advance(toMs: endMs)
         let violations = simulation.violations
-        return results + [ExpectationResult(
-            line: 0, atMs: simulation.nowMs, expected: "safety invariants held",
-            found: violations.map(\.description).joined(separator: "; "), passed: violations.isEmpty)]
+        return results + [
+            ExpectationResult(
+                line: 0, atMs: simulation.nowMs, expected: "safety invariants held",
+                found: violations.map(\.description).joined(separator: "; "), passed: violations.isEmpty)
+        ]
     }
 
     /// Carries out an action now, as a step of the file at this time would be: everything due by
@@ -154,9 +157,13 @@ public final class ScenarioPlayer {
         case .allFollow(let expected):
             let running = sim.tabs.filter { $0.liveness == .alive }
             let leading = running.filter(\.isLeader)
-            guard leading.count == 1 else { return result(!expected, "\(leading.count) running leaders (\(names(leading)))") }
+            guard leading.count == 1 else {
+                return result(!expected, "\(leading.count) running leaders (\(names(leading)))")
+            }
             let stray = running.first { $0.leaderId != leading[0].tabId }
-            let found = stray.map { "\($0.name) follows \($0.leaderId.map(shortTabId) ?? "nobody"), leader is \(leading[0].name)" }
+            let found = stray.map {
+                "\($0.name) follows \($0.leaderId.map(shortTabId) ?? "nobody"), leader is \(leading[0].name)"
+            }
             return result((stray == nil) == expected, found ?? "all follow \(leading[0].name)")
         case .state(let tabName, let values):
             guard let tab = sim.tab(named: tabName) else { return result(false, "no tab \(tabName)") }
@@ -164,7 +171,8 @@ public final class ScenarioPlayer {
             let ok = values.allSatisfy { $0.value == .null ? tab.state[$0.key] == nil : tab.state[$0.key] == $0.value }
             let present = values.keys.reduce(into: StateDocument()) { $0[$1] = tab.state[$1] }
             let absent = values.keys.filter { tab.state[$0] == nil }.sorted()
-            let found = JSONValue.object(present).description
+            let found =
+                JSONValue.object(present).description
                 + (absent.isEmpty ? "" : " (absent: " + absent.joined(separator: ", ") + ")")
             return result(ok, found)
         case .converged(let expected):
@@ -182,7 +190,9 @@ public final class ScenarioPlayer {
             let n = tab.sync.statistics.dropped[reason] ?? 0
             return result(n == count, "\(n)")
         case .neverOnWire(let key):
-            return result(!sim.checker.keysOnWire.contains(key), sim.checker.keysOnWire.contains(key) ? "'\(key)' was sent" : "never sent")
+            return result(
+                !sim.checker.keysOnWire.contains(key),
+                sim.checker.keysOnWire.contains(key) ? "'\(key)' was sent" : "never sent")
         }
     }
 }

@@ -27,8 +27,10 @@ public struct SessionRecording {
     /// In the order they were done (times and event counts never decrease).
     public private(set) var entries: [Entry] = []
 
-    public init(name: String = "session", options: SimulationOptions, tracksFlights: Bool = true,
-                logsTraffic: Bool = true) {
+    public init(
+        name: String = "session", options: SimulationOptions, tracksFlights: Bool = true,
+        logsTraffic: Bool = true
+    ) {
         self.name = name
         self.options = options
         self.tracksFlights = tracksFlights

@@ -51,7 +51,8 @@ public struct SimEvent: Sendable, Equatable {
     }
 
     /// An engine event of the tab `tabId`, formatted when read.
-    init(timeMs: Milliseconds, tab: String, kind: Kind, messageType: SyncMessageType?, event: SyncEvent, tabId: String) {
+    init(timeMs: Milliseconds, tab: String, kind: Kind, messageType: SyncMessageType?, event: SyncEvent, tabId: String)
+    {
         self.timeMs = timeMs
         self.tab = tab
         self.kind = kind

@@ -18,8 +18,10 @@ public final class SimTab {
     /// Its number in the invariant checker.
     let checkerIndex: Int
 
-    init(name: String, sync: BroadcastSync, scheduler: TabScheduler, initialState: StateDocument,
-         openedAtMs: Milliseconds, checkerIndex: Int) {
+    init(
+        name: String, sync: BroadcastSync, scheduler: TabScheduler, initialState: StateDocument,
+        openedAtMs: Milliseconds, checkerIndex: Int
+    ) {
         self.name = name
         self.sync = sync
         self.tabId = sync.tabId

@@ -87,7 +87,8 @@ final class SimulatedNetwork {
         let receiver = startedTab(id: to, cursor: &receiverCursor)
         if sender?.liveness == .crashed || receiver?.liveness == .crashed { return [] }
         if !partition.isEmpty || !cuts.isEmpty,
-           let why = blocked(sender?.name ?? "", receiver?.name ?? "") {
+            let why = blocked(sender?.name ?? "", receiver?.name ?? "")
+        {
             if logsTraffic { report(frame, sender?.name ?? from, receiver?.name ?? to, [], blockedBy: why) }
             if tracksFlights {
                 flightRecorder.copies([], to: receiver?.name ?? to, receiverId: to, blocked: true, at: clock.nowMs)
@@ -116,8 +117,10 @@ final class SimulatedNetwork {
         return nil
     }
 
-    private func report(_ frame: ChannelFrame, _ from: String, _ to: String, _ copies: [Milliseconds],
-                        blockedBy: String?) {
+    private func report(
+        _ frame: ChannelFrame, _ from: String, _ to: String, _ copies: [Milliseconds],
+        blockedBy: String?
+    ) {
         onRoute?(Route(frame: frame, from: from, to: to, copies: copies, blockedBy: blockedBy))
     }
 
@@ -125,7 +128,8 @@ final class SimulatedNetwork {
     /// cuts and conditions.
     private func injectedDelays(to: String) -> [Milliseconds] {
         guard let receiver = started.first(where: { $0.tabId == to }), receiver.liveness.exists,
-              injectTarget == nil || injectTarget == receiver.name else { return [] }
+            injectTarget == nil || injectTarget == receiver.name
+        else { return [] }
         return [0]
     }
 

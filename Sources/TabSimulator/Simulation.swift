@@ -66,13 +66,14 @@ public final class Simulation {
         self.options = options
         self.log = EventLog(capacity: options.logCapacity)
         var seeds = SeededRandom(seed: options.seed)
-        network = SimulatedNetwork(conditions: options.network, random: SeededRandom(seed: seeds.next()),
-                                   clock: scheduler, flightCapacity: options.logCapacity)
+        network = SimulatedNetwork(
+            conditions: options.network, random: SeededRandom(seed: seeds.next()),
+            clock: scheduler, flightCapacity: options.logCapacity)
         idRandom = SeededRandom(seed: seeds.next())
         workloadRandom = SeededRandom(seed: seeds.next())
         hub.deliveryPolicy = { [unowned network] from, to, frame in network.delays(from: from, to: to, frame: frame) }
         network.onRoute = { [unowned self] route in self.routed(route) }
-        hub.observesDeliveries = false   // the checker looks at what goes on the wire, once per post
+        hub.observesDeliveries = false  // the checker looks at what goes on the wire, once per post
         hub.observer = { [unowned self] event in
             if case .delivered(let from, let to, let frame) = event {
                 return self.network.flightRecorder.delivered(frame, from: from, to: to, at: self.nowMs)
@@ -135,17 +136,19 @@ public final class Simulation {
         guard !differences.isEmpty else { return Convergence(differences: [:]) }
         // The most common synced state; the tabs that hold another one differ.
         let synced = running.map { t in t.state.filter { keys.contains($0.key) } }
-        var best = synced[0], bestCount = 0
+        var best = synced[0]
+        var bestCount = 0
         for candidate in synced {
             let count = synced.count { $0 == candidate }
             if count > bestCount { (best, bestCount) = (candidate, count) }
         }
         let apart = zip(running, synced).filter { $0.1 != best }.map(\.0.name)
-        let cause: String? = switch options.config.conflictStrategy {
-        case .arrivalOrder: "arrival-order: a remote value overwrites on arrival; convergence is not promised"
-        case .custom: "custom: the customResolver decides; convergence is not promised"
-        default: nil
-        }
+        let cause: String? =
+            switch options.config.conflictStrategy {
+            case .arrivalOrder: "arrival-order: a remote value overwrites on arrival; convergence is not promised"
+            case .custom: "custom: the customResolver decides; convergence is not promised"
+            default: nil
+            }
         return Convergence(differences: differences, tabs: apart, cause: cause)
     }
 
@@ -216,10 +219,14 @@ public final class Simulation {
     /// once: pings, asks for state and (with election on) becomes a candidate.
     @discardableResult
     public func open(_ name: String, state: StateDocument? = nil) throws(SimulationError) -> SimTab {
-        guard !name.isEmpty, !name.contains(where: \.isWhitespace) else { throw SimulationError("a tab needs a name without spaces") }
+        guard !name.isEmpty, !name.contains(where: \.isWhitespace) else {
+            throw SimulationError("a tab needs a name without spaces")
+        }
         guard name != "sim" else { throw SimulationError("'sim' is the simulator's name in the log; pick another") }
         if let existing = tab(named: name) {
-            throw SimulationError("tab \(name) already exists (\(existing.liveness.rawValue))" + (existing.liveness.exists ? "" : "; use reopen"))
+            throw SimulationError(
+                "tab \(name) already exists (\(existing.liveness.rawValue))"
+                    + (existing.liveness.exists ? "" : "; use reopen"))
         }
         let tab = try makeTab(name, state: state ?? options.initialState)
         tabs.append(tab)
@@ -231,7 +238,9 @@ public final class Simulation {
     @discardableResult
     public func reopen(_ name: String) throws(SimulationError) -> SimTab {
         let old = try existing(name)
-        guard !old.liveness.exists else { throw SimulationError("tab \(name) is \(old.liveness.rawValue); close or kill it first") }
+        guard !old.liveness.exists else {
+            throw SimulationError("tab \(name) is \(old.liveness.rawValue); close or kill it first")
+        }
         if old.liveness == .crashed {
             // Release the dead instance's endpoint. It is crashed, so nothing it says gets out.
             old.sync.stop()
@@ -272,18 +281,23 @@ public final class Simulation {
     public func thaw(_ name: String) throws(SimulationError) {
         let tab = try existing(name, mustBe: [.frozen])
         let dropped = tab.scheduler.droppedSinceFreeze
-        fault("Thawed \(name) (\(tab.scheduler.queuedCount) queued"
-              + (dropped > 0 ? ", \(dropped) older messages dropped)" : ")"), tab: tab)
+        fault(
+            "Thawed \(name) (\(tab.scheduler.queuedCount) queued"
+                + (dropped > 0 ? ", \(dropped) older messages dropped)" : ")"), tab: tab)
         tab.scheduler.thaw()
     }
 
     /// Throttles the tab's timers like a hidden tab's: each waits for the next multiple of
     /// `throttleMs` (Chrome: 1 s, then 1 min after 5 min hidden). 0 brings it back to the foreground.
     public func setBackground(_ name: String, throttleMs: Milliseconds) throws(SimulationError) {
-        guard (0...86_400_000).contains(throttleMs) else { throw SimulationError("throttleMs must be between 0 and a day (86400000)") }
+        guard (0...86_400_000).contains(throttleMs) else {
+            throw SimulationError("throttleMs must be between 0 and a day (86400000)")
+        }
         let tab = try existing(name, mustBe: [.alive, .frozen])
         tab.scheduler.throttleMs = throttleMs
-        fault(throttleMs > 0 ? "\(name) in background (timers every \(throttleMs) ms)" : "\(name) in foreground", tab: tab)
+        fault(
+            throttleMs > 0 ? "\(name) in background (timers every \(throttleMs) ms)" : "\(name) in foreground", tab: tab
+        )
     }
 
     /// The largest clock skew, either way: a year.
@@ -317,7 +331,9 @@ public final class Simulation {
 
     public func forceLeader(_ name: String) throws(SimulationError) {
         let tab = try existing(name, mustBe: [.alive])
-        guard tab.sync.config.enableLeaderElection else { throw SimulationError("forceLeader: leader election is off (enableLeaderElection)") }
+        guard tab.sync.config.enableLeaderElection else {
+            throw SimulationError("forceLeader: leader election is off (enableLeaderElection)")
+        }
         record(SimEvent(timeMs: nowMs, tab: name, kind: .action, line: "[User] forceLeader"))
         tab.sync.forceLeader()
     }
@@ -327,7 +343,8 @@ public final class Simulation {
     public func timeOut(_ name: String) throws(SimulationError) {
         let tab = try existing(name, mustBe: [.alive])
         guard tab.sync.role == .follower, tab.sync.leaderId != nil else {
-            throw SimulationError("timeOut: \(name) follows no leader (it is \(tab.sync.role.rawValue)): only a follower times out")
+            throw SimulationError(
+                "timeOut: \(name) follows no leader (it is \(tab.sync.role.rawValue)): only a follower times out")
         }
         record(SimEvent(timeMs: nowMs, tab: name, kind: .action, line: "[User] timeOut: leader timeout fired now"))
         tab.sync.expireLeaderTimeout()
@@ -342,15 +359,19 @@ public final class Simulation {
     /// Sends the tab's current values of `keys` (default: every synced key) at once.
     public func broadcastState(_ name: String, keys: [String]? = nil) throws(SimulationError) {
         let tab = try existing(name, mustBe: [.alive])
-        record(SimEvent(timeMs: nowMs, tab: name, kind: .action,
-                        line: "[User] broadcastState" + (keys.map { " [" + $0.joined(separator: ", ") + "]" } ?? "")))
+        record(
+            SimEvent(
+                timeMs: nowMs, tab: name, kind: .action,
+                line: "[User] broadcastState" + (keys.map { " [" + $0.joined(separator: ", ") + "]" } ?? "")))
         checker.allowUpdate(tab: tab.checkerIndex)
         tab.sync.broadcastState(keys: keys)
     }
 
     /// Changes the conflict strategy of every tab, and of tabs opened later.
-    public func setConflictStrategy(_ strategy: ConflictStrategy,
-                                    customResolver: ((StateDocument, StateDocument) -> StateDocument)? = nil) throws(SimulationError) {
+    public func setConflictStrategy(
+        _ strategy: ConflictStrategy,
+        customResolver: ((StateDocument, StateDocument) -> StateDocument)? = nil
+    ) throws(SimulationError) {
         var config = options.config
         config.conflictStrategy = strategy
         if let customResolver { config.customResolver = customResolver }
@@ -361,7 +382,9 @@ public final class Simulation {
             }
         }
         options.config = config
-        record(SimEvent(timeMs: nowMs, tab: "sim", kind: .action, line: "[Simulator] Conflict strategy: \(strategy.rawValue)"))
+        record(
+            SimEvent(
+                timeMs: nowMs, tab: "sim", kind: .action, line: "[Simulator] Conflict strategy: \(strategy.rawValue)"))
     }
 
     /// Starts users editing in every running tab (replacing any workload already running).
@@ -371,8 +394,9 @@ public final class Simulation {
         if w.keys.isEmpty { w.keys = options.config.syncKeys.isEmpty ? ["counter"] : options.config.syncKeys }
         self.workload = w
         workloadGeneration += 1
-        fault("Workload: \(w.editsPerSecondPerTab) edits/s per tab on " + w.keys.joined(separator: ", ")
-              + (w.untilMs.map { " until \(formatTime($0).trimmingLeadingSpaces)" } ?? ""), tab: nil)
+        fault(
+            "Workload: \(w.editsPerSecondPerTab) edits/s per tab on " + w.keys.joined(separator: ", ")
+                + (w.untilMs.map { " until \(formatTime($0).trimmingLeadingSpaces)" } ?? ""), tab: nil)
         scheduleEdit(generation: workloadGeneration)
     }
 
@@ -394,7 +418,8 @@ public final class Simulation {
             if !named.insert(name).inserted { throw SimulationError("tab \(name) is in two partition groups") }
         }
         network.partition.assign(groupNames)
-        fault("Partition " + groupNames.map { "[" + $0.joined(separator: ", ") + "]" }.joined(separator: " | "), tab: nil)
+        fault(
+            "Partition " + groupNames.map { "[" + $0.joined(separator: ", ") + "]" }.joined(separator: " | "), tab: nil)
     }
 
     /// Cuts one tab off from all the others (other partitions stay as they are).
@@ -451,7 +476,9 @@ public final class Simulation {
     /// crashed, and brought back to the foreground. What the fuzzer does before it asks for
     /// liveness, and what a scenario's `heal: all` does. Returns the steps it took.
     @discardableResult
-    public func transitionToLiveness(network: NetworkConditions = NetworkConditions(latencyMs: 1...5)) -> [Scenario.Action] {
+    public func transitionToLiveness(network: NetworkConditions = NetworkConditions(latencyMs: 1...5)) -> [Scenario
+        .Action]
+    {
         var taken: [Scenario.Action] = [.heal, .network(network)]
         heal()
         try? setNetwork(network)
@@ -483,8 +510,10 @@ public final class Simulation {
         if let tab { _ = try existing(tab, mustBe: [.alive, .frozen]) }
         let frame = ChannelFrame.json(JSONValue(jsonText: raw) ?? .string(raw))
         if injector == nil {
-            injector = hub.open(channelName: options.config.channelName, ownerId: Self.injectorId,
-                                scheduler: scheduler) { _ in }
+            injector = hub.open(
+                channelName: options.config.channelName, ownerId: Self.injectorId,
+                scheduler: scheduler
+            ) { _ in }
         }
         let shown = raw.count > 200 ? String(raw.prefix(200)) + "..." : raw
         fault("Injected frame to \(tab ?? "every tab"): \(shown)", tab: tab.flatMap { self.tab(named: $0) })
@@ -531,8 +560,9 @@ public final class Simulation {
             throw SimulationError(error.description)
         }
         let index = checker.register(tabId: sync.tabId, name: name, excludeKeys: options.config.excludeKeys)
-        let tab = SimTab(name: name, sync: sync, scheduler: tabScheduler, initialState: state,
-                         openedAtMs: nowMs, checkerIndex: index)
+        let tab = SimTab(
+            name: name, sync: sync, scheduler: tabScheduler, initialState: state,
+            openedAtMs: nowMs, checkerIndex: index)
         made.tab = tab
         return tab
     }
@@ -545,7 +575,9 @@ public final class Simulation {
 
     private func start(_ tab: SimTab) {
         network.attach(tab)
-        record(SimEvent(timeMs: nowMs, tab: tab.name, kind: .lifecycle, line: "[Simulator] Opened \(tab.name) as \(tab.tabId)"))
+        record(
+            SimEvent(
+                timeMs: nowMs, tab: tab.name, kind: .lifecycle, line: "[Simulator] Opened \(tab.name) as \(tab.tabId)"))
         tab.sync.start()
     }
 
@@ -557,8 +589,11 @@ public final class Simulation {
 
     private func logNetwork(_ what: String, _ frame: ChannelFrame, _ from: String, _ to: String, _ why: String?) {
         let type: SyncMessageType? = if case .message(let m) = frame { m.type } else { nil }
-        record(SimEvent(timeMs: nowMs, tab: from, kind: .network, messageType: type,
-                        line: "[Network] \(what) \(type?.rawValue ?? "frame") from \(from) to \(to)" + (why.map { " (\($0))" } ?? "")))
+        record(
+            SimEvent(
+                timeMs: nowMs, tab: from, kind: .network, messageType: type,
+                line: "[Network] \(what) \(type?.rawValue ?? "frame") from \(from) to \(to)"
+                    + (why.map { " (\($0))" } ?? "")))
     }
 
     private func fault(_ text: String, tab: SimTab?) {
@@ -586,10 +621,11 @@ public final class Simulation {
             type = m.type
         case .dropped: kind = .dropped
         case .roleChanged:
-            checker.checkLeaders(tabs.filter(\.isLeader).map { ($0.checkerIndex, $0.sync.leaderId, $0.liveness == .alive) }, at: time)
+            checker.checkLeaders(
+                tabs.filter(\.isLeader).map { ($0.checkerIndex, $0.sync.leaderId, $0.liveness == .alive) }, at: time)
             kind = .role
         case .started, .stopped, .unavailable: kind = .lifecycle
-        case .localChange: return   // for the checker only: the user's edit is logged already
+        case .localChange: return  // for the checker only: the user's edit is logged already
         }
         record(SimEvent(timeMs: time, tab: tab.name, kind: kind, messageType: type, event: event, tabId: tab.tabId))
     }
@@ -637,6 +673,6 @@ public final class Simulation {
         // none may outlive it on a scheduler someone else still holds; and the tabs' pending
         // actions hold their schedulers, which hold the base one: dropping them all frees the world.
         scheduler.cancelAll()
-        injector?.close()   // an open endpoint and its hub hold each other
+        injector?.close()  // an open endpoint and its hub hold each other
     }
 }

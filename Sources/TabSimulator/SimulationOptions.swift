@@ -13,9 +13,11 @@ public struct SimulationOptions {
     /// How many events the log keeps in memory; older ones scroll out.
     public var logCapacity: Int
 
-    public init(seed: UInt64 = 1, config: BroadcastSyncConfig = BroadcastSyncConfig(channelName: "app-sync"),
-                network: NetworkConditions = NetworkConditions(), initialState: StateDocument = [:],
-                logCapacity: Int = 10_000) {
+    public init(
+        seed: UInt64 = 1, config: BroadcastSyncConfig = BroadcastSyncConfig(channelName: "app-sync"),
+        network: NetworkConditions = NetworkConditions(), initialState: StateDocument = [:],
+        logCapacity: Int = 10_000
+    ) {
         self.seed = seed
         self.config = config
         self.network = network

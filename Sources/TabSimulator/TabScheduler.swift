@@ -112,8 +112,10 @@ public final class TabScheduler: SyncScheduler, SyncClock {
 
     /// Schedules on the base scheduler; when it falls due the tab runs it, queues it (frozen) or
     /// drops it (crashed).
-    private func scheduleOnBase(afterMs delay: Milliseconds, _ action: @escaping () -> Void,
-                                isDelivery: Bool) -> TimerToken {
+    private func scheduleOnBase(
+        afterMs delay: Milliseconds, _ action: @escaping () -> Void,
+        isDelivery: Bool
+    ) -> TimerToken {
         let pending = spares.popLast() ?? Pending()
         pending.owner = self
         pending.action = action
@@ -125,7 +127,8 @@ public final class TabScheduler: SyncScheduler, SyncClock {
     /// Places a throttled timer at the first multiple of `throttleMs` at or after its due time
     /// (and not in the past).
     private func placeThrottled(_ token: TimerToken, dueMs: Milliseconds) -> TimerToken {
-        let at = throttleMs > 0 && dueMs < Milliseconds.max - throttleMs
+        let at =
+            throttleMs > 0 && dueMs < Milliseconds.max - throttleMs
             ? (dueMs + throttleMs - 1) / throttleMs * throttleMs : dueMs
         // Strong, as in `Pending`: a weak self would slow every retain of the scheduler.
         return base.schedule(afterMs: max(0, at - base.nowMs)) { [self] in
@@ -147,7 +150,7 @@ public final class TabScheduler: SyncScheduler, SyncClock {
         guard isFrozen else { return action() }
         if isDelivery {
             if queuedDeliveries == Self.maxQueuedDeliveries, let oldest = queued.firstIndex(where: \.isDelivery) {
-                queued.remove(at: oldest)   // near the front: only the few timers queued earlier come before it
+                queued.remove(at: oldest)  // near the front: only the few timers queued earlier come before it
                 queuedDeliveries -= 1
                 droppedSinceFreeze += 1
             }

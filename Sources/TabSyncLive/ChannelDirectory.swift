@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Where the channels of one user live: a directory of this user's, mode 0700, holding one
@@ -82,7 +82,8 @@ public struct ChannelDirectory: Sendable, Hashable {
         let mode = info.st_mode & 0o777
         guard mode & 0o022 == 0 else {
             throw ChannelDirectoryError(
-                path: path, problem: "is writable by its group or by everyone (mode \(String(mode, radix: 8))); "
+                path: path,
+                problem: "is writable by its group or by everyone (mode \(String(mode, radix: 8))); "
                     + "expected 700: run chmod 700 on it, after checking what it holds")
         }
     }

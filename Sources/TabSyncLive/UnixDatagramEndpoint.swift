@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import NIOCore
 import NIOPosix
@@ -38,8 +38,10 @@ public final class UnixDatagramEndpoint: ChannelEndpoint {
         init(address: sockaddr_un) { self.address = address }
     }
 
-    init(transport: UnixDatagramTransport, path: String, channelPath: String, fd: CInt, sendFd: CInt,
-         onFrame: @escaping (ChannelFrame) -> Void) {
+    init(
+        transport: UnixDatagramTransport, path: String, channelPath: String, fd: CInt, sendFd: CInt,
+        onFrame: @escaping (ChannelFrame) -> Void
+    ) {
         self.transport = transport
         self.path = path
         self.channelPath = channelPath
@@ -103,7 +105,7 @@ public final class UnixDatagramEndpoint: ChannelEndpoint {
         refreshPeers()
         for (peerPath, peer) in peers {
             if peer.backlog.isEmpty, trySend(bytes, to: peer, at: peerPath, wait: true) { continue }
-            guard peers[peerPath] != nil else { continue }   // removed: it was gone
+            guard peers[peerPath] != nil else { continue }  // removed: it was gone
             if peer.backlog.count >= transport.maxBacklog {
                 lose(peerPath, "its queue and backlog are full")
             } else {
@@ -139,10 +141,10 @@ public final class UnixDatagramEndpoint: ChannelEndpoint {
         switch code {
         case EAGAIN, EWOULDBLOCK, ENOBUFS:
             return false
-        case ECONNREFUSED:   // a socket file nobody has bound: its process died without closing
+        case ECONNREFUSED:  // a socket file nobody has bound: its process died without closing
             peers[peerPath] = nil
             transport.removeStale(peerPath)
-        case ENOENT:         // closed meanwhile
+        case ENOENT:  // closed meanwhile
             peers[peerPath] = nil
         default:
             lose(peerPath, String(cString: strerror(code)))
@@ -165,7 +167,7 @@ public final class UnixDatagramEndpoint: ChannelEndpoint {
             while sent < peer.backlog.count, trySend(peer.backlog[sent], to: peer, at: peerPath) { sent += 1 }
             peer.backlog.removeFirst(sent)
             transport.statistics.backlogged -= sent
-            if peers[peerPath] == nil {   // gone: what waited for it is lost
+            if peers[peerPath] == nil {  // gone: what waited for it is lost
                 transport.statistics.lost += peer.backlog.count
                 transport.statistics.backlogged -= peer.backlog.count
                 peer.backlog.removeAll()

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import NIOCore
 import NIOPosix
@@ -68,9 +68,11 @@ public final class UnixDatagramTransport: SyncTransport {
     /// Why the last `open` failed (the engine only learns that the channel is unavailable).
     public private(set) var lastError: (any Error)?
 
-    public init(eventLoop: any EventLoop, directory: ChannelDirectory,
-                maxFrameBytes: Int = defaultMaxFrameBytes, maxBacklog: Int = 4096,
-                sendTimeoutMicroseconds: Int = 5000) {
+    public init(
+        eventLoop: any EventLoop, directory: ChannelDirectory,
+        maxFrameBytes: Int = defaultMaxFrameBytes, maxBacklog: Int = 4096,
+        sendTimeoutMicroseconds: Int = 5000
+    ) {
         self.eventLoop = eventLoop
         self.directory = directory
         self.maxFrameBytes = maxFrameBytes
@@ -92,26 +94,34 @@ public final class UnixDatagramTransport: SyncTransport {
 
     /// `open`, with the reason when it fails: the directory refused (`ChannelDirectoryError`) or
     /// the socket not bound (`LiveTransportError`).
-    public func openEndpoint(channelName: String, ownerId: String,
-                             onFrame: @escaping (ChannelFrame) -> Void) throws -> UnixDatagramEndpoint {
+    public func openEndpoint(
+        channelName: String, ownerId: String,
+        onFrame: @escaping (ChannelFrame) -> Void
+    ) throws -> UnixDatagramEndpoint {
         eventLoop.preconditionInEventLoop()
         let channelPath = try directory.prepare(channelName: channelName)
-        let name = String(ownerId.unicodeScalars.map {
-            $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "_-".unicodeScalars.contains($0))
-                ? Character($0) : "_"
-        })
+        let name = String(
+            ownerId.unicodeScalars.map {
+                $0.isASCII
+                    && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "_-".unicodeScalars.contains($0))
+                    ? Character($0) : "_"
+            })
         let path = channelPath + "/" + name + UnixDatagramEndpoint.socketSuffix
         guard path.utf8.count <= UnixSocket.maxPathBytes else {
-            throw LiveTransportError(path: path, problem: "is longer than \(UnixSocket.maxPathBytes) bytes, "
-                + "the most a Unix socket path may hold: choose a shorter directory or channel name")
+            throw LiveTransportError(
+                path: path,
+                problem: "is longer than \(UnixSocket.maxPathBytes) bytes, "
+                    + "the most a Unix socket path may hold: choose a shorter directory or channel name")
         }
         if UnixSocket.isStale(path) { removeStale(path) }
         let fd: CInt
         switch UnixSocket.bound(to: path) {
         case .success(let bound): fd = bound
         case .failure(let error):
-            throw LiveTransportError(path: path, problem: error.code == EADDRINUSE
-                ? "is in use by another endpoint with the same id" : "cannot be bound: \(error)")
+            throw LiveTransportError(
+                path: path,
+                problem: error.code == EADDRINUSE
+                    ? "is in use by another endpoint with the same id" : "cannot be bound: \(error)")
         }
         let sendFd: CInt
         switch UnixSocket.sender(timeoutMicroseconds: sendTimeoutMicroseconds) {
@@ -121,8 +131,9 @@ public final class UnixDatagramTransport: SyncTransport {
             unlink(path)
             throw LiveTransportError(path: path, problem: "has no socket to send from: \(error)")
         }
-        let endpoint = UnixDatagramEndpoint(transport: self, path: path, channelPath: channelPath, fd: fd,
-                                            sendFd: sendFd, onFrame: onFrame)
+        let endpoint = UnixDatagramEndpoint(
+            transport: self, path: path, channelPath: channelPath, fd: fd,
+            sendFd: sendFd, onFrame: onFrame)
         endpoint.startReading()
         observer?(.opened(path: path))
         return endpoint

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The few socket calls the transport makes itself, synchronously: binding (so that the socket

@@ -90,13 +90,15 @@ struct BenchCommand: ParsableCommand {
         process.standardOutput = pipe
         process.standardError = FileHandle.standardError
         do { try process.run() } catch {
-            FileHandle.standardError.write(Data("--compare: node is not on the PATH; showing TabSync figures only\n".utf8))
+            FileHandle.standardError.write(
+                Data("--compare: node is not on the PATH; showing TabSync figures only\n".utf8))
             return []
         }
         let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            FileHandle.standardError.write(Data("--compare: node exited with status \(process.terminationStatus); is it installed?\n".utf8))
+            FileHandle.standardError.write(
+                Data("--compare: node exited with status \(process.terminationStatus); is it installed?\n".utf8))
             return []
         }
         return output.split(separator: "\n").compactMap { BenchmarkResult(jsonLine: String($0)) }

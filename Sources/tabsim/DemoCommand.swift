@@ -23,7 +23,7 @@ struct DemoCommand: ParsableCommand {
             let config = DemoSetup.config(syncKeys: ["theme", "locale"])
             var tabId = ""
             let env = SyncEnvironment(virtual: scheduler, transport: hub, seed: seed) { (event: SyncEvent) in
-                if case .localChange = event { return }   // not one of the spec's debug lines
+                if case .localChange = event { return }  // not one of the spec's debug lines
                 let name = names[tabId] ?? "?"
                 print("\(formatTime(scheduler.nowMs)) \(name) \(event.debugLine(tabId: tabId))")
             }
@@ -44,7 +44,9 @@ struct DemoCommand: ParsableCommand {
         a.stop()
         scheduler.advance(byMs: 1500)
         for (name, tab) in [("B", b), ("C", c)] {
-            print("\(name): leader=\(tab.isLeader()) epoch=\(tab.epoch) connected=\(tab.getConnectedTabs()) state=\(tab.store.state.jsonText)")
+            print(
+                "\(name): leader=\(tab.isLeader()) epoch=\(tab.epoch) connected=\(tab.getConnectedTabs()) state=\(tab.store.state.jsonText)"
+            )
         }
     }
 }

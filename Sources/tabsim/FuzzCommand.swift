@@ -104,10 +104,13 @@ struct FuzzCommand: ParsableCommand {
         let mixFlag = fixedMix ? " --fixed-mix" : ""
         let fuzzer = Fuzzer(options: options)
         let started = ContinuousClock.now
-        var simulatedMs = 0, faults = 0, edits = 0
+        var simulatedMs = 0
+        var faults = 0
+        var edits = 0
         var coverage: [String: Int] = [:]
         var failures: [Fuzzer.Outcome] = []
-        var diverged = 0, ran = 0
+        var diverged = 0
+        var ran = 0
         for seed in mine {
             ran += 1
             let outcome = fuzzer.run(seed: seed)
@@ -121,8 +124,10 @@ struct FuzzCommand: ParsableCommand {
                 print("FAIL seed \(seed):")
                 for v in outcome.violations { print("  \(v)") }
                 if !fixedMix { print("  mix: \(outcome.swarm)") }
-                print("  replay: tabsim fuzz --seeds 1 --start-seed \(seed) --tabs \(tabs) "
-                      + "--strategy \(strategy.rawValue) --chaos-seconds \(chaosSeconds)\(mixFlag) --save seed\(seed).yaml")
+                print(
+                    "  replay: tabsim fuzz --seeds 1 --start-seed \(seed) --tabs \(tabs) "
+                        + "--strategy \(strategy.rawValue) --chaos-seconds \(chaosSeconds)\(mixFlag) --save seed\(seed).yaml"
+                )
             }
             if seeds == 1, !fixedMix { print("seed \(seed) mix: \(outcome.swarm)") }
             if let save, (!outcome.passed && failures.count == 1) || seeds == 1 {
@@ -135,19 +140,26 @@ struct FuzzCommand: ParsableCommand {
         let wall = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let hours = Double(simulatedMs) / 3_600_000
         let which = shardCount == 1 ? "" : "shard \(shardIndex)/\(shardCount) of "
-        print("fuzz: \(ran) seeds (\(which)\(startSeed)...\(startSeed + UInt64(seeds) - 1)), "
-              + "\(tabs) tabs, \(strategy.rawValue): "
-              + "\(ran - failures.count) passed, \(failures.count) failed, \(diverged) diverged after the calm"
-              + (strategy.converges ? "" : " (not a failure: \(strategy.rawValue) does not promise convergence)"))
-        print("fuzz: \(edits) edits, \(faults) faults, \(String(format: "%.2f", hours)) simulated hours in \(String(format: "%.2f", wall)) s "
-              + "(\(String(format: "%.0f", Double(ran) / max(wall, 1e-9))) seeds/s, \(String(format: "%.0f", Double(simulatedMs) / 1000 / max(wall, 1e-9))) simulated s per s)")
+        print(
+            "fuzz: \(ran) seeds (\(which)\(startSeed)...\(startSeed + UInt64(seeds) - 1)), "
+                + "\(tabs) tabs, \(strategy.rawValue): "
+                + "\(ran - failures.count) passed, \(failures.count) failed, \(diverged) diverged after the calm"
+                + (strategy.converges ? "" : " (not a failure: \(strategy.rawValue) does not promise convergence)"))
+        print(
+            "fuzz: \(edits) edits, \(faults) faults, \(String(format: "%.2f", hours)) simulated hours in \(String(format: "%.2f", wall)) s "
+                + "(\(String(format: "%.0f", Double(ran) / max(wall, 1e-9))) seeds/s, \(String(format: "%.0f", Double(simulatedMs) / 1000 / max(wall, 1e-9))) simulated s per s)"
+        )
         print("fuzz: coverage: " + coverage.keys.sorted().map { "\($0) \(coverage[$0]!)" }.joined(separator: ", "))
         // Counts only (and the failing seeds), so that shards' lines add up key by key.
-        let counts = ["seeds": ran, "passed": ran - failures.count, "failed": failures.count, "diverged": diverged,
-                      "edits": edits, "faults": faults, "simulated_ms": simulatedMs]
-        print("summary: mix=\(fixedMix ? "fixed" : "swarm") " + ["seeds", "passed", "failed", "diverged", "edits", "faults", "simulated_ms"]
-            .map { "\($0)=\(counts[$0]!)" }.joined(separator: " ")
-            + " failing_seeds=" + failures.map { "\($0.seed)" }.joined(separator: ","))
+        let counts = [
+            "seeds": ran, "passed": ran - failures.count, "failed": failures.count, "diverged": diverged,
+            "edits": edits, "faults": faults, "simulated_ms": simulatedMs,
+        ]
+        print(
+            "summary: mix=\(fixedMix ? "fixed" : "swarm") "
+                + ["seeds", "passed", "failed", "diverged", "edits", "faults", "simulated_ms"]
+                .map { "\($0)=\(counts[$0]!)" }.joined(separator: " ")
+                + " failing_seeds=" + failures.map { "\($0.seed)" }.joined(separator: ","))
         if !failures.isEmpty { throw ExitCode(1) }
     }
 }

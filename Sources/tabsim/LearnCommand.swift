@@ -74,9 +74,10 @@ struct LearnCommand: ParsableCommand {
         state.message = "lesson \(lesson.listLine): read the banner; d shows the sequence diagram"
         state = UICommand.play(session, from: state)
         let passed = session.player.results.filter(\.passed).count
-        print("tabsim: lesson \(lesson.number) stopped at virtual time "
-              + "\(formatTime(session.simulation.nowMs).drop { $0 == " " }): "
-              + "\(passed) of \(session.player.results.count) checks passed so far")
+        print(
+            "tabsim: lesson \(lesson.number) stopped at virtual time "
+                + "\(formatTime(session.simulation.nowMs).drop { $0 == " " }): "
+                + "\(passed) of \(session.player.results.count) checks passed so far")
         if Terminal.receivedStopSignal != 0 { throw ExitCode(128 + Terminal.receivedStopSignal) }
     }
 }

@@ -32,8 +32,10 @@ struct LiveBenchCommand: ParsableCommand {
     @Option(help: .hidden) var peer: String?
 
     func validate() throws {
-        for (name, value) in [("--failovers", failovers), ("--heartbeat", heartbeat), ("--updates", updates),
-                              ("--deliveries", deliveries)] where value < 1 {
+        for (name, value) in [
+            ("--failovers", failovers), ("--heartbeat", heartbeat), ("--updates", updates),
+            ("--deliveries", deliveries),
+        ] where value < 1 {
             throw ValidationError("\(name) must be at least 1 (got \(value))")
         }
     }
@@ -46,30 +48,48 @@ struct LiveBenchCommand: ParsableCommand {
         for mode in ["kill", "close"] {
             let live = try measureFailovers(mode: mode, root: root.path)
             let simulated = try simulateFailovers(mode: mode)
-            rows.append((BenchmarkResult(name: "live.failover.\(mode).median", value: median(live), unit: "ms"),
-                         "simulator \(Int(median(simulated))) ms (virtual)"))
-            rows.append((BenchmarkResult(name: "live.failover.\(mode).max", value: live.max()!, unit: "ms"),
-                         "simulator \(simulated.max()!) ms (virtual)"))
+            rows.append(
+                (
+                    BenchmarkResult(name: "live.failover.\(mode).median", value: median(live), unit: "ms"),
+                    "simulator \(Int(median(simulated))) ms (virtual)"
+                ))
+            rows.append(
+                (
+                    BenchmarkResult(name: "live.failover.\(mode).max", value: live.max()!, unit: "ms"),
+                    "simulator \(simulated.max()!) ms (virtual)"
+                ))
         }
         let measured = try LiveRoundTrips.measure(root: root.path, roundTrips: updates, deliveries: deliveries)
         let inProcess = InProcessRoundTrips.measure(roundTrips: updates)
-        let p50 = percentile(measured.roundTrips, 0.5), p99 = percentile(measured.roundTrips, 0.99)
-        rows.append((BenchmarkResult(name: "live.roundtrip.p50", value: p50, unit: "us"),
-                     String(format: "one process %.1f us; Node workers ~27 us", percentile(inProcess, 0.5))))
-        rows.append((BenchmarkResult(name: "live.roundtrip.p99", value: p99, unit: "us"),
-                     String(format: "one process %.1f us", percentile(inProcess, 0.99))))
+        let p50 = percentile(measured.roundTrips, 0.5)
+        let p99 = percentile(measured.roundTrips, 0.99)
+        rows.append(
+            (
+                BenchmarkResult(name: "live.roundtrip.p50", value: p50, unit: "us"),
+                String(format: "one process %.1f us; Node workers ~27 us", percentile(inProcess, 0.5))
+            ))
+        rows.append(
+            (
+                BenchmarkResult(name: "live.roundtrip.p99", value: p99, unit: "us"),
+                String(format: "one process %.1f us", percentile(inProcess, 0.99))
+            ))
         let fanout = try FanoutBenchmark(tabs: 2, updates: deliveries).measure(rounds: 1)
         let deliveriesPerSecond = measured.deliveriesPerSecond.rounded()
-        rows.append((BenchmarkResult(name: "live.deliveries", value: deliveriesPerSecond, unit: "/s"),
-                     "one process \(Int(fanout.value))/s; Node workers ~280k/s; \(measured.lost) lost"))
+        rows.append(
+            (
+                BenchmarkResult(name: "live.deliveries", value: deliveriesPerSecond, unit: "/s"),
+                "one process \(Int(fanout.value))/s; Node workers ~280k/s; \(measured.lost) lost"
+            ))
         if json {
             for (result, _) in rows { print(result.jsonLine) }
         } else {
             for (result, compare) in rows {
-                let value = result.value.rounded() == result.value
+                let value =
+                    result.value.rounded() == result.value
                     ? String(Int(result.value)) : String(format: "%.1f", result.value)
-                print(result.name.padding(toLength: 28, withPad: " ", startingAt: 0)
-                      + (value + " " + result.unit).padding(toLength: 14, withPad: " ", startingAt: 0) + compare)
+                print(
+                    result.name.padding(toLength: 28, withPad: " ", startingAt: 0)
+                        + (value + " " + result.unit).padding(toLength: 14, withPad: " ", startingAt: 0) + compare)
             }
         }
     }
@@ -81,8 +101,10 @@ struct LiveBenchCommand: ParsableCommand {
     private func measureFailovers(mode: String, root: String) throws -> [Double] {
         var times: [Double] = []
         for run in 0..<failovers {
-            let arguments = ["tab", "--headless", "--dir", root, "--channel", "failover-\(mode)-\(run)",
-                             "--heartbeat", "\(heartbeat)"]
+            let arguments = [
+                "tab", "--headless", "--dir", root, "--channel", "failover-\(mode)-\(run)",
+                "--heartbeat", "\(heartbeat)",
+            ]
             var tabs: [ChildTab] = []
             defer { tabs.forEach { $0.stop() } }
             for name in ["A", "B", "C"] {
@@ -108,9 +130,12 @@ struct LiveBenchCommand: ParsableCommand {
             let roles = tabs.map(\.role)
             let leaders = tabs.indices.filter { roles[$0]?["role"]?.stringValue == "leader" }
             guard leaders.count == 1, let id = tabs[leaders[0]].tabId,
-                  let current = roles[leaders[0]]?["epoch"]?.intValue, current > epoch,
-                  tabs.indices.allSatisfy({ $0 == leaders[0] || (roles[$0]?["role"]?.stringValue == "follower"
-                      && roles[$0]?["leader"]?.stringValue == id) })
+                let current = roles[leaders[0]]?["epoch"]?.intValue, current > epoch,
+                tabs.indices.allSatisfy({
+                    $0 == leaders[0]
+                        || (roles[$0]?["role"]?.stringValue == "follower"
+                            && roles[$0]?["leader"]?.stringValue == id)
+                })
             else { return false }
             found = (tabs[leaders[0]], current)
             return true

@@ -23,11 +23,13 @@ enum LiveRoundTrips {
         try ChildTab.wait("the peer", seconds: 10) { !peer.events("ready").isEmpty }
         var result: Result?
         var failure: (any Error)?
-        var driver: Driver?   // held here: only its own timers and callbacks refer to it otherwise
+        var driver: Driver?  // held here: only its own timers and callbacks refer to it otherwise
         MultiThreadedEventLoopGroup.withCurrentThreadAsEventLoop { loop in
             do {
-                driver = try Driver(loop: loop, directory: ChannelDirectory(root: root),
-                                        roundTrips: roundTrips, deliveries: deliveries) { outcome in
+                driver = try Driver(
+                    loop: loop, directory: ChannelDirectory(root: root),
+                    roundTrips: roundTrips, deliveries: deliveries
+                ) { outcome in
                     result = outcome
                     loop.shutdownGracefully { _ in }
                 }
@@ -56,15 +58,18 @@ enum LiveRoundTrips {
         var seq = 0
         var streamStart = NIODeadline.now()
 
-        init(loop: any EventLoop, directory: ChannelDirectory, roundTrips: Int, deliveries: Int,
-             done: @escaping (Result) -> Void) throws {
+        init(
+            loop: any EventLoop, directory: ChannelDirectory, roundTrips: Int, deliveries: Int,
+            done: @escaping (Result) -> Void
+        ) throws {
             self.loop = loop
             self.roundTrips = roundTrips
             self.deliveries = deliveries
             self.done = done
             transport = UnixDatagramTransport(eventLoop: loop, directory: directory)
-            sync = try BroadcastSync(store: Store(), config: LivePeer.config,
-                                     environment: .live(eventLoop: loop, transport: transport))
+            sync = try BroadcastSync(
+                store: Store(), config: LivePeer.config,
+                environment: .live(eventLoop: loop, transport: transport))
         }
 
         func start() {
@@ -119,8 +124,9 @@ enum LiveRoundTrips {
 
         private func finish(applied: Int) {
             let seconds = Double((NIODeadline.now() - streamStart).nanoseconds) / 1e9
-            let result = Result(roundTrips: samples, deliveriesPerSecond: Double(applied) / seconds,
-                                lost: transport.statistics.lost)
+            let result = Result(
+                roundTrips: samples, deliveriesPerSecond: Double(applied) / seconds,
+                lost: transport.statistics.lost)
             sync.stop()
             done(result)
         }
@@ -141,8 +147,9 @@ enum LivePeer {
         MultiThreadedEventLoopGroup.withCurrentThreadAsEventLoop { loop in
             do {
                 let transport = UnixDatagramTransport(eventLoop: loop, directory: directory)
-                let sync = try BroadcastSync(store: Store(), config: config,
-                                             environment: .live(eventLoop: loop, transport: transport))
+                let sync = try BroadcastSync(
+                    store: Store(), config: config,
+                    environment: .live(eventLoop: loop, transport: transport))
                 var applied = 0
                 _ = sync.store.subscribe { change in
                     guard case .remote = change.origin else { return }
@@ -154,10 +161,12 @@ enum LivePeer {
                 }
                 sync.start()
                 HeadlessTab.writeLine(jsonLine("ready", ["tabId": .string(sync.tabId)]))
-                HeadlessTab.readLines(on: loop, { _ in }, atEnd: {
-                    sync.stop()
-                    loop.shutdownGracefully { _ in }
-                })
+                HeadlessTab.readLines(
+                    on: loop, { _ in },
+                    atEnd: {
+                        sync.stop()
+                        loop.shutdownGracefully { _ in }
+                    })
             } catch {
                 failure = error
                 loop.shutdownGracefully { _ in }
@@ -174,8 +183,9 @@ enum InProcessRoundTrips {
         let scheduler = VirtualScheduler()
         let hub = InMemoryHub(latencyMs: 0)
         func make() -> BroadcastSync {
-            try! BroadcastSync(store: Store(), config: LivePeer.config,
-                               environment: SyncEnvironment(virtual: scheduler, transport: hub))
+            try! BroadcastSync(
+                store: Store(), config: LivePeer.config,
+                environment: SyncEnvironment(virtual: scheduler, transport: hub))
         }
         let a = make()
         let b = make()

@@ -45,8 +45,9 @@ final class LiveTab {
         config.throttleMs = settings.throttleMs
         if settings.strategy == .custom { config.customResolver = { _, remote in remote } }
         var report: ((SyncEvent) -> Void)?
-        sync = try BroadcastSync(store: Store(settings.initialState), config: config,
-                                 environment: .live(eventLoop: loop, transport: transport) { report?($0) })
+        sync = try BroadcastSync(
+            store: Store(settings.initialState), config: config,
+            environment: .live(eventLoop: loop, transport: transport) { report?($0) })
         report = { [unowned self] event in self.report(event) }
         transport.observer = { [unowned self] event in self.report(event) }
     }
@@ -108,27 +109,30 @@ final class LiveTab {
         var dropped: [String: JSONValue] = [:]
         for (reason, count) in stats.dropped { dropped[reason.rawValue] = .number(Double(count)) }
         let t = transport.statistics
-        emit("state", [
-            "tabId": .string(sync.tabId), "name": .string(name), "state": .object(sync.store.state),
-            "role": .string(sync.role.rawValue), "epoch": .number(Double(sync.epoch)),
-            "leader": sync.leaderId.map { .string($0) } ?? .null, "active": .bool(sync.isActive()),
-            "connected": .number(Double(sync.getConnectedTabs())),
-            "sent": .number(Double(stats.sentTotal)), "received": .number(Double(stats.receivedTotal)),
-            "applied": .number(Double(stats.applied)), "dropped": .object(dropped),
-            "transport": .object([
-                "sent": .number(Double(t.sent)), "received": .number(Double(t.received)),
-                "undecodable": .number(Double(t.undecodable)),
-                "oversizedReceived": .number(Double(t.oversizedReceived)),
-                "oversizedNotSent": .number(Double(t.oversizedNotSent)),
-                "staleSocketsRemoved": .number(Double(t.staleSocketsRemoved)), "lost": .number(Double(t.lost)),
-            ]),
-        ])
+        emit(
+            "state",
+            [
+                "tabId": .string(sync.tabId), "name": .string(name), "state": .object(sync.store.state),
+                "role": .string(sync.role.rawValue), "epoch": .number(Double(sync.epoch)),
+                "leader": sync.leaderId.map { .string($0) } ?? .null, "active": .bool(sync.isActive()),
+                "connected": .number(Double(sync.getConnectedTabs())),
+                "sent": .number(Double(stats.sentTotal)), "received": .number(Double(stats.receivedTotal)),
+                "applied": .number(Double(stats.applied)), "dropped": .object(dropped),
+                "transport": .object([
+                    "sent": .number(Double(t.sent)), "received": .number(Double(t.received)),
+                    "undecodable": .number(Double(t.undecodable)),
+                    "oversizedReceived": .number(Double(t.oversizedReceived)),
+                    "oversizedNotSent": .number(Double(t.oversizedNotSent)),
+                    "staleSocketsRemoved": .number(Double(t.staleSocketsRemoved)), "lost": .number(Double(t.lost)),
+                ]),
+            ])
     }
 
     /// This tab as its pane shows it.
     var info: LiveTabInfo {
         LiveTabInfo(
-            name: name, tabId: sync.tabId, role: sync.role, epoch: sync.epoch, leaderName: sync.leaderId.map(shortTabId),
+            name: name, tabId: sync.tabId, role: sync.role, epoch: sync.epoch,
+            leaderName: sync.leaderId.map(shortTabId),
             liveness: sync.isActive() ? .alive : .closed, connected: sync.getConnectedTabs(), state: sync.store.state)
     }
 
@@ -136,26 +140,46 @@ final class LiveTab {
         onSyncEvent?(event)
         switch event {
         case .started:
-            emit("started", ["tabId": .string(sync.tabId), "name": .string(name),
-                             "channel": .string(sync.config.channelName)])
+            emit(
+                "started",
+                [
+                    "tabId": .string(sync.tabId), "name": .string(name),
+                    "channel": .string(sync.config.channelName),
+                ])
         case .stopped: emit("stopped", [:])
-        case .unavailable: break   // start() throws with the reason
-        case .localChange: break   // the page's own write: not news to whoever reads this tab's lines
+        case .unavailable: break  // start() throws with the reason
+        case .localChange: break  // the page's own write: not news to whoever reads this tab's lines
         case .roleChanged(let change):
-            emit("role", ["role": .string(change.to.rawValue), "from": .string(change.from.rawValue),
-                          "epoch": .number(Double(change.epoch)),
-                          "leader": change.leaderId.map { .string($0) } ?? .null,
-                          "reason": .string(change.reason.rawValue)])
+            emit(
+                "role",
+                [
+                    "role": .string(change.to.rawValue), "from": .string(change.from.rawValue),
+                    "epoch": .number(Double(change.epoch)),
+                    "leader": change.leaderId.map { .string($0) } ?? .null,
+                    "reason": .string(change.reason.rawValue),
+                ])
         case .applied(let from, let keys):
-            emit("applied", ["from": .string(from), "keys": .array(keys.map { .string($0) }),
-                             "state": .object(sync.store.state)])
+            emit(
+                "applied",
+                [
+                    "from": .string(from), "keys": .array(keys.map { .string($0) }),
+                    "state": .object(sync.store.state),
+                ])
         case .dropped(let reason, let detail, let from):
-            emit("dropped", ["reason": .string(reason.rawValue), "detail": .string(detail),
-                             "from": from.map { .string($0) } ?? .null])
+            emit(
+                "dropped",
+                [
+                    "reason": .string(reason.rawValue), "detail": .string(detail),
+                    "from": from.map { .string($0) } ?? .null,
+                ])
         case .ignored(let message, let reason):
             guard verbose else { return }
-            emit("ignored", ["type": .string(message.type.rawValue), "from": .string(message.tabId),
-                             "reason": .string(reason)])
+            emit(
+                "ignored",
+                [
+                    "type": .string(message.type.rawValue), "from": .string(message.tabId),
+                    "reason": .string(reason),
+                ])
         case .sent(let message):
             guard verbose else { return }
             emit("sent", ["message": message.json])
@@ -164,8 +188,12 @@ final class LiveTab {
             emit("received", ["message": message.json])
         case .resolved(let decision):
             guard verbose else { return }
-            emit("resolved", ["key": .string(decision.key), "kept": .bool(decision.kept),
-                              "line": .string(event.debugText)])
+            emit(
+                "resolved",
+                [
+                    "key": .string(decision.key), "kept": .bool(decision.kept),
+                    "line": .string(event.debugText),
+                ])
         }
     }
 

@@ -6,9 +6,10 @@ import TabSyncLive
 /// What `tabsim tab` and `tabsim watch` share: which channel, in which directory.
 struct ChannelOptions: ParsableArguments {
     @Option(help: "Channel name (letters, digits, '.', '_', '-').") var channel = "app-sync"
-    @Option(help: ArgumentHelp(
-        "Directory of the channels (default: $XDG_RUNTIME_DIR/tabsync, else /tmp/tabsync-<uid>).",
-        discussion: "It must belong to you and be writable by no one else; it is created mode 0700."))
+    @Option(
+        help: ArgumentHelp(
+            "Directory of the channels (default: $XDG_RUNTIME_DIR/tabsync, else /tmp/tabsync-<uid>).",
+            discussion: "It must belong to you and be writable by no one else; it is created mode 0700."))
     var dir: String?
 
     var directory: ChannelDirectory {

@@ -26,7 +26,8 @@ struct RunCommand: ParsableCommand {
     )
 
     @Flag(help: "Print only the verdicts.") var quiet = false
-    @Flag(help: "Print the log as JSON lines ({time, tab, kind, type, line}) and the verdicts as JSON lines.") var json = false
+    @Flag(help: "Print the log as JSON lines ({time, tab, kind, type, line}) and the verdicts as JSON lines.")
+    var json = false
     @Argument(help: "Scenario files (YAML).") var files: [String]
 
     func validate() throws {
@@ -34,7 +35,8 @@ struct RunCommand: ParsableCommand {
     }
 
     func run() throws {
-        var failed = false, unusable = false
+        var failed = false
+        var unusable = false
         for file in files {
             var results: [ExpectationResult] = []
             var player: ScenarioPlayer?
@@ -58,7 +60,8 @@ struct RunCommand: ParsableCommand {
             for r in results {
                 if json {
                     let verdict: JSONValue = [
-                        "file": .string(file), "verdict": .string(r.passed ? "PASS" : "FAIL"), "line": .number(Double(r.line)),
+                        "file": .string(file), "verdict": .string(r.passed ? "PASS" : "FAIL"),
+                        "line": .number(Double(r.line)),
                         "time": .number(Double(r.atMs)), "expected": .string(r.expected), "found": .string(r.found),
                     ]
                     print(verdict.description)
@@ -72,4 +75,3 @@ struct RunCommand: ParsableCommand {
         if unusable { throw ExitCode(2) }
     }
 }
-

@@ -14,8 +14,10 @@ struct TabSim: ParsableCommand {
               tabsim fuzz --seeds 1000        random faults, checked invariants
               tabsim bench --compare          measure, beside Node's BroadcastChannel
             """,
-        subcommands: [UICommand.self, DemoCommand.self, RunCommand.self, FuzzCommand.self, BenchCommand.self,
-                      LearnCommand.self, TabCommand.self, WatchCommand.self, LiveBenchCommand.self],
+        subcommands: [
+            UICommand.self, DemoCommand.self, RunCommand.self, FuzzCommand.self, BenchCommand.self,
+            LearnCommand.self, TabCommand.self, WatchCommand.self, LiveBenchCommand.self,
+        ],
         defaultSubcommand: UICommand.self
     )
 }

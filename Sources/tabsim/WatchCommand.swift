@@ -33,7 +33,8 @@ struct WatchCommand: ParsableCommand {
                 watcher.output = { buffer.lines.append($0) }
                 let transport = UnixDatagramTransport(eventLoop: loop, directory: channel.directory)
                 watcher.endpoint = try transport.openEndpoint(
-                    channelName: channel.channel, ownerId: "watch-\(getpid())") { watcher.heard($0) }
+                    channelName: channel.channel, ownerId: "watch-\(getpid())"
+                ) { watcher.heard($0) }
                 return LiveScreenRunner.Engine(
                     refresh: { (watcher.infos(nowMs: WallClock().nowMs), buffer.take()) }, perform: { _ in },
                     stop: { watcher.endpoint?.close() })
@@ -47,8 +48,10 @@ struct WatchCommand: ParsableCommand {
             let transport = UnixDatagramTransport(eventLoop: loop, directory: channel.directory)
             do {
                 let current = Watcher()
-                current.endpoint = try transport.openEndpoint(channelName: channel.channel,
-                                                              ownerId: "watch-\(getpid())") { current.heard($0) }
+                current.endpoint = try transport.openEndpoint(
+                    channelName: channel.channel,
+                    ownerId: "watch-\(getpid())"
+                ) { current.heard($0) }
                 watcher = current
                 HeadlessTab.writeLine("watching \(current.endpoint!.path)")
             } catch {
@@ -143,8 +146,9 @@ final class Watcher {
         tab.closed = false
         tabs[message.tabId] = tab
         if tab != before {
-            output("             tab \(shortTabId(message.tabId)): \(tab.role) epoch \(tab.epoch) "
-                                  + "state \(tab.state.jsonText)")
+            output(
+                "             tab \(shortTabId(message.tabId)): \(tab.role) epoch \(tab.epoch) "
+                    + "state \(tab.state.jsonText)")
         }
     }
 

@@ -12,7 +12,9 @@ import TabBenchmarks
     @Test(arguments: [2, 8])
     func theDictionaryFloorWritesEveryUpdateIntoEveryOtherDocument(tabs: Int) {
         #expect(DictionaryFloorBenchmark(tabs: tabs, updates: 50).run() == 50 * (tabs - 1))
-        #expect(DictionaryFloorBenchmark(tabs: tabs, updates: 3).measure(rounds: 1).name == "floor.tabs\(tabs).deliveries_per_s")
+        #expect(
+            DictionaryFloorBenchmark(tabs: tabs, updates: 3).measure(rounds: 1).name
+                == "floor.tabs\(tabs).deliveries_per_s")
     }
 }
 
@@ -26,8 +28,11 @@ import TabBenchmarks
             try SimulationBenchmarks.recordedSessionBytes(minutes: 1),
             try SimulationBenchmarks.peakMemory(messages: 2000),
         ]
-        #expect(results.map(\.name) == ["sim.speedup", "fuzz.seeds_per_s", "tui.frame_ms", "tui.frame_ms.26_tabs",
-                                        "tui.recording_1min_kb", "log.peak_rss_mb"])
+        #expect(
+            results.map(\.name) == [
+                "sim.speedup", "fuzz.seeds_per_s", "tui.frame_ms", "tui.frame_ms.26_tabs",
+                "tui.recording_1min_kb", "log.peak_rss_mb",
+            ])
         #expect(results.allSatisfy { $0.value > 0 })
         for r in results { #expect(BenchmarkResult(jsonLine: r.jsonLine) == r) }
     }

@@ -20,7 +20,12 @@ struct CommandLineTests {
         let r = try await tabsim(["run", example("02-leader-crash.yaml")])
         #expect(r.status == 0, "\(r.err)")
         let lines = r.out.split(separator: "\n").map(String.init)
-        #expect(lines.contains { $0.range(of: #"^ +0\.010s B  \[BroadcastSync:[a-z0-9]{6}\] Sent: TAB_PING \{"#, options: .regularExpression) != nil })
+        #expect(
+            lines.contains {
+                $0.range(
+                    of: #"^ +0\.010s B  \[BroadcastSync:[a-z0-9]{6}\] Sent: TAB_PING \{"#, options: .regularExpression)
+                    != nil
+            })
         #expect(lines.contains { $0.contains("] Received: HEARTBEAT from ") })
         #expect(lines.contains { $0.contains("] Applied remote state from ") && $0.contains("['theme']") })
         #expect(lines.contains("PASS 6.000s (line 18) leader is B"))
@@ -41,14 +46,17 @@ struct CommandLineTests {
     }
 
     @Test func everyExampleRunsInOneCall() async throws {
-        let files = try FileManager.default.contentsOfDirectory(atPath: Tabsim.examples.path).filter { $0.hasSuffix(".yaml") }.sorted()
+        let files = try FileManager.default.contentsOfDirectory(atPath: Tabsim.examples.path).filter {
+            $0.hasSuffix(".yaml")
+        }.sorted()
         let r = try await tabsim(["run", "--quiet"] + files.map(example))
         #expect(r.status == 0, "\(r.out)\(r.err)")
         #expect(r.out.split(separator: "\n").count > 3 * files.count)
     }
 
     @Test func aFailedExpectationExitsOneAndSaysWhatWasFound() async throws {
-        let file = try temporaryFile("""
+        let file = try temporaryFile(
+            """
             config: {channelName: x, enableLeaderElection: true, leaderHeartbeatMs: 1000}
             steps:
               - {at: 0ms, open: A}
@@ -61,7 +69,8 @@ struct CommandLineTests {
     }
 
     @Test func aFailBeforeAStepThatCannotRunIsPrintedAndExitsOne() async throws {
-        let file = try temporaryFile("""
+        let file = try temporaryFile(
+            """
             config: {channelName: x, enableLeaderElection: true, leaderHeartbeatMs: 1000}
             steps:
               - {at: 0ms, open: A}
@@ -109,7 +118,9 @@ struct CommandLineTests {
         #expect(r.status == 0, "\(r.out)")
         #expect(r.out.contains("fuzz: 20 seeds (1...20), 5 tabs, last-write-wins: 20 passed, 0 failed"))
         #expect(r.out.contains("simulated hours"))
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("tabsim-seed-\(UUID().uuidString).yaml").path
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "tabsim-seed-\(UUID().uuidString).yaml"
+        ).path
         let saved = try await tabsim(["fuzz", "--seeds", "1", "--start-seed", "9", "--save", file])
         #expect(saved.status == 0)
         #expect(saved.out.contains("saved seed 9 as \(file)"))
@@ -122,8 +133,10 @@ struct CommandLineTests {
     @Test func fuzzSavesTheExtremeSeedAndTabsAsAFileRunAccepts() async throws {
         let file = FileManager.default.temporaryDirectory
             .appendingPathComponent("tabsim-max-\(UUID().uuidString).yaml").path
-        let saved = try await tabsim(["fuzz", "--seeds", "1", "--start-seed", "18446744073709551614", "--tabs", "26",
-                                      "--chaos-seconds", "5", "--save", file])
+        let saved = try await tabsim([
+            "fuzz", "--seeds", "1", "--start-seed", "18446744073709551614", "--tabs", "26",
+            "--chaos-seconds", "5", "--save", file,
+        ])
         #expect(saved.out.contains("saved seed 18446744073709551614 as \(file)"), "\(saved.out)\(saved.err)")
         let replay = try await tabsim(["run", "--quiet", file])
         #expect(replay.status == saved.status, "\(replay.out)\(replay.err)")
@@ -145,16 +158,20 @@ struct CommandLineTests {
     @Test func fuzzSavesTheLongestAllowedChaosAsAFileRunAccepts() async throws {
         let file = FileManager.default.temporaryDirectory
             .appendingPathComponent("tabsim-long-\(UUID().uuidString).yaml").path
-        let saved = try await tabsim(["fuzz", "--seeds", "1", "--start-seed", "130", "--tabs", "26",
-                                      "--strategy", "merge", "--chaos-seconds", "600", "--save", file])
+        let saved = try await tabsim([
+            "fuzz", "--seeds", "1", "--start-seed", "130", "--tabs", "26",
+            "--strategy", "merge", "--chaos-seconds", "600", "--save", file,
+        ])
         #expect(saved.out.contains("saved seed 130 as \(file)"), "\(saved.out)\(saved.err)")
         let replay = try await tabsim(["run", "--quiet", file])
         #expect(replay.status == saved.status, "\(replay.out)\(replay.err)")
         #expect(replay.err.isEmpty, "\(replay.err)")
     }
 
-    @Test(arguments: [("/nonexistent/x.yaml", "cannot write /nonexistent/x.yaml: no such directory /nonexistent"),
-                      ("/tmp", "cannot write /tmp: it is a directory")])
+    @Test(arguments: [
+        ("/nonexistent/x.yaml", "cannot write /nonexistent/x.yaml: no such directory /nonexistent"),
+        ("/tmp", "cannot write /tmp: it is a directory"),
+    ])
     func fuzzSaveToAPathItCannotWriteExitsTwoBeforeRunning(path: String, message: String) async throws {
         let r = try await tabsim(["fuzz", "--seeds", "1", "--save", path])
         #expect(r.status == 2, "\(r.out)\(r.err)")
@@ -197,8 +214,10 @@ struct CommandLineTests {
         #expect(merged.out.contains("fuzz: 1 seeds (1...1), 3 tabs, merge: "), "\(merged.out)")
     }
 
-    @Test(arguments: [["--tabs", "1"], ["--tabs", "2,x"], ["--tabs", "2,,4"], ["--tabs", "65"],
-                      ["--updates", "0"], ["--rounds", "-1"], ["--messages", "0"]])
+    @Test(arguments: [
+        ["--tabs", "1"], ["--tabs", "2,x"], ["--tabs", "2,,4"], ["--tabs", "65"],
+        ["--updates", "0"], ["--rounds", "-1"], ["--messages", "0"],
+    ])
     func benchRefusesSizesItCannotRunNamingTheOption(args: [String]) async throws {
         let r = try await tabsim(["bench"] + args)
         #expect(r.status != 0)

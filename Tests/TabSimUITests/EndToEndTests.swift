@@ -37,7 +37,8 @@ import Testing
             let s = try Session(tmux: tmux)
             // After the UI: its status, the terminal modes it left, then a shell that stays so the
             // pane's cursor and screen can still be read.
-            let after = "echo $? > \(s.statusFile).tmp; stty -a > \(s.sttyFile); "
+            let after =
+                "echo $? > \(s.statusFile).tmp; stty -a > \(s.sttyFile); "
                 + "mv \(s.statusFile).tmp \(s.statusFile); sleep 60"
             // The server that `new-session` forks would hold an output pipe open for ever: no output is kept.
             let started = try await Tabsim.discardingOutput(
@@ -48,8 +49,10 @@ import Testing
                 ]))
             #expect(started == 0, "tmux new-session exited \(started)")
             try await s.run(["set-option", "-t", s.name, "remain-on-exit", "on"])
-            s.serverPid = pid_t(try await s.run(["display-message", "-p", "#{pid}"])
-                .trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+            s.serverPid =
+                pid_t(
+                    try await s.run(["display-message", "-p", "#{pid}"])
+                        .trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
             return s
         }
 
@@ -130,7 +133,9 @@ import Testing
         let s = try await Session.start(tmux: Self.tmux!, command: "\(Self.binary) --seed 1")
 
         // Three panes, one leader (A, the oldest).
-        let first = await s.waitFor("three panes and a leader") { $0.contains("LEADER  epoch") && $0.contains("C  tab-") }
+        let first = await s.waitFor("three panes and a leader") {
+            $0.contains("LEADER  epoch") && $0.contains("C  tab-")
+        }
         #expect(Self.count("  tab-", in: first) == 3)
         #expect(Self.count("LEADER  epoch", in: first) == 1)
         #expect(first.contains("A  tab-0-"))
@@ -268,9 +273,11 @@ import Testing
             atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let tab = "\(Self.binary) tab --dir \(dir) --heartbeat 300"
-        let a = try await Session.start(tmux: Self.tmux!, command: "\(tab) --name A theme=light", width: 100, height: 30)
+        let a = try await Session.start(
+            tmux: Self.tmux!, command: "\(tab) --name A theme=light", width: 100, height: 30)
         await a.waitFor("A leads") { $0.contains("LEADER  epoch 1") && $0.contains("tab A on app-sync  leading") }
-        let b = try await Session.start(tmux: Self.tmux!, command: "\(tab) --name B theme=light", width: 100, height: 30)
+        let b = try await Session.start(
+            tmux: Self.tmux!, command: "\(tab) --name B theme=light", width: 100, height: 30)
         await b.waitFor("B follows A") { $0.contains("follower of") && $0.contains("tab B on app-sync  following") }
         let w = try await Session.start(
             tmux: Self.tmux!, command: "\(Self.binary) watch --dir \(dir)", width: 130, height: 30)
@@ -305,7 +312,7 @@ import Testing
         let s = try await Session.start(
             tmux: Self.tmux!, command: "\(Self.binary) learn 1 --lessons \(lessons)", width: 160, height: 48)
         await s.waitFor("the first narration") { $0.contains("Three tabs share one channel") }
-        try await s.keys(">", ">", ">")   // x10: the prompt comes at 8 s of virtual time
+        try await s.keys(">", ">", ">")  // x10: the prompt comes at 8 s of virtual time
         await s.waitFor("the prompt, time standing still") { $0.contains("Kill the leader") }
         try await s.keys(" ")
         await s.waitFor("B leads in epoch 2, the last narration") {

@@ -26,7 +26,7 @@ import Testing
         var s = Self.screen(.tab, [Self.tab("A", .follower, leader: "B", ["theme": "dark", "locale": "ja-JP"])])
         #expect(s.update(.key(.char("t"))) == .set(key: "theme", value: "system"))
         #expect(s.message == "set theme=system")
-        #expect(s.update(.key(.char("l"))) == .set(key: "locale", value: "en-US"))   // wraps around
+        #expect(s.update(.key(.char("l"))) == .set(key: "locale", value: "en-US"))  // wraps around
         #expect(s.update(.key(.char("f"))) == .lead)
         #expect(s.update(.key(.char("c"))) == .close)
         #expect(s.update(.key(.char("x"))) == nil)
@@ -50,7 +50,7 @@ import Testing
         s.update(.key(.pageUp))
         #expect(s.logScroll == 11)
         s.update(.refresh(tabs: [], newLines: ["line 31", "line 32"]))
-        #expect(s.logScroll == 13)   // the same lines stay on screen
+        #expect(s.logScroll == 13)  // the same lines stay on screen
         s.update(.key(.end))
         #expect(s.logScroll == 0)
         s.update(.refresh(tabs: [], newLines: (33...2100).map { "line \($0)" }))
@@ -60,14 +60,17 @@ import Testing
     @Test func aWatchShowsEveryTabSideBySideAndNamesWhatDiffers() {
         let tabs = [
             Self.tab("A", .leader, epoch: 2, ["theme": "dark", "locale": "en-US"]),
-            Self.tab("B", .follower, epoch: 2, leader: "A", ["theme": "light"]),   // locale unknown, not different
-            Self.tab("C", .none, liveness: .closed, ["theme": "system"]),          // closed: not compared
+            Self.tab("B", .follower, epoch: 2, leader: "A", ["theme": "light"]),  // locale unknown, not different
+            Self.tab("C", .none, liveness: .closed, ["theme": "system"]),  // closed: not compared
         ]
         let s = Self.screen(.watch, tabs, lines: ["12:00:00.000 [BroadcastSync:aaaaaa] Sent: HEARTBEAT {}"])
         let frame = LivePresenter.frame(s)
-        guard case .main(let main) = frame.content else { Issue.record("too small"); return }
+        guard case .main(let main) = frame.content else {
+            Issue.record("too small")
+            return
+        }
         #expect(main.panes.map(\.name) == ["A", "B", "C"])
-        #expect(main.layout.panes.map(\.y) == [0, 0, 0])   // side by side
+        #expect(main.layout.panes.map(\.y) == [0, 0, 0])  // side by side
         #expect(main.diverged)
         #expect(main.status.contains("3 tabs  leader A (epoch 2)  differ: theme"))
         let b = main.panes[1]
@@ -81,7 +84,10 @@ import Testing
 
     @Test func aTabsStatusSaysWhomItFollows() {
         let s = Self.screen(.tab, [Self.tab("A", .follower, epoch: 3, leader: "k2j4xq", ["theme": "dark"])])
-        guard case .main(let main) = LivePresenter.frame(s).content else { Issue.record("too small"); return }
+        guard case .main(let main) = LivePresenter.frame(s).content else {
+            Issue.record("too small")
+            return
+        }
         #expect(main.status.hasPrefix(" tab A on app-sync  following k2j4xq (epoch 3)  2 other tabs  |"))
         #expect(main.panes.map(\.selected) == [true])
         #expect(main.hints.contains("t theme") && main.hints.contains("q quit"))
@@ -95,12 +101,12 @@ import Testing
         var performed: [LiveScreen.Command] = []
         LiveTerminalUI.turn(&s, device: device, refresh: { ([own], ["first"]) }, perform: { performed.append($0) })
         #expect(performed == [.set(key: "theme", value: "dark")])
-        #expect(device.timeouts == [0, 0])   // never waits: the engine's loop goes on; the resize ends the turn
+        #expect(device.timeouts == [0, 0])  // never waits: the engine's loop goes on; the resize ends the turn
         #expect(s.width == 50 && device.frames.count == 1)
         #expect(device.frames.last?.text.contains("Terminal too small: 50x12") == true)
         own.state["theme"] = "dark"
         LiveTerminalUI.turn(&s, device: device, refresh: { ([own], []) }, perform: { performed.append($0) })
-        #expect(performed == [.set(key: "theme", value: "dark"), .lead, .quit])   // the script over, the fake quits
+        #expect(performed == [.set(key: "theme", value: "dark"), .lead, .quit])  // the script over, the fake quits
         #expect(s.quitRequested && s.log == ["first"])
     }
 }

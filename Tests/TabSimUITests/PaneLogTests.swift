@@ -20,14 +20,18 @@ import TabSimulator
         let lines = PaneLog(letters: letters, hidesPings: true).lines(events: sim.log.events, flights: sim.flights)
         #expect(lines.contains("   3.000s A  → B,C  HEARTBEAT {\"epoch\":1,\"leaderId\":\"A\",\"priority\":0}"))
         #expect(lines.contains { $0.hasSuffix("B  ← A  HEARTBEAT") })
-        #expect(lines.contains("   2.000s A  Role candidate -> leader (epoch 1, leader A): elected: no older candidate or leader answered"))
+        #expect(
+            lines.contains(
+                "   2.000s A  Role candidate -> leader (epoch 1, leader A): elected: no older candidate or leader answered"
+            ))
         #expect(!lines.contains { $0.contains("PING") || $0.contains("PONG") })
         // No tab id is left anywhere: every one became a letter.
         for t in sim.tabs {
             #expect(!lines.contains { $0.contains(shortTabId(t.tabId)) }, "\(t.name)'s id")
         }
         // Panes lettered differently from the tab names.
-        let renamed = PaneLog(letters: ["A": "X", "B": "Y", "C": "Z"]).lines(events: sim.log.events, flights: sim.flights)
+        let renamed = PaneLog(letters: ["A": "X", "B": "Y", "C": "Z"]).lines(
+            events: sim.log.events, flights: sim.flights)
         #expect(renamed.contains("   3.000s X  → Y,Z  HEARTBEAT {\"epoch\":1,\"leaderId\":\"X\",\"priority\":0}"))
         #expect(renamed.contains { $0.hasPrefix("   0.000s X  → nobody  TAB_PING") }, "A opened alone")
     }

@@ -11,16 +11,20 @@ import TabSimulator
 
     /// A lesson played to `untilMs` with its messages followed.
     func played(_ file: String = "01-the-leader-dies.yaml", untilMs: Milliseconds) throws -> Simulation {
-        let player = try ScenarioPlayer(scenario: try ScenarioParser.load(path: Self.lessons.appendingPathComponent(file).path))
+        let player = try ScenarioPlayer(
+            scenario: try ScenarioParser.load(path: Self.lessons.appendingPathComponent(file).path))
         player.simulation.tracksFlights = true
         try player.advance(toMs: untilMs)
         return player.simulation
     }
 
-    func diagram(_ sim: Simulation, width: Int = 80, hidesPings: Bool = true,
-                 filter: @escaping (SimEvent) -> Bool = { _ in true }) -> [String] {
-        let d = SequenceDiagram(columns: SequenceDiagram.columns(tabs: sim.tabs.map(\.name)), width: width,
-                                hidesPings: hidesPings, filter: filter)
+    func diagram(
+        _ sim: Simulation, width: Int = 80, hidesPings: Bool = true,
+        filter: @escaping (SimEvent) -> Bool = { _ in true }
+    ) -> [String] {
+        let d = SequenceDiagram(
+            columns: SequenceDiagram.columns(tabs: sim.tabs.map(\.name)), width: width,
+            hidesPings: hidesPings, filter: filter)
         return d.lines(events: sim.log.events, flights: sim.flights)
     }
 
@@ -102,7 +106,8 @@ import TabSimulator
         }
         let onlyElection = diagram(sim, filter: election)
         #expect(!onlyElection.contains { $0.contains("REQUEST") || $0.contains("RESPONSE") })
-        #expect(onlyElection.contains { $0.contains("ELECT e1") } && onlyElection.contains { $0.contains("★ leader e1") })
+        #expect(
+            onlyElection.contains { $0.contains("ELECT e1") } && onlyElection.contains { $0.contains("★ leader e1") })
         // A tab's own view shows the messages it received, not only those it sent.
         let onlyC = diagram(sim, filter: { $0.tab == "C" })
         #expect(onlyC.contains { $0.contains("HB e1") }, "C received A's heartbeats")

@@ -156,7 +156,7 @@ import Testing
     }
 
     @Test func divergedCellsAreMarkedInEveryPaneAndTheStatusNamesTheTabs() throws {
-        let h = try Harness(strategy: .arrivalOrder)   // the strategy that can diverge (versions settle the others)
+        let h = try Harness(strategy: .arrivalOrder)  // the strategy that can diverge (versions settle the others)
         h.run(ms: 2000)
         h.send(.concurrentEdit)
         h.run(ms: 500)

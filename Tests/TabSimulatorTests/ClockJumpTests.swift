@@ -11,8 +11,10 @@ import TabSync
         var config = BroadcastSyncConfig(channelName: "t")
         config.enableLeaderElection = true
         config.leaderHeartbeatMs = 1000
-        let s = try Simulation(options: SimulationOptions(seed: 3, config: config,
-                                                          network: NetworkConditions(latencyMs: 1...1)))
+        let s = try Simulation(
+            options: SimulationOptions(
+                seed: 3, config: config,
+                network: NetworkConditions(latencyMs: 1...1)))
         for name in ["A", "B", "C"] { try s.open(name) }
         s.advance(byMs: 2000)
         let leader = try #require(s.leader?.name)
@@ -30,14 +32,17 @@ import TabSync
     @Test func aClockSetBackChangesNoTimeout() throws {
         let plain = try failoverMs(skewMs: 0)
         #expect(plain <= 4000)
-        let setBack = try failoverMs(skewMs: -60_000), setForward = try failoverMs(skewMs: 60_000)
+        let setBack = try failoverMs(skewMs: -60_000)
+        let setForward = try failoverMs(skewMs: 60_000)
         #expect(setBack == plain)
         #expect(setForward == plain)
     }
 
     @Test func theWallClockStillStampsWhatGoesOnTheWire() throws {
-        let s = try Simulation(options: SimulationOptions(config: BroadcastSyncConfig(channelName: "t"),
-                                                          network: NetworkConditions(latencyMs: 1...1)))
+        let s = try Simulation(
+            options: SimulationOptions(
+                config: BroadcastSyncConfig(channelName: "t"),
+                network: NetworkConditions(latencyMs: 1...1)))
         let a = try s.open("A")
         try s.setClockSkew("A", ms: -60_000)
         #expect(a.scheduler.nowMs == s.nowMs - 60_000)

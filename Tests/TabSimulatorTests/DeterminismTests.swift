@@ -4,22 +4,34 @@ import TabSync
 
 /// Same options and calls, same log: byte for byte.
 @Suite struct DeterminismTests {
-    func sim(seed: UInt64 = 1, election: Bool = true, network: NetworkConditions = NetworkConditions(latencyMs: 1...1)) throws -> Simulation {
+    func sim(seed: UInt64 = 1, election: Bool = true, network: NetworkConditions = NetworkConditions(latencyMs: 1...1))
+        throws -> Simulation
+    {
         var config = BroadcastSyncConfig(channelName: "t")
         config.enableLeaderElection = election
         config.leaderHeartbeatMs = 1000
         config.excludeKeys = ["sessionToken"]
-        return try Simulation(options: SimulationOptions(seed: seed, config: config, network: network, initialState: ["theme": "light"]))
+        return try Simulation(
+            options: SimulationOptions(seed: seed, config: config, network: network, initialState: ["theme": "light"]))
     }
 
     /// A short session exercising most faults; returns its log as text.
     func session(seed: UInt64) throws -> [String] {
         let s = try sim(seed: seed, network: NetworkConditions(latencyMs: 1...20, drop: 0.1, duplicate: 0.1))
-        try s.open("A"); s.advance(byMs: 30); try s.open("B"); try s.open("C")
-        s.advance(byMs: 1000); try s.set("B", ["theme": "dark"])
-        try s.freeze("A"); s.advance(byMs: 5000); try s.thaw("A")
-        try s.partition([["A"], ["B", "C"]]); s.advance(byMs: 5000); s.heal()
-        try s.kill("C"); s.advance(byMs: 5000)
+        try s.open("A")
+        s.advance(byMs: 30)
+        try s.open("B")
+        try s.open("C")
+        s.advance(byMs: 1000)
+        try s.set("B", ["theme": "dark"])
+        try s.freeze("A")
+        s.advance(byMs: 5000)
+        try s.thaw("A")
+        try s.partition([["A"], ["B", "C"]])
+        s.advance(byMs: 5000)
+        s.heal()
+        try s.kill("C")
+        s.advance(byMs: 5000)
         return s.log.events.map(\.text)
     }
 

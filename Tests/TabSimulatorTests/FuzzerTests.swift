@@ -19,8 +19,11 @@ import TabSync
         }
         #expect(failures.isEmpty, "\(failures.prefix(5))")
         #expect(simulated > 1000 * 30_000)
-        for kind in ["set", "freeze", "thaw", "kill", "close", "reopen", "partition", "isolate", "heal", "forceLeader",
-                     "background", "clockSkew", "network", "leaderships taken", "step-downs on a newer epoch", "split-brain moments"] {
+        for kind in [
+            "set", "freeze", "thaw", "kill", "close", "reopen", "partition", "isolate", "heal", "forceLeader",
+            "background", "clockSkew", "network", "leaderships taken", "step-downs on a newer epoch",
+            "split-brain moments",
+        ] {
             #expect(coverage[kind, default: 0] > 100, "\(kind) happened only \(coverage[kind, default: 0]) times")
         }
     }
@@ -68,7 +71,7 @@ import TabSync
         let outcome = try #require((UInt64(1)...200).lazy.map(fuzzer.run).first { !$0.passed })
         #expect(outcome.violations.contains { $0.property == "convergence after faults stop" })
         let player = try ScenarioPlayer(scenario: ScenarioParser.parse(yaml: outcome.scenarioYAML, file: "bug.yaml"))
-        let replayed = try player.playToEnd().dropLast()   // the last result is the safety summary
+        let replayed = try player.playToEnd().dropLast()  // the last result is the safety summary
         #expect(replayed.map(\.expected) == outcome.checks.map(\.expected))
         #expect(replayed.map(\.found) == outcome.checks.map(\.found))
         #expect(replayed.map(\.passed) == outcome.checks.map(\.passed))
@@ -77,8 +80,10 @@ import TabSync
 
     @Test func theSavedRunExpectsLivenessAsTheRunChecksIt() {
         let yaml = Fuzzer().run(seed: 3).scenarioYAML
-        for line in ["expect: {runningLeaders: 1}", "expect: {allFollow: true}", "expect: {converged: true}",
-                     "expect: {neverOnWire: \"sessionToken\"}"] {
+        for line in [
+            "expect: {runningLeaders: 1}", "expect: {allFollow: true}", "expect: {converged: true}",
+            "expect: {neverOnWire: \"sessionToken\"}",
+        ] {
             #expect(yaml.contains(line), "\(line)")
         }
     }

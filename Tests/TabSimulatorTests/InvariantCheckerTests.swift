@@ -47,7 +47,9 @@ import TabSync
         var checker = InvariantChecker()
         let a = checker.register(tabId: "tab-a", name: "A", excludeKeys: [])
         checker.observe(leader(3, "tab-a"), tab: a, at: 1)
-        checker.observe(.roleChanged(RoleChange(from: .leader, to: .follower, epoch: 2, leaderId: "x", reason: .leaderAnnounced)), tab: a, at: 2)
+        checker.observe(
+            .roleChanged(RoleChange(from: .leader, to: .follower, epoch: 2, leaderId: "x", reason: .leaderAnnounced)),
+            tab: a, at: 2)
         #expect(checker.violations.map(\.property) == ["epochs never decrease"])
         #expect(checker.violations.first?.detail == "A went from epoch 3 to 2")
     }
@@ -55,14 +57,16 @@ import TabSync
     @Test func excludedKeyOnTheWireIsAViolation() {
         var checker = InvariantChecker()
         checker.register(tabId: "tab-a", name: "A", excludeKeys: ["sessionToken"])
-        let m = SyncMessage(type: .stateUpdate, tabId: "tab-a", timestamp: 0,
-                            payload: .init(state: ["sessionToken": "x", "theme": "dark"], keys: ["sessionToken", "theme"]))
+        let m = SyncMessage(
+            type: .stateUpdate, tabId: "tab-a", timestamp: 0,
+            payload: .init(state: ["sessionToken": "x", "theme": "dark"], keys: ["sessionToken", "theme"]))
         checker.onWire(.message(m), from: "tab-a", at: 5)
         #expect(checker.violations.map(\.property) == ["excluded key never on the wire"])
         #expect(checker.violations.first?.detail == "'sessionToken' sent by A in STATE_UPDATE")
         #expect(checker.keysOnWire == ["sessionToken", "theme"])
         // A raw frame from an unknown sender is held to every tab's exclusions.
-        checker.onWire(.json(["type": "STATE_UPDATE", "payload": ["state": ["sessionToken": "y"]]]), from: "intruder", at: 6)
+        checker.onWire(
+            .json(["type": "STATE_UPDATE", "payload": ["state": ["sessionToken": "y"]]]), from: "intruder", at: 6)
         #expect(checker.violations.count == 2)
     }
 
@@ -70,11 +74,15 @@ import TabSync
     @Test func keysOnTheWireAreNotedWithoutExclusions() {
         var checker = InvariantChecker()
         checker.register(tabId: "tab-a", name: "A", excludeKeys: [])
-        let m = SyncMessage(type: .stateUpdate, tabId: "tab-a", timestamp: 0,
-                            payload: .init(state: ["theme": "dark"], keys: ["theme", "removed"]))
+        let m = SyncMessage(
+            type: .stateUpdate, tabId: "tab-a", timestamp: 0,
+            payload: .init(state: ["theme": "dark"], keys: ["theme", "removed"]))
         checker.onWire(.message(m), from: "tab-a", at: 5)
-        checker.onWire(.message(SyncMessage(type: .stateResponse, tabId: "tab-a", timestamp: 0, payload: .init(state: ["locale": "en"]))),
-                       from: "tab-a", at: 6)
+        checker.onWire(
+            .message(
+                SyncMessage(type: .stateResponse, tabId: "tab-a", timestamp: 0, payload: .init(state: ["locale": "en"]))
+            ),
+            from: "tab-a", at: 6)
         #expect(checker.violations.isEmpty)
         #expect(checker.keysOnWire == ["theme", "removed", "locale"])
     }
@@ -82,7 +90,10 @@ import TabSync
     @Test func anUpdateWithoutALocalChangeIsAnEcho() {
         var checker = InvariantChecker()
         let a = checker.register(tabId: "tab-a", name: "A", excludeKeys: [])
-        let update = SyncEvent.sent(SyncMessage(type: .stateUpdate, tabId: "tab-a", timestamp: 0, payload: .init(state: ["theme": "x"], keys: ["theme"])))
+        let update = SyncEvent.sent(
+            SyncMessage(
+                type: .stateUpdate, tabId: "tab-a", timestamp: 0, payload: .init(state: ["theme": "x"], keys: ["theme"])
+            ))
         checker.allowUpdate(tab: a)
         checker.observe(update, tab: a, at: 5)
         #expect(checker.violations.isEmpty)
@@ -100,8 +111,11 @@ import TabSync
         sim.advance(byMs: 600)
         #expect(sim.violations.isEmpty)
         let rogue = sim.hub.open(channelName: "app", ownerId: "rogue", scheduler: sim.scheduler, onFrame: { _ in })
-        rogue?.post(.message(SyncMessage(type: .stateUpdate, tabId: "rogue", timestamp: 600,
-                                         payload: .init(state: ["sessionToken": "stolen"], keys: ["sessionToken"]))))
+        rogue?.post(
+            .message(
+                SyncMessage(
+                    type: .stateUpdate, tabId: "rogue", timestamp: 600,
+                    payload: .init(state: ["sessionToken": "stolen"], keys: ["sessionToken"]))))
         sim.advance(byMs: 10)
         #expect(sim.violations.map(\.property) == ["excluded key never on the wire"])
         // The receiver's own filter still refused it: the store is untouched.

@@ -10,7 +10,8 @@ import TabSync
         config.syncKeys = ["theme", "n"]
         config.enableLeaderElection = true
         config.leaderHeartbeatMs = 1000
-        let s = try Simulation(options: SimulationOptions(seed: 1, config: config, network: NetworkConditions(latencyMs: 1...5)))
+        let s = try Simulation(
+            options: SimulationOptions(seed: 1, config: config, network: NetworkConditions(latencyMs: 1...5)))
         s.logsTraffic = false
         var sent: [SyncMessageType: Int] = [:]
         let old = s.hub.observer
@@ -25,7 +26,7 @@ import TabSync
         s.advance(byMs: 3000)
         #expect(s.leaders.count == 1)
         #expect(s.convergence().converged, "\(s.convergence().keys)")
-        #expect(s.tab(named: "T99")!.state == ["theme": "t0", "n": 0])   // the oldest tab's defaults
+        #expect(s.tab(named: "T99")!.state == ["theme": "t0", "n": 0])  // the oldest tab's defaults
         #expect(s.tabs.allSatisfy { $0.connectedTabs == 99 })
         #expect(sent[.stateResponse, default: 0] <= 2 * 100)
         #expect(sent[.tabPong, default: 0] <= 2 * 100)

@@ -14,10 +14,12 @@ import TabSync
     @Test func sixLessonsAtLeastEachOpeningWithAComment() throws {
         #expect(Self.files.count >= 6)
         let titles = try Lesson.catalog(files: Self.files).map(\.title)
-        #expect(titles.prefix(6) == [
-            "The leader dies", "A graceful handover", "Split brain in a partition, and healing",
-            "A frozen leader wakes up", "A new tab joins and gets the state", "A concurrent edit under each strategy",
-        ])
+        #expect(
+            titles.prefix(6) == [
+                "The leader dies", "A graceful handover", "Split brain in a partition, and healing",
+                "A frozen leader wakes up", "A new tab joins and gets the state",
+                "A concurrent edit under each strategy",
+            ])
         for path in Self.files {
             let text = try String(contentsOfFile: path, encoding: .utf8)
             #expect(text.hasPrefix("# Lesson"), "\(path) should open with a comment saying what it teaches")
@@ -32,7 +34,9 @@ import TabSync
         #expect(results.count >= 3)
         for r in results where !r.passed { Issue.record("\(path): \(r.text)") }
         let lesson = Lesson(number: 1, scenario: scenario)
-        let logged = player.simulation.log.events.filter { $0.line.hasPrefix("[Lesson] ") || $0.line.hasPrefix("[Prompt] ") }
+        let logged = player.simulation.log.events.filter {
+            $0.line.hasPrefix("[Lesson] ") || $0.line.hasPrefix("[Prompt] ")
+        }
         #expect(lesson.narration.count >= 4)
         #expect(logged.count == lesson.narration.count)
         #expect(logged.contains { $0.line.hasPrefix("[Prompt] Press ") }, "each lesson asks the learner to act")
@@ -50,7 +54,10 @@ import TabSync
 
     @Test func sayAndPromptParseAndAreLoggedHeadless() throws {
         let s = try ScenarioParser.parse(yaml: Self.yaml, file: "p.yaml")
-        guard case .action(.prompt(let key, let text)) = s.steps[2].kind else { Issue.record("not a prompt"); return }
+        guard case .action(.prompt(let key, let text)) = s.steps[2].kind else {
+            Issue.record("not a prompt")
+            return
+        }
         #expect(key == "k" && text == "Kill A")
         let player = try ScenarioPlayer(scenario: s)
         #expect(try player.playToEnd().allSatisfy(\.passed))

@@ -15,12 +15,15 @@ import TabSync
 
     /// Receipts in the log, as (receiver, type, time).
     func receipts(_ s: Simulation) -> [String] {
-        s.log.events.filter { $0.kind == .received }.map { "\($0.tab) \($0.messageType!.rawValue) \($0.timeMs)" }.sorted()
+        s.log.events.filter { $0.kind == .received }.map { "\($0.tab) \($0.messageType!.rawValue) \($0.timeMs)" }
+            .sorted()
     }
 
     @Test func everyCopyIsInFlightFromItsSendToItsDueTimeThenDelivered() throws {
         let s = try sim()
-        try s.open("A"); try s.open("B"); try s.open("C")
+        try s.open("A")
+        try s.open("B")
+        try s.open("C")
         var sawInFlight = 0
         while let due = s.nextEventMs, due <= 8000 {
             s.step()
@@ -50,7 +53,9 @@ import TabSync
 
     @Test func countsPerPaneAndFieldsOfAHeartbeat() throws {
         let s = try sim()
-        try s.open("A"); try s.open("B"); try s.open("C")
+        try s.open("A")
+        try s.open("B")
+        try s.open("C")
         s.run(untilMs: 6000)
         let leader = try #require(s.leader)
         // Run to just after the leader's next heartbeat.
@@ -61,9 +66,11 @@ import TabSync
         #expect(Set(hb.pendingReceivers) == Set(["A", "B", "C"]).subtracting([leader.name]))
         #expect(hb.dueMs == hb.deliveries.compactMap(\.dueMs).max())
         let follower = s.tabs.first { $0.name != leader.name }!.name
-        #expect(s.inFlightCount(to: follower) == s.messagesInFlight.reduce(0) { n, f in
-            n + f.deliveries.count { $0.receiver == follower && $0.outcome == .inFlight }
-        })
+        #expect(
+            s.inFlightCount(to: follower)
+                == s.messagesInFlight.reduce(0) { n, f in
+                    n + f.deliveries.count { $0.receiver == follower && $0.outcome == .inFlight }
+                })
         #expect(s.inFlightCount(to: follower) >= 1 && s.inFlightCount(from: leader.name) >= 1)
         s.run(untilMs: hb.dueMs!)
         #expect(!s.flights.first { $0.id == hb.id }!.isInFlight)
@@ -71,7 +78,9 @@ import TabSync
 
     @Test func aFrozenReceiverGetsItsCopyOnThawAndAKilledOneNever() throws {
         let s = try sim(network: NetworkConditions(latencyMs: 100...100))
-        try s.open("A"); try s.open("B"); try s.open("C")
+        try s.open("A")
+        try s.open("B")
+        try s.open("C")
         s.run(untilMs: 3000)
         try s.freeze("B")
         try s.kill("C")
@@ -95,7 +104,9 @@ import TabSync
 
     @Test func partitionsBlockAndTheNetworkLoses() throws {
         let s = try sim(network: NetworkConditions(latencyMs: 10...10, drop: 0.5), seed: 9)
-        try s.open("A"); try s.open("B"); try s.open("C")
+        try s.open("A")
+        try s.open("B")
+        try s.open("C")
         s.run(untilMs: 2000)
         try s.partition([["A"], ["B", "C"]])
         s.run(untilMs: 6000)
@@ -109,7 +120,8 @@ import TabSync
 
     @Test func offByDefault() throws {
         let s = try Simulation(options: SimulationOptions())
-        try s.open("A"); try s.open("B")
+        try s.open("A")
+        try s.open("B")
         s.run(untilMs: 1000)
         #expect(s.flights.isEmpty)
     }
@@ -119,7 +131,9 @@ import TabSync
         #expect(NetworkConditions.preset(named: "nope") == nil)
         let yaml = "name: x\nnetwork: teaching\nsteps:\n  - {at: 0ms, open: A}\n"
         #expect(try ScenarioParser.parse(yaml: yaml, file: "x.yaml").options.network == .teaching)
-        #expect(throws: ScenarioError.self) { try ScenarioParser.parse(yaml: "network: slowish\nsteps: []\n", file: "y.yaml") }
+        #expect(throws: ScenarioError.self) {
+            try ScenarioParser.parse(yaml: "network: slowish\nsteps: []\n", file: "y.yaml")
+        }
         do {
             _ = try ScenarioParser.parse(yaml: "network: slowish\nsteps: []\n", file: "y.yaml")
         } catch {
@@ -129,7 +143,8 @@ import TabSync
 
     @Test func aFrozenLeadersHeartbeatCountdownStaysAtZero() throws {
         let s = try sim(network: .local)
-        try s.open("A"); try s.open("B")
+        try s.open("A")
+        try s.open("B")
         s.run(untilMs: 3000)
         try s.freeze("A")
         s.run(untilMs: 5000)

@@ -13,16 +13,22 @@ import TabSync
     /// Four tabs on the teaching network editing `n` (and `theme`) for 60 s; C closes at 20 s and
     /// reopens at 26 s, D closes at 40 s for good. Returns the simulation at the moment edits stop.
     /// `watch` is called once the tabs have joined, before the edits start.
-    func slowWorkload(seed: UInt64, strategy: ConflictStrategy = .lastWriteWins,
-                      watch: (Simulation) -> Void = { _ in }) throws -> Simulation {
+    func slowWorkload(
+        seed: UInt64, strategy: ConflictStrategy = .lastWriteWins,
+        watch: (Simulation) -> Void = { _ in }
+    ) throws -> Simulation {
         var config = BroadcastSyncConfig(channelName: "app-sync")
         config.syncKeys = ["n", "theme"]
         config.conflictStrategy = strategy
         config.enableLeaderElection = true
-        let s = try Simulation(options: SimulationOptions(
-            seed: seed, config: config, network: .teaching, initialState: ["n": 0, "theme": "light"]))
+        let s = try Simulation(
+            options: SimulationOptions(
+                seed: seed, config: config, network: .teaching, initialState: ["n": 0, "theme": "light"]))
         s.logsTraffic = false
-        for name in ["A", "B", "C", "D"] { try s.open(name); s.advance(byMs: 250) }
+        for name in ["A", "B", "C", "D"] {
+            try s.open(name)
+            s.advance(byMs: 250)
+        }
         s.advance(byMs: 5000)
         watch(s)
         try s.startWorkload(Workload(editsPerSecondPerTab: 0.25, keys: ["n", "theme"], untilMs: s.nowMs + 60_000))
@@ -45,7 +51,7 @@ import TabSync
         s.hub.observer = { e in
             old?(e)
             guard case .posted(_, .message(let m), _) = e, m.type == .stateRequest || m.type == .stateResponse,
-                  m.payload?.requestId == nil
+                m.payload?.requestId == nil
             else { return }
             messages += 1
         }

@@ -10,20 +10,28 @@ import TabSync
         config.syncKeys = ["theme", "locale", "fontSize"]
         config.enableLeaderElection = true
         config.leaderHeartbeatMs = 1000
-        let s = try Simulation(options: SimulationOptions(seed: seed, config: config, network: NetworkConditions(latencyMs: 1...5),
-                                                         initialState: ["theme": "light", "locale": "en-US", "fontSize": 14]))
-        for n in ["A", "B", "C", "D"] { try s.open(n); s.advance(byMs: 37) }
+        let s = try Simulation(
+            options: SimulationOptions(
+                seed: seed, config: config, network: NetworkConditions(latencyMs: 1...5),
+                initialState: ["theme": "light", "locale": "en-US", "fontSize": 14]))
+        for n in ["A", "B", "C", "D"] {
+            try s.open(n)
+            s.advance(byMs: 37)
+        }
         s.advance(byMs: 2000)
         return s
     }
 
     /// Counts the state requests and answers posted from now on, and their JSON bytes.
     func countRepairs(_ s: Simulation) -> () -> (messages: Int, bytes: Int) {
-        var messages = 0, bytes = 0
+        var messages = 0
+        var bytes = 0
         let old = s.hub.observer
         s.hub.observer = { e in
             old?(e)
-            guard case .posted(_, .message(let m), _) = e, m.type == .stateRequest || m.type == .stateResponse else { return }
+            guard case .posted(_, .message(let m), _) = e, m.type == .stateRequest || m.type == .stateResponse else {
+                return
+            }
             messages += 1
             bytes += m.jsonText.utf8.count
         }

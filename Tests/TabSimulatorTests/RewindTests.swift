@@ -11,7 +11,8 @@ import TabSync
         config.enableLeaderElection = true
         config.leaderHeartbeatMs = 1000
         config.electionTimeoutMs = 2000
-        return SimulationOptions(seed: 5, config: config, network: .lossyTeaching, initialState: ["theme": "light", "n": 0])
+        return SimulationOptions(
+            seed: 5, config: config, network: .lossyTeaching, initialState: ["theme": "light", "n": 0])
     }
 
     /// What the session does: at a time (or after stepping a number of single events), an action.
@@ -21,29 +22,33 @@ import TabSync
         case note(Milliseconds, String)
     }
 
-    static var script: [Move] { [
-        .at(0, .open(tab: "A", state: nil)), .at(300, .open(tab: "B", state: nil)), .at(700, .open(tab: "C", state: nil)),
-        .at(1200, .open(tab: "D", state: ["theme": "dark", "n": 0])),
-        .at(4000, .workload(Workload(editsPerSecondPerTab: 2, keys: ["n"]))),
-        // A fixed latency: a broadcast reaches every tab at the same instant, so the single steps
-        // below stop between events of one instant.
-        .at(5000, .network(NetworkConditions(latencyMs: 1...1))),
-        .steps(7, .set(tab: "B", state: ["theme": "dark"])),
-        .steps(1, .kill("A")),
-        .note(12_000, "the user pressed x"),
-        .at(15_000, .partition([["B"], ["C", "D"]])),
-        .steps(3, .freeze("C")),
-        .at(16_000, .network(.lossyTeaching)),
-        .at(21_000, .thaw("C")),
-        .at(23_000, .heal),
-        .at(25_000, .reopen("A")),
-        .steps(2, .forceLeader("D")),
-        .at(30_000, .close("B")),
-    ] }
+    static var script: [Move] {
+        [
+            .at(0, .open(tab: "A", state: nil)), .at(300, .open(tab: "B", state: nil)),
+            .at(700, .open(tab: "C", state: nil)),
+            .at(1200, .open(tab: "D", state: ["theme": "dark", "n": 0])),
+            .at(4000, .workload(Workload(editsPerSecondPerTab: 2, keys: ["n"]))),
+            // A fixed latency: a broadcast reaches every tab at the same instant, so the single steps
+            // below stop between events of one instant.
+            .at(5000, .network(NetworkConditions(latencyMs: 1...1))),
+            .steps(7, .set(tab: "B", state: ["theme": "dark"])),
+            .steps(1, .kill("A")),
+            .note(12_000, "the user pressed x"),
+            .at(15_000, .partition([["B"], ["C", "D"]])),
+            .steps(3, .freeze("C")),
+            .at(16_000, .network(.lossyTeaching)),
+            .at(21_000, .thaw("C")),
+            .at(23_000, .heal),
+            .at(25_000, .reopen("A")),
+            .steps(2, .forceLeader("D")),
+            .at(30_000, .close("B")),
+        ]
+    }
 
     /// The script played on a plain simulation, with nothing recorded, stopping at `end`.
     func freshRun(toMs end: Milliseconds) throws -> Simulation {
-        let player = try ScenarioPlayer(scenario: Scenario(file: "fresh", name: "fresh", seed: 5, options: Self.options(), steps: []))
+        let player = try ScenarioPlayer(
+            scenario: Scenario(file: "fresh", name: "fresh", seed: 5, options: Self.options(), steps: []))
         let sim = player.simulation
         sim.tracksFlights = true
         moves: for move in Self.script {
@@ -94,10 +99,12 @@ import TabSync
         #expect(a.snapshots == b.snapshots, "\(what): tabs")
         #expect(a.describeTabs() == b.describeTabs(), "\(what): tabs")
         #expect(a.log.totalCount == b.log.totalCount, "\(what): log length")
-        let linesA = a.log.events.map(\.text), linesB = b.log.events.map(\.text)
+        let linesA = a.log.events.map(\.text)
+        let linesB = b.log.events.map(\.text)
         let firstDifference = zip(linesA, linesB).first { $0 != $1 }
-        #expect(linesA.count == linesB.count && firstDifference == nil,
-                "\(what): log lines, first difference: \(String(describing: firstDifference))")
+        #expect(
+            linesA.count == linesB.count && firstDifference == nil,
+            "\(what): log lines, first difference: \(String(describing: firstDifference))")
         #expect(a.flights == b.flights, "\(what): messages")
         #expect(a.violations.map(\.description) == b.violations.map(\.description), "\(what): verdicts")
     }

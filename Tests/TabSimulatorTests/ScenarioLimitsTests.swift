@@ -24,10 +24,12 @@ import TabSync
         #expect(error.description == "x.yaml:1: more than 100000 values once aliases are expanded (the limit)")
     }
 
-    @Test(arguments: [String(repeating: "[", count: 100_000), String(repeating: "- ", count: 100_000) + "x",
-                      "name: don't stop\nsteps: " + String(repeating: "[", count: 100_000),
-                      (0..<70).map { String(repeating: " ", count: $0 * 2) + "k\($0):" }
-                        .joined(separator: "\n") + " x"])
+    @Test(arguments: [
+        String(repeating: "[", count: 100_000), String(repeating: "- ", count: 100_000) + "x",
+        "name: don't stop\nsteps: " + String(repeating: "[", count: 100_000),
+        (0..<70).map { String(repeating: " ", count: $0 * 2) + "k\($0):" }
+            .joined(separator: "\n") + " x",
+    ])
     func deepNestingIsRefusedBeforeTheParserRecurses(yaml: String) throws {
         let error = try #require(problem(yaml))
         #expect(error.problem == "nested too deeply (the limit is 64 levels)", "\(error)")
@@ -54,17 +56,27 @@ import TabSync
     }
 
     @Test(arguments: [
-        ("steps:\n  - {at: 0ms, open: A}\n  - {at: 1s, clockSkew: {tab: A, ms: -9223372036854775808}}\n",
-         "x.yaml:3: ms must be between -31536000000 and 31536000000, got -9223372036854775808"),
-        ("config: {leaderHeartbeatMs: 3074457345618258602}\nsteps: []\n",
-         "x.yaml:1: leaderHeartbeatMs must be between -9007199254740991 and 9007199254740991, got 3074457345618258602"),
-        ("config: {tabPingIntervalMs: 86400001}\nsteps: []\n",
-         "x.yaml:1: invalid configuration: tabPingIntervalMs must be at most one day (86400000), got 86400001"),
-        ("steps:\n  - {at: 0ms, open: A}\n  - {at: 1s, background: {tab: A, throttleMs: 9223372036854775807}}\n",
-         "x.yaml:3: throttleMs must be between 0 and 86400000, got 9223372036854775807"),
+        (
+            "steps:\n  - {at: 0ms, open: A}\n  - {at: 1s, clockSkew: {tab: A, ms: -9223372036854775808}}\n",
+            "x.yaml:3: ms must be between -31536000000 and 31536000000, got -9223372036854775808"
+        ),
+        (
+            "config: {leaderHeartbeatMs: 3074457345618258602}\nsteps: []\n",
+            "x.yaml:1: leaderHeartbeatMs must be between -9007199254740991 and 9007199254740991, got 3074457345618258602"
+        ),
+        (
+            "config: {tabPingIntervalMs: 86400001}\nsteps: []\n",
+            "x.yaml:1: invalid configuration: tabPingIntervalMs must be at most one day (86400000), got 86400001"
+        ),
+        (
+            "steps:\n  - {at: 0ms, open: A}\n  - {at: 1s, background: {tab: A, throttleMs: 9223372036854775807}}\n",
+            "x.yaml:3: throttleMs must be between 0 and 86400000, got 9223372036854775807"
+        ),
         ("seed: -1\nsteps: []\n", "x.yaml:1: seed must be an integer from 0 to 18446744073709551615"),
-        ("steps:\n  - {at: 0ms, open: A}\n  - {at: 1s, expect: {sent: {tab: A, type: TAB_PING, count: -3}}}\n",
-         "x.yaml:3: count must be between 0 and 9007199254740991, got -3"),
+        (
+            "steps:\n  - {at: 0ms, open: A}\n  - {at: 1s, expect: {sent: {tab: A, type: TAB_PING, count: -3}}}\n",
+            "x.yaml:3: count must be between 0 and 9007199254740991, got -3"
+        ),
     ])
     func numbersOutsideTheirRangeNameFileLineAndRange(yaml: String, message: String) throws {
         let error = try #require(problem(yaml))

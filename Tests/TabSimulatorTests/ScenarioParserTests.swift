@@ -8,11 +8,15 @@ import TabSync
     }
 
     func error(_ yaml: String) -> ScenarioError? {
-        do { _ = try parse(yaml); return nil } catch { return error }
+        do {
+            _ = try parse(yaml)
+            return nil
+        } catch { return error }
     }
 
     @Test func readsTheIssueFormat() throws {
-        let s = try parse("""
+        let s = try parse(
+            """
             name: Leader crash and failover
             seed: 7
             config: {channelName: app-sync, syncKeys: [theme, locale], excludeKeys: [sessionToken], throttleMs: 100, conflictStrategy: last-write-wins, enableLeaderElection: true, leaderHeartbeatMs: 1000}
@@ -58,7 +62,8 @@ import TabSync
     }
 
     @Test func aCustomStrategyStepUsesTheConfigsResolver() throws {
-        let s = try parse("""
+        let s = try parse(
+            """
             config: {channelName: x, customResolver: validateTheme}
             steps:
               - {at: 0ms, open: A}
@@ -71,16 +76,19 @@ import TabSync
     }
 
     @Test func aCustomStrategyStepWithoutAnyResolverNamesItsLine() {
-        let e = error("""
+        let e = error(
+            """
             config: {channelName: x}
             steps:
               - {at: 0ms, open: A}
               - {at: 1s, conflictStrategy: custom}
             """)
         #expect(e?.line == 4)
-        #expect(e?.problem.hasPrefix("conflictStrategy custom needs a customResolver") == true,
-                "\(String(describing: e))")
-        let named = error("""
+        #expect(
+            e?.problem.hasPrefix("conflictStrategy custom needs a customResolver") == true,
+            "\(String(describing: e))")
+        let named = error(
+            """
             config: {channelName: x}
             steps:
               - {at: 0ms, open: A}
@@ -91,9 +99,11 @@ import TabSync
         #expect(named == nil, "an earlier step named one: \(String(describing: named))")
     }
 
-    @Test(arguments: [("", "empty file: a scenario needs steps"),
-                      ("\n  \n", "empty file: a scenario needs steps"),
-                      ("# a comment\n\n# and another\n", "only comments, no scenario: a scenario needs steps")])
+    @Test(arguments: [
+        ("", "empty file: a scenario needs steps"),
+        ("\n  \n", "empty file: a scenario needs steps"),
+        ("# a comment\n\n# and another\n", "only comments, no scenario: a scenario needs steps"),
+    ])
     func anEmptyFileSaysSoNamingTheFile(yaml: String, problem: String) {
         let e = error(yaml)
         #expect(e?.problem == problem)
@@ -103,8 +113,9 @@ import TabSync
     @Test func aDuplicateKeyNamesItsLine() {
         let e = error("steps:\n  - open: A\n    at: 0ms\n    at: 1s\n")
         #expect(e?.line == 3)
-        #expect(e?.problem == "duplicate key 'at': given here and again later in the same mapping",
-                "\(String(describing: e))")
+        #expect(
+            e?.problem == "duplicate key 'at': given here and again later in the same mapping",
+            "\(String(describing: e))")
         let top = error("name: x\nsteps:\n  - {at: 0ms, open: A}\nname: y\n")
         #expect(top?.description == "test.yaml:1: duplicate key 'name': given here and again later in the same mapping")
     }
@@ -113,12 +124,14 @@ import TabSync
         let e = error(
             "config: {channelName: x,\n  excludeKeys: [sessionToken, user.token]}\nsteps:\n  - {at: 0ms, open: A}\n")
         #expect(e?.line == 2)
-        #expect(e?.problem == "excludeKeys applies to top-level keys only: 'user.token' looks like a path "
+        #expect(
+            e?.problem == "excludeKeys applies to top-level keys only: 'user.token' looks like a path "
                 + "(exclude 'user' to keep the whole key off the wire)", "\(String(describing: e))")
     }
 
     @Test func nullInAnExpectedStateMeansTheKeyIsAbsent() throws {
-        let s = try parse("""
+        let s = try parse(
+            """
             config: {channelName: x}
             steps:
               - {at: 0ms, open: {tab: A, state: {theme: light}}}
@@ -158,7 +171,9 @@ import TabSync
         let e = error("steps:\n  - {at: soon, open: A}\n")
         #expect(e?.line == 2)
         #expect(e?.problem.contains("bad time 'soon'") == true)
-        #expect(error("steps:\n  - {at: 0ms, open: A}\n  - {at: 2000m, heal: true}\n")?.problem == "bad time '2000m' for at: at most a day (1440m)")
+        #expect(
+            error("steps:\n  - {at: 0ms, open: A}\n  - {at: 2000m, heal: true}\n")?.problem
+                == "bad time '2000m' for at: at most a day (1440m)")
     }
 
     @Test func malformedYAMLNamesLine() {
@@ -177,9 +192,13 @@ import TabSync
     }
 
     @Test func unknownFieldsAreRefused() {
-        #expect(error("config: {channelName: x, throtleMs: 5}\nsteps: []\n")?.problem.contains("unknown config field 'throtleMs'") == true)
+        #expect(
+            error("config: {channelName: x, throtleMs: 5}\nsteps: []\n")?.problem.contains(
+                "unknown config field 'throtleMs'") == true)
         #expect(error("stepz: []\n")?.problem.contains("unknown scenario field 'stepz'") == true)
-        #expect(error("steps:\n  - {at: 1s, expect: {leaderz: A}}\n")?.problem.contains("unknown expectation 'leaderz'") == true)
+        #expect(
+            error("steps:\n  - {at: 1s, expect: {leaderz: A}}\n")?.problem.contains("unknown expectation 'leaderz'")
+                == true)
     }
 
     @Test func unknownTabIsRefusedBeforeAnythingRuns() {
@@ -189,8 +208,11 @@ import TabSync
         let early = error("steps:\n  - {at: 2s, open: A}\n  - {at: 1s, expect: {state: {tab: A, theme: dark}}}\n")
         #expect(early?.line == 3)
         #expect(early?.problem.contains("no tab is opened before this step") == true)
-        #expect(error("steps:\n  - {at: 0ms, open: A}\n  - {at: 1s, partition: [[A], [B]]}\n")?.problem.contains("unknown tab 'B'") == true)
-        #expect(error("steps:\n  - {at: 0ms, open: A}\n  - {at: 1s, open: A}\n")?.problem.contains("opened twice") == true)
+        #expect(
+            error("steps:\n  - {at: 0ms, open: A}\n  - {at: 1s, partition: [[A], [B]]}\n")?.problem.contains(
+                "unknown tab 'B'") == true)
+        #expect(
+            error("steps:\n  - {at: 0ms, open: A}\n  - {at: 1s, open: A}\n")?.problem.contains("opened twice") == true)
     }
 
     @Test func anActionThatCannotRunFailsAtItsLineWithoutCrashing() throws {
@@ -206,7 +228,8 @@ import TabSync
     }
 
     @Test func extensionsParse() throws {
-        let s = try parse("""
+        let s = try parse(
+            """
             network: {latencyMs: 3, reorder: 0.5}
             steps:
               - {at: 0ms, open: A}
@@ -216,14 +239,18 @@ import TabSync
               - {at: 2s, background: {tab: A, throttleMs: 1000}}
             """)
         #expect(s.options.network == NetworkConditions(latencyMs: 3...3, reorder: 0.5))
-        guard case .action(.workload(let w)) = s.steps[2].kind else { Issue.record("not a workload"); return }
+        guard case .action(.workload(let w)) = s.steps[2].kind else {
+            Issue.record("not a workload")
+            return
+        }
         #expect(w == Workload(editsPerSecondPerTab: 10, keys: ["theme"], untilMs: 5000))
         #expect(error("steps:\n  - {at: 0ms, workload: {editsPerSecond: 0}}\n")?.line == 2)
         #expect(error("network: {reorder: 2}\nsteps: []\n")?.problem == "reorder must be between 0 and 1, got 2.0")
     }
 
     @Test func failingExpectationSaysWhatWasFound() throws {
-        let s = try parse("""
+        let s = try parse(
+            """
             config: {channelName: x, enableLeaderElection: true, leaderHeartbeatMs: 1000}
             steps:
               - {at: 0ms, open: A}
@@ -233,6 +260,6 @@ import TabSync
         let results = try ScenarioPlayer(scenario: s).playToEnd()
         #expect(results[0].passed == false)
         #expect(results[0].text == "FAIL 2.000s (line 5) leader is B: found leaders: A")
-        #expect(results.last?.passed == true)   // safety held
+        #expect(results.last?.passed == true)  // safety held
     }
 }

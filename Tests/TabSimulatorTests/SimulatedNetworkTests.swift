@@ -10,13 +10,17 @@ import TabSync
         config.enableLeaderElection = election
         config.throttleMs = 0
         let network = NetworkConditions(latencyMs: 1...1)
-        return try Simulation(options: SimulationOptions(seed: 3, config: config, network: network,
-                                                         initialState: ["theme": "light", "n": 0]))
+        return try Simulation(
+            options: SimulationOptions(
+                seed: 3, config: config, network: network,
+                initialState: ["theme": "light", "n": 0]))
     }
 
     @Test func oneWayCutDeliversBToAButNotAToB() throws {
         let s = try sim()
-        try s.open("A"); try s.open("B"); s.advance(byMs: 600)
+        try s.open("A")
+        try s.open("B")
+        s.advance(byMs: 600)
         try s.cutLink(from: "A", to: "B")
         #expect(s.isCut(from: "A", to: "B") && !s.isCut(from: "B", to: "A"))
         try s.set("A", ["theme": "dark"])
@@ -34,7 +38,10 @@ import TabSync
 
     @Test func healRestoresCutLinksAndPartitions() throws {
         let s = try sim()
-        try s.open("A"); try s.open("B"); try s.open("C"); s.advance(byMs: 600)
+        try s.open("A")
+        try s.open("B")
+        try s.open("C")
+        s.advance(byMs: 600)
         try s.cutLink(from: "A", to: "B")
         try s.isolate("C")
         s.heal()
@@ -47,7 +54,8 @@ import TabSync
 
     @Test func cutAndRestoreRefuseWhatTheyCannotDo() throws {
         let s = try sim()
-        try s.open("A"); try s.open("B")
+        try s.open("A")
+        try s.open("B")
         #expect(throws: SimulationError("unknown tab 'Z' (tabs: A, B)")) { try s.cutLink(from: "A", to: "Z") }
         #expect(throws: SimulationError("a link joins two tabs; A -> A names one")) {
             try s.cutLink(from: "A", to: "A")
@@ -67,7 +75,10 @@ import TabSync
               - {at: 2s, restore: {from: A, to: B}}
             """
         let scenario = try ScenarioParser.parse(yaml: yaml, file: "cut.yaml")
-        guard case .action(.cut(let link)) = scenario.steps[2].kind else { Issue.record("not a cut"); return }
+        guard case .action(.cut(let link)) = scenario.steps[2].kind else {
+            Issue.record("not a cut")
+            return
+        }
         #expect(link == NetworkLink(from: "A", to: "B"))
         let written = try ScenarioWriter.yaml(scenario)
         #expect(written.contains("{at: 1000ms, cut: {from: \"A\", to: \"B\"}}"))
@@ -126,7 +137,9 @@ import TabSync
 
     @Test func aBackgroundTabReceivesAtOnceThroughTheHub() throws {
         let s = try sim()
-        try s.open("A"); try s.open("B"); s.advance(byMs: 600)
+        try s.open("A")
+        try s.open("B")
+        s.advance(byMs: 600)
         try s.setBackground("B", throttleMs: 60_000)
         try s.set("A", ["theme": "dark"])
         s.advance(byMs: 2)
@@ -136,7 +149,9 @@ import TabSync
     /// Every fault moves the health kept by the tab's scheduler; the tab reads it from there.
     @Test func healthTransitionsLiveInOnePlace() throws {
         let s = try sim(election: true)
-        try s.open("A"); try s.open("B"); s.advance(byMs: 600)
+        try s.open("A")
+        try s.open("B")
+        s.advance(byMs: 600)
         let a = s.tab(named: "A")!
         #expect(a.liveness == .alive)
         try s.freeze("A")
@@ -145,7 +160,7 @@ import TabSync
         try s.thaw("A")
         #expect(a.liveness == .alive && !a.scheduler.isFrozen)
         try s.freeze("A")
-        try s.close("A")   // a frozen tab runs its queue, then says goodbye
+        try s.close("A")  // a frozen tab runs its queue, then says goodbye
         #expect(a.liveness == .closed && !a.isLeader && a.role == ElectionRole.none)
         try s.kill("B")
         let b = s.tab(named: "B")!

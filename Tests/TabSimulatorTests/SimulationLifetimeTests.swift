@@ -18,10 +18,10 @@ import TabSimulator
             for name in ["A", "B", "C"] { try sim.open(name) }
             try sim.startWorkload(Workload(editsPerSecondPerTab: 5, keys: ["n"]))
             sim.advance(byMs: 5_000)
-            try sim.inject(raw: #"{"type":"TAB_PING","tabId":"x","timestamp":1}"#)   // through an endpoint of its own
-            try sim.freeze("B")   // a frozen tab holds queued work too
+            try sim.inject(raw: #"{"type":"TAB_PING","tabId":"x","timestamp":1}"#)  // through an endpoint of its own
+            try sim.freeze("B")  // a frozen tab holds queued work too
             sim.advance(byMs: 500)
-            #expect(sim.scheduler.pendingCount > 0)   // dropped with heartbeats, edits and deliveries pending
+            #expect(sim.scheduler.pendingCount > 0)  // dropped with heartbeats, edits and deliveries pending
             scheduler = sim.scheduler
             tab = sim.tab(named: "A")
             sync = tab?.sync

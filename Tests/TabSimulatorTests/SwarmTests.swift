@@ -71,7 +71,10 @@ import TabSync
               - {at: 12s, expect: {allFollow: true}}
             """
         let scenario = try ScenarioParser.parse(yaml: yaml, file: "h.yaml")
-        guard case .action(.healAll) = scenario.steps[9].kind else { Issue.record("not heal: all"); return }
+        guard case .action(.healAll) = scenario.steps[9].kind else {
+            Issue.record("not heal: all")
+            return
+        }
         #expect(try ScenarioWriter.yaml(scenario).contains("{at: 2000ms, heal: all}"))
         let player = try ScenarioPlayer(scenario: scenario)
         try player.advance(toMs: 2000)

@@ -14,8 +14,9 @@ import Testing
         config.leaderHeartbeatMs = 20
         config.electionTimeoutMs = 1
         config.tabPingIntervalMs = 1000
-        let s = try Simulation(options: SimulationOptions(
-            seed: 5, config: config, network: NetworkConditions(latencyMs: 1...2000, reorder: 1), logCapacity: 16))
+        let s = try Simulation(
+            options: SimulationOptions(
+                seed: 5, config: config, network: NetworkConditions(latencyMs: 1...2000, reorder: 1), logCapacity: 16))
         s.logsTraffic = false
         for name in ["A", "B", "C", "D"] { try s.open(name) }
         var counts: [Int] = []

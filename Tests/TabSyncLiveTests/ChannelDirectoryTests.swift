@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import TabSyncLive
 import Testing
@@ -19,7 +19,7 @@ import Testing
         #expect(path == temp.path + "/root/app-sync")
         #expect(mode(temp.path + "/root") == 0o700)
         #expect(mode(path) == 0o700)
-        #expect(try directory.prepare(channelName: "app-sync") == path)   // a second time: accepted as is
+        #expect(try directory.prepare(channelName: "app-sync") == path)  // a second time: accepted as is
     }
 
     @Test(arguments: [0o777, 0o770, 0o702, 0o720] as [mode_t])
@@ -32,7 +32,7 @@ import Testing
         }
         #expect(error?.path == temp.path)
         #expect(error?.problem.contains("writable by its group or by everyone (mode \(String(bad, radix: 8)))") == true)
-        #expect(access(temp.path + "/app-sync", F_OK) != 0)   // nothing created inside
+        #expect(access(temp.path + "/app-sync", F_OK) != 0)  // nothing created inside
     }
 
     @Test func refusesAChannelDirectoryOwnedByAnotherUser() throws {
@@ -40,7 +40,7 @@ import Testing
         defer { temp.remove() }
         let channel = temp.path + "/app-sync"
         mkdir(channel, 0o700)
-        #expect(chown(channel, 65534, 65534) == 0)   // nobody
+        #expect(chown(channel, 65534, 65534) == 0)  // nobody
         let error = #expect(throws: ChannelDirectoryError.self) {
             try ChannelDirectory(root: temp.path).prepare(channelName: "app-sync")
         }

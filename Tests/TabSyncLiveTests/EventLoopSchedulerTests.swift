@@ -65,4 +65,3 @@ import Testing
         try await thread.shutdown()
     }
 }
-

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import Foundation
 import TabSync
@@ -25,13 +25,15 @@ import Testing
 
     /// Waits until exactly one of `tabs` leads and every other follows it; returns the leader.
     private func agreedLeader(_ tabs: [TabProcess], newerThan oldEpoch: Int = 0, within seconds: Double = 5)
-        async throws -> (leader: TabProcess, epoch: Int) {
+        async throws -> (leader: TabProcess, epoch: Int)
+    {
         var found: (TabProcess, Int)?
         try await eventually("one leader among \(tabs.map(\.name))", within: seconds) {
             let roles = tabs.map { $0.role }
             let leaders = tabs.indices.filter { roles[$0]?[string: "role"] == "leader" }
             guard leaders.count == 1, let leaderId = tabs[leaders[0]].tabId,
-                  let epoch = roles[leaders[0]]?[int: "epoch"], epoch > oldEpoch else { return false }
+                let epoch = roles[leaders[0]]?[int: "epoch"], epoch > oldEpoch
+            else { return false }
             let others = tabs.indices.filter { $0 != leaders[0] }
             let follow = others.allSatisfy {
                 roles[$0]?[string: "role"] == "follower" && roles[$0]?[string: "leader"] == leaderId
@@ -50,7 +52,7 @@ import Testing
         defer { tabs.forEach { $0.stop() } }
 
         let (leader, epoch) = try await agreedLeader(tabs)
-        #expect(leader.name == "A")   // the oldest
+        #expect(leader.name == "A")  // the oldest
 
         tabs[1].send("set theme=dark count=3")
         for tab in [tabs[0], tabs[2]] {
@@ -120,8 +122,9 @@ import Testing
         let tab = try TabProcess("A", ["--dir", temp.path])
         defer { tab.stop() }
         #expect(try await tab.exitStatus() == 1)
-        #expect(tab.standardError.contains(
-            "refused channel directory \(temp.path): is writable by its group or by everyone (mode 777)"))
+        #expect(
+            tab.standardError.contains(
+                "refused channel directory \(temp.path): is writable by its group or by everyone (mode 777)"))
         #expect(tab.events.isEmpty)
     }
 
@@ -129,12 +132,13 @@ import Testing
         let temp = TempDirectory()
         defer { temp.remove() }
         mkdir(temp.path + "/app-sync", 0o700)
-        chown(temp.path + "/app-sync", 65534, 65534)   // nobody
+        chown(temp.path + "/app-sync", 65534, 65534)  // nobody
         let tab = try TabProcess("A", ["--dir", temp.path])
         defer { tab.stop() }
         #expect(try await tab.exitStatus() == 1)
-        #expect(tab.standardError.contains(
-            "refused channel directory \(temp.path)/app-sync: is owned by uid 65534, not by this user"))
+        #expect(
+            tab.standardError.contains(
+                "refused channel directory \(temp.path)/app-sync: is owned by uid 65534, not by this user"))
     }
 
     @Test func watchHearsEveryFrameAndNeverSends() async throws {
@@ -153,7 +157,7 @@ import Testing
             watch.outputLines.contains { $0.contains(frame) } && watch.outputLines.contains { $0.contains(summary) }
         }
         let state = try await tabs[0].state()
-        #expect(state[int: "received"] == 0)   // the watcher never sent anything
+        #expect(state[int: "received"] == 0)  // the watcher never sent anything
         #expect(state["transport"]?.objectValue?[int: "sent"] ?? 0 > 0)
     }
 }

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import Foundation
 import TabSync
@@ -34,7 +34,7 @@ final class TabProcess: @unchecked Sendable {
 
     /// Starts `tabsim COMMAND...`.
     init(name: String, command: [String]) throws {
-        signal(SIGPIPE, SIG_IGN)   // writing to a tab killed on purpose must not kill the tests
+        signal(SIGPIPE, SIG_IGN)  // writing to a tab killed on purpose must not kill the tests
         self.name = name
         process.executableURL = URL(fileURLWithPath: Self.binary)
         process.arguments = command

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import NIOCore
 import TabSync
@@ -18,9 +18,10 @@ import Testing
         func open(_ ownerId: String) throws {
             let index = endpoints.count
             received.append([])
-            endpoints.append(try transport.openEndpoint(channelName: "chan", ownerId: ownerId) { [unowned self] in
-                self.received[index].append($0)
-            })
+            endpoints.append(
+                try transport.openEndpoint(channelName: "chan", ownerId: ownerId) { [unowned self] in
+                    self.received[index].append($0)
+                })
         }
 
         func texts(_ index: Int) -> [String] {
@@ -34,11 +35,13 @@ import Testing
     }
 
     private func makeBench(_ thread: LoopThread, root: String, maxFrameBytes: Int = 64 * 1024) async throws
-        -> NIOLoopBound<Bench> {
+        -> NIOLoopBound<Bench>
+    {
         let loop = thread.loop
         return try await thread.run {
-            let transport = UnixDatagramTransport(eventLoop: loop, directory: ChannelDirectory(root: root),
-                                                  maxFrameBytes: maxFrameBytes)
+            let transport = UnixDatagramTransport(
+                eventLoop: loop, directory: ChannelDirectory(root: root),
+                maxFrameBytes: maxFrameBytes)
             return NIOLoopBound(Bench(transport), eventLoop: loop)
         }
     }
@@ -142,10 +145,12 @@ import Testing
             let transport = UnixDatagramTransport(eventLoop: loop, directory: ChannelDirectory(root: root))
             var config = BroadcastSyncConfig(channelName: "engines")
             config.throttleMs = 0
-            let a = try BroadcastSync(store: Store(["theme": "light"]), config: config,
-                                      environment: .live(eventLoop: loop, transport: transport))
-            let b = try BroadcastSync(store: Store(["theme": "light"]), config: config,
-                                      environment: .live(eventLoop: loop, transport: transport))
+            let a = try BroadcastSync(
+                store: Store(["theme": "light"]), config: config,
+                environment: .live(eventLoop: loop, transport: transport))
+            let b = try BroadcastSync(
+                store: Store(["theme": "light"]), config: config,
+                environment: .live(eventLoop: loop, transport: transport))
             a.start()
             b.start()
             return NIOLoopBoundBox(Optional((a, b)), eventLoop: loop)
@@ -163,7 +168,7 @@ import Testing
         try await thread.run {
             syncs.value!.0.stop()
             syncs.value!.1.stop()
-            syncs.value = nil   // released on their loop, as everything of the engine must be
+            syncs.value = nil  // released on their loop, as everything of the engine must be
         }
         try await thread.shutdown()
     }

@@ -17,9 +17,11 @@ import TabSync
         config.leaderHeartbeatMs = 300
         config.throttleMs = 0
         let tabs = try ["A", "B", "C", "D"].map { (name: String) in
-            try BroadcastSync(store: Store(["n": 0, "seen": 0]), config: config,
-                              environment: SyncEnvironment(virtual: scheduler, transport: hub, tabId: name,
-                                                           observer: { log.append("\(scheduler.nowMs) \(name) \($0.debugText)") }))
+            try BroadcastSync(
+                store: Store(["n": 0, "seen": 0]), config: config,
+                environment: SyncEnvironment(
+                    virtual: scheduler, transport: hub, tabId: name,
+                    observer: { log.append("\(scheduler.nowMs) \(name) \($0.debugText)") }))
         }
         let b = tabs[1]
         b.store.subscribe { change in
@@ -43,8 +45,10 @@ import TabSync
         let separate = try run(latencyMs: latencyMs, perReceiver: true)
         #expect(batched.count > 500)
         let firstDifference = batched.indices.first { $0 >= separate.count || batched[$0] != separate[$0] }
-        #expect(firstDifference == nil && batched.count == separate.count,
-                "first difference at event \(firstDifference ?? -1): \(firstDifference.map { batched[$0] + " vs " + separate[$0] } ?? "lengths differ")")
+        #expect(
+            firstDifference == nil && batched.count == separate.count,
+            "first difference at event \(firstDifference ?? -1): \(firstDifference.map { batched[$0] + " vs " + separate[$0] } ?? "lengths differ")"
+        )
     }
 
     /// The observer hears of every post, and of each copy dropped or delivered unless told not to.

@@ -9,7 +9,8 @@ import Testing
     private let keys = Gen.int(in: 0...19).map { "k\($0)" }
 
     @Test func agreesWithTheSpecsRuleForShortAndLongLists() async {
-        await propertyCheck(count: 300, input: keys.array(of: 0...12), keys.array(of: 0...12), keys) { sync, exclude, key in
+        await propertyCheck(count: 300, input: keys.array(of: 0...12), keys.array(of: 0...12), keys) {
+            sync, exclude, key in
             let filter = KeyFilter(syncKeys: sync, excludeKeys: exclude)
             #expect(filter.accepts(key) == (!exclude.contains(key) && (sync.isEmpty || sync.contains(key))))
             #expect(filter.acceptsAll == (sync.isEmpty && exclude.isEmpty))

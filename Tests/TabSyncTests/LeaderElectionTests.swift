@@ -3,9 +3,14 @@ import TabSync
 
 /// Election properties on the virtual clock (issue 3), with faults: crashes, freezes, partitions.
 @Suite struct LeaderElectionTests {
-    func electing(_ bench: Bench, _ id: String, scheduler: (any SyncScheduler)? = nil,
-                  heartbeat: Milliseconds = 1000) throws -> BroadcastSync {
-        try bench.tab(id: id, scheduler: scheduler) { $0.enableLeaderElection = true; $0.leaderHeartbeatMs = heartbeat }
+    func electing(
+        _ bench: Bench, _ id: String, scheduler: (any SyncScheduler)? = nil,
+        heartbeat: Milliseconds = 1000
+    ) throws -> BroadcastSync {
+        try bench.tab(id: id, scheduler: scheduler) {
+            $0.enableLeaderElection = true
+            $0.leaderHeartbeatMs = heartbeat
+        }
     }
 
     /// Steps the scheduler one event at a time, checking safety after each: at most one leader per
@@ -22,7 +27,8 @@ import TabSync
                 #expect(t.leaderId == t.tabId)
                 if let other = claims[t.epoch], !bench.silenced.contains(other), !bench.silenced.contains(t.tabId) {
                     // Two leaders of one term among tabs that hear each other: only while a claim is in flight.
-                    #expect(Bool(false), "\(other) and \(t.tabId) both lead epoch \(t.epoch) at \(bench.scheduler.nowMs)")
+                    #expect(
+                        Bool(false), "\(other) and \(t.tabId) both lead epoch \(t.epoch) at \(bench.scheduler.nowMs)")
                 }
                 claims[t.epoch] = t.tabId
             }
@@ -79,14 +85,19 @@ import TabSync
         frozen.frozen = true
         bench.advance(5000)
         #expect(b.isLeader() && b.epoch == 2)
-        #expect(a.isLeader())                 // frozen: it still believes it
+        #expect(a.isLeader())  // frozen: it still believes it
         frozen.thaw()
         bench.advance(100)
         #expect(!a.isLeader())
         #expect(a.leaderId == "B" && a.epoch == 2)
-        #expect(bench.events.contains { e in
-            if case .roleChanged(let rc) = e.event, e.tab == "A", rc.reason == .newerEpochSeen { return true } else { return false }
-        })
+        #expect(
+            bench.events.contains { e in
+                if case .roleChanged(let rc) = e.event, e.tab == "A", rc.reason == .newerEpochSeen {
+                    return true
+                } else {
+                    return false
+                }
+            })
         #expect([a, b, c].filter { $0.isLeader() }.count == 1)
     }
 
@@ -132,16 +143,22 @@ import TabSync
         #expect(b.isLeader() && b.epoch == 2)
         bench.advance(5)
         #expect(!a.isLeader() && a.leaderId == "B")
-        #expect(bench.events.contains { e in
-            if case .roleChanged(let rc) = e.event, e.tab == "B", rc.reason == .forced { return true } else { return false }
-        })
+        #expect(
+            bench.events.contains { e in
+                if case .roleChanged(let rc) = e.event, e.tab == "B", rc.reason == .forced {
+                    return true
+                } else {
+                    return false
+                }
+            })
     }
 
     @Test func leaderTaskRunsOnlyWhileLeading() throws {
         let bench = Bench()
         let a = try electing(bench, "A")
         let b = try electing(bench, "B")
-        var runsA = 0, runsB = 0
+        var runsA = 0
+        var runsB = 0
         let taskA = a.whileLeader(everyMs: 100) { runsA += 1 }
         b.whileLeader(everyMs: 100) { runsB += 1 }
         bench.advance(1250)
@@ -150,11 +167,11 @@ import TabSync
         bench.advance(5)
         let frozenA = runsA
         bench.advance(1000)
-        #expect(runsA == frozenA)          // lost leadership: paused
+        #expect(runsA == frozenA)  // lost leadership: paused
         #expect(runsB >= 10)
         a.forceLeader()
         bench.advance(300)
-        #expect(runsA > frozenA)           // leads again: resumed
+        #expect(runsA > frozenA)  // leads again: resumed
         a.stop()
         let stopped = runsA
         bench.advance(1000)
@@ -181,7 +198,10 @@ import TabSync
         #expect(reasons.contains(.newerEpochSeen))
         #expect(reasons.contains(.stopped))
         let lines = bench.events.map { $0.event.debugText }
-        #expect(lines.contains { $0.hasPrefix("Role leader -> follower (epoch 2, leader ") && $0.hasSuffix("): newer epoch seen") })
+        #expect(
+            lines.contains {
+                $0.hasPrefix("Role leader -> follower (epoch 2, leader ") && $0.hasSuffix("): newer epoch seen")
+            })
     }
 
     @Test func failoverTimesAndTrafficAtDefaultSettings() throws {
@@ -207,7 +227,7 @@ import TabSync
             let tabs = try (0..<n).map { i in try bench.tab(id: "T\(i)") { $0.enableLeaderElection = true } }
             bench.advance(30_000)
             let before = bench.allSent.count
-            bench.advance(50_000)        // ten heartbeat periods
+            bench.advance(50_000)  // ten heartbeat periods
             let perPeriod = Double(bench.allSent.count - before) / 10
             print("steady state, \(n) tabs: \(perPeriod) messages per heartbeat period")
             #expect(perPeriod <= 1 + 3 * Double(n))
@@ -220,7 +240,10 @@ import TabSync
     func session() throws -> [String] {
         let bench = Bench(latencyMs: 3)
         let tabs = try (0..<4).map { i in
-            try bench.tab(["theme": "light", "n": 0], id: nil) { $0.enableLeaderElection = true; $0.leaderHeartbeatMs = 500 }
+            try bench.tab(["theme": "light", "n": 0], id: nil) {
+                $0.enableLeaderElection = true
+                $0.leaderHeartbeatMs = 500
+            }
         }
         bench.advance(1000)
         for i in 0..<20 {

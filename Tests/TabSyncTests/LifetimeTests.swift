@@ -21,8 +21,9 @@ import TabSync
         config.leaderHeartbeatMs = 200
         config.debounceMs = 300
         let syncs = try (0..<2).map { i in
-            try BroadcastSync(store: Store(["n": 0]), config: config,
-                              environment: SyncEnvironment(virtual: scheduler, transport: hub, tabId: "T\(i)"))
+            try BroadcastSync(
+                store: Store(["n": 0]), config: config,
+                environment: SyncEnvironment(virtual: scheduler, transport: hub, tabId: "T\(i)"))
         }
         for sync in syncs { sync.start() }
         scheduler.advance(byMs: 2000)
@@ -47,8 +48,9 @@ import TabSync
             let hub = InMemoryHub()
             var config = BroadcastSyncConfig(channelName: "life")
             config.enableLeaderElection = true
-            let sync = try BroadcastSync(store: Store(), config: config,
-                                         environment: SyncEnvironment(virtual: scheduler, transport: hub))
+            let sync = try BroadcastSync(
+                store: Store(), config: config,
+                environment: SyncEnvironment(virtual: scheduler, transport: hub))
             sync.start()
             scheduler.advance(byMs: 1000)
             #expect(sync.isLeader())
@@ -57,7 +59,7 @@ import TabSync
         let (task, scheduler) = try makeTask()
         let runs = task.runCount
         scheduler.advance(byMs: 1000)
-        #expect(task.runCount == runs)          // its sync is gone, and its timers with it
+        #expect(task.runCount == runs)  // its sync is gone, and its timers with it
         #expect(!task.isRunning)
         task.cancel()
         #expect(task.isCancelled)
@@ -76,7 +78,7 @@ import TabSync
         bench.advance(1000)
         #expect(runs == 3)
         #expect(!task.isRunning)
-        a.forceLeader()                           // leadership resumes tasks; not a cancelled one
+        a.forceLeader()  // leadership resumes tasks; not a cancelled one
         bench.advance(1000)
         #expect(runs == 3)
     }
@@ -87,12 +89,13 @@ extension LifetimeTests {
         let store = Store(["n": 0])
         let scheduler = VirtualScheduler()
         do {
-            let sync = try BroadcastSync(store: store, config: BroadcastSyncConfig(channelName: "life"),
-                                         environment: SyncEnvironment(virtual: scheduler, transport: InMemoryHub()))
+            let sync = try BroadcastSync(
+                store: store, config: BroadcastSyncConfig(channelName: "life"),
+                environment: SyncEnvironment(virtual: scheduler, transport: InMemoryHub()))
             sync.start()
             scheduler.advance(byMs: 1000)
         }
-        store.setState(["n": 1])                  // no sync left to tell
+        store.setState(["n": 1])  // no sync left to tell
         scheduler.advance(byMs: 1000)
         #expect(store.state == ["n": 1])
         #expect(scheduler.pendingCount == 0)
@@ -126,13 +129,16 @@ extension LifetimeTests {
         config.onRemoteUpdate = { _, _ in stopOnce(point == .applyingRemoteState) }
         let observer: (SyncEvent) -> Void = { event in
             guard case .sent(let m) = event else { return }
-            stopOnce((point == .sendingPing && m.type == .tabPing && scheduler.nowMs > 0)
-                     || (point == .sendingHeartbeat && m.type == .heartbeat))
+            stopOnce(
+                (point == .sendingPing && m.type == .tabPing && scheduler.nowMs > 0)
+                    || (point == .sendingHeartbeat && m.type == .heartbeat))
         }
-        let other = try BroadcastSync(store: Store(["n": 0]), config: BroadcastSyncConfig(channelName: "life"),
-                                      environment: SyncEnvironment(virtual: scheduler, transport: hub, tabId: "other"))
-        sync = try BroadcastSync(store: Store(["n": 0]), config: config,
-                                 environment: SyncEnvironment(virtual: scheduler, transport: hub, tabId: "me", observer: observer))
+        let other = try BroadcastSync(
+            store: Store(["n": 0]), config: BroadcastSyncConfig(channelName: "life"),
+            environment: SyncEnvironment(virtual: scheduler, transport: hub, tabId: "other"))
+        sync = try BroadcastSync(
+            store: Store(["n": 0]), config: config,
+            environment: SyncEnvironment(virtual: scheduler, transport: hub, tabId: "me", observer: observer))
         let me = try #require(sync)
         if point == .connected {
             me.start()
@@ -169,11 +175,13 @@ extension LifetimeTests {
         } else {
             config.onSyncStateChange = { if $0 == .leader { holder = nil } }
         }
-        let other = try BroadcastSync(store: Store(["n": 0]), config: BroadcastSyncConfig(channelName: "life"),
-                                      environment: SyncEnvironment(virtual: scheduler, transport: hub, tabId: "other"))
+        let other = try BroadcastSync(
+            store: Store(["n": 0]), config: BroadcastSyncConfig(channelName: "life"),
+            environment: SyncEnvironment(virtual: scheduler, transport: hub, tabId: "other"))
         other.start()
-        holder = try BroadcastSync(store: Store(["n": 0]), config: config,
-                                   environment: SyncEnvironment(virtual: scheduler, transport: hub, tabId: "me"))
+        holder = try BroadcastSync(
+            store: Store(["n": 0]), config: config,
+            environment: SyncEnvironment(virtual: scheduler, transport: hub, tabId: "me"))
         let watch = Weak(holder!)
         holder?.start()
         scheduler.advance(byMs: 1000)
@@ -181,6 +189,6 @@ extension LifetimeTests {
         scheduler.advance(byMs: 20_000)
         #expect(holder == nil)
         #expect(watch.value == nil)
-        #expect(other.getConnectedTabs() == 0)      // it said goodbye or timed out; nothing of it runs
+        #expect(other.getConnectedTabs() == 0)  // it said goodbye or timed out; nothing of it runs
     }
 }

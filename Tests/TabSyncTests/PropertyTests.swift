@@ -34,13 +34,19 @@ let keyName = Gen.int(in: 0...4).map { ["a", "b", "c", "d", "e"][$0] }
 
 @Suite struct FilterPropertyTests {
     @Test func excludedKeysNeverTravelAndNeverLand() async {
-        await propertyCheck(count: 60, input: keyName.array(of: 0...3), keyName.array(of: 0...2), Gen.int(in: 0...4).array(of: 1...5)) { syncKeys, excludeKeys, edits in
+        await propertyCheck(
+            count: 60, input: keyName.array(of: 0...3), keyName.array(of: 0...2), Gen.int(in: 0...4).array(of: 1...5)
+        ) { syncKeys, excludeKeys, edits in
             let exclude = Array(Set(excludeKeys))
             let sync = Array(Set(syncKeys)).filter { !exclude.contains($0) }
             let bench = Bench()
             let initial: StateDocument = ["a": 0, "b": 0, "c": 0, "d": 0, "e": 0]
-            let a = try! bench.tab(initial, id: "A") { $0.syncKeys = sync; $0.excludeKeys = exclude; $0.throttleMs = 0 }
-            let b = try! bench.tab(initial, id: "B")      // B sends everything
+            let a = try! bench.tab(initial, id: "A") {
+                $0.syncKeys = sync
+                $0.excludeKeys = exclude
+                $0.throttleMs = 0
+            }
+            let b = try! bench.tab(initial, id: "B")  // B sends everything
             bench.advance(1000)
             for (i, e) in edits.enumerated() {
                 let key = ["a", "b", "c", "d", "e"][e]

@@ -5,7 +5,10 @@ import TabSync
 /// Each fails on the reference's behaviour.
 @Suite struct ReferenceBugTests {
     func electing(_ bench: Bench, _ id: String, heartbeat: Milliseconds = 1000) throws -> BroadcastSync {
-        try bench.tab(id: id) { $0.enableLeaderElection = true; $0.leaderHeartbeatMs = heartbeat }
+        try bench.tab(id: id) {
+            $0.enableLeaderElection = true
+            $0.leaderHeartbeatMs = heartbeat
+        }
     }
 
     @Test("Bug 1: a third tab joining leaves exactly one leader")
@@ -42,7 +45,7 @@ import TabSync
         bench.advance(2000)
         #expect(tabs[0].isLeader())
         bench.crash(tabs[0])
-        bench.advance(3000 + 250 + 1000 + 10)    // leader timeout + election round + at most one heartbeat
+        bench.advance(3000 + 250 + 1000 + 10)  // leader timeout + election round + at most one heartbeat
         #expect(tabs[1].isLeader())
         #expect(!tabs[2].isLeader() && tabs[2].leaderId == "B")
     }
@@ -75,8 +78,10 @@ import TabSync
         var config = BroadcastSyncConfig(channelName: "test")
         config.enableLeaderElection = true
         let tabs = try (0..<2).map { _ in
-            let sync = try BroadcastSync(store: Store(), config: config, environment: SyncEnvironment(
-                clock: bench.scheduler, scheduler: bench.scheduler, transport: bench.hub))
+            let sync = try BroadcastSync(
+                store: Store(), config: config,
+                environment: SyncEnvironment(
+                    clock: bench.scheduler, scheduler: bench.scheduler, transport: bench.hub))
             sync.start()
             return sync
         }
@@ -112,17 +117,17 @@ import TabSync
             let bench = Bench()
             let other = try electing(bench, "B")
             bench.advance(1000)
-            let a = try electing(bench, "A")          // mount
-            let control = try electing(bench, "C")    // mounted once, at the same time
+            let a = try electing(bench, "A")  // mount
+            let control = try electing(bench, "C")  // mounted once, at the same time
             bench.advance(stopAfter)
-            a.stop()                                  // unmount
-            a.start()                                 // mount again
+            a.stop()  // unmount
+            a.start()  // mount again
             bench.advance(20_000)
             #expect(other.isLeader() && !a.isLeader() && !control.isLeader())
             #expect(a.leaderId == "B")
             #expect(a.scheduledTimerCount == control.scheduledTimerCount)
             let pings = { (t: BroadcastSync) in bench.sent(.tabPing, by: t).count }
-            #expect(pings(a) == pings(control) + 1)   // the one ping of the first mount
+            #expect(pings(a) == pings(control) + 1)  // the one ping of the first mount
             #expect(bench.sent(.heartbeat, by: a).isEmpty)
         }
     }
@@ -170,7 +175,7 @@ import TabSync
         let bench = Bench()
         let a = try bench.tab(["theme": "light"], id: "A") { $0.throttleMs = 1000 }
         bench.advance(1000)
-        a.store.setState(["theme": "dark"])   // opens a 1 s window
+        a.store.setState(["theme": "dark"])  // opens a 1 s window
         bench.advance(5)
         let b = try bench.tab(["theme": "light"], id: "B") { $0.throttleMs = 1000 }
         bench.advance(10)
@@ -223,7 +228,7 @@ import TabSync
         a.store.setState(["settings": ["b": 2], "tags": ["y", "z"], "count": 7])
         a.store.removeKeys(["old"])
         bench.advance(300)
-        #expect(b.store["settings"] == ["b": 2])   // A's write removed field a: the removal travels
+        #expect(b.store["settings"] == ["b": 2])  // A's write removed field a: the removal travels
         #expect(b.store["tags"] == ["y", "z"])
         #expect(b.store["count"] == 7)
         #expect(b.store["old"] == nil)
@@ -236,10 +241,10 @@ import TabSync
         let a = try bench.tab(["theme": "light"], id: "A", configure: fww)
         let b = try bench.tab(["theme": "light"], id: "B", configure: fww)
         bench.advance(1000)
-        a.store.setState(["theme": "dark"])        // b never wrote theme: it must take it
+        a.store.setState(["theme": "dark"])  // b never wrote theme: it must take it
         bench.advance(10)
         #expect(b.store["theme"] == "dark")
-        let c = try bench.tab(["theme": "light"], id: "C", configure: fww)   // a newcomer adopts the state
+        let c = try bench.tab(["theme": "light"], id: "C", configure: fww)  // a newcomer adopts the state
         bench.advance(600)
         #expect(c.store["theme"] == "dark")
     }
@@ -248,7 +253,7 @@ import TabSync
     func bug9ReceiverFilters() throws {
         let bench = Bench()
         let a = try bench.tab(["theme": "light", "sessionToken": "mine"], id: "A") { $0.excludeKeys = ["sessionToken"] }
-        let b = try bench.tab(["theme": "light", "sessionToken": "theirs"], id: "B")   // no exclusion here
+        let b = try bench.tab(["theme": "light", "sessionToken": "theirs"], id: "B")  // no exclusion here
         bench.advance(1000)
         b.store.setState(["theme": "dark", "sessionToken": "stolen"])
         bench.advance(10)
@@ -262,14 +267,24 @@ import TabSync
         let bench = Bench()
         let a = try bench.tab(["theme": "light", "sessionToken": "mine"], id: "A") { $0.excludeKeys = ["sessionToken"] }
         bench.advance(1000)
-        let sender = try #require(bench.hub.open(channelName: "test", ownerId: "evil",
-                                                 scheduler: bench.scheduler) { _ in })
+        let sender = try #require(
+            bench.hub.open(
+                channelName: "test", ownerId: "evil",
+                scheduler: bench.scheduler
+            ) { _ in })
         // As many entries in keys as in state: a receiver trusting keys would take state whole.
-        sender.post(.message(SyncMessage(type: .stateUpdate, tabId: "evil", timestamp: 0,
-                                         payload: .init(state: ["sessionToken": "stolen"], keys: ["theme"]))))
-        sender.post(.message(SyncMessage(type: .stateResponse, tabId: "evil", timestamp: 0,
-                                         payload: .init(state: ["theme": "dark", "sessionToken": "stolen"],
-                                                        keys: ["theme", "theme"]))))
+        sender.post(
+            .message(
+                SyncMessage(
+                    type: .stateUpdate, tabId: "evil", timestamp: 0,
+                    payload: .init(state: ["sessionToken": "stolen"], keys: ["theme"]))))
+        sender.post(
+            .message(
+                SyncMessage(
+                    type: .stateResponse, tabId: "evil", timestamp: 0,
+                    payload: .init(
+                        state: ["theme": "dark", "sessionToken": "stolen"],
+                        keys: ["theme", "theme"]))))
         bench.advance(10)
         #expect(a.store.state == ["theme": "light", "sessionToken": "mine"])
         #expect(a.statistics.dropped[.inconsistentKeys] == 2)
@@ -291,11 +306,13 @@ import TabSync
         let bench = Bench()
         let a = try bench.tab(["theme": "light", "n": 1], id: "A")
         bench.advance(1000)
-        let sender = try #require(bench.hub.open(channelName: "test", ownerId: "evil", scheduler: bench.scheduler) { _ in })
+        let sender = try #require(
+            bench.hub.open(channelName: "test", ownerId: "evil", scheduler: bench.scheduler) { _ in })
         var deep: JSONValue = 1
         for _ in 0..<100 { deep = .array([deep]) }
         for state in [["theme": "dark", "n": JSONValue.number(.nan)], ["theme": "dark", "n": deep]] as [StateDocument] {
-            sender.post(.message(SyncMessage(type: .stateUpdate, tabId: "evil", timestamp: 0, payload: .init(state: state))))
+            sender.post(
+                .message(SyncMessage(type: .stateUpdate, tabId: "evil", timestamp: 0, payload: .init(state: state))))
         }
         bench.advance(10)
         #expect(a.store.state == ["theme": "light", "n": 1])
@@ -315,7 +332,7 @@ import TabSync
         #expect(a.getConnectedTabs() == 1)
         bench.crash(c)
         bench.advance(5000)
-        #expect(a.getConnectedTabs() == 1)       // not yet: the timeout is 3 pings (6 s)
+        #expect(a.getConnectedTabs() == 1)  // not yet: the timeout is 3 pings (6 s)
         bench.advance(1100)
         #expect(a.getConnectedTabs() == 0)
     }
@@ -329,7 +346,9 @@ import TabSync
         b.store.subscribe { change in
             // Re-entrant, on remote changes: mirror the remote value (no change) and count it (a key that is not synced).
             guard case .remote = change.origin else { return }
-            b.store.setState(["theme": change.next["theme"] ?? .null, "seen": .number((change.next["seen"]?.numberValue ?? 0) + 1)])
+            b.store.setState([
+                "theme": change.next["theme"] ?? .null, "seen": .number((change.next["seen"]?.numberValue ?? 0) + 1),
+            ])
         }
         b.store.subscribe { _ in throw Boom() }
         bench.advance(1000)

@@ -13,7 +13,7 @@ import TabSync
         store.setState(["b": "y", "a": 2, "keep": true, "new": .null])
         #expect(changes.count == 1)
         let change = changes[0]
-        #expect(change.changedKeys == ["a", "b", "new"])           // sorted; "keep" did not change
+        #expect(change.changedKeys == ["a", "b", "new"])  // sorted; "keep" did not change
         #expect(change.previous == ["a": 1, "b": "x", "keep": true])
         #expect(change.next == ["a": 2, "b": "y", "keep": true, "new": .null])
         #expect(change.origin == .local)
@@ -30,9 +30,9 @@ import TabSync
         #expect(local == ["a"])
         #expect(all == ["a", "b"])
         store.unsubscribe(allSub)
-        store.unsubscribe(allSub)                  // twice: the count of listeners stays right
+        store.unsubscribe(allSub)  // twice: the count of listeners stays right
         store.update(set: ["c": 1], remove: ["a"], origin: .remote(tabId: "T"))
-        #expect(store.state == ["b": 1, "c": 1])   // applied with no listener for it
+        #expect(store.state == ["b": 1, "c": 1])  // applied with no listener for it
         let again = store.subscribe { all.append(contentsOf: $0.changedKeys) }
         store.update(set: ["d": 1], remove: [], origin: .remote(tabId: "T"))
         #expect(all == ["a", "b", "d"])
@@ -55,7 +55,8 @@ import TabSync
         let store = Store(["z": 1, "gone": "g", "b": 0])
         var changes: [StoreChange] = []
         store.subscribe { changes.append($0) }
-        let changed = store.update(set: ["z": 2, "b": 1], remove: ["gone", "gone", "never"], origin: .remote(tabId: "T"))
+        let changed = store.update(
+            set: ["z": 2, "b": 1], remove: ["gone", "gone", "never"], origin: .remote(tabId: "T"))
         #expect(changed == ["b", "z", "gone"])
         #expect(changes.count == 1)
         #expect(changes[0].changedKeys == changed)

@@ -17,7 +17,7 @@ import TabSync
         #expect(copy.keys == ["theme"] && copy.priority == 5)
         #expect(original != copy)
         var same = original
-        same.priority = 5   // a write of the value it holds: a separate box, the same value
+        same.priority = 5  // a write of the value it holds: a separate box, the same value
         #expect(same == original)
     }
 

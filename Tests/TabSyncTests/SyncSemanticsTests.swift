@@ -6,13 +6,16 @@ import TabSync
 @Suite struct SyncSemanticsTests {
     @Test func excludedKeysNeverLeaveTheTab() throws {
         let bench = Bench()
-        let ex: (inout BroadcastSyncConfig) -> Void = { $0.excludeKeys = ["sessionToken"]; $0.throttleMs = 0 }
+        let ex: (inout BroadcastSyncConfig) -> Void = {
+            $0.excludeKeys = ["sessionToken"]
+            $0.throttleMs = 0
+        }
         let a = try bench.tab(["theme": "light", "sessionToken": "a"], id: "A", configure: ex)
         bench.advance(1000)
         a.store.setState(["theme": "dark", "sessionToken": "rotated"])
         a.broadcastState(keys: ["theme", "sessionToken"])
         a.broadcastState()
-        let b = try bench.tab(["sessionToken": "b"], id: "B", configure: ex)   // asks for state: A answers
+        let b = try bench.tab(["sessionToken": "b"], id: "B", configure: ex)  // asks for state: A answers
         bench.advance(1000)
         #expect(b.store.state == ["theme": "dark", "sessionToken": "b"])
         let carried = bench.allSent.flatMap { Array($0.payload?.state?.keys ?? [:].keys) + ($0.payload?.keys ?? []) }
@@ -26,8 +29,8 @@ import TabSync
         let a = try bench.tab(["theme": "dark", "locale": "fr-FR"], id: "A")
         bench.advance(1000)
         let b = try bench.tab(["theme": "light", "locale": "en-US"], id: "B")
-        b.store.setState(["theme": "light"])       // the app writes its default right after start: held
-        b.store.setState(["fontSize": 20])         // a key the others lack: sent after the join
+        b.store.setState(["theme": "light"])  // the app writes its default right after start: held
+        b.store.setState(["fontSize": 20])  // a key the others lack: sent after the join
         #expect(b.isJoining)
         bench.advance(100)
         #expect(!b.isJoining)
@@ -48,7 +51,7 @@ import TabSync
         bench.advance(100)
         #expect(bench.sent(.stateResponse, by: a).filter { $0.payload?.targetId == "C" }.count == 1)
         #expect(bench.sent(.stateResponse, by: b).filter { $0.payload?.targetId == "C" }.count == 0)
-        #expect(b.statistics.ignored >= 1)   // "an older tab answers"
+        #expect(b.statistics.ignored >= 1)  // "an older tab answers"
         #expect(c.statistics.applied == 1)
         #expect(c.store["theme"] == "dark")
     }
@@ -88,9 +91,9 @@ import TabSync
         bench.advance(1000)
         let b = try bench.tab(["theme": "light", "locale": "en"], id: "B") { $0.enableLeaderElection = true }
         bench.advance(1000)
-        b.store.setState(["theme": "dark", "locale": "en"])   // locale unchanged: not reported
+        b.store.setState(["theme": "dark", "locale": "en"])  // locale unchanged: not reported
         bench.advance(100)
-        b.store.setState(["theme": "dark"])                   // no change at all: nothing sent, nothing reported
+        b.store.setState(["theme": "dark"])  // no change at all: nothing sent, nothing reported
         bench.advance(100)
         b.forceLeader()
         bench.advance(100)
@@ -102,10 +105,13 @@ import TabSync
 
     @Test func stopCancelsEveryTimerAndNothingFiresAfter() throws {
         let bench = Bench()
-        let a = try bench.tab(["x": 1], id: "A") { $0.enableLeaderElection = true; $0.debounceMs = 500 }
+        let a = try bench.tab(["x": 1], id: "A") {
+            $0.enableLeaderElection = true
+            $0.debounceMs = 500
+        }
         let b = try bench.tab(["x": 1], id: "B") { $0.enableLeaderElection = true }
         bench.advance(2000)
-        a.store.setState(["x": 2])          // a pending debounce
+        a.store.setState(["x": 2])  // a pending debounce
         let task = a.whileLeader(everyMs: 100) {}
         #expect(a.scheduledTimerCount > 0)
         a.stop()
@@ -124,8 +130,9 @@ import TabSync
         var config = BroadcastSyncConfig(channelName: "x")
         config.onSyncStateChange = { states.append($0) }
         config.enableLeaderElection = true
-        let sync = try BroadcastSync(store: Store(["a": 1]), config: config,
-                                     environment: SyncEnvironment(virtual: scheduler, transport: UnavailableTransport()))
+        let sync = try BroadcastSync(
+            store: Store(["a": 1]), config: config,
+            environment: SyncEnvironment(virtual: scheduler, transport: UnavailableTransport()))
         sync.start()
         sync.store.setState(["a": 2])
         sync.forceLeader()
@@ -138,20 +145,23 @@ import TabSync
         #expect(sync.statistics.sentTotal == 0)
         #expect(sync.scheduledTimerCount == 0)
         sync.stop()
-        #expect(states.isEmpty)    // already disconnected: nothing changed
+        #expect(states.isEmpty)  // already disconnected: nothing changed
     }
 
     @Test func debugLinesFollowTheSpecFormatThroughSwiftLog() throws {
         let lines = LineCollector()
         let bench = Bench()
         let logger = Logger(label: "test") { _ in CapturingHandler(lines: lines) }
-        let a = try bench.tab(["theme": "light", "locale": "en"], id: "tab-1-abc123") { $0.debug = true; $0.logger = logger }
+        let a = try bench.tab(["theme": "light", "locale": "en"], id: "tab-1-abc123") {
+            $0.debug = true
+            $0.logger = logger
+        }
         let b = try bench.tab(["theme": "light", "locale": "en"], id: "tab-2-def456")
         bench.advance(2500)
         withExtendedLifetime((a, b)) {}
         let all = lines.all
         #expect(all.first == "[BroadcastSync:abc123] Started")
-        #expect(all.contains("[BroadcastSync:abc123] Sent: TAB_PING {\"priority\":0}"))   // the first: no digest
+        #expect(all.contains("[BroadcastSync:abc123] Sent: TAB_PING {\"priority\":0}"))  // the first: no digest
         // A pong sent while still joining carries no digest either; the next ping, once settled, does.
         #expect(all.contains { $0.hasPrefix("[BroadcastSync:abc123] Sent: TAB_PONG {") && !$0.contains("digest") })
         #expect(all.contains { $0.hasPrefix("[BroadcastSync:abc123] Sent: TAB_PING {\"digest\":\"") })
@@ -163,7 +173,10 @@ import TabSync
         let lines = LineCollector()
         let bench = Bench()
         let logger = Logger(label: "test") { _ in CapturingHandler(lines: lines) }
-        let a = try bench.tab(["theme": "light", "locale": "en"], id: "tab-1-abc123") { $0.debug = true; $0.logger = logger }
+        let a = try bench.tab(["theme": "light", "locale": "en"], id: "tab-1-abc123") {
+            $0.debug = true
+            $0.logger = logger
+        }
         let b = try bench.tab(["theme": "light", "locale": "en"], id: "tab-2-def456")
         bench.advance(1000)
         b.store.setState(["theme": "dark", "locale": "fr"])

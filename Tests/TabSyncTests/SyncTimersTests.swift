@@ -5,7 +5,10 @@ import TabSync
 /// after every event, each predicted instant is exactly when the timer's effect happens.
 @Suite struct SyncTimersTests {
     func electing(_ bench: Bench, _ id: String) throws -> BroadcastSync {
-        try bench.tab(id: id) { $0.enableLeaderElection = true; $0.leaderHeartbeatMs = 1000 }
+        try bench.tab(id: id) {
+            $0.enableLeaderElection = true
+            $0.leaderHeartbeatMs = 1000
+        }
     }
 
     /// Runs one event at a time up to `end`, calling `sample` before each event and at the end.
@@ -74,9 +77,10 @@ import TabSync
         }
         let startedElection = try #require(candidateAt)
         #expect(predicted == [startedElection], "one deadline, kept until it fires")
-        #expect(bench.events.contains {
-            if case .roleChanged(let c) = $0.event, c.reason == .heartbeatTimeout { true } else { false }
-        })
+        #expect(
+            bench.events.contains {
+                if case .roleChanged(let c) = $0.event, c.reason == .heartbeatTimeout { true } else { false }
+            })
     }
 
     @Test func remainingReachesZeroExactlyWhenTheTimeoutFires() throws {

@@ -17,16 +17,19 @@ final class Bench {
     }
 
     /// A tab over a store with `state`, started unless `start` is false.
-    func tab(_ state: StateDocument = [:], id: String? = nil, start: Bool = true,
-             scheduler custom: (any SyncScheduler)? = nil,
-             configure: (inout BroadcastSyncConfig) -> Void = { _ in }) throws -> BroadcastSync {
+    func tab(
+        _ state: StateDocument = [:], id: String? = nil, start: Bool = true,
+        scheduler custom: (any SyncScheduler)? = nil,
+        configure: (inout BroadcastSyncConfig) -> Void = { _ in }
+    ) throws -> BroadcastSync {
         var config = BroadcastSyncConfig(channelName: "test")
         configure(&config)
         seed += 1
         let name = id ?? "?"
-        let env = SyncEnvironment(clock: scheduler, scheduler: custom ?? scheduler, transport: hub,
-                                  random: SeededRandom(seed: seed), tabId: id,
-                                  observer: { [weak self] e in self?.events.append((name, e)) })
+        let env = SyncEnvironment(
+            clock: scheduler, scheduler: custom ?? scheduler, transport: hub,
+            random: SeededRandom(seed: seed), tabId: id,
+            observer: { [weak self] e in self?.events.append((name, e)) })
         let sync = try BroadcastSync(store: Store(state), config: config, environment: env)
         if start { sync.start() }
         return sync
@@ -39,7 +42,9 @@ final class Bench {
 
     /// Messages of `type` sent so far by `tab`.
     func sent(_ type: SyncMessageType, by tab: BroadcastSync) -> [SyncMessage] {
-        events.compactMap { if case .sent(let m) = $0.event, m.type == type, m.tabId == tab.tabId { return m } else { return nil } }
+        events.compactMap {
+            if case .sent(let m) = $0.event, m.type == type, m.tabId == tab.tabId { return m } else { return nil }
+        }
     }
 
     /// Every message sent so far, by anyone.

@@ -16,10 +16,11 @@ import TabSync
 
     @Test func aStructIsOneKeyPerProperty() throws {
         let prefs = try TypedStore(Prefs(nickname: "ada"))
-        #expect(prefs.store.state == [
-            "theme": "light", "fontSize": 14, "nickname": "ada",
-            "settings": ["compact": false, "ratio": 1.5],
-        ])
+        #expect(
+            prefs.store.state == [
+                "theme": "light", "fontSize": 14, "nickname": "ada",
+                "settings": ["compact": false, "ratio": 1.5],
+            ])
         #expect(try prefs.state() == Prefs(nickname: "ada"))
     }
 
@@ -27,17 +28,22 @@ import TabSync
         let prefs = try TypedStore(Prefs(nickname: "ada"))
         var changes: [StoreChange] = []
         prefs.store.subscribe { changes.append($0) }
-        try prefs.update { $0.fontSize = 16; $0.nickname = nil }
+        try prefs.update {
+            $0.fontSize = 16
+            $0.nickname = nil
+        }
         #expect(changes.count == 1)
         #expect(changes.first?.changedKeys == ["fontSize", "nickname"])
         #expect(prefs.store["nickname"] == nil)
         #expect(try prefs.state() == Prefs(fontSize: 16))
         try prefs.update { _ in }
-        #expect(changes.count == 1)                  // nothing changed, nobody told
+        #expect(changes.count == 1)  // nothing changed, nobody told
     }
 
     @Test func keysTheTypeDoesNotKnowAreLeftAlone() throws {
-        let store = Store(["theme": "dark", "fontSize": 12, "settings": ["compact": true, "ratio": 2], "sessionToken": "s"])
+        let store = Store([
+            "theme": "dark", "fontSize": 12, "settings": ["compact": true, "ratio": 2], "sessionToken": "s",
+        ])
         let prefs = TypedStore<Prefs>(wrapping: store)
         try prefs.update { $0.theme = "light" }
         #expect(store["sessionToken"] == "s")
@@ -84,9 +90,13 @@ import TabSync
         bench.advance(1000)
         var seen: [Result<Prefs, TypedStoreError>] = []
         b.subscribe { result, _ in seen.append(result) }
-        try a.update { $0.theme = "dark"; $0.settings.compact = true; $0.fontSize = 20 }
+        try a.update {
+            $0.theme = "dark"
+            $0.settings.compact = true
+            $0.fontSize = 20
+        }
         bench.advance(1000)
-        #expect(try b.state() == Prefs(theme: "dark", settings: Settings(compact: true)))   // fontSize is not synced
+        #expect(try b.state() == Prefs(theme: "dark", settings: Settings(compact: true)))  // fontSize is not synced
         #expect(seen.count == 1)
         #expect((try? seen.first?.get())?.theme == "dark")
     }

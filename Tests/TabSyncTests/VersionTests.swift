@@ -25,8 +25,9 @@ import TabSync
         config.joinTimeoutMs = 0
         config.conflictStrategy = strategy
         let writers = try (0..<3).map { i in
-            try BroadcastSync(store: Store(["theme": "light", "prefs": ["a": 0]]), config: config,
-                              environment: SyncEnvironment(virtual: scheduler, transport: hub, tabId: "W\(i)"))
+            try BroadcastSync(
+                store: Store(["theme": "light", "prefs": ["a": 0]]), config: config,
+                environment: SyncEnvironment(virtual: scheduler, transport: hub, tabId: "W\(i)"))
         }
         for w in writers { w.start() }
         scheduler.advance(byMs: 5)
@@ -38,7 +39,8 @@ import TabSync
             default:
                 var prefs = w.store["prefs"]?.objectValue ?? [:]
                 let field = ["a", "b", "c"].randomElement(using: &random)!
-                prefs[field] = Bool.random(using: &random) ? nil : .number(Double(Int.random(in: 0...9, using: &random)))
+                prefs[field] =
+                    Bool.random(using: &random) ? nil : .number(Double(Int.random(in: 0...9, using: &random)))
                 w.store.setState(["prefs": Int.random(in: 0..<8, using: &random) == 0 ? "scalar" : .object(prefs)])
             }
             scheduler.advance(byMs: Int.random(in: 0...2, using: &random))
@@ -55,11 +57,12 @@ import TabSync
             let hub = InMemoryHub(latencyMs: 0)
             var config = BroadcastSyncConfig(channelName: "p")
             config.conflictStrategy = strategy
-            let replica = try BroadcastSync(store: Store(["theme": "light", "prefs": ["a": 0]]), config: config,
-                                            environment: SyncEnvironment(virtual: scheduler, transport: hub, tabId: "R\(i)"))
+            let replica = try BroadcastSync(
+                store: Store(["theme": "light", "prefs": ["a": 0]]), config: config,
+                environment: SyncEnvironment(virtual: scheduler, transport: hub, tabId: "R\(i)"))
             replica.start()
             let probe = hub.open(channelName: "p", ownerId: "probe", scheduler: scheduler) { _ in }!
-            scheduler.advance(byMs: 1000)   // the join ends unanswered
+            scheduler.advance(byMs: 1000)  // the join ends unanswered
             var order = frames + frames.filter { _ in Int.random(in: 0..<3, using: &random) == 0 }
             order.shuffle(using: &random)
             for frame in order {
@@ -93,7 +96,9 @@ import TabSync
     @Test func arrivalOrderLeavesReplicasApart() throws {
         let apart = try (0..<10).filter { seed in
             let frames = try Self.writes(seed: seed, strategy: .arrivalOrder)
-            return Set(try Self.replicas(frames, strategy: .arrivalOrder, seed: seed).map { JSONValue.object($0).description }).count > 1
+            return Set(
+                try Self.replicas(frames, strategy: .arrivalOrder, seed: seed).map { JSONValue.object($0).description }
+            ).count > 1
         }
         #expect(apart.count >= 5)
     }
@@ -106,7 +111,7 @@ import TabSync
         let b = try bench.tab(["theme": "light"], id: "B") { $0.throttleMs = 0 }
         bench.advance(1000)
         #expect(a.version(of: "theme") == KeyVersion(counter: 0, time: 0, tabId: "A"))
-        #expect(b.version(of: "theme") == KeyVersion(counter: 0, time: 0, tabId: "A"))   // adopted A's default
+        #expect(b.version(of: "theme") == KeyVersion(counter: 0, time: 0, tabId: "A"))  // adopted A's default
         a.store.setState(["theme": "dark"])
         bench.advance(10)
         b.store.setState(["theme": "system"])
@@ -157,8 +162,11 @@ import TabSync
         let a = try bench.tab(["theme": "light"], id: "A")
         bench.advance(1000)
         let probe = bench.hub.open(channelName: "test", ownerId: "old", scheduler: bench.scheduler) { _ in }!
-        probe.post(.json(["type": "STATE_UPDATE", "tabId": "old", "timestamp": 1000,
-                          "payload": ["state": ["theme": "dark"]]]))
+        probe.post(
+            .json([
+                "type": "STATE_UPDATE", "tabId": "old", "timestamp": 1000,
+                "payload": ["state": ["theme": "dark"]],
+            ]))
         bench.advance(10)
         #expect(a.store["theme"] == "dark")
         #expect(a.version(of: "theme") == KeyVersion(counter: 1, time: 1000, tabId: "old"))
@@ -168,7 +176,10 @@ import TabSync
     /// plainly later, is logged with both versions.
     @Test func keptAndReplacedValuesAreLoggedWithBothVersions() throws {
         let bench = Bench()
-        let fww: (inout BroadcastSyncConfig) -> Void = { $0.conflictStrategy = .firstWriteWins; $0.throttleMs = 0 }
+        let fww: (inout BroadcastSyncConfig) -> Void = {
+            $0.conflictStrategy = .firstWriteWins
+            $0.throttleMs = 0
+        }
         let a = try bench.tab(["theme": "light"], id: "tab-1-aaaaaa", configure: fww)
         let b = try bench.tab(["theme": "light"], id: "tab-2-bbbbbb", configure: fww)
         bench.advance(1000)
@@ -192,7 +203,7 @@ import TabSync
         b.requestState()
         bench.advance(10)
         let answer = bench.sent(.stateResponse, by: a).last
-        #expect(answer?.payload?.keys == [])   // B already holds everything A holds
+        #expect(answer?.payload?.keys == [])  // B already holds everything A holds
         bench.crash(b)
         a.store.setState(["size": 2])
         bench.advance(10)
@@ -207,12 +218,15 @@ import TabSync
     /// same field settles on its higher version; a removed field propagates.
     @Test func mergeKeepsConcurrentFieldEdits() throws {
         let bench = Bench()
-        let merge: (inout BroadcastSyncConfig) -> Void = { $0.conflictStrategy = .merge; $0.throttleMs = 0 }
+        let merge: (inout BroadcastSyncConfig) -> Void = {
+            $0.conflictStrategy = .merge
+            $0.throttleMs = 0
+        }
         let a = try bench.tab(["s": ["x": 0, "y": 0, "z": 0]], id: "A", configure: merge)
         let b = try bench.tab(["s": ["x": 0, "y": 0, "z": 0]], id: "B", configure: merge)
         bench.advance(1000)
         a.store.setState(["s": ["x": 1, "y": 0, "z": 0]])
-        b.store.setState(["s": ["x": 0, "y": 2]])           // y changed, z removed
+        b.store.setState(["s": ["x": 0, "y": 2]])  // y changed, z removed
         bench.advance(10)
         #expect(a.store["s"] == ["x": 1, "y": 2])
         #expect(b.store["s"] == ["x": 1, "y": 2])
@@ -220,6 +234,6 @@ import TabSync
         b.store.setState(["s": ["x": 6, "y": 2]])
         bench.advance(10)
         #expect(a.store["s"] == b.store["s"])
-        #expect(a.store["s"] == ["x": 6, "y": 2])   // same counter, same time: the later tab id
+        #expect(a.store["s"] == ["x": 6, "y": 2])  // same counter, same time: the later tab id
     }
 }

@@ -63,10 +63,12 @@ final class LeaderElection {
     private var watchdogTimer: TimerHandle?
     private var rebutted = false
 
-    init(me: Identity, heartbeatMs: Milliseconds, leaderTimeoutMs: Milliseconds, electionTimeoutMs: Milliseconds,
-         timers: TimerSet,
-         send: @escaping (SyncMessageType, SyncMessage.Payload) -> Void,
-         onRoleChange: @escaping (RoleChange) -> Void) {
+    init(
+        me: Identity, heartbeatMs: Milliseconds, leaderTimeoutMs: Milliseconds, electionTimeoutMs: Milliseconds,
+        timers: TimerSet,
+        send: @escaping (SyncMessageType, SyncMessage.Payload) -> Void,
+        onRoleChange: @escaping (RoleChange) -> Void
+    ) {
         self.me = me
         self.heartbeatMs = heartbeatMs
         self.leaderTimeoutMs = leaderTimeoutMs
@@ -117,7 +119,9 @@ final class LeaderElection {
             if senderIsOlder {
                 timers.cancel(roundTimer)
                 setRole(.follower, .deferredToOlder)
-                roundTimer = timers.schedule(afterMs: 2 * electionTimeoutMs) { [unowned self] in self.becomeCandidate(.announceTimeout) }
+                roundTimer = timers.schedule(afterMs: 2 * electionTimeoutMs) { [unowned self] in
+                    self.becomeCandidate(.announceTimeout)
+                }
             } else if !rebutted {
                 rebutted = true
                 send(.leaderElection, SyncMessage.Payload(priority: me.priority, epoch: highestEpoch))
@@ -134,7 +138,8 @@ final class LeaderElection {
         let incoming = LeaderClaim(epoch: epoch, leaderId: leader, leaderPriority: priority ?? .max)
         if let claim, incoming < claim {
             if isLeader { answer(leader, epoch, once: true) }
-            return "stale epoch \(incoming.epoch) (this tab is in epoch \(claim.epoch), leader \(shortTabId(claim.leaderId)))"
+            return
+                "stale epoch \(incoming.epoch) (this tab is in epoch \(claim.epoch), leader \(shortTabId(claim.leaderId)))"
         }
         let wasLeader = isLeader
         let changed = incoming != claim || leaderId != leader || role != .follower
@@ -243,7 +248,8 @@ final class LeaderElection {
         let now = self.now
         if let start = answerWindowStart, now - start < heartbeatMs {
             guard answered.count < Self.maxAnswersPerInterval,
-                  !once || !answered.contains(where: { $0.sender == sender && $0.epoch == epoch }) else { return }
+                !once || !answered.contains(where: { $0.sender == sender && $0.epoch == epoch })
+            else { return }
         } else {
             answerWindowStart = now
             answered.removeAll(keepingCapacity: true)

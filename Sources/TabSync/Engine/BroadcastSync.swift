@@ -128,9 +128,10 @@ public final class BroadcastSync {
     /// `disconnected`.
     public func start() {
         guard endpoint == nil else { return }
-        guard let ep = transport.open(
-            channelName: config.channelName, ownerId: tabId, scheduler: timers.scheduler,
-            onFrame: { [unowned self] frame in self.receive(frame) })
+        guard
+            let ep = transport.open(
+                channelName: config.channelName, ownerId: tabId, scheduler: timers.scheduler,
+                onFrame: { [unowned self] frame in self.receive(frame) })
         else {
             emit(.unavailable)
             report(.disconnected)
@@ -147,7 +148,7 @@ public final class BroadcastSync {
         batcher.hold()
         requestState()
         joinTimer = timers.schedule(afterMs: config.joinTimeoutMs) { [unowned self] in self.finishJoining() }
-        if config.enableLeaderElection, isActive() {   // a callback above may have stopped it already
+        if config.enableLeaderElection, isActive() {  // a callback above may have stopped it already
             election = LeaderElection(
                 me: .init(id: tabId, priority: priority), heartbeatMs: config.leaderHeartbeatMs,
                 leaderTimeoutMs: config.effectiveLeaderTimeoutMs, electionTimeoutMs: config.electionTimeoutMs,
@@ -277,9 +278,10 @@ public final class BroadcastSync {
     public var digest: String {
         if let c = digestCache, c.generation == versions.generation, c.fields == fieldGeneration { return c.digest }
         let keys = heldKeys()
-        let d = AntiEntropy.digest(keys.map { key in
-            (key, version(of: key)!, fieldVersions[key] ?? [:])
-        })
+        let d = AntiEntropy.digest(
+            keys.map { key in
+                (key, version(of: key)!, fieldVersions[key] ?? [:])
+            })
         digestCache = (versions.generation, fieldGeneration, d)
         return d
     }
@@ -334,8 +336,12 @@ public final class BroadcastSync {
             return
         }
         let before = change.changes.filter { isSynced($0.key) }.map { c in
-            (c.key, MergedKey(version: versions[c.key] ?? (c.previous != nil ? ownDefault : nil),
-                              value: c.previous, fields: fieldVersions[c.key] ?? [:]))
+            (
+                c.key,
+                MergedKey(
+                    version: versions[c.key] ?? (c.previous != nil ? ownDefault : nil),
+                    value: c.previous, fields: fieldVersions[c.key] ?? [:])
+            )
         }
         let counter = before.reduce(0) { max($0, $1.1.highestCounter) } + 1
         let version = KeyVersion(counter: counter, time: now, tabId: tabId)
@@ -370,8 +376,10 @@ public final class BroadcastSync {
 
     /// The values of `keys` with their versions, leaving out versions equal to `implicit` (the
     /// receiver assumes it). Keys this tab holds nothing of are left out.
-    private func statePayload(_ keys: [String], values: StateDocument? = nil,
-                              implicit: KeyVersion?) -> SyncMessage.Payload {
+    private func statePayload(
+        _ keys: [String], values: StateDocument? = nil,
+        implicit: KeyVersion?
+    ) -> SyncMessage.Payload {
         var state = values ?? StateDocument(minimumCapacity: keys.count)
         if values == nil {
             let current = store.state
@@ -409,22 +417,25 @@ public final class BroadcastSync {
         var stamps: [String: KeyVersion] = [:]
         for key in keys { if let v = version(of: key), v != ownDefault { stamps[key] = v } }
         let fields = config.conflictStrategy == .merge && !fieldVersions.isEmpty ? fieldVersions : nil
-        return SyncMessage.Payload(keys: keys, priority: priority, stamps: stamps.isEmpty ? nil : stamps,
-                                   fieldStamps: fields)
+        return SyncMessage.Payload(
+            keys: keys, priority: priority, stamps: stamps.isEmpty ? nil : stamps,
+            fieldStamps: fields)
     }
 
     /// A tab whose state is in motion (settling, see `settleMs`, or still joining) sends no digest: it
     /// would describe a state its peers have not been told of yet, or one about to change.
     private func pingPayload() -> SyncMessage.Payload {
         let comparable = config.conflictStrategy.converges && !isSettling && !isJoining
-        return SyncMessage.Payload(priority: priority, epoch: election.map { $0.highestEpoch },
-                                   digest: comparable ? digest : nil)
+        return SyncMessage.Payload(
+            priority: priority, epoch: election.map { $0.highestEpoch },
+            digest: comparable ? digest : nil)
     }
 
     private func send(_ type: SyncMessageType, _ payload: SyncMessage.Payload) {
         guard let endpoint else { return }
-        let message = SyncMessage(type: type, tabId: tabId, timestamp: clock.nowMs,
-                                  payload: payload.isEmpty ? nil : payload)
+        let message = SyncMessage(
+            type: type, tabId: tabId, timestamp: clock.nowMs,
+            payload: payload.isEmpty ? nil : payload)
         statistics.sentCounts[type.ordinal] += 1
         emit(.sent(message))
         endpoint.post(.message(message))
@@ -447,10 +458,11 @@ public final class BroadcastSync {
     private func receive(_ frame: ChannelFrame) {
         switch frame {
         case .message(let m):
-            accept(m)   // used in place: binding it to a variable outside the switch would copy it
+            accept(m)  // used in place: binding it to a variable outside the switch would copy it
         case .json(let json):
             guard json.approximateByteCount <= config.maxMessageBytes else {
-                return drop(.oversized, "about \(json.approximateByteCount) bytes, limit \(config.maxMessageBytes)", from: nil)
+                return drop(
+                    .oversized, "about \(json.approximateByteCount) bytes, limit \(config.maxMessageBytes)", from: nil)
             }
             do { accept(try SyncMessage(json: json)) } catch {
                 drop(.malformed, error.reason, from: json.objectValue?["tabId"]?.stringValue)
@@ -474,7 +486,9 @@ public final class BroadcastSync {
                 return (.inconsistentKeys, problem)
             }
             let (size, problem) = JSONValue.object(state).inspect()
-            if size > config.maxMessageBytes { return (.oversized, "state of about \(size) bytes, limit \(config.maxMessageBytes)") }
+            if size > config.maxMessageBytes {
+                return (.oversized, "state of about \(size) bytes, limit \(config.maxMessageBytes)")
+            }
             if let problem { return (.invalidValue, problem) }
         }
         switch m.type {
@@ -519,10 +533,12 @@ public final class BroadcastSync {
         if m.type == .tabClose {
             peers.remove(m.tabId, at: m.timestamp)
         } else {
-            let tellsPriority = m.type == .tabPing || m.type == .tabPong || m.type == .leaderElection
+            let tellsPriority =
+                m.type == .tabPing || m.type == .tabPong || m.type == .leaderElection
                 || m.type == .stateRequest
-            let isNew = peers.heard(m.tabId, priority: tellsPriority ? m.payload?.priority : nil, now: now,
-                                    sentAt: m.timestamp)
+            let isNew = peers.heard(
+                m.tabId, priority: tellsPriority ? m.payload?.priority : nil, now: now,
+                sentAt: m.timestamp)
             // A tab heard of for the first time hears back at once from the tab that answers its
             // state request (whichever of its messages arrived first); the others it hears at their
             // next TAB_PING. Every tab answering every newcomer made joins cost N² deliveries each.
@@ -576,7 +592,9 @@ public final class BroadcastSync {
         case .leaderAnnounce, .heartbeat:
             guard let election else { return ignore(m, "leader election is off") }
             let leader = m.payload?.leaderId ?? m.tabId
-            if let why = election.receiveClaim(leaderId: leader, epoch: m.payload?.epoch ?? 0, priority: m.payload?.priority) {
+            if let why = election.receiveClaim(
+                leaderId: leader, epoch: m.payload?.epoch ?? 0, priority: m.payload?.priority)
+            {
                 ignore(m, why)
             }
         case .tabClose:
@@ -592,7 +610,7 @@ public final class BroadcastSync {
         statistics.refusedKeys += offered.count - keys.count
         guard !keys.isEmpty else { return }
         var changes: [KeyChange] = []
-        swap(&changes, &changeBuffer)   // moved out, so that it stays uniquely referenced and is reused
+        swap(&changes, &changeBuffer)  // moved out, so that it stays uniquely referenced and is reused
         defer { changeBuffer = changes }
         switch config.conflictStrategy {
         case .lastWriteWins, .firstWriteWins, .arrivalOrder: applyVersioned(m, payload, state, keys, into: &changes)
@@ -625,15 +643,19 @@ public final class BroadcastSync {
 
     /// last-write-wins, first-write-wins and arrival order: per key, the received value replaces the
     /// local one when its version wins (arrival order: always), and the version comes with it.
-    private func applyVersioned(_ m: SyncMessage, _ payload: SyncMessage.Payload, _ state: StateDocument,
-                                _ keys: [String], into changes: inout [KeyChange]) {
+    private func applyVersioned(
+        _ m: SyncMessage, _ payload: SyncMessage.Payload, _ state: StateDocument,
+        _ keys: [String], into changes: inout [KeyChange]
+    ) {
         let strategy = config.conflictStrategy
-        let earliestFirst = strategy == .firstWriteWins, always = strategy == .arrivalOrder
+        let earliestFirst = strategy == .firstWriteWins
+        let always = strategy == .arrivalOrder
         // The common case, kept free of intermediate collections: an update of keys written together,
         // arriving where those keys were last written together too. One compare decides them all.
         // Observed, it takes only updates that are plainly later (nothing to log but the apply).
         if payload.stamps == nil, m.type == .stateUpdate, let counter = payload.counter,
-           let local = versions.shared(by: keys), !isObserved || counter > local.counter {
+            let local = versions.shared(by: keys), !isObserved || counter > local.counter
+        {
             let incoming = KeyVersion(counter: counter, time: m.timestamp, tabId: m.tabId)
             guard always || incoming.wins(over: local, earliestFirst: earliestFirst) else { return }
             versions.record(keys, incoming)
@@ -644,25 +666,34 @@ public final class BroadcastSync {
             store.change(set: set, remove: remove, origin: .remote(tabId: m.tabId), sorted: isObserved, into: &changes)
             return
         }
-        var set = StateDocument(), remove: [String] = [], newerHere: [String] = []
+        var set = StateDocument()
+        var remove: [String] = []
+        var newerHere: [String] = []
         var won: [(key: String, version: KeyVersion)] = []
         for key in keys {
             guard let incoming = incomingVersion(key, m, payload) else { continue }
             let local = version(of: key)
-            let value = state[key], current = store.state[key]
+            let value = state[key]
+            let current = store.state[key]
             guard always || incoming.wins(over: local, earliestFirst: earliestFirst) else {
                 if incoming != local { newerHere.append(key) }
                 if value != current, isObserved {
-                    emit(.resolved(KeyDecision(key: key, kept: true, local: current, localVersion: local,
-                                               remote: value, remoteVersion: incoming)))
+                    emit(
+                        .resolved(
+                            KeyDecision(
+                                key: key, kept: true, local: current, localVersion: local,
+                                remote: value, remoteVersion: incoming)))
                 }
                 continue
             }
             won.append((key, incoming))
             if value != current, isObserved, let local, local.counter >= incoming.counter {
                 // Not simply a later write: concurrent writes settled, or arrival order.
-                emit(.resolved(KeyDecision(key: key, kept: false, local: current, localVersion: local,
-                                           remote: value, remoteVersion: incoming)))
+                emit(
+                    .resolved(
+                        KeyDecision(
+                            key: key, kept: false, local: current, localVersion: local,
+                            remote: value, remoteVersion: incoming)))
             }
             if let value { set[key] = value } else { remove.append(key) }
         }
@@ -673,16 +704,23 @@ public final class BroadcastSync {
         } else {
             for w in won { versions.record(w.key, w.version) }
         }
-        if !batcher.pendingKeys.isEmpty { batcher.discard(set.keys); batcher.discard(remove) }
+        if !batcher.pendingKeys.isEmpty {
+            batcher.discard(set.keys)
+            batcher.discard(remove)
+        }
         store.change(set: set, remove: remove, origin: .remote(tabId: m.tabId), sorted: isObserved, into: &changes)
         if m.type == .stateResponse, m.payload?.targetId == tabId { pushNewer(newerHere, to: m.tabId) }
     }
 
     /// merge: each key's entry joins the received one (see `MergedKey`). Pending local changes stay
     /// pending: what goes out is the merged value with every version, which loses nothing.
-    private func applyMerge(_ m: SyncMessage, _ payload: SyncMessage.Payload, _ state: StateDocument,
-                            _ keys: [String], into changes: inout [KeyChange]) {
-        var set = StateDocument(), remove: [String] = [], newerHere: [String] = []
+    private func applyMerge(
+        _ m: SyncMessage, _ payload: SyncMessage.Payload, _ state: StateDocument,
+        _ keys: [String], into changes: inout [KeyChange]
+    ) {
+        var set = StateDocument()
+        var remove: [String] = []
+        var newerHere: [String] = []
         for key in keys {
             guard let v = incomingVersion(key, m, payload) else { continue }
             let incoming = MergedKey(version: v, value: state[key], fields: payload.fieldStamps?[key] ?? [:])
@@ -691,8 +729,11 @@ public final class BroadcastSync {
             if merged != incoming { newerHere.append(key) }
             if merged == local {
                 if incoming.value != local.value, isObserved {
-                    emit(.resolved(KeyDecision(key: key, kept: true, local: local.value, localVersion: local.version,
-                                               remote: incoming.value, remoteVersion: v)))
+                    emit(
+                        .resolved(
+                            KeyDecision(
+                                key: key, kept: true, local: local.value, localVersion: local.version,
+                                remote: incoming.value, remoteVersion: v)))
                 }
                 continue
             }
@@ -706,13 +747,16 @@ public final class BroadcastSync {
 
     /// custom: the resolver decides the values; an applied key takes the received version. Nothing
     /// promises that tabs converge.
-    private func applyCustom(_ m: SyncMessage, _ payload: SyncMessage.Payload, _ state: StateDocument,
-                             _ keys: [String], into changes: inout [KeyChange]) {
+    private func applyCustom(
+        _ m: SyncMessage, _ payload: SyncMessage.Payload, _ state: StateDocument,
+        _ keys: [String], into changes: inout [KeyChange]
+    ) {
         guard let customResolver = config.customResolver else { return }
         let local = store.state
         let remote = state.filter { keys.contains($0.key) }
         let resolved = customResolver(local.filter { isSynced($0.key) }, remote)
-        var set = StateDocument(), remove: [String] = []
+        var set = StateDocument()
+        var remove: [String] = []
         for (key, value) in resolved where isSynced(key) && local[key] != value {
             set[key] = value
             if let v = incomingVersion(key, m, payload) { versions.record(key, v) }
@@ -721,7 +765,10 @@ public final class BroadcastSync {
             remove.append(key)
             if let v = incomingVersion(key, m, payload) { versions.record(key, v) }
         }
-        if !batcher.pendingKeys.isEmpty { batcher.discard(set.keys); batcher.discard(remove) }
+        if !batcher.pendingKeys.isEmpty {
+            batcher.discard(set.keys)
+            batcher.discard(remove)
+        }
         store.change(set: set, remove: remove, origin: .remote(tabId: m.tabId), into: &changes)
     }
 
@@ -812,8 +859,10 @@ public final class BroadcastSync {
     private func answer(_ m: SyncMessage) {
         let held = heldKeys()
         let theirs = m.payload?.keys.map { keys in
-            (keys: Set(keys), stamps: m.payload?.stamps ?? [:], fields: m.payload?.fieldStamps ?? [:],
-             owner: KeyVersion(counter: 0, time: m.payload?.priority ?? m.timestamp, tabId: m.tabId))
+            (
+                keys: Set(keys), stamps: m.payload?.stamps ?? [:], fields: m.payload?.fieldStamps ?? [:],
+                owner: KeyVersion(counter: 0, time: m.payload?.priority ?? m.timestamp, tabId: m.tabId)
+            )
         }
         var send = held
         var behind = false
@@ -894,7 +943,6 @@ public final class BroadcastSync {
     /// True when someone looks at what was applied: an observer, the debug log or `onRemoteUpdate`.
     private var isObserved: Bool { isEmitting || config.onRemoteUpdate != nil }
 
-
     private func finishJoining() {
         timers.cancel(joinTimer)
         joinTimer = nil
@@ -952,7 +1000,9 @@ public final class BroadcastSync {
 }
 
 /// The spec's `createBroadcastSync(store, config)`.
-public func createBroadcastSync(_ store: Store, _ config: BroadcastSyncConfig,
-                                environment: SyncEnvironment) throws(ConfigurationError) -> BroadcastSync {
+public func createBroadcastSync(
+    _ store: Store, _ config: BroadcastSyncConfig,
+    environment: SyncEnvironment
+) throws(ConfigurationError) -> BroadcastSync {
     try BroadcastSync(store: store, config: config, environment: environment)
 }

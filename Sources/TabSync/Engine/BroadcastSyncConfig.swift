@@ -59,7 +59,9 @@ public struct BroadcastSyncConfig {
 
     /// Checks every field; the error names the first field that is wrong.
     public func validate() throws(ConfigurationError) {
-        func fail(_ field: String, _ reason: String) -> ConfigurationError { ConfigurationError(field: field, reason: reason) }
+        func fail(_ field: String, _ reason: String) -> ConfigurationError {
+            ConfigurationError(field: field, reason: reason)
+        }
         if channelName.allSatisfy(\.isWhitespace) { throw fail("channelName", "must not be empty") }
         let durations: [(String, Milliseconds?)] = [
             ("throttleMs", throttleMs), ("debounceMs", debounceMs), ("leaderHeartbeatMs", leaderHeartbeatMs),

@@ -13,9 +13,11 @@ public struct SyncEnvironment {
     /// Sees every event of the instance (sends, receipts, applies, drops, role changes).
     public var observer: ((SyncEvent) -> Void)?
 
-    public init(clock: any SyncClock, scheduler: any SyncScheduler, transport: any SyncTransport,
-                random: SeededRandom = .systemSeeded(), tabId: String? = nil,
-                observer: ((SyncEvent) -> Void)? = nil) {
+    public init(
+        clock: any SyncClock, scheduler: any SyncScheduler, transport: any SyncTransport,
+        random: SeededRandom = .systemSeeded(), tabId: String? = nil,
+        observer: ((SyncEvent) -> Void)? = nil
+    ) {
         self.clock = clock
         self.scheduler = scheduler
         self.transport = transport
@@ -26,9 +28,12 @@ public struct SyncEnvironment {
 
     /// A virtual scheduler serving as both clock and scheduler. Without a seed, each environment made
     /// on the same scheduler gets the next one, so tabs get distinct ids, the same in every run.
-    public init(virtual scheduler: VirtualScheduler, transport: any SyncTransport, seed: UInt64? = nil,
-                tabId: String? = nil, observer: ((SyncEvent) -> Void)? = nil) {
-        self.init(clock: scheduler, scheduler: scheduler, transport: transport,
-                  random: SeededRandom(seed: seed ?? scheduler.nextSeed()), tabId: tabId, observer: observer)
+    public init(
+        virtual scheduler: VirtualScheduler, transport: any SyncTransport, seed: UInt64? = nil,
+        tabId: String? = nil, observer: ((SyncEvent) -> Void)? = nil
+    ) {
+        self.init(
+            clock: scheduler, scheduler: scheduler, transport: transport,
+            random: SeededRandom(seed: seed ?? scheduler.nextSeed()), tabId: tabId, observer: observer)
     }
 }

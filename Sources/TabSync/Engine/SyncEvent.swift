@@ -32,7 +32,8 @@ public enum SyncEvent: Sendable {
         case .sent(let m): return "Sent: \(m.type.rawValue) \(m.payload?.jsonText ?? "{}")"
         case .received(let m): return "Received: \(m.type.rawValue) from \(shortTabId(m.tabId))"
         case .applied(let from, let keys):
-            return "Applied remote state from \(shortTabId(from)) [" + keys.map { "'\($0)'" }.joined(separator: ", ") + "]"
+            return "Applied remote state from \(shortTabId(from)) [" + keys.map { "'\($0)'" }.joined(separator: ", ")
+                + "]"
         case .resolved(let d): return d.text
         case .ignored(let m, let reason): return "Ignored: \(m.type.rawValue) from \(shortTabId(m.tabId)): \(reason)"
         case .dropped(let reason, let detail, let from):

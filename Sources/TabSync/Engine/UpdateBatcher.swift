@@ -22,8 +22,10 @@ final class UpdateBatcher {
     private var lastSendMs: Milliseconds?
     private var timer: TimerHandle?
 
-    init(throttleMs: Milliseconds, debounceMs: Milliseconds, timers: TimerSet,
-         flush: @escaping ([String]) -> Void) {
+    init(
+        throttleMs: Milliseconds, debounceMs: Milliseconds, timers: TimerSet,
+        flush: @escaping ([String]) -> Void
+    ) {
         self.throttleMs = throttleMs
         self.debounceMs = debounceMs
         self.timers = timers

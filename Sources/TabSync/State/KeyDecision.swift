@@ -10,8 +10,10 @@ public struct KeyDecision: Sendable, Equatable {
     public let remote: JSONValue?
     public let remoteVersion: KeyVersion
 
-    public init(key: String, kept: Bool, local: JSONValue?, localVersion: KeyVersion?, remote: JSONValue?,
-                remoteVersion: KeyVersion) {
+    public init(
+        key: String, kept: Bool, local: JSONValue?, localVersion: KeyVersion?, remote: JSONValue?,
+        remoteVersion: KeyVersion
+    ) {
         self.key = key
         self.kept = kept
         self.local = local

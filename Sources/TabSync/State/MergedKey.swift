@@ -44,7 +44,8 @@ struct MergedKey: Equatable {
         var present: [String: JSONValue] = [:]
         var live: [String: KeyVersion] = [:]
         for name in names {
-            let mine = fieldVersion(name), theirs = other.fieldVersion(name)
+            let mine = fieldVersion(name)
+            let theirs = other.fieldVersion(name)
             let takeTheirs = theirs.map { $0.wins(over: mine, earliestFirst: false) } ?? false
             guard let v = takeTheirs ? theirs : mine, !base.wins(over: v, earliestFirst: false) else { continue }
             if v != base { live[name] = v }

@@ -112,10 +112,12 @@ public final class Store {
     /// engine reuses one buffer, which spares an allocation on the path of every delivery. The keys
     /// come in `changedKeys` order when `sorted` or when someone listens; otherwise set keys come
     /// in no particular order.
-    func change(set partial: StateDocument, remove: [String], origin: ChangeOrigin, sorted: Bool = true,
-                into changes: inout [KeyChange]) {
+    func change(
+        set partial: StateDocument, remove: [String], origin: ChangeOrigin, sorted: Bool = true,
+        into changes: inout [KeyChange]
+    ) {
         let heard = if case .remote = origin { allChangesListenerCount > 0 } else { !listeners.isEmpty }
-        while changes.popLast() != nil {}   // keeps the capacity, without removeAll's generic path
+        while changes.popLast() != nil {}  // keeps the capacity, without removeAll's generic path
         changes.reserveCapacity(partial.count + remove.count)
         for (key, value) in partial {
             let old = state.updateValue(value, forKey: key)
@@ -156,7 +158,9 @@ public final class Store {
     /// application's own changes only, not after state applied from other tabs. The sync engine
     /// listens that way, which spares every delivery building a change nobody reads.
     @discardableResult
-    public func subscribe(localOnly: Bool = false, _ listener: @escaping (StoreChange) throws -> Void) -> StoreSubscription {
+    public func subscribe(localOnly: Bool = false, _ listener: @escaping (StoreChange) throws -> Void)
+        -> StoreSubscription
+    {
         nextListenerId += 1
         listeners[nextListenerId] = Listener(localOnly: localOnly, call: listener)
         if !localOnly { allChangesListenerCount += 1 }

@@ -1,7 +1,7 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// Why a typed view of a store could not be read or written. Nothing is changed when it is thrown.
@@ -49,15 +49,20 @@ public final class TypedStore<State: Codable> {
         let before = try state()
         var after = before
         try body(&after)
-        let old = try Self.document(before), new = try Self.document(after)
+        let old = try Self.document(before)
+        let new = try Self.document(after)
         store.update(set: new, remove: old.keys.filter { new[$0] == nil }.sorted(), origin: .local)
     }
 
     /// Calls `listener` after every change of the store with the decoded new state, or with the
     /// reason it does not decode.
     @discardableResult
-    public func subscribe(_ listener: @escaping (Result<State, TypedStoreError>, StoreChange) -> Void) -> StoreSubscription {
-        store.subscribe { change in listener(Result { () throws(TypedStoreError) in try Self.decode(change.next) }, change) }
+    public func subscribe(_ listener: @escaping (Result<State, TypedStoreError>, StoreChange) -> Void)
+        -> StoreSubscription
+    {
+        store.subscribe { change in
+            listener(Result { () throws(TypedStoreError) in try Self.decode(change.next) }, change)
+        }
     }
 
     public func unsubscribe(_ subscription: StoreSubscription) {

@@ -26,8 +26,10 @@ public struct SyncTimers: Sendable, Equatable {
     /// The tab's election priority: its creation time (lower is older and wins).
     public var priority: Milliseconds
 
-    public init(heartbeat: Countdown? = nil, leaderTimeout: Countdown? = nil, electionRound: Countdown? = nil,
-                ping: Countdown? = nil, priority: Milliseconds) {
+    public init(
+        heartbeat: Countdown? = nil, leaderTimeout: Countdown? = nil, electionRound: Countdown? = nil,
+        ping: Countdown? = nil, priority: Milliseconds
+    ) {
         self.heartbeat = heartbeat
         self.leaderTimeout = leaderTimeout
         self.electionRound = electionRound
@@ -40,9 +42,10 @@ extension BroadcastSync {
     /// The countdowns of this instance's timers now; all nil once stopped.
     public var countdowns: SyncTimers {
         guard isActive() else { return SyncTimers(priority: priority) }
-        return SyncTimers(heartbeat: election?.heartbeatCountdown, leaderTimeout: election?.leaderTimeoutCountdown,
-                          electionRound: election?.roundCountdown, ping: timers.countdown(pingTimer),
-                          priority: priority)
+        return SyncTimers(
+            heartbeat: election?.heartbeatCountdown, leaderTimeout: election?.leaderTimeoutCountdown,
+            electionRound: election?.roundCountdown, ping: timers.countdown(pingTimer),
+            priority: priority)
     }
 
     /// Fires this follower's leader timeout now, as if its leader had gone silent: it runs for

@@ -81,7 +81,7 @@ public final class VirtualScheduler: SyncScheduler, SyncClock {
     /// Cancels every scheduled action: an owner going away drops the work it left behind, and
     /// with it the references those actions hold (which may lead back to this scheduler).
     public func cancelAll() {
-        var dropped: [() -> Void] = []   // freed after the loop: their deinits may cancel tokens here
+        var dropped: [() -> Void] = []  // freed after the loop: their deinits may cancel tokens here
         for slot in slots.indices {
             guard let action = slots[slot].action else { continue }
             dropped.append(action)

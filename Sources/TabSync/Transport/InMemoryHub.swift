@@ -103,8 +103,10 @@ public final class InMemoryHub: SyncTransport {
     /// opened, from the list as it was when the frame was posted (a tab opening later never sees it).
     /// The order of events is the same as with one action each: whatever a receiver schedules while
     /// handling the frame comes after every delivery of it either way.
-    private func deliverToAll(_ frame: ChannelFrame, from sender: Endpoint, _ subscribers: [Endpoint],
-                              _ shared: (any SyncScheduler)?) {
+    private func deliverToAll(
+        _ frame: ChannelFrame, from sender: Endpoint, _ subscribers: [Endpoint],
+        _ shared: (any SyncScheduler)?
+    ) {
         guard let shared else {
             let boxed = FrameBox(frame)
             for receiver in subscribers where receiver !== sender {
@@ -162,8 +164,10 @@ public final class InMemoryHub: SyncTransport {
         /// Deliveries scheduled to it and not yet handed over.
         var inFlight = 0
 
-        init(hub: InMemoryHub, channel: Channel, ownerId: String, scheduler: any SyncScheduler,
-             onFrame: @escaping (ChannelFrame) -> Void) {
+        init(
+            hub: InMemoryHub, channel: Channel, ownerId: String, scheduler: any SyncScheduler,
+            onFrame: @escaping (ChannelFrame) -> Void
+        ) {
             self.hub = hub
             self.channel = channel
             self.ownerId = ownerId

@@ -32,34 +32,68 @@ public struct SyncMessage: Codable, Sendable, Equatable {
 
         private var box: Box
 
-        public var state: StateDocument? { get { box.fields.state } set { fieldsForWriting.state = newValue } }
+        public var state: StateDocument? {
+            get { box.fields.state }
+            set { fieldsForWriting.state = newValue }
+        }
         /// The keys this message speaks for. A key listed here but absent from `state` was removed.
-        public var keys: [String]? { get { box.fields.keys } set { fieldsForWriting.keys = newValue } }
-        public var leaderId: String? { get { box.fields.leaderId } set { fieldsForWriting.leaderId = newValue } }
+        public var keys: [String]? {
+            get { box.fields.keys }
+            set { fieldsForWriting.keys = newValue }
+        }
+        public var leaderId: String? {
+            get { box.fields.leaderId }
+            set { fieldsForWriting.leaderId = newValue }
+        }
         /// The sender's election priority: its creation time (lower is older and wins).
-        public var priority: Milliseconds? { get { box.fields.priority } set { fieldsForWriting.priority = newValue } }
+        public var priority: Milliseconds? {
+            get { box.fields.priority }
+            set { fieldsForWriting.priority = newValue }
+        }
         /// Extension: the election epoch of a leadership claim, heartbeat or election message.
-        public var epoch: Int? { get { box.fields.epoch } set { fieldsForWriting.epoch = newValue } }
+        public var epoch: Int? {
+            get { box.fields.epoch }
+            set { fieldsForWriting.epoch = newValue }
+        }
         /// Extension: which STATE_REQUEST a STATE_RESPONSE answers.
-        public var requestId: Int? { get { box.fields.requestId } set { fieldsForWriting.requestId = newValue } }
+        public var requestId: Int? {
+            get { box.fields.requestId }
+            set { fieldsForWriting.requestId = newValue }
+        }
         /// Extension: the tab a STATE_RESPONSE is for (a channel has no unicast).
-        public var targetId: String? { get { box.fields.targetId } set { fieldsForWriting.targetId = newValue } }
+        public var targetId: String? {
+            get { box.fields.targetId }
+            set { fieldsForWriting.targetId = newValue }
+        }
         /// Extension: the version of each key in `keys` (see `KeyVersion`). A key without one is, in a
         /// STATE_UPDATE, written by the sender at the message's timestamp with counter `counter`; in a
         /// STATE_RESPONSE or STATE_REQUEST, the sender's default.
-        public var stamps: [String: KeyVersion]? { get { box.fields.stamps } set { fieldsForWriting.stamps = newValue } }
+        public var stamps: [String: KeyVersion]? {
+            get { box.fields.stamps }
+            set { fieldsForWriting.stamps = newValue }
+        }
         /// Extension: the counter of the keys of a STATE_UPDATE that have no entry in `stamps`.
-        public var counter: Int? { get { box.fields.counter } set { fieldsForWriting.counter = newValue } }
+        public var counter: Int? {
+            get { box.fields.counter }
+            set { fieldsForWriting.counter = newValue }
+        }
         /// Extension, `merge` only: versions of object fields written after their key's version, per
         /// key; a field listed here and absent from the key's object was removed.
         public var fieldStamps: [String: [String: KeyVersion]]? {
-            get { box.fields.fieldStamps } set { fieldsForWriting.fieldStamps = newValue }
+            get { box.fields.fieldStamps }
+            set { fieldsForWriting.fieldStamps = newValue }
         }
         /// Extension: a TAB_PING's or TAB_PONG's digest of the sender's synced versions (anti-entropy).
-        public var digest: String? { get { box.fields.digest } set { fieldsForWriting.digest = newValue } }
+        public var digest: String? {
+            get { box.fields.digest }
+            set { fieldsForWriting.digest = newValue }
+        }
         /// Extension: in a TAB_PONG to a newcomer (`targetId`), the live tabs the sender knows and their
         /// priorities, so the newcomer counts them at once (only one tab answers a newcomer).
-        public var peers: [String: Milliseconds]? { get { box.fields.peers } set { fieldsForWriting.peers = newValue } }
+        public var peers: [String: Milliseconds]? {
+            get { box.fields.peers }
+            set { fieldsForWriting.peers = newValue }
+        }
 
         public init(
             state: StateDocument? = nil, keys: [String]? = nil, leaderId: String? = nil,
@@ -68,9 +102,11 @@ public struct SyncMessage: Codable, Sendable, Equatable {
             fieldStamps: [String: [String: KeyVersion]]? = nil, digest: String? = nil,
             peers: [String: Milliseconds]? = nil
         ) {
-            box = Box(Fields(state: state, keys: keys, leaderId: leaderId, priority: priority, epoch: epoch,
-                             requestId: requestId, targetId: targetId, stamps: stamps, counter: counter,
-                             fieldStamps: fieldStamps, digest: digest, peers: peers))
+            box = Box(
+                Fields(
+                    state: state, keys: keys, leaderId: leaderId, priority: priority, epoch: epoch,
+                    requestId: requestId, targetId: targetId, stamps: stamps, counter: counter,
+                    fieldStamps: fieldStamps, digest: digest, peers: peers))
         }
 
         /// The fields, copied first if another payload shares them.
@@ -108,8 +144,10 @@ public struct SyncMessage: Codable, Sendable, Equatable {
     /// Extension: the sender's protocol version.
     public var version: Int?
 
-    public init(type: SyncMessageType, tabId: String, timestamp: Milliseconds, payload: Payload? = nil,
-                version: Int? = SyncMessage.protocolVersion) {
+    public init(
+        type: SyncMessageType, tabId: String, timestamp: Milliseconds, payload: Payload? = nil,
+        version: Int? = SyncMessage.protocolVersion
+    ) {
         self.type = type
         self.tabId = tabId
         self.timestamp = timestamp
@@ -117,7 +155,6 @@ public struct SyncMessage: Codable, Sendable, Equatable {
         self.version = version
     }
 }
-
 
 extension SyncMessage.Payload {
     /// The payload as a JSON value with the spec's field names.
@@ -171,21 +208,28 @@ extension SyncMessage {
         func outside(_ value: Int?, _ field: String, nonNegative: Bool = false) -> String? {
             guard let value else { return nil }
             let range = nonNegative ? 0...Self.maxSafeInteger : Self.numberRange
-            return range.contains(value) ? nil
+            return range.contains(value)
+                ? nil
                 : "field '\(field)' is \(value), outside \(range.lowerBound)...\(range.upperBound)"
         }
         if let p = outside(timestamp, "timestamp") ?? outside(version, "version", nonNegative: true) { return p }
         guard let payload else { return nil }
         if let p = outside(payload.priority, "payload.priority")
             ?? outside(payload.epoch, "payload.epoch", nonNegative: true)
-            ?? outside(payload.requestId, "payload.requestId", nonNegative: true) { return p }
+            ?? outside(payload.requestId, "payload.requestId", nonNegative: true)
+        {
+            return p
+        }
         if let p = outside(payload.counter, "payload.counter", nonNegative: true) { return p }
         // Keys in order, so that the problem named is the same in every run.
         func versionsProblem(_ versions: [String: KeyVersion]?, _ field: String) -> String? {
             guard let versions else { return nil }
             for (key, v) in versions.sorted(by: { $0.key < $1.key }) {
                 if let p = outside(v.time, "\(field).\(key).time")
-                    ?? outside(v.counter, "\(field).\(key).counter", nonNegative: true) { return p }
+                    ?? outside(v.counter, "\(field).\(key).counter", nonNegative: true)
+                {
+                    return p
+                }
             }
             return nil
         }
@@ -204,7 +248,9 @@ extension SyncMessage {
         guard case .object(let o) = json else { throw MalformedMessage("message is not an object") }
         guard let typeValue = o["type"] else { throw MalformedMessage("missing field 'type'") }
         guard let typeName = typeValue.stringValue else { throw MalformedMessage("field 'type' is not a string") }
-        guard let type = SyncMessageType(rawValue: typeName) else { throw MalformedMessage("unknown type '\(typeName)'") }
+        guard let type = SyncMessageType(rawValue: typeName) else {
+            throw MalformedMessage("unknown type '\(typeName)'")
+        }
         guard let tabValue = o["tabId"] else { throw MalformedMessage("missing field 'tabId'") }
         guard let tabId = tabValue.stringValue else { throw MalformedMessage("field 'tabId' is not a string") }
         guard let tsValue = o["timestamp"] else { throw MalformedMessage("missing field 'timestamp'") }
@@ -291,7 +337,7 @@ extension SyncMessage {
         var versions: [String: KeyVersion] = [:]
         for (key, sv) in so {
             guard case .object(let st) = sv, let c = st["counter"]?.intValue, c >= 0, let t = st["time"]?.intValue,
-                  let tab = st["tabId"]?.stringValue, !tab.isEmpty
+                let tab = st["tabId"]?.stringValue, !tab.isEmpty
             else { throw MalformedMessage("field '\(name).\(key)' is not {counter, time, tabId}") }
             versions[key] = KeyVersion(counter: c, time: t, tabId: tab)
         }
