@@ -43,6 +43,19 @@ public enum PaneLook: Equatable, Sendable {
     case light, dark, system, highContrast
     /// Closed gracefully, or crashed: what it shows is the last it knew.
     case closed, crashed
+
+    /// A pane's look from its tab's liveness and `theme` value: gone tabs look gone, the rest follow
+    /// their theme (anything unknown looks like `system`).
+    public init(liveness: PaneLiveness, theme: JSONValue?) {
+        switch (liveness, theme?.stringValue) {
+        case (.closed, _): self = .closed
+        case (.crashed, _): self = .crashed
+        case (_, "dark"): self = .dark
+        case (_, "light"): self = .light
+        case (_, "high-contrast"): self = .highContrast
+        default: self = .system
+        }
+    }
 }
 
 /// One tab's pane, as values.

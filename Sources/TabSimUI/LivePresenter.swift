@@ -42,15 +42,7 @@ public enum LivePresenter {
         let cells = keys.map { key in
             PaneModel.Cell(key: key, value: t.state[key], mark: running && differing.contains(key) ? .diverged : .same)
         }
-        let look: PaneLook
-        switch (t.liveness, t.state["theme"]?.stringValue) {
-        case (.closed, _): look = .closed
-        case (.crashed, _): look = .crashed
-        case (_, "dark"): look = .dark
-        case (_, "light"): look = .light
-        case (_, "high-contrast"): look = .highContrast
-        default: look = .system
-        }
+        let look = PaneLook(liveness: t.liveness, theme: t.state["theme"])
         return PaneModel(
             name: t.name, tabId: t.tabId, role: t.role, epoch: t.epoch, leaderName: t.leaderName, liveness: t.liveness,
             connected: t.connected, cells: cells, localOnly: nil, pending: [], selected: selected, look: look)

@@ -73,15 +73,7 @@ public enum Presenter {
                 key: key, value: t.state[key],
                 mark: running && convergence.differences[key] != nil ? .diverged : .same)
         }
-        let look: PaneLook
-        switch (t.liveness, t.state["theme"]?.stringValue) {
-        case (.closed, _): look = .closed
-        case (.crashed, _): look = .crashed
-        case (_, "dark"): look = .dark
-        case (_, "light"): look = .light
-        case (_, "high-contrast"): look = .highContrast
-        default: look = .system
-        }
+        let look = PaneLook(liveness: liveness, theme: t.state["theme"])
         let timers = t.liveness.exists ? t.sync.countdowns : SyncTimers(priority: t.sync.priority)
         return PaneModel(
             name: t.name, tabId: t.tabId, role: t.role, epoch: t.epoch, leaderName: leaderName,
