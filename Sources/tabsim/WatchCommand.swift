@@ -159,18 +159,19 @@ final class Watcher {
         func name(_ i: Int) -> String { i < letters.count ? String(letters[i]) : "\(i + 1)" }
         let leaderIndex = order.indices.filter { tabs[order[$0]]?.role == "leader" }
             .max { (tabs[order[$0]]?.epoch ?? 0) < (tabs[order[$1]]?.epoch ?? 0) }
-        let running = order.filter { id in
-            tabs[id]?.closed == false && nowMs - (lastHeardMs[id] ?? nowMs) <= Self.silenceMs
+        // Liveness once per tab: closed on its TAB_CLOSE, crashed after the silence, else alive.
+        let livenesses: [PaneLiveness] = order.map { id in
+            tabs[id]?.closed == true ? .closed : nowMs - (lastHeardMs[id] ?? nowMs) > Self.silenceMs ? .crashed : .alive
         }
+        let running = livenesses.count { $0 == .alive }
         return order.enumerated().map { i, id in
             let tab = tabs[id] ?? Tab()
-            let silent = nowMs - (lastHeardMs[id] ?? nowMs) > Self.silenceMs
-            let liveness: PaneLiveness = tab.closed ? .closed : silent ? .crashed : .alive
+            let liveness = livenesses[i]
             let role: ElectionRole =
                 liveness != .alive ? .none : i == leaderIndex ? .leader : leaderIndex != nil ? .follower : .none
             return LiveTabInfo(
                 name: name(i), tabId: id, role: role, epoch: tab.epoch, leaderName: leaderIndex.map(name),
-                liveness: liveness, connected: max(0, running.count - (liveness == .alive ? 1 : 0)), state: tab.state)
+                liveness: liveness, connected: running - (liveness == .alive ? 1 : 0), state: tab.state)
         }
     }
 }
