@@ -99,10 +99,36 @@ struct CommandLineTests {
         #expect(try await tabsim(["run", "/nonexistent/x.yaml"]).status == 2)
     }
 
-    @Test func anEndlessFileExitsTwoNamingTheLimit() async throws {
+    @Test func anEndlessDeviceExitsTwoNamingWhatItIs() async throws {
         let r = try await tabsim(["run", "/dev/zero"])
         #expect(r.status == 2)
-        #expect(r.err.contains("/dev/zero: larger than the limit of 1048576 bytes"), "\(r.err)")
+        #expect(r.err.contains("/dev/zero: is a character device, not a regular file"), "\(r.err)")
+    }
+
+    /// A FIFO is refused at once, with or without a writer: opening one for reading used to wait for
+    /// a writer, and reading one whose writer stays waited for ever. The program runs under
+    /// `timeout 120` so that a hang fails the test (status 124) instead of stalling the suite; the
+    /// deadline is far beyond any run, not a measure of speed.
+    @Test(arguments: [false, true])
+    func aFIFOIsRefusedAtOnceWithOrWithoutAWriter(withWriter: Bool) async throws {
+        let fifo = FileManager.default.temporaryDirectory.appendingPathComponent("tabsim-\(UUID().uuidString).yaml")
+            .path
+        try #require(mkfifo(fifo, 0o600) == 0)
+        defer { unlink(fifo) }
+        // A writer that stays: read-write, so the open does not wait for a reader, with a scenario in the pipe.
+        var writer: Int32 = -1
+        if withWriter {
+            writer = open(fifo, O_RDWR | O_NONBLOCK)
+            try #require(writer >= 0)
+            let text = "steps:\n  - {at: 0ms, open: A}\n"
+            #expect(text.withCString { write(writer, $0, strlen($0)) } > 0)
+        }
+        defer { if writer >= 0 { close(writer) } }
+        for args in [["run", fifo], ["ui", "--scenario", fifo]] {
+            let r = try await Tabsim.process("/usr/bin/timeout", ["120", Tabsim.binary] + args)
+            #expect(r.status == 2, "\(args): \(r.status) \(r.out)\(r.err)")
+            #expect(r.err.contains("\(fifo): is a FIFO, not a regular file"), "\(args): \(r.err)")
+        }
     }
 
     @Test func twoProcessesPrintTheSameLogByteForByte() async throws {

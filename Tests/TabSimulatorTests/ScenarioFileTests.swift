@@ -3,8 +3,10 @@ import Testing
 
 @testable import TabSimulator
 
-/// A scenario file that cannot be used is refused naming the file and why: missing, a directory,
-/// UTF-16, binary. A UTF-8 byte order mark is skipped, as YAML allows.
+/// A scenario file that cannot be used is refused naming the file and why: missing, not a regular
+/// file (a directory, a device), UTF-16, binary. A UTF-8 byte order mark is skipped, as YAML allows.
+/// (A FIFO, which would block the open, is tested through the real program, with a deadline:
+/// `CommandLineTests`.)
 @Suite struct ScenarioFileTests {
     static let scenario = "steps:\n  - {at: 0ms, open: A}\n"
 
@@ -23,10 +25,40 @@ import Testing
     @Test func aMissingFileOrADirectorySaysWhich() throws {
         #expect(refusal("/nonexistent/x.yaml") == "/nonexistent/x.yaml: cannot read the file: no such file")
         let dir = FileManager.default.temporaryDirectory.path
-        #expect(refusal(dir) == "\(dir): cannot read the file: it is a directory")
+        #expect(refusal(dir) == "\(dir): is a directory, not a regular file")
         #expect(
             refusal("/etc/passwd/x.yaml")
                 == "/etc/passwd/x.yaml: cannot read the file: a part of the path is not a directory")
+    }
+
+    /// A device is refused before it is read: `/dev/null` was read as an empty file, and `/dev/zero`
+    /// was read up to the size limit.
+    @Test(arguments: ["/dev/null", "/dev/zero", "/dev/urandom"])
+    func aDeviceIsRefusedAsNotARegularFile(path: String) throws {
+        #expect(refusal(path) == "\(path): is a character device, not a regular file")
+    }
+
+    @Test func aSocketIsRefusedAsNotARegularFile() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("tabsim-\(UUID().uuidString).sock")
+            .path
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        try #require(fd >= 0)
+        defer {
+            close(fd)
+            unlink(path)
+        }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            for (i, byte) in path.utf8.prefix(raw.count - 1).enumerated() { raw[i] = byte }
+        }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
+        }
+        try #require(bound == 0)
+        #expect(refusal(path) == "\(path): is a socket, not a regular file")
     }
 
     @Test func utf16AndBinaryFilesAreRefusedByName() throws {
