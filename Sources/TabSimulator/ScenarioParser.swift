@@ -218,10 +218,13 @@ struct ScenarioNodeReader {
 
     func duration(_ node: Node, _ what: String) throws(ScenarioError) -> Milliseconds {
         guard let s = node.scalar?.string, let ms = ScenarioParser.duration(s) else {
-            throw error(node, "bad time '\(node.scalar?.string ?? "?")' for \(what) (use 250ms, 2s, 1.5s or 1m)")
+            throw error(node, "bad time '\(node.scalar?.string ?? "?")' for \(what) (\(ScenarioDuration.form))")
         }
         guard ms <= ScenarioLimits.maxTimeMs else {
-            throw error(node, "bad time '\(s)' for \(what): at most a day (1440m)")
+            throw error(
+                node,
+                "bad time '\(s)' for \(what): past the limit of \(ScenarioLimits.maxTimeMs / 60_000)m "
+                    + "of simulated time (ScenarioLimits.maxTimeMs)")
         }
         return ms
     }

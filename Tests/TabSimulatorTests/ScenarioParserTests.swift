@@ -39,14 +39,32 @@ import TabSync
         #expect(s.steps.map(\.line) == [7, 8, 9, 10, 11])
     }
 
-    @Test(arguments: [("250ms", 250), ("2s", 2000), ("1.5s", 1500), ("1m", 60_000), ("0ms", 0), ("40", 40)])
+    /// Read exactly: `1.1s` was 1100.0000000000002 ms through `Double`, and refused as not whole.
+    @Test(arguments: [
+        ("250ms", 250), ("2s", 2000), ("1.5s", 1500), ("1m", 60_000), ("0ms", 0), ("40", 40), ("1.1s", 1100),
+        ("0.3s", 300), ("1.000s", 1000), ("007ms", 7), ("0.00005m", 3), ("1440m", 86_400_000),
+    ])
     func durations(text: String, ms: Int) {
         #expect(ScenarioParser.duration(text) == ms)
     }
 
-    @Test(arguments: ["-1s", "abc", "1.0005s", "2h", ""])
+    /// Decimal digits only: hexadecimal (`0x10s` was 16 s, `0x1p-2s` a quarter of one), exponents,
+    /// infinities, signs and a point without digits on both sides are refused.
+    @Test(arguments: [
+        "-1s", "abc", "1.0005s", "2h", "", "0x10s", "0x1p-2s", "0x10", "1e3s", "1E3ms", "inf", "infs", "nan", "nanms",
+        "+5", "+5s", "1.s", ".5s", "1.5", "s", "ms", " 1s", "1s ", "1_000ms", "١s", "99999999999999m",
+    ])
     func badDurations(text: String) {
         #expect(ScenarioParser.duration(text) == nil)
+    }
+
+    @Test(arguments: ["0x10s", "0x1p-2s", "1e3s", "infs"])
+    func aTimeThatIsNotDecimalIsRefusedAtItsLine(text: String) throws {
+        let e = error("steps:\n  - {at: 0ms, open: A}\n  - {at: \(text), kill: A}\n")
+        #expect(
+            e?.description
+                == "test.yaml:3: bad time '\(text)' for at (decimal digits with ms, s or m, like 250ms, 2s, 1.5s or 1m)"
+        )
     }
 
     /// `tabsim fuzz --start-seed` and `tabsim --seed` take any UInt64, so a file they write may hold one.
