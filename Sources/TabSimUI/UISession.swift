@@ -313,14 +313,18 @@ public final class UISession {
         return player.performed.count
     }
 
+    /// Writes `contents` to `path`, or throws naming the path and the error. Every step is checked,
+    /// the flush and the close too: a full disk (`/dev/full`) takes the buffered text without a word
+    /// and fails only when it is flushed.
     public static func writeToDisk(path: String, contents: String) throws {
-        guard let file = fopen(path, "w") else {
-            throw UIError("cannot write \(path): \(String(cString: strerror(errno)))")
+        func failure() -> UIError { UIError("cannot write \(path): \(String(cString: strerror(errno)))") }
+        guard let file = fopen(path, "w") else { throw failure() }
+        guard fputs(contents, file) >= 0, fflush(file) == 0 else {
+            let error = failure()
+            fclose(file)
+            throw error
         }
-        defer { fclose(file) }
-        guard fputs(contents, file) >= 0 else {
-            throw UIError("cannot write \(path): \(String(cString: strerror(errno)))")
-        }
+        guard fclose(file) == 0 else { throw failure() }
     }
 }
 

@@ -27,8 +27,12 @@ struct UICommand: ParsableCommand {
     @Option(help: "Start from a scenario file and play its steps.") var scenario: String?
     @Option(parsing: .unconditional, help: "Leader heartbeat interval in milliseconds (default 1000).")
     var heartbeat: Int?
-    @Option(help: "Write the session to this scenario file on exit (and on w); tabsim run replays it.") var record:
-        String?
+    @Option(
+        help: ArgumentHelp(
+            "Write the session to this scenario file on exit (and on w); tabsim run replays it. "
+                + "A path that cannot be written is refused before the UI starts (exit 2); "
+                + "a write that fails at exit is reported, exit 2."))
+    var record: String?
 
     func validate() throws {
         if let heartbeat, heartbeat <= 0 { throw ValidationError("--heartbeat must be more than 0 (got \(heartbeat))") }
@@ -38,6 +42,8 @@ struct UICommand: ParsableCommand {
     }
 
     func run() throws {
+        // A path the recording cannot go to is refused before the session starts, not found at exit.
+        if let record { try WritableFile.check(record) }
         let options = UIOptions(
             tabs: simulation.tabs, strategy: simulation.strategy, seed: seed, heartbeatMs: heartbeat,
             scenarioPath: scenario)
@@ -70,7 +76,8 @@ struct UICommand: ParsableCommand {
                 let actions = "\(count) action\(count == 1 ? "" : "s")"
                 print("tabsim: session saved to \(path) (\(actions)). Replay: tabsim run \(path)")
             } catch {
-                printError("tabsim: \(error)")
+                printError("tabsim: \(error); the session was not saved")
+                throw ExitCode(2)
             }
         } else {
             print(

@@ -194,6 +194,21 @@ struct CommandLineTests {
         #expect(replay.err.isEmpty, "\(replay.err)")
     }
 
+    /// `ui --record` with a path that cannot be written is refused before the UI starts (and before
+    /// it asks for a terminal): it used to fail only at exit, with status 0.
+    @Test func aRecordPathThatCannotBeWrittenIsRefusedBeforeTheUIStarts() async throws {
+        for (path, reason) in [
+            ("/etc/passwd/x.yaml", "cannot write /etc/passwd/x.yaml: /etc/passwd is not a directory"),
+            ("/nonexistent/dir/x.yaml", "cannot write /nonexistent/dir/x.yaml: no such directory /nonexistent/dir"),
+        ] {
+            let r = try await tabsim(["ui", "--record", path])
+            #expect(r.status == 2, "\(r.out)\(r.err)")
+            #expect(r.err.contains(reason), "\(r.err)")
+            #expect(!r.err.contains("needs a terminal"), "checked the terminal before the path: \(r.err)")
+            #expect(!r.out.contains("session saved"), "\(r.out)")
+        }
+    }
+
     @Test(arguments: [
         ("/nonexistent/x.yaml", "cannot write /nonexistent/x.yaml: no such directory /nonexistent"),
         ("/tmp", "cannot write /tmp: it is a directory"),

@@ -263,6 +263,21 @@ import Testing
         #expect(replay.status == 0, "tabsim run \(record): \(replay.err)")
     }
 
+    /// A recording that cannot be written at exit (a full disk: /dev/full takes the text and fails
+    /// on the flush) is reported, exit 2, and never "session saved".
+    @Test(.enabled(if: tmux != nil, "tmux is not installed"))
+    func aRecordingThatFailsToWriteAtExitIsReportedWithStatusTwo() async throws {
+        let s = try await Session.start(
+            tmux: Self.tmux!, command: "\(Self.binary) --seed 5 --record /dev/full 2>&1", width: 200, height: 30)
+        await s.waitFor("the UI") { $0.contains("LEADER  epoch") }
+        try await s.keys("t")
+        try await s.keys("q")
+        #expect(await s.exitStatus() == "2")
+        let final = await s.waitFor("the error") { $0.contains("cannot write /dev/full") }
+        #expect(final.contains("No space left on device") && final.contains("the session was not saved"), "\(final)")
+        #expect(!final.contains("session saved"), "\(final)")
+    }
+
     /// Real tabs in terminals (`tabsim tab`) and a `tabsim watch`, each under its own tmux: an edit
     /// typed in one tab reaches the other and the watch; q in the leader says goodbye, the other
     /// leads at once, and the terminal is given back.

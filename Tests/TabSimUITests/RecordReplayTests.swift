@@ -19,6 +19,15 @@ import Testing
         return (results, player.simulation.describeTabs())
     }
 
+    /// A full disk takes the buffered text and fails on the flush: the write says so (it used to
+    /// report success).
+    @Test func aWriteToAFullDiskThrowsNamingThePathAndTheError() throws {
+        #expect(throws: (any Error).self) { try UISession.writeToDisk(path: "/dev/full", contents: "steps: []\n") }
+        do { try UISession.writeToDisk(path: "/dev/full", contents: "steps: []\n") } catch {
+            #expect("\(error)" == "cannot write /dev/full: No space left on device")
+        }
+    }
+
     @Test(arguments: [ConflictStrategy.lastWriteWins, .merge, .custom])
     func aBusySessionReplaysExactly(strategy: ConflictStrategy) throws {
         let h = try Harness(tabs: 4, strategy: strategy, seed: 7)
