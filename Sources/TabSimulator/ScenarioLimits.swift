@@ -1,22 +1,49 @@
 import TabSync
 import Yams
 
-/// What a scenario file may cost to read: a file comes from whoever wrote it, and reading it must
-/// neither hang the tool nor exhaust its memory. Each limit is checked before the work it bounds.
+/// What a scenario file may cost to read and to run: a file comes from whoever wrote it, and
+/// neither reading nor running it may hang the tool or exhaust its memory. Each limit is checked
+/// before the work it bounds, and any file within them runs in seconds (the worst measured: about
+/// 4.4 s in a debug build on a busy 2-core machine: 26 tabs on 1 ms timers, a workload and state
+/// broadcasts, just within both run limits).
 ///
-/// - Size: at most `maxFileBytes`, checked while reading (an endless file is refused at once).
+/// Reading:
+/// - Size: at most `maxFileBytes`, checked while reading (only a regular file is read).
 /// - Nesting: at most `maxNesting` levels; a cheap scan of the text refuses deeper files before the
 ///   YAML parser (which recurses per level) sees them.
 /// - Expansion: aliases are expanded by the parser into shared nodes; a file whose tree, walked
 ///   with every alias expanded, holds more than `maxNodes` nodes is refused before it is read (a
 ///   "billion laughs" file of ten levels of ten aliases would be ten billion).
+///
+/// Running, checked when the file is read:
+/// - Tabs: at most `maxTabs` opened (2000 tabs ran for minutes: every frame goes to every tab).
+/// - Injected frames: at most `maxInjects` `inject` steps (each TAB_PING from a new id adds a peer
+///   every tab keeps: 9500 of them ran for 78 s in 2.1 GB).
+/// - Time: no step later than `maxTimeMs`.
+///
+/// Running, counted while `tabsim run` plays the file (`ScenarioPlayer.playToEnd`), since what a
+/// run costs depends on its timers, its network and its state, not on its length in the file:
+/// - Events: at most `maxEvents` simulated events (timers and message deliveries).
+/// - Delivered values: at most `maxDeliveredValues` values carried by the message copies delivered
+///   (one delivery of a thousand-key state costs as much as a thousand heartbeats).
+/// Passing one stops the run with an error naming the limit and the step it was reaching.
 public enum ScenarioLimits {
     public static let maxFileBytes = 1 << 20
     public static let maxNesting = 64
     public static let maxNodes = 100_000
-    /// The latest time a step may have: a day of virtual time already takes minutes of wall time
-    /// with busy tabs.
-    public static let maxTimeMs: Milliseconds = 86_400_000
+    /// As many as the terminal UI and the fuzzer have (tabs A to Z).
+    public static let maxTabs = 26
+    /// The hostile-peer example injects 6.
+    public static let maxInjects = 100
+    /// The latest time a step may have: an hour (the examples end within 100 s; a saved fuzz run
+    /// within about 6 minutes).
+    public static let maxTimeMs: Milliseconds = 3_600_000
+    /// Some 3 s of simulation in a debug build (30 000 to 45 000 events a second with 26 busy
+    /// tabs); the longest fuzz run `--save` writes (26 tabs, merge, 300 s of faults) takes about 62 000.
+    public static let maxEvents = 100_000
+    /// Some 2 s in a debug build (about 130 000 delivered values a second, a thousand-key state sent
+    /// to 25 tabs); the longest saved fuzz run delivers about 121 000.
+    public static let maxDeliveredValues = 250_000
 
     /// Characters after which a quote starts a quoted scalar.
     private static let tokenStarts: Set<UInt8> = Set(" [{,:-?".utf8)

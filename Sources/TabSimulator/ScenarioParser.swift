@@ -52,6 +52,7 @@ public enum ScenarioParser {
         let ordered = steps.enumerated().sorted { ($0.element.atMs, $0.offset) < ($1.element.atMs, $1.offset) }.map(
             \.element)
         try checkTabNames(ordered, file: file)
+        try checkInjects(ordered, file: file)
         try checkCustomResolvers(ordered, configHasOne: config.customResolver != nil, file: file)
         var options = SimulationOptions(seed: seed, config: config, network: network, initialState: initialState)
         options.logCapacity = 200_000
@@ -97,6 +98,12 @@ public enum ScenarioParser {
                             problem: "tab '\(tab)' is opened twice (use reopen after close or kill)")
                     }
                     opened.insert(tab)
+                    if opened.count > ScenarioLimits.maxTabs {
+                        throw ScenarioError(
+                            file: file, line: step.line,
+                            problem: "tab '\(tab)' is one tab past the limit of \(ScenarioLimits.maxTabs) tabs "
+                                + "a scenario may open (ScenarioLimits.maxTabs)")
+                    }
                     continue
                 }
                 named = action.tabNames
@@ -108,6 +115,21 @@ public enum ScenarioParser {
                     opened.isEmpty
                     ? "no tab is opened before this step" : "opened so far: " + opened.sorted().joined(separator: ", ")
                 throw ScenarioError(file: file, line: step.line, problem: "unknown tab '\(name)' (\(known))")
+            }
+        }
+    }
+
+    /// Refuses the first `inject` step past `ScenarioLimits.maxInjects`, at its line.
+    static func checkInjects(_ steps: [Scenario.Step], file: String) throws(ScenarioError) {
+        var count = 0
+        for step in steps {
+            guard case .action(.inject) = step.kind else { continue }
+            count += 1
+            if count > ScenarioLimits.maxInjects {
+                throw ScenarioError(
+                    file: file, line: step.line,
+                    problem: "one inject past the limit of \(ScenarioLimits.maxInjects) injected frames "
+                        + "a scenario may have (ScenarioLimits.maxInjects)")
             }
         }
     }

@@ -30,6 +30,11 @@ public final class ScenarioPlayer {
     public var pausesAtPrompts = false
     /// The prompt waiting for the learner's key, while paused at one.
     public private(set) var waitingPrompt: (key: String, text: String)?
+    /// When true (`playToEnd`, what `tabsim run` does), at most `ScenarioLimits.maxEvents` events
+    /// and `ScenarioLimits.maxDeliveredValues` delivered values run before the file's last step;
+    /// past either, `advance` throws naming the limit and the step it was reaching. False, as in
+    /// the terminal UI, where the learner sets the pace: the run is not counted.
+    public var enforcesRunLimits = false
 
     /// Makes the simulation the scenario describes.
     public init(scenario: Scenario) throws(ScenarioError) {
@@ -50,7 +55,7 @@ public final class ScenarioPlayer {
         guard waitingPrompt == nil else { return }
         while next < scenario.steps.count, scenario.steps[next].atMs <= time {
             let step = scenario.steps[next]
-            simulation.run(untilMs: step.atMs)
+            try run(untilMs: step.atMs, reaching: step)
             next += 1
             if pausesAtPrompts, case .action(.prompt(let key, let text)) = step.kind {
                 narrate("[Prompt] Press \(key): \(text)")
@@ -70,7 +75,36 @@ public final class ScenarioPlayer {
                     SimEvent(timeMs: simulation.nowMs, tab: "sim", kind: .verdict, line: "[Check] " + result.text))
             }
         }
+        if let step = isFinished ? scenario.steps.last : scenario.steps[next], time <= endMs {
+            try run(untilMs: time, reaching: step)
+        }
         simulation.run(untilMs: time)
+    }
+
+    /// Runs the simulation up to `time` (as `Simulation.run(untilMs:)`, one event at a time), on the
+    /// way to `step`; with `enforcesRunLimits`, refuses to run an event past a limit, naming the
+    /// step's line.
+    private func run(untilMs time: Milliseconds, reaching step: Scenario.Step) throws(ScenarioError) {
+        guard enforcesRunLimits else { return simulation.run(untilMs: time) }
+        let sim = simulation
+        while let due = sim.scheduler.nextDueMs, due <= time {
+            let passed =
+                sim.scheduler.executedCount >= ScenarioLimits.maxEvents
+                ? "\(ScenarioLimits.maxEvents) simulated events (timers and message deliveries; ScenarioLimits.maxEvents)"
+                : sim.deliveredValues >= ScenarioLimits.maxDeliveredValues
+                    ? "\(ScenarioLimits.maxDeliveredValues) values delivered in messages (a state of ten keys is "
+                        + "eleven; ScenarioLimits.maxDeliveredValues)" : nil
+            if let passed {
+                throw ScenarioError(
+                    file: scenario.file, line: step.line,
+                    problem:
+                        "the run reaches the limit of \(passed) at \(formatTime(sim.nowMs).trimmingLeadingSpaces), "
+                        + "before this step: fewer tabs, slower timers, a lighter workload, a smaller state "
+                        + "or a shorter scenario stays within it")
+            }
+            sim.scheduler.step()
+        }
+        sim.run(untilMs: time)
     }
 
     /// The learner pressed the prompt's key (or space): the lesson goes on from the next step.
@@ -85,6 +119,7 @@ public final class ScenarioPlayer {
 
     /// Plays every step; returns the verdicts, ending with the safety invariants.
     public func playToEnd() throws(ScenarioError) -> [ExpectationResult] {
+        enforcesRunLimits = true
         try advance(toMs: endMs)
         let violations = simulation.violations
         return results + [

@@ -36,6 +36,10 @@ final class SimulatedNetwork {
     private let clock: VirtualScheduler
     /// The one tab an injected frame is for while it is posted (nil: every existing tab).
     var injectTarget: String?
+    /// The values (`JSONValue.valueCount`) of every copy handed to a receiver so far: the cost of
+    /// the state a run moves about, which a count of events does not see (one delivery of a
+    /// thousand-key state costs as much as a thousand heartbeats).
+    private(set) var deliveredValues = 0
 
     private var random: SeededRandom
     /// Every tab instance ever started, oldest first (a reopened tab adds its new instance), one
@@ -81,6 +85,12 @@ final class SimulatedNetwork {
 
     /// The delay of each copy of `frame` from `from` to `to`: `[]` when it is lost or blocked.
     func delays(from: String, to: String, frame: ChannelFrame) -> [Milliseconds] {
+        let copies = copies(from: from, to: to, frame: frame)
+        if !copies.isEmpty { deliveredValues += copies.count * frame.valueCount }
+        return copies
+    }
+
+    private func copies(from: String, to: String, frame: ChannelFrame) -> [Milliseconds] {
         if from == Simulation.injectorId { return injectedDelays(to: to) }
         let sender = startedTab(id: from, cursor: &senderCursor)
         receiverCursor += 1
@@ -154,5 +164,26 @@ final class SimulatedNetwork {
         guard delay < 1024 else { return [delay] }
         while oneCopy.count <= delay { oneCopy.append([oneCopy.count]) }
         return oneCopy[delay]
+    }
+}
+
+extension ChannelFrame {
+    /// How many values the frame carries: one for the frame, plus every value of its state.
+    var valueCount: Int {
+        switch self {
+        case .message(let m): 1 + (m.payload?.state?.values.reduce(0) { $0 + $1.valueCount } ?? 0)
+        case .json(let v): v.valueCount
+        }
+    }
+}
+
+extension JSONValue {
+    /// This value and every value inside it.
+    var valueCount: Int {
+        switch self {
+        case .null, .bool, .number, .string: 1
+        case .array(let a): a.reduce(1) { $0 + $1.valueCount }
+        case .object(let o): o.values.reduce(1) { $0 + $1.valueCount }
+        }
     }
 }

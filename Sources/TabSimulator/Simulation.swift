@@ -118,6 +118,9 @@ public final class Simulation {
 
     /// Safety violations found so far (empty when every property held).
     public var violations: [Violation] { checker.violations }
+    /// The values of every message copy delivered so far (a state of ten keys is eleven): with
+    /// `scheduler.executedCount`, what a run has cost (`ScenarioLimits.maxDeliveredValues`).
+    public var deliveredValues: Int { network.deliveredValues }
 
     /// Whether the running tabs hold the same synced state, and if not, which keys differ, what
     /// each tab holds and which tabs stand apart. Frozen, closed and crashed tabs are left out.

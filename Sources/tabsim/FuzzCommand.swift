@@ -40,7 +40,7 @@ struct FuzzCommand: ParsableCommand {
     @Option(
         help: ArgumentHelp(
             "Write the first failing run (or, with --seeds 1, the run) as a scenario file "
-                + "(--chaos-seconds at most 600, so that tabsim run reads it)."))
+                + "(--chaos-seconds at most 300, and a run tabsim run accepts: one it would refuse is not written)."))
     var save: String?
     @Flag(help: "Give every seed the fixed mix of faults and ranges instead of drawing one per seed.")
     var fixedMix = false
@@ -74,16 +74,21 @@ struct FuzzCommand: ParsableCommand {
             guard chaosSeconds <= longest else {
                 throw ValidationError(
                     "--chaos-seconds must be at most \(longest) with --save (got \(chaosSeconds)): a saved run "
-                        + "must fit a scenario file (steps within a day, at most 1 MiB and 100000 values)")
+                        + "must fit a scenario file (steps within \(ScenarioLimits.maxTimeMs / 60_000) minutes, at most "
+                        + "1 MiB and \(ScenarioLimits.maxNodes) values, a run within tabsim run's limits)")
             }
         }
         guard shardParts != nil else { throw ValidationError("--shard takes i/n with 1 <= i <= n, like 2/4") }
     }
 
-    /// Refuses to write a run that `tabsim run` would refuse (a busy long run can pass the scenario
-    /// file's size limit); the file is not written and the command exits 2.
+    /// Refuses to write a run that `tabsim run` would refuse: the file is read and played as `run`
+    /// plays it, so a busy long run that passes the file's size limit or the run's limits
+    /// (`ScenarioLimits`) is caught; the file is not written and the command exits 2.
     static func checkReplayable(_ outcome: Fuzzer.Outcome, as path: String) throws {
-        do { _ = try ScenarioParser.parse(yaml: outcome.scenarioYAML, file: path) } catch {
+        do {
+            let scenario = try ScenarioParser.parse(yaml: outcome.scenarioYAML, file: path)
+            _ = try ScenarioPlayer(scenario: scenario).playToEnd()
+        } catch {
             printError(
                 "tabsim: cannot save seed \(outcome.seed) as \(path): tabsim run would refuse it (\(error.problem)); "
                     + "a shorter --chaos-seconds gives a smaller file")

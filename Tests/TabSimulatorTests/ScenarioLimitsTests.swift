@@ -82,4 +82,89 @@ import TabSync
         let error = try #require(problem(yaml))
         #expect(error.description == message)
     }
+
+    /// A file that opens `tabs` tabs at once, with `extra` steps after.
+    static func opening(_ tabs: Int, then extra: [String] = [], config: String = "{channelName: c}") -> String {
+        "config: \(config)\nsteps:\n" + (0..<tabs).map { "  - {at: 0ms, open: T\($0)}\n" }.joined()
+            + extra.map { "  - \($0)\n" }.joined()
+    }
+
+    /// 2000 tabs ran for minutes (every frame goes to every tab): the 27th open is refused at its line.
+    @Test func openingMoreTabsThanTheLimitIsRefusedAtTheOpenPastIt() throws {
+        #expect(problem(Self.opening(26)) == nil)
+        let error = try #require(problem(Self.opening(2000)))
+        #expect(
+            error.description
+                == "x.yaml:29: tab 'T26' is one tab past the limit of 26 tabs a scenario may open (ScenarioLimits.maxTabs)"
+        )
+    }
+
+    /// 9500 TAB_PINGs from distinct ids ran for 78 s in 2.1 GB: the 101st inject is refused at its line.
+    @Test func injectingMoreFramesThanTheLimitIsRefusedAtTheInjectPastIt() throws {
+        let injects = (0..<150).map {
+            "{at: 1s, inject: {raw: '{\"type\":\"TAB_PING\",\"tabId\":\"x\($0)\",\"timestamp\":1}'}}"
+        }
+        #expect(problem(Self.opening(2, then: Array(injects.prefix(100)))) == nil)
+        let error = try #require(problem(Self.opening(2, then: injects)))
+        #expect(
+            error.description
+                == "x.yaml:105: one inject past the limit of 100 injected frames a scenario may have (ScenarioLimits.maxInjects)"
+        )
+    }
+
+    @Test func aStepPastTheTimeLimitIsRefusedAtItsLine() throws {
+        #expect(problem(Self.opening(1, then: ["{at: 60m, heal: true}"])) == nil)
+        let error = try #require(problem(Self.opening(1, then: ["{at: 61m, heal: true}"])))
+        #expect(
+            error.description
+                == "x.yaml:4: bad time '61m' for at: past the limit of 60m of simulated time (ScenarioLimits.maxTimeMs)"
+        )
+    }
+
+    func play(_ yaml: String) throws -> ScenarioPlayer {
+        let player = try ScenarioPlayer(scenario: try ScenarioParser.parse(yaml: yaml, file: "x.yaml"))
+        _ = try player.playToEnd()
+        return player
+    }
+
+    /// 26 tabs on 1 ms timers with a workload: within every limit of the file, a run of minutes.
+    /// It stops at the event limit, naming it and the step it was reaching; the limit is of
+    /// simulated events, so where it stops is the same on any machine.
+    @Test func aRunPastTheEventLimitStopsNamingItAndTheStep() throws {
+        let hot =
+            "{channelName: c, enableLeaderElection: true, leaderHeartbeatMs: 1, leaderTimeoutMs: 2, "
+            + "electionTimeoutMs: 1, tabPingIntervalMs: 1, tabTimeoutMs: 2}"
+        let yaml = Self.opening(26, then: ["{at: 1s, expect: {converged: true}}"], config: hot)
+        let error = try #require(throws: ScenarioError.self) { try play(yaml) }
+        #expect(error.line == 29)
+        #expect(
+            error.problem.hasPrefix(
+                "the run reaches the limit of 100000 simulated events (timers and message deliveries; "
+                    + "ScenarioLimits.maxEvents) at "),
+            "\(error)")
+    }
+
+    /// A 1000-key state broadcast to 25 tabs: few events, but each costs a thousand values (200
+    /// broadcasts took 40 s in a debug build). It stops at the delivered-value limit.
+    @Test func aRunPastTheDeliveredValueLimitStopsNamingItAndTheStep() throws {
+        let state = "initialState: {" + (0..<1000).map { "k\($0): \($0)" }.joined(separator: ", ") + "}\n"
+        let yaml = state + Self.opening(26, then: (1...200).map { "{at: \($0)s, broadcastState: T0}" })
+        let error = try #require(throws: ScenarioError.self) { try play(yaml) }
+        #expect(error.line != nil)
+        #expect(
+            error.problem.hasPrefix("the run reaches the limit of 250000 values delivered in messages"), "\(error)")
+    }
+
+    /// Every example and lesson stays well within the run limits.
+    @Test func theExamplesStayWithinTheRunLimits() throws {
+        let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Examples")
+        let names = try FileManager.default.subpathsOfDirectory(atPath: examples.path).filter { $0.hasSuffix(".yaml") }
+        #expect(names.count > 20)
+        for name in names {
+            let player = try play(try String(contentsOf: examples.appendingPathComponent(name), encoding: .utf8))
+            #expect(player.simulation.scheduler.executedCount < ScenarioLimits.maxEvents / 10, "\(name)")
+            #expect(player.simulation.deliveredValues < ScenarioLimits.maxDeliveredValues / 10, "\(name)")
+        }
+    }
 }

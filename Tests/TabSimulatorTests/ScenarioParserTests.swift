@@ -191,7 +191,7 @@ import TabSync
         #expect(e?.problem.contains("bad time 'soon'") == true)
         #expect(
             error("steps:\n  - {at: 0ms, open: A}\n  - {at: 2000m, heal: true}\n")?.problem
-                == "bad time '2000m' for at: at most a day (1440m)")
+                == "bad time '2000m' for at: past the limit of 60m of simulated time (ScenarioLimits.maxTimeMs)")
     }
 
     @Test func malformedYAMLNamesLine() {
