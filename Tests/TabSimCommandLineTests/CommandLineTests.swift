@@ -4,8 +4,7 @@ import Testing
 
 /// `tabsim run` and `tabsim fuzz` as a user runs them: the real binary, its output and exit status.
 /// The runs are on virtual time; only the process start costs wall time.
-@Suite(.timeLimit(.minutes(1)))
-struct CommandLineTests {
+@Suite struct CommandLineTests {
     /// Runs tabsim with `args`; a missing binary is a failure, not a skip.
     func tabsim(_ args: [String]) async throws -> Tabsim.Result {
         #expect(Tabsim.isBuilt, "no tabsim binary at \(Tabsim.binary): swift test builds every product")

@@ -3,8 +3,7 @@ import TabsimTestSupport
 import Testing
 
 /// `tabsim learn` as a user runs it, on the repository's lessons.
-@Suite(.timeLimit(.minutes(1)))
-struct LearnCommandTests {
+@Suite struct LearnCommandTests {
     static let folder = Tabsim.examples.appendingPathComponent("lessons").path
     static let lessonCount = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [])
         .filter { $0.hasSuffix(".yaml") }.count

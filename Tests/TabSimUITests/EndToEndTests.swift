@@ -3,8 +3,10 @@ import TabsimTestSupport
 import Testing
 
 /// The real `tabsim` binary under tmux, driven by keys, read from the screen (shared/TERMINAL.md).
-/// The only test that waits in real time: it polls the screen until what it expects appears.
-@Suite(.serialized, .timeLimit(.minutes(2))) struct EndToEndTests {
+/// The only test that waits in real time: it polls the screen until what it expects appears, with
+/// deadlines of two minutes, far beyond what a loaded machine needs (a condition that holds
+/// returns at once): none is a measure of speed.
+@Suite(.serialized) struct EndToEndTests {
     static let tmux: String? = ["/usr/bin/tmux", "/usr/local/bin/tmux", "/bin/tmux"].first {
         FileManager.default.isExecutableFile(atPath: $0)
     }
@@ -72,7 +74,7 @@ import Testing
 
         /// Polls until `condition` holds on the screen, or fails after `seconds`.
         @discardableResult
-        func waitFor(_ what: String, seconds: Double = 20, _ condition: (String) -> Bool) async -> String {
+        func waitFor(_ what: String, seconds: Double = 120, _ condition: (String) -> Bool) async -> String {
             let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
             var last = ""
             repeat {
@@ -87,7 +89,7 @@ import Testing
         }
 
         /// The UI's exit status, once the pane's shell has written it.
-        func exitStatus(seconds: Double = 10) async -> String? {
+        func exitStatus(seconds: Double = 120) async -> String? {
             let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
             repeat {
                 if let s = try? String(contentsOfFile: statusFile, encoding: .utf8), !s.isEmpty {
