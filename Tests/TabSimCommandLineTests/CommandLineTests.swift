@@ -181,7 +181,7 @@ import Testing
     /// The limit logic of --save on a small run: the longest chaos phase allowed is what the
     /// scenario limits leave (one definition, `Fuzzer.longestSavableChaosMs`), and a saved run is
     /// played as `run` plays it before it is written. The full-size run (26 tabs, merge, the longest
-    /// chaos allowed, about a minute in a debug build) is `fuzzSavesTheLongestAllowedChaosAsAFileRunAccepts`,
+    /// chaos allowed, 7 s of a debug build when idle) is `fuzzSavesTheLongestAllowedChaosAsAFileRunAccepts`,
     /// which runs only with TABSYNC_SLOW_TESTS=1.
     @Test func fuzzSavesALongerChaosPhaseAsAFileRunAccepts() async throws {
         let file = FileManager.default.temporaryDirectory
@@ -199,7 +199,8 @@ import Testing
 
     /// The longest chaos phase --save allows, on the busiest mix measured (seed 130), with the most
     /// tabs and merge's longer edits: the file is written, and `run` reads it and judges it the same.
-    /// About a minute of a debug build (it hit a one-minute time limit on a loaded machine): run with
+    /// 7 s of a debug build on an idle machine, minutes on a loaded one (with 600 s of chaos it took
+    /// 294 s and hit a one-minute time limit): run with
     /// `TABSYNC_SLOW_TESTS=1 swift test --filter fuzzSavesTheLongestAllowedChaos`.
     @Test(
         .enabled(
