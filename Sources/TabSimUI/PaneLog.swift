@@ -44,7 +44,7 @@ public struct PaneLog {
     /// The line of one event, or nil when it is hidden. `ids` maps tab ids (full and short) to letters.
     public func line(_ event: SimEvent, flight: MessageFlight?, ids: [String: String]) -> String? {
         if hidesPings, event.messageType == .tabPing || event.messageType == .tabPong { return nil }
-        let who = letter(event.tab)
+        let who = TerminalText.escaped(letter(event.tab))  // padded as shown
         let head = formatTime(event.timeMs) + " " + who + String(repeating: " ", count: max(1, 3 - who.count))
         var text = event.line
         if text.hasPrefix("[BroadcastSync:"), let close = text.firstIndex(of: "]") {

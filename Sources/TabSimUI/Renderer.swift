@@ -141,12 +141,14 @@ public enum TabPane {
         return parts.joined(separator: " ")
     }
 
-    /// The first text that fits `room` columns, or the last one (cut when drawn).
+    /// The first text that fits `room` columns as shown (escaped), or the last one (cut when drawn).
     static func fit(_ room: Int, _ texts: String...) -> String {
-        texts.first { $0.count <= room } ?? texts.last ?? ""
+        texts.first { TerminalText.escaped($0).count <= room } ?? texts.last ?? ""
     }
 
+    /// `s` as shown (escaped: a key may hold control characters), cut or padded to `n` columns.
     static func pad(_ s: String, _ n: Int) -> String {
-        s.count >= n ? String(s.prefix(n)) : s + String(repeating: " ", count: n - s.count)
+        let s = TerminalText.escaped(s)
+        return s.count >= n ? String(s.prefix(n)) : s + String(repeating: " ", count: n - s.count)
     }
 }

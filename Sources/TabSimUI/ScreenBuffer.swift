@@ -1,3 +1,5 @@
+import TabSync
+
 /// What a cell means, not how it looks: the terminal layer maps roles to colours, or to plain
 /// attributes when colours are off (NO_COLOR, a monochrome terminal).
 public enum ColorRole: Int, CaseIterable, Sendable {
@@ -41,6 +43,9 @@ public struct ScreenBuffer: Sendable {
     }
 
     /// Writes `text` at (x, y), clipped to `maxWidth` and to the screen. Returns the columns written.
+    /// Control characters and bidi overrides (a tab name, a value, a peer's frame) are written as
+    /// their `TerminalText` escape, one cell per character of it: the terminal never sees them, and
+    /// columns are counted on what is shown.
     @discardableResult
     public mutating func put(
         _ text: String, x: Int, y: Int, style: CellStyle = CellStyle(), maxWidth: Int? = nil
@@ -49,8 +54,8 @@ public struct ScreenBuffer: Sendable {
         let limit = min(width - max(0, x), maxWidth ?? Int.max)
         var col = x
         var written = 0
-        // Most text is ASCII: one byte, one cell, without walking grapheme clusters.
-        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+        // Most text is printable ASCII: one byte, one cell, without walking grapheme clusters.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
             for byte in text.utf8 {
                 if written >= limit { break }
                 if col >= 0 {
@@ -62,7 +67,7 @@ public struct ScreenBuffer: Sendable {
             }
             return written
         }
-        for ch in text {
+        for ch in TerminalText.escaped(text) {
             if written >= limit { break }
             if col >= 0 {
                 // Wide characters (CJK, emoji) would take two cells: shown as `?` to keep columns aligned.

@@ -250,8 +250,9 @@ public struct SequenceDiagram {
 
         func render(_ row: Row) -> String {
             switch row.op {
-            case .mark(let col, let symbol, let text): mark(row, col, symbol, text)
-            case .note(let text): note(row, text)
+            // Placed by its length as shown: escaped here, not only when the screen is written.
+            case .mark(let col, let symbol, let text): mark(row, col, symbol, TerminalText.escaped(text))
+            case .note(let text): note(row, TerminalText.escaped(text))
             case .arrow(let sender, let label, let receivers): arrow(row, from: sender, label: label, to: receivers)
             }
         }
@@ -270,8 +271,9 @@ public struct SequenceDiagram {
         func header() -> String {
             var cells = Array(repeating: Character(" "), count: diagram.width)
             for (i, c) in diagram.columns.enumerated() {
-                let start = diagram.x(i) - (c.letter.count - 1) / 2
-                put(c.letter, at: start, in: &cells, limit: diagram.width)
+                let letter = TerminalText.escaped(c.letter)  // centred as shown
+                let start = diagram.x(i) - (letter.count - 1) / 2
+                put(letter, at: start, in: &cells, limit: diagram.width)
             }
             return trimmed(cells)
         }

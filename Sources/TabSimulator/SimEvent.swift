@@ -94,8 +94,10 @@ public struct SimEvent: Sendable, Equatable {
     }
 
     /// The log line with its virtual timestamp and tab name: `    1.250s A  [BroadcastSync:...] ...`.
+    /// The name is padded as a terminal shows it (escaped); the rest is escaped where it is written.
     public var text: String {
-        formatTime(timeMs) + " " + tab + String(repeating: " ", count: max(1, 3 - tab.count)) + line
+        let name = TerminalText.escaped(tab)
+        return formatTime(timeMs) + " " + name + String(repeating: " ", count: max(1, 3 - name.count)) + line
     }
 
     /// The event as one line of JSON: `{"kind":..., "line":..., "tab":..., "time":..., "type":...}`.

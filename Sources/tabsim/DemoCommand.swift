@@ -25,7 +25,7 @@ struct DemoCommand: ParsableCommand {
             let env = SyncEnvironment(virtual: scheduler, transport: hub, seed: seed) { (event: SyncEvent) in
                 if case .localChange = event { return }  // not one of the spec's debug lines
                 let name = names[tabId] ?? "?"
-                print("\(formatTime(scheduler.nowMs)) \(name) \(event.debugLine(tabId: tabId))")
+                printLine("\(formatTime(scheduler.nowMs)) \(name) \(event.debugLine(tabId: tabId))")
             }
             let sync = try BroadcastSync(store: Store(state), config: config, environment: env)
             tabId = sync.tabId
@@ -44,7 +44,7 @@ struct DemoCommand: ParsableCommand {
         a.stop()
         scheduler.advance(byMs: 1500)
         for (name, tab) in [("B", b), ("C", c)] {
-            print(
+            printLine(
                 "\(name): leader=\(tab.isLeader()) epoch=\(tab.epoch) connected=\(tab.getConnectedTabs()) state=\(tab.store.state.jsonText)"
             )
         }

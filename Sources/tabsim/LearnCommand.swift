@@ -37,16 +37,16 @@ struct LearnCommand: ParsableCommand {
             throw ExitCode(2)
         }
         if list {
-            for lesson in catalog { print(lesson.listLine) }
+            for lesson in catalog { printLine(lesson.listLine) }
             return
         }
         let interactive = isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1
         var chosen = number
         if chosen == nil {
-            print("Lessons:")
-            for lesson in catalog { print("  " + lesson.listLine) }
+            printLine("Lessons:")
+            for lesson in catalog { printLine("  " + lesson.listLine) }
             guard interactive else {
-                print("Open one: tabsim learn N (in a terminal), or play it headless: tabsim run FILE.")
+                printLine("Open one: tabsim learn N (in a terminal), or play it headless: tabsim run FILE.")
                 return
             }
             print("Lesson number (Enter quits): ", terminator: "")
@@ -58,11 +58,11 @@ struct LearnCommand: ParsableCommand {
             throw ExitCode(2)
         }
         guard interactive else {
-            print("Lesson \(lesson.listLine)")
-            print("File: \(lesson.file)")
-            for line in lesson.narration { print(formatTime(line.atMs) + "  " + line.text) }
-            print("In a terminal this opens the lesson in the UI, paused at each prompt.")
-            print("Headless: tabsim run \(lesson.file)")
+            printLine("Lesson \(lesson.listLine)")
+            printLine("File: \(lesson.file)")
+            for line in lesson.narration { printLine(formatTime(line.atMs) + "  " + line.text) }
+            printLine("In a terminal this opens the lesson in the UI, paused at each prompt.")
+            printLine("Headless: tabsim run \(lesson.file)")
             return
         }
         let session: UISession
@@ -74,7 +74,7 @@ struct LearnCommand: ParsableCommand {
         state.message = "lesson \(lesson.listLine): read the banner; d shows the sequence diagram"
         state = UICommand.play(session, from: state)
         let passed = session.player.results.filter(\.passed).count
-        print(
+        printLine(
             "tabsim: lesson \(lesson.number) stopped at virtual time "
                 + "\(formatTime(session.simulation.nowMs).drop { $0 == " " }): "
                 + "\(passed) of \(session.player.results.count) checks passed so far")

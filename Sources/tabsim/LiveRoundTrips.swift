@@ -160,7 +160,7 @@ enum LivePeer {
                     if change.changedKeys.contains("end") { sync.store.setState(["done": .number(Double(applied))]) }
                 }
                 sync.start()
-                HeadlessTab.writeLine(jsonLine("ready", ["tabId": .string(sync.tabId)]))
+                writeJSONLine(jsonLine("ready", ["tabId": .string(sync.tabId)]))
                 HeadlessTab.readLines(
                     on: loop, { _ in },
                     atEnd: {

@@ -42,12 +42,12 @@ struct RunCommand: ParsableCommand {
             var player: ScenarioPlayer?
             do {
                 let scenario = try ScenarioParser.load(path: file)
-                if !json && !quiet { print("# \(scenario.name) (\(file), seed \(scenario.seed))") }
+                if !json && !quiet { printLine("# \(scenario.name) (\(file), seed \(scenario.seed))") }
                 player = try ScenarioPlayer(scenario: scenario)
                 if !quiet {
                     player?.simulation.onEvent = { event in
                         guard event.kind != .verdict else { return }
-                        print(json ? event.jsonLine : event.text)
+                        if json { printJSONLine(event.jsonLine) } else { printLine(event.text) }
                     }
                 }
                 results = try player?.playToEnd() ?? []
@@ -64,9 +64,9 @@ struct RunCommand: ParsableCommand {
                         "line": .number(Double(r.line)),
                         "time": .number(Double(r.atMs)), "expected": .string(r.expected), "found": .string(r.found),
                     ]
-                    print(verdict.description)
+                    printJSONLine(verdict.description)
                 } else {
-                    print((files.count > 1 ? file + ": " : "") + r.text)
+                    printLine((files.count > 1 ? file + ": " : "") + r.text)
                 }
                 if !r.passed { failed = true }
             }

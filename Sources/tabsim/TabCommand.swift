@@ -103,7 +103,7 @@ enum HeadlessTab {
         MultiThreadedEventLoopGroup.withCurrentThreadAsEventLoop { loop in
             let tab: LiveTab
             do {
-                tab = try LiveTab(settings, loop: loop, write: writeLine)
+                tab = try LiveTab(settings, loop: loop, write: writeJSONLine)
                 try tab.start()
             } catch {
                 printError("tabsim tab: \(error)")
@@ -141,8 +141,9 @@ enum HeadlessTab {
             }
     }
 
+    /// A line for people, escaped (Output.swift).
     static func writeLine(_ line: String) {
-        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+        tabsim.writeLine(line)
     }
 }
 

@@ -235,6 +235,27 @@ import Testing
         #expect(await s.exitStatus() == "0")
     }
 
+    /// OSC and DCS strings typed at the UI (a terminal's answer, a paste) are swallowed whole: the
+    /// `1` of `ESC ] 1 ; q BEL` selects no tab and the `q` inside them quits nothing.
+    @Test(.enabled(if: tmux != nil, "tmux is not installed"))
+    func oscAndDCSStringsAreNotKeys() async throws {
+        let s = try await Session.start(
+            tmux: Self.tmux!, command: "\(Self.binary) --seed 1 --tabs 3", width: 120, height: 30)
+        await s.waitFor("three panes") { $0.contains("C  tab-") && $0.contains("LEADER  epoch") }
+        try await s.keys("2")
+        await s.waitFor("B selected") { $0.contains("> B  tab-") }
+        // ESC ] 1 ; q BEL, then ESC P q ESC \ (a DCS), then 3: only the 3 is a key.
+        try await s.run([
+            "send-keys", "-t", s.name, "-H", "1b", "5d", "31", "3b", "71", "07", "1b", "50", "71", "1b", "5c",
+        ])
+        try await s.keys("3")
+        // Keys are read in order: had the q quit or the 1 selected A, C would never be selected.
+        let screen = await s.waitFor("C selected") { $0.contains("> C  tab-") }
+        #expect(!screen.contains("> A  tab-"))
+        try await s.keys("q")
+        #expect(await s.exitStatus() == "0")
+    }
+
     /// Growing the window, opening help and quitting leaves nothing of the UI on the normal screen;
     /// --record writes the session and the exit line says how to replay it.
     @Test(.enabled(if: tmux != nil, "tmux is not installed"))

@@ -1,4 +1,5 @@
 import Foundation
+import TabSimulator
 import TabSync
 import Testing
 
@@ -125,6 +126,39 @@ import Testing
         let h = try Harness(tabs: 26, width: 200, height: 60)
         h.run(ms: 3000)
         try check("twenty-six-tabs-200x60", h.screen)
+    }
+
+    /// A scenario whose tab name, `say:` line, key, value and injected frame carry ESC, BEL, OSC 52,
+    /// 8-bit CSI and a bidi override: each is drawn as its escape, one cell per character shown, so
+    /// the panes and the log keep their columns, and the terminal gets none of them.
+    @Test func hostileTextAt120x30() throws {
+        let yaml = #"""
+            name: Hostile text
+            seed: 3
+            config: {channelName: x, throttleMs: 0}
+            steps:
+              - {at: 0ms, open: {tab: "A\e[31m", state: {theme: light}}}
+              - {at: 10ms, open: {tab: B, state: {theme: light}}}
+              - {at: 100ms, say: "\e]52;c;aGk=\a clipboard \x9b2J \u202Eevil"}
+              - {at: 200ms, set: {tab: B, "k\ey": "\x9b31m\u202Ered", theme: "\e]0;x\a"}}
+              - {at: 300ms, inject: {raw: '{"type":"TAB_PING","tabId":"\u001b[2J\u009b","timestamp":1}'}}
+            """#
+        let h = try Harness(scenario: try ScenarioParser.parse(yaml: yaml, file: "hostile.yaml"))
+        h.run(ms: 500)
+        let screen = h.screen
+        #expect(!screen.chars.contains { $0.unicodeScalars.contains(where: TerminalText.isUnsafe) })
+        // A's escaped value takes the cells it shows: B's pane, to its right, keeps its column.
+        let rows = (0..<screen.height).map { Array(screen.line($0)) }
+        func column(_ word: String, after text: String) -> Int? {
+            guard let row = rows.first(where: { String($0).contains(text) }) else { return nil }
+            return (1..<row.count).last { String(row[$0...]).hasPrefix(word) }
+        }
+        let valueColumn = column("theme", after: #"theme      \u{1b}]0;x\u{7}"#)
+        #expect(valueColumn != nil && valueColumn == column("locale", after: "  locale     -"))
+        try check("hostile-text-120x30", screen)
+        h.send(.toggleDiagram)  // the sequence diagram places the same text by its length as shown
+        #expect(h.screen.text.contains(#"set {"k\u001by":"\u{9b}31m\u{202e}red","theme":"#))
+        #expect(!h.screen.chars.contains { $0.unicodeScalars.contains(where: TerminalText.isUnsafe) })
     }
 
     @Test func tooSmall() throws {

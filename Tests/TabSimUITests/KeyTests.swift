@@ -30,6 +30,64 @@ import Testing
         #expect(KeyDecoder.keys(bytes("t1 \t?")) == [.char("t"), .char("1"), .char(" "), .char("\t"), .char("?")])
         #expect(KeyDecoder.keys(bytes("\u{1B}x")) == [])  // Alt-x: not a key here
         #expect(KeyDecoder.keys([0xC3, 0xA9, 0x01]) == [])  // é and Ctrl-A: no key uses them
+        #expect(KeyDecoder.keys([0x1B, 0xC3, 0xA9, 0x71]) == [.char("q")])  // Alt-é, then q
+    }
+}
+
+/// OSC, DCS, APC, PM and SOS strings (a terminal's answer, a paste, `tmux send-keys -H`) are swallowed
+/// whole: their text never becomes keys, and the key after them is read as usual.
+@Suite struct KeyDecoderStringSequenceTests {
+    func bytes(_ s: String) -> [UInt8] { Array(s.utf8) }
+
+    @Test func sevenBitStringsEndedByBelOrSTAreNotKeys() {
+        let strings = [
+            "\u{1B}]1;x\u{07}",  // OSC ending in BEL: would select tab 1
+            "\u{1B}]52;c;cXVpdA==\u{1B}\\",  // OSC 52 ending in ST
+            "\u{1B}Pq#0;2;0;0;0#1q\u{1B}\\",  // DCS (sixel) full of q: would quit
+            "\u{1B}_q t 1\u{07}", "\u{1B}^q\u{1B}\\", "\u{1B}Xq 2 3\u{1B}\\",  // APC, PM, SOS
+            "\u{1B}]0;é ŝ q\u{07}",  // UTF-8 inside: Ŝ (next) is C5 9C, whose 0x9C is not ST
+            "\u{1B}]0;Ŝq\u{07}",
+        ]
+        for string in strings {
+            #expect(KeyDecoder.keys(bytes(string + "t")) == [.char("t")], "\(string.debugDescription)")
+            var decoder = KeyDecoder()
+            for byte in bytes(string) { #expect(decoder.feed(byte) == nil, "\(string.debugDescription)") }
+            #expect(!decoder.isInsideSequence, "\(string.debugDescription) has ended")
+        }
+    }
+
+    @Test func eightBitStringsRawOrUTF8EncodedAreNotKeys() {
+        for introducer: UInt8 in [0x9D, 0x90, 0x9F, 0x9E, 0x98] {
+            let body = bytes("1;q 2")
+            for terminator: [UInt8] in [[0x07], [0x9C], [0x1B, 0x5C], [0xC2, 0x9C]] {
+                #expect(KeyDecoder.keys([introducer] + body + terminator + bytes("t")) == [.char("t")])
+                #expect(KeyDecoder.keys([0xC2, introducer] + body + terminator + bytes("t")) == [.char("t")])
+            }
+        }
+        // 8-bit CSI and SS3 are the arrows' other forms.
+        #expect(KeyDecoder.keys([0x9B, 0x41, 0x8F, 0x42, 0xC2, 0x9B, 0x35, 0x7E]) == [.up, .down, .pageUp])
+    }
+
+    @Test func aStringCutShortByAnotherSequenceOrCANEnds() {
+        #expect(KeyDecoder.keys(bytes("\u{1B}]1;q\u{1B}[Aq")) == [.up, .char("q")])
+        #expect(KeyDecoder.keys(bytes("\u{1B}]1;q\u{18}q")) == [.char("q")])
+        #expect(KeyDecoder.keys(bytes("\u{1B}[1\u{1B}]2q\u{07}q")) == [.char("q")])
+    }
+
+    /// A string longer than the bound is a lost terminator: given up after 4096 bytes, the rest are keys.
+    @Test func aStringLongerThanTheBoundIsGivenUpThere() {
+        let inside = [UInt8](repeating: UInt8(ascii: "a"), count: KeyDecoder.maxStringBytes - 1)
+        #expect(KeyDecoder.keys(bytes("\u{1B}]") + inside + bytes("q\u{07}t")) == [.char("t")])
+        #expect(KeyDecoder.keys(bytes("\u{1B}]") + inside + bytes("bq\u{07}t")) == [.char("q"), .char("t")])
+    }
+
+    /// An input pause ends an unterminated string (the device flushes), and the next key is read.
+    @Test func aPauseEndsAnUnterminatedString() {
+        var decoder = KeyDecoder()
+        for byte in bytes("\u{1B}]1;x") { _ = decoder.feed(byte) }
+        #expect(decoder.isInsideSequence)
+        #expect(decoder.flush() == nil)
+        #expect(decoder.feed(UInt8(ascii: "1")) == .char("1"))
     }
 }
 

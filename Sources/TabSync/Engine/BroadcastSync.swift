@@ -961,7 +961,9 @@ public final class BroadcastSync {
         // warning in the log; the rest are counted (a hostile peer does not get to fill the log).
         if !isEmitting, statistics.droppedCounts[reason.ordinal] == 1 {
             let from = sender.map { " from \($0)" } ?? ""
-            config.logger.warning("\(tabId): dropped \(reason.rawValue) frame\(from): \(detail)")
+            // The sender's id and the detail come from the peer: escaped, as every line a terminal may show.
+            let line = "\(tabId): dropped \(reason.rawValue) frame\(from): \(detail)"
+            config.logger.warning("\(TerminalText.escaped(line))")
         }
     }
 
@@ -994,7 +996,7 @@ public final class BroadcastSync {
         let event = event()
         observer?(event)
         if config.debug {
-            config.logger.info("\(event.debugLine(tabId: tabId))")
+            config.logger.info("\(TerminalText.escaped(event.debugLine(tabId: tabId)))")
         }
     }
 }
