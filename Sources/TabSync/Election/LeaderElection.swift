@@ -106,6 +106,11 @@ final class LeaderElection {
     // MARK: Messages
 
     /// Notes the epoch a message carries: a later claim must go above it.
+    /// The largest step above `highestEpoch` a received epoch may take: each election adds one, so
+    /// no run of elections a tab could have missed comes near it, while a forged epoch near the
+    /// wire's end is refused (`DropReason.epochJump`) instead of using the epochs up.
+    static let maxEpochStep = 1 << 16
+
     func noteEpoch(_ epoch: Int?) {
         if let epoch, epoch > highestEpoch { highestEpoch = epoch }
     }
@@ -192,7 +197,8 @@ final class LeaderElection {
 
     private func claimLeadership(_ reason: RoleChangeReason) {
         cancelTimers()
-        highestEpoch += 1
+        // Saturating: at the wire's end, claims share the last epoch and the older tab wins it.
+        highestEpoch = WireInteger.adding(highestEpoch, 1)
         claim = LeaderClaim(epoch: highestEpoch, leaderId: me.id, leaderPriority: me.priority)
         leaderId = me.id
         setRole(.leader, reason)

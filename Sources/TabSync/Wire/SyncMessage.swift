@@ -195,11 +195,10 @@ extension SyncMessage {
 }
 
 extension SyncMessage {
-    /// The range every number of a message must be in: JSON's safe integers (a JavaScript tab cannot
-    /// send others exactly). Within it, no arithmetic the engine does on a received number can overflow.
-    public static let numberRange: ClosedRange<Int> = -maxSafeInteger...maxSafeInteger
-    /// 2^53 - 1, JavaScript's `Number.MAX_SAFE_INTEGER`.
-    public static let maxSafeInteger = 9_007_199_254_740_991
+    /// The range every number of a message must be in (`WireInteger.range`).
+    public static let numberRange: ClosedRange<Int> = WireInteger.range
+    /// 2^53 - 1, JavaScript's `Number.MAX_SAFE_INTEGER` (`WireInteger.max`).
+    public static let maxSafeInteger = WireInteger.max
 
     /// The first number of the message outside its documented range, named: timestamps, priorities
     /// and version times are safe integers; epochs, request ids, version counters and the protocol
@@ -207,7 +206,7 @@ extension SyncMessage {
     public var rangeProblem: String? {
         func outside(_ value: Int?, _ field: String, nonNegative: Bool = false) -> String? {
             guard let value else { return nil }
-            let range = nonNegative ? 0...Self.maxSafeInteger : Self.numberRange
+            let range = nonNegative ? WireInteger.counts : WireInteger.range
             return range.contains(value)
                 ? nil
                 : "field '\(field)' is \(value), outside \(range.lowerBound)...\(range.upperBound)"
@@ -220,13 +219,22 @@ extension SyncMessage {
         {
             return p
         }
-        if let p = outside(payload.counter, "payload.counter", nonNegative: true) { return p }
+        func counterProblem(_ value: Int?, _ field: String) -> String? {
+            guard let value, value > KeyVersion.maxCounter else { return nil }
+            return "field '\(field)' is \(value), above the version counter's bound \(KeyVersion.maxCounter)"
+        }
+        if let p = outside(payload.counter, "payload.counter", nonNegative: true)
+            ?? counterProblem(payload.counter, "payload.counter")
+        {
+            return p
+        }
         // Keys in order, so that the problem named is the same in every run.
         func versionsProblem(_ versions: [String: KeyVersion]?, _ field: String) -> String? {
             guard let versions else { return nil }
             for (key, v) in versions.sorted(by: { $0.key < $1.key }) {
                 if let p = outside(v.time, "\(field).\(key).time")
                     ?? outside(v.counter, "\(field).\(key).counter", nonNegative: true)
+                    ?? counterProblem(v.counter, "\(field).\(key).counter")
                 {
                     return p
                 }
