@@ -10,9 +10,9 @@ final class OffsetClock: SyncClock {
         self.base = base
         self.offsetMs = offsetMs
     }
-    var nowMs: Milliseconds {
+    var wallNow: WallClockInstant {
         defer { if ticksOnRead { offsetMs += 1 } }
-        return base.nowMs + offsetMs
+        return WallClockInstant(ms: base.nowMs + offsetMs)
     }
 }
 

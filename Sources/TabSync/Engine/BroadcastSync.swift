@@ -41,7 +41,7 @@ public final class BroadcastSync {
     /// This tab's id: `tab-<creation ms>-<6 random characters>` unless the environment fixes one.
     public let tabId: String
     /// The creation time: the election priority, fixed at birth (lower is older).
-    public let priority: Milliseconds
+    public let priority: WallClockInstant
     public private(set) var statistics = Statistics()
     /// The last state reported through `onSyncStateChange`.
     public private(set) var syncState: SyncState = .disconnected
@@ -74,12 +74,12 @@ public final class BroadcastSync {
     /// tab's digest differs from its peers' only because messages are on their way, so it neither
     /// compares digests nor sends its own (`isSettling`). A time, not a timer: a background tab's
     /// timers are throttled, and a timer would keep it settling long after its window.
-    private var lastUpdateAt: Milliseconds?
+    private var lastUpdateAt: MonotonicInstant?
     /// The longest round trip measured lately (a state request to its answer), in monotonic ms.
     private var roundTripMs: Milliseconds = 0
     /// The last state request this tab sent and is waiting for an answer to: whom it asked (nil:
     /// a join request, answered by whoever answers) and when.
-    private var pendingAsk: (target: String?, sentAt: Milliseconds)?
+    private var pendingAsk: (target: String?, sentAt: MonotonicInstant)?
     private(set) var pingTimer: TimerHandle?
     private var joinTimer: TimerHandle?
     private var outstandingRequest: Int?
@@ -100,9 +100,9 @@ public final class BroadcastSync {
         self.clock = environment.clock
         self.transport = environment.transport
         self.observer = environment.observer
-        self.priority = environment.clock.nowMs
+        self.priority = environment.clock.wallNow
         var random = environment.random
-        self.tabId = environment.tabId ?? "tab-\(environment.clock.nowMs)-\(random.alphanumeric(length: 6))"
+        self.tabId = environment.tabId ?? "tab-\(priority.ms)-\(random.alphanumeric(length: 6))"
         self.ownDefault = KeyVersion(counter: 0, time: priority, tabId: tabId)
         self.timers = TimerSet(scheduler: environment.scheduler)
         self.peers = PeerTracker(timeoutMs: config.effectiveTabTimeoutMs)
@@ -186,7 +186,7 @@ public final class BroadcastSync {
     public func isActive() -> Bool { endpoint != nil }
 
     /// The time base of peer liveness and every timeout: the scheduler's monotonic time.
-    private var monotonicNow: Milliseconds { timers.scheduler.monotonicNowMs }
+    private var monotonicNow: MonotonicInstant { timers.scheduler.monotonicNow }
 
     /// True while this tab leads. Always false when leader election is off.
     public func isLeader() -> Bool { election?.isLeader ?? false }
@@ -330,7 +330,7 @@ public final class BroadcastSync {
     /// Gives the keys a local change wrote their new version: one more than the highest counter
     /// among the values they replace, this tab's time and id (under `merge`, per field).
     private func recordLocalWrite(_ change: StoreChange, _ keys: [String]) {
-        let now = clock.nowMs
+        let now = clock.wallNow
         guard config.conflictStrategy == .merge else {
             let earliestFirst = config.conflictStrategy == .firstWriteWins
             let replaced = versions.versions(of: keys)
@@ -369,7 +369,7 @@ public final class BroadcastSync {
         // Keys this tab wrote together at this instant (an update sent at once) share one version: the
         // message's time and sender, and its `counter`. Other keys carry their versions explicitly.
         // The clock is read once: the message's timestamp is the time the receivers take for the version.
-        let now = clock.nowMs
+        let now = clock.wallNow
         let implicit = versions.shared(by: keys).flatMap { $0.tabId == tabId && $0.time == now ? $0 : nil }
         var payload = statePayload(keys, values: values, implicit: implicit)
         payload.counter = implicit?.counter
@@ -435,10 +435,10 @@ public final class BroadcastSync {
     }
 
     /// Sends a message stamped `timestamp` (default: the wall clock now).
-    private func send(_ type: SyncMessageType, _ payload: SyncMessage.Payload, at timestamp: Milliseconds? = nil) {
+    private func send(_ type: SyncMessageType, _ payload: SyncMessage.Payload, at timestamp: WallClockInstant? = nil) {
         guard let endpoint else { return }
         let message = SyncMessage(
-            type: type, tabId: tabId, timestamp: timestamp ?? clock.nowMs,
+            type: type, tabId: tabId, timestamp: timestamp ?? clock.wallNow,
             payload: payload.isEmpty ? nil : payload)
         statistics.sentCounts[type.ordinal] += 1
         emit(.sent(message))
@@ -519,12 +519,12 @@ public final class BroadcastSync {
             )
         }
         guard m.type == .stateUpdate || m.type == .stateResponse, let payload = m.payload else { return nil }
-        let limit = WireInteger.adding(clock.nowMs, config.maxClockOffsetMs)
-        func ahead(_ time: Milliseconds, _ what: String) -> (DropReason, String)? {
+        let limit = clock.wallNow + config.maxClockOffsetMs
+        func ahead(_ time: WallClockInstant, _ what: String) -> (DropReason, String)? {
             guard time > limit else { return nil }
             return (
                 .clockAhead,
-                "\(what) is \(time - clock.nowMs) ms ahead of this clock (maxClockOffsetMs \(config.maxClockOffsetMs))"
+                "\(what) is \(time - clock.wallNow) ms ahead of this clock (maxClockOffsetMs \(config.maxClockOffsetMs))"
             )
         }
         if m.type == .stateUpdate, let problem = ahead(m.timestamp, "the update's time") { return problem }
@@ -903,7 +903,7 @@ public final class BroadcastSync {
     /// when there is one; otherwise the oldest live tab (the requester aside). A tab still joining
     /// answers only younger tabs. Answers that do not come are made up for by repair.
     private func whyNotAnswer(_ m: SyncMessage) -> String? {
-        let requester = (m.payload?.priority ?? .max, m.tabId)
+        let requester = (m.payload?.priority ?? WallClockInstant(ms: .max), m.tabId)
         if isJoining, requester < (priority, tabId) { return "still joining; the requester is older" }
         return answersFor(m.tabId) ? nil : election?.leaderId != nil ? "the leader answers" : "an older tab answers"
     }

@@ -9,15 +9,15 @@
 /// remembered.
 struct PeerTracker {
     struct Peer {
-        var lastSeen: Milliseconds
+        var lastSeen: MonotonicInstant
         /// The tab's election priority (creation time), once it has told us.
-        var priority: Milliseconds?
+        var priority: WallClockInstant?
     }
 
     /// A tab that said goodbye: when (monotonic, here) and the epoch it left in.
     struct Departure {
         let id: String
-        let at: Milliseconds
+        let at: MonotonicInstant
         let epoch: Int
     }
 
@@ -53,7 +53,7 @@ struct PeerTracker {
     }
 
     /// The goodbye `id` said within the last `timeoutMs`, if any.
-    func departure(of id: String, now: Milliseconds) -> Departure? {
+    func departure(of id: String, now: MonotonicInstant) -> Departure? {
         guard !departed.isEmpty else { return nil }
         return departed.last { $0.id == id && now - $0.at < timeoutMs }
     }
@@ -64,7 +64,7 @@ struct PeerTracker {
     /// was sent before the goodbye and arrived after it, or it is forged), unless the tab `rejoins`
     /// (it started again: a join request).
     @discardableResult
-    mutating func heard(_ id: String, priority: Milliseconds?, now: Milliseconds, rejoins: Bool = false) -> Bool {
+    mutating func heard(_ id: String, priority: WallClockInstant?, now: MonotonicInstant, rejoins: Bool = false) -> Bool {
         guard let i = index(of: id) else {
             if departure(of: id, now: now) != nil {
                 guard rejoins else { return false }
@@ -81,7 +81,7 @@ struct PeerTracker {
     }
 
     /// Adds a tab; at `maxPeers`, in the place of the least recently heard one.
-    private mutating func add(_ id: String, _ peer: Peer, now: Milliseconds) {
+    private mutating func add(_ id: String, _ peer: Peer, now: MonotonicInstant) {
         guard peers.count >= Self.maxPeers else {
             peers.append((id, peer))
             lastIndex = peers.count - 1
@@ -97,7 +97,7 @@ struct PeerTracker {
     }
 
     /// Forgets a tab that said goodbye at `now` (monotonic, here), leaving epoch `epoch`.
-    mutating func remove(_ id: String, now: Milliseconds, epoch: Int) {
+    mutating func remove(_ id: String, now: MonotonicInstant, epoch: Int) {
         peers.removeAll { $0.id == id }
         positions = nil
         departed.removeAll { $0.id == id }
@@ -106,7 +106,7 @@ struct PeerTracker {
     }
 
     /// Forgets tabs that went silent, keeping memory bounded however many tabs come and go.
-    mutating func prune(now: Milliseconds) {
+    mutating func prune(now: MonotonicInstant) {
         peers.removeAll { now - $0.peer.lastSeen >= timeoutMs }
         positions = nil
         departed.removeAll { now - $0.at >= timeoutMs }
@@ -115,12 +115,12 @@ struct PeerTracker {
     /// How many tabs are tracked, live or not yet pruned (at most `maxPeers`).
     var trackedCount: Int { peers.count }
 
-    func liveCount(now: Milliseconds) -> Int {
+    func liveCount(now: MonotonicInstant) -> Int {
         peers.reduce(0) { $0 + (now - $1.peer.lastSeen < timeoutMs ? 1 : 0) }
     }
 
     /// The oldest live tab with a known priority, ties broken by id: the natural successor of a leader.
-    func oldestLive(now: Milliseconds) -> String? {
+    func oldestLive(now: MonotonicInstant) -> String? {
         peers.filter { now - $0.peer.lastSeen < timeoutMs && $0.peer.priority != nil }
             .min { ($0.peer.priority!, $0.id) < ($1.peer.priority!, $1.id) }?.id
     }
@@ -133,7 +133,7 @@ struct PeerTracker {
 
     /// True when a live tab other than `except` is older than `me` (by priority, then id). Tabs
     /// whose priority is unknown do not count.
-    func hasOlderLive(than me: (Milliseconds, String), except: String, now: Milliseconds) -> Bool {
+    func hasOlderLive(than me: (WallClockInstant, String), except: String, now: MonotonicInstant) -> Bool {
         peers.contains { p in
             p.id != except && now - p.peer.lastSeen < timeoutMs && p.peer.priority.map { ($0, p.id) < me } ?? false
         }
@@ -144,8 +144,8 @@ struct PeerTracker {
 
     /// The live tabs and their priorities (those whose priority is known), at most `limit` of them:
     /// the oldest, which are the ones a newcomer needs to know (who answers, who succeeds a leader).
-    func live(now: Milliseconds, except: String? = nil, limit: Int = .max) -> [String: Milliseconds] {
-        var all: [(id: String, priority: Milliseconds)] = []
+    func live(now: MonotonicInstant, except: String? = nil, limit: Int = .max) -> [String: WallClockInstant] {
+        var all: [(id: String, priority: WallClockInstant)] = []
         for p in peers where p.id != except && now - p.peer.lastSeen < timeoutMs {
             if let priority = p.peer.priority { all.append((p.id, priority)) }
         }

@@ -24,14 +24,14 @@
 /// a value without one in an answer is the sender's default.
 public struct KeyVersion: Sendable, Hashable, Codable, CustomStringConvertible {
     /// The writer's wall-clock time, or later (for a default: the tab's creation time).
-    public var time: Milliseconds
+    public var time: WallClockInstant
     /// 0: a default. Otherwise, under the latest-wins strategies, 1 plus the hybrid timestamp's
     /// logical part; under `first-write-wins`, the key's write count.
     public var counter: Int
     /// The writer.
     public var tabId: String
 
-    public init(counter: Int, time: Milliseconds, tabId: String) {
+    public init(counter: Int, time: WallClockInstant, tabId: String) {
         self.counter = counter
         self.time = time
         self.tabId = tabId
@@ -69,7 +69,7 @@ public struct KeyVersion: Sendable, Hashable, Codable, CustomStringConvertible {
     /// (the versions of every key, or field, it writes). Later than all of them in the strategy's
     /// order, so a write made after seeing a value always replaces it.
     static func write(
-        replacing replaced: some Sequence<KeyVersion>, at now: Milliseconds, by tabId: String, earliestFirst: Bool
+        replacing replaced: some Sequence<KeyVersion>, at now: WallClockInstant, by tabId: String, earliestFirst: Bool
     ) -> KeyVersion {
         let writes = replaced.lazy.filter { !$0.isDefault }
         if earliestFirst {
@@ -78,20 +78,20 @@ public struct KeyVersion: Sendable, Hashable, Codable, CustomStringConvertible {
             }
             if top.counter < maxCounter { return KeyVersion(counter: top.counter + 1, time: now, tabId: tabId) }
             // At the cap a later count cannot be had: an earlier time wins instead.
-            return KeyVersion(counter: maxCounter, time: WireInteger.adding(top.time, -1), tabId: tabId)
+            return KeyVersion(counter: maxCounter, time: top.time + -1, tabId: tabId)
         }
         guard let latest = writes.max(by: { ($0.time, $0.counter) < ($1.time, $1.counter) }), latest.time >= now
         else { return KeyVersion(counter: 1, time: now, tabId: tabId) }
         if latest.counter < maxCounter {
             return KeyVersion(counter: latest.counter + 1, time: latest.time, tabId: tabId)
         }
-        return KeyVersion(counter: 1, time: WireInteger.adding(latest.time, 1), tabId: tabId)
+        return KeyVersion(counter: 1, time: latest.time + 1, tabId: tabId)
     }
 }
 
 extension KeyVersion {
     /// `{"counter": 3, "tabId": "...", "time": 1700}`, as the wire carries it.
     var json: JSONValue {
-        .object(["counter": .number(Double(counter)), "tabId": .string(tabId), "time": .number(Double(time))])
+        .object(["counter": .number(Double(counter)), "tabId": .string(tabId), "time": .number(Double(time.ms))])
     }
 }

@@ -9,7 +9,7 @@ struct VersionTable {
     private var table: [String: KeyVersion] = [:]
     /// The keys of the last write, all at `lastVersion`; they shadow `table`.
     private var lastKeys: [String] = []
-    private var lastVersion = KeyVersion(counter: 0, time: 0, tabId: "")
+    private var lastVersion = KeyVersion(counter: 0, time: WallClockInstant(ms: 0), tabId: "")
     /// Beyond this many keys a lookup scanning `lastKeys` would cost more than the hashing it saves.
     private static let combineLimit = 8
     /// Bumped by every change, so that a digest computed earlier knows it is stale.
