@@ -764,13 +764,13 @@ public final class BroadcastSync {
 
     /// True when applying (or not) `incoming` over `local` is a decision worth reporting: it loses,
     /// or it replaces a value it is not simply later than (first-write-wins settling equal counts
-    /// on the earlier write, arrival order taking an older one). Under last-write-wins a winning
-    /// version is the later write, whether or not its writer saw this one.
+    /// on the earlier write, arrival order taking an older one), or it replaces this tab's own write
+    /// (under last-write-wins, the later write: a timestamp cannot tell whether its writer had seen
+    /// this tab's, so the user is told either way).
     private func settles(_ incoming: KeyVersion, over local: KeyVersion) -> Bool {
         switch config.conflictStrategy {
         case .firstWriteWins: return incoming.counter <= local.counter
-        case .arrivalOrder: return !incoming.wins(over: local, earliestFirst: false)
-        default: return !incoming.wins(over: local, earliestFirst: false)
+        default: return !incoming.wins(over: local, earliestFirst: false) || local.tabId == tabId
         }
     }
 
