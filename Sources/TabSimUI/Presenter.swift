@@ -79,7 +79,7 @@ public enum Presenter {
             name: t.name, tabId: t.tabId, role: t.role, epoch: t.epoch, leaderName: leaderName,
             liveness: liveness, connected: t.connectedTabs, cells: cells,
             localOnly: session.localKey.map { PaneModel.Cell(key: $0, value: t.state[$0]) },
-            pending: t.pendingKeys, selected: selected, look: look, priority: timers.priority,
+            pending: t.pendingKeys, selected: selected, look: look, priority: timers.priority.ms,
             timers: PaneTimer.of(timers))
     }
 

@@ -78,7 +78,7 @@ struct FlightRecorder {
         if case .message(let m) = frame {
             type = m.type
             epoch = m.payload?.epoch
-            timestamp = m.timestamp
+            timestamp = m.timestamp.ms
         }
         if flights.count == capacity, let evicted = flights.popFirst() { forget(evicted) }
         flights.append(
@@ -117,7 +117,7 @@ struct FlightRecorder {
     /// The hub handed a frame to a receiver: its pending copy due earliest is the one delivered.
     mutating func delivered(_ frame: ChannelFrame, from senderId: String, to receiverId: String, at now: Milliseconds) {
         guard let waiting = pending[receiverId], let first = flights.first?.id else { return }
-        let timestamp: Milliseconds = if case .message(let m) = frame { m.timestamp } else { 0 }
+        let timestamp: Milliseconds = if case .message(let m) = frame { m.timestamp.ms } else { 0 }
         var best: (slot: Int, due: Milliseconds)?
         for (slot, entry) in waiting.enumerated() {
             let flight = flights[entry.flight - first]

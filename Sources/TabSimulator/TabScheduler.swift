@@ -80,8 +80,10 @@ public final class TabScheduler: SyncScheduler, SyncClock {
         self.base = base
     }
 
+    /// The tab's wall clock: virtual time plus its skew.
     public var nowMs: Milliseconds { base.nowMs + clockSkewMs }
-    public var monotonicNowMs: Milliseconds { base.nowMs }
+    public var wallNow: WallClockInstant { WallClockInstant(ms: nowMs) }
+    public var monotonicNow: MonotonicInstant { MonotonicInstant(ms: base.nowMs) }
 
     @discardableResult
     public func schedule(afterMs delay: Milliseconds, _ action: @escaping () -> Void) -> TimerToken {

@@ -24,8 +24,8 @@ public final class EventLoopScheduler: SyncScheduler {
 
     /// Milliseconds on the loop's monotonic clock (`NIODeadline.now()`), for timeouts only: it
     /// means nothing across processes, which is why the wall clock is what goes on the wire.
-    public var monotonicNowMs: Milliseconds {
-        Milliseconds(NIODeadline.now().uptimeNanoseconds / 1_000_000)
+    public var monotonicNow: MonotonicInstant {
+        MonotonicInstant(ms: Int(NIODeadline.now().uptimeNanoseconds / 1_000_000))
     }
 
     /// Actions scheduled and not yet run or cancelled.

@@ -9,9 +9,9 @@ import TabSync
 public final class WallClock: SyncClock {
     public init() {}
 
-    public var nowMs: Milliseconds {
+    public var wallNow: WallClockInstant {
         var ts = timespec()
         clock_gettime(CLOCK_REALTIME, &ts)
-        return Milliseconds(ts.tv_sec) * 1000 + Milliseconds(ts.tv_nsec) / 1_000_000
+        return WallClockInstant(ms: Int(ts.tv_sec) * 1000 + Int(ts.tv_nsec) / 1_000_000)
     }
 }

@@ -114,7 +114,7 @@ struct LiveBenchCommand: ParsableCommand {
             }
             let (leader, epoch) = try agreedLeader(tabs, after: 0)
             usleep(useconds_t(Int.random(in: 0..<heartbeat) * 1000))
-            let at = WallClock().nowMs
+            let at = WallClock().wallNow.ms
             if mode == "kill" { kill(leader.pid, SIGKILL) } else { leader.send("close") }
             let survivors = tabs.filter { $0 !== leader }
             _ = try agreedLeader(survivors, after: epoch)

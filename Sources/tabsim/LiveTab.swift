@@ -218,7 +218,7 @@ final class LiveTab {
 
     private func emit(_ event: String, _ fields: [String: JSONValue]) {
         var fields = fields
-        fields["time"] = .number(Double(WallClock().nowMs))
+        fields["time"] = .number(Double(WallClock().wallNow.ms))
         write(jsonLine(event, fields))
     }
 }

@@ -36,7 +36,7 @@ struct WatchCommand: ParsableCommand {
                     channelName: channel.channel, ownerId: "watch-\(getpid())"
                 ) { watcher.heard($0) }
                 return LiveScreenRunner.Engine(
-                    refresh: { (watcher.infos(nowMs: WallClock().nowMs), buffer.take()) }, perform: { _ in },
+                    refresh: { (watcher.infos(nowMs: Watcher.monotonicMs()), buffer.take()) }, perform: { _ in },
                     stop: { watcher.endpoint?.close() })
             }
             if status != 0 { throw ExitCode(status) }
@@ -98,6 +98,9 @@ final class Watcher {
     /// A tab silent for longer is shown crashed: the engine's own tab timeout (three 2 s pings).
     static let silenceMs: Milliseconds = 6000
 
+    /// Monotonic milliseconds, the time base of the watch's silences (a wall clock can jump).
+    static func monotonicMs() -> Milliseconds { Milliseconds(NIODeadline.now().uptimeNanoseconds / 1_000_000) }
+
     /// `HH:MM:SS.mmm` (UTC) of a wall-clock time.
     static func timeOfDay(_ ms: Milliseconds) -> String {
         let day = ms % 86_400_000
@@ -108,7 +111,7 @@ final class Watcher {
     }
 
     func heard(_ frame: ChannelFrame) {
-        let time = Self.timeOfDay(WallClock().nowMs)
+        let time = Self.timeOfDay(WallClock().wallNow.ms)
         let message: SyncMessage
         do {
             switch frame {
@@ -120,7 +123,7 @@ final class Watcher {
         }
         output("\(time) " + SyncEvent.sent(message).debugLine(tabId: message.tabId))
         if !order.contains(message.tabId) { order.append(message.tabId) }
-        lastHeardMs[message.tabId] = WallClock().nowMs
+        lastHeardMs[message.tabId] = Self.monotonicMs()
         let before = tabs[message.tabId]
         var tab = before ?? Tab()
         let payload = message.payload

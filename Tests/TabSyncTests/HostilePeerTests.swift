@@ -99,7 +99,7 @@ import Testing
         sender.post(
             .message(
                 SyncMessage(
-                    type: .stateUpdate, tabId: "X", timestamp: .min,
+                    type: .stateUpdate, tabId: "X", timestamp: WallClockInstant(ms: .min),
                     payload: .init(state: ["theme": "x"]))))
         bench.advance(10)
         #expect(a.statistics.dropped[.malformed] == 3)

@@ -25,7 +25,7 @@ import TabSync
 
     /// Times (virtual) at which `tab` sent messages of `type`.
     func sendTimes(_ bench: Bench, _ tab: BroadcastSync, _ type: SyncMessageType) -> [Milliseconds] {
-        bench.sent(type, by: tab).map(\.timestamp)
+        bench.sent(type, by: tab).map(\.timestamp.ms)
     }
 
     @Test func heartbeatAndPingCountdownsEndWhenTheMessageIsSent() throws {

@@ -66,7 +66,7 @@ final class FreezableScheduler: SyncScheduler {
 
     init(base: VirtualScheduler) { self.base = base }
 
-    var monotonicNowMs: Milliseconds { base.monotonicNowMs }
+    var monotonicNow: MonotonicInstant { base.monotonicNow }
 
     func schedule(afterMs delay: Milliseconds, _ action: @escaping () -> Void) -> TimerToken {
         base.schedule(afterMs: delay) { [weak self] in

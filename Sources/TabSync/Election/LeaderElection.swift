@@ -5,7 +5,7 @@ public struct LeaderClaim: Comparable, Sendable, Hashable {
     public let epoch: Int
     public let leaderId: String
     /// The leader's creation time: its election priority.
-    public let leaderPriority: Milliseconds
+    public let leaderPriority: WallClockInstant
 
     public static func < (a: LeaderClaim, b: LeaderClaim) -> Bool {
         if a.epoch != b.epoch { return a.epoch < b.epoch }
@@ -34,7 +34,7 @@ public struct LeaderClaim: Comparable, Sendable, Hashable {
 final class LeaderElection {
     struct Identity {
         let id: String
-        let priority: Milliseconds
+        let priority: WallClockInstant
     }
 
     private let me: Identity
@@ -53,11 +53,11 @@ final class LeaderElection {
     /// The leader this tab currently hears, nil while there is none.
     private(set) var leaderId: String?
     /// Monotonic time of the last word from the leader (the watchdog never reads the wall clock).
-    private var lastHeardFromLeader: Milliseconds = 0
+    private var lastHeardFromLeader = MonotonicInstant(ms: 0)
     /// Stale claims and elections answered in the current reply window (one heartbeat interval
     /// long), by claimed leader or sender and epoch, and when that window opened.
     private var answered: [(sender: String, epoch: Int)] = []
-    private var answerWindowStart: Milliseconds?
+    private var answerWindowStart: MonotonicInstant?
     private var roundTimer: TimerHandle?
     private var heartbeatTimer: TimerHandle?
     private var watchdogTimer: TimerHandle?
@@ -78,7 +78,7 @@ final class LeaderElection {
         self.onRoleChange = onRoleChange
     }
 
-    private var now: Milliseconds { timers.scheduler.monotonicNowMs }
+    private var now: MonotonicInstant { timers.scheduler.monotonicNow }
 
     /// The epoch this tab is in: the epoch of the claim it follows or holds.
     var epoch: Int { claim?.epoch ?? 0 }
@@ -106,12 +106,17 @@ final class LeaderElection {
     // MARK: Messages
 
     /// Notes the epoch a message carries: a later claim must go above it.
+    /// The largest step above `highestEpoch` a received epoch may take: each election adds one, so
+    /// no run of elections a tab could have missed comes near it, while a forged epoch near the
+    /// wire's end is refused (`DropReason.epochJump`) instead of using the epochs up.
+    static let maxEpochStep = 1 << 16
+
     func noteEpoch(_ epoch: Int?) {
         if let epoch, epoch > highestEpoch { highestEpoch = epoch }
     }
 
-    func receiveElection(from sender: String, priority: Milliseconds?, epoch: Int?) {
-        let senderIsOlder = (priority ?? .max, sender) < (me.priority, me.id)
+    func receiveElection(from sender: String, priority: WallClockInstant?, epoch: Int?) {
+        let senderIsOlder = (priority ?? WallClockInstant(ms: .max), sender) < (me.priority, me.id)
         switch role {
         case .leader:
             answer(sender, epoch ?? 0, once: false)
@@ -132,10 +137,10 @@ final class LeaderElection {
     }
 
     /// Handles LEADER_ANNOUNCE and HEARTBEAT. Returns why the message was ignored, if it was.
-    func receiveClaim(leaderId leader: String, epoch: Int, priority: Milliseconds?) -> String? {
+    func receiveClaim(leaderId leader: String, epoch: Int, priority: WallClockInstant?) -> String? {
         if leader == me.id { return "claims this tab leads" }
         noteEpoch(epoch)
-        let incoming = LeaderClaim(epoch: epoch, leaderId: leader, leaderPriority: priority ?? .max)
+        let incoming = LeaderClaim(epoch: epoch, leaderId: leader, leaderPriority: priority ?? WallClockInstant(ms: .max))
         if let claim, incoming < claim {
             if isLeader { answer(leader, epoch, once: true) }
             return
@@ -192,7 +197,8 @@ final class LeaderElection {
 
     private func claimLeadership(_ reason: RoleChangeReason) {
         cancelTimers()
-        highestEpoch += 1
+        // Saturating: at the wire's end, claims share the last epoch and the older tab wins it.
+        highestEpoch = WireInteger.adding(highestEpoch, 1)
         claim = LeaderClaim(epoch: highestEpoch, leaderId: me.id, leaderPriority: me.priority)
         leaderId = me.id
         setRole(.leader, reason)
@@ -221,7 +227,7 @@ final class LeaderElection {
 
     private func armWatchdog() {
         guard !timers.isPending(watchdogTimer) else { return }
-        let due = lastHeardFromLeader + leaderTimeoutMs - now
+        let due = (lastHeardFromLeader + leaderTimeoutMs) - now
         watchdogTimer = timers.schedule(afterMs: max(0, due)) { [unowned self] in self.watchdogDue() }
     }
 
@@ -271,7 +277,7 @@ final class LeaderElection {
     /// deadline is the last word from the leader plus the timeout, when the election really starts.
     var leaderTimeoutCountdown: Countdown? {
         guard role == .follower, leaderId != nil, timers.isPending(watchdogTimer) else { return nil }
-        let remaining = lastHeardFromLeader + leaderTimeoutMs - timers.nowMs
+        let remaining = (lastHeardFromLeader + leaderTimeoutMs) - timers.now
         return Countdown(remainingMs: max(0, remaining), periodMs: leaderTimeoutMs)
     }
 

@@ -32,7 +32,7 @@ enum AntiEntropy {
         }
         func mix(_ v: KeyVersion) {
             mix(String(v.counter))
-            mix(String(v.time))
+            mix(String(v.time.ms))
             mix(v.tabId)
         }
         for entry in entries {

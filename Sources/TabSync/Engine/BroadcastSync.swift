@@ -41,7 +41,7 @@ public final class BroadcastSync {
     /// This tab's id: `tab-<creation ms>-<6 random characters>` unless the environment fixes one.
     public let tabId: String
     /// The creation time: the election priority, fixed at birth (lower is older).
-    public let priority: Milliseconds
+    public let priority: WallClockInstant
     public private(set) var statistics = Statistics()
     /// The last state reported through `onSyncStateChange`.
     public private(set) var syncState: SyncState = .disconnected
@@ -74,12 +74,12 @@ public final class BroadcastSync {
     /// tab's digest differs from its peers' only because messages are on their way, so it neither
     /// compares digests nor sends its own (`isSettling`). A time, not a timer: a background tab's
     /// timers are throttled, and a timer would keep it settling long after its window.
-    private var lastUpdateAt: Milliseconds?
+    private var lastUpdateAt: MonotonicInstant?
     /// The longest round trip measured lately (a state request to its answer), in monotonic ms.
     private var roundTripMs: Milliseconds = 0
     /// The last state request this tab sent and is waiting for an answer to: whom it asked (nil:
     /// a join request, answered by whoever answers) and when.
-    private var pendingAsk: (target: String?, sentAt: Milliseconds)?
+    private var pendingAsk: (target: String?, sentAt: MonotonicInstant)?
     private(set) var pingTimer: TimerHandle?
     private var joinTimer: TimerHandle?
     private var outstandingRequest: Int?
@@ -100,9 +100,9 @@ public final class BroadcastSync {
         self.clock = environment.clock
         self.transport = environment.transport
         self.observer = environment.observer
-        self.priority = environment.clock.nowMs
+        self.priority = environment.clock.wallNow
         var random = environment.random
-        self.tabId = environment.tabId ?? "tab-\(environment.clock.nowMs)-\(random.alphanumeric(length: 6))"
+        self.tabId = environment.tabId ?? "tab-\(priority.ms)-\(random.alphanumeric(length: 6))"
         self.ownDefault = KeyVersion(counter: 0, time: priority, tabId: tabId)
         self.timers = TimerSet(scheduler: environment.scheduler)
         self.peers = PeerTracker(timeoutMs: config.effectiveTabTimeoutMs)
@@ -186,7 +186,7 @@ public final class BroadcastSync {
     public func isActive() -> Bool { endpoint != nil }
 
     /// The time base of peer liveness and every timeout: the scheduler's monotonic time.
-    private var monotonicNow: Milliseconds { timers.scheduler.monotonicNowMs }
+    private var monotonicNow: MonotonicInstant { timers.scheduler.monotonicNow }
 
     /// True while this tab leads. Always false when leader election is off.
     public func isLeader() -> Bool { election?.isLeader ?? false }
@@ -330,9 +330,11 @@ public final class BroadcastSync {
     /// Gives the keys a local change wrote their new version: one more than the highest counter
     /// among the values they replace, this tab's time and id (under `merge`, per field).
     private func recordLocalWrite(_ change: StoreChange, _ keys: [String]) {
-        let now = clock.nowMs
+        let now = clock.wallNow
         guard config.conflictStrategy == .merge else {
-            versions.record(keys, KeyVersion(counter: versions.highestCounter(keys) + 1, time: now, tabId: tabId))
+            let earliestFirst = config.conflictStrategy == .firstWriteWins
+            let replaced = versions.versions(of: keys)
+            versions.record(keys, KeyVersion.write(replacing: replaced, at: now, by: tabId, earliestFirst: earliestFirst))
             return
         }
         let before = change.changes.filter { isSynced($0.key) }.map { c in
@@ -343,8 +345,8 @@ public final class BroadcastSync {
                     value: c.previous, fields: fieldVersions[c.key] ?? [:])
             )
         }
-        let counter = before.reduce(0) { max($0, $1.1.highestCounter) } + 1
-        let version = KeyVersion(counter: counter, time: now, tabId: tabId)
+        let version = KeyVersion.write(
+            replacing: before.flatMap { $0.1.allVersions }, at: now, by: tabId, earliestFirst: false)
         for (key, old) in before {
             record(key, old.writing(store.state[key], at: version))
         }
@@ -364,14 +366,15 @@ public final class BroadcastSync {
     /// `values`, when given, holds exactly those values.
     private func sendUpdate(_ keys: [String], values: StateDocument? = nil) {
         guard !keys.isEmpty else { return }
-        // Keys just written together at this instant (an update sent at once) share one version: the
+        // Keys this tab wrote together at this instant (an update sent at once) share one version: the
         // message's time and sender, and its `counter`. Other keys carry their versions explicitly.
-        let now = clock.nowMs
+        // The clock is read once: the message's timestamp is the time the receivers take for the version.
+        let now = clock.wallNow
         let implicit = versions.shared(by: keys).flatMap { $0.tabId == tabId && $0.time == now ? $0 : nil }
         var payload = statePayload(keys, values: values, implicit: implicit)
         payload.counter = implicit?.counter
         noteUpdate()
-        send(.stateUpdate, payload)
+        send(.stateUpdate, payload, at: now)
     }
 
     /// The values of `keys` with their versions, leaving out versions equal to `implicit` (the
@@ -431,10 +434,11 @@ public final class BroadcastSync {
             digest: comparable ? digest : nil)
     }
 
-    private func send(_ type: SyncMessageType, _ payload: SyncMessage.Payload) {
+    /// Sends a message stamped `timestamp` (default: the wall clock now).
+    private func send(_ type: SyncMessageType, _ payload: SyncMessage.Payload, at timestamp: WallClockInstant? = nil) {
         guard let endpoint else { return }
         let message = SyncMessage(
-            type: type, tabId: tabId, timestamp: clock.nowMs,
+            type: type, tabId: tabId, timestamp: timestamp ?? clock.wallNow,
             payload: payload.isEmpty ? nil : payload)
         statistics.sentCounts[type.ordinal] += 1
         emit(.sent(message))
@@ -491,12 +495,46 @@ public final class BroadcastSync {
             }
             if let problem { return (.invalidValue, problem) }
         }
+        if let problem = timeProblem(m) { return problem }
         switch m.type {
         case .stateUpdate, .stateResponse:
             if state == nil { return (.malformed, "\(m.type.rawValue) without payload.state") }
         case .leaderAnnounce:
             if m.payload?.leaderId == nil { return (.malformed, "LEADER_ANNOUNCE without payload.leaderId") }
         default: break
+        }
+        return nil
+    }
+
+    /// Why a message's times or epoch cannot be trusted: a version further ahead of this tab's wall
+    /// clock than `maxClockOffsetMs`, or an epoch more than `LeaderElection.maxEpochStep` above any
+    /// this tab has seen. Versions in requests are the sender's knowledge, not writes: not checked.
+    private func timeProblem(_ m: SyncMessage) -> (DropReason, String)? {
+        if let epoch = m.payload?.epoch, let election,
+            epoch > WireInteger.adding(election.highestEpoch, LeaderElection.maxEpochStep)
+        {
+            return (
+                .epochJump,
+                "epoch \(epoch) is more than \(LeaderElection.maxEpochStep) above \(election.highestEpoch)"
+            )
+        }
+        guard m.type == .stateUpdate || m.type == .stateResponse, let payload = m.payload else { return nil }
+        let limit = clock.wallNow + config.maxClockOffsetMs
+        func ahead(_ time: WallClockInstant, _ what: String) -> (DropReason, String)? {
+            guard time > limit else { return nil }
+            return (
+                .clockAhead,
+                "\(what) is \(time - clock.wallNow) ms ahead of this clock (maxClockOffsetMs \(config.maxClockOffsetMs))"
+            )
+        }
+        if m.type == .stateUpdate, let problem = ahead(m.timestamp, "the update's time") { return problem }
+        for (key, v) in (payload.stamps ?? [:]) where !v.isDefault {
+            if let problem = ahead(v.time, "the version of '\(key)'") { return problem }
+        }
+        for (key, fields) in (payload.fieldStamps ?? [:]) {
+            for (field, v) in fields where !v.isDefault {
+                if let problem = ahead(v.time, "the version of '\(key).\(field)'") { return problem }
+            }
         }
         return nil
     }
@@ -531,21 +569,23 @@ public final class BroadcastSync {
         emit(.received(m))
         let now = monotonicNow
         if m.type == .tabClose {
-            peers.remove(m.tabId, at: m.timestamp)
+            // Kept on this tab's monotonic time, with the epoch the tab left in: the goodbye's own
+            // timestamp is the sender's word, and a forged one could hide a tab for good.
+            peers.remove(m.tabId, now: now, epoch: m.payload?.epoch ?? epoch)
         } else {
             let tellsPriority =
                 m.type == .tabPing || m.type == .tabPong || m.type == .leaderElection
                 || m.type == .stateRequest
+            let rejoins = m.type == .stateRequest && m.payload?.requestId != nil
             let isNew = peers.heard(
-                m.tabId, priority: tellsPriority ? m.payload?.priority : nil, now: now,
-                sentAt: m.timestamp)
+                m.tabId, priority: tellsPriority ? m.payload?.priority : nil, now: now, rejoins: rejoins)
             // A tab heard of for the first time hears back at once from the tab that answers its
             // state request (whichever of its messages arrived first); the others it hears at their
             // next TAB_PING. Every tab answering every newcomer made joins cost N² deliveries each.
             if isNew && m.type != .tabPong && answersFor(m.tabId) {
                 var pong = pingPayload()
                 pong.targetId = m.tabId
-                let known = peers.live(now: now).filter { $0.key != m.tabId }
+                let known = peers.live(now: now, except: m.tabId, limit: PeerTracker.maxListed)
                 if !known.isEmpty { pong.peers = known }
                 send(.tabPong, pong)
             }
@@ -592,6 +632,11 @@ public final class BroadcastSync {
         case .leaderAnnounce, .heartbeat:
             guard let election else { return ignore(m, "leader election is off") }
             let leader = m.payload?.leaderId ?? m.tabId
+            // A leader that said goodbye does not come back in the epoch it left (a heartbeat it sent
+            // before the goodbye, arriving after it): only a new claim, in a later epoch, counts.
+            if let left = peers.departure(of: leader, now: now), (m.payload?.epoch ?? 0) <= left.epoch {
+                return ignore(m, "\(shortTabId(leader)) said goodbye in epoch \(left.epoch)")
+            }
             if let why = election.receiveClaim(
                 leaderId: leader, epoch: m.payload?.epoch ?? 0, priority: m.payload?.priority)
             {
@@ -628,13 +673,17 @@ public final class BroadcastSync {
     }
 
     /// The version a message gives `key` (nil: it holds nothing of it). Without an explicit one: in a
-    /// STATE_UPDATE, the sender's write at the message's time with the payload's `counter` (a sender
-    /// without versions: one more than here, as arrival order would have it); in an answer, the
-    /// sender's default.
+    /// STATE_UPDATE, the sender's write at the message's time with the payload's `counter`; in an
+    /// answer, the sender's default. An update from a tab that sends no versions (a spec tab) is its
+    /// write at the message's time: the same version in every receiver. (Under first-write-wins,
+    /// whose counter is a write count the spec tab does not keep, it is one more than here.)
     private func incomingVersion(_ key: String, _ m: SyncMessage, _ payload: SyncMessage.Payload) -> KeyVersion? {
         if let v = payload.stamps?[key] { return v }
         if m.type == .stateUpdate {
-            let counter = payload.counter ?? (version(of: key)?.counter ?? 0) + 1
+            let counter =
+                payload.counter
+                ?? (config.conflictStrategy == .firstWriteWins
+                    ? min(KeyVersion.maxCounter, (version(of: key)?.counter ?? 0) + 1) : 1)
             return KeyVersion(counter: counter, time: m.timestamp, tabId: m.tabId)
         }
         guard payload.state?[key] != nil else { return nil }
@@ -654,9 +703,10 @@ public final class BroadcastSync {
         // arriving where those keys were last written together too. One compare decides them all.
         // Observed, it takes only updates that are plainly later (nothing to log but the apply).
         if payload.stamps == nil, m.type == .stateUpdate, let counter = payload.counter,
-            let local = versions.shared(by: keys), !isObserved || counter > local.counter
+            let local = versions.shared(by: keys),
+            case let incoming = KeyVersion(counter: counter, time: m.timestamp, tabId: m.tabId),
+            !isObserved || !settles(incoming, over: local)
         {
-            let incoming = KeyVersion(counter: counter, time: m.timestamp, tabId: m.tabId)
             guard always || incoming.wins(over: local, earliestFirst: earliestFirst) else { return }
             versions.record(keys, incoming)
             if !batcher.pendingKeys.isEmpty { batcher.discard(keys) }
@@ -687,7 +737,7 @@ public final class BroadcastSync {
                 continue
             }
             won.append((key, incoming))
-            if value != current, isObserved, let local, local.counter >= incoming.counter {
+            if value != current, isObserved, let local, settles(incoming, over: local) {
                 // Not simply a later write: concurrent writes settled, or arrival order.
                 emit(
                     .resolved(
@@ -710,6 +760,18 @@ public final class BroadcastSync {
         }
         store.change(set: set, remove: remove, origin: .remote(tabId: m.tabId), sorted: isObserved, into: &changes)
         if m.type == .stateResponse, m.payload?.targetId == tabId { pushNewer(newerHere, to: m.tabId) }
+    }
+
+    /// True when applying (or not) `incoming` over `local` is a decision worth reporting: it loses,
+    /// or it replaces a value it is not simply later than (first-write-wins settling equal counts
+    /// on the earlier write, arrival order taking an older one), or it replaces this tab's own write
+    /// (under last-write-wins, the later write: a timestamp cannot tell whether its writer had seen
+    /// this tab's, so the user is told either way).
+    private func settles(_ incoming: KeyVersion, over local: KeyVersion) -> Bool {
+        switch config.conflictStrategy {
+        case .firstWriteWins: return incoming.counter <= local.counter
+        default: return !incoming.wins(over: local, earliestFirst: false) || local.tabId == tabId
+        }
     }
 
     /// merge: each key's entry joins the received one (see `MergedKey`). Pending local changes stay
@@ -841,7 +903,7 @@ public final class BroadcastSync {
     /// when there is one; otherwise the oldest live tab (the requester aside). A tab still joining
     /// answers only younger tabs. Answers that do not come are made up for by repair.
     private func whyNotAnswer(_ m: SyncMessage) -> String? {
-        let requester = (m.payload?.priority ?? .max, m.tabId)
+        let requester = (m.payload?.priority ?? WallClockInstant(ms: .max), m.tabId)
         if isJoining, requester < (priority, tabId) { return "still joining; the requester is older" }
         return answersFor(m.tabId) ? nil : election?.leaderId != nil ? "the leader answers" : "an older tab answers"
     }
@@ -850,7 +912,7 @@ public final class BroadcastSync {
     /// requester), or else the oldest live tab it knows besides the requester.
     private func answersFor(_ requester: String) -> Bool {
         if let leader = election?.leaderId, leader != requester { return leader == tabId }
-        return !peers.hasOlderLive(than: (priority, tabId), except: requester, now: clock.nowMs)
+        return !peers.hasOlderLive(than: (priority, tabId), except: requester, now: monotonicNow)
     }
 
     /// Answers a state request with the keys whose value here would change the requester's (all of

@@ -41,6 +41,11 @@ public struct BroadcastSyncConfig {
     /// How long a starting tab holds back its own changes while it waits for the others' state,
     /// so that its defaults never overwrite what the existing tabs hold.
     public var joinTimeoutMs: Milliseconds = 500
+    /// How far ahead of this tab's wall clock a received version's time may be (CockroachDB's
+    /// max-offset rule). Tabs on one machine share one clock; tabs whose clocks differ by more than
+    /// this refuse each other's writes (dropped as `clockAhead`, and logged) instead of letting the
+    /// fast clock win every conflict for as long as it is ahead.
+    public var maxClockOffsetMs: Milliseconds = 500
     /// Frames larger than this (approximate JSON bytes) are dropped unread.
     public var maxMessageBytes = 1 << 20
     /// Where debug lines go (swift-log), so an application can route them.
@@ -83,6 +88,9 @@ public struct BroadcastSyncConfig {
             throw fail("tabTimeoutMs", "must be longer than tabPingIntervalMs (\(tabPingIntervalMs)), got \(t)")
         }
         if joinTimeoutMs < 0 { throw fail("joinTimeoutMs", "must be 0 or more, got \(joinTimeoutMs)") }
+        if maxClockOffsetMs < 0 || maxClockOffsetMs > Self.maxDurationMs {
+            throw fail("maxClockOffsetMs", "must be 0 to one day (\(Self.maxDurationMs)), got \(maxClockOffsetMs)")
+        }
         if maxMessageBytes <= 0 { throw fail("maxMessageBytes", "must be more than 0, got \(maxMessageBytes)") }
         if conflictStrategy == .custom && customResolver == nil {
             throw fail("customResolver", "is required when conflictStrategy is 'custom'")

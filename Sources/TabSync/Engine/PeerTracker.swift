@@ -1,12 +1,30 @@
 /// Which other tabs are connected: every message from a tab counts as a sign of life, a goodbye
 /// removes it at once, and a tab not heard from for `timeoutMs` no longer counts
 /// (the reference's count only grew: reference bug 10 in Documentation/ReferenceBugs.md).
+///
+/// Bounded whatever arrives: at most `maxPeers` tabs (a new one replaces the least recently heard)
+/// and `maxDeparted` goodbyes, each kept for `timeoutMs` of this tab's monotonic time. A flood of
+/// distinct ids therefore costs at most one scan of the table per new id and no memory beyond the
+/// bounds. All times here are monotonic: nothing a peer writes on the wire decides how long it is
+/// remembered.
 struct PeerTracker {
     struct Peer {
-        var lastSeen: Milliseconds
+        var lastSeen: MonotonicInstant
         /// The tab's election priority (creation time), once it has told us.
-        var priority: Milliseconds?
+        var priority: WallClockInstant?
     }
+
+    /// A tab that said goodbye: when (monotonic, here) and the epoch it left in.
+    struct Departure {
+        let id: String
+        let at: MonotonicInstant
+        let epoch: Int
+    }
+
+    /// The most tabs tracked at once (a browser holds far fewer tabs of one application).
+    static let maxPeers = 1024
+    /// The most recent goodbyes remembered.
+    static let maxDeparted = 64
 
     let timeoutMs: Milliseconds
     /// A list, not a dictionary: a channel has a handful of tabs, and comparing a few short ids
@@ -18,8 +36,8 @@ struct PeerTracker {
     /// scan on every message would cost more than a hash. Rebuilt after removals (rare).
     private var positions: [String: Int]?
     private static let scanLimit = 16
-    /// The last tabs that said goodbye.
-    private var departed: [(id: String, at: Milliseconds)] = []
+    /// The last tabs that said goodbye, oldest first.
+    private var departed: [Departure] = []
 
     init(timeoutMs: Milliseconds) {
         self.timeoutMs = timeoutMs
@@ -34,16 +52,25 @@ struct PeerTracker {
         return positions![id]
     }
 
+    /// The goodbye `id` said within the last `timeoutMs`, if any.
+    func departure(of id: String, now: MonotonicInstant) -> Departure? {
+        guard !departed.isEmpty else { return nil }
+        return departed.last { $0.id == id && now - $0.at < timeoutMs }
+    }
+
     /// Records a sign of life. Returns true when the tab was not known as live before.
+    ///
+    /// A message from a tab that said goodbye within the last `timeoutMs` does not bring it back (it
+    /// was sent before the goodbye and arrived after it, or it is forged), unless the tab `rejoins`
+    /// (it started again: a join request).
     @discardableResult
-    /// `sentAt` is the message's timestamp: a message a tab sent before its goodbye may arrive
-    /// after it, and does not bring it back (a tab that starts again with the same id does).
-    mutating func heard(_ id: String, priority: Milliseconds?, now: Milliseconds, sentAt: Milliseconds? = nil) -> Bool {
+    mutating func heard(_ id: String, priority: WallClockInstant?, now: MonotonicInstant, rejoins: Bool = false) -> Bool {
         guard let i = index(of: id) else {
-            if let sentAt, departed.contains(where: { $0.id == id && sentAt <= $0.at }) { return false }
-            peers.append((id, Peer(lastSeen: now, priority: priority)))
-            lastIndex = peers.count - 1
-            positions?[id] = lastIndex
+            if departure(of: id, now: now) != nil {
+                guard rejoins else { return false }
+                departed.removeAll { $0.id == id }
+            }
+            add(id, Peer(lastSeen: now, priority: priority), now: now)
             return true
         }
         lastIndex = i
@@ -53,26 +80,47 @@ struct PeerTracker {
         return !wasLive
     }
 
-    /// Forgets a tab that said goodbye at `at` (its timestamp).
-    mutating func remove(_ id: String, at: Milliseconds = .max) {
+    /// Adds a tab; at `maxPeers`, in the place of the least recently heard one.
+    private mutating func add(_ id: String, _ peer: Peer, now: MonotonicInstant) {
+        guard peers.count >= Self.maxPeers else {
+            peers.append((id, peer))
+            lastIndex = peers.count - 1
+            positions?[id] = lastIndex
+            return
+        }
+        var stalest = 0
+        for i in peers.indices where peers[i].peer.lastSeen < peers[stalest].peer.lastSeen { stalest = i }
+        positions?[peers[stalest].id] = nil
+        peers[stalest] = (id, peer)
+        positions?[id] = stalest
+        lastIndex = stalest
+    }
+
+    /// Forgets a tab that said goodbye at `now` (monotonic, here), leaving epoch `epoch`.
+    mutating func remove(_ id: String, now: MonotonicInstant, epoch: Int) {
         peers.removeAll { $0.id == id }
         positions = nil
-        departed.append((id, at))
-        if departed.count > 32 { departed.removeFirst() }
+        departed.removeAll { $0.id == id }
+        departed.append(Departure(id: id, at: now, epoch: epoch))
+        if departed.count > Self.maxDeparted { departed.removeFirst() }
     }
 
     /// Forgets tabs that went silent, keeping memory bounded however many tabs come and go.
-    mutating func prune(now: Milliseconds) {
+    mutating func prune(now: MonotonicInstant) {
         peers.removeAll { now - $0.peer.lastSeen >= timeoutMs }
         positions = nil
+        departed.removeAll { now - $0.at >= timeoutMs }
     }
 
-    func liveCount(now: Milliseconds) -> Int {
+    /// How many tabs are tracked, live or not yet pruned (at most `maxPeers`).
+    var trackedCount: Int { peers.count }
+
+    func liveCount(now: MonotonicInstant) -> Int {
         peers.reduce(0) { $0 + (now - $1.peer.lastSeen < timeoutMs ? 1 : 0) }
     }
 
     /// The oldest live tab with a known priority, ties broken by id: the natural successor of a leader.
-    func oldestLive(now: Milliseconds) -> String? {
+    func oldestLive(now: MonotonicInstant) -> String? {
         peers.filter { now - $0.peer.lastSeen < timeoutMs && $0.peer.priority != nil }
             .min { ($0.peer.priority!, $0.id) < ($1.peer.priority!, $1.id) }?.id
     }
@@ -80,22 +128,31 @@ struct PeerTracker {
     mutating func removeAll() {
         peers.removeAll()
         positions = nil
+        departed.removeAll()
     }
 
     /// True when a live tab other than `except` is older than `me` (by priority, then id). Tabs
     /// whose priority is unknown do not count.
-    func hasOlderLive(than me: (Milliseconds, String), except: String, now: Milliseconds) -> Bool {
+    func hasOlderLive(than me: (WallClockInstant, String), except: String, now: MonotonicInstant) -> Bool {
         peers.contains { p in
             p.id != except && now - p.peer.lastSeen < timeoutMs && p.peer.priority.map { ($0, p.id) < me } ?? false
         }
     }
 
-    /// The live tabs and their priorities (those whose priority is known).
-    func live(now: Milliseconds) -> [String: Milliseconds] {
-        var result: [String: Milliseconds] = [:]
-        for p in peers where now - p.peer.lastSeen < timeoutMs {
-            if let priority = p.peer.priority { result[p.id] = priority }
+    /// The most peers a TAB_PONG lists.
+    static let maxListed = 64
+
+    /// The live tabs and their priorities (those whose priority is known), at most `limit` of them:
+    /// the oldest, which are the ones a newcomer needs to know (who answers, who succeeds a leader).
+    func live(now: MonotonicInstant, except: String? = nil, limit: Int = .max) -> [String: WallClockInstant] {
+        var all: [(id: String, priority: WallClockInstant)] = []
+        for p in peers where p.id != except && now - p.peer.lastSeen < timeoutMs {
+            if let priority = p.peer.priority { all.append((p.id, priority)) }
         }
-        return result
+        if all.count > limit {
+            all.sort { ($0.priority, $0.id) < ($1.priority, $1.id) }
+            all.removeLast(all.count - limit)
+        }
+        return Dictionary(uniqueKeysWithValues: all.map { ($0.id, $0.priority) })
     }
 }

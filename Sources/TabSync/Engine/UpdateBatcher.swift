@@ -19,7 +19,7 @@ final class UpdateBatcher {
     /// Keys changed and not yet sent, in the order they first changed.
     private(set) var pendingKeys: OrderedSet<String> = []
     private(set) var isHeld = false
-    private var lastSendMs: Milliseconds?
+    private var lastSend: MonotonicInstant?
     private var timer: TimerHandle?
 
     init(
@@ -33,7 +33,7 @@ final class UpdateBatcher {
     }
 
     /// Windows are measured on monotonic time: a wall-clock jump neither holds nor hurries a send.
-    private var now: Milliseconds { timers.scheduler.monotonicNowMs }
+    private var now: MonotonicInstant { timers.scheduler.monotonicNow }
 
     func hold() { isHeld = true }
 
@@ -48,7 +48,7 @@ final class UpdateBatcher {
     /// batcher's, and the caller sends it itself. Returns false, changing nothing, otherwise.
     func takeImmediateSend() -> Bool {
         guard throttleMs == 0 && debounceMs == 0 && !isHeld && pendingKeys.isEmpty else { return false }
-        lastSendMs = now
+        lastSend = now
         return true
     }
 
@@ -79,7 +79,7 @@ final class UpdateBatcher {
         guard !pendingKeys.isEmpty else { return }
         let keys = Array(pendingKeys)
         pendingKeys.removeAll()
-        lastSendMs = now
+        lastSend = now
         flush(keys)
     }
 
@@ -87,12 +87,12 @@ final class UpdateBatcher {
         timers.cancel(timer)
         timer = nil
         pendingKeys.removeAll()
-        lastSendMs = nil
+        lastSend = nil
         isHeld = false
     }
 
-    private var windowEnd: Milliseconds? {
-        guard throttleMs > 0, let last = lastSendMs else { return nil }
+    private var windowEnd: MonotonicInstant? {
+        guard throttleMs > 0, let last = lastSend else { return nil }
         let end = last + throttleMs
         return end > now ? end : nil
     }

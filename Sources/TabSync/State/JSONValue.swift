@@ -29,10 +29,10 @@ extension JSONValue {
     public var boolValue: Bool? { if case .bool(let b) = self { return b } else { return nil } }
     public var arrayValue: [JSONValue]? { if case .array(let a) = self { return a } else { return nil } }
 
-    /// An integer when the number is whole and fits; JSON has no integer type of its own.
+    /// An integer when the number is whole and within `WireInteger.range`; JSON has no integer type.
     public var intValue: Int? {
-        guard case .number(let n) = self, n.isFinite, n.rounded() == n, abs(n) < 9.0e15 else { return nil }
-        return Int(n)
+        guard case .number(let n) = self else { return nil }
+        return WireInteger.exactly(n)
     }
 
     /// Approximate size in bytes of this value written as JSON: cheap, no allocation.

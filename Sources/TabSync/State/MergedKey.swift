@@ -28,9 +28,9 @@ struct MergedKey: Equatable {
         return nil
     }
 
-    /// The highest counter of the key and its fields: a new write takes one more.
-    var highestCounter: Int {
-        fields.values.reduce(version?.counter ?? 0) { max($0, $1.counter) }
+    /// The versions of the key and its fields: a new write orders after all of them.
+    var allVersions: [KeyVersion] {
+        (version.map { [$0] } ?? []) + fields.values
     }
 
     /// This key with `other` merged in (see the type's comment).

@@ -9,7 +9,7 @@ struct VersionTable {
     private var table: [String: KeyVersion] = [:]
     /// The keys of the last write, all at `lastVersion`; they shadow `table`.
     private var lastKeys: [String] = []
-    private var lastVersion = KeyVersion(counter: 0, time: 0, tabId: "")
+    private var lastVersion = KeyVersion(counter: 0, time: WallClockInstant(ms: 0), tabId: "")
     /// Beyond this many keys a lookup scanning `lastKeys` would cost more than the hashing it saves.
     private static let combineLimit = 8
     /// Bumped by every change, so that a digest computed earlier knows it is stale.
@@ -26,10 +26,10 @@ struct VersionTable {
         !keys.isEmpty && keys == lastKeys ? lastVersion : nil
     }
 
-    /// The highest counter among `keys` (0 when none has a version).
-    func highestCounter(_ keys: [String]) -> Int {
-        if let v = shared(by: keys) { return v.counter }
-        return keys.reduce(0) { max($0, self[$1]?.counter ?? 0) }
+    /// The versions of `keys` (those that have one): what a write of `keys` replaces.
+    func versions(of keys: [String]) -> [KeyVersion] {
+        if let v = shared(by: keys) { return [v] }
+        return keys.compactMap { self[$0] }
     }
 
     /// Gives every key of `keys` the version `version`.

@@ -1,4 +1,6 @@
-/// Milliseconds, the spec's unit of time. Virtual time in simulations, wall time in an app.
+/// A duration in milliseconds, the spec's unit (`throttleMs`, `leaderHeartbeatMs`...). Instants are
+/// their own types: `MonotonicInstant` (timeouts) and `WallClockInstant` (what goes on the wire).
+/// The simulator's virtual time, which is both clocks at once, is also counted in milliseconds.
 public typealias Milliseconds = Int
 
 /// `time` plus `delay` (a negative delay counts as 0), saturating at the end of time instead of

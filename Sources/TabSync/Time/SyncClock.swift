@@ -3,5 +3,5 @@
 /// simulator decides what "now" is. Durations are never measured on it: a wall clock jumps.
 public protocol SyncClock: AnyObject {
     /// Wall-clock time (in an app, milliseconds since 1970).
-    var nowMs: Milliseconds { get }
+    var wallNow: WallClockInstant { get }
 }

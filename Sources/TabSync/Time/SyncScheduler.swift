@@ -11,7 +11,7 @@ public protocol SyncScheduler: AnyObject {
     /// Monotonic time, the time base of every timeout, interval, throttle window and liveness check:
     /// it never jumps, whatever the wall clock does, so setting the clock back or forward changes no
     /// timeout. Its origin is arbitrary; only differences mean something.
-    var monotonicNowMs: Milliseconds { get }
+    var monotonicNow: MonotonicInstant { get }
     /// Runs `action` once, `delay` milliseconds from now (0: after the current work, never inline).
     @discardableResult
     func schedule(afterMs delay: Milliseconds, _ action: @escaping () -> Void) -> TimerToken

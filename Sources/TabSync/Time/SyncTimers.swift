@@ -24,11 +24,11 @@ public struct SyncTimers: Sendable, Equatable {
     /// The next TAB_PING (every running tab).
     public var ping: Countdown?
     /// The tab's election priority: its creation time (lower is older and wins).
-    public var priority: Milliseconds
+    public var priority: WallClockInstant
 
     public init(
         heartbeat: Countdown? = nil, leaderTimeout: Countdown? = nil, electionRound: Countdown? = nil,
-        ping: Countdown? = nil, priority: Milliseconds
+        ping: Countdown? = nil, priority: WallClockInstant
     ) {
         self.heartbeat = heartbeat
         self.leaderTimeout = leaderTimeout

@@ -15,7 +15,7 @@ final class TimerSet {
 
     /// The scheduler's monotonic time, on which every timer falls due. Each handle records its due
     /// time on it, so a view can show the countdown of the real timer.
-    var nowMs: Milliseconds { scheduler.monotonicNowMs }
+    var now: MonotonicInstant { scheduler.monotonicNow }
 
     /// A timer never outlives its set: that is what lets the engine's timer actions hold their
     /// owners unowned (weak references would slow every retain of those objects).
@@ -40,16 +40,16 @@ final class TimerSet {
     /// returns a handle that is never pending.
     @discardableResult
     func schedule(afterMs delay: Milliseconds, _ action: @escaping () -> Void) -> TimerHandle {
-        guard isOpen else { return TimerHandle(id: 0, dueMs: 0, periodMs: 0) }
+        guard isOpen else { return TimerHandle(id: 0, due: MonotonicInstant(ms: 0), periodMs: 0) }
         nextId += 1
         let id = nextId
-        let due = later(nowMs, by: delay)
+        let due = now + delay
         live[id] = scheduler.schedule(afterMs: delay) { [unowned self] in
             guard self.live.removeValue(forKey: id) != nil else { return }
             // The owner lives until the action returns, even if a callback on the way lets go of it.
             withExtendedLifetime(self.owner) { action() }
         }
-        return TimerHandle(id: id, dueMs: due, periodMs: max(0, delay))
+        return TimerHandle(id: id, due: due, periodMs: max(0, delay))
     }
 
     func cancel(_ handle: TimerHandle?) {
@@ -65,7 +65,7 @@ final class TimerSet {
     /// What is left of a pending timer (0 when overdue, as a frozen tab's are), or nil when not pending.
     func countdown(_ handle: TimerHandle?) -> Countdown? {
         guard let handle, isPending(handle) else { return nil }
-        return Countdown(remainingMs: max(0, handle.dueMs - nowMs), periodMs: handle.periodMs)
+        return Countdown(remainingMs: max(0, handle.due - now), periodMs: handle.periodMs)
     }
 
     func cancelAll() {
@@ -74,9 +74,9 @@ final class TimerSet {
     }
 }
 
-/// A timer owned by a `TimerSet`, with when it falls due (on the set's `nowMs`) and its delay.
+/// A timer owned by a `TimerSet`, with when it falls due (on the set's `now`) and its delay.
 struct TimerHandle: Hashable {
     let id: Int
-    let dueMs: Milliseconds
+    let due: MonotonicInstant
     let periodMs: Milliseconds
 }

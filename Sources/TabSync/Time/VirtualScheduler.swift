@@ -23,7 +23,8 @@ public final class VirtualScheduler: SyncScheduler, SyncClock {
 
     /// Virtual time: both the wall clock and the monotonic time of whatever runs on it.
     public private(set) var nowMs: Milliseconds
-    public var monotonicNowMs: Milliseconds { nowMs }
+    public var monotonicNow: MonotonicInstant { MonotonicInstant(ms: nowMs) }
+    public var wallNow: WallClockInstant { WallClockInstant(ms: nowMs) }
     /// How many actions have run so far.
     public private(set) var executedCount = 0
     /// Number of actions scheduled and not yet run or cancelled.

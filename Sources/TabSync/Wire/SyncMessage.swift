@@ -13,7 +13,7 @@ public struct SyncMessage: Codable, Sendable, Equatable {
             var state: StateDocument?
             var keys: [String]?
             var leaderId: String?
-            var priority: Milliseconds?
+            var priority: WallClockInstant?
             var epoch: Int?
             var requestId: Int?
             var targetId: String?
@@ -21,7 +21,7 @@ public struct SyncMessage: Codable, Sendable, Equatable {
             var counter: Int?
             var fieldStamps: [String: [String: KeyVersion]]?
             var digest: String?
-            var peers: [String: Milliseconds]?
+            var peers: [String: WallClockInstant]?
         }
 
         /// Mutated only when uniquely referenced (`fieldsForWriting`), hence safe to share.
@@ -46,7 +46,7 @@ public struct SyncMessage: Codable, Sendable, Equatable {
             set { fieldsForWriting.leaderId = newValue }
         }
         /// The sender's election priority: its creation time (lower is older and wins).
-        public var priority: Milliseconds? {
+        public var priority: WallClockInstant? {
             get { box.fields.priority }
             set { fieldsForWriting.priority = newValue }
         }
@@ -90,17 +90,17 @@ public struct SyncMessage: Codable, Sendable, Equatable {
         }
         /// Extension: in a TAB_PONG to a newcomer (`targetId`), the live tabs the sender knows and their
         /// priorities, so the newcomer counts them at once (only one tab answers a newcomer).
-        public var peers: [String: Milliseconds]? {
+        public var peers: [String: WallClockInstant]? {
             get { box.fields.peers }
             set { fieldsForWriting.peers = newValue }
         }
 
         public init(
             state: StateDocument? = nil, keys: [String]? = nil, leaderId: String? = nil,
-            priority: Milliseconds? = nil, epoch: Int? = nil, requestId: Int? = nil,
+            priority: WallClockInstant? = nil, epoch: Int? = nil, requestId: Int? = nil,
             targetId: String? = nil, stamps: [String: KeyVersion]? = nil, counter: Int? = nil,
             fieldStamps: [String: [String: KeyVersion]]? = nil, digest: String? = nil,
-            peers: [String: Milliseconds]? = nil
+            peers: [String: WallClockInstant]? = nil
         ) {
             box = Box(
                 Fields(
@@ -139,13 +139,13 @@ public struct SyncMessage: Codable, Sendable, Equatable {
 
     public var type: SyncMessageType
     public var tabId: String
-    public var timestamp: Milliseconds
+    public var timestamp: WallClockInstant
     public var payload: Payload?
     /// Extension: the sender's protocol version.
     public var version: Int?
 
     public init(
-        type: SyncMessageType, tabId: String, timestamp: Milliseconds, payload: Payload? = nil,
+        type: SyncMessageType, tabId: String, timestamp: WallClockInstant, payload: Payload? = nil,
         version: Int? = SyncMessage.protocolVersion
     ) {
         self.type = type
@@ -163,7 +163,7 @@ extension SyncMessage.Payload {
         if let state { o["state"] = .object(state) }
         if let keys { o["keys"] = .array(keys.map { .string($0) }) }
         if let leaderId { o["leaderId"] = .string(leaderId) }
-        if let priority { o["priority"] = .number(Double(priority)) }
+        if let priority { o["priority"] = .number(Double(priority.ms)) }
         if let epoch { o["epoch"] = .number(Double(epoch)) }
         if let requestId { o["requestId"] = .number(Double(requestId)) }
         if let targetId { o["targetId"] = .string(targetId) }
@@ -171,7 +171,7 @@ extension SyncMessage.Payload {
         if let counter { o["counter"] = .number(Double(counter)) }
         if let fieldStamps { o["fieldStamps"] = .object(fieldStamps.mapValues { .object($0.mapValues(\.json)) }) }
         if let digest { o["digest"] = .string(digest) }
-        if let peers { o["peers"] = .object(peers.mapValues { .number(Double($0)) }) }
+        if let peers { o["peers"] = .object(peers.mapValues { .number(Double($0.ms)) }) }
         return .object(o)
     }
 
@@ -183,7 +183,7 @@ extension SyncMessage {
     /// The message as a JSON value with the spec's field names.
     public var json: JSONValue {
         var o: [String: JSONValue] = [
-            "type": .string(type.rawValue), "tabId": .string(tabId), "timestamp": .number(Double(timestamp)),
+            "type": .string(type.rawValue), "tabId": .string(tabId), "timestamp": .number(Double(timestamp.ms)),
         ]
         if let payload { o["payload"] = payload.json }
         if let version { o["version"] = .number(Double(version)) }
@@ -195,11 +195,10 @@ extension SyncMessage {
 }
 
 extension SyncMessage {
-    /// The range every number of a message must be in: JSON's safe integers (a JavaScript tab cannot
-    /// send others exactly). Within it, no arithmetic the engine does on a received number can overflow.
-    public static let numberRange: ClosedRange<Int> = -maxSafeInteger...maxSafeInteger
-    /// 2^53 - 1, JavaScript's `Number.MAX_SAFE_INTEGER`.
-    public static let maxSafeInteger = 9_007_199_254_740_991
+    /// The range every number of a message must be in (`WireInteger.range`).
+    public static let numberRange: ClosedRange<Int> = WireInteger.range
+    /// 2^53 - 1, JavaScript's `Number.MAX_SAFE_INTEGER` (`WireInteger.max`).
+    public static let maxSafeInteger = WireInteger.max
 
     /// The first number of the message outside its documented range, named: timestamps, priorities
     /// and version times are safe integers; epochs, request ids, version counters and the protocol
@@ -207,26 +206,35 @@ extension SyncMessage {
     public var rangeProblem: String? {
         func outside(_ value: Int?, _ field: String, nonNegative: Bool = false) -> String? {
             guard let value else { return nil }
-            let range = nonNegative ? 0...Self.maxSafeInteger : Self.numberRange
+            let range = nonNegative ? WireInteger.counts : WireInteger.range
             return range.contains(value)
                 ? nil
                 : "field '\(field)' is \(value), outside \(range.lowerBound)...\(range.upperBound)"
         }
-        if let p = outside(timestamp, "timestamp") ?? outside(version, "version", nonNegative: true) { return p }
+        if let p = outside(timestamp.ms, "timestamp") ?? outside(version, "version", nonNegative: true) { return p }
         guard let payload else { return nil }
-        if let p = outside(payload.priority, "payload.priority")
+        if let p = outside(payload.priority?.ms, "payload.priority")
             ?? outside(payload.epoch, "payload.epoch", nonNegative: true)
             ?? outside(payload.requestId, "payload.requestId", nonNegative: true)
         {
             return p
         }
-        if let p = outside(payload.counter, "payload.counter", nonNegative: true) { return p }
+        func counterProblem(_ value: Int?, _ field: String) -> String? {
+            guard let value, value > KeyVersion.maxCounter else { return nil }
+            return "field '\(field)' is \(value), above the version counter's bound \(KeyVersion.maxCounter)"
+        }
+        if let p = outside(payload.counter, "payload.counter", nonNegative: true)
+            ?? counterProblem(payload.counter, "payload.counter")
+        {
+            return p
+        }
         // Keys in order, so that the problem named is the same in every run.
         func versionsProblem(_ versions: [String: KeyVersion]?, _ field: String) -> String? {
             guard let versions else { return nil }
             for (key, v) in versions.sorted(by: { $0.key < $1.key }) {
-                if let p = outside(v.time, "\(field).\(key).time")
+                if let p = outside(v.time.ms, "\(field).\(key).time")
                     ?? outside(v.counter, "\(field).\(key).counter", nonNegative: true)
+                    ?? counterProblem(v.counter, "\(field).\(key).counter")
                 {
                     return p
                 }
@@ -265,7 +273,8 @@ extension SyncMessage {
             guard case .object(let po) = p else { throw MalformedMessage("field 'payload' is not an object") }
             payload = try Self.decodePayload(po)
         }
-        self.init(type: type, tabId: tabId, timestamp: timestamp, payload: payload, version: version)
+        self.init(
+            type: type, tabId: tabId, timestamp: WallClockInstant(ms: timestamp), payload: payload, version: version)
     }
 
     private static func decodePayload(_ o: [String: JSONValue]) throws(MalformedMessage) -> Payload {
@@ -299,7 +308,7 @@ extension SyncMessage {
             p.keys = keys
         }
         p.leaderId = try string("leaderId")
-        p.priority = try int("priority")
+        p.priority = try int("priority").map(WallClockInstant.init(ms:))
         p.epoch = try int("epoch")
         p.requestId = try int("requestId")
         p.targetId = try string("targetId")
@@ -318,12 +327,12 @@ extension SyncMessage {
         }
         if let v = field("peers") {
             guard case .object(let po) = v else { throw MalformedMessage("field 'payload.peers' is not an object") }
-            var peers: [String: Milliseconds] = [:]
+            var peers: [String: WallClockInstant] = [:]
             for (id, pv) in po {
                 guard let priority = pv.intValue, !id.isEmpty else {
                     throw MalformedMessage("field 'payload.peers.\(id)' is not a tab's priority")
                 }
-                peers[id] = priority
+                peers[id] = WallClockInstant(ms: priority)
             }
             p.peers = peers
         }
@@ -339,7 +348,7 @@ extension SyncMessage {
             guard case .object(let st) = sv, let c = st["counter"]?.intValue, c >= 0, let t = st["time"]?.intValue,
                 let tab = st["tabId"]?.stringValue, !tab.isEmpty
             else { throw MalformedMessage("field '\(name).\(key)' is not {counter, time, tabId}") }
-            versions[key] = KeyVersion(counter: c, time: t, tabId: tab)
+            versions[key] = KeyVersion(counter: c, time: WallClockInstant(ms: t), tabId: tab)
         }
         return versions
     }
