@@ -140,7 +140,8 @@ final class LeaderElection {
     func receiveClaim(leaderId leader: String, epoch: Int, priority: WallClockInstant?) -> String? {
         if leader == me.id { return "claims this tab leads" }
         noteEpoch(epoch)
-        let incoming = LeaderClaim(epoch: epoch, leaderId: leader, leaderPriority: priority ?? WallClockInstant(ms: .max))
+        let incoming = LeaderClaim(
+            epoch: epoch, leaderId: leader, leaderPriority: priority ?? WallClockInstant(ms: .max))
         if let claim, incoming < claim {
             if isLeader { answer(leader, epoch, once: true) }
             return

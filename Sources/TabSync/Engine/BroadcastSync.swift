@@ -334,7 +334,8 @@ public final class BroadcastSync {
         guard config.conflictStrategy == .merge else {
             let earliestFirst = config.conflictStrategy == .firstWriteWins
             let replaced = versions.versions(of: keys)
-            versions.record(keys, KeyVersion.write(replacing: replaced, at: now, by: tabId, earliestFirst: earliestFirst))
+            versions.record(
+                keys, KeyVersion.write(replacing: replaced, at: now, by: tabId, earliestFirst: earliestFirst))
             return
         }
         let before = change.changes.filter { isSynced($0.key) }.map { c in

@@ -64,7 +64,8 @@ struct PeerTracker {
     /// was sent before the goodbye and arrived after it, or it is forged), unless the tab `rejoins`
     /// (it started again: a join request).
     @discardableResult
-    mutating func heard(_ id: String, priority: WallClockInstant?, now: MonotonicInstant, rejoins: Bool = false) -> Bool {
+    mutating func heard(_ id: String, priority: WallClockInstant?, now: MonotonicInstant, rejoins: Bool = false) -> Bool
+    {
         guard let i = index(of: id) else {
             if departure(of: id, now: now) != nil {
                 guard rejoins else { return false }
