@@ -17,7 +17,8 @@ final class LiveTab {
     var onQuit: (() -> Void)?
     /// Every engine event, for the interactive pane's log (the JSON lines carry the same facts).
     var onSyncEvent: ((SyncEvent) -> Void)?
-    private var quitting = false
+    /// True once `quit` ran: no command runs after it.
+    private(set) var isQuitting = false
 
     struct Settings {
         var name: String
@@ -62,6 +63,18 @@ final class LiveTab {
 
     // MARK: - Commands
 
+    /// Runs one line of input; a line over the limit runs nothing and gets an `error` event.
+    func handle(_ line: LineSplitter.Line) {
+        switch line {
+        case .command(let text):
+            handle(text)
+        case .tooLong(let number, let bytes):
+            emitError(
+                "line \(number) refused: \(bytes) bytes, longer than the limit of \(LineSplitter.maxLineBytes); "
+                    + "nothing of it ran")
+        }
+    }
+
     /// Runs one command line: `set KEY=VALUE...`, `lead`, `close`, `state`, `quit`.
     /// A bad command gets an `error` event naming it; nothing of it is applied.
     func handle(_ line: String) {
@@ -95,8 +108,8 @@ final class LiveTab {
 
     /// Says goodbye (when still open) and ends the tab.
     func quit() {
-        guard !quitting else { return }
-        quitting = true
+        guard !isQuitting else { return }
+        isQuitting = true
         sync.stop()
         emit("quit", [:])
         onQuit?()
