@@ -137,6 +137,9 @@ final class LiveTab {
                     "oversizedReceived": .number(Double(t.oversizedReceived)),
                     "oversizedNotSent": .number(Double(t.oversizedNotSent)),
                     "staleSocketsRemoved": .number(Double(t.staleSocketsRemoved)), "lost": .number(Double(t.lost)),
+                    "sendAttempts": .number(Double(t.sendAttempts)), "peersGivenUp": .number(Double(t.peersGivenUp)),
+                    "peersResumed": .number(Double(t.peersResumed)),
+                    "notSentToUnresponsive": .number(Double(t.notSentToUnresponsive)),
                 ]),
             ])
     }
@@ -221,6 +224,9 @@ final class LiveTab {
             let detail = "datagram longer than the limit, \(transport.maxFrameBytes) bytes (read \(bytes))"
             emit("dropped", ["reason": "oversized", "detail": .string(detail), "from": .null])
         case .lost(let path, let reason): emit("lost", ["path": .string(path), "reason": .string(reason)])
+        case .unresponsive(let path, let dropped):
+            emit("unresponsive", ["path": .string(path), "dropped": .number(Double(dropped))])
+        case .responsive(let path): emit("responsive", ["path": .string(path)])
         case .receiveFailed(let reason): emitError("receive failed: \(reason)")
         }
     }

@@ -73,7 +73,9 @@ extension TabCommand {
         return LiveScreenRunner.run(LiveScreen(mode: .tab, title: title)) { loop in
             let buffer = LineBuffer()
             // The JSON lines of what the debug lines do not show: the socket, a stale socket removed, errors.
-            let shown = ["socket", "stale-socket-removed", "lost", "error"].map { "{\"event\":\"\($0)\"" }
+            let shown = ["socket", "stale-socket-removed", "lost", "unresponsive", "responsive", "error"].map {
+                "{\"event\":\"\($0)\""
+            }
             let tab = try LiveTab(settings, loop: loop) { line in
                 if shown.contains(where: line.hasPrefix) { buffer.lines.append(line) }
             }
