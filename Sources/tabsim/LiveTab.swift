@@ -19,6 +19,10 @@ final class LiveTab {
     var onSyncEvent: ((SyncEvent) -> Void)?
     /// True once `quit` ran: no command runs after it.
     private(set) var isQuitting = false
+    /// The names other tabs announce in their pings, by id, to name the leader: at most
+    /// `maxNames` (anyone on the channel can make up ids), forgotten on a tab's goodbye.
+    private var names: [String: String] = [:]
+    static let maxNames = 256
 
     struct Settings {
         var name: String
@@ -44,6 +48,7 @@ final class LiveTab {
         config.enableLeaderElection = settings.leaderElection
         config.leaderHeartbeatMs = settings.heartbeatMs
         config.throttleMs = settings.throttleMs
+        config.tabName = settings.name
         if settings.strategy == .custom { config.customResolver = { _, remote in remote } }
         var report: ((SyncEvent) -> Void)?
         sync = try BroadcastSync(
@@ -144,16 +149,26 @@ final class LiveTab {
             ])
     }
 
-    /// This tab as its pane shows it.
+    /// This tab as its pane shows it; the leader by the name it announces (its short id until heard).
     var info: LiveTabInfo {
-        LiveTabInfo(
-            name: name, tabId: sync.tabId, role: sync.role, epoch: sync.epoch,
-            leaderName: sync.leaderId.map(shortTabId),
+        let leaderName = sync.leaderId.map { $0 == sync.tabId ? name : names[$0] ?? shortTabId($0) }
+        var info = LiveTabInfo(
+            name: name, tabId: sync.tabId, role: sync.role, epoch: sync.epoch, leaderName: leaderName,
             liveness: sync.isActive() ? .alive : .closed, connected: sync.getConnectedTabs(), state: sync.store.state)
+        info.priority = sync.priority
+        return info
+    }
+
+    private func noteName(_ m: SyncMessage) {
+        if m.type == .tabClose { names[m.tabId] = nil }
+        guard let announced = m.payload?.name, names[m.tabId] != announced else { return }
+        if names[m.tabId] == nil, names.count >= Self.maxNames { names.remove(at: names.startIndex) }
+        names[m.tabId] = announced
     }
 
     private func report(_ event: SyncEvent) {
         onSyncEvent?(event)
+        if case .received(let m) = event { noteName(m) }
         switch event {
         case .started:
             emit(

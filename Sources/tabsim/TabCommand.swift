@@ -80,7 +80,8 @@ extension TabCommand {
                 if shown.contains(where: line.hasPrefix) { buffer.lines.append(line) }
             }
             tab.onSyncEvent = { [unowned tab] event in
-                buffer.lines.append(Watcher.timeOfDay(WallClock().nowMs) + " " + event.debugLine(tabId: tab.sync.tabId))
+                buffer.lines.append(
+                    ChannelWatch.timeOfDay(WallClock().nowMs) + " " + event.debugLine(tabId: tab.sync.tabId))
             }
             try tab.start()
             return LiveScreenRunner.Engine(

@@ -183,6 +183,8 @@ import Testing
         try await eventually("watch shows A's update") {
             watch.outputLines.contains { $0.contains(frame) } && watch.outputLines.contains { $0.contains(summary) }
         }
+        // A's pings carry its --name, for the watch's panes.
+        #expect(watch.outputLines.contains { $0.contains("Sent: TAB_PING") && $0.contains(#""name":"A""#) })
         let state = try await tabs[0].state()
         #expect(state[int: "received"] == 0)  // the watcher never sent anything
         #expect(state["transport"]?.objectValue?[int: "sent"] ?? 0 > 0)
