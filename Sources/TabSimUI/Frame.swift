@@ -76,6 +76,8 @@ public struct PaneModel: Equatable, Sendable {
     public var look: PaneLook
     /// The tab's election priority: its creation time (lower is older and wins).
     public var priority: Milliseconds = 0
+    /// False while a watcher has not heard the tab's priority yet: shown as `?`, not as 0.
+    public var priorityKnown = true
     /// The role's timer and the ping timer, read from the engine (none once the tab is gone).
     public var timers: [PaneTimer] = []
     /// Copies on their way to this tab, and its messages still on their way to someone.
@@ -106,6 +108,8 @@ public enum CellMark: Equatable, Sendable {
     case same
     /// Running tabs hold different values for this key.
     case diverged
+    /// The screen does not know this tab's value (a watcher learns values only from frames it hears).
+    case unknown
 }
 
 public enum PaneLiveness: String, Equatable, Sendable {

@@ -14,7 +14,7 @@ public enum LivePresenter {
             )
         }
         let differing = differingKeys(s.tabs)
-        let keys = Array(Set(s.tabs.flatMap { $0.state.keys })).sorted()
+        let keys = Array(Set(s.tabs.flatMap { $0.state.keys }).union(s.tabs.flatMap(\.unknownKeys))).sorted()
         let shown = s.tabs.dropFirst(layout.firstTab).prefix(layout.panes.count)
         let panes = shown.map { pane($0, keys: keys, differing: differing, selected: s.mode == .tab) }
         var logTitle = " Traffic  \(s.title)  \(Presenter.count(s.log.count, "line"))"
@@ -37,19 +37,33 @@ public enum LivePresenter {
         return keys.filter { key in Set(running.compactMap { $0.state[key] }).count > 1 }
     }
 
+    /// Keys whose value some running tab holds unknown to this screen: "in sync" cannot be said of them.
+    static func unknownKeys(_ tabs: [LiveTabInfo]) -> Set<String> {
+        tabs.filter { $0.liveness == .alive }.reduce(into: Set<String>()) { $0.formUnion($1.unknownKeys) }
+    }
+
     static func pane(_ t: LiveTabInfo, keys: [String], differing: Set<String>, selected: Bool) -> PaneModel {
         let running = t.liveness == .alive
         let cells = keys.map { key in
-            PaneModel.Cell(key: key, value: t.state[key], mark: running && differing.contains(key) ? .diverged : .same)
+            let mark: CellMark =
+                t.unknownKeys.contains(key) ? .unknown : running && differing.contains(key) ? .diverged : .same
+            return PaneModel.Cell(key: key, value: t.state[key], mark: mark)
         }
         let look = PaneLook(liveness: t.liveness, theme: t.state["theme"])
-        return PaneModel(
+        var pane = PaneModel(
             name: t.name, tabId: t.tabId, role: t.role, epoch: t.epoch, leaderName: t.leaderName, liveness: t.liveness,
             connected: t.connected, cells: cells, localOnly: nil, pending: [], selected: selected, look: look)
+        pane.priority = t.priority ?? 0
+        pane.priorityKnown = t.priority != nil
+        return pane
     }
 
     static func status(_ s: LiveScreen, _ differing: Set<String>) -> String {
-        let sync = differing.isEmpty ? "in sync" : "differ: " + differing.sorted().joined(separator: ",")
+        let unknown = unknownKeys(s.tabs)
+        let sync =
+            !differing.isEmpty
+            ? "differ: " + differing.sorted().joined(separator: ",")
+            : !unknown.isEmpty ? "unknown: " + unknown.sorted().joined(separator: ",") : "in sync"
         if s.mode == .tab, let own = s.tabs.first {
             let role: String
             switch own.role {

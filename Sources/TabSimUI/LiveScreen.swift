@@ -11,7 +11,12 @@ public struct LiveTabInfo: Equatable, Sendable {
     public var leaderName: String?
     public var liveness: PaneLiveness
     public var connected: Int
+    /// Its known values (a key neither here nor in `unknownKeys` is known to be absent).
     public var state: StateDocument
+    /// Keys whose value here is unknown: a watcher learns values only from the frames it hears.
+    public var unknownKeys: Set<String> = []
+    /// Its election priority (its creation time), nil while unknown.
+    public var priority: Milliseconds?
 
     public init(
         name: String, tabId: String, role: ElectionRole, epoch: Int, leaderName: String?, liveness: PaneLiveness,

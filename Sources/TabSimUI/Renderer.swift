@@ -82,7 +82,7 @@ public enum TabPane {
         y += 1
         let gone = tab.look == .closed || tab.look == .crashed
         let room = r.width - 1
-        let prio = "prio \(tab.priority)"
+        let prio = tab.priorityKnown ? "prio \(tab.priority)" : "prio ?"
         switch tab.role {
         case .leader:
             row(
@@ -113,9 +113,10 @@ public enum TabPane {
                     tab.liveness.rawValue + " \(tab.connected) conn " + flight),
             livenessStyle)
         for cell in tab.cells.prefix(Layout.paneHeight - 6) {
-            let text = pad(cell.key, 10) + " " + (cell.value?.display ?? "-") + (cell.version.map { " " + $0 } ?? "")
+            let shown = cell.mark == .unknown ? "?" : cell.value?.display ?? "-"
+            let text = pad(cell.key, 10) + " " + shown + (cell.version.map { " " + $0 } ?? "")
             switch cell.mark {
-            case .same: row(" " + text)
+            case .same, .unknown: row(" " + text)
             case .diverged: row("*" + text, CellStyle(.warning, bold: true))
             }
         }

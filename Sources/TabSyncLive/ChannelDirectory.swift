@@ -8,7 +8,8 @@
 /// This is the same-origin rule of a browser's BroadcastChannel, on one machine: only processes
 /// of this user can reach the sockets, because only this user can enter the directory. A
 /// directory that another user owns, or that others may write into, could hold sockets planted
-/// by someone else (who would then read and forge every frame), so it is refused, not repaired.
+/// by someone else (who would then read and forge every frame); one that others may enter lets
+/// them send to every socket whose mode allows it. Both are refused, not repaired.
 public struct ChannelDirectory: Sendable, Hashable {
     /// The directory holding the channel directories.
     public let root: String
@@ -30,7 +31,7 @@ public struct ChannelDirectory: Sendable, Hashable {
     }
 
     /// The directory of `channelName`, created (with the root) mode 0700 when absent, and checked:
-    /// a directory, not a link, owned by this user, writable by no one else.
+    /// a directory, not a link, owned by this user, that no one else may enter or write into.
     public func prepare(channelName: String) throws(ChannelDirectoryError) -> String {
         try Self.validate(channelName: channelName)
         try Self.ensurePrivateDirectory(root)
@@ -65,7 +66,8 @@ public struct ChannelDirectory: Sendable, Hashable {
     }
 
     /// Refuses a path that is not a real directory (a symbolic link is refused: it could point
-    /// anywhere), is owned by another user, or is writable by its group or by everyone.
+    /// anywhere), is owned by another user, or that its group or everyone may enter or write into
+    /// (a search or write bit for them: `mode & 033`). Reading its names alone is harmless.
     public static func check(_ path: String) throws(ChannelDirectoryError) {
         var info = stat()
         guard lstat(path, &info) == 0 else {
@@ -80,10 +82,10 @@ public struct ChannelDirectory: Sendable, Hashable {
                 path: path, problem: "is owned by uid \(info.st_uid), not by this user (uid \(me))")
         }
         let mode = info.st_mode & 0o777
-        guard mode & 0o022 == 0 else {
+        guard mode & 0o033 == 0 else {
             throw ChannelDirectoryError(
                 path: path,
-                problem: "is writable by its group or by everyone (mode \(String(mode, radix: 8))); "
+                problem: "may be entered or written by its group or by everyone (mode \(String(mode, radix: 8))); "
                     + "expected 700: run chmod 700 on it, after checking what it holds")
         }
     }

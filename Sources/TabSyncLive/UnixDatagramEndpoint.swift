@@ -29,12 +29,22 @@ public final class UnixDatagramEndpoint: ChannelEndpoint {
     private var peers: [String: Peer] = [:]
     private var listedModification = -1
     private var listedAt = 0
-    private var retryScheduled = false
 
-    /// Another socket of the channel, and the frames waiting for room in its queue.
+    /// Another socket of the channel, the frames waiting for room in its queue, and how long it
+    /// has not read.
     private final class Peer {
         var address: sockaddr_un
         var backlog: [[UInt8]] = []
+        /// Retries in a row that found its queue still full: the next one waits twice as long.
+        var failedRetries = 0
+        /// Since when its queue has stayed full without a frame taken (nil: it takes them).
+        var fullSince: NIODeadline?
+        /// The next retry of its backlog, when one is due.
+        var retry: Scheduled<Void>?
+        /// Given up (see `UnixDatagramTransport.giveUpMicroseconds`): until it is heard from, or a
+        /// probe gets through, its frames are dropped unsent, one probe at most per `maxRetryMicroseconds`.
+        var givenUp = false
+        var nextProbe = NIODeadline.uptimeNanoseconds(0)
         init(address: sockaddr_un) { self.address = address }
     }
 
@@ -104,6 +114,10 @@ public final class UnixDatagramEndpoint: ChannelEndpoint {
         }
         refreshPeers()
         for (peerPath, peer) in peers {
+            if peer.givenUp {
+                probe(bytes, to: peer, at: peerPath)
+                continue
+            }
             if peer.backlog.isEmpty, trySend(bytes, to: peer, at: peerPath, wait: true) { continue }
             guard peers[peerPath] != nil else { continue }  // removed: it was gone
             if peer.backlog.count >= transport.maxBacklog {
@@ -111,7 +125,10 @@ public final class UnixDatagramEndpoint: ChannelEndpoint {
             } else {
                 peer.backlog.append(bytes)
                 transport.statistics.backlogged += 1
-                scheduleRetry()
+                if peer.retry == nil {
+                    peer.fullSince = peer.fullSince ?? .now()
+                    scheduleRetry(of: peer, at: peerPath)
+                }
             }
         }
     }
@@ -120,7 +137,10 @@ public final class UnixDatagramEndpoint: ChannelEndpoint {
         guard isOpen else { return }
         isOpen = false
         unlink(path)
-        for peer in peers.values { transport.statistics.backlogged -= peer.backlog.count }
+        for peer in peers.values {
+            transport.statistics.backlogged -= peer.backlog.count
+            peer.retry?.cancel()
+        }
         peers.removeAll()
         if let channel { channel.close(promise: nil) }
         channel = nil
@@ -134,6 +154,7 @@ public final class UnixDatagramEndpoint: ChannelEndpoint {
     /// slows its sender down instead of piling up a backlog, and a stopped one costs one wait, after
     /// which its frames go to its backlog without waiting until it has caught up.
     private func trySend(_ bytes: [UInt8], to peer: Peer, at peerPath: String, wait: Bool = false) -> Bool {
+        transport.statistics.sendAttempts += 1
         guard let code = UnixSocket.send(sendFd, bytes, to: &peer.address, wait: wait) else {
             transport.statistics.sent += 1
             return true
@@ -158,32 +179,87 @@ public final class UnixDatagramEndpoint: ChannelEndpoint {
         transport.observer?(.lost(path: peerPath, reason: reason))
     }
 
-    /// Sends what waits in the backlogs, oldest first, until a queue is full again.
-    private func retryBacklogs() {
-        retryScheduled = false
-        guard isOpen else { return }
-        for (peerPath, peer) in peers {
-            var sent = 0
-            while sent < peer.backlog.count, trySend(peer.backlog[sent], to: peer, at: peerPath) { sent += 1 }
-            peer.backlog.removeFirst(sent)
-            transport.statistics.backlogged -= sent
-            if peers[peerPath] == nil {  // gone: what waited for it is lost
-                transport.statistics.lost += peer.backlog.count
-                transport.statistics.backlogged -= peer.backlog.count
-                peer.backlog.removeAll()
-            } else if !peer.backlog.isEmpty {
-                scheduleRetry()
-            }
+    /// Sends what waits in one peer's backlog, oldest first, until its queue is full again; then
+    /// tries again later, twice as late each time nothing was taken, up to `maxRetryMicroseconds`,
+    /// and gives up on a peer whose queue stayed full for `giveUpMicroseconds`: a stopped process
+    /// costs its senders a few dozen attempts, not one every `retryMicroseconds` for ever.
+    private func retryBacklog(of peer: Peer, at peerPath: String) {
+        peer.retry = nil
+        guard isOpen, peers[peerPath] === peer else { return }
+        var sent = 0
+        while sent < peer.backlog.count, trySend(peer.backlog[sent], to: peer, at: peerPath) { sent += 1 }
+        peer.backlog.removeFirst(sent)
+        transport.statistics.backlogged -= sent
+        if peers[peerPath] == nil {  // gone: what waited for it is lost
+            transport.statistics.lost += peer.backlog.count
+            transport.statistics.backlogged -= peer.backlog.count
+            peer.backlog.removeAll()
+            return
+        }
+        let now = NIODeadline.now()
+        if peer.backlog.isEmpty || sent > 0 {  // it reads: a slow receiver, not a stopped one
+            peer.failedRetries = 0
+            peer.fullSince = peer.backlog.isEmpty ? nil : now
+        } else {
+            peer.failedRetries += 1
+        }
+        guard !peer.backlog.isEmpty else { return }
+        let fullFor = now - (peer.fullSince ?? now)
+        if fullFor >= .microseconds(Int64(transport.giveUpMicroseconds)) {
+            giveUp(peer, at: peerPath, now: now)
+        } else {
+            scheduleRetry(of: peer, at: peerPath)
         }
     }
 
-    private func scheduleRetry() {
-        guard !retryScheduled else { return }
-        retryScheduled = true
-        let delay = TimeAmount.microseconds(transport.retryMicroseconds)
-        transport.eventLoop.assumeIsolated().scheduleTask(in: delay) { [weak self] in
-            self?.retryBacklogs()
+    private func scheduleRetry(of peer: Peer, at peerPath: String) {
+        let doublings = min(peer.failedRetries, 40)
+        let delay = min(transport.retryMicroseconds << doublings, transport.maxRetryMicroseconds)
+        peer.retry = transport.eventLoop.assumeIsolated().scheduleTask(in: .microseconds(delay)) {
+            [weak self, weak peer] in
+            guard let self, let peer else { return }
+            self.retryBacklog(of: peer, at: peerPath)
         }
+    }
+
+    /// Drops what waits for a peer that has not read for `giveUpMicroseconds`, and every frame for
+    /// it from now on, but a probe now and then, until it is heard from (`heard(from:)`).
+    private func giveUp(_ peer: Peer, at peerPath: String, now: NIODeadline) {
+        let dropped = peer.backlog.count
+        transport.statistics.lost += dropped
+        transport.statistics.backlogged -= dropped
+        peer.backlog.removeAll()
+        peer.givenUp = true
+        peer.fullSince = nil
+        peer.failedRetries = 0
+        peer.nextProbe = now + .microseconds(transport.maxRetryMicroseconds)
+        transport.statistics.peersGivenUp += 1
+        transport.observer?(.unresponsive(path: peerPath, dropped: dropped))
+    }
+
+    /// A frame for a peer given up on: sent (without waiting) when a probe is due, else dropped.
+    private func probe(_ bytes: [UInt8], to peer: Peer, at peerPath: String) {
+        let now = NIODeadline.now()
+        if now >= peer.nextProbe {
+            if trySend(bytes, to: peer, at: peerPath) { return resume(peer, at: peerPath) }
+            guard peers[peerPath] != nil else { return }  // gone
+            peer.nextProbe = now + .microseconds(transport.maxRetryMicroseconds)
+        }
+        transport.statistics.lost += 1
+        transport.statistics.notSentToUnresponsive += 1
+    }
+
+    private func resume(_ peer: Peer, at peerPath: String) {
+        guard peer.givenUp else { return }
+        peer.givenUp = false
+        transport.statistics.peersResumed += 1
+        transport.observer?(.responsive(path: peerPath))
+    }
+
+    /// A frame arrived from `senderId`: if this endpoint had given up on its socket, it reads again.
+    private func heard(from senderId: String) {
+        let peerPath = channelPath + "/" + UnixDatagramTransport.socketName(ownerId: senderId)
+        if let peer = peers[peerPath], peer.givenUp { resume(peer, at: peerPath) }
     }
 
     /// Re-reads the channel directory when it changed since the last listing (one `stat` per post
@@ -214,6 +290,7 @@ public final class UnixDatagramEndpoint: ChannelEndpoint {
         for (gone, peer) in peers where !seen.contains(gone) {
             transport.statistics.lost += peer.backlog.count
             transport.statistics.backlogged -= peer.backlog.count
+            peer.retry?.cancel()
             peers[gone] = nil
         }
     }
@@ -234,6 +311,7 @@ public final class UnixDatagramEndpoint: ChannelEndpoint {
         let (frame, isJSON) = buffer.withUnsafeReadableBytes { FrameCodec.decode($0) }
         transport.statistics.received += 1
         if !isJSON { transport.statistics.undecodable += 1 }
+        if case .json(.object(let fields)) = frame, let sender = fields["tabId"]?.stringValue { heard(from: sender) }
         onFrame(frame)
     }
 

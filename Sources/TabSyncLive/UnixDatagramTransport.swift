@@ -15,8 +15,13 @@ import TabSync
 /// Delivery is at most once and in order per sender and receiver, as on a BroadcastChannel. Linux
 /// queues few datagrams per socket (`net.unix.max_dgram_qlen`, 10 by default): a post to a full
 /// queue waits up to `sendTimeoutMicroseconds` for room, then goes to that receiver's backlog of
-/// at most `maxBacklog` frames, retried every `retryMicroseconds`; frames beyond it are lost and
-/// counted. So a busy receiver slows its senders down, and a stopped one loses what does not fit.
+/// at most `maxBacklog` frames; frames beyond it are lost and counted. The backlog is retried after
+/// `retryMicroseconds`, twice as late after each retry that found the queue still full, at most
+/// every `maxRetryMicroseconds`; a receiver whose queue stayed full for `giveUpMicroseconds` is
+/// given up: its backlog and its frames from then on are dropped and counted, with one probe at
+/// most every `maxRetryMicroseconds`, until a frame from it arrives or a probe gets through. So a
+/// busy receiver slows its senders down, and a stopped one costs them one wait and a few dozen
+/// attempts (a retry every 100 us, for ever, cost a never-reading receiver's senders a core each).
 public final class UnixDatagramTransport: SyncTransport {
     /// The largest frame sent or received, in bytes of JSON: larger frames are dropped and counted
     /// (a datagram is one frame, and the kernel's default socket buffers hold about 200 KB).
@@ -42,6 +47,14 @@ public final class UnixDatagramTransport: SyncTransport {
         public internal(set) var readerRestarts = 0
         /// Frames waiting now in the backlogs of receivers whose queue was full.
         public internal(set) var backlogged = 0
+        /// Calls to `sendto`: every send, retry and probe, whether it went through or not.
+        public internal(set) var sendAttempts = 0
+        /// Times a receiver was given up on, its queue full for `giveUpMicroseconds`.
+        public internal(set) var peersGivenUp = 0
+        /// Times a receiver given up on was heard from, or took a probe, and is sent to again.
+        public internal(set) var peersResumed = 0
+        /// Frames dropped unsent because their receiver was given up on (also counted in `lost`).
+        public internal(set) var notSentToUnresponsive = 0
     }
 
     /// Notable things, one event each (sending and receiving are counted, not reported).
@@ -51,6 +64,10 @@ public final class UnixDatagramTransport: SyncTransport {
         case oversizedNotSent(bytes: Int)
         case oversizedReceived(bytes: Int)
         case lost(path: String, reason: String)
+        /// The receiver at `path` was given up on; `dropped` frames of its backlog lost.
+        case unresponsive(path: String, dropped: Int)
+        /// The receiver at `path`, given up on, was heard from or took a probe: sent to again.
+        case responsive(path: String)
         case receiveFailed(reason: String)
     }
 
@@ -59,8 +76,12 @@ public final class UnixDatagramTransport: SyncTransport {
     public let maxFrameBytes: Int
     /// Frames waiting for a receiver whose queue is full, at most.
     public let maxBacklog: Int
-    /// How soon a backlog is retried.
+    /// How soon a backlog is retried, the first time.
     public var retryMicroseconds: Int64 = 100
+    /// The longest wait between two retries of a backlog, and between two probes of a receiver given up on.
+    public var maxRetryMicroseconds: Int64 = 1_000_000
+    /// How long a receiver's queue may stay full, not one frame taken, before it is given up on.
+    public var giveUpMicroseconds: Int64 = 10_000_000
     /// How long a post waits for room in a receiver's full queue before backlogging its frames.
     public let sendTimeoutMicroseconds: Int
     public var observer: ((Event) -> Void)?
@@ -100,13 +121,7 @@ public final class UnixDatagramTransport: SyncTransport {
     ) throws -> UnixDatagramEndpoint {
         eventLoop.preconditionInEventLoop()
         let channelPath = try directory.prepare(channelName: channelName)
-        let name = String(
-            ownerId.unicodeScalars.map {
-                $0.isASCII
-                    && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "_-".unicodeScalars.contains($0))
-                    ? Character($0) : "_"
-            })
-        let path = channelPath + "/" + name + UnixDatagramEndpoint.socketSuffix
+        let path = channelPath + "/" + Self.socketName(ownerId: ownerId)
         guard path.utf8.count <= UnixSocket.maxPathBytes else {
             throw LiveTransportError(
                 path: path,
@@ -137,6 +152,17 @@ public final class UnixDatagramTransport: SyncTransport {
         endpoint.startReading()
         observer?(.opened(path: path))
         return endpoint
+    }
+
+    /// The socket file name of an endpoint: its owner's id, anything but letters, digits, `_` and
+    /// `-` replaced by `_`, and `.sock`.
+    static func socketName(ownerId: String) -> String {
+        String(
+            ownerId.unicodeScalars.map {
+                $0.isASCII
+                    && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "_-".unicodeScalars.contains($0))
+                    ? Character($0) : "_"
+            }) + UnixDatagramEndpoint.socketSuffix
     }
 
     func removeStale(_ path: String) {

@@ -24,7 +24,11 @@ enum UnixSocket {
         return addr
     }
 
-    /// A non-blocking datagram socket bound to `path`, or the errno of the call that failed.
+    /// A non-blocking datagram socket bound to `path`, mode 0600 whatever the umask, or the errno of
+    /// the call that failed. The mode is set just after `bind` (a socket's own descriptor cannot set
+    /// its file's mode, and changing the umask would change it for every thread of the process): in
+    /// between, only this user can reach the file, since `ChannelDirectory` refuses a directory that
+    /// others can enter.
     static func bound(to path: String) -> Result<CInt, SocketError> {
         guard var addr = address(path) else { return .failure(SocketError(call: "bind", code: ENAMETOOLONG)) }
         let flags = Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue)
@@ -37,6 +41,12 @@ enum UnixSocket {
             let code = errno
             close(fd)
             return .failure(SocketError(call: "bind", code: code))
+        }
+        guard chmod(path, 0o600) == 0 else {
+            let code = errno
+            close(fd)
+            unlink(path)
+            return .failure(SocketError(call: "chmod", code: code))
         }
         return .success(fd)
     }

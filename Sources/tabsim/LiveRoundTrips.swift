@@ -161,9 +161,11 @@ enum LivePeer {
                 }
                 sync.start()
                 writeJSONLine(jsonLine("ready", ["tabId": .string(sync.tabId)]))
-                HeadlessTab.readLines(
-                    on: loop, { _ in },
+                var ended = false
+                StandardInput.readLines(
+                    on: loop, { _ in }, isDone: { ended },
                     atEnd: {
+                        ended = true
                         sync.stop()
                         loop.shutdownGracefully { _ in }
                     })

@@ -17,7 +17,12 @@ final class LiveTab {
     var onQuit: (() -> Void)?
     /// Every engine event, for the interactive pane's log (the JSON lines carry the same facts).
     var onSyncEvent: ((SyncEvent) -> Void)?
-    private var quitting = false
+    /// True once `quit` ran: no command runs after it.
+    private(set) var isQuitting = false
+    /// The names other tabs announce in their pings, by id, to name the leader: at most
+    /// `maxNames` (anyone on the channel can make up ids), forgotten on a tab's goodbye.
+    private var names: [String: String] = [:]
+    static let maxNames = 256
 
     struct Settings {
         var name: String
@@ -43,6 +48,7 @@ final class LiveTab {
         config.enableLeaderElection = settings.leaderElection
         config.leaderHeartbeatMs = settings.heartbeatMs
         config.throttleMs = settings.throttleMs
+        config.tabName = settings.name
         if settings.strategy == .custom { config.customResolver = { _, remote in remote } }
         var report: ((SyncEvent) -> Void)?
         sync = try BroadcastSync(
@@ -61,6 +67,18 @@ final class LiveTab {
     }
 
     // MARK: - Commands
+
+    /// Runs one line of input; a line over the limit runs nothing and gets an `error` event.
+    func handle(_ line: LineSplitter.Line) {
+        switch line {
+        case .command(let text):
+            handle(text)
+        case .tooLong(let number, let bytes):
+            emitError(
+                "line \(number) refused: \(bytes) bytes, longer than the limit of \(LineSplitter.maxLineBytes); "
+                    + "nothing of it ran")
+        }
+    }
 
     /// Runs one command line: `set KEY=VALUE...`, `lead`, `close`, `state`, `quit`.
     /// A bad command gets an `error` event naming it; nothing of it is applied.
@@ -95,8 +113,8 @@ final class LiveTab {
 
     /// Says goodbye (when still open) and ends the tab.
     func quit() {
-        guard !quitting else { return }
-        quitting = true
+        guard !isQuitting else { return }
+        isQuitting = true
         sync.stop()
         emit("quit", [:])
         onQuit?()
@@ -124,20 +142,33 @@ final class LiveTab {
                     "oversizedReceived": .number(Double(t.oversizedReceived)),
                     "oversizedNotSent": .number(Double(t.oversizedNotSent)),
                     "staleSocketsRemoved": .number(Double(t.staleSocketsRemoved)), "lost": .number(Double(t.lost)),
+                    "sendAttempts": .number(Double(t.sendAttempts)), "peersGivenUp": .number(Double(t.peersGivenUp)),
+                    "peersResumed": .number(Double(t.peersResumed)),
+                    "notSentToUnresponsive": .number(Double(t.notSentToUnresponsive)),
                 ]),
             ])
     }
 
-    /// This tab as its pane shows it.
+    /// This tab as its pane shows it; the leader by the name it announces (its short id until heard).
     var info: LiveTabInfo {
-        LiveTabInfo(
-            name: name, tabId: sync.tabId, role: sync.role, epoch: sync.epoch,
-            leaderName: sync.leaderId.map(shortTabId),
+        let leaderName = sync.leaderId.map { $0 == sync.tabId ? name : names[$0] ?? shortTabId($0) }
+        var info = LiveTabInfo(
+            name: name, tabId: sync.tabId, role: sync.role, epoch: sync.epoch, leaderName: leaderName,
             liveness: sync.isActive() ? .alive : .closed, connected: sync.getConnectedTabs(), state: sync.store.state)
+        info.priority = sync.priority.ms
+        return info
+    }
+
+    private func noteName(_ m: SyncMessage) {
+        if m.type == .tabClose { names[m.tabId] = nil }
+        guard let announced = m.payload?.name, names[m.tabId] != announced else { return }
+        if names[m.tabId] == nil, names.count >= Self.maxNames { names.remove(at: names.startIndex) }
+        names[m.tabId] = announced
     }
 
     private func report(_ event: SyncEvent) {
         onSyncEvent?(event)
+        if case .received(let m) = event { noteName(m) }
         switch event {
         case .started:
             emit(
@@ -208,6 +239,9 @@ final class LiveTab {
             let detail = "datagram longer than the limit, \(transport.maxFrameBytes) bytes (read \(bytes))"
             emit("dropped", ["reason": "oversized", "detail": .string(detail), "from": .null])
         case .lost(let path, let reason): emit("lost", ["path": .string(path), "reason": .string(reason)])
+        case .unresponsive(let path, let dropped):
+            emit("unresponsive", ["path": .string(path), "dropped": .number(Double(dropped))])
+        case .responsive(let path): emit("responsive", ["path": .string(path)])
         case .receiveFailed(let reason): emitError("receive failed: \(reason)")
         }
     }

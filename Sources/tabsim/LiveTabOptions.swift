@@ -9,7 +9,7 @@ struct ChannelOptions: ParsableArguments {
     @Option(
         help: ArgumentHelp(
             "Directory of the channels (default: $XDG_RUNTIME_DIR/tabsync, else /tmp/tabsync-<uid>).",
-            discussion: "It must belong to you and be writable by no one else; it is created mode 0700."))
+            discussion: "It must belong to you, and no one else may enter or write into it; it is created mode 0700."))
     var dir: String?
 
     var directory: ChannelDirectory {

@@ -23,6 +23,9 @@ struct TabCommand: ParsableCommand {
               state              print the state, role and counters
               quit               say goodbye and exit
             and prints one JSON object per line for each event (started, role, applied, dropped, state...).
+            The end of input is quit: the commands before it run, then the tab says goodbye and exits 0
+            (standard input may be a pipe, a terminal, a file or /dev/null; with /dev/null it quits at once).
+            A line longer than 64 KiB is refused whole with an error event; nothing of it runs.
             Example: tabsim tab --headless --name A theme=light locale=en-US
             """
     )
@@ -70,13 +73,15 @@ extension TabCommand {
         return LiveScreenRunner.run(LiveScreen(mode: .tab, title: title)) { loop in
             let buffer = LineBuffer()
             // The JSON lines of what the debug lines do not show: the socket, a stale socket removed, errors.
-            let shown = ["socket", "stale-socket-removed", "lost", "error"].map { "{\"event\":\"\($0)\"" }
+            let shown = ["socket", "stale-socket-removed", "lost", "unresponsive", "responsive", "error"].map {
+                "{\"event\":\"\($0)\""
+            }
             let tab = try LiveTab(settings, loop: loop) { line in
                 if shown.contains(where: line.hasPrefix) { buffer.lines.append(line) }
             }
             tab.onSyncEvent = { [unowned tab] event in
                 buffer.lines.append(
-                    Watcher.timeOfDay(WallClock().wallNow.ms) + " " + event.debugLine(tabId: tab.sync.tabId))
+                    ChannelWatch.timeOfDay(WallClock().wallNow.ms) + " " + event.debugLine(tabId: tab.sync.tabId))
             }
             try tab.start()
             return LiveScreenRunner.Engine(
@@ -95,7 +100,8 @@ extension TabCommand {
 }
 
 /// The headless tab's process: the main thread becomes the event loop, standard input is read on
-/// it through a NIO pipe, SIGTERM and SIGINT are turned into `quit` on it.
+/// it (see `StandardInput`), SIGTERM and SIGINT are turned into `quit` on it. The end of input
+/// is `quit`: the commands before it run, then the tab says goodbye and the process exits 0.
 enum HeadlessTab {
     static func run(_ settings: LiveTab.Settings) -> Int32 {
         signal(SIGPIPE, SIG_IGN)
@@ -121,58 +127,15 @@ enum HeadlessTab {
                 source.resume()
                 return source
             }
-            readLines(on: loop, { bound.value.handle($0) }, atEnd: { bound.value.quit() })
+            StandardInput.readLines(
+                on: loop, { bound.value.handle($0) }, isDone: { bound.value.isQuitting }, atEnd: { bound.value.quit() })
         }
         for source in signalSources { source.cancel() }
         return status
     }
 
-    /// Hands each line of standard input to `line`, on the loop; `atEnd` at end of input.
-    static func readLines(on loop: any EventLoop, _ line: @escaping (String) -> Void, atEnd: @escaping () -> Void) {
-        let handler = NIOLoopBound(LineReader(onLine: line, onEnd: atEnd), eventLoop: loop)
-        NIOPipeBootstrap(group: loop)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(handler.value) }
-            }
-            .takingOwnershipOfDescriptor(input: dup(STDIN_FILENO))
-            .assumeIsolated()
-            .whenFailure { error in
-                printError("tabsim tab: cannot read standard input (\(error)); it must be a pipe or a terminal")
-                atEnd()
-            }
-    }
-
     /// A line for people, escaped (Output.swift).
     static func writeLine(_ line: String) {
         tabsim.writeLine(line)
-    }
-}
-
-/// Splits standard input into lines (a line longer than 64 KiB is cut there).
-final class LineReader: ChannelInboundHandler {
-    typealias InboundIn = ByteBuffer
-    private var pending: [UInt8] = []
-    private let onLine: (String) -> Void
-    private let onEnd: () -> Void
-
-    init(onLine: @escaping (String) -> Void, onEnd: @escaping () -> Void) {
-        self.onLine = onLine
-        self.onEnd = onEnd
-    }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let buffer = Self.unwrapInboundIn(data)
-        pending.append(contentsOf: buffer.readableBytesView)
-        while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) ?? (pending.count > 65_536 ? 65_536 : nil) {
-            let line = String(decoding: pending[..<newline], as: UTF8.self)
-            pending.removeSubrange(...min(newline, pending.count - 1))
-            onLine(line.hasSuffix("\r") ? String(line.dropLast()) : line)
-        }
-    }
-
-    func channelInactive(context: ChannelHandlerContext) {
-        if !pending.isEmpty { onLine(String(decoding: pending, as: UTF8.self)) }
-        pending.removeAll()
-        onEnd()
     }
 }

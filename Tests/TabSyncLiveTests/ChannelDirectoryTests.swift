@@ -22,8 +22,10 @@ import Testing
         #expect(try directory.prepare(channelName: "app-sync") == path)  // a second time: accepted as is
     }
 
-    @Test(arguments: [0o777, 0o770, 0o702, 0o720] as [mode_t])
-    func refusesADirectoryOthersMayWriteInto(_ bad: mode_t) throws {
+    /// Write bits let others plant sockets; search bits (`0755`, accepted before) let them reach every
+    /// socket in it. A read bit alone lists names only, and is accepted.
+    @Test(arguments: [0o777, 0o770, 0o702, 0o720, 0o755, 0o711, 0o701, 0o710] as [mode_t])
+    func refusesADirectoryOthersMayEnterOrWriteInto(_ bad: mode_t) throws {
         let temp = TempDirectory()
         defer { temp.remove() }
         chmod(temp.path, bad)
@@ -31,8 +33,18 @@ import Testing
             try ChannelDirectory(root: temp.path).prepare(channelName: "app-sync")
         }
         #expect(error?.path == temp.path)
-        #expect(error?.problem.contains("writable by its group or by everyone (mode \(String(bad, radix: 8)))") == true)
+        #expect(
+            error?.problem.contains(
+                "may be entered or written by its group or by everyone (mode \(String(bad, radix: 8)))")
+                == true)
         #expect(access(temp.path + "/app-sync", F_OK) != 0)  // nothing created inside
+    }
+
+    @Test func acceptsADirectoryOthersMayOnlyList() throws {
+        let temp = TempDirectory()
+        defer { temp.remove() }
+        chmod(temp.path, 0o744)
+        #expect(try ChannelDirectory(root: temp.path).prepare(channelName: "app-sync") == temp.path + "/app-sync")
     }
 
     @Test func refusesAChannelDirectoryOwnedByAnotherUser() throws {

@@ -124,8 +124,35 @@ import Testing
         #expect(try await tab.exitStatus() == 1)
         #expect(
             tab.standardError.contains(
-                "refused channel directory \(temp.path): is writable by its group or by everyone (mode 777)"))
+                "refused channel directory \(temp.path): may be entered or written by its group or by everyone (mode 777)"
+            ))
         #expect(tab.events.isEmpty)
+    }
+
+    /// With umask 000, a pre-made 0755 channel directory was accepted and sockets were made 0777:
+    /// another user wrote `theme=OTHER-USER` into every tab. Now the directory is refused, and a
+    /// socket is 0600 whatever the umask.
+    @Test func underUmask000AnOpenDirectoryIsRefusedAndSocketsAreMode0600() async throws {
+        let temp = TempDirectory()
+        defer { temp.remove() }
+        let open = temp.path + "/open"
+        mkdir(open, 0o755)
+        chmod(open, 0o755)
+        let refused = try TabProcess("A", ["--dir", open], shell: "umask 000;")
+        defer { refused.stop() }
+        #expect(try await refused.exitStatus(within: 120) == 1)
+        #expect(
+            refused.standardError.contains(
+                "refused channel directory \(open): may be entered or written by its group or by everyone (mode 755)"))
+
+        let tab = try TabProcess("B", ["--dir", temp.path + "/private"], shell: "umask 000;")
+        defer { tab.stop() }
+        try await eventually("B binds its socket", within: 120) { tab.socketPath != nil }
+        var info = stat()
+        #expect(lstat(try #require(tab.socketPath), &info) == 0)
+        #expect(info.st_mode & 0o777 == 0o600)
+        #expect(lstat(temp.path + "/private", &info) == 0 && info.st_mode & 0o777 == 0o700)
+        #expect(lstat(temp.path + "/private/app-sync", &info) == 0 && info.st_mode & 0o777 == 0o700)
     }
 
     @Test func aChannelDirectoryOfAnotherUserIsRefused() async throws {
@@ -156,6 +183,8 @@ import Testing
         try await eventually("watch shows A's update") {
             watch.outputLines.contains { $0.contains(frame) } && watch.outputLines.contains { $0.contains(summary) }
         }
+        // A's pings carry its --name, for the watch's panes.
+        #expect(watch.outputLines.contains { $0.contains("Sent: TAB_PING") && $0.contains(#""name":"A""#) })
         let state = try await tabs[0].state()
         #expect(state[int: "received"] == 0)  // the watcher never sent anything
         #expect(state["transport"]?.objectValue?[int: "sent"] ?? 0 > 0)

@@ -28,17 +28,28 @@ final class TabProcess: @unchecked Sendable {
     private var errorsEnded = false
 
     /// Starts `tabsim tab --headless --name NAME ARGUMENTS...`.
-    convenience init(_ name: String, _ arguments: [String]) throws {
-        try self.init(name: name, command: ["tab", "--headless", "--name", name] + arguments)
+    convenience init(_ name: String, _ arguments: [String], standardInput: FileHandle? = nil, shell: String? = nil)
+        throws
+    {
+        try self.init(
+            name: name, command: ["tab", "--headless", "--name", name] + arguments, standardInput: standardInput,
+            shell: shell)
     }
 
-    /// Starts `tabsim COMMAND...`.
-    init(name: String, command: [String]) throws {
+    /// Starts `tabsim COMMAND...`, reading `standardInput` when given (a file, `/dev/null`, a
+    /// terminal) instead of the pipe `send` writes to. With `shell`, runs `sh -c 'SHELL exec tabsim...'`:
+    /// `umask 000;` or `exec <&-;` set up what the process starts with.
+    init(name: String, command: [String], standardInput: FileHandle? = nil, shell: String? = nil) throws {
         signal(SIGPIPE, SIG_IGN)  // writing to a tab killed on purpose must not kill the tests
         self.name = name
-        process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = command
-        process.standardInput = input
+        if let shell {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", shell + " exec \"$0\" \"$@\"", Self.binary] + command
+        } else {
+            process.executableURL = URL(fileURLWithPath: Self.binary)
+            process.arguments = command
+        }
+        process.standardInput = standardInput ?? input
         process.standardOutput = output
         process.standardError = errors
         output.fileHandleForReading.readabilityHandler = { [weak self] handle in

@@ -172,4 +172,118 @@ import Testing
         }
         try await thread.shutdown()
     }
+
+    /// A receiver that never reads (a stopped process) used to be retried every 100 us for as long
+    /// as it stayed so: about a CPU-second per 20 s for each of its senders. Now the retries back
+    /// off to `maxRetryMicroseconds`, the receiver is given up after `giveUpMicroseconds`, and it
+    /// costs nothing more (a probe per post at most every `maxRetryMicroseconds`) until it is heard from.
+    @Test func aReceiverThatNeverReadsCostsBoundedAttemptsThenIsGivenUpUntilHeardFrom() async throws {
+        let temp = TempDirectory()
+        defer { temp.remove() }
+        let thread = LoopThread()
+        let loop = thread.loop
+        let root = temp.path
+        let maxRetryMicroseconds: Int64 = 20_000
+        let bench = try await thread.run {
+            let transport = UnixDatagramTransport(eventLoop: loop, directory: ChannelDirectory(root: root))
+            transport.maxRetryMicroseconds = maxRetryMicroseconds
+            transport.giveUpMicroseconds = 200_000
+            let bench = Bench(transport)
+            try bench.open("a")
+            return NIOLoopBound(bench, eventLoop: loop)
+        }
+        let stopped = try DatagramSocket(boundTo: root + "/chan/stopped.sock")
+        defer { stopped.close() }
+        try await thread.run { for i in 0..<50 { bench.value.endpoints[0].post(.json(["n": .number(Double(i))])) } }
+        try await eventually("the stopped receiver is given up", within: 120) {
+            try await thread.run { bench.value.transport.statistics.peersGivenUp == 1 }
+        }
+        let atGiveUp = try await thread.run { bench.value.transport.statistics }
+        // What its queue took, the one post that waited, then one attempt per retry: delays doubling
+        // from 100 us to 20 ms fill the 200 ms in at most 8 + 10 retries (fewer on a slow machine).
+        #expect(atGiveUp.sendAttempts <= atGiveUp.sent + 1 + 18, "\(atGiveUp)")
+        #expect(atGiveUp.backlogged == 0 && atGiveUp.lost == 50 - atGiveUp.sent)
+
+        // Given up: no timer tries it again, and posts drop its frames, probing it at most every 20 ms.
+        let start = ContinuousClock.now
+        try await thread.run { for _ in 0..<1000 { bench.value.endpoints[0].post(.json(["x": 1])) } }
+        let elapsed = ContinuousClock.now - start
+        try await Task.sleep(for: .milliseconds(300))
+        let after = try await thread.run { bench.value.transport.statistics }
+        let probes = after.sendAttempts - atGiveUp.sendAttempts
+        #expect(probes <= 1 + Int(elapsed / .microseconds(maxRetryMicroseconds)), "\(probes) in \(elapsed)")
+        #expect(after.notSentToUnresponsive == 1000)  // a probe into a full queue is not sent either
+        #expect(after.sent == atGiveUp.sent && after.backlogged == 0)
+
+        // Heard from again (any frame carrying its id): it is sent to again.
+        stopped.drain()
+        let path = try await thread.run { bench.value.endpoints[0].path }
+        #expect(sendRawDatagram(Array(#"{"type":"TAB_PING","tabId":"stopped","timestamp":1}"#.utf8), to: path))
+        try await eventually("the receiver is sent to again", within: 120) {
+            try await thread.run { bench.value.transport.statistics.peersResumed == 1 }
+        }
+        try await thread.run { bench.value.endpoints[0].post(.json(["back": true])) }
+        #expect(try await thread.run { bench.value.transport.statistics.sent } == after.sent + 1)
+        #expect(stopped.drain() == [#"{"back":true}"#])
+        try await thread.run { bench.value.endpoints[0].close() }
+        try await thread.shutdown()
+    }
+
+    /// A receiver that is only slow loses nothing: its backlog waits, and goes out as it reads.
+    @Test func aSlowReceiverGetsItsWholeBacklog() async throws {
+        let temp = TempDirectory()
+        defer { temp.remove() }
+        let thread = LoopThread()
+        let bench = try await makeBench(thread, root: temp.path)
+        try await thread.run { try bench.value.open("a") }
+        let slow = try DatagramSocket(boundTo: temp.path + "/chan/slow.sock")
+        defer { slow.close() }
+        try await thread.run { for i in 0..<100 { bench.value.endpoints[0].post(.json(["n": .number(Double(i))])) } }
+        var received: [String] = []
+        try await eventually("all 100 frames arrive", within: 120) {
+            received += slow.drain()
+            return received.count == 100
+        }
+        #expect(received == (0..<100).map { #"{"n":\#($0)}"# })
+        let stats = try await thread.run { bench.value.transport.statistics }
+        #expect(stats.lost == 0 && stats.peersGivenUp == 0 && stats.backlogged == 0)
+        try await thread.run { bench.value.endpoints[0].close() }
+        try await thread.shutdown()
+    }
+}
+
+/// A datagram socket bound in a channel directory that reads only when told to: a stopped
+/// process's socket, or a slow one's.
+struct DatagramSocket {
+    let fd: CInt
+
+    init(boundTo path: String) throws {
+        var addr = sockaddr_un()
+        addr.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &addr.sun_path) { raw in
+            raw.copyBytes(from: Array(path.utf8))
+            raw[path.utf8.count] = 0
+        }
+        fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
+        let bound = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
+        }
+        try #require(fd >= 0 && bound == 0)
+    }
+
+    /// Every datagram waiting in its queue, as text.
+    @discardableResult
+    func drain() -> [String] {
+        var texts: [String] = []
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            guard count >= 0 else { return texts }
+            texts.append(String(decoding: buffer.prefix(count), as: UTF8.self))
+        }
+    }
+
+    func close() { _ = Glibc.close(fd) }
 }

@@ -143,7 +143,9 @@ public final class BroadcastSync {
         emit(.started)
         report(.connected)
         // The first ping carries no digest: the join request that follows brings the state.
-        send(.tabPing, SyncMessage.Payload(priority: priority, epoch: election.map { $0.highestEpoch }))
+        send(
+            .tabPing,
+            SyncMessage.Payload(priority: priority, epoch: election.map { $0.highestEpoch }, name: config.tabName))
         schedulePing()
         batcher.hold()
         requestState()
@@ -432,7 +434,7 @@ public final class BroadcastSync {
         let comparable = config.conflictStrategy.converges && !isSettling && !isJoining
         return SyncMessage.Payload(
             priority: priority, epoch: election.map { $0.highestEpoch },
-            digest: comparable ? digest : nil)
+            digest: comparable ? digest : nil, name: config.tabName)
     }
 
     /// Sends a message stamped `timestamp` (default: the wall clock now).

@@ -48,6 +48,10 @@ public struct BroadcastSyncConfig {
     public var maxClockOffsetMs: Milliseconds = 500
     /// Frames larger than this (approximate JSON bytes) are dropped unread.
     public var maxMessageBytes = 1 << 20
+    /// A name for people, sent in this tab's TAB_PING and TAB_PONG (`payload.name`) so that other
+    /// tabs and a watcher can show it instead of an id: at most 64 bytes of UTF-8, no control
+    /// characters. Nil sends none (a spec tab sends none and ignores it).
+    public var tabName: String?
     /// Where debug lines go (swift-log), so an application can route them.
     public var logger = Logger(label: "TabSync.BroadcastSync")
 
@@ -91,6 +95,7 @@ public struct BroadcastSyncConfig {
         if maxClockOffsetMs < 0 || maxClockOffsetMs > Self.maxDurationMs {
             throw fail("maxClockOffsetMs", "must be 0 to one day (\(Self.maxDurationMs)), got \(maxClockOffsetMs)")
         }
+        if let name = tabName, let problem = SyncMessage.nameProblem(name) { throw fail("tabName", problem) }
         if maxMessageBytes <= 0 { throw fail("maxMessageBytes", "must be more than 0, got \(maxMessageBytes)") }
         if conflictStrategy == .custom && customResolver == nil {
             throw fail("customResolver", "is required when conflictStrategy is 'custom'")

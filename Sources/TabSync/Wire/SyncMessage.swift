@@ -22,6 +22,7 @@ public struct SyncMessage: Codable, Sendable, Equatable {
             var fieldStamps: [String: [String: KeyVersion]]?
             var digest: String?
             var peers: [String: WallClockInstant]?
+            var name: String?
         }
 
         /// Mutated only when uniquely referenced (`fieldsForWriting`), hence safe to share.
@@ -94,19 +95,25 @@ public struct SyncMessage: Codable, Sendable, Equatable {
             get { box.fields.peers }
             set { fieldsForWriting.peers = newValue }
         }
+        /// Extension: in a TAB_PING or TAB_PONG, the sender's name for people (`BroadcastSyncConfig.tabName`),
+        /// so a watcher can show it; at most `maxNameBytes` of UTF-8, no control characters. Tabs ignore it.
+        public var name: String? {
+            get { box.fields.name }
+            set { fieldsForWriting.name = newValue }
+        }
 
         public init(
             state: StateDocument? = nil, keys: [String]? = nil, leaderId: String? = nil,
             priority: WallClockInstant? = nil, epoch: Int? = nil, requestId: Int? = nil,
             targetId: String? = nil, stamps: [String: KeyVersion]? = nil, counter: Int? = nil,
             fieldStamps: [String: [String: KeyVersion]]? = nil, digest: String? = nil,
-            peers: [String: WallClockInstant]? = nil
+            peers: [String: WallClockInstant]? = nil, name: String? = nil
         ) {
             box = Box(
                 Fields(
                     state: state, keys: keys, leaderId: leaderId, priority: priority, epoch: epoch,
                     requestId: requestId, targetId: targetId, stamps: stamps, counter: counter,
-                    fieldStamps: fieldStamps, digest: digest, peers: peers))
+                    fieldStamps: fieldStamps, digest: digest, peers: peers, name: name))
         }
 
         /// The fields, copied first if another payload shares them.
@@ -121,7 +128,7 @@ public struct SyncMessage: Codable, Sendable, Equatable {
         var isEmpty: Bool {
             state == nil && keys == nil && leaderId == nil && priority == nil && epoch == nil
                 && requestId == nil && targetId == nil && stamps == nil && counter == nil && fieldStamps == nil
-                && digest == nil && peers == nil
+                && digest == nil && peers == nil && name == nil
         }
 
         public static func == (a: Payload, b: Payload) -> Bool {
@@ -172,6 +179,7 @@ extension SyncMessage.Payload {
         if let fieldStamps { o["fieldStamps"] = .object(fieldStamps.mapValues { .object($0.mapValues(\.json)) }) }
         if let digest { o["digest"] = .string(digest) }
         if let peers { o["peers"] = .object(peers.mapValues { .number(Double($0.ms)) }) }
+        if let name { o["name"] = .string(name) }
         return .object(o)
     }
 
@@ -195,6 +203,19 @@ extension SyncMessage {
 }
 
 extension SyncMessage {
+    /// The longest `payload.name`, in bytes of UTF-8.
+    public static let maxNameBytes = 64
+
+    /// What is wrong with a tab's name (too long, or holding a control character), or nil. A name
+    /// is shown on other people's screens: it must not be able to move their cursor or flood them.
+    public static func nameProblem(_ name: String) -> String? {
+        if name.utf8.count > maxNameBytes { return "is longer than \(maxNameBytes) bytes" }
+        if name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            return "holds a control character"
+        }
+        return nil
+    }
+
     /// The range every number of a message must be in (`WireInteger.range`).
     public static let numberRange: ClosedRange<Int> = WireInteger.range
     /// 2^53 - 1, JavaScript's `Number.MAX_SAFE_INTEGER` (`WireInteger.max`).
@@ -203,6 +224,7 @@ extension SyncMessage {
     /// The first number of the message outside its documented range, named: timestamps, priorities
     /// and version times are safe integers; epochs, request ids, version counters and the protocol
     /// version are also 0 or more, so `counter + 1` and `epoch + 1` can never overflow.
+    /// A `payload.name` over `maxNameBytes` or holding a control character is named too.
     public var rangeProblem: String? {
         func outside(_ value: Int?, _ field: String, nonNegative: Bool = false) -> String? {
             guard let value else { return nil }
@@ -228,6 +250,7 @@ extension SyncMessage {
         {
             return p
         }
+        if let name = payload.name, let p = Self.nameProblem(name) { return "field 'payload.name' \(p)" }
         // Keys in order, so that the problem named is the same in every run.
         func versionsProblem(_ versions: [String: KeyVersion]?, _ field: String) -> String? {
             guard let versions else { return nil }
@@ -337,6 +360,10 @@ extension SyncMessage {
             p.peers = peers
         }
         p.digest = try string("digest")
+        if let name = try string("name") {
+            if let problem = nameProblem(name) { throw MalformedMessage("field 'payload.name' \(problem)") }
+            p.name = name
+        }
         return p
     }
 
