@@ -629,6 +629,7 @@ public final class Simulation {
             kind = .role
         case .started, .stopped, .unavailable: kind = .lifecycle
         case .localChange: return  // for the checker only: the user's edit is logged already
+        case .configurationDiffers: kind = .ignored
         }
         record(SimEvent(timeMs: time, tab: tab.name, kind: kind, messageType: type, event: event, tabId: tab.tabId))
     }

@@ -180,6 +180,8 @@ final class LiveTab {
         case .stopped: emit("stopped", [:])
         case .unavailable: break  // start() throws with the reason
         case .localChange: break  // the page's own write: not news to whoever reads this tab's lines
+        case .configurationDiffers(let peer, let theirs, let mine):
+            emit("configurationDiffers", ["peer": .string(peer), "theirs": .string(theirs), "mine": .string(mine)])
         case .roleChanged(let change):
             emit(
                 "role",

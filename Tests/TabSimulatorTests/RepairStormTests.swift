@@ -69,8 +69,10 @@ import TabSync
             var whileEditing: (() -> Int)?
             let s = try slowWorkload(seed: seed, strategy: strategy) { whileEditing = countRepairs($0) }
             // About 60 updates went out and none was lost: every repair message is waste. Before the
-            // settle window followed the measured round trip: 57 to 116; now 4 to 25.
-            #expect(whileEditing!() <= 30, "seed \(seed): \(whileEditing!()) repair messages while editing")
+            // settle window followed the measured round trip: 57 to 116; then 4 to 25; since repair
+            // also runs while edits flow (digests leave out only the keys in motion), 7 to 31: the
+            // price of finding a lost update of a quiet key without waiting for the edits to stop.
+            #expect(whileEditing!() <= 35, "seed \(seed): \(whileEditing!()) repair messages while editing")
             // One ping interval (2 s) plus a few latencies (0.9 s) to settle, then a quiet window.
             s.advance(byMs: 2000 + 4 * 900)
             let repairs = countRepairs(s)

@@ -38,3 +38,69 @@ import Testing
         #expect(counts.count == 15 && counts.allSatisfy { $0 <= bound }, "\(counts)")
     }
 }
+
+/// Traffic stays bounded whatever the configuration (issue 21): timers below the floors are refused
+/// by name, timeouts grow to a few measured round trips, and tabs whose configurations cannot agree
+/// stop repairing each other instead of storming.
+@Suite struct ConfigurationBoundTests {
+    @Test func timersBelowTheFloorAreRefusedByName() {
+        var config = BroadcastSyncConfig(channelName: "t")
+        config.leaderHeartbeatMs = 1
+        #expect(throws: ConfigurationError.self) { try config.validate() }
+        do { try config.validate() } catch { #expect(error.field == "leaderHeartbeatMs") }
+        config.leaderHeartbeatMs = BroadcastSyncConfig.minimumIntervalMs
+        config.tabPingIntervalMs = 5
+        do { try config.validate() } catch { #expect(error.field == "tabPingIntervalMs") }
+    }
+
+    /// The smallest timers allowed on a slow, reordering network: ten simulated seconds end, and
+    /// announces do not multiply (they used to grow about 6x per second and never finish).
+    @Test func theSmallestTimersOnASlowNetworkStayBounded() throws {
+        var config = BroadcastSyncConfig(channelName: "t")
+        config.enableLeaderElection = true
+        config.leaderHeartbeatMs = BroadcastSyncConfig.minimumIntervalMs
+        config.leaderTimeoutMs = BroadcastSyncConfig.minimumIntervalMs + 1
+        config.electionTimeoutMs = 1
+        let s = try Simulation(
+            options: SimulationOptions(
+                seed: 9, config: config, network: NetworkConditions(latencyMs: 100...600, reorder: 1), logCapacity: 16))
+        s.logsTraffic = false
+        for name in ["A", "B", "C", "D"] { try s.open(name) }
+        var perSecond: [Int] = []
+        for _ in 0..<10 {
+            let before = s.hub.postedCount
+            s.advance(byMs: 1000)
+            perSecond.append(s.hub.postedCount - before)
+        }
+        // Per tab and second: 100 heartbeats or rounds, 16 answers a 100 ms window (160), a ping,
+        // a few state messages: about 300; four tabs, 1200.
+        #expect(perSecond.allSatisfy { $0 <= 1200 }, "\(perSecond)")
+        #expect(perSecond.suffix(5).max()! <= perSecond.prefix(5).max()! + 100, "\(perSecond)")
+    }
+
+    /// A rolling deploy: one tab on first-write-wins among tabs on last-write-wins. They say once
+    /// that their configurations differ, and stop repairing each other: no storm of answers.
+    @Test func tabsWithDifferentStrategiesSayItOnceAndDoNotStorm() throws {
+        var config = BroadcastSyncConfig(channelName: "t")
+        config.throttleMs = 0
+        let s = try Simulation(
+            options: SimulationOptions(
+                seed: 3, config: config, network: NetworkConditions(latencyMs: 1...20, reorder: 0.5),
+                initialState: ["theme": "light"]))
+        for name in ["A", "B", "C"] { try s.open(name) }
+        try s.tab(named: "C")!.sync.setConflictStrategy(.firstWriteWins)
+        s.advance(byMs: 3000)
+        for (i, tab) in ["A", "C", "B", "C", "A"].enumerated() {
+            try s.set(tab, ["theme": .string("t\(i)")])
+            s.advance(byMs: 7)
+        }
+        s.advance(byMs: 5000)
+        var answers = 0
+        s.onEvent = { e in if e.kind == .sent && e.messageType == .stateResponse { answers += 1 } }
+        s.advance(byMs: 10_000)
+        #expect(answers <= 4, "\(answers) answers in 10 s")
+        let differs = s.log.events.filter { $0.line.contains("Configuration of") }
+        #expect(differs.count == 4, "\(differs.map(\.line))")  // A and B about C, C about A and B
+        #expect(s.tab(named: "A")!.state == s.tab(named: "B")!.state)
+    }
+}

@@ -171,3 +171,47 @@ extension Bench {
         #expect(a.version(of: "k") == b.version(of: "k"))
     }
 }
+
+/// Repair runs while the page is busy (issue 21): a lost update of a quiet key is found at the
+/// next pings even while another key changes many times a second, because digests leave out only
+/// the keys in motion.
+@Suite struct BusyRepairTests {
+    @Test func aLostUpdateOfAQuietKeyIsRepairedWhileAnotherKeyChanges() throws {
+        let bench = Bench(latencyMs: 5)
+        let setup: (inout BroadcastSyncConfig) -> Void = { $0.throttleMs = 0 }
+        let a = try bench.tab(["theme": "light", "ticker": 0], id: "A", configure: setup)
+        let b = try bench.tab(["theme": "light", "ticker": 0], id: "B", configure: setup)
+        bench.advance(1000)
+        bench.silenced = ["B"]
+        a.store.setState(["theme": "dark"])  // lost on its way to B
+        bench.advance(10)
+        bench.silenced = []
+        var tick = 0
+        for _ in 0..<(3 * 2000 / 100) {  // ten updates a second for three ping intervals
+            tick += 1
+            a.store.setState(["ticker": .number(Double(tick))])
+            bench.advance(100)
+            if b.store["theme"] == "dark" { break }
+        }
+        #expect(b.store["theme"] == "dark", "still \(b.store["theme"]?.description ?? "nil") after \(tick) ticks")
+        #expect(tick < 3 * 2000 / 100)
+    }
+
+    /// Two tabs that sync different keys say so once and stop repairing each other: their digests
+    /// would differ forever.
+    @Test func differentKeysStopRepairInsteadOfStorming() throws {
+        let bench = Bench()
+        let a = try bench.tab(["theme": "light", "locale": "en"], id: "A") { $0.syncKeys = ["theme"] }
+        let b = try bench.tab(["theme": "light", "locale": "fr"], id: "B") { $0.syncKeys = ["theme", "locale"] }
+        bench.advance(1000)
+        a.store.setState(["theme": "dark"])
+        bench.advance(3000)
+        let before = bench.allSent.filter { $0.type == .stateRequest || $0.type == .stateResponse }.count
+        bench.advance(20_000)
+        let after = bench.allSent.filter { $0.type == .stateRequest || $0.type == .stateResponse }.count
+        #expect(after == before)
+        #expect(b.store["theme"] == "dark")
+        let said = bench.events.filter { if case .configurationDiffers = $0.event { true } else { false } }
+        #expect(said.count == 2)
+    }
+}

@@ -164,7 +164,7 @@ import TabSync
         #expect(all.contains("[BroadcastSync:abc123] Sent: TAB_PING {\"priority\":0}"))  // the first: no digest
         // A pong sent while still joining carries no digest either; the next ping, once settled, does.
         #expect(all.contains { $0.hasPrefix("[BroadcastSync:abc123] Sent: TAB_PONG {") && !$0.contains("digest") })
-        #expect(all.contains { $0.hasPrefix("[BroadcastSync:abc123] Sent: TAB_PING {\"digest\":\"") })
+        #expect(all.contains { $0.hasPrefix("[BroadcastSync:abc123] Sent: TAB_PING {\"config\":\"") })
         #expect(all.contains("[BroadcastSync:abc123] Received: TAB_PING from def456"))
         #expect(all.contains { $0.hasPrefix("[BroadcastSync:abc123] Sent: STATE_REQUEST {") })
     }

@@ -42,6 +42,9 @@ final class LeaderElection {
     private let leaderTimeoutMs: Milliseconds
     private let electionTimeoutMs: Milliseconds
     private let timers: TimerSet
+    /// The longest round trip the tab measured lately: timeouts are never shorter than a few of
+    /// them, as Raft asks of its election timeout, whatever the configuration says.
+    private let roundTripMs: () -> Milliseconds
     private let send: (SyncMessageType, SyncMessage.Payload) -> Void
     private let onRoleChange: (RoleChange) -> Void
 
@@ -65,7 +68,7 @@ final class LeaderElection {
 
     init(
         me: Identity, heartbeatMs: Milliseconds, leaderTimeoutMs: Milliseconds, electionTimeoutMs: Milliseconds,
-        timers: TimerSet,
+        timers: TimerSet, roundTripMs: @escaping () -> Milliseconds = { 0 },
         send: @escaping (SyncMessageType, SyncMessage.Payload) -> Void,
         onRoleChange: @escaping (RoleChange) -> Void
     ) {
@@ -74,11 +77,25 @@ final class LeaderElection {
         self.leaderTimeoutMs = leaderTimeoutMs
         self.electionTimeoutMs = electionTimeoutMs
         self.timers = timers
+        self.roundTripMs = roundTripMs
         self.send = send
         self.onRoleChange = onRoleChange
     }
 
     private var now: MonotonicInstant { timers.scheduler.monotonicNow }
+
+    /// A follower's leader timeout: the configured one, or two round trips when that is longer.
+    /// Heartbeats arrive at most one heartbeat interval plus the spread of latencies (less than a
+    /// round trip) apart on a channel that loses nothing; a timeout shorter than that turns every
+    /// delay into an election, and tiny timers on a slow network into a storm of claims.
+    var leaderTimeout: Milliseconds { max(leaderTimeoutMs, 2 * roundTripMs()) }
+    /// A candidate's round: the configured one, or one round trip when that is longer (an older
+    /// tab's answer must have time to come back).
+    var electionTimeout: Milliseconds { max(electionTimeoutMs, roundTripMs()) }
+    /// The window in which a leader's answers to stale claims and elections are counted: one
+    /// heartbeat interval, at least `minimumAnswerWindowMs`.
+    private var answerWindowMs: Milliseconds { max(heartbeatMs, Self.minimumAnswerWindowMs) }
+    static let minimumAnswerWindowMs: Milliseconds = 100
 
     /// The epoch this tab is in: the epoch of the claim it follows or holds.
     var epoch: Int { claim?.epoch ?? 0 }
@@ -124,7 +141,7 @@ final class LeaderElection {
             if senderIsOlder {
                 timers.cancel(roundTimer)
                 setRole(.follower, .deferredToOlder)
-                roundTimer = timers.schedule(afterMs: 2 * electionTimeoutMs) { [unowned self] in
+                roundTimer = timers.schedule(afterMs: 2 * electionTimeout) { [unowned self] in
                     self.becomeCandidate(.announceTimeout)
                 }
             } else if !rebutted {
@@ -171,7 +188,7 @@ final class LeaderElection {
         } else if successor != nil {
             setRole(.follower, .goodbye)
             timers.cancel(roundTimer)
-            roundTimer = timers.schedule(afterMs: electionTimeoutMs) { [unowned self] in self.successorWaited() }
+            roundTimer = timers.schedule(afterMs: electionTimeout) { [unowned self] in self.successorWaited() }
         } else {
             becomeCandidate(.goodbye)
         }
@@ -193,7 +210,7 @@ final class LeaderElection {
         rebutted = false
         setRole(.candidate, reason)
         send(.leaderElection, SyncMessage.Payload(priority: me.priority, epoch: highestEpoch))
-        roundTimer = timers.schedule(afterMs: electionTimeoutMs) { [unowned self] in self.claimLeadership(.elected) }
+        roundTimer = timers.schedule(afterMs: electionTimeout) { [unowned self] in self.claimLeadership(.elected) }
     }
 
     private func claimLeadership(_ reason: RoleChangeReason) {
@@ -228,13 +245,13 @@ final class LeaderElection {
 
     private func armWatchdog() {
         guard !timers.isPending(watchdogTimer) else { return }
-        let due = (lastHeardFromLeader + leaderTimeoutMs) - now
+        let due = (lastHeardFromLeader + leaderTimeout) - now
         watchdogTimer = timers.schedule(afterMs: max(0, due)) { [unowned self] in self.watchdogDue() }
     }
 
     private func watchdogDue() {
         guard role == .follower, leaderId != nil else { return }
-        if now - lastHeardFromLeader >= leaderTimeoutMs {
+        if now - lastHeardFromLeader >= leaderTimeout {
             becomeCandidate(.heartbeatTimeout)
         } else {
             armWatchdog()
@@ -244,6 +261,9 @@ final class LeaderElection {
     /// The most answers a leader sends to stale claims and elections per heartbeat interval; the
     /// heartbeat itself tells everyone else.
     static let maxAnswersPerInterval = 16
+    /// The most answers to stale claims of one sender (whatever epochs it claims); its elections
+    /// are answered each time, within the interval's cap.
+    static let maxRebuttalsPerSender = 2
 
     /// Answers a stale claim or an election with this leader's claim, `maxAnswersPerInterval` times
     /// per heartbeat interval in all, and a stale claim (`once`) at most once per claimed leader and
@@ -253,9 +273,11 @@ final class LeaderElection {
     /// at once (StrictMode) asks again in the same epoch and must hear the leader before it claims.
     private func answer(_ sender: String, _ epoch: Int, once: Bool) {
         let now = self.now
-        if let start = answerWindowStart, now - start < heartbeatMs {
+        if let start = answerWindowStart, now - start < answerWindowMs {
             guard answered.count < Self.maxAnswersPerInterval,
-                !once || !answered.contains(where: { $0.sender == sender && $0.epoch == epoch })
+                !once
+                    || (!answered.contains(where: { $0.sender == sender && $0.epoch == epoch })
+                        && answered.count(where: { $0.sender == sender }) < Self.maxRebuttalsPerSender)
             else { return }
         } else {
             answerWindowStart = now
@@ -278,8 +300,8 @@ final class LeaderElection {
     /// deadline is the last word from the leader plus the timeout, when the election really starts.
     var leaderTimeoutCountdown: Countdown? {
         guard role == .follower, leaderId != nil, timers.isPending(watchdogTimer) else { return nil }
-        let remaining = (lastHeardFromLeader + leaderTimeoutMs) - timers.now
-        return Countdown(remainingMs: max(0, remaining), periodMs: leaderTimeoutMs)
+        let remaining = (lastHeardFromLeader + leaderTimeout) - timers.now
+        return Countdown(remainingMs: max(0, remaining), periodMs: leaderTimeout)
     }
 
     private func announcePayload() -> SyncMessage.Payload {

@@ -67,14 +67,17 @@ public final class BroadcastSync {
     /// Set while a repair request was sent recently: one per `settleMs` (at least half a ping
     /// interval), so that its answer has landed before the next is asked.
     private var repairCooldown: TimerHandle?
-    /// A digest that differed while the cooldown ran, its sender, and this tab's digest then:
-    /// checked again when the cooldown ends, unless this tab's state moved meanwhile.
-    private var deferredRepair: (tabId: String, digest: String, mine: String)?
-    /// When the last STATE_UPDATE was sent or received (monotonic). Within `settleMs` of it this
-    /// tab's digest differs from its peers' only because messages are on their way, so it neither
-    /// compares digests nor sends its own (`isSettling`). A time, not a timer: a background tab's
-    /// timers are throttled, and a timer would keep it settling long after its window.
-    private var lastUpdateAt: MonotonicInstant?
+    /// A digest that differed while the cooldown ran, its sender, the keys it left out, and this
+    /// tab's digest then: checked again when the cooldown ends, unless this tab's state moved.
+    private var deferredRepair: (tabId: String, digest: String, excluded: [String], mine: String)?
+    /// The keys a STATE_UPDATE sent or received within `settleMs` named: digests leave them out
+    /// (see `UnsettledKeys`). Times, not timers: a background tab's timers are throttled, and a
+    /// timer would keep keys in motion long after their window.
+    private var unsettled = UnsettledKeys()
+    /// The fingerprint of what decides convergence here (`BroadcastSyncConfig.fingerprint`).
+    private var fingerprint: String
+    /// When this tab last pushed newer values to each peer (`pushNewer`), for its rate limit.
+    private var lastPushAt: [String: MonotonicInstant] = [:]
     /// The longest round trip measured lately (a state request to its answer), in monotonic ms.
     private var roundTripMs: Milliseconds = 0
     /// The last state request this tab sent and is waiting for an answer to: whom it asked (nil:
@@ -107,6 +110,7 @@ public final class BroadcastSync {
         self.timers = TimerSet(scheduler: environment.scheduler)
         self.peers = PeerTracker(timeoutMs: config.effectiveTabTimeoutMs)
         self.keyFilter = KeyFilter(syncKeys: config.syncKeys, excludeKeys: config.excludeKeys)
+        self.fingerprint = config.fingerprint
         self.batcher = UpdateBatcher(
             throttleMs: config.throttleMs, debounceMs: config.debounceMs, timers: timers
         ) { [unowned self] keys in self.sendUpdate(keys) }
@@ -154,7 +158,7 @@ public final class BroadcastSync {
             election = LeaderElection(
                 me: .init(id: tabId, priority: priority), heartbeatMs: config.leaderHeartbeatMs,
                 leaderTimeoutMs: config.effectiveLeaderTimeoutMs, electionTimeoutMs: config.electionTimeoutMs,
-                timers: timers,
+                timers: timers, roundTripMs: { [unowned self] in self.roundTripMs },
                 send: { [unowned self] type, payload in self.send(type, payload) },
                 onRoleChange: { [unowned self] change in self.roleChanged(change) })
             election?.start()
@@ -249,6 +253,7 @@ public final class BroadcastSync {
         if let customResolver { changed.customResolver = customResolver }
         try changed.validate()
         config = changed
+        fingerprint = changed.fingerprint
         // Field versions mean something only under merge; kept, they would keep digests apart.
         if strategy != .merge, !fieldVersions.isEmpty {
             fieldVersions = [:]
@@ -376,7 +381,7 @@ public final class BroadcastSync {
         let implicit = versions.shared(by: keys).flatMap { $0.tabId == tabId && $0.time == now ? $0 : nil }
         var payload = statePayload(keys, values: values, implicit: implicit)
         payload.counter = implicit?.counter
-        noteUpdate()
+        noteUpdate(keys)
         send(.stateUpdate, payload, at: now)
     }
 
@@ -423,18 +428,24 @@ public final class BroadcastSync {
         var stamps: [String: KeyVersion] = [:]
         for key in keys { if let v = version(of: key), v != ownDefault { stamps[key] = v } }
         let fields = config.conflictStrategy == .merge && !fieldVersions.isEmpty ? fieldVersions : nil
-        return SyncMessage.Payload(
+        var payload = SyncMessage.Payload(
             keys: keys, priority: priority, stamps: stamps.isEmpty ? nil : stamps,
             fieldStamps: fields)
+        payload.config = fingerprint
+        return payload
     }
 
-    /// A tab whose state is in motion (settling, see `settleMs`, or still joining) sends no digest: it
-    /// would describe a state its peers have not been told of yet, or one about to change.
+    /// The digest leaves out the keys in motion (`UnsettledKeys`) and names them; a tab still joining,
+    /// or with too many keys in motion to name, sends none: it would describe a state its peers have
+    /// not been told of yet, or one about to change.
     private func pingPayload() -> SyncMessage.Payload {
-        let comparable = config.conflictStrategy.converges && !isSettling && !isJoining
-        return SyncMessage.Payload(
-            priority: priority, epoch: election.map { $0.highestEpoch },
-            digest: comparable ? digest : nil, name: config.tabName)
+        var payload = SyncMessage.Payload(priority: priority, epoch: election.map { $0.highestEpoch })
+        payload.config = fingerprint
+        payload.name = config.tabName
+        guard config.conflictStrategy.converges, !isJoining, let moving = movingKeys else { return payload }
+        payload.digest = moving.isEmpty ? digest : digest(excluding: moving)
+        if !moving.isEmpty { payload.unsettled = moving }
+        return payload
     }
 
     /// Sends a message stamped `timestamp` (default: the wall clock now).
@@ -499,6 +510,9 @@ public final class BroadcastSync {
             if let problem { return (.invalidValue, problem) }
         }
         if let problem = timeProblem(m) { return problem }
+        if let listed = m.payload?.unsettled?.count, listed > UnsettledKeys.capacity {
+            return (.malformed, "payload.unsettled lists \(listed) keys, more than \(UnsettledKeys.capacity)")
+        }
         switch m.type {
         case .stateUpdate, .stateResponse:
             if state == nil { return (.malformed, "\(m.type.rawValue) without payload.state") }
@@ -592,6 +606,12 @@ public final class BroadcastSync {
                 if !known.isEmpty { pong.peers = known }
                 send(.tabPong, pong)
             }
+            if let theirs = m.payload?.config, peers.noteConfig(m.tabId, theirs, mine: fingerprint) {
+                emit(.configurationDiffers(peer: m.tabId, theirs: theirs, mine: fingerprint))
+                config.logger.notice(
+                    "\(tabId): tab \(m.tabId) syncs with another configuration (\(theirs), here \(fingerprint)): no repair with it"
+                )
+            }
             if m.type == .tabPong, m.payload?.targetId == tabId, let known = m.payload?.peers {
                 for (id, priority) in known where id != tabId { peers.heard(id, priority: priority, now: now) }
             }
@@ -600,7 +620,7 @@ public final class BroadcastSync {
 
         switch m.type {
         case .stateUpdate:
-            noteUpdate()
+            noteUpdate(m.payload?.keys ?? m.payload?.state.map { Array($0.keys) } ?? [])
             apply(m)
         case .stateResponse:
             let answersMe = m.payload?.targetId == tabId
@@ -623,12 +643,15 @@ public final class BroadcastSync {
         case .stateRequest:
             if let target = m.payload?.targetId {
                 guard target == tabId else { return ignore(m, "repair request for another tab") }
+                guard !peers.differs(m.tabId) else { return ignore(m, "repair request from another configuration") }
             } else if let why = whyNotAnswer(m) {
                 return ignore(m, why)
             }
             answer(m)
         case .tabPing, .tabPong:
-            if let theirs = m.payload?.digest { compare(digest: theirs, of: m.tabId) }
+            if let theirs = m.payload?.digest {
+                compare(digest: theirs, excluding: (m.payload?.unsettled ?? []).sorted(), of: m.tabId)
+            }
         case .leaderElection:
             guard let election else { return ignore(m, "leader election is off") }
             election.receiveElection(from: m.tabId, priority: m.payload?.priority, epoch: m.payload?.epoch)
@@ -872,13 +895,20 @@ public final class BroadcastSync {
     }
 
     /// One clock read per update, no timer.
-    private func noteUpdate() {
-        lastUpdateAt = monotonicNow
+    private func noteUpdate(_ keys: [String]) {
+        unsettled.note(keys, at: monotonicNow, windowMs: settleMs)
     }
 
-    /// True within `settleMs` of the last STATE_UPDATE sent or received.
-    private var isSettling: Bool {
-        lastUpdateAt.map { monotonicNow - $0 < settleMs } ?? false
+    /// The keys in motion now (see `UnsettledKeys`); nil while too many are to name them.
+    private var movingKeys: [String]? {
+        unsettled.keys(at: monotonicNow, windowMs: settleMs)
+    }
+
+    /// The digest of this tab's synced versions without `excluded` (sorted keys).
+    private func digest(excluding excluded: [String]) -> String {
+        guard !excluded.isEmpty else { return digest }
+        let keys = heldKeys().filter { excluded.binarySearchContains($0) == false }
+        return AntiEntropy.digest(keys.map { key in (key, version(of: key)!, fieldVersions[key] ?? [:]) })
     }
 
     /// A digest heard while this tab's last request was unanswered is checked again only if this
@@ -887,15 +917,21 @@ public final class BroadcastSync {
     private func cooldownEnded() {
         guard let deferred = deferredRepair else { return }
         deferredRepair = nil
-        let mine = digest
+        let mine = digest(excluding: deferred.excluded)
         if deferred.mine == mine, deferred.digest != mine { requestRepair(from: deferred.tabId) }
     }
 
     /// An answer to this tab showed that its sender (and whoever else applied it) lacks newer values
     /// this tab holds of `keys`: this tab sends them, as an answer to a repair request would. Only
     /// the tab an answer is for does so: every tab pushing back on every answer would cascade.
+    /// At most one push per peer per settle window: two tabs that keep disagreeing (a peer whose
+    /// fingerprint lies, a forged answer) cannot make it a storm.
     private func pushNewer(_ keys: [String], to sender: String) {
-        guard !keys.isEmpty, config.conflictStrategy.converges else { return }
+        guard !keys.isEmpty, config.conflictStrategy.converges, !peers.differs(sender) else { return }
+        let now = monotonicNow
+        if let last = lastPushAt[sender], now - last < settleMs { return }
+        if lastPushAt.count >= PeerTracker.maxListed { lastPushAt = lastPushAt.filter { now - $0.value < settleMs } }
+        lastPushAt[sender] = now
         var payload = statePayload(keys, implicit: ownDefault)
         payload.priority = priority
         payload.targetId = sender
@@ -957,14 +993,22 @@ public final class BroadcastSync {
             payload.targetId = m.tabId
             self.send(.stateResponse, payload)
         }
-        if behind { requestRepair(from: m.tabId) }
+        if behind, !peers.differs(m.tabId) { requestRepair(from: m.tabId) }
     }
 
-    /// A TAB_PING's or TAB_PONG's digest differs from this tab's: ask the sender for what differs.
-    private func compare(digest theirs: String, of sender: String) {
-        guard config.conflictStrategy.converges, !isSettling, theirs != digest else { return }
+    /// A TAB_PING's or TAB_PONG's digest, made without the keys the sender had in motion
+    /// (`excluded`), differs from this tab's made the same way: ask the sender for what differs.
+    /// Compared only when every key in motion here is in motion there too: otherwise an update
+    /// this tab sent or received may not have reached the sender when it pinged. Never with a
+    /// peer whose configuration differs: the two would repair each other forever.
+    private func compare(digest theirs: String, excluding excluded: [String], of sender: String) {
+        guard config.conflictStrategy.converges, !peers.differs(sender), let moving = movingKeys,
+            moving.allSatisfy({ excluded.binarySearchContains($0) })
+        else { return }
+        let mine = digest(excluding: excluded)
+        guard theirs != mine else { return }
         if timers.isPending(repairCooldown) {
-            deferredRepair = (sender, theirs, digest)
+            deferredRepair = (sender, theirs, excluded, mine)
         } else {
             requestRepair(from: sender)
         }
@@ -1072,4 +1116,18 @@ public func createBroadcastSync(
     environment: SyncEnvironment
 ) throws(ConfigurationError) -> BroadcastSync {
     try BroadcastSync(store: store, config: config, environment: environment)
+}
+
+extension [String] {
+    /// Whether a sorted array holds `element` (a ping's `unsettled` is sorted by its sender; one
+    /// that is not merely makes the comparison fail, which repairs nothing it should not).
+    fileprivate func binarySearchContains(_ element: String) -> Bool {
+        var low = 0
+        var high = count
+        while low < high {
+            let mid = (low + high) / 2
+            if self[mid] < element { low = mid + 1 } else { high = mid }
+        }
+        return low < count && self[low] == element
+    }
 }

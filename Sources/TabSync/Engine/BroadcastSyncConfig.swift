@@ -60,11 +60,35 @@ public struct BroadcastSyncConfig {
     }
 
     public var effectiveLeaderTimeoutMs: Milliseconds { leaderTimeoutMs ?? 3 * leaderHeartbeatMs }
+
+    /// What decides whether two tabs can converge: the strategy and the key filters, as 8 hex
+    /// characters (FNV-1a). Sent in pings and requests; tabs whose fingerprints differ would repair
+    /// each other forever (each takes different keys, or keeps a different winner), so they don't.
+    public var fingerprint: String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        func mix(_ text: String) {
+            for byte in text.utf8 {
+                hash ^= UInt64(byte)
+                hash = hash &* 0x100_0000_01b3
+            }
+            hash ^= 0xff
+            hash = hash &* 0x100_0000_01b3
+        }
+        mix(conflictStrategy.rawValue)
+        for key in Set(syncKeys).sorted() { mix("+" + key) }
+        for key in Set(excludeKeys).sorted() { mix("-" + key) }
+        let hex = String(hash >> 32, radix: 16)
+        return String(repeating: "0", count: 8 - hex.count) + hex
+    }
     public var effectiveTabTimeoutMs: Milliseconds { tabTimeoutMs ?? 3 * tabPingIntervalMs }
 
     /// The longest duration a field may hold: one day. Every timer the engine derives from the
     /// configuration (three heartbeats, now plus a delay) then stays far from overflowing.
     public static let maxDurationMs: Milliseconds = 86_400_000
+
+    /// The shortest heartbeat and ping interval: below it a timer fires faster than any channel
+    /// delivers, and the traffic it makes is all the tab does.
+    public static let minimumIntervalMs: Milliseconds = 10
 
     /// Checks every field; the error names the first field that is wrong.
     public func validate() throws(ConfigurationError) {
@@ -82,12 +106,16 @@ public struct BroadcastSyncConfig {
         }
         if throttleMs < 0 { throw fail("throttleMs", "must be 0 or more, got \(throttleMs)") }
         if debounceMs < 0 { throw fail("debounceMs", "must be 0 or more, got \(debounceMs)") }
-        if leaderHeartbeatMs <= 0 { throw fail("leaderHeartbeatMs", "must be more than 0, got \(leaderHeartbeatMs)") }
+        if leaderHeartbeatMs < Self.minimumIntervalMs {
+            throw fail("leaderHeartbeatMs", "must be at least \(Self.minimumIntervalMs), got \(leaderHeartbeatMs)")
+        }
         if let t = leaderTimeoutMs, t <= leaderHeartbeatMs {
             throw fail("leaderTimeoutMs", "must be longer than leaderHeartbeatMs (\(leaderHeartbeatMs)), got \(t)")
         }
         if electionTimeoutMs <= 0 { throw fail("electionTimeoutMs", "must be more than 0, got \(electionTimeoutMs)") }
-        if tabPingIntervalMs <= 0 { throw fail("tabPingIntervalMs", "must be more than 0, got \(tabPingIntervalMs)") }
+        if tabPingIntervalMs < Self.minimumIntervalMs {
+            throw fail("tabPingIntervalMs", "must be at least \(Self.minimumIntervalMs), got \(tabPingIntervalMs)")
+        }
         if let t = tabTimeoutMs, t <= tabPingIntervalMs {
             throw fail("tabTimeoutMs", "must be longer than tabPingIntervalMs (\(tabPingIntervalMs)), got \(t)")
         }

@@ -12,6 +12,8 @@ struct PeerTracker {
         var lastSeen: MonotonicInstant
         /// The tab's election priority (creation time), once it has told us.
         var priority: WallClockInstant?
+        /// True once the tab's configuration fingerprint was heard to differ from this tab's.
+        var differs = false
     }
 
     /// A tab that said goodbye: when (monotonic, here) and the epoch it left in.
@@ -124,6 +126,21 @@ struct PeerTracker {
     func oldestLive(now: MonotonicInstant) -> String? {
         peers.filter { now - $0.peer.lastSeen < timeoutMs && $0.peer.priority != nil }
             .min { ($0.peer.priority!, $0.id) < ($1.peer.priority!, $1.id) }?.id
+    }
+
+    /// Notes the configuration fingerprint `theirs` heard from `id` (already heard from); true the
+    /// first time it is found to differ from `mine` (reported once), false otherwise.
+    mutating func noteConfig(_ id: String, _ theirs: String, mine: String) -> Bool {
+        guard let i = index(of: id) else { return false }
+        let differs = theirs != mine
+        defer { peers[i].peer.differs = differs }
+        return differs && !peers[i].peer.differs
+    }
+
+    /// True when `id`'s configuration differs from this tab's (as last heard).
+    func differs(_ id: String) -> Bool {
+        if lastIndex < peers.count, peers[lastIndex].id == id { return peers[lastIndex].peer.differs }
+        return peers.first { $0.id == id }?.peer.differs ?? false
     }
 
     mutating func removeAll() {

@@ -17,6 +17,9 @@ public enum SyncEvent: Sendable {
     /// A local write of synced keys, which entitles the tab to spread them. For observers only (not
     /// one of the spec's debug lines): a checker counts it before the update it allows is sent.
     case localChange(keys: [String])
+    /// A peer's configuration differs in what decides convergence (strategy, syncKeys, excludeKeys):
+    /// the two tabs cannot agree, so they stop repairing each other. Reported once per peer.
+    case configurationDiffers(peer: String, theirs: String, mine: String)
 
     /// The spec's debug line for this event, e.g. `[BroadcastSync:abc123] Sent: TAB_PING {}`.
     public func debugLine(tabId: String) -> String {
@@ -42,6 +45,8 @@ public enum SyncEvent: Sendable {
             return "Role \(c.from.rawValue) -> \(c.to.rawValue) (epoch \(c.epoch)"
                 + (c.leaderId.map { ", leader \(shortTabId($0))" } ?? "") + "): \(c.reason.rawValue)"
         case .localChange(let keys): return "Local change [" + keys.map { "'\($0)'" }.joined(separator: ", ") + "]"
+        case .configurationDiffers(let peer, let theirs, let mine):
+            return "Configuration of \(shortTabId(peer)) differs (\(theirs), here \(mine)): no repair with it"
         }
     }
 }

@@ -23,6 +23,8 @@ public struct SyncMessage: Codable, Sendable, Equatable {
             var digest: String?
             var peers: [String: WallClockInstant]?
             var name: String?
+            var config: String?
+            var unsettled: [String]?
         }
 
         /// Mutated only when uniquely referenced (`fieldsForWriting`), hence safe to share.
@@ -102,6 +104,19 @@ public struct SyncMessage: Codable, Sendable, Equatable {
             set { fieldsForWriting.name = newValue }
         }
 
+        /// Extension: in a TAB_PING, TAB_PONG or STATE_REQUEST, the fingerprint of what decides the
+        /// sender's convergence (`BroadcastSyncConfig.fingerprint`): strategy, syncKeys, excludeKeys.
+        public var config: String? {
+            get { box.fields.config }
+            set { fieldsForWriting.config = newValue }
+        }
+        /// Extension: in a TAB_PING or TAB_PONG, the keys the `digest` leaves out because they changed
+        /// within the sender's settle window (their updates may still be on their way).
+        public var unsettled: [String]? {
+            get { box.fields.unsettled }
+            set { fieldsForWriting.unsettled = newValue }
+        }
+
         public init(
             state: StateDocument? = nil, keys: [String]? = nil, leaderId: String? = nil,
             priority: WallClockInstant? = nil, epoch: Int? = nil, requestId: Int? = nil,
@@ -128,7 +143,7 @@ public struct SyncMessage: Codable, Sendable, Equatable {
         var isEmpty: Bool {
             state == nil && keys == nil && leaderId == nil && priority == nil && epoch == nil
                 && requestId == nil && targetId == nil && stamps == nil && counter == nil && fieldStamps == nil
-                && digest == nil && peers == nil && name == nil
+                && digest == nil && peers == nil && name == nil && config == nil && unsettled == nil
         }
 
         public static func == (a: Payload, b: Payload) -> Bool {
@@ -180,6 +195,8 @@ extension SyncMessage.Payload {
         if let digest { o["digest"] = .string(digest) }
         if let peers { o["peers"] = .object(peers.mapValues { .number(Double($0.ms)) }) }
         if let name { o["name"] = .string(name) }
+        if let config { o["config"] = .string(config) }
+        if let unsettled { o["unsettled"] = .array(unsettled.map { .string($0) }) }
         return .object(o)
     }
 
@@ -363,6 +380,18 @@ extension SyncMessage {
         if let name = try string("name") {
             if let problem = nameProblem(name) { throw MalformedMessage("field 'payload.name' \(problem)") }
             p.name = name
+        }
+        p.config = try string("config")
+        if let v = field("unsettled") {
+            guard case .array(let a) = v else { throw MalformedMessage("field 'payload.unsettled' is not an array") }
+            var keys: [String] = []
+            for k in a {
+                guard let s = k.stringValue else {
+                    throw MalformedMessage("field 'payload.unsettled' holds a non-string")
+                }
+                keys.append(s)
+            }
+            p.unsettled = keys
         }
         return p
     }
