@@ -73,7 +73,8 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
-        // Workloads behind `tabsim bench`: the only code that reads wall time.
+        // Workloads behind `tabsim bench`, timed by their stopwatch: no simulation reads wall time (the
+        // live transport, the UI's frame ticks and the live commands do, outside the simulator).
         .target(
             name: "TabBenchmarks",
             dependencies: ["TabSync", "TabSimulator", "TabSimUI"]

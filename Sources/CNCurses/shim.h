@@ -5,7 +5,7 @@
 #include <locale.h>
 #include <ncursesw/curses.h>
 
-// Macros and globals Swift cannot see, as functions (see shared/TERMINAL.md).
+// Macros and globals Swift cannot see, as functions (Terminal.swift calls them).
 static inline WINDOW *tabsim_stdscr(void) { return stdscr; }
 static inline int tabsim_lines(void) { return LINES; }
 static inline int tabsim_cols(void) { return COLS; }

@@ -29,7 +29,10 @@ public enum LogFilter: Equatable, Sendable {
         case .tab(let name): return e.tab == name
         case .state:
             if e.kind == .applied { return true }
-            if e.kind == .action { return e.line.hasPrefix("[User] set") }
+            if e.kind == .action {
+                if case .action(.set, _) = e.fact { return true }
+                return false
+            }
             guard let t = e.messageType else { return false }
             return t == .stateUpdate || t == .stateRequest || t == .stateResponse
         case .election:
@@ -60,7 +63,9 @@ public enum LogFilter: Equatable, Sendable {
         case .role: return CellStyle(.logElection, bold: true)
         case .applied: return CellStyle(.logApplied)
         case .network, .dropped, .ignored: return CellStyle(.logFault)
-        case .verdict: return CellStyle(e.line.contains("PASS") ? .logVerdictPass : .logVerdictFail, bold: true)
+        case .verdict:
+            let passed = if case .verdict(let result) = e.fact { result.passed } else { false }
+            return CellStyle(passed ? .logVerdictPass : .logVerdictFail, bold: true)
         case .lifecycle: return CellStyle(.logAction)
         case .sent, .received:
             switch e.messageType {

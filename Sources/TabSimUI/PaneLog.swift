@@ -26,71 +26,45 @@ public struct PaneLog {
     /// the receivers of each sent message; without them a send reads `A → *`.
     public func lines(events: some Sequence<SimEvent>, flights: [MessageFlight] = []) -> [String] {
         var matcher = FlightMatcher(flights)
-        var ids: [String: String] = [:]
+        var letters = TabLetters()
         var out: [String] = []
         for event in events {
             let flight = matcher.flight(for: event)
-            if event.kind == .lifecycle, event.line.hasPrefix("[Simulator] Opened "),
-                let id = event.line.split(separator: " ").last
-            {
-                ids[String(id)] = letter(event.tab)
-                ids[shortTabId(String(id))] = letter(event.tab)
-            }
-            if let line = line(event, flight: flight, ids: ids) { out.append(line) }
+            letters.learn(event, letter: letter)
+            if let line = line(event, flight: flight, letters: letters) { out.append(line) }
         }
         return out
     }
 
-    /// The line of one event, or nil when it is hidden. `ids` maps tab ids (full and short) to letters.
-    public func line(_ event: SimEvent, flight: MessageFlight?, ids: [String: String]) -> String? {
+    /// The line of one event, or nil when it is hidden; `letters` names tab ids. Formatted from the
+    /// event's fact: a send with its receivers, a receipt with its sender, the rest as the log words
+    /// it without the engine's `[BroadcastSync:id]` prefix, ids named by letter.
+    public func line(_ event: SimEvent, flight: MessageFlight?, letters: TabLetters) -> String? {
         if hidesPings, event.messageType == .tabPing || event.messageType == .tabPong { return nil }
         let who = TerminalText.escaped(letter(event.tab))  // padded as shown
         let head = formatTime(event.timeMs) + " " + who + String(repeating: " ", count: max(1, 3 - who.count))
-        var text = event.line
-        if text.hasPrefix("[BroadcastSync:"), let close = text.firstIndex(of: "]") {
-            text = String(text[text.index(after: close)...].drop { $0 == " " })
-        }
-        switch event.kind {
-        case .sent:
+        let text: String
+        switch event.fact {
+        case .engine(.sent(let m), _):
             let receivers =
                 flight.map { f in
                     var seen: [String] = []
                     for d in f.deliveries where !seen.contains(letter(d.receiver)) { seen.append(letter(d.receiver)) }
                     return seen.isEmpty ? "nobody" : seen.joined(separator: ",")
                 } ?? "*"
-            text = "→ " + receivers + "  " + (text.hasPrefix("Sent: ") ? String(text.dropFirst(6)) : text)
-        case .received:
-            // `Received: TYPE from abc123`
-            let words = text.split(separator: " ")
-            if words.count == 4, words[0] == "Received:" {
-                text = "← " + (ids[String(words[3])] ?? String(words[3])) + "  " + words[1]
-            }
+            text =
+                "→ " + receivers + "  " + m.type.rawValue + " " + letters.replacingIds(in: m.payload?.jsonText ?? "{}")
+        case .received(let type, let from, _):
+            text = "← " + letters.name(ofId: from) + "  " + type.rawValue
+        case .engine(let e, _):
+            text = letters.replacingIds(in: e.debugText)
+        case .applied(let from, let keys, _):
+            text = letters.replacingIds(in: SyncEvent.applied(from: from, keys: keys).debugText)
         default:
-            break
+            text = letters.replacingIds(in: event.line)
         }
-        return head + replacingIds(text, ids)
+        return head + text
     }
 
     private func letter(_ tab: String) -> String { letters[tab] ?? tab }
-
-    /// Every tab id in `text` (full, inside JSON, or its 6-character suffix) replaced by its letter.
-    private func replacingIds(_ text: String, _ ids: [String: String]) -> String {
-        guard !ids.isEmpty else { return text }
-        var out = ""
-        var word = ""
-        func flush() {
-            out += ids[word] ?? word
-            word = ""
-        }
-        for ch in text {
-            if ch.isLetter || ch.isNumber || ch == "-" {
-                word.append(ch)
-            } else {
-                flush()
-                out.append(ch)
-            }
-        }
-        flush()
-        return out
-    }
 }

@@ -15,10 +15,11 @@ public enum Presenter {
         let convergence = sim.convergence()
         let shown = sim.tabs[layout.firstTab..<(layout.firstTab + layout.panes.count)]
         let flying = sim.messagesInFlight
+        let letters = TabLetters(sim)
         let panes = zip(shown.indices, shown).map { i, t in
-            var p = pane(t, selected: i == state.selected, session, convergence)
+            var p = pane(t, selected: i == state.selected, session, convergence, letters)
             p.marked = state.marked.contains(t.name)
-            if state.showVersions { p.cells = p.cells.map { versioned($0, t, sim) } }
+            if state.showVersions { p.cells = p.cells.map { versioned($0, t, letters) } }
             p.incoming = flying.reduce(0) { n, f in
                 n + f.deliveries.count { $0.receiver == t.name && $0.outcome == .inFlight }
             }
@@ -39,7 +40,7 @@ public enum Presenter {
         shownLayout.log.height -= banner.count
         let lines =
             state.showDiagram
-            ? diagramLines(state, sim, shownLayout) : logLines(state, sim, rows: shownLayout.logRows)
+            ? diagramLines(state, sim, shownLayout) : logLines(state, sim, rows: shownLayout.logRows, letters: letters)
         let progress = sim.progress()
         let isDiverged = if case .diverged = progress { true } else { false }
         let main = Frame.Main(
@@ -57,7 +58,9 @@ public enum Presenter {
         return HelpOverlay.wrap(text, width: max(1, state.width - 2))
     }
 
-    static func pane(_ t: SimTab, selected: Bool, _ session: UISession, _ convergence: Convergence) -> PaneModel {
+    static func pane(
+        _ t: SimTab, selected: Bool, _ session: UISession, _ convergence: Convergence, _ letters: TabLetters
+    ) -> PaneModel {
         let sim = session.simulation
         let liveness: PaneLiveness
         switch t.liveness {
@@ -66,7 +69,7 @@ public enum Presenter {
         case .closed: liveness = .closed
         case .crashed: liveness = .crashed
         }
-        let leaderName = t.leaderId.map { id in sim.tabs.first { $0.tabId == id }?.name ?? shortTabId(id) }
+        let leaderName = t.leaderId.map { letters.name(ofId: $0) }
         let running = t.liveness == .alive
         let cells = session.shownKeys.map { key in
             PaneModel.Cell(
@@ -84,18 +87,11 @@ public enum Presenter {
     }
 
     /// The cell with the version its tab holds and the writer's pane letter: `v3 B` (`v0` for a default).
-    static func versioned(_ cell: PaneModel.Cell, _ t: SimTab, _ sim: Simulation) -> PaneModel.Cell {
+    static func versioned(_ cell: PaneModel.Cell, _ t: SimTab, _ letters: TabLetters) -> PaneModel.Cell {
         guard let v = t.sync.keyVersions[cell.key] else { return cell }
         var c = cell
-        c.version = "v\(v.counter) " + writerName(v.tabId, sim)
+        c.version = "v\(v.counter) " + letters.name(ofId: v.tabId)
         return c
-    }
-
-    /// The pane letter of the tab instance with this id (an earlier instance of a reopened tab
-    /// counts), or its short id.
-    static func writerName(_ id: String, _ sim: Simulation) -> String {
-        if let t = sim.tabs.first(where: { $0.tabId == id }) { return t.name }
-        return sim.log.events.first { $0.kind == .lifecycle && $0.line.hasSuffix(" as \(id)") }?.tab ?? shortTabId(id)
     }
 
     /// The status bar: time, speed, state, strategy, seed, who leads, in sync or not, last message.
@@ -181,41 +177,31 @@ public enum Presenter {
     }
 
     /// The log lines as a learner reads them (`PaneLog`): tabs by pane letter, each send with its receivers.
-    static func logLines(_ state: UIState, _ sim: Simulation, rows: Int) -> [LogLine] {
-        let shown = visibleLog(state, sim.log, count: rows)
-        guard let first = shown.first else { return [] }
+    static func logLines(_ state: UIState, _ sim: Simulation, rows: Int, letters: TabLetters) -> [LogLine] {
+        let shown = visibleLogIndices(state, sim.log, count: rows)
+        guard let first = shown.first, let last = shown.last else { return [] }
         let events = sim.log.events
-        // Tab ids to letters: every instance the log saw open, and the ones running now.
-        var ids: [String: String] = [:]
-        for e in events where e.kind == .lifecycle && e.line.hasPrefix("[Simulator] Opened ") {
-            if let id = e.line.split(separator: " ").last {
-                ids[String(id)] = e.tab
-                ids[shortTabId(String(id))] = e.tab
-            }
-        }
-        for t in sim.tabs {
-            ids[t.tabId] = t.name
-            ids[shortTabId(t.tabId)] = t.name
-        }
         // Flights are matched to sends in log order from the first instant shown.
-        var matcher = FlightMatcher(sim.flights.filter { $0.sentMs >= first.timeMs })
+        let firstMs = events[first].timeMs
+        var matcher = FlightMatcher(sim.flights.filter { $0.sentMs >= firstMs })
         var flights: [Int: MessageFlight] = [:]
+        var start = first
+        while start > events.startIndex, events[start - 1].timeMs >= firstMs { start -= 1 }
         var wanted = shown.makeIterator()
         var next = wanted.next()
-        let start = events.firstIndex { $0.timeMs >= first.timeMs } ?? events.count
-        var shownIndex = 0
-        for e in events[start...] {
-            guard let want = next else { break }
+        for i in start...last {
+            let e = events[i]
             let flight = e.kind == .sent ? matcher.flight(for: e) : nil
-            if e == want {
-                flights[shownIndex] = flight
-                shownIndex += 1
+            if i == next {
+                flights[i] = flight
                 next = wanted.next()
             }
         }
         let paneLog = PaneLog(tabs: sim.tabs.map(\.name))
-        return shown.enumerated().map { i, e in
-            LogLine(text: paneLog.line(e, flight: flights[i], ids: ids) ?? e.text, style: LogFilter.role(of: e))
+        return shown.map { i in
+            let e = events[i]
+            return LogLine(
+                text: paneLog.line(e, flight: flights[i], letters: letters) ?? e.text, style: LogFilter.role(of: e))
         }
     }
 
@@ -228,15 +214,20 @@ public enum Presenter {
     /// The log lines the traffic pane shows, oldest first: at most `count`, `logScroll` back from the
     /// newest (or from where scrolling began); past the oldest line it shows the oldest page.
     public static func visibleLog(_ state: UIState, _ log: EventLog, count: Int) -> [SimEvent] {
+        visibleLogIndices(state, log, count: count).map { log.events[$0] }
+    }
+
+    /// Where `visibleLog`'s events are in `log.events`, oldest first.
+    static func visibleLogIndices(_ state: UIState, _ log: EventLog, count: Int) -> [Int] {
         guard count > 0 else { return [] }
         let events = log.events
         var end = events.count
         if let anchor = state.logAnchor { end = max(0, min(end, anchor - log.evictedCount)) }
-        var matching: [SimEvent] = []
+        var matching: [Int] = []
         var i = end - 1
         let want = state.logScroll + count
         while i >= 0, matching.count < want {
-            if shows(state, events[i]) { matching.append(events[i]) }
+            if shows(state, events[i]) { matching.append(i) }
             i -= 1
         }
         // matching is newest first; skip `logScroll` of them, but keep a full page when scrolled past the oldest.

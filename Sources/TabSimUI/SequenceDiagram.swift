@@ -134,36 +134,34 @@ public struct SequenceDiagram {
                 if hidesPings, m.type == .tabPing || m.type == .tabPong { continue }
                 canvas.add(event.timeMs, .mark(col, "!", "ignored " + label(m.type, epoch: m.payload?.epoch)))
             case .action:
-                guard filter(event), let col = index[event.tab], event.line.hasPrefix("[User] set ") else { continue }
-                canvas.add(event.timeMs, .mark(col, "✎", "set " + String(event.line.dropFirst("[User] set ".count))))
-            case .fault, .lifecycle:
-                guard event.line.hasPrefix("[Simulator] ") else { continue }
-                let text = String(event.line.dropFirst("[Simulator] ".count))
-                if event.kind == .lifecycle, text.hasPrefix("Opened "), let col = index[event.tab] {
-                    if let id = text.split(separator: " ").last { canvas.ids[String(id)] = columns[col].letter }
-                    canvas.life[col] = .alive
-                    if filter(event) { canvas.add(event.timeMs, .mark(col, "┬", "opened")) }
-                    continue
-                }
-                guard event.kind == .fault, filter(event) else { continue }
+                guard filter(event), let col = index[event.tab], case .action(.set(_, let state), _) = event.fact
+                else { continue }
+                canvas.add(event.timeMs, .mark(col, "✎", "set " + state.jsonText))
+            case .lifecycle:
+                guard let id = event.openedTabId, let col = index[event.tab] else { continue }
+                canvas.letters.add(id: id, letter: columns[col].letter)
+                canvas.life[col] = .alive
+                if filter(event) { canvas.add(event.timeMs, .mark(col, "┬", "opened")) }
+            case .fault:
+                guard filter(event), case .action(let action, let outcome) = event.fact else { continue }
                 if let col = index[event.tab] {
-                    if text.hasPrefix("Killed ") {
+                    switch action {
+                    case .kill:
                         canvas.add(event.timeMs, .mark(col, "✖", "killed"))
                         canvas.life[col] = .absent
-                    } else if text.hasPrefix("Closed ") {
+                    case .close:
                         canvas.add(event.timeMs, .mark(col, "┴", "closed"))
                         canvas.life[col] = .absent
-                    } else if text.hasPrefix("Froze ") {
+                    case .freeze:
                         canvas.add(event.timeMs, .mark(col, "◌", "frozen"))
                         canvas.life[col] = .frozen
-                    } else if text.hasPrefix("Thawed ") {
+                    case .thaw:
                         canvas.life[col] = .alive
                         canvas.add(event.timeMs, .mark(col, "◎", "thawed"))
+                    default: continue
                     }
-                } else if text.hasPrefix("Partition ") || text.hasPrefix("Cut off ") || text.hasPrefix("Healed")
-                    || text.hasPrefix("Network ")
-                {
-                    canvas.add(event.timeMs, .note(lettered(text)))
+                } else if let note = networkNote(action, outcome) {
+                    canvas.add(event.timeMs, .note(note))
                 }
             case .received, .applied, .dropped, .network, .verdict:
                 continue
@@ -201,25 +199,23 @@ public struct SequenceDiagram {
         return best.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }
 
-    /// The simulator's text with tab names replaced by their letters.
-    private func lettered(_ text: String) -> String {
+    /// The note across every column for a change of the network (a partition, a tab cut off or
+    /// healed, new conditions), tabs named by their letters; nil for other actions.
+    private func networkNote(_ action: Scenario.Action, _ outcome: SimFact.ActionOutcome) -> String? {
         let letters = Dictionary(columns.map { ($0.tab, $0.letter) }, uniquingKeysWith: { a, _ in a })
-        var out = ""
-        var word = ""
-        func flush() {
-            out += letters[word] ?? word
-            word = ""
+        func letter(_ tab: String) -> String { letters[tab] ?? tab }
+        switch action {
+        case .partition(let groups):
+            return "partition "
+                + groups.map { "[" + $0.map(letter).joined(separator: ", ") + "]" }.joined(separator: " | ")
+        case .isolate(let tab): return "cut off " + letter(tab)
+        case .rejoin(let tab): return "healed " + letter(tab)
+        case .heal, .healAll:
+            let cutLinks = if case .healed(true) = outcome { true } else { false }
+            return "healed all partitions" + (cutLinks ? " and cut links" : "")
+        case .network(let conditions): return "network " + conditions.summary
+        default: return nil
         }
-        for ch in text {
-            if ch.isLetter || ch.isNumber || ch == "-" || ch == "_" {
-                word.append(ch)
-            } else {
-                flush()
-                out.append(ch)
-            }
-        }
-        flush()
-        return out.prefix(1).lowercased() + out.dropFirst()
     }
 
     /// Rows being drawn, with what each column's lifeline looks like now.
@@ -256,17 +252,15 @@ public struct SequenceDiagram {
             case .arrow(let sender, let label, let receivers): arrow(row, from: sender, label: label, to: receivers)
             }
         }
-        /// Tab ids (and their short forms) to letters, learnt from the `Opened` lines.
-        var ids: [String: String] = [:]
+        /// Tab ids to letters, learnt from the tabs opened so far.
+        var letters = TabLetters()
 
         init(diagram: SequenceDiagram) {
             self.diagram = diagram
             life = Array(repeating: .absent, count: diagram.columns.count)
         }
 
-        func letter(ofId id: String) -> String? {
-            ids[id] ?? ids.first { $0.key.hasSuffix(id) || id.hasSuffix($0.key) }?.value
-        }
+        func letter(ofId id: String) -> String? { letters.letter(ofId: id) }
 
         func header() -> String {
             var cells = Array(repeating: Character(" "), count: diagram.width)

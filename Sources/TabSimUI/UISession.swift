@@ -242,7 +242,7 @@ public final class UISession {
     /// The lesson's latest narration (`say:`), as the log holds it: what the banner shows.
     public var narration: String? {
         for e in simulation.log.events.reversed() where e.kind == .action && e.tab == "sim" {
-            if e.line.hasPrefix("[Lesson] ") { return String(e.line.dropFirst("[Lesson] ".count)) }
+            if case .narration(let text) = e.fact { return text }
         }
         return nil
     }

@@ -303,10 +303,13 @@ public enum UIUpdate {
                 report(session.advance(toMs: due), &state)
             }
             let fresh = sim.log.events.suffix(max(0, sim.log.totalCount - seen))
-            if let lost = fresh.first(where: { $0.kind == .network && $0.line.hasPrefix("[Network] Lost ") }) {
+            let lost = fresh.lazy.compactMap { e -> NetworkRouteFact? in
+                if case .route(let r) = e.fact, r.outcome == .lost { r } else { nil }
+            }.first
+            if let lost {
                 state.dropNextArmed = false
                 try applyNetwork(state, session)
-                state.message = "dropped: " + lost.line.dropFirst("[Network] Lost ".count)
+                state.message = "dropped: " + lost.text
             }
         }
         report(session.advance(toMs: time), &state)

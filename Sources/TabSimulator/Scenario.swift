@@ -72,7 +72,7 @@ public struct Scenario {
         case expect(Expectation)
     }
 
-    public enum Action {
+    public enum Action: Sendable, Equatable {
         case open(tab: String, state: StateDocument?)
         case close(String)
         case kill(String)

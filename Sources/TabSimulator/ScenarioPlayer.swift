@@ -58,7 +58,7 @@ public final class ScenarioPlayer {
             try run(untilMs: step.atMs, reaching: step)
             next += 1
             if pausesAtPrompts, case .action(.prompt(let key, let text)) = step.kind {
-                narrate("[Prompt] Press \(key): \(text)")
+                simulation.narrate(.prompt(key: key, text: text, waits: true))
                 waitingPrompt = (key, text)
                 return
             }
@@ -72,7 +72,7 @@ public final class ScenarioPlayer {
                 let result = check(expectation, step: step)
                 results.append(result)
                 simulation.record(
-                    SimEvent(timeMs: simulation.nowMs, tab: "sim", kind: .verdict, line: "[Check] " + result.text))
+                    SimEvent(timeMs: simulation.nowMs, tab: "sim", kind: .verdict, fact: .verdict(result)))
             }
         }
         if let step = isFinished ? scenario.steps.last : scenario.steps[next], time <= endMs {
@@ -110,11 +110,6 @@ public final class ScenarioPlayer {
     /// The learner pressed the prompt's key (or space): the lesson goes on from the next step.
     public func answerPrompt() {
         waitingPrompt = nil
-    }
-
-    /// A lesson's line in the log, from the simulator.
-    private func narrate(_ line: String) {
-        simulation.note(line, tab: "sim")
     }
 
     /// Plays every step; returns the verdicts, ending with the safety invariants.
@@ -164,8 +159,8 @@ public final class ScenarioPlayer {
         case .background(let tab, let ms): try sim.setBackground(tab, throttleMs: ms)
         case .clockSkew(let tab, let ms): try sim.setClockSkew(tab, ms: ms)
         case .inject(let tab, let raw): try sim.inject(raw: raw, to: tab)
-        case .say(let text): narrate("[Lesson] " + text)
-        case .prompt(let key, let text): narrate("[Prompt] Press \(key): \(text) (headless: going on)")
+        case .say(let text): sim.narrate(.narration(text))
+        case .prompt(let key, let text): sim.narrate(.prompt(key: key, text: text, waits: false))
         case .conflictStrategy(let strategy, let resolver):
             try sim.setConflictStrategy(strategy, customResolver: resolver.flatMap { BuiltinResolvers.all[$0] })
         }

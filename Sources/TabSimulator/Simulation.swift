@@ -259,7 +259,7 @@ public final class Simulation {
     public func close(_ name: String) throws(SimulationError) {
         let tab = try existing(name, mustBe: [.alive, .frozen])
         if tab.liveness == .frozen { tab.scheduler.thaw() }
-        fault("Closed \(name)", tab: tab)
+        fault(.close(name), tab: tab)
         tab.sync.stop()
         tab.scheduler.close()
     }
@@ -269,7 +269,7 @@ public final class Simulation {
     public func kill(_ name: String) throws(SimulationError) {
         let tab = try existing(name, mustBe: [.alive, .frozen])
         tab.scheduler.crash()
-        fault("Killed \(name)", tab: tab)
+        fault(.kill(name), tab: tab)
     }
 
     /// Freezes the tab like a browser's frozen background tab: no timers, no message handlers.
@@ -277,16 +277,14 @@ public final class Simulation {
     public func freeze(_ name: String) throws(SimulationError) {
         let tab = try existing(name, mustBe: [.alive])
         tab.scheduler.freeze()
-        fault("Froze \(name)", tab: tab)
+        fault(.freeze(name), tab: tab)
     }
 
     /// Resumes a frozen tab: its queued work runs now, in order.
     public func thaw(_ name: String) throws(SimulationError) {
         let tab = try existing(name, mustBe: [.frozen])
         let dropped = tab.scheduler.droppedSinceFreeze
-        fault(
-            "Thawed \(name) (\(tab.scheduler.queuedCount) queued"
-                + (dropped > 0 ? ", \(dropped) older messages dropped)" : ")"), tab: tab)
+        fault(.thaw(name), .thawed(queued: tab.scheduler.queuedCount, droppedOlder: dropped), tab: tab)
         tab.scheduler.thaw()
     }
 
@@ -298,9 +296,7 @@ public final class Simulation {
         }
         let tab = try existing(name, mustBe: [.alive, .frozen])
         tab.scheduler.throttleMs = throttleMs
-        fault(
-            throttleMs > 0 ? "\(name) in background (timers every \(throttleMs) ms)" : "\(name) in foreground", tab: tab
-        )
+        fault(.background(tab: name, throttleMs: throttleMs), tab: tab)
     }
 
     /// The largest clock skew, either way: a year.
@@ -314,7 +310,7 @@ public final class Simulation {
         }
         let tab = try existing(name, mustBe: [.alive, .frozen])
         tab.scheduler.clockSkewMs = ms
-        fault("\(name) clock skew \(ms) ms", tab: tab)
+        fault(.clockSkew(tab: name, ms: ms), tab: tab)
     }
 
     // MARK: - What the user does in a tab
@@ -328,7 +324,8 @@ public final class Simulation {
 
     /// `set` on a tab already known to be running, with keys.
     private func userSet(_ tab: SimTab, _ partial: StateDocument) {
-        record(SimEvent(timeMs: nowMs, tab: tab.name, userSet: partial))
+        record(
+            SimEvent(timeMs: nowMs, tab: tab.name, kind: .action, fact: .action(.set(tab: tab.name, state: partial))))
         tab.store.setState(partial)
     }
 
@@ -337,7 +334,7 @@ public final class Simulation {
         guard tab.sync.config.enableLeaderElection else {
             throw SimulationError("forceLeader: leader election is off (enableLeaderElection)")
         }
-        record(SimEvent(timeMs: nowMs, tab: name, kind: .action, line: "[User] forceLeader"))
+        record(SimEvent(timeMs: nowMs, tab: name, kind: .action, fact: .action(.forceLeader(name))))
         tab.sync.forceLeader()
     }
 
@@ -349,23 +346,20 @@ public final class Simulation {
             throw SimulationError(
                 "timeOut: \(name) follows no leader (it is \(tab.sync.role.rawValue)): only a follower times out")
         }
-        record(SimEvent(timeMs: nowMs, tab: name, kind: .action, line: "[User] timeOut: leader timeout fired now"))
+        record(SimEvent(timeMs: nowMs, tab: name, kind: .action, fact: .action(.timeOut(name))))
         tab.sync.expireLeaderTimeout()
     }
 
     public func requestState(_ name: String) throws(SimulationError) {
         let tab = try existing(name, mustBe: [.alive])
-        record(SimEvent(timeMs: nowMs, tab: name, kind: .action, line: "[User] requestState"))
+        record(SimEvent(timeMs: nowMs, tab: name, kind: .action, fact: .action(.requestState(name))))
         tab.sync.requestState()
     }
 
     /// Sends the tab's current values of `keys` (default: every synced key) at once.
     public func broadcastState(_ name: String, keys: [String]? = nil) throws(SimulationError) {
         let tab = try existing(name, mustBe: [.alive])
-        record(
-            SimEvent(
-                timeMs: nowMs, tab: name, kind: .action,
-                line: "[User] broadcastState" + (keys.map { " [" + $0.joined(separator: ", ") + "]" } ?? "")))
+        record(SimEvent(timeMs: nowMs, tab: name, kind: .action, fact: .action(.broadcastState(tab: name, keys: keys))))
         checker.allowUpdate(tab: tab.checkerIndex)
         tab.sync.broadcastState(keys: keys)
     }
@@ -387,7 +381,8 @@ public final class Simulation {
         options.config = config
         record(
             SimEvent(
-                timeMs: nowMs, tab: "sim", kind: .action, line: "[Simulator] Conflict strategy: \(strategy.rawValue)"))
+                timeMs: nowMs, tab: "sim", kind: .action,
+                fact: .action(.conflictStrategy(strategy, resolver: nil))))
     }
 
     /// Starts users editing in every running tab (replacing any workload already running).
@@ -397,9 +392,7 @@ public final class Simulation {
         if w.keys.isEmpty { w.keys = options.config.syncKeys.isEmpty ? ["counter"] : options.config.syncKeys }
         self.workload = w
         workloadGeneration += 1
-        fault(
-            "Workload: \(w.editsPerSecondPerTab) edits/s per tab on " + w.keys.joined(separator: ", ")
-                + (w.untilMs.map { " until \(formatTime($0).trimmingLeadingSpaces)" } ?? ""), tab: nil)
+        fault(.workload(w), tab: nil)
         scheduleEdit(generation: workloadGeneration)
     }
 
@@ -407,7 +400,7 @@ public final class Simulation {
         guard workload != nil else { return }
         workload = nil
         workloadGeneration += 1
-        fault("Workload stopped", tab: nil)
+        fault(.stopWorkload, tab: nil)
     }
 
     // MARK: - The network
@@ -421,15 +414,14 @@ public final class Simulation {
             if !named.insert(name).inserted { throw SimulationError("tab \(name) is in two partition groups") }
         }
         network.partition.assign(groupNames)
-        fault(
-            "Partition " + groupNames.map { "[" + $0.joined(separator: ", ") + "]" }.joined(separator: " | "), tab: nil)
+        fault(.partition(groupNames), tab: nil)
     }
 
     /// Cuts one tab off from all the others (other partitions stay as they are).
     public func isolate(_ name: String) throws(SimulationError) {
         _ = try existing(name)
         network.partition.isolate(name)
-        fault("Cut off \(name)", tab: nil)
+        fault(.isolate(name), tab: nil)
     }
 
     /// Cuts one tab off from all others, or, when it already is cut off, joins it back.
@@ -442,7 +434,7 @@ public final class Simulation {
         _ = try existing(name)
         guard isPartitioned(name) else { throw SimulationError("tab \(name) is not cut off") }
         network.partition.rejoin(name, existing: existingNames)
-        fault("Healed \(name)", tab: nil)
+        fault(.rejoin(name), tab: nil)
     }
 
     /// Cuts the link from one tab to another, one way: what `from` posts no longer reaches `to`,
@@ -450,14 +442,14 @@ public final class Simulation {
     public func cutLink(from: String, to: String) throws(SimulationError) {
         let link = try link(from: from, to: to)
         guard network.cut(link) else { throw SimulationError("the link \(link) is already cut") }
-        fault("Cut link \(link)", tab: nil)
+        fault(.cut(link), tab: nil)
     }
 
     /// Restores a link `cutLink` cut.
     public func restoreLink(from: String, to: String) throws(SimulationError) {
         let link = try link(from: from, to: to)
         guard network.restore(link) else { throw SimulationError("the link \(link) is not cut") }
-        fault("Restored link \(link)", tab: nil)
+        fault(.restore(link), tab: nil)
     }
 
     private func link(from: String, to: String) throws(SimulationError) -> NetworkLink {
@@ -471,7 +463,7 @@ public final class Simulation {
     public func heal() {
         let hadCuts = !network.cuts.isEmpty
         network.healAll()
-        fault("Healed all partitions" + (hadCuts ? " and cut links" : ""), tab: nil)
+        fault(.heal, .healed(cutLinks: hadCuts), tab: nil)
     }
 
     /// The calm after faults, in this order: every partition and cut link healed, `network` (by
@@ -501,7 +493,7 @@ public final class Simulation {
         if let problem = network.problem { throw SimulationError("network: \(problem)") }
         options.network = network
         self.network.conditions = network
-        fault("Network " + network.summary, tab: nil)
+        fault(.network(network), tab: nil)
     }
 
     /// Delivers a raw frame to every running tab (or to `tab` only), as if a tab outside the
@@ -518,8 +510,7 @@ public final class Simulation {
                 scheduler: scheduler
             ) { _ in }
         }
-        let shown = raw.count > 200 ? String(raw.prefix(200)) + "..." : raw
-        fault("Injected frame to \(tab ?? "every tab"): \(shown)", tab: tab.flatMap { self.tab(named: $0) })
+        fault(.inject(to: tab, raw: raw), tab: tab.flatMap { self.tab(named: $0) })
         network.injectTarget = tab
         defer { network.injectTarget = nil }
         injector?.post(frame)
@@ -529,7 +520,12 @@ public final class Simulation {
 
     /// Adds a line of the caller's to the log (the UI notes what its keys did).
     public func note(_ text: String, tab: String = "ui") {
-        record(SimEvent(timeMs: nowMs, tab: tab, kind: .action, line: text))
+        record(SimEvent(timeMs: nowMs, tab: tab, kind: .action, fact: .note(text)))
+    }
+
+    /// Adds a lesson's narration or prompt to the log, from the simulator.
+    func narrate(_ fact: SimFact) {
+        record(SimEvent(timeMs: nowMs, tab: "sim", kind: .action, fact: fact))
     }
 
     func record(_ event: SimEvent) {
@@ -578,29 +574,23 @@ public final class Simulation {
 
     private func start(_ tab: SimTab) {
         network.attach(tab)
-        record(
-            SimEvent(
-                timeMs: nowMs, tab: tab.name, kind: .lifecycle, line: "[Simulator] Opened \(tab.name) as \(tab.tabId)"))
+        record(SimEvent(timeMs: nowMs, tab: tab.name, kind: .lifecycle, fact: .opened(tabId: tab.tabId)))
         tab.sync.start()
     }
 
     /// A copy the network lost, duplicated or blocked: a line in the log.
     private func routed(_ route: SimulatedNetwork.Route) {
-        let what = route.blockedBy != nil ? "Blocked" : route.copies.isEmpty ? "Lost" : "Duplicated"
-        logNetwork(what, route.frame, route.from, route.to, route.blockedBy)
+        let outcome: NetworkRouteFact.Outcome =
+            route.blockedBy != nil ? .blocked : route.copies.isEmpty ? .lost : .duplicated
+        let type: SyncMessageType? = if case .message(let m) = route.frame { m.type } else { nil }
+        let fact = NetworkRouteFact(
+            outcome: outcome, type: type, from: route.from, to: route.to, reason: route.blockedBy)
+        record(SimEvent(timeMs: nowMs, tab: route.from, kind: .network, messageType: type, fact: .route(fact)))
     }
 
-    private func logNetwork(_ what: String, _ frame: ChannelFrame, _ from: String, _ to: String, _ why: String?) {
-        let type: SyncMessageType? = if case .message(let m) = frame { m.type } else { nil }
-        record(
-            SimEvent(
-                timeMs: nowMs, tab: from, kind: .network, messageType: type,
-                line: "[Network] \(what) \(type?.rawValue ?? "frame") from \(from) to \(to)"
-                    + (why.map { " (\($0))" } ?? "")))
-    }
-
-    private func fault(_ text: String, tab: SimTab?) {
-        record(SimEvent(timeMs: nowMs, tab: tab?.name ?? "sim", kind: .fault, line: "[Simulator] " + text))
+    /// A fault or change of the world, logged as the action that did it.
+    private func fault(_ action: Scenario.Action, _ outcome: SimFact.ActionOutcome = .done, tab: SimTab?) {
+        record(SimEvent(timeMs: nowMs, tab: tab?.name ?? "sim", kind: .fault, fact: .action(action, outcome)))
     }
 
     private func observe(_ event: SyncEvent, from tab: SimTab) {

@@ -35,29 +35,63 @@ struct BenchCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Messages to pass through the simulator for the memory figure.")
     var messages = 1_000_000
 
+    @Option(
+        parsing: .unconditional,
+        help: "Run only these benchmarks, comma-separated (tui.frame_ms,ui.rewind_ms): what a profiler should see.")
+    var only: String?
+
     func validate() throws {
         for (name, value) in [("--updates", updates), ("--rounds", rounds), ("--messages", messages)] where value < 1 {
             throw ValidationError("\(name) must be at least 1 (got \(value))")
         }
     }
 
+    /// Every figure by name, measured only when asked for (`--only` picks some).
+    private var benchmarks: [(name: String, measure: () throws -> BenchmarkResult)] {
+        var all: [(name: String, measure: () throws -> BenchmarkResult)] = []
+        for count in tabs {
+            all.append(
+                (
+                    "fanout.tabs\(count).deliveries_per_s",
+                    { try FanoutBenchmark(tabs: count, updates: updates).measure(rounds: rounds) }
+                ))
+        }
+        for count in tabs {
+            all.append(
+                (
+                    "floor.tabs\(count).deliveries_per_s",
+                    { DictionaryFloorBenchmark(tabs: count, updates: updates).measure(rounds: rounds) }
+                ))
+        }
+        all += [
+            ("sim.speedup", { try SimulationBenchmarks.speedup() }),
+            ("fuzz.seeds_per_s", { SimulationBenchmarks.fuzzSeedsPerSecond() }),
+            ("tui.frame_ms", { try SimulationBenchmarks.frameMilliseconds(tabs: 8) }),
+            ("tui.frame_ms.26_tabs", { try SimulationBenchmarks.frameMilliseconds(tabs: 26) }),
+            ("tui.recording_5min_kb", { try SimulationBenchmarks.recordedSessionBytes(minutes: 5) }),
+            ("ui.diagram_ms", { try DiagramBenchmark.measure() }),
+            ("ui.rewind_ms", { try RewindBenchmark.measure(rounds: rounds) }),
+            ("ui.rewind_from_start_ms", { try RewindBenchmark.measure(rounds: rounds, fromStart: true) }),
+            ("log.peak_rss_mb", { try SimulationBenchmarks.peakMemory(messages: messages) }),
+        ]
+        return all
+    }
+
     func run() throws {
+        let all = benchmarks
+        var chosen = all
+        if let only {
+            let names = Set(only.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+            chosen = all.filter { names.contains($0.name) }
+            let unknown = names.subtracting(all.map(\.name))
+            guard unknown.isEmpty else {
+                throw ValidationError(
+                    "--only: no benchmark named " + unknown.sorted().joined(separator: ", ") + " (known: "
+                        + all.map(\.name).joined(separator: ", ") + ")")
+            }
+        }
         var results: [BenchmarkResult] = []
-        for count in tabs {
-            results.append(try FanoutBenchmark(tabs: count, updates: updates).measure(rounds: rounds))
-        }
-        for count in tabs {
-            results.append(DictionaryFloorBenchmark(tabs: count, updates: updates).measure(rounds: rounds))
-        }
-        results.append(try SimulationBenchmarks.speedup())
-        results.append(SimulationBenchmarks.fuzzSeedsPerSecond())
-        results.append(try SimulationBenchmarks.frameMilliseconds(tabs: 8))
-        results.append(try SimulationBenchmarks.frameMilliseconds(tabs: 26))
-        results.append(try SimulationBenchmarks.recordedSessionBytes(minutes: 5))
-        results.append(try DiagramBenchmark.measure())
-        results.append(try RewindBenchmark.measure(rounds: rounds))
-        results.append(try RewindBenchmark.measure(rounds: rounds, fromStart: true))
-        results.append(try SimulationBenchmarks.peakMemory(messages: messages))
+        for b in chosen { results.append(try b.measure()) }
         var node: [BenchmarkResult] = []
         if compare { node = try runNode() }
         if json {

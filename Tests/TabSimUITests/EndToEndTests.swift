@@ -2,7 +2,7 @@ import Foundation
 import TabsimTestSupport
 import Testing
 
-/// The real `tabsim` binary under tmux, driven by keys, read from the screen (shared/TERMINAL.md).
+/// The real `tabsim` binary under tmux, driven by keys, read from the screen (`TabsimTestSupport`).
 /// The only test that waits in real time: it polls the screen until what it expects appears, with
 /// deadlines of two minutes, far beyond what a loaded machine needs (a condition that holds
 /// returns at once): none is a measure of speed.
