@@ -32,7 +32,7 @@ public struct FanoutBenchmark {
         let before = syncs.dropFirst().reduce(0) { $0 + $1.statistics.applied }
         let writer = syncs[0].store
         for n in 0..<updates {
-            writer.setState(["theme": .string(n % 2 == 0 ? "dark" : "light"), "counter": .number(Double(n + 1))])
+            try writer.setState(["theme": .string(n % 2 == 0 ? "dark" : "light"), "counter": .number(Double(n + 1))])
             scheduler.advance(byMs: 0)
         }
         let applied = syncs.dropFirst().reduce(0) { $0 + $1.statistics.applied } - before

@@ -319,14 +319,18 @@ public final class Simulation {
     public func set(_ name: String, _ partial: StateDocument) throws(SimulationError) {
         let tab = try existing(name, mustBe: [.alive])
         guard !partial.isEmpty else { throw SimulationError("set needs at least one key") }
-        userSet(tab, partial)
+        try userSet(tab, partial)
     }
 
-    /// `set` on a tab already known to be running, with keys.
-    private func userSet(_ tab: SimTab, _ partial: StateDocument) {
-        record(
-            SimEvent(timeMs: nowMs, tab: tab.name, kind: .action, fact: .action(.set(tab: tab.name, state: partial))))
-        tab.store.setState(partial)
+    /// `set` on a tab already known to be running, with keys. A value too large for one frame is
+    /// refused, as the store refuses it to a page, and nothing is logged as set.
+    private func userSet(_ tab: SimTab, _ partial: StateDocument) throws(SimulationError) {
+        do {
+            try tab.store.check(partial)
+            record(
+                SimEvent(timeMs: nowMs, tab: tab.name, kind: .action, fact: .action(.set(tab: tab.name, state: partial))))
+            try tab.store.setState(partial)
+        } catch { throw SimulationError("\(tab.name): \(error)") }
     }
 
     public func forceLeader(_ name: String) throws(SimulationError) {
@@ -647,7 +651,7 @@ public final class Simulation {
             let tab = runningTab(Int.random(in: 0..<running, using: &workloadRandom))
             let key = w.keys[Int.random(in: 0..<w.keys.count, using: &workloadRandom)]
             let value = JSONValue.number(Double(Int.random(in: 0..<1000, using: &workloadRandom)))
-            userSet(tab, [key: value])
+            try? userSet(tab, [key: value])  // a workload's values are numbers and short strings: they fit
         }
         scheduleEdit(generation: generation)
     }

@@ -74,6 +74,8 @@ public final class UnixDatagramTransport: SyncTransport {
     public let directory: ChannelDirectory
     public let eventLoop: any EventLoop
     public let maxFrameBytes: Int
+    /// One datagram: the engine splits what it sends to fit.
+    public var frameLimit: Int? { maxFrameBytes }
     /// Frames waiting for a receiver whose queue is full, at most.
     public let maxBacklog: Int
     /// How soon a backlog is retried, the first time.

@@ -39,7 +39,7 @@ struct DemoCommand: ParsableCommand {
         scheduler.advance(byMs: 100)
         let c = try open("C", ["theme": "light", "locale": "en-US"], seed: seed &* 7)
         scheduler.advance(byMs: 1000)
-        b.store.setState(["theme": "dark", "sessionToken": "b-rotated"])
+        try b.store.setState(["theme": "dark", "sessionToken": "b-rotated"])
         scheduler.advance(byMs: 1000)
         a.stop()
         scheduler.advance(byMs: 1500)

@@ -94,7 +94,7 @@ enum LiveRoundTrips {
         private func sendPing() {
             ping += 1
             sentAt = .now()
-            sync.store.setState(["ping": .number(Double(ping))])
+            try? sync.store.setState(["ping": .number(Double(ping))])
         }
 
         private func pongArrived() {
@@ -112,13 +112,13 @@ enum LiveRoundTrips {
             while seq < deliveries, batch < 256, transport.statistics.backlogged == 0 {
                 seq += 1
                 batch += 1
-                sync.store.setState(["seq": .number(Double(seq))])
+                try? sync.store.setState(["seq": .number(Double(seq))])
             }
             if seq < deliveries {
                 let delay: TimeAmount = transport.statistics.backlogged > 0 ? .microseconds(50) : .zero
                 loop.assumeIsolated().scheduleTask(in: delay) { [self] in pump() }
             } else {
-                sync.store.setState(["end": .number(Double(seq))])
+                try? sync.store.setState(["end": .number(Double(seq))])
             }
         }
 
@@ -155,9 +155,11 @@ enum LivePeer {
                     guard case .remote = change.origin else { return }
                     if change.changedKeys.contains("seq") { applied += 1 }
                     if change.changedKeys.contains("ping"), let ping = change.next["ping"] {
-                        sync.store.setState(["pong": ping])
+                        try? sync.store.setState(["pong": ping])
                     }
-                    if change.changedKeys.contains("end") { sync.store.setState(["done": .number(Double(applied))]) }
+                    if change.changedKeys.contains("end") {
+                        try? sync.store.setState(["done": .number(Double(applied))])
+                    }
                 }
                 sync.start()
                 writeJSONLine(jsonLine("ready", ["tabId": .string(sync.tabId)]))
@@ -192,7 +194,7 @@ enum InProcessRoundTrips {
         let a = make()
         let b = make()
         _ = b.store.subscribe { change in
-            if case .remote = change.origin, let ping = change.next["ping"] { b.store.setState(["pong": ping]) }
+            if case .remote = change.origin, let ping = change.next["ping"] { try? b.store.setState(["pong": ping]) }
         }
         a.start()
         b.start()
@@ -200,7 +202,7 @@ enum InProcessRoundTrips {
         var samples: [Double] = []
         for ping in 1...(LiveRoundTrips.warmUp + roundTrips) {
             let start = ContinuousClock.now
-            a.store.setState(["ping": .number(Double(ping))])
+            try? a.store.setState(["ping": .number(Double(ping))])
             while a.store["pong"]?.intValue != ping, scheduler.step() {}
             let elapsed = ContinuousClock.now - start
             if ping > LiveRoundTrips.warmUp {

@@ -97,7 +97,7 @@ final class LiveTab {
                 return emitError("set: \(error)")
             }
             if partial.isEmpty { return emitError("set: expected KEY=VALUE pairs") }
-            sync.store.setState(partial)
+            do { try sync.store.setState(partial) } catch { return emitError("set: \(error)") }
         case "lead":
             sync.forceLeader()
         case "close":

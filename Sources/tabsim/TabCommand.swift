@@ -88,7 +88,8 @@ extension TabCommand {
                 refresh: { ([tab.info], buffer.take()) },
                 perform: { command in
                     switch command {
-                    case .set(let key, let value): tab.sync.store.setState([key: value])
+                    // The keys cycle through short strings: they always fit a frame.
+                    case .set(let key, let value): try? tab.sync.store.setState([key: value])
                     case .lead: tab.sync.forceLeader()
                     case .close: tab.sync.stop()
                     case .quit: tab.quit()

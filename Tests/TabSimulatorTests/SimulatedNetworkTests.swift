@@ -192,7 +192,7 @@ import TabSync
         }
         scheduler.advance(byMs: 600)
         for value in ["dark", "system"] {
-            syncs[0].store.setState(["theme": .string(value)])
+            try syncs[0].store.setState(["theme": .string(value)])
             scheduler.advance(byMs: 50)
         }
         #expect(syncs[1].store.state["theme"] == "system")

@@ -39,7 +39,7 @@ func syncSettings(channelName: String) {
             return loop.shutdownGracefully { _ in }
         }
         sync!.whileLeader(everyMs: 60_000) { print("only one instance runs this") }
-        sync!.store.setState(["theme": "dark"])            // reaches every other instance
+        try? sync!.store.setState(["theme": "dark"])           // reaches every other instance
         afterStart?(loop, sync!)
     }
 }

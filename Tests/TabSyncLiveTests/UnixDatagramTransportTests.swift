@@ -156,7 +156,7 @@ import Testing
             return NIOLoopBoundBox(Optional((a, b)), eventLoop: loop)
         }
         try await eventually("b has joined") { try await thread.run { !syncs.value!.1.isJoining } }
-        try await thread.run { syncs.value!.0.store.setState(["theme": "dark"]) }
+        try await thread.run { try syncs.value!.0.store.setState(["theme": "dark"]) }
         try await eventually("the edit reaches b") {
             try await thread.run { syncs.value!.1.store["theme"] == "dark" }
         }

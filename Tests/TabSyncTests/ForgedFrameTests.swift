@@ -92,7 +92,7 @@ import TabSync
             ]))
         bench.advance(10)
         #expect(tabs.allSatisfy { $0.store["theme"] == "pinned" })
-        tabs[1].store.setState(["theme": "dark"])
+        try tabs[1].store.setState(["theme": "dark"])
         bench.advance(10)
         #expect(tabs.allSatisfy { $0.store["theme"] == "dark" })
         #expect(tabs.allSatisfy { $0.digest == tabs[0].digest })

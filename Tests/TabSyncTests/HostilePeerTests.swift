@@ -147,7 +147,7 @@ import Testing
             $0.throttleMs = day
             $0.debounceMs = day
         }
-        a.store.setState(["n": 1])
+        try a.store.setState(["n": 1])
         a.whileLeader(everyMs: .max) {}
         bench.advance(10 * day)
         #expect(a.isLeader())

@@ -26,12 +26,12 @@ import TabSync
         let b = tabs[1]
         b.store.subscribe { change in
             guard case .remote = change.origin, let n = change.next["n"]?.intValue else { return }
-            b.store.setState(["seen": .number(Double(n))])
+            try b.store.setState(["seen": .number(Double(n))])
         }
         for tab in tabs { tab.start() }
         for i in 0..<40 {
             scheduler.advance(byMs: 37)
-            tabs[(i * 7) % 4].store.setState(["n": .number(Double(i))])
+            try tabs[(i * 7) % 4].store.setState(["n": .number(Double(i))])
             if i == 20 { tabs[0].stop() }
         }
         scheduler.advance(byMs: 2000)

@@ -51,11 +51,11 @@ extension Bench {
         let c = try bench.tab(["fontSize": 12], id: "C", configure: setup)
         bench.advance(1000)
         for size in 15...19 {
-            a.store.setState(["fontSize": .number(Double(size))])
+            try a.store.setState(["fontSize": .number(Double(size))])
             bench.advance(4)
         }
         bench.advance(20)
-        b.store.setState(["fontSize": 30])
+        try b.store.setState(["fontSize": 30])
         bench.advance(1000)
         for tab in [a, b, c] { #expect(tab.store["fontSize"] == 30, "\(tab.tabId)") }
     }
@@ -68,10 +68,10 @@ extension Bench {
         bench.advance(1000)
         bench.silenced = ["B"]
         for theme in ["dark", "blue", "green", "red"] {
-            a.store.setState(["theme": .string(theme)])
+            try a.store.setState(["theme": .string(theme)])
             bench.advance(100)
         }
-        b.store.setState(["theme": "system"])  // the last edit, made on the other side
+        try b.store.setState(["theme": "system"])  // the last edit, made on the other side
         bench.advance(100)
         bench.silenced = []
         bench.advance(10_000)  // repair at the next pings
@@ -85,7 +85,7 @@ extension Bench {
         let a = try bench.tab(["theme": "light"], id: "A") { $0.throttleMs = 0 }
         bench.advance(1000)
         for theme in ["dark", "blue", "green"] {
-            a.store.setState(["theme": .string(theme)])
+            try a.store.setState(["theme": .string(theme)])
             bench.advance(100)
         }
         bench.advance(1000)
@@ -94,7 +94,7 @@ extension Bench {
             $0.joinTimeoutMs = 100
         }
         bench.advance(150)  // the join timed out; A's answer is still on its way
-        b.store.setState(["theme": "red"])
+        try b.store.setState(["theme": "red"])
         bench.advance(5000)
         #expect(b.store["theme"] == "red")
         #expect(a.store["theme"] == "red")
@@ -109,10 +109,10 @@ extension Bench {
         }
         let slow = try bench.tab(["n": 0], id: "S", clock: OffsetClock(bench.scheduler)) { $0.throttleMs = 0 }
         bench.advance(1000)
-        fast.store.setState(["n": 1])
+        try fast.store.setState(["n": 1])
         bench.advance(10)
         #expect(slow.store["n"] == 1)
-        slow.store.setState(["n": 2])  // its clock says 1010; the value it replaces says 1400
+        try slow.store.setState(["n": 2])  // its clock says 1010; the value it replaces says 1400
         bench.advance(10)
         #expect(slow.version(of: "n") == KeyVersion(counter: 2, time: 1400, tabId: "S"))
         #expect(fast.store["n"] == 2)
@@ -130,9 +130,9 @@ extension Bench {
         let a = try bench.tab(["k": "none"], id: "Z", configure: setup)
         let b = try bench.tab(["k": "none"], id: "A", configure: setup)
         bench.advance(1000)
-        a.store.setState(["k": "first"])
+        try a.store.setState(["k": "first"])
         bench.advance(30)
-        b.store.setState(["k": "second"])
+        try b.store.setState(["k": "second"])
         bench.advance(1000)
         #expect(a.store["k"] == .string(winner))
         #expect(b.store["k"] == .string(winner))
@@ -147,7 +147,7 @@ extension Bench {
         let b = try bench.tab(["k": 0], id: "B") { $0.throttleMs = 0 }
         bench.advance(1000)
         clock.ticksOnRead = true
-        a.store.setState(["k": 1])
+        try a.store.setState(["k": 1])
         bench.advance(5)
         #expect(b.version(of: "k") == a.version(of: "k"))
         #expect(a.digest == b.digest)
@@ -160,8 +160,8 @@ extension Bench {
         let a = try bench.tab(["k": 0], id: "A") { $0.throttleMs = 0 }
         let b = try bench.tab(["k": 0], id: "B") { $0.throttleMs = 0 }
         bench.advance(1000)
-        a.store.setState(["k": 1])
-        a.store.setState(["k": 2])
+        try a.store.setState(["k": 1])
+        try a.store.setState(["k": 2])
         bench.advance(10)
         let spec = bench.hub.open(channelName: "test", ownerId: "spec", scheduler: bench.scheduler) { _ in }!
         spec.post(.json(["type": "STATE_UPDATE", "tabId": "spec", "timestamp": 1020, "payload": ["state": ["k": 9]]]))
@@ -183,13 +183,13 @@ extension Bench {
         let b = try bench.tab(["theme": "light", "ticker": 0], id: "B", configure: setup)
         bench.advance(1000)
         bench.silenced = ["B"]
-        a.store.setState(["theme": "dark"])  // lost on its way to B
+        try a.store.setState(["theme": "dark"])  // lost on its way to B
         bench.advance(10)
         bench.silenced = []
         var tick = 0
         for _ in 0..<(3 * 2000 / 100) {  // ten updates a second for three ping intervals
             tick += 1
-            a.store.setState(["ticker": .number(Double(tick))])
+            try a.store.setState(["ticker": .number(Double(tick))])
             bench.advance(100)
             if b.store["theme"] == "dark" { break }
         }
@@ -204,7 +204,7 @@ extension Bench {
         let a = try bench.tab(["theme": "light", "locale": "en"], id: "A") { $0.syncKeys = ["theme"] }
         let b = try bench.tab(["theme": "light", "locale": "fr"], id: "B") { $0.syncKeys = ["theme", "locale"] }
         bench.advance(1000)
-        a.store.setState(["theme": "dark"])
+        try a.store.setState(["theme": "dark"])
         bench.advance(3000)
         let before = bench.allSent.filter { $0.type == .stateRequest || $0.type == .stateResponse }.count
         bench.advance(20_000)

@@ -247,7 +247,7 @@ import TabSync
         }
         bench.advance(1000)
         for i in 0..<20 {
-            tabs[i % 4].store.setState(["theme": i % 2 == 0 ? "dark" : "light", "n": .number(Double(i))])
+            try tabs[i % 4].store.setState(["theme": i % 2 == 0 ? "dark" : "light", "n": .number(Double(i))])
             bench.advance(37)
         }
         tabs[0].stop()

@@ -28,7 +28,7 @@ import TabSync
         for sync in syncs { sync.start() }
         scheduler.advance(byMs: 2000)
         _ = syncs[0].whileLeader(everyMs: 100) {}
-        syncs[0].store.setState(["n": 1])
+        try syncs[0].store.setState(["n": 1])
         syncs[1].broadcastState()
         if stopOne { syncs[1].stop() }
         #expect(scheduler.pendingCount > 0)
@@ -95,7 +95,7 @@ extension LifetimeTests {
             sync.start()
             scheduler.advance(byMs: 1000)
         }
-        store.setState(["n": 1])  // no sync left to tell
+        try store.setState(["n": 1])  // no sync left to tell
         scheduler.advance(byMs: 1000)
         #expect(store.state == ["n": 1])
         #expect(scheduler.pendingCount == 0)
@@ -148,7 +148,7 @@ extension LifetimeTests {
             me.start()
         }
         scheduler.advance(byMs: 3000)
-        other.store.setState(["n": 1])
+        try other.store.setState(["n": 1])
         scheduler.advance(byMs: 3000)
         #expect(stopped)
         #expect(!me.isActive())
@@ -185,7 +185,7 @@ extension LifetimeTests {
         let watch = Weak(holder!)
         holder?.start()
         scheduler.advance(byMs: 1000)
-        other.store.setState(["n": 1])
+        try other.store.setState(["n": 1])
         scheduler.advance(byMs: 20_000)
         #expect(holder == nil)
         #expect(watch.value == nil)

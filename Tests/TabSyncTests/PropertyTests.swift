@@ -50,8 +50,8 @@ let keyName = Gen.int(in: 0...4).map { ["a", "b", "c", "d", "e"][$0] }
             bench.advance(1000)
             for (i, e) in edits.enumerated() {
                 let key = ["a", "b", "c", "d", "e"][e]
-                a.store.setState([key: .number(Double(100 + i))])
-                b.store.setState([key: .number(Double(200 + i))])
+                try a.store.setState([key: .number(Double(100 + i))])
+                try b.store.setState([key: .number(Double(200 + i))])
                 bench.advance(5)
             }
             bench.advance(500)
@@ -80,7 +80,7 @@ let keyName = Gen.int(in: 0...4).map { ["a", "b", "c", "d", "e"][$0] }
                 if op < 5 {
                     if tab.isActive() { tab.stop() } else { tab.start() }
                 } else if tab.isActive() {
-                    tab.store.setState(["n": .number(Double(i))])
+                    try tab.store.setState(["n": .number(Double(i))])
                 }
                 bench.advance(50)
             }

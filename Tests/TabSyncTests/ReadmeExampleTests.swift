@@ -46,7 +46,7 @@ import TabSync
 
         let a = try makeTab(["theme": "light", "locale": "en-US", "sessionToken": "a"])
         let b = try makeTab(["theme": "light", "locale": "en-US", "sessionToken": "b"])
-        a.store.setState(["theme": "dark", "sessionToken": "rotated"])
+        try a.store.setState(["theme": "dark", "sessionToken": "rotated"])
         scheduler.advance(byMs: 1000)
         assert(b.store["theme"] == "dark" && b.store["sessionToken"] == "b")
         assert(a.isLeader() != b.isLeader())

@@ -138,12 +138,12 @@ import TabSync
         let a = try bench.tab(["theme": "light", "locale": "en-US", "fontSize": 12], id: "A")
         let b = try bench.tab(["theme": "light", "locale": "en-US", "fontSize": 12], id: "B")
         bench.advance(1000)
-        a.store.setState(["theme": "dark"])
+        try a.store.setState(["theme": "dark"])
         bench.advance(10)
-        a.store.setState(["locale": "fr-FR"])
+        try a.store.setState(["locale": "fr-FR"])
         bench.advance(10)
-        a.store.setState(["fontSize": 16])
-        a.store.setState(["fontSize": 18])
+        try a.store.setState(["fontSize": 16])
+        try a.store.setState(["fontSize": 18])
         bench.advance(200)
         #expect(b.store.state == ["theme": "dark", "locale": "fr-FR", "fontSize": 18])
         let updates = bench.sent(.stateUpdate, by: a)
@@ -158,9 +158,9 @@ import TabSync
         let a = try bench.tab(["theme": "light", "locale": "en-US"], id: "A", configure: config)
         let b = try bench.tab(["theme": "light", "locale": "en-US"], id: "B", configure: config)
         bench.advance(1000)
-        a.store.setState(["theme": "dark"])
+        try a.store.setState(["theme": "dark"])
         bench.advance(100)
-        a.store.setState(["locale": "de-DE"])
+        try a.store.setState(["locale": "de-DE"])
         bench.advance(299)
         #expect(bench.sent(.stateUpdate, by: a).isEmpty)
         bench.advance(10)
@@ -175,7 +175,7 @@ import TabSync
         let bench = Bench()
         let a = try bench.tab(["theme": "light"], id: "A") { $0.throttleMs = 1000 }
         bench.advance(1000)
-        a.store.setState(["theme": "dark"])  // opens a 1 s window
+        try a.store.setState(["theme": "dark"])  // opens a 1 s window
         bench.advance(5)
         let b = try bench.tab(["theme": "light"], id: "B") { $0.throttleMs = 1000 }
         bench.advance(10)
@@ -189,8 +189,8 @@ import TabSync
         let a = try bench.tab(["theme": "light"], id: "A") { $0.conflictStrategy = strategy }
         let b = try bench.tab(["theme": "light"], id: "B") { $0.conflictStrategy = strategy }
         bench.advance(1000)
-        a.store.setState(["theme": "dark"])
-        b.store.setState(["theme": "system"])
+        try a.store.setState(["theme": "dark"])
+        try b.store.setState(["theme": "system"])
         bench.advance(100)
         return (a, b)
     }
@@ -225,7 +225,7 @@ import TabSync
         let a = try bench.tab(initial, id: "A", configure: merge)
         let b = try bench.tab(initial, id: "B", configure: merge)
         bench.advance(1000)
-        a.store.setState(["settings": ["b": 2], "tags": ["y", "z"], "count": 7])
+        try a.store.setState(["settings": ["b": 2], "tags": ["y", "z"], "count": 7])
         a.store.removeKeys(["old"])
         bench.advance(300)
         #expect(b.store["settings"] == ["b": 2])  // A's write removed field a: the removal travels
@@ -241,7 +241,7 @@ import TabSync
         let a = try bench.tab(["theme": "light"], id: "A", configure: fww)
         let b = try bench.tab(["theme": "light"], id: "B", configure: fww)
         bench.advance(1000)
-        a.store.setState(["theme": "dark"])  // b never wrote theme: it must take it
+        try a.store.setState(["theme": "dark"])  // b never wrote theme: it must take it
         bench.advance(10)
         #expect(b.store["theme"] == "dark")
         let c = try bench.tab(["theme": "light"], id: "C", configure: fww)  // a newcomer adopts the state
@@ -255,7 +255,7 @@ import TabSync
         let a = try bench.tab(["theme": "light", "sessionToken": "mine"], id: "A") { $0.excludeKeys = ["sessionToken"] }
         let b = try bench.tab(["theme": "light", "sessionToken": "theirs"], id: "B")  // no exclusion here
         bench.advance(1000)
-        b.store.setState(["theme": "dark", "sessionToken": "stolen"])
+        try b.store.setState(["theme": "dark", "sessionToken": "stolen"])
         bench.advance(10)
         #expect(a.store["theme"] == "dark")
         #expect(a.store["sessionToken"] == "mine")
@@ -296,7 +296,7 @@ import TabSync
         let a = try bench.tab(["theme": "light", "role": "user"], id: "A") { $0.syncKeys = ["theme"] }
         let b = try bench.tab(["theme": "light", "role": "user"], id: "B")
         bench.advance(1000)
-        b.store.setState(["theme": "dark", "role": "admin"])
+        try b.store.setState(["theme": "dark", "role": "admin"])
         bench.advance(10)
         #expect(a.store.state == ["theme": "dark", "role": "user"])
     }
@@ -346,13 +346,13 @@ import TabSync
         b.store.subscribe { change in
             // Re-entrant, on remote changes: mirror the remote value (no change) and count it (a key that is not synced).
             guard case .remote = change.origin else { return }
-            b.store.setState([
+            try b.store.setState([
                 "theme": change.next["theme"] ?? .null, "seen": .number((change.next["seen"]?.numberValue ?? 0) + 1),
             ])
         }
         b.store.subscribe { _ in throw Boom() }
         bench.advance(1000)
-        a.store.setState(["theme": "dark"])
+        try a.store.setState(["theme": "dark"])
         bench.advance(500)
         #expect(b.store["theme"] == "dark")
         #expect(b.store["seen"] == 1)
@@ -370,10 +370,10 @@ import TabSync
             // Derived state, written during the apply: a real local change, which a guard counting
             // "inside apply" would swallow, while the applied theme must not go back out.
             guard case .remote = change.origin, change.changedKeys.contains("theme") else { return }
-            b.store.setState(["accent": change.next["theme"] == "dark" ? "amber" : "blue"])
+            try b.store.setState(["accent": change.next["theme"] == "dark" ? "amber" : "blue"])
         }
         bench.advance(1000)
-        a.store.setState(["theme": "dark"])
+        try a.store.setState(["theme": "dark"])
         bench.advance(100)
         #expect(bench.sent(.stateUpdate, by: b).map { $0.payload?.keys ?? [] } == [["accent"]])
         #expect(a.store.state == ["theme": "dark", "accent": "amber"])
@@ -390,10 +390,10 @@ import TabSync
             // "applying remote state" flag around the apply is long cleared.
             guard case .remote = change.origin else { return }
             let state = change.next
-            bench.scheduler.schedule(afterMs: 5) { b.store.setState(state) }
+            bench.scheduler.schedule(afterMs: 5) { try? b.store.setState(state) }
         }
         bench.advance(1000)
-        a.store.setState(["theme": "dark"])
+        try a.store.setState(["theme": "dark"])
         bench.advance(100)
         #expect(b.store["theme"] == "dark")
         #expect(bench.sent(.stateUpdate, by: b).isEmpty)

@@ -6,11 +6,11 @@ import TabSync
 /// hold it to the contract subscribers see: previous, next and changed keys exactly as if the
 /// whole document had been copied.
 @Suite struct StoreTests {
-    @Test func aChangeReportsPreviousNextAndSortedKeys() {
+    @Test func aChangeReportsPreviousNextAndSortedKeys() throws {
         let store = Store(["a": 1, "b": "x", "keep": true])
         var changes: [StoreChange] = []
         store.subscribe { changes.append($0) }
-        store.setState(["b": "y", "a": 2, "keep": true, "new": .null])
+        try store.setState(["b": "y", "a": 2, "keep": true, "new": .null])
         #expect(changes.count == 1)
         let change = changes[0]
         #expect(change.changedKeys == ["a", "b", "new"])  // sorted; "keep" did not change
@@ -19,13 +19,13 @@ import TabSync
         #expect(change.origin == .local)
     }
 
-    @Test func localOnlyListenersHearTheApplicationNotOtherTabs() {
+    @Test func localOnlyListenersHearTheApplicationNotOtherTabs() throws {
         let store = Store(["a": 0])
         var local: [String] = []
         var all: [String] = []
         let localSub = store.subscribe(localOnly: true) { local.append(contentsOf: $0.changedKeys) }
         let allSub = store.subscribe { all.append(contentsOf: $0.changedKeys) }
-        store.setState(["a": 1])
+        try store.setState(["a": 1])
         store.update(set: ["b": 1], remove: [], origin: .remote(tabId: "T"))
         #expect(local == ["a"])
         #expect(all == ["a", "b"])
@@ -41,17 +41,17 @@ import TabSync
         store.unsubscribe(localSub)
     }
 
-    @Test func aSetThatChangesNothingNotifiesNoOne() {
+    @Test func aSetThatChangesNothingNotifiesNoOne() throws {
         let store = Store(["a": 1])
         var calls = 0
         store.subscribe { _ in calls += 1 }
-        store.setState(["a": 1])
+        try store.setState(["a": 1])
         store.removeKeys(["absent"])
         #expect(calls == 0)
         #expect(store.update(set: ["a": 1], remove: [], origin: .local).isEmpty)
     }
 
-    @Test func setAndRemoveAreOneChangeWithRemovedKeysLast() {
+    @Test func setAndRemoveAreOneChangeWithRemovedKeysLast() throws {
         let store = Store(["z": 1, "gone": "g", "b": 0])
         var changes: [StoreChange] = []
         store.subscribe { changes.append($0) }
@@ -65,40 +65,40 @@ import TabSync
         #expect(changes[0].origin == .remote(tabId: "T"))
     }
 
-    @Test func aKeyBothSetAndRemovedIsSet() {
+    @Test func aKeyBothSetAndRemovedIsSet() throws {
         let store = Store(["a": 1])
         #expect(store.update(set: ["a": 2], remove: ["a"], origin: .local) == ["a"])
         #expect(store.state == ["a": 2])
     }
 
-    @Test func manyKeysAreSortedToo() {
+    @Test func manyKeysAreSortedToo() throws {
         let store = Store()
         var seen: [String] = []
         store.subscribe { seen = $0.changedKeys }
         let keys = (0..<40).map { "k\(($0 * 17) % 40)" }
-        store.setState(Dictionary(uniqueKeysWithValues: keys.map { ($0, JSONValue.number(1)) }))
+        try store.setState(Dictionary(uniqueKeysWithValues: keys.map { ($0, JSONValue.number(1)) }))
         #expect(seen == keys.sorted())
     }
 
-    @Test func aSnapshotTakenBeforeAChangeDoesNotMove() {
+    @Test func aSnapshotTakenBeforeAChangeDoesNotMove() throws {
         let store = Store(["a": 1])
         let before = store.state
         var seenInSubscriber: StateDocument = [:]
         store.subscribe { _ in seenInSubscriber = before }
-        store.setState(["a": 2, "b": 3])
+        try store.setState(["a": 2, "b": 3])
         #expect(before == ["a": 1])
         #expect(seenInSubscriber == ["a": 1])
         #expect(store.state == ["a": 2, "b": 3])
     }
 
-    @Test func aReentrantSetIsQueuedAndEachChangeSeesItsOwnBeforeAndAfter() {
+    @Test func aReentrantSetIsQueuedAndEachChangeSeesItsOwnBeforeAndAfter() throws {
         let store = Store(["n": 0])
         var changes: [StoreChange] = []
         store.subscribe { change in
             changes.append(change)
-            if let n = change.next["n"]?.intValue, n < 3 { store.setState(["n": .number(Double(n + 1))]) }
+            if let n = change.next["n"]?.intValue, n < 3 { try store.setState(["n": .number(Double(n + 1))]) }
         }
-        store.setState(["n": 1])
+        try store.setState(["n": 1])
         #expect(changes.map { $0.previous["n"] } == [0, 1, 2])
         #expect(changes.map { $0.next["n"] } == [1, 2, 3])
         #expect(store.state == ["n": 3])

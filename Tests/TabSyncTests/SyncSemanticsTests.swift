@@ -12,7 +12,7 @@ import TabSync
         }
         let a = try bench.tab(["theme": "light", "sessionToken": "a"], id: "A", configure: ex)
         bench.advance(1000)
-        a.store.setState(["theme": "dark", "sessionToken": "rotated"])
+        try a.store.setState(["theme": "dark", "sessionToken": "rotated"])
         a.broadcastState(keys: ["theme", "sessionToken"])
         a.broadcastState()
         let b = try bench.tab(["sessionToken": "b"], id: "B", configure: ex)  // asks for state: A answers
@@ -29,8 +29,8 @@ import TabSync
         let a = try bench.tab(["theme": "dark", "locale": "fr-FR"], id: "A")
         bench.advance(1000)
         let b = try bench.tab(["theme": "light", "locale": "en-US"], id: "B")
-        b.store.setState(["theme": "light"])  // the app writes its default right after start: held
-        b.store.setState(["fontSize": 20])  // a key the others lack: sent after the join
+        try b.store.setState(["theme": "light"])  // the app writes its default right after start: held
+        try b.store.setState(["fontSize": 20])  // a key the others lack: sent after the join
         #expect(b.isJoining)
         bench.advance(100)
         #expect(!b.isJoining)
@@ -46,7 +46,7 @@ import TabSync
         bench.advance(10)
         let b = try bench.tab(["theme": "dark"], id: "B")
         bench.advance(1000)
-        b.store.setState(["theme": "dark"])
+        try b.store.setState(["theme": "dark"])
         let c = try bench.tab(["theme": "light"], id: "C")
         bench.advance(100)
         #expect(bench.sent(.stateResponse, by: a).filter { $0.payload?.targetId == "C" }.count == 1)
@@ -71,10 +71,10 @@ import TabSync
         let a = try bench.tab(["theme": "light", "loggedIn": false], id: "A", configure: gate)
         let b = try bench.tab(["theme": "light", "loggedIn": false], id: "B", configure: gate)
         bench.advance(1000)
-        a.store.setState(["theme": "dark"])
+        try a.store.setState(["theme": "dark"])
         bench.advance(200)
         #expect(b.store["theme"] == "light")
-        a.store.setState(["loggedIn": true, "theme": "system"])
+        try a.store.setState(["loggedIn": true, "theme": "system"])
         bench.advance(200)
         #expect(b.store["theme"] == "system")
     }
@@ -91,9 +91,9 @@ import TabSync
         bench.advance(1000)
         let b = try bench.tab(["theme": "light", "locale": "en"], id: "B") { $0.enableLeaderElection = true }
         bench.advance(1000)
-        b.store.setState(["theme": "dark", "locale": "en"])  // locale unchanged: not reported
+        try b.store.setState(["theme": "dark", "locale": "en"])  // locale unchanged: not reported
         bench.advance(100)
-        b.store.setState(["theme": "dark"])  // no change at all: nothing sent, nothing reported
+        try b.store.setState(["theme": "dark"])  // no change at all: nothing sent, nothing reported
         bench.advance(100)
         b.forceLeader()
         bench.advance(100)
@@ -111,7 +111,7 @@ import TabSync
         }
         let b = try bench.tab(["x": 1], id: "B") { $0.enableLeaderElection = true }
         bench.advance(2000)
-        a.store.setState(["x": 2])  // a pending debounce
+        try a.store.setState(["x": 2])  // a pending debounce
         let task = a.whileLeader(everyMs: 100) {}
         #expect(a.scheduledTimerCount > 0)
         a.stop()
@@ -134,7 +134,7 @@ import TabSync
             store: Store(["a": 1]), config: config,
             environment: SyncEnvironment(virtual: scheduler, transport: UnavailableTransport()))
         sync.start()
-        sync.store.setState(["a": 2])
+        try sync.store.setState(["a": 2])
         sync.forceLeader()
         sync.requestState()
         sync.broadcastState()
@@ -179,7 +179,7 @@ import TabSync
         }
         let b = try bench.tab(["theme": "light", "locale": "en"], id: "tab-2-def456")
         bench.advance(1000)
-        b.store.setState(["theme": "dark", "locale": "fr"])
+        try b.store.setState(["theme": "dark", "locale": "fr"])
         bench.advance(10)
         withExtendedLifetime(a) {}
         #expect(lines.all.contains("[BroadcastSync:abc123] Received: STATE_UPDATE from def456"))

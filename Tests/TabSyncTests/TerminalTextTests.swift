@@ -38,7 +38,7 @@ import TabSync
         }
         let b = try bench.tab(["theme": "light"], id: "tab-2-def456")
         bench.advance(1000)
-        b.store.setState(["\u{1b}]52;c;aGk=\u{07}": "\u{9b}2J"])
+        try b.store.setState(["\u{1b}]52;c;aGk=\u{07}": "\u{9b}2J"])
         bench.advance(10)
         withExtendedLifetime(a) {}
         let applied = #"[BroadcastSync:abc123] Applied remote state from def456 ['\u{1b}]52;c;aGk=\u{7}']"#

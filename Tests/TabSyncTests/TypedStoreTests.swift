@@ -52,14 +52,14 @@ import TabSync
 
     @Test func aValueThatDoesNotFitIsNamedAndNothingIsWritten() throws {
         let prefs = try TypedStore(Prefs())
-        prefs.store.setState(["fontSize": "big"])
+        try prefs.store.setState(["fontSize": "big"])
         #expect(throws: TypedStoreError.self) { try prefs.state() }
         do {
             _ = try prefs.state()
         } catch {
             #expect(error.description.contains("'fontSize'"), "\(error)")
         }
-        prefs.store.setState(["fontSize": 14, "settings": ["compact": "yes", "ratio": 1]])
+        try prefs.store.setState(["fontSize": 14, "settings": ["compact": "yes", "ratio": 1]])
         do {
             _ = try prefs.state()
             Issue.record("decoded a string as Bool")

@@ -34,14 +34,15 @@ import TabSync
         for _ in 0..<40 {
             let w = writers.randomElement(using: &random)!
             switch Int.random(in: 0..<6, using: &random) {
-            case 0, 1: w.store.setState(["theme": .string(["dark", "light", "system"].randomElement(using: &random)!)])
+            case 0, 1:
+                try w.store.setState(["theme": .string(["dark", "light", "system"].randomElement(using: &random)!)])
             case 2: w.store.removeKeys(["theme"])
             default:
                 var prefs = w.store["prefs"]?.objectValue ?? [:]
                 let field = ["a", "b", "c"].randomElement(using: &random)!
                 prefs[field] =
                     Bool.random(using: &random) ? nil : .number(Double(Int.random(in: 0...9, using: &random)))
-                w.store.setState(["prefs": Int.random(in: 0..<8, using: &random) == 0 ? "scalar" : .object(prefs)])
+                try w.store.setState(["prefs": Int.random(in: 0..<8, using: &random) == 0 ? "scalar" : .object(prefs)])
             }
             scheduler.advance(byMs: Int.random(in: 0...2, using: &random))
         }
@@ -112,9 +113,9 @@ import TabSync
         bench.advance(1000)
         #expect(a.version(of: "theme") == KeyVersion(counter: 0, time: 0, tabId: "A"))
         #expect(b.version(of: "theme") == KeyVersion(counter: 0, time: 0, tabId: "A"))  // adopted A's default
-        a.store.setState(["theme": "dark"])
+        try a.store.setState(["theme": "dark"])
         bench.advance(10)
-        b.store.setState(["theme": "system"])
+        try b.store.setState(["theme": "system"])
         bench.advance(10)
         #expect(a.version(of: "theme") == KeyVersion(counter: 1, time: 1010, tabId: "B"))
         #expect(a.keyVersions == b.keyVersions)
@@ -130,10 +131,10 @@ import TabSync
         bench.advance(1000)
         b.store.subscribe { change in
             if case .remote = change.origin, change.changedKeys.contains("theme") {
-                b.store.setState(["theme": .string("reacted-" + (change.next["theme"]?.stringValue ?? ""))])
+                try b.store.setState(["theme": .string("reacted-" + (change.next["theme"]?.stringValue ?? ""))])
             }
         }
-        a.store.setState(["theme": "dark"])
+        try a.store.setState(["theme": "dark"])
         bench.advance(500)
         #expect(b.store["theme"] == "reacted-dark")
         #expect(a.store["theme"] == "reacted-dark")
@@ -149,7 +150,7 @@ import TabSync
         let a = try bench.tab(["theme": "dark", "locale": "fr"], id: "A")
         bench.advance(1000)
         let b = try bench.tab(["theme": "light", "locale": "en"], id: "B")
-        b.store.setState(["locale": "de"])
+        try b.store.setState(["locale": "de"])
         #expect(b.isJoining)
         b.stop()
         bench.advance(500)
@@ -185,8 +186,8 @@ import TabSync
         let a = try bench.tab(["theme": "light"], id: "tab-1-aaaaaa", configure: fww)
         let b = try bench.tab(["theme": "light"], id: "tab-2-bbbbbb", configure: fww)
         bench.advance(1000)
-        a.store.setState(["theme": "dark"])
-        b.store.setState(["theme": "system"])
+        try a.store.setState(["theme": "dark"])
+        try b.store.setState(["theme": "system"])
         bench.advance(10)
         let lines = bench.events.map(\.event.debugText)
         #expect(lines.contains("Kept theme=\"dark\" (v1 by aaaaaa) over v1 by bbbbbb"))
@@ -200,14 +201,14 @@ import TabSync
         let a = try bench.tab(["theme": "light", "locale": "en", "size": 1], id: "A")
         let b = try bench.tab(["theme": "light", "locale": "en", "size": 1], id: "B")
         bench.advance(1000)
-        a.store.setState(["theme": "dark"])
+        try a.store.setState(["theme": "dark"])
         bench.advance(10)
         b.requestState()
         bench.advance(10)
         let answer = bench.sent(.stateResponse, by: a).last
         #expect(answer?.payload?.keys == [])  // B already holds everything A holds
         bench.crash(b)
-        a.store.setState(["size": 2])
+        try a.store.setState(["size": 2])
         bench.advance(10)
         bench.silenced.removeAll()
         b.requestState()
@@ -227,13 +228,13 @@ import TabSync
         let a = try bench.tab(["s": ["x": 0, "y": 0, "z": 0]], id: "A", configure: merge)
         let b = try bench.tab(["s": ["x": 0, "y": 0, "z": 0]], id: "B", configure: merge)
         bench.advance(1000)
-        a.store.setState(["s": ["x": 1, "y": 0, "z": 0]])
-        b.store.setState(["s": ["x": 0, "y": 2]])  // y changed, z removed
+        try a.store.setState(["s": ["x": 1, "y": 0, "z": 0]])
+        try b.store.setState(["s": ["x": 0, "y": 2]])  // y changed, z removed
         bench.advance(10)
         #expect(a.store["s"] == ["x": 1, "y": 2])
         #expect(b.store["s"] == ["x": 1, "y": 2])
-        a.store.setState(["s": ["x": 5, "y": 2]])
-        b.store.setState(["s": ["x": 6, "y": 2]])
+        try a.store.setState(["s": ["x": 5, "y": 2]])
+        try b.store.setState(["s": ["x": 6, "y": 2]])
         bench.advance(10)
         #expect(a.store["s"] == b.store["s"])
         #expect(a.store["s"] == ["x": 6, "y": 2])  // same counter, same time: the later tab id

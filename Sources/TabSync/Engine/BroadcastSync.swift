@@ -92,6 +92,10 @@ public final class BroadcastSync {
     /// The last key list `acceptedKeys` was asked about, and its answer (`remember`).
     private var lastOffered: [String] = []
     private var lastAccepted: [String] = []
+    /// The largest frame this tab sends: `maxMessageBytes`, or the transport's limit if smaller.
+    private let frameLimit: Int
+    /// What one frame leaves for values, after the envelope, the keys list and the versions.
+    public static let frameReserve = 1024
     /// The list of keys each applied message changed, reused from one delivery to the next.
     private var changeBuffer: [KeyChange] = []
 
@@ -111,6 +115,7 @@ public final class BroadcastSync {
         self.peers = PeerTracker(timeoutMs: config.effectiveTabTimeoutMs)
         self.keyFilter = KeyFilter(syncKeys: config.syncKeys, excludeKeys: config.excludeKeys)
         self.fingerprint = config.fingerprint
+        self.frameLimit = min(config.maxMessageBytes, environment.transport.frameLimit ?? .max)
         self.batcher = UpdateBatcher(
             throttleMs: config.throttleMs, debounceMs: config.debounceMs, timers: timers
         ) { [unowned self] keys in self.sendUpdate(keys) }
@@ -121,6 +126,7 @@ public final class BroadcastSync {
     /// subscription to a store that may live on.
     deinit {
         timers.cancelAll()
+        if endpoint != nil { store.valueCheck = nil }
         endpoint?.close()
         if let subscription { store.unsubscribe(subscription) }
     }
@@ -143,6 +149,12 @@ public final class BroadcastSync {
         }
         endpoint = ep
         timers.open()
+        let valueLimit = max(0, frameLimit - Self.frameReserve)
+        store.valueCheck = { [weak self] key, value in
+            guard let self, self.isSynced(key) else { return nil }
+            let bytes = key.utf8.count + 4 + value.approximateByteCount
+            return bytes > valueLimit ? ValueTooLarge(key: key, bytes: bytes, limit: valueLimit) : nil
+        }
         subscription = store.subscribe(localOnly: true) { [unowned self] change in self.storeChanged(change) }
         emit(.started)
         report(.connected)
@@ -181,6 +193,7 @@ public final class BroadcastSync {
         batcher.reset()
         if let subscription { store.unsubscribe(subscription) }
         subscription = nil
+        store.valueCheck = nil
         ep.close()
         endpoint = nil
         peers.removeAll()
@@ -379,10 +392,37 @@ public final class BroadcastSync {
         // The clock is read once: the message's timestamp is the time the receivers take for the version.
         let now = clock.wallNow
         let implicit = versions.shared(by: keys).flatMap { $0.tabId == tabId && $0.time == now ? $0 : nil }
-        var payload = statePayload(keys, values: values, implicit: implicit)
-        payload.counter = implicit?.counter
         noteUpdate(keys)
-        send(.stateUpdate, payload, at: now)
+        for part in parts(of: keys, values: values) {
+            var payload = statePayload(part, values: part.count == keys.count ? values : nil, implicit: implicit)
+            payload.counter = implicit?.counter
+            send(.stateUpdate, payload, at: now)
+        }
+    }
+
+    /// `keys` in groups whose values fit one frame each (one group when they all fit, as they
+    /// nearly always do). A value too large for any frame was refused at `setState`; one that
+    /// came another way (a remote tab with a larger limit) goes alone in its own frame.
+    private func parts(of keys: [String], values: StateDocument? = nil) -> [[String]] {
+        guard keys.count > 1, frameLimit < Int.max / 2 else { return [keys] }
+        let budget = frameLimit - Self.frameReserve
+        let state = values ?? store.state
+        var groups: [[String]] = []
+        var group: [String] = []
+        var used = 0
+        for key in keys {
+            let fields = fieldVersions[key]?.count ?? 0
+            let cost = key.utf8.count + 200 * (1 + fields) + (state[key]?.approximateByteCount ?? 0)
+            if !group.isEmpty, used + cost > budget {
+                groups.append(group)
+                group = []
+                used = 0
+            }
+            group.append(key)
+            used += cost
+        }
+        if !group.isEmpty || groups.isEmpty { groups.append(group) }
+        return groups
     }
 
     /// The values of `keys` with their versions, leaving out versions equal to `implicit` (the
@@ -625,6 +665,8 @@ public final class BroadcastSync {
         case .stateResponse:
             let answersMe = m.payload?.targetId == tabId
             let joinAnswer = answersMe && m.payload?.requestId != nil && m.payload?.requestId == outstandingRequest
+            // An answer split across frames ends the join with its last part.
+            let lastPart = (m.payload?.remaining ?? 0) == 0
             if let ask = pendingAsk, answersMe, ask.target.map({ $0 == m.tabId }) ?? joinAnswer {
                 measuredRoundTrip(now - ask.sentAt)
             }
@@ -636,7 +678,7 @@ public final class BroadcastSync {
                 guard joinAnswer else { return ignore(m, "request already answered") }
                 apply(m)
             }
-            if joinAnswer {
+            if joinAnswer, lastPart {
                 outstandingRequest = nil
                 finishJoining()
             }
@@ -932,10 +974,12 @@ public final class BroadcastSync {
         if let last = lastPushAt[sender], now - last < settleMs { return }
         if lastPushAt.count >= PeerTracker.maxListed { lastPushAt = lastPushAt.filter { now - $0.value < settleMs } }
         lastPushAt[sender] = now
-        var payload = statePayload(keys, implicit: ownDefault)
-        payload.priority = priority
-        payload.targetId = sender
-        send(.stateResponse, payload)
+        for part in parts(of: keys) {
+            var payload = statePayload(part, implicit: ownDefault)
+            payload.priority = priority
+            payload.targetId = sender
+            send(.stateResponse, payload)
+        }
     }
 
     /// Why this tab leaves a state request to another (nil: it answers). One tab answers: the leader
@@ -987,11 +1031,15 @@ public final class BroadcastSync {
         }
         let isJoinRequest = m.payload?.requestId != nil
         if isJoinRequest || !send.isEmpty {
-            var payload = statePayload(send, implicit: ownDefault)
-            payload.priority = priority
-            payload.requestId = m.payload?.requestId
-            payload.targetId = m.tabId
-            self.send(.stateResponse, payload)
+            let split = parts(of: send)
+            for (i, part) in split.enumerated() {
+                var payload = statePayload(part, implicit: ownDefault)
+                payload.priority = priority
+                payload.requestId = m.payload?.requestId
+                payload.targetId = m.tabId
+                if split.count > 1 { payload.remaining = split.count - 1 - i }
+                self.send(.stateResponse, payload)
+            }
         }
         if behind, !peers.differs(m.tabId) { requestRepair(from: m.tabId) }
     }

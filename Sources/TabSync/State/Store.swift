@@ -81,9 +81,23 @@ public final class Store {
 
     /// Merges a partial state into the state (zustand's `setState(partial)`).
     /// Keys whose value does not change are not reported; a set that changes nothing notifies no one.
-    public func setState(_ partial: StateDocument, origin: ChangeOrigin = .local) {
+    /// Throws, changing nothing, when a value is larger than a sync started on this store can send
+    /// in one frame (`ValueTooLarge` names the key and the limit).
+    public func setState(_ partial: StateDocument, origin: ChangeOrigin = .local) throws(ValueTooLarge) {
+        if origin == .local { try check(partial) }
         changeReusingBuffer(set: partial, remove: [], origin: origin)
     }
+
+    /// Throws what `setState` would refuse of `partial`, changing nothing.
+    public func check(_ partial: StateDocument) throws(ValueTooLarge) {
+        guard let valueCheck else { return }
+        for key in partial.keys.sorted() {
+            if let refusal = valueCheck(key, partial[key]!) { throw refusal }
+        }
+    }
+
+    /// Set by a sync while it runs: the refusal of a local value too large for one frame (nil: fits).
+    var valueCheck: ((String, JSONValue) -> ValueTooLarge?)?
 
     /// Removes keys from the state.
     public func removeKeys(_ keys: [String], origin: ChangeOrigin = .local) {

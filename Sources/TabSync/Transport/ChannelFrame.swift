@@ -5,3 +5,13 @@ public enum ChannelFrame: Sendable {
     case message(SyncMessage)
     case json(JSONValue)
 }
+
+extension ChannelFrame {
+    /// The frame's size as compact JSON, in bytes (what a transport with a frame limit carries).
+    public var encodedByteCount: Int {
+        switch self {
+        case .message(let m): m.jsonText.utf8.count
+        case .json(let json): json.description.utf8.count
+        }
+    }
+}

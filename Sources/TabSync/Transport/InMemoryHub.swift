@@ -22,6 +22,12 @@ public final class InMemoryHub: SyncTransport {
     /// False: the observer hears of posts only, not of each copy dropped or delivered (an event
     /// per copy is a noticeable part of a delivery's cost, wasted on an observer that ignores it).
     public var observesDeliveries = true
+    /// The largest frame delivered (its JSON, in bytes), as a datagram transport has one; nil: no
+    /// limit. A larger frame is posted and reaches no one (`tooLarge` counts them).
+    public var maxFrameBytes: Int?
+    /// Frames dropped whole for being larger than `maxFrameBytes`.
+    public private(set) var tooLarge = 0
+    public var frameLimit: Int? { maxFrameBytes }
     /// Frames posted since the hub was made.
     public private(set) var postedCount = 0
     /// Copies handed to recipients since the hub was made.
@@ -79,6 +85,10 @@ public final class InMemoryHub: SyncTransport {
         postedCount += 1
         observer?(.posted(from: sender.ownerId, frame: frame, recipients: subscribers.count - 1))
         guard subscribers.count > 1 else { return }
+        if let maxFrameBytes, frame.encodedByteCount > maxFrameBytes {
+            tooLarge += 1
+            return
+        }
         guard let deliveryPolicy else { return deliverToAll(frame, from: sender, subscribers, channel.sharedScheduler) }
         let boxed = FrameBox(frame)
         for receiver in subscribers where receiver !== sender {

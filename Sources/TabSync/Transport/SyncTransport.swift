@@ -9,6 +9,14 @@ public protocol SyncTransport: AnyObject {
         channelName: String, ownerId: String, scheduler: any SyncScheduler,
         onFrame: @escaping (ChannelFrame) -> Void
     ) -> (any ChannelEndpoint)?
+
+    /// The largest frame the transport carries (its encoded JSON, in bytes), nil for no limit. The
+    /// engine splits answers and updates to fit and refuses a value that cannot fit in one frame.
+    var frameLimit: Int? { get }
+}
+
+extension SyncTransport {
+    public var frameLimit: Int? { nil }
 }
 
 /// One tab's end of a channel.

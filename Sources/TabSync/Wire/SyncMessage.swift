@@ -25,6 +25,7 @@ public struct SyncMessage: Codable, Sendable, Equatable {
             var name: String?
             var config: String?
             var unsettled: [String]?
+            var remaining: Int?
         }
 
         /// Mutated only when uniquely referenced (`fieldsForWriting`), hence safe to share.
@@ -117,6 +118,13 @@ public struct SyncMessage: Codable, Sendable, Equatable {
             set { fieldsForWriting.unsettled = newValue }
         }
 
+        /// Extension: in a STATE_RESPONSE split across frames (a state larger than one frame), how
+        /// many parts of the same answer are still to come; the last has 0 (or none).
+        public var remaining: Int? {
+            get { box.fields.remaining }
+            set { fieldsForWriting.remaining = newValue }
+        }
+
         public init(
             state: StateDocument? = nil, keys: [String]? = nil, leaderId: String? = nil,
             priority: WallClockInstant? = nil, epoch: Int? = nil, requestId: Int? = nil,
@@ -144,6 +152,7 @@ public struct SyncMessage: Codable, Sendable, Equatable {
             state == nil && keys == nil && leaderId == nil && priority == nil && epoch == nil
                 && requestId == nil && targetId == nil && stamps == nil && counter == nil && fieldStamps == nil
                 && digest == nil && peers == nil && name == nil && config == nil && unsettled == nil
+                && remaining == nil
         }
 
         public static func == (a: Payload, b: Payload) -> Bool {
@@ -197,6 +206,7 @@ extension SyncMessage.Payload {
         if let name { o["name"] = .string(name) }
         if let config { o["config"] = .string(config) }
         if let unsettled { o["unsettled"] = .array(unsettled.map { .string($0) }) }
+        if let remaining { o["remaining"] = .number(Double(remaining)) }
         return .object(o)
     }
 
@@ -255,6 +265,7 @@ extension SyncMessage {
         if let p = outside(payload.priority?.ms, "payload.priority")
             ?? outside(payload.epoch, "payload.epoch", nonNegative: true)
             ?? outside(payload.requestId, "payload.requestId", nonNegative: true)
+            ?? outside(payload.remaining, "payload.remaining", nonNegative: true)
         {
             return p
         }
@@ -382,6 +393,7 @@ extension SyncMessage {
             p.name = name
         }
         p.config = try string("config")
+        p.remaining = try int("remaining")
         if let v = field("unsettled") {
             guard case .array(let a) = v else { throw MalformedMessage("field 'payload.unsettled' is not an array") }
             var keys: [String] = []
