@@ -90,13 +90,21 @@ import Testing
         let tab = try TabProcess("A", ["--dir", temp.path, "theme=light"])
         defer { tab.stop() }
         try await eventually("A starts", within: 120) { tab.tabId != nil }
-        let atLimit = "set note=" + String(repeating: "n", count: limit - "set note=".utf8.count)
+        // Two values, each within what one frame carries, on one line of exactly the limit.
+        let half = 32_000
+        let atLimit =
+            "set note=" + String(repeating: "n", count: half) + " memo="
+            + String(repeating: "m", count: limit - "set note= memo=".utf8.count - half)
+        #expect(atLimit.utf8.count == limit)
         tab.send(atLimit)
         tab.send("set theme=" + String(repeating: "x", count: limit - "set theme=".utf8.count + 1))
         tab.send("set theme=" + String(repeating: "y", count: 1 << 20))
         let state = try await tab.state(within: 120)
         #expect(state["state"]?.objectValue?["theme"] == "light")
-        #expect(state["state"]?.objectValue?["note"]?.stringValue?.utf8.count == limit - "set note=".utf8.count)
+        #expect(state["state"]?.objectValue?["note"]?.stringValue?.utf8.count == half)
+        #expect(
+            state["state"]?.objectValue?["memo"]?.stringValue?.utf8.count == limit - "set note= memo=".utf8.count - half
+        )
         let errors = tab.events("error").compactMap { $0[string: "message"] }
         #expect(
             errors == [
