@@ -328,7 +328,8 @@ public final class Simulation {
         do {
             try tab.store.check(partial)
             record(
-                SimEvent(timeMs: nowMs, tab: tab.name, kind: .action, fact: .action(.set(tab: tab.name, state: partial))))
+                SimEvent(
+                    timeMs: nowMs, tab: tab.name, kind: .action, fact: .action(.set(tab: tab.name, state: partial))))
             try tab.store.setState(partial)
         } catch { throw SimulationError("\(tab.name): \(error)") }
     }

@@ -56,10 +56,11 @@ import Testing
                 "state holds 'sessionToken', which keys does not list",
                 "key 'theme' listed twice in keys", "stamps name 'sessionToken', which keys does not list",
             ])
-        // A removal (a listed key absent from state) is still a well-formed message.
+        // A removal (a listed key absent from state, from a tab that speaks this protocol's
+        // version: a spec tab's listing is not one) is still a well-formed message.
         sender.post(
             .json([
-                "type": "STATE_UPDATE", "tabId": "X", "timestamp": 8,
+                "type": "STATE_UPDATE", "tabId": "X", "timestamp": 8, "version": 1,
                 "payload": ["keys": ["theme"], "state": [:]],
             ]))
         bench.advance(10)

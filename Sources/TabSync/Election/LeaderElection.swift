@@ -88,7 +88,13 @@ final class LeaderElection {
     /// Heartbeats arrive at most one heartbeat interval plus the spread of latencies (less than a
     /// round trip) apart on a channel that loses nothing; a timeout shorter than that turns every
     /// delay into an election, and tiny timers on a slow network into a storm of claims.
-    var leaderTimeout: Milliseconds { max(leaderTimeoutMs, 2 * roundTripMs()) }
+    var leaderTimeout: Milliseconds {
+        max(leaderTimeoutMs, 2 * roundTripMs(), leaderIsSpecTab ? 3 * Self.specHeartbeatMs : 0)
+    }
+    /// The spec's default `leaderHeartbeatMs`: how often a spec tab that leads is heard from.
+    static let specHeartbeatMs: Milliseconds = 5000
+    /// True while the leader followed is a spec tab (its claims carry no epoch).
+    private var leaderIsSpecTab = false
     /// A candidate's round: the configured one, or one round trip when that is longer (an older
     /// tab's answer must have time to come back).
     var electionTimeout: Milliseconds { max(electionTimeoutMs, roundTripMs()) }
@@ -154,7 +160,13 @@ final class LeaderElection {
     }
 
     /// Handles LEADER_ANNOUNCE and HEARTBEAT. Returns why the message was ignored, if it was.
-    func receiveClaim(leaderId leader: String, epoch: Int, priority: WallClockInstant?) -> String? {
+    ///
+    /// A spec tab's claim (`fromSpecTab`) carries no epoch: it is taken at this tab's current epoch,
+    /// ordered by the claimant's creation time like any claim of one epoch, and its leader is
+    /// expected to beat at the spec's default interval (`specHeartbeatMs`), not this tab's.
+    func receiveClaim(
+        leaderId leader: String, epoch: Int, priority: WallClockInstant?, fromSpecTab: Bool = false
+    ) -> String? {
         if leader == me.id { return "claims this tab leads" }
         noteEpoch(epoch)
         let incoming = LeaderClaim(
@@ -168,6 +180,7 @@ final class LeaderElection {
         let changed = incoming != claim || leaderId != leader || role != .follower
         claim = incoming
         leaderId = leader
+        leaderIsSpecTab = fromSpecTab
         lastHeardFromLeader = now
         if changed {
             timers.cancel(roundTimer)

@@ -635,7 +635,8 @@ public final class BroadcastSync {
                 || m.type == .stateRequest
             let rejoins = m.type == .stateRequest && m.payload?.requestId != nil
             let isNew = peers.heard(
-                m.tabId, priority: tellsPriority ? m.payload?.priority : nil, now: now, rejoins: rejoins)
+                m.tabId, priority: tellsPriority ? m.payload?.priority : nil, now: now, rejoins: rejoins,
+                specTab: m.version == nil)
             // A tab heard of for the first time hears back at once from the tab that answers its
             // state request (whichever of its messages arrived first); the others it hears at their
             // next TAB_PING. Every tab answering every newcomer made joins cost N² deliveries each.
@@ -648,9 +649,11 @@ public final class BroadcastSync {
             }
             if let theirs = m.payload?.config, peers.noteConfig(m.tabId, theirs, mine: fingerprint) {
                 emit(.configurationDiffers(peer: m.tabId, theirs: theirs, mine: fingerprint))
-                config.logger.notice(
-                    "\(tabId): tab \(m.tabId) syncs with another configuration (\(theirs), here \(fingerprint)): no repair with it"
-                )
+                if !isEmitting {  // said by the event when someone observes; otherwise once in the log
+                    config.logger.notice(
+                        "\(tabId): tab \(m.tabId) syncs with another configuration (\(theirs), here \(fingerprint))"
+                    )
+                }
             }
             if m.type == .tabPong, m.payload?.targetId == tabId, let known = m.payload?.peers {
                 for (id, priority) in known where id != tabId { peers.heard(id, priority: priority, now: now) }
@@ -705,8 +708,13 @@ public final class BroadcastSync {
             if let left = peers.departure(of: leader, now: now), (m.payload?.epoch ?? 0) <= left.epoch {
                 return ignore(m, "\(shortTabId(leader)) said goodbye in epoch \(left.epoch)")
             }
+            // A spec tab's claim has no epoch (and maybe no priority): it is taken at the current
+            // epoch, ordered by its creation time (from its election message, or its id).
+            let specTab = m.payload?.epoch == nil
+            let priority =
+                m.payload?.priority ?? (specTab ? peers.priority(of: leader) ?? Self.creationTime(of: leader) : nil)
             if let why = election.receiveClaim(
-                leaderId: leader, epoch: m.payload?.epoch ?? 0, priority: m.payload?.priority)
+                leaderId: leader, epoch: m.payload?.epoch ?? election.epoch, priority: priority, fromSpecTab: specTab)
             {
                 ignore(m, why)
             }
@@ -718,7 +726,12 @@ public final class BroadcastSync {
     /// Applies the state a message carries, as the receiver's filters and strategy decide.
     private func apply(_ m: SyncMessage) {
         guard let payload = m.payload, let state = payload.state else { return }
-        let offered = payload.keys ?? state.keys.sorted()
+        var offered = payload.keys ?? state.keys.sorted()
+        // A spec tab lists keys it holds no value of (`broadcastState(['x'])` of an undefined x):
+        // to it that is not a removal, which only this engine's tabs (with versions) can send.
+        if m.version == nil, offered.contains(where: { state[$0] == nil }) {
+            offered = offered.filter { state[$0] != nil }
+        }
         let keys = acceptedKeys(offered)
         statistics.refusedKeys += offered.count - keys.count
         guard !keys.isEmpty else { return }
@@ -1155,6 +1168,18 @@ public final class BroadcastSync {
         if config.debug {
             config.logger.info("\(TerminalText.escaped(event.debugLine(tabId: tabId)))")
         }
+    }
+}
+
+extension BroadcastSync {
+    /// A tab's creation time from its id, `tab-<ms>-<random>` (the spec's form): how a spec tab
+    /// that never said its priority is placed among claims of one epoch.
+    static func creationTime(of tabId: String) -> WallClockInstant? {
+        let parts = tabId.split(separator: "-", maxSplits: 2)
+        guard parts.count == 3, parts[0] == "tab", let ms = Int(parts[1]), WireInteger.range.contains(ms) else {
+            return nil
+        }
+        return WallClockInstant(ms: ms)
     }
 }
 

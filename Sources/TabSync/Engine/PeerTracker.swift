@@ -14,6 +14,9 @@ struct PeerTracker {
         var priority: WallClockInstant?
         /// True once the tab's configuration fingerprint was heard to differ from this tab's.
         var differs = false
+        /// True when its last message carried no protocol version: a tab that speaks only the spec,
+        /// which ignores TAB_CLOSE and so cannot be named a leader's successor.
+        var specTab = false
     }
 
     /// A tab that said goodbye: when (monotonic, here) and the epoch it left in.
@@ -66,19 +69,21 @@ struct PeerTracker {
     /// was sent before the goodbye and arrived after it, or it is forged), unless the tab `rejoins`
     /// (it started again: a join request).
     @discardableResult
-    mutating func heard(_ id: String, priority: WallClockInstant?, now: MonotonicInstant, rejoins: Bool = false) -> Bool
-    {
+    mutating func heard(
+        _ id: String, priority: WallClockInstant?, now: MonotonicInstant, rejoins: Bool = false, specTab: Bool = false
+    ) -> Bool {
         guard let i = index(of: id) else {
             if departure(of: id, now: now) != nil {
                 guard rejoins else { return false }
                 departed.removeAll { $0.id == id }
             }
-            add(id, Peer(lastSeen: now, priority: priority), now: now)
+            add(id, Peer(lastSeen: now, priority: priority, specTab: specTab), now: now)
             return true
         }
         lastIndex = i
         let wasLive = now - peers[i].peer.lastSeen < timeoutMs
         peers[i].peer.lastSeen = now
+        peers[i].peer.specTab = specTab
         if let priority { peers[i].peer.priority = priority }
         return !wasLive
     }
@@ -122,9 +127,10 @@ struct PeerTracker {
         peers.reduce(0) { $0 + (now - $1.peer.lastSeen < timeoutMs ? 1 : 0) }
     }
 
-    /// The oldest live tab with a known priority, ties broken by id: the natural successor of a leader.
+    /// The oldest live tab with a known priority, ties broken by id: the natural successor of a
+    /// leader. Never a spec tab: it ignores the goodbye that names it.
     func oldestLive(now: MonotonicInstant) -> String? {
-        peers.filter { now - $0.peer.lastSeen < timeoutMs && $0.peer.priority != nil }
+        peers.filter { now - $0.peer.lastSeen < timeoutMs && $0.peer.priority != nil && !$0.peer.specTab }
             .min { ($0.peer.priority!, $0.id) < ($1.peer.priority!, $1.id) }?.id
     }
 
@@ -135,6 +141,11 @@ struct PeerTracker {
         let differs = theirs != mine
         defer { peers[i].peer.differs = differs }
         return differs && !peers[i].peer.differs
+    }
+
+    /// The priority `id` told, if it is tracked and told one.
+    func priority(of id: String) -> WallClockInstant? {
+        peers.first { $0.id == id }?.peer.priority
     }
 
     /// True when `id`'s configuration differs from this tab's (as last heard).
