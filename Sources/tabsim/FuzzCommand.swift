@@ -97,6 +97,7 @@ struct FuzzCommand: ParsableCommand {
     }
 
     func run() throws {
+        Invariants.enabled = true  // the engine checks its own invariants in every fuzz run, release too
         if let save { try WritableFile.check(save) }
         var options = Fuzzer.Options()
         options.tabs = tabs

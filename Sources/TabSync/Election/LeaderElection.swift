@@ -136,6 +136,7 @@ final class LeaderElection {
 
     func noteEpoch(_ epoch: Int?) {
         if let epoch, epoch > highestEpoch { highestEpoch = epoch }
+        invariant(highestEpoch >= (claim?.epoch ?? 0), "a claim above the highest epoch seen")
     }
 
     func receiveElection(from sender: String, priority: WallClockInstant?, epoch: Int?) {
@@ -178,6 +179,7 @@ final class LeaderElection {
         }
         let wasLeader = isLeader
         let changed = incoming != claim || leaderId != leader || role != .follower
+        invariant(claim.map { incoming.epoch >= $0.epoch } ?? true, "a followed claim's epoch went down")
         claim = incoming
         leaderId = leader
         leaderIsSpecTab = fromSpecTab
@@ -228,9 +230,11 @@ final class LeaderElection {
 
     private func claimLeadership(_ reason: RoleChangeReason) {
         cancelTimers()
+        let before = claim?.epoch ?? 0
         // Saturating: at the wire's end, claims share the last epoch and the older tab wins it.
         highestEpoch = WireInteger.adding(highestEpoch, 1)
         claim = LeaderClaim(epoch: highestEpoch, leaderId: me.id, leaderPriority: me.priority)
+        invariant(highestEpoch > before || highestEpoch == WireInteger.max, "a claim did not raise the epoch")
         leaderId = me.id
         setRole(.leader, reason)
         send(.leaderAnnounce, announcePayload())
@@ -251,6 +255,7 @@ final class LeaderElection {
     }
 
     private func heartbeatDue() {
+        invariant(isLeader, "a heartbeat timer fired in role \(role)")
         guard isLeader else { return }
         send(.heartbeat, announcePayload())
         scheduleHeartbeat()
@@ -263,6 +268,7 @@ final class LeaderElection {
     }
 
     private func watchdogDue() {
+        invariant(role == .follower && leaderId != nil, "a leader timeout fired in role \(role)")
         guard role == .follower, leaderId != nil else { return }
         if now - lastHeardFromLeader >= leaderTimeout {
             becomeCandidate(.heartbeatTimeout)

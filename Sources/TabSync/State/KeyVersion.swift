@@ -71,6 +71,16 @@ public struct KeyVersion: Sendable, Hashable, Codable, CustomStringConvertible {
     static func write(
         replacing replaced: some Sequence<KeyVersion>, at now: WallClockInstant, by tabId: String, earliestFirst: Bool
     ) -> KeyVersion {
+        let version = nextWrite(replacing: replaced, at: now, by: tabId, earliestFirst: earliestFirst)
+        invariant(
+            replaced.allSatisfy { version.wins(over: $0, earliestFirst: earliestFirst) },
+            "a write at \(version) does not order after what it replaces")
+        return version
+    }
+
+    private static func nextWrite(
+        replacing replaced: some Sequence<KeyVersion>, at now: WallClockInstant, by tabId: String, earliestFirst: Bool
+    ) -> KeyVersion {
         let writes = replaced.lazy.filter { !$0.isDefault }
         if earliestFirst {
             guard let top = writes.max(by: { $1.wins(over: $0, earliestFirst: true) }) else {
