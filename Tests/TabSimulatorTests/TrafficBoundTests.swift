@@ -104,3 +104,26 @@ import Testing
         #expect(s.tab(named: "A")!.state == s.tab(named: "B")!.state)
     }
 }
+
+/// Idle traffic grows with the tab count, not its square (issue 26): from 16 tabs on, each tab
+/// pings less often as the channel grows, and counts every other tab all the same.
+@Suite struct IdleTrafficTests {
+    @Test func pingsStretchWithTheLiveCountAndEveryTabStillCountsEveryOther() throws {
+        let config = BroadcastSyncConfig(channelName: "t")
+        let s = try Simulation(
+            options: SimulationOptions(seed: 4, config: config, network: NetworkConditions(latencyMs: 1...5)))
+        s.logsTraffic = false
+        for i in 0..<40 { try s.open("T\(i)") }
+        s.advance(byMs: 10_000)
+        var pings = 0
+        let old = s.hub.observer
+        s.hub.observer = { e in
+            old?(e)
+            if case .posted(_, .message(let m), _) = e, m.type == .tabPing { pings += 1 }
+        }
+        s.advance(byMs: 60_000)
+        // 40 tabs count 40 / 16 = 2: one ping each per 4 s, 600 in a minute (1,200 unstretched).
+        #expect((560...640).contains(pings), "\(pings) pings")
+        #expect(s.tabs.allSatisfy { $0.sync.getConnectedTabs() == 39 })
+    }
+}

@@ -502,13 +502,35 @@ public final class BroadcastSync {
     /// Timer actions hold the instance unowned and make one method call: the call keeps it alive
     /// to its end, even when a callback on the way lets go of it.
     private func schedulePing() {
-        pingTimer = timers.schedule(afterMs: config.tabPingIntervalMs) { [unowned self] in self.pingDue() }
+        pingTimer = timers.schedule(afterMs: pingPeriodMs) { [unowned self] in self.pingDue() }
     }
 
     private func pingDue() {
+        peers.timeoutMs = Self.stretched(config.effectiveTabTimeoutMs, by: pingStretch)
         peers.prune(now: monotonicNow)
         send(.tabPing, pingPayload())
         schedulePing()
+    }
+
+    /// Every tab pings every other: N tabs make N(N-1) deliveries a period. From 16 tabs on, the
+    /// period grows with the live count, `tabPingIntervalMs × N/16` up to `maxPingPeriodMs`, and
+    /// the tab timeout with it, so idle traffic grows with N, not N². What it costs: a crashed
+    /// follower leaves the counts after three periods (90 s at 30 s), and repair waits a period;
+    /// leader failover does not change (heartbeats are not stretched). Tabs count about the same
+    /// N, and three periods of one stretch outlast one period of the next, so counts stay stable.
+    private var pingStretch: Int {
+        let byCount = max(1, (peers.liveCount(now: monotonicNow) + 1) / Self.tabsPerPingPeriod)
+        return min(byCount, max(1, Self.maxPingPeriodMs / config.tabPingIntervalMs))
+    }
+    static let tabsPerPingPeriod = 16
+    /// The longest a period is stretched to (unless `tabPingIntervalMs` is longer already).
+    public static let maxPingPeriodMs: Milliseconds = 30_000
+
+    private var pingPeriodMs: Milliseconds { Self.stretched(config.tabPingIntervalMs, by: pingStretch) }
+
+    private static func stretched(_ ms: Milliseconds, by factor: Int) -> Milliseconds {
+        let (product, overflow) = ms.multipliedReportingOverflow(by: factor)
+        return overflow ? .max : product
     }
 
     // MARK: - Incoming

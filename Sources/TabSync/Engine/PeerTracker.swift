@@ -31,7 +31,8 @@ struct PeerTracker {
     /// The most recent goodbyes remembered.
     static let maxDeparted = 64
 
-    let timeoutMs: Milliseconds
+    /// Stretched with the ping period as the channel grows (`BroadcastSync.pingStretch`).
+    var timeoutMs: Milliseconds
     /// A list, not a dictionary: a channel has a handful of tabs, and comparing a few short ids
     /// costs less than hashing one, on every message received. Pruning keeps it short.
     private var peers: [(id: String, peer: Peer)] = []
