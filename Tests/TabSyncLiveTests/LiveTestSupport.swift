@@ -12,7 +12,7 @@ import Testing
 /// that holds returns at once. The condition is always asked once more at the deadline: a task
 /// that resumes late (other suites keep the runner's threads busy) must not fail on what it did
 /// not look at.
-func eventually(_ what: String, within seconds: Double = 30, _ condition: () async throws -> Bool) async throws {
+func eventually(_ what: String, within seconds: Double = 120, _ condition: () async throws -> Bool) async throws {
     let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
     repeat {
         if try await condition() { return }

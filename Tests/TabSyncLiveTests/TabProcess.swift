@@ -107,7 +107,7 @@ final class TabProcess: @unchecked Sendable {
     }
 
     /// Asks for its state and waits for the answer.
-    func state(within seconds: Double = 5) async throws -> StateDocument {
+    func state(within seconds: Double = 120) async throws -> StateDocument {
         let before = events("state").count
         send("state")
         try await eventually("\(name) answers state", within: seconds) { events("state").count > before }
@@ -119,9 +119,16 @@ final class TabProcess: @unchecked Sendable {
     }
 
     /// Waits for the process to end, and for everything it printed to be read, and returns its exit status.
-    func exitStatus(within seconds: Double = 5) async throws -> Int32 {
-        try await eventually("\(name) exits", within: seconds) {
-            !process.isRunning && lock.withLock { outputEnded && errorsEnded }
+    ///
+    /// Its pipes end only when every copy of their write ends is closed, and a child that another
+    /// test spawned at the same moment may have inherited one for as long as it runs: so the wait
+    /// for their end is bounded (10 s) once the process has exited. What it wrote before exiting
+    /// is read as it arrives, end or not.
+    func exitStatus(within seconds: Double = 120) async throws -> Int32 {
+        try await eventually("\(name) exits", within: seconds) { !process.isRunning }
+        let drained = ContinuousClock.now + .seconds(10)
+        while ContinuousClock.now < drained, !lock.withLock({ outputEnded && errorsEnded }) {
+            try await Task.sleep(for: .milliseconds(10))
         }
         return process.terminationStatus
     }
