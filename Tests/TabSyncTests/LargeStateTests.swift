@@ -70,3 +70,20 @@ import TabSync
         try a.store.setState(["blob": huge])  // no sync on the store: nothing to refuse
     }
 }
+
+@Suite struct EscapedSizeTests {
+    /// A value of control characters is measured as it is sent, escapes included: 12,000 of them
+    /// are 72 KB of JSON, which no 64 KiB frame carries (it was measured as 12 KB and sent, and
+    /// dropped by the transport every time).
+    @Test func controlCharactersCountAsTheirEscapes() throws {
+        let raw = String(repeating: "\u{1}", count: 12_000)
+        #expect(JSONValue.string(raw).approximateByteCount == JSONValue.string(raw).description.utf8.count)
+        let bench = Bench()
+        bench.hub.maxFrameBytes = 64 * 1024
+        let a = try bench.tab([:], id: "A")
+        bench.advance(100)
+        #expect(throws: ValueTooLarge.self) { try a.store.setState(["esc": .string(raw)]) }
+        let mixed: JSONValue = ["q": "say \"hi\"\\", "nl": "a\nb\tc", "plain": "abc"]
+        #expect(mixed.approximateByteCount >= mixed.description.utf8.count)
+    }
+}

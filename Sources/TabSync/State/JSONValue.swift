@@ -35,17 +35,32 @@ extension JSONValue {
         return WireInteger.exactly(n)
     }
 
-    /// Approximate size in bytes of this value written as JSON: cheap, no allocation.
-    /// Used to refuse oversized payloads before anything is applied.
+    /// Approximate size in bytes of this value written as JSON (numbers count 8): no allocation.
+    /// Strings count their escapes, so a value of control characters is measured as it will be
+    /// sent. Used to refuse oversized payloads before anything is applied or sent.
     public var approximateByteCount: Int {
         switch self {
         case .null: return 4
         case .bool: return 5
         case .number: return 8
-        case .string(let s): return s.utf8.count + 2
+        case .string(let s): return Self.quotedByteCount(s)
         case .array(let a): return a.reduce(2) { $0 + $1.approximateByteCount + 1 }
-        case .object(let o): return o.reduce(2) { $0 + $1.key.utf8.count + 4 + $1.value.approximateByteCount }
+        case .object(let o):
+            return o.reduce(1) { $0 + Self.quotedByteCount($1.key) + 2 + $1.value.approximateByteCount }
         }
+    }
+
+    /// The bytes of `s` written as a JSON string, quotes and escapes included (`writeQuoted`).
+    static func quotedByteCount(_ s: String) -> Int {
+        var count = 2
+        for byte in s.utf8 {
+            switch byte {
+            case 0x22, 0x5C, 0x0A, 0x0D, 0x09: count += 2
+            case 0..<0x20: count += 6
+            default: count += 1
+            }
+        }
+        return count
     }
 
     /// Checks a value from another tab in one walk: its approximate JSON size and, when it cannot
