@@ -12,7 +12,7 @@ import Testing
     static let heartbeatMs = 300
     static let electionTimeoutMs = 250
 
-    private func startTabs(_ names: [String], dir: String, _ extra: [String] = []) async throws -> [TabProcess] {
+    func startTabs(_ names: [String], dir: String, _ extra: [String] = []) async throws -> [TabProcess] {
         var tabs: [TabProcess] = []
         for name in names {
             let tab = try TabProcess(name, ["--dir", dir, "--heartbeat", "\(Self.heartbeatMs)"] + extra)
@@ -24,7 +24,7 @@ import Testing
     }
 
     /// Waits until exactly one of `tabs` leads and every other follows it; returns the leader.
-    private func agreedLeader(_ tabs: [TabProcess], newerThan oldEpoch: Int = 0, within seconds: Double = 120)
+    func agreedLeader(_ tabs: [TabProcess], newerThan oldEpoch: Int = 0, within seconds: Double = 120)
         async throws -> (leader: TabProcess, epoch: Int)
     {
         var found: (TabProcess, Int)?
