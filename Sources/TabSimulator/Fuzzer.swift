@@ -148,7 +148,15 @@ public struct Fuzzer {
                 seed: seed, strategy: options.strategy, keys: Self.keys(for: options.strategy), tabs: options.tabs,
                 mixed: options.mixedConfigs)
         let config = config(options.fixedMix ? nil : setup)
-        let quietMs = quietMs(config)
+        let mix = options.fixedMix ? Swarm.fixed : Swarm.draw(seed: seed)
+        // A write stamped by a clock up to `clockSkewMs` ahead is refused (`clockAhead`) by a clock
+        // as far behind until real time catches up with it: a swarm run's calm waits for that too.
+        let quietMs =
+            options.fixedMix
+            ? quietMs(config)
+            : max(
+                quietMs(config),
+                2 * mix.clockSkewMs - config.maxClockOffsetMs + 3 * config.tabPingIntervalMs)
         let names = (0..<max(1, options.tabs)).map(DemoSetup.tabName)
         var initial: StateDocument = ["theme": "light", "locale": "en-US", "fontSize": 14, "sessionToken": "secret"]
         if options.strategy == .merge { initial[Self.objectKey] = ["sidebar": "left", "zoom": 100] }
@@ -176,7 +184,6 @@ public struct Fuzzer {
         let sim = player.simulation
         sim.logsTraffic = false
         sim.tracksWinners = options.strategy.converges
-        let mix = options.fixedMix ? Swarm.fixed : Swarm.draw(seed: seed)
 
         /// Has the player carry out an action and keeps it as a step; an action that does not apply
         /// now (thawing a tab that is not frozen...) is skipped and left out of the steps.
