@@ -24,8 +24,14 @@ public struct Fuzzer {
         /// Simulated length of the chaos phase.
         public var chaosMs: Milliseconds = 30_000
         public var strategy: ConflictStrategy = .lastWriteWins
-        /// True: every run has `Swarm.fixed`; false: each run draws its mix from its seed.
+        /// True: every run has `Swarm.fixed` and `SwarmConfig.fixed`; false: each run draws its mix
+        /// and its configuration (`SwarmConfig`) from its seed.
         public var fixedMix = true
+        /// True: every run's frames travel as JSON bytes (`SimulationOptions.wireJSON`); otherwise
+        /// only the swarm runs that draw it (1 in 4).
+        public var wireJSON = false
+        /// False: no swarm run gives one tab a configuration unlike the others' (`SwarmConfig.odd`).
+        public var mixedConfigs = true
         /// Changes the configuration the fuzzer made: how a test injects a bug. The scenario written
         /// for a run carries the change, so its replay has the bug too.
         public var adjustConfig: (@Sendable (inout BroadcastSyncConfig) -> Void)?
@@ -47,6 +53,10 @@ public struct Fuzzer {
         public let coverage: [String: Int]
         /// The fault mix the run had.
         public var swarm = Swarm.fixed
+        /// The configuration the run had (wire mode, timers, a tab unlike the others).
+        public var setup = SwarmConfig.fixed
+        /// Frames per tab in the busiest simulated second of the calm.
+        public var calmMaxPerSecond = 0
         /// The run as a scenario file, to replay or keep as a regression test.
         public let scenarioYAML: String
         /// How the tabs ended (`Simulation.describeTabs()`): a replay of `scenarioYAML` ends the same.
@@ -82,8 +92,9 @@ public struct Fuzzer {
         "fontSize": [12, 14, 16, 18],
     ]
 
-    /// The configuration of every fuzz run (heartbeat 1 s, so failovers fit in the chaos phase).
-    public func config() -> BroadcastSyncConfig {
+    /// The configuration of every fuzz run (heartbeat 1 s, so failovers fit in the chaos phase),
+    /// with a swarm run's drawn timers.
+    public func config(_ setup: SwarmConfig? = nil) -> BroadcastSyncConfig {
         var config = BroadcastSyncConfig(channelName: "fuzz")
         config.syncKeys = Self.keys(for: options.strategy)
         config.excludeKeys = ["sessionToken"]
@@ -91,16 +102,28 @@ public struct Fuzzer {
         config.leaderHeartbeatMs = 1000
         config.conflictStrategy = options.strategy
         if options.strategy == .custom { config.customResolver = BuiltinResolvers.validateTheme }
+        setup?.apply(to: &config)
         options.adjustConfig?(&config)
         return config
     }
 
     /// The calm phase's quiet period: leader timeout + two election rounds + two heartbeats + the
-    /// join timeout.
-    public var quietMs: Milliseconds {
-        let config = config()
-        return config.effectiveLeaderTimeoutMs + 2 * config.electionTimeoutMs + 2 * config.leaderHeartbeatMs
-            + config.joinTimeoutMs
+    /// join timeout, and at least three ping intervals (repair runs at pings).
+    public var quietMs: Milliseconds { quietMs(config()) }
+
+    func quietMs(_ config: BroadcastSyncConfig) -> Milliseconds {
+        max(
+            config.effectiveLeaderTimeoutMs + 2 * config.electionTimeoutMs + 2 * config.leaderHeartbeatMs
+                + config.joinTimeoutMs, 3 * config.tabPingIntervalMs)
+    }
+
+    /// The most frames a tab may post in one simulated second of the calm: its heartbeats and
+    /// pings, a repair exchange (request, answer, ask-back) for each ping it hears, and a join's
+    /// and an election's worth of messages, twice over for seconds that straddle two timers.
+    public func trafficBound(_ config: BroadcastSyncConfig) -> Int {
+        let perSecond = { (interval: Milliseconds) in (1000 + interval - 1) / interval }
+        let others = max(1, options.tabs - 1)
+        return 2 * (perSecond(config.leaderHeartbeatMs) + perSecond(config.tabPingIntervalMs) * (1 + 3 * others)) + 20
     }
 
     /// The longest chaos phase a saved run may have, so that the file is one `tabsim run` reads.
@@ -118,12 +141,32 @@ public struct Fuzzer {
 
     public func run(seed: UInt64) -> Outcome {
         var random = SeededRandom(seed: seed &* 0x9E37_79B9 &+ 17)
-        let config = config()
+        let setup =
+            options.fixedMix
+            ? SwarmConfig.fixed
+            : SwarmConfig.draw(
+                seed: seed, strategy: options.strategy, keys: Self.keys(for: options.strategy), tabs: options.tabs,
+                mixed: options.mixedConfigs)
+        let config = config(options.fixedMix ? nil : setup)
+        let mix = options.fixedMix ? Swarm.fixed : Swarm.draw(seed: seed)
+        // A write stamped by a clock up to `clockSkewMs` ahead is refused (`clockAhead`) by a clock
+        // as far behind until real time catches up with it: a swarm run's calm waits for that too.
+        let quietMs =
+            options.fixedMix
+            ? quietMs(config)
+            : max(
+                quietMs(config),
+                2 * mix.clockSkewMs - config.maxClockOffsetMs + 3 * config.tabPingIntervalMs)
+        let names = (0..<max(1, options.tabs)).map(DemoSetup.tabName)
         var initial: StateDocument = ["theme": "light", "locale": "en-US", "fontSize": 14, "sessionToken": "secret"]
         if options.strategy == .merge { initial[Self.objectKey] = ["sidebar": "left", "zoom": 100] }
-        let simOptions = SimulationOptions(
+        var simOptions = SimulationOptions(
             seed: seed, config: config, network: NetworkConditions(latencyMs: 1...5),
             initialState: initial, logCapacity: 256)
+        simOptions.wireJSON = options.wireJSON || setup.wireJSON
+        if let odd = setup.odd, let oddConfig = setup.oddConfig(from: config) {
+            simOptions.tabConfigs[names[odd.tab]] = oddConfig
+        }
         var scenario = Scenario(
             file: "fuzz seed \(seed)", name: "Fuzz seed \(seed)", seed: seed, options: simOptions,
             steps: [], customResolverName: options.strategy == .custom ? "validateTheme" : nil)
@@ -140,8 +183,7 @@ public struct Fuzzer {
         }
         let sim = player.simulation
         sim.logsTraffic = false
-        let names = (0..<max(1, options.tabs)).map(DemoSetup.tabName)
-        let mix = options.fixedMix ? Swarm.fixed : Swarm.draw(seed: seed)
+        sim.tracksWinners = options.strategy.converges
 
         /// Has the player carry out an action and keeps it as a step; an action that does not apply
         /// now (thawing a tab that is not frozen...) is skipped and left out of the steps.
@@ -234,7 +276,11 @@ public struct Fuzzer {
             (.runningLeaders(1), "liveness: exactly one leader after faults stop"),
             (.allFollow(true), "liveness: every tab follows the leader"),
         ]
-        if options.strategy.converges { expectations.append((.converged(true), "convergence after faults stop")) }
+        if options.strategy.converges {
+            expectations.append((.converged(true), "convergence after faults stop"))
+            expectations.append((.winners(options.strategy), "the value that must win, won"))
+        }
+        expectations.append((.maxSentPerSecond(trafficBound(config)), "bounded traffic after faults stop"))
         expectations.append((.neverOnWire("sessionToken"), "excluded key never on the wire"))
         for (expectation, property) in expectations {
             let step = Scenario.Step(atMs: t, kind: .expect(expectation))
@@ -246,6 +292,8 @@ public struct Fuzzer {
         let c = sim.convergence()
         // Safety violations first, in the order they happened.
         violations = sim.violations + violations
+        if sim.options.wireJSON { coverage["runs on the JSON wire"] = 1 }
+        if setup.odd != nil { coverage["runs with one tab configured apart"] = 1 }
         coverage["leaderships taken"] = sim.checker.leadershipsTaken
         coverage["step-downs on a newer epoch"] = sim.checker.stepDowns
         coverage["split-brain moments"] = sim.checker.splitBrainCount
@@ -264,6 +312,8 @@ public struct Fuzzer {
             divergence: c.converged ? nil : c)
         outcome.checks = checks
         outcome.swarm = mix
+        outcome.setup = setup
+        outcome.calmMaxPerSecond = sim.calmTraffic.maxPerSecond
         return outcome
     }
 }

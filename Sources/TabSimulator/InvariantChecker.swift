@@ -89,7 +89,7 @@ public struct InvariantChecker: Sendable {
         guard let p = payload?.objectValue else { return }
         var keys = Set(p["keys"]?.arrayValue?.compactMap(\.stringValue) ?? [])
         if let state = p["state"]?.objectValue { keys.formUnion(state.keys) }
-        check(keys: keys, type: "raw frame", from: senderId, at: time)
+        check(keys: keys, type: frame.header.type?.rawValue ?? "raw frame", from: senderId, at: time)
     }
 
     private mutating func check(keys: Set<String>, type: String, from senderId: String, at time: Milliseconds) {

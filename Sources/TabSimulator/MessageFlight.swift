@@ -72,14 +72,7 @@ struct FlightRecorder {
 
     /// A frame posted by `sender`; the deliveries follow through `copies`.
     mutating func posted(_ frame: ChannelFrame, sender: String, senderId: String, at now: Milliseconds) {
-        var type: SyncMessageType?
-        var epoch: Int?
-        var timestamp = 0
-        if case .message(let m) = frame {
-            type = m.type
-            epoch = m.payload?.epoch
-            timestamp = m.timestamp.ms
-        }
+        let (type, epoch, timestamp) = frame.header
         if flights.count == capacity, let evicted = flights.popFirst() { forget(evicted) }
         flights.append(
             MessageFlight(
@@ -117,7 +110,7 @@ struct FlightRecorder {
     /// The hub handed a frame to a receiver: its pending copy due earliest is the one delivered.
     mutating func delivered(_ frame: ChannelFrame, from senderId: String, to receiverId: String, at now: Milliseconds) {
         guard let waiting = pending[receiverId], let first = flights.first?.id else { return }
-        let timestamp: Milliseconds = if case .message(let m) = frame { m.timestamp.ms } else { 0 }
+        let timestamp = frame.header.timestampMs
         var best: (slot: Int, due: Milliseconds)?
         for (slot, entry) in waiting.enumerated() {
             let flight = flights[entry.flight - first]

@@ -182,11 +182,17 @@ public struct Scenario {
         case sent(tab: String, type: SyncMessageType, count: Int)
         /// How many frames a tab has dropped unread for a reason so far.
         case dropped(tab: String, reason: DropReason, count: Int)
+        /// Every synced key of the running tabs holds the value this strategy says must win, by
+        /// `WinnerOracle` (which the player then keeps from the start of the run). Named, not read
+        /// from the config, so that a run whose tabs do otherwise is caught.
+        case winners(ConflictStrategy)
+        /// No tab posted more than this many frames in any simulated second since the last `heal: all`.
+        case maxSentPerSecond(Int)
 
         /// The expectation names a scenario file may use.
         public static let names = [
             "leader", "leaders", "runningLeaders", "allFollow", "state", "converged",
-            "connectedTabs", "neverOnWire", "sent", "dropped",
+            "connectedTabs", "neverOnWire", "sent", "dropped", "winners", "maxSentPerSecond",
         ]
     }
 }
@@ -197,7 +203,7 @@ extension Scenario.Expectation {
         switch self {
         case .leader(let name): name.map { [$0] } ?? []
         case .state(let t, _), .connectedTabs(let t, _), .sent(let t, _, _), .dropped(let t, _, _): [t]
-        case .leaders, .runningLeaders, .allFollow, .converged, .neverOnWire: []
+        case .leaders, .runningLeaders, .allFollow, .converged, .neverOnWire, .winners, .maxSentPerSecond: []
         }
     }
 }
@@ -216,6 +222,8 @@ extension Scenario.Expectation: CustomStringConvertible {
         case .neverOnWire(let key): return "'\(key)' never on the wire"
         case .sent(let tab, let type, let count): return "\(tab) sent \(count) \(type.rawValue)"
         case .dropped(let tab, let reason, let count): return "\(tab) dropped \(count) frame(s) as \(reason.rawValue)"
+        case .winners(let s): return "every key holds the value \(s.rawValue) says must win"
+        case .maxSentPerSecond(let n): return "no tab sent more than \(n) frame(s) in a second since the calm"
         }
     }
 }

@@ -35,7 +35,9 @@ public enum ScenarioParser {
                 problem: "a scenario is a mapping with name, seed, config and steps")
         }
         let p = ScenarioNodeReader(file: file)
-        try p.checkKeys(top, allowed: ["name", "seed", "config", "network", "initialState", "steps"], what: "scenario")
+        try p.checkKeys(
+            top, allowed: ["name", "seed", "config", "tabConfig", "wireJSON", "network", "initialState", "steps"],
+            what: "scenario")
         let name = try top["name"].map { n throws(ScenarioError) in try p.string(n, "name") } ?? file
         let seed = try top["seed"].map { n throws(ScenarioError) in try p.seed(n) } ?? 1
         let config = try p.config(top["config"])
@@ -55,6 +57,14 @@ public enum ScenarioParser {
         try checkInjects(ordered, file: file)
         try checkCustomResolvers(ordered, configHasOne: config.customResolver != nil, file: file)
         var options = SimulationOptions(seed: seed, config: config, network: network, initialState: initialState)
+        options.wireJSON = try top["wireJSON"].map { n throws(ScenarioError) in try p.bool(n, "wireJSON") } ?? false
+        if let node = top["tabConfig"] {
+            guard let map = node.mapping else { throw p.error(node, "tabConfig must map tab names to configs") }
+            for (nameNode, configNode) in map {
+                let tab = try p.string(nameNode, "tabConfig")
+                options.tabConfigs[tab] = try p.config(configNode, over: config)
+            }
+        }
         options.logCapacity = 200_000
         let resolverNode = top["config"]?.mapping?["customResolver"]
         let resolverName = try resolverNode.map { n throws(ScenarioError) in try p.string(n, "customResolver") }
@@ -282,8 +292,10 @@ struct ScenarioNodeReader {
         return o
     }
 
-    func config(_ node: Node?) throws(ScenarioError) -> BroadcastSyncConfig {
-        guard let node else { return BroadcastSyncConfig(channelName: "app-sync") }
+    /// A `config` mapping: the engine's fields over the defaults, or, for a tab's own configuration
+    /// (`tabConfig`), over the scenario's `config`.
+    func config(_ node: Node?, over base: BroadcastSyncConfig? = nil) throws(ScenarioError) -> BroadcastSyncConfig {
+        guard let node else { return base ?? BroadcastSyncConfig(channelName: "app-sync") }
         guard let map = node.mapping else { throw error(node, "config must be a mapping") }
         try checkKeys(
             map,
@@ -293,9 +305,8 @@ struct ScenarioNodeReader {
                 "electionTimeoutMs", "tabPingIntervalMs", "tabTimeoutMs", "joinTimeoutMs", "debug",
             ],
             what: "config")
-        var c = BroadcastSyncConfig(
-            channelName: try map["channelName"].map { n throws(ScenarioError) in try string(n, "channelName") }
-                ?? "app-sync")
+        var c = base ?? BroadcastSyncConfig(channelName: "app-sync")
+        if let n = map["channelName"] { c.channelName = try string(n, "channelName") }
         if let n = map["syncKeys"] { c.syncKeys = try strings(n, "syncKeys") }
         if let n = map["excludeKeys"] {
             c.excludeKeys = try strings(n, "excludeKeys")
@@ -576,6 +587,8 @@ struct ScenarioNodeReader {
             let (tab, values) = try tabAndDocument(v, "expect state")
             return .state(tab: tab, values: values)
         case "converged": return .converged(try bool(v, "converged"))
+        case "winners": return .winners(try strategy(v))
+        case "maxSentPerSecond": return .maxSentPerSecond(try count(v, "maxSentPerSecond"))
         case "connectedTabs":
             guard let m = v.mapping, let t = m["tab"], let c = m["count"] else {
                 throw error(v, "connectedTabs takes {tab, count}")

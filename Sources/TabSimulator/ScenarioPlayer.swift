@@ -42,6 +42,9 @@ public final class ScenarioPlayer {
         do { simulation = try Simulation(options: scenario.options) } catch {
             throw ScenarioError(file: scenario.file, line: nil, problem: error.message)
         }
+        simulation.tracksWinners = scenario.steps.contains {
+            if case .expect(.winners) = $0.kind { true } else { false }
+        }
     }
 
     public var isFinished: Bool { next >= scenario.steps.count }
@@ -208,6 +211,17 @@ public final class ScenarioPlayer {
         case .converged(let expected):
             let c = sim.convergence()
             return result(c.converged == expected, c.summary)
+        case .winners(let strategy):
+            let problems = sim.winnerProblems(claiming: strategy)
+            return result(
+                problems.isEmpty,
+                problems.isEmpty ? "every key holds its winner" : problems.joined(separator: "; "))
+        case .maxSentPerSecond(let bound):
+            let t = sim.calmTraffic
+            guard t.sinceMs != nil else { return result(false, "no heal: all before") }
+            return result(
+                t.maxPerSecond <= bound,
+                "at most \(t.maxPerSecond)" + (t.busiestTab.isEmpty ? "" : " (\(t.busiestTab))"))
         case .connectedTabs(let tabName, let count):
             guard let tab = sim.tab(named: tabName) else { return result(false, "no tab \(tabName)") }
             return result(tab.connectedTabs == count, "\(tab.connectedTabs)")

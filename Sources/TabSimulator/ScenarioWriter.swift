@@ -15,6 +15,13 @@ public enum ScenarioWriter {
         out += "name: \(quote(scenario.name))\n"
         out += "seed: \(scenario.seed)\n"
         out += "config: \(try config(scenario.options.config, resolverName: scenario.customResolverName))\n"
+        if !scenario.options.tabConfigs.isEmpty {
+            out += "tabConfig:\n"
+            for (tab, c) in scenario.options.tabConfigs.sorted(by: { $0.key < $1.key }) {
+                out += "  \(quote(tab)): \(try config(c, resolverName: scenario.customResolverName))\n"
+            }
+        }
+        if scenario.options.wireJSON { out += "wireJSON: true\n" }
         out += "network: \(network(scenario.options.network))\n"
         out += "initialState: \(try value(.object(scenario.options.initialState)))\n"
         out += "steps:\n"
@@ -82,6 +89,8 @@ public enum ScenarioWriter {
         case .allFollow(let all): return "allFollow: \(all)"
         case .state(let tab, let values): return "state: \(try tabAndDocument(tab, values, "expect state"))"
         case .converged(let c): return "converged: \(c)"
+        case .winners(let s): return "winners: \(quote(s.rawValue))"
+        case .maxSentPerSecond(let n): return "maxSentPerSecond: \(n)"
         case .connectedTabs(let tab, let count): return "connectedTabs: {tab: \(quote(tab)), count: \(count)}"
         case .neverOnWire(let key): return "neverOnWire: \(quote(key))"
         case .sent(let tab, let type, let count):

@@ -25,12 +25,21 @@ public final class Simulation {
     public let hub = InMemoryHub()
     /// Conditions, partitions and cut links: what becomes of each frame for each receiver.
     let network: SimulatedNetwork
+    /// What the tabs open their channel on: the hub, or the hub behind JSON bytes (`wireJSON`).
+    private let transport: any SyncTransport
     public private(set) var options: SimulationOptions
     /// Tabs in the order they were first opened (a reopened tab keeps its place).
     public private(set) var tabs: [SimTab] = []
     /// The most recent events (bounded by `options.logCapacity`).
     public private(set) var log: EventLog
     public private(set) var checker = InvariantChecker()
+    /// Every write and every version each tab held, while `tracksWinners`: what `winnerProblems`
+    /// judges. Off by default: it looks at a tab's versions on each of its events.
+    public private(set) var oracle = WinnerOracle()
+    /// Frames per tab per simulated second since the last `transitionToLiveness()`.
+    public private(set) var calmTraffic = TrafficMeter()
+    /// Record writes and held versions for `winnerProblems`, from now on (set it before the first edit).
+    public var tracksWinners = false
     /// Called for every event as it is logged (the UI's live traffic pane, `tabsim run`'s output).
     public var onEvent: ((SimEvent) -> Void)?
     /// When false, message traffic (sent, received, lost) is not logged, only the rest; the checker
@@ -62,6 +71,9 @@ public final class Simulation {
 
     public init(options: SimulationOptions) throws(SimulationError) {
         do { try options.config.validate() } catch { throw SimulationError(error.description) }
+        for (name, config) in options.tabConfigs.sorted(by: { $0.key < $1.key }) {
+            do { try config.validate() } catch { throw SimulationError("tab \(name)'s config: \(error.description)") }
+        }
         if let problem = options.network.problem { throw SimulationError("network: \(problem)") }
         self.options = options
         self.log = EventLog(capacity: options.logCapacity)
@@ -71,6 +83,7 @@ public final class Simulation {
             clock: scheduler, flightCapacity: options.logCapacity)
         idRandom = SeededRandom(seed: seeds.next())
         workloadRandom = SeededRandom(seed: seeds.next())
+        transport = options.wireJSON ? WireTransport(over: hub) : hub
         hub.deliveryPolicy = { [unowned network] from, to, frame in network.delays(from: from, to: to, frame: frame) }
         network.onRoute = { [unowned self] route in self.routed(route) }
         hub.observesDeliveries = false  // the checker looks at what goes on the wire, once per post
@@ -83,6 +96,7 @@ public final class Simulation {
             let sender = self.network.sender(id: from)
             guard sender?.liveness != .crashed else { return self.network.flightRecorder.skip() }
             self.checker.onWire(frame, from: from, at: self.nowMs)
+            if self.calmTraffic.sinceMs != nil { self.calmTraffic.posted(by: sender?.name ?? from, at: self.nowMs) }
             if self.tracksFlights {
                 self.network.flightRecorder.posted(frame, sender: sender?.name ?? from, senderId: from, at: self.nowMs)
             }
@@ -122,10 +136,32 @@ public final class Simulation {
     /// `scheduler.executedCount`, what a run has cost (`ScenarioLimits.maxDeliveredValues`).
     public var deliveredValues: Int { network.deliveredValues }
 
+    /// What is wrong with the values the running tabs hold (those with the shared config), judged by
+    /// `WinnerOracle` under `strategy` (default: the configured one): empty when every synced key
+    /// holds the value that must win. Needs `tracksWinners` from the start of the run.
+    public func winnerProblems(claiming strategy: ConflictStrategy? = nil) -> [String] {
+        let running = tabs.filter { $0.liveness == .alive && options.tabConfigs[$0.name] == nil }
+        for tab in running { noteVersions(of: tab) }
+        var keys = Set<String>()
+        for t in running { keys.formUnion(t.state.keys.filter(t.sync.isSynced)) }
+        return oracle.problems(
+            strategy: strategy ?? options.config.conflictStrategy, keys: Array(keys),
+            holders: running.map { WinnerOracle.Holder(name: $0.name, tabId: $0.tabId, state: $0.state) })
+    }
+
+    /// Tells the oracle the versions `tab` holds now.
+    private func noteVersions(of tab: SimTab) {
+        for key in tab.state.keys where tab.sync.isSynced(key) {
+            if let v = tab.sync.version(of: key) { oracle.holds(tabId: tab.tabId, key: key, version: v) }
+        }
+    }
+
     /// Whether the running tabs hold the same synced state, and if not, which keys differ, what
-    /// each tab holds and which tabs stand apart. Frozen, closed and crashed tabs are left out.
+    /// each tab holds and which tabs stand apart. Frozen, closed and crashed tabs are left out, and
+    /// so are tabs with a configuration of their own (`SimulationOptions.tabConfigs`): they cannot
+    /// be expected to agree with the others.
     public func convergence() -> Convergence {
-        let running = tabs.filter { $0.liveness == .alive }
+        let running = tabs.filter { $0.liveness == .alive && options.tabConfigs[$0.name] == nil }
         guard let first = running.first else { return Convergence(differences: [:]) }
         var keys = Set<String>()
         for t in running { keys.formUnion(t.state.keys.filter(first.sync.isSynced)) }
@@ -310,6 +346,7 @@ public final class Simulation {
         }
         let tab = try existing(name, mustBe: [.alive, .frozen])
         tab.scheduler.clockSkewMs = ms
+        oracle.skewed(ms)
         fault(.clockSkew(tab: name, ms: ms), tab: tab)
     }
 
@@ -325,13 +362,20 @@ public final class Simulation {
     /// `set` on a tab already known to be running, with keys. A value too large for one frame is
     /// refused, as the store refuses it to a page, and nothing is logged as set.
     private func userSet(_ tab: SimTab, _ partial: StateDocument) throws(SimulationError) {
-        do {
-            try tab.store.check(partial)
-            record(
-                SimEvent(
-                    timeMs: nowMs, tab: tab.name, kind: .action, fact: .action(.set(tab: tab.name, state: partial))))
-            try tab.store.setState(partial)
-        } catch { throw SimulationError("\(tab.name): \(error)") }
+        do { try tab.store.check(partial) } catch { throw SimulationError("\(tab.name): \(error)") }
+        record(
+            SimEvent(timeMs: nowMs, tab: tab.name, kind: .action, fact: .action(.set(tab: tab.name, state: partial))))
+        let before = tab.state
+        do { try tab.store.setState(partial) } catch { throw SimulationError("\(tab.name): \(error)") }
+        guard tracksWinners else { return }
+        // Only a key whose value changed is written (the store leaves an equal value as it was).
+        for key in partial.keys.sorted() where tab.sync.isSynced(key) && tab.state[key] != before[key] {
+            oracle.wrote(
+                WinnerOracle.Write(
+                    tab: tab.name, tabId: tab.tabId, key: key, value: tab.state[key], atMs: nowMs,
+                    clockSkewMs: tab.scheduler.clockSkewMs, version: tab.sync.version(of: key),
+                    judged: options.tabConfigs[tab.name] == nil))
+        }
     }
 
     public func forceLeader(_ name: String) throws(SimulationError) {
@@ -369,7 +413,8 @@ public final class Simulation {
         tab.sync.broadcastState(keys: keys)
     }
 
-    /// Changes the conflict strategy of every tab, and of tabs opened later.
+    /// Changes the conflict strategy of every tab (those with a configuration of their own too),
+    /// and of tabs opened later.
     public func setConflictStrategy(
         _ strategy: ConflictStrategy,
         customResolver: ((StateDocument, StateDocument) -> StateDocument)? = nil
@@ -384,6 +429,10 @@ public final class Simulation {
             }
         }
         options.config = config
+        for name in options.tabConfigs.keys {
+            options.tabConfigs[name]?.conflictStrategy = strategy
+            if let customResolver { options.tabConfigs[name]?.customResolver = customResolver }
+        }
         record(
             SimEvent(
                 timeMs: nowMs, tab: "sim", kind: .action,
@@ -480,6 +529,7 @@ public final class Simulation {
         .Action]
     {
         var taken: [Scenario.Action] = [.heal, .network(network)]
+        calmTraffic.start(at: nowMs)
         heal()
         try? setNetwork(network)
         for tab in tabs {
@@ -555,15 +605,17 @@ public final class Simulation {
         let tabScheduler = TabScheduler(base: scheduler)
         let made = TabSlot()
         let environment = SyncEnvironment(
-            clock: tabScheduler, scheduler: tabScheduler, transport: hub, random: SeededRandom(seed: idRandom.next()),
+            clock: tabScheduler, scheduler: tabScheduler, transport: transport,
+            random: SeededRandom(seed: idRandom.next()),
             observer: { [unowned self] event in
                 if let tab = made.tab { self.observe(event, from: tab) }
             })
         let sync: BroadcastSync
-        do { sync = try BroadcastSync(store: Store(state), config: options.config, environment: environment) } catch {
+        let config = options.tabConfigs[name] ?? options.config
+        do { sync = try BroadcastSync(store: Store(state), config: config, environment: environment) } catch {
             throw SimulationError(error.description)
         }
-        let index = checker.register(tabId: sync.tabId, name: name, excludeKeys: options.config.excludeKeys)
+        let index = checker.register(tabId: sync.tabId, name: name, excludeKeys: config.excludeKeys)
         let tab = SimTab(
             name: name, sync: sync, scheduler: tabScheduler, initialState: state,
             openedAtMs: nowMs, checkerIndex: index)
@@ -587,7 +639,7 @@ public final class Simulation {
     private func routed(_ route: SimulatedNetwork.Route) {
         let outcome: NetworkRouteFact.Outcome =
             route.blockedBy != nil ? .blocked : route.copies.isEmpty ? .lost : .duplicated
-        let type: SyncMessageType? = if case .message(let m) = route.frame { m.type } else { nil }
+        let type = route.frame.header.type
         let fact = NetworkRouteFact(
             outcome: outcome, type: type, from: route.from, to: route.to, reason: route.blockedBy)
         record(SimEvent(timeMs: nowMs, tab: route.from, kind: .network, messageType: type, fact: .route(fact)))
@@ -600,6 +652,7 @@ public final class Simulation {
 
     private func observe(_ event: SyncEvent, from tab: SimTab) {
         guard tab.liveness != .crashed else { return }
+        if tracksWinners { noteVersions(of: tab) }
         let time = nowMs
         checker.observe(event, tab: tab.checkerIndex, at: time)
         let kind: SimEvent.Kind

@@ -12,6 +12,13 @@ public struct SimulationOptions {
     public var initialState: StateDocument
     /// How many events the log keeps in memory; older ones scroll out.
     public var logCapacity: Int
+    /// True: every frame a tab posts travels as JSON bytes and reaches each receiver as decoded
+    /// JSON, as between real processes (`WireTransport`); false: as the typed message itself.
+    public var wireJSON = false
+    /// Tabs (by name) that open with a configuration of their own instead of `config`, on the
+    /// same channel: a tab of an older or differently configured page. Convergence and the winner
+    /// checks judge only the tabs with the shared `config`, since tabs that differ cannot agree.
+    public var tabConfigs: [String: BroadcastSyncConfig] = [:]
 
     public init(
         seed: UInt64 = 1, config: BroadcastSyncConfig = BroadcastSyncConfig(channelName: "app-sync"),

@@ -5,8 +5,10 @@ import TabSync
 /// behind the replay of its saved corpus in `swift test` (the same code, so a saved input that once
 /// crashed stays a test).
 ///
-/// Three tabs (A, B, C) with `secret` excluded and leader election on, over a lossless channel. The
-/// input is read as lines:
+/// Three tabs (A, B, C) with `secret` excluded and leader election on, over a lossless channel that
+/// carries JSON bytes (`SimulationOptions.wireJSON`): each injected line is parsed as JSON text and
+/// decoded by the receiving engine, as are the tabs' own frames to each other. The input is read as
+/// lines:
 /// - `+N` advances the virtual clock N ms (at most a minute);
 /// - `>A text` injects `text` as a raw frame to tab A only (`>B`, `>C` likewise);
 /// - any other line is injected as a raw frame to every tab.
@@ -27,6 +29,9 @@ public enum ReceiveFuzzer {
         options.config.electionTimeoutMs = 50
         options.config.throttleMs = 0
         options.config.joinTimeoutMs = 100
+        // The tabs' own frames travel as JSON bytes too, as between processes: every frame any tab
+        // reads, theirs or the input's, went bytes -> JSON -> SyncMessage.
+        options.wireJSON = true
         guard let sim = try? Simulation(options: options) else { return ["the harness's configuration is invalid"] }
         sim.logsTraffic = false
         let names = ["A", "B", "C"]

@@ -26,6 +26,7 @@ struct FuzzCommand: ParsableCommand {
               tabsim fuzz --seeds 10000 --shard 2/4        the seeds 2, 6, 10... of 1...10000
               tabsim fuzz --seeds 1 --start-seed 42 --save seed42.yaml     keep a run as a scenario file
             Swarm ranges: \(Swarm.ranges)
+            Swarm configurations: \(SwarmConfig.ranges)
             """
     )
 
@@ -44,6 +45,10 @@ struct FuzzCommand: ParsableCommand {
     var save: String?
     @Flag(help: "Give every seed the fixed mix of faults and ranges instead of drawing one per seed.")
     var fixedMix = false
+    @Flag(help: "Send every seed's frames as JSON bytes, as between processes (swarm runs draw it 1 in 4).")
+    var wireJSON = false
+    @Flag(help: "Never give one tab of a swarm run a configuration unlike the others'.")
+    var noMixedConfigs = false
     @Option(help: "Run shard i of n (1-based): the seeds at offsets i-1, i-1+n, i-1+2n... of the range.")
     var shard: String?
 
@@ -104,19 +109,26 @@ struct FuzzCommand: ParsableCommand {
         options.strategy = strategy
         options.chaosMs = chaosSeconds * 1000
         options.fixedMix = fixedMix
+        options.wireJSON = wireJSON
+        options.mixedConfigs = !noMixedConfigs
         let (shardIndex, shardCount) = shardParts ?? (1, 1)
         let range = startSeed..<(startSeed + UInt64(seeds))
         let mine = stride(from: range.lowerBound + UInt64(shardIndex - 1), to: range.upperBound, by: shardCount)
-        let mixFlag = fixedMix ? " --fixed-mix" : ""
+        let mixFlag =
+            (fixedMix ? " --fixed-mix" : "") + (wireJSON ? " --wire-json" : "")
+            + (noMixedConfigs ? " --no-mixed-configs" : "")
         let fuzzer = Fuzzer(options: options)
         let started = ContinuousClock.now
         var simulatedMs = 0
         var faults = 0
         var edits = 0
         var coverage: [String: Int] = [:]
-        var failures: [Fuzzer.Outcome] = []
+        // Seeds only: a failing outcome holds its run as a scenario file, and a campaign where many
+        // seeds fail (a traffic storm) would keep gigabytes of them.
+        var failures: [UInt64] = []
         var diverged = 0
         var ran = 0
+        var maxCalmPerSecond = 0
         for seed in mine {
             ran += 1
             let outcome = fuzzer.run(seed: seed)
@@ -126,16 +138,19 @@ struct FuzzCommand: ParsableCommand {
             coverage.merge(outcome.coverage, uniquingKeysWith: +)
             if outcome.divergence != nil { diverged += 1 }
             if !outcome.passed {
-                failures.append(outcome)
+                failures.append(seed)
                 print("FAIL seed \(seed):")
                 for v in outcome.violations { print("  \(v)") }
-                if !fixedMix { print("  mix: \(outcome.swarm)") }
+                if !fixedMix { print("  mix: \(outcome.swarm)\n  config: \(outcome.setup)") }
                 print(
                     "  replay: tabsim fuzz --seeds 1 --start-seed \(seed) --tabs \(tabs) "
                         + "--strategy \(strategy.rawValue) --chaos-seconds \(chaosSeconds)\(mixFlag) --save seed\(seed).yaml"
                 )
             }
-            if seeds == 1, !fixedMix { print("seed \(seed) mix: \(outcome.swarm)") }
+            if seeds == 1, !fixedMix {
+                print("seed \(seed) mix: \(outcome.swarm)\nseed \(seed) config: \(outcome.setup)")
+            }
+            maxCalmPerSecond = max(maxCalmPerSecond, outcome.calmMaxPerSecond)
             if let save, (!outcome.passed && failures.count == 1) || seeds == 1 {
                 try Self.checkReplayable(outcome, as: save)
                 try WritableFile.write(outcome.scenarioYAML, to: save)
@@ -155,6 +170,7 @@ struct FuzzCommand: ParsableCommand {
             "fuzz: \(edits) edits, \(faults) faults, \(String(format: "%.2f", hours)) simulated hours in \(String(format: "%.2f", wall)) s "
                 + "(\(String(format: "%.0f", Double(ran) / max(wall, 1e-9))) seeds/s, \(String(format: "%.0f", Double(simulatedMs) / 1000 / max(wall, 1e-9))) simulated s per s)"
         )
+        print("fuzz: traffic after the calm: at most \(maxCalmPerSecond) frames per tab in a simulated second")
         print("fuzz: coverage: " + coverage.keys.sorted().map { "\($0) \(coverage[$0]!)" }.joined(separator: ", "))
         // Counts only (and the failing seeds), so that shards' lines add up key by key.
         let counts = [
@@ -165,7 +181,7 @@ struct FuzzCommand: ParsableCommand {
             "summary: mix=\(fixedMix ? "fixed" : "swarm") "
                 + ["seeds", "passed", "failed", "diverged", "edits", "faults", "simulated_ms"]
                 .map { "\($0)=\(counts[$0]!)" }.joined(separator: " ")
-                + " failing_seeds=" + failures.map { "\($0.seed)" }.joined(separator: ","))
+                + " failing_seeds=" + failures.map { "\($0)" }.joined(separator: ","))
         if !failures.isEmpty { throw ExitCode(1) }
     }
 }
