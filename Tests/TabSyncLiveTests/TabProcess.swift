@@ -119,7 +119,7 @@ final class TabProcess: @unchecked Sendable {
     }
 
     /// Waits for the process to end, and for everything it printed to be read, and returns its exit status.
-    func exitStatus(within seconds: Double = 5) async throws -> Int32 {
+    func exitStatus(within seconds: Double = 120) async throws -> Int32 {
         try await eventually("\(name) exits", within: seconds) {
             !process.isRunning && lock.withLock { outputEnded && errorsEnded }
         }
