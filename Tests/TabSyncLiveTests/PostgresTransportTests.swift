@@ -59,6 +59,12 @@ struct PostgresTransportTests {
     @Test func threeTabsElectOneLeaderShareEditsLargeOnesTooAndFailOverAfterKill9() async throws {
         let server = try PostgresTestServer()
         defer { server.remove() }
+        let watch = try TabProcess(
+            name: "watch", command: ["watch", "--lines", "--postgres", server.url(), "--channel", "class-1a"])
+        defer { watch.stop() }
+        try await eventually("the watch listens", within: 120) {
+            watch.outputLines.contains { $0.hasPrefix("watching postgres://teacher:***@") }
+        }
         let tabs = try await startTabs(["A", "B", "C"], server, channel: "class-1a", ["theme=light"])
         defer { tabs.forEach { $0.stop() } }
 
@@ -71,6 +77,12 @@ struct PostgresTransportTests {
                 tab.events("applied").contains { $0["state"]?.objectValue?["theme"] == "dark" }
             }
         }
+
+        let bId = try #require(tabs[1].tabId)
+        try await eventually("the watch shows B's update", within: 120) {
+            watch.outputLines.contains { $0.contains("[BroadcastSync:\(shortTabId(bId))] Sent: STATE_UPDATE") }
+        }
+        #expect(!watch.outputLines.joined().contains(server.password))
 
         // 20,000 bytes of text, with multi-byte characters where chunks may be cut: 3 notifications at least.
         let big = String(repeating: "é€x", count: 20_000 / 6)
@@ -121,11 +133,16 @@ struct PostgresTransportTests {
         }
         try await Task.sleep(for: .seconds(2))
         try server.start()
+        let startedAtMs = Date().timeIntervalSince1970 * 1000
         for tab in tabs {
             try await eventually("\(tab.name) rejoins", within: 120) { !tab.events("rejoined").isEmpty }
         }
+        // Not timing claims (CI may be slow): the figures, for the log.
         let downMs = tabs.compactMap { $0.events("rejoined").first?[int: "downMs"] }
-        print("postgres rejoin after a server restart: down \(downMs) ms")
+        let afterStartMs = tabs.compactMap { $0.events("rejoined").first?["time"]?.numberValue }.map {
+            Int($0 - startedAtMs)
+        }
+        print("postgres rejoin after a server restart: down \(downMs) ms, rejoined \(afterStartMs) ms after it started")
         _ = try await agreedLeader(tabs)
         // Repair: every tab ends with the same state, C's offline edit (the newest write) included.
         try await eventually("the tabs converge", within: 120) {
