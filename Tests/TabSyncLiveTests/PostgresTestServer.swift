@@ -23,7 +23,9 @@ final class PostgresTestServer: @unchecked Sendable {
 
     /// Where `initdb`, `pg_ctl` and `psql` are: `PG_BIN`, else the newest /usr/lib/postgresql/*/bin.
     static var binDirectory: String? {
-        if let bin = ProcessInfo.processInfo.environment["PG_BIN"], !bin.isEmpty { return bin }
+        if let bin = ProcessInfo.processInfo.environment["PG_BIN"], !bin.isEmpty {
+            return FileManager.default.isExecutableFile(atPath: bin + "/initdb") ? bin : nil
+        }
         let root = "/usr/lib/postgresql"
         let versions = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
         return versions.compactMap(Int.init).sorted().reversed()
