@@ -18,6 +18,8 @@ final class PostgresTestServer: @unchecked Sendable {
     let password = "pw-" + String(UInt64.random(in: 1...UInt64.max), radix: 36)
     let directory: String
     let port: Int
+    /// With TLS: the server's self-signed certificate for 127.0.0.1 (also its own authority).
+    let certificate: String?
     private let bin: String
     private var running = false
 
@@ -39,8 +41,9 @@ final class PostgresTestServer: @unchecked Sendable {
     /// must fail (`start` says so) instead of skipping.
     static var availableOrRequired: Bool { binDirectory != nil || isCI }
 
-    /// Starts a cluster; throws (naming what is missing) when it cannot.
-    init() throws {
+    /// Starts a cluster, with TLS (a certificate made by `openssl`) when `tls`; throws (naming what
+    /// is missing) when it cannot.
+    init(tls: Bool = false) throws {
         guard let bin = Self.binDirectory else {
             throw Failure(
                 "no PostgreSQL server binaries (/usr/lib/postgresql/*/bin/initdb, or PG_BIN): CI=true requires "
@@ -50,6 +53,7 @@ final class PostgresTestServer: @unchecked Sendable {
         var template = Array("/tmp/tabsync-pg-XXXXXX".utf8CString)
         directory = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)) }
         port = Self.freePort()
+        certificate = tls ? directory + "/server.crt" : nil
         do {
             try setUp()
         } catch {
@@ -61,9 +65,20 @@ final class PostgresTestServer: @unchecked Sendable {
     private func setUp() throws {
         let superPassword = "su-" + String(UInt64.random(in: 1...UInt64.max), radix: 36)
         try Data(superPassword.utf8).write(to: URL(fileURLWithPath: directory + "/pwfile"))
+        var owned = [directory, directory + "/pwfile"]
+        if let certificate {
+            try run(
+                "/usr/bin/openssl",
+                [
+                    "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", directory + "/server.key", "-out", certificate,
+                ], asServer: false)
+            chmod(directory + "/server.key", 0o600)
+            owned += [directory + "/server.key", certificate]
+        }
         if geteuid() == 0 {
             let nobody = getpwnam("nobody")!.pointee
-            for path in [directory, directory + "/pwfile"] { chown(path, nobody.pw_uid, nobody.pw_gid) }
+            for path in owned { chown(path, nobody.pw_uid, nobody.pw_gid) }
         }
         try run(
             bin + "/initdb",
@@ -81,18 +96,20 @@ final class PostgresTestServer: @unchecked Sendable {
             ], environment: ["PGPASSWORD": superPassword])
     }
 
-    /// `postgres://teacher:PASSWORD@127.0.0.1:PORT/classroom?sslmode=disable`, or with another password.
-    func url(password: String? = nil) -> String {
-        "postgres://\(Self.role):\(password ?? self.password)@127.0.0.1:\(port)/\(Self.database)?sslmode=disable"
+    /// `postgres://teacher:PASSWORD@127.0.0.1:PORT/classroom?sslmode=disable`, or with another
+    /// password, or other parameters.
+    func url(password: String? = nil, parameters: String = "sslmode=disable") -> String {
+        "postgres://\(Self.role):\(password ?? self.password)@127.0.0.1:\(port)/\(Self.database)?\(parameters)"
     }
 
     /// Starts the server (again), listening on 127.0.0.1 only, its socket in `directory`.
     func start() throws {
+        let tls = certificate.map { " -c ssl=on -c ssl_cert_file=\($0) -c ssl_key_file=\(directory)/server.key" } ?? ""
         try run(
             bin + "/pg_ctl",
             [
                 "-D", directory + "/data", "-l", directory + "/server.log", "-w", "-t", "120", "-o",
-                "-k \(directory) -h 127.0.0.1 -p \(port) -c fsync=off -c max_connections=50", "start",
+                "-k \(directory) -h 127.0.0.1 -p \(port) -c fsync=off -c max_connections=50" + tls, "start",
             ])
         running = true
     }
@@ -116,9 +133,12 @@ final class PostgresTestServer: @unchecked Sendable {
     /// Runs a PostgreSQL program, as `nobody` when this is root, and waits for it; throws with its
     /// output. Spawned and reaped directly, its output in a file: `pg_ctl start` leaves the server
     /// running, and Foundation's `Process` was seen never to notice that `pg_ctl` had exited.
-    private func run(_ program: String, _ arguments: [String], environment: [String: String] = [:]) throws {
+    private func run(
+        _ program: String, _ arguments: [String], environment: [String: String] = [:], asServer: Bool = true
+    ) throws {
         let command =
-            geteuid() == 0 ? ["/usr/sbin/runuser", "-u", "nobody", "--", program] + arguments : [program] + arguments
+            geteuid() == 0 && asServer
+            ? ["/usr/sbin/runuser", "-u", "nobody", "--", program] + arguments : [program] + arguments
         let outputPath = directory + "/command.out"
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)

@@ -160,6 +160,39 @@ struct PostgresTransportTests {
         }
     }
 
+    @Test func tlsWhenTheURLAsksForItWithTheServersCertificateChecked() async throws {
+        let server = try PostgresTestServer(tls: true)
+        defer { server.remove() }
+        let certificate = try #require(server.certificate)
+        let verified = try TabProcess(
+            "A",
+            [
+                "--postgres", server.url(parameters: "sslmode=verify-full&sslrootcert=\(certificate)"),
+                "--channel", "class-1d",
+            ])
+        defer { verified.stop() }
+        try await eventually("A connects over TLS", within: 120) { verified.tabId != nil }
+        #expect(verified.events("connected").first?[string: "server"]?.hasSuffix("sslmode=verify-full") == true)
+
+        // The certificate is signed by no authority the system trusts: refused.
+        let unverified = try TabProcess(
+            "B", ["--postgres", server.url(parameters: "sslmode=verify-full"), "--channel", "class-1d"])
+        defer { unverified.stop() }
+        #expect(try await unverified.exitStatus() == 1)
+        #expect(unverified.standardError.contains("handshakeFailed"), "\(unverified.standardError)")
+        #expect(!unverified.standardError.contains(server.password))
+    }
+
+    @Test func sslmodeRequireRefusesAServerWithoutTLS() async throws {
+        let server = try PostgresTestServer()
+        defer { server.remove() }
+        let tab = try TabProcess(
+            "A", ["--postgres", server.url(parameters: "sslmode=require"), "--channel", "class-1e"])
+        defer { tab.stop() }
+        #expect(try await tab.exitStatus() == 1)
+        #expect(tab.standardError.contains("the server does not offer TLS, and sslmode asks for it"))
+    }
+
     @Test func aWrongPasswordIsAClearErrorThatNeverShowsThePassword() async throws {
         let server = try PostgresTestServer()
         defer { server.remove() }
