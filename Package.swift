@@ -28,6 +28,8 @@ let package = Package(
         // For the tests that run the built binary.
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        // Real tabs across machines: LISTEN/NOTIFY on a PostgreSQL server.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // The engine: the spec's BroadcastSync as a deterministic state machine.
@@ -64,13 +66,16 @@ let package = Package(
             name: "TabSimUI",
             dependencies: ["TabSync", "TabSimulator", "CNCurses"]
         ),
-        // Real tabs: the engine across processes of one user, over Unix datagram sockets on a NIO event loop.
+        // Real tabs: the engine across processes of one user, over Unix datagram sockets on a NIO event loop,
+        // and across machines, over PostgreSQL's LISTEN/NOTIFY.
         .target(
             name: "TabSyncLive",
             dependencies: [
                 "TabSync",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // Workloads behind `tabsim bench`, timed by their stopwatch: no simulation reads wall time (the

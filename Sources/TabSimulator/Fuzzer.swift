@@ -107,13 +107,15 @@ public struct Fuzzer {
         return config
     }
 
-    /// The calm phase's quiet period: leader timeout + two election rounds + two heartbeats + the
-    /// join timeout, and at least three ping intervals (repair runs at pings).
+    /// The calm phase's quiet period: leader timeout (as far as a measured round trip may stretch
+    /// it: the tab timeout) + two election rounds + two heartbeats + the join timeout, and at least
+    /// three ping intervals (repair runs at pings).
     public var quietMs: Milliseconds { quietMs(config()) }
 
     func quietMs(_ config: BroadcastSyncConfig) -> Milliseconds {
         max(
-            config.effectiveLeaderTimeoutMs + 2 * config.electionTimeoutMs + 2 * config.leaderHeartbeatMs
+            max(config.effectiveLeaderTimeoutMs, config.effectiveTabTimeoutMs) + 2 * config.electionTimeoutMs
+                + 2 * config.leaderHeartbeatMs
                 + config.joinTimeoutMs, 3 * config.tabPingIntervalMs)
     }
 

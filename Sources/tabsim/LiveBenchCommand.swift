@@ -15,7 +15,7 @@ struct LiveBenchCommand: ParsableCommand {
         abstract: "Measure real tabs: failover, round trip and deliveries/s between processes (use a release build).",
         discussion: """
             Spawns `tabsim tab --headless` processes (failover) and a peer process (round trip, deliveries)
-            on a channel in a fresh directory under /tmp. Example:
+            on a channel in a fresh directory under /tmp; with --postgres, on that server too. Example:
               swift run -c release tabsim bench-live --failovers 5 --updates 10000
             """
     )
@@ -28,6 +28,11 @@ struct LiveBenchCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Round trips of one update between two processes.") var updates = 10_000
     @Option(parsing: .unconditional, help: "Updates sent one way for deliveries per second.")
     var deliveries = 100_000
+    @Option(
+        help: ArgumentHelp(
+            "Also measure through this PostgreSQL server (postgres://user:password@host:port/db; PG* variables too).",
+            valueName: "url"))
+    var postgres: String?
     @Flag(help: "Print one JSON object per line: {\"name\": ..., \"value\": ..., \"unit\": ...}.") var json = false
     @Option(help: .hidden) var peer: String?
 
@@ -41,12 +46,19 @@ struct LiveBenchCommand: ParsableCommand {
     }
 
     func run() throws {
-        if let peer { return try LivePeer.run(directory: ChannelDirectory(root: peer)) }
+        let server = try postgres.map {
+            try PostgresSettings(url: $0, environment: ProcessInfo.processInfo.environment)
+        }
+        if let peer { return try LivePeer.run(venue: server.map { .postgres($0) } ?? .directory(peer)) }
+        // The children get the password in their environment, never on their command line.
+        if let password = server?.password { setenv("PGPASSWORD", password, 1) }
         let root = TempRoot()
         defer { root.remove() }
         var rows: [(BenchmarkResult, compare: String)] = []
+        var socketFailovers: [String: [Double]] = [:]
         for mode in ["kill", "close"] {
-            let live = try measureFailovers(mode: mode, root: root.path)
+            let live = try measureFailovers(mode: mode, venue: .directory(root.path))
+            socketFailovers[mode] = live
             let simulated = try simulateFailovers(mode: mode)
             rows.append(
                 (
@@ -59,7 +71,8 @@ struct LiveBenchCommand: ParsableCommand {
                     "simulator \(simulated.max()!) ms (virtual)"
                 ))
         }
-        let measured = try LiveRoundTrips.measure(root: root.path, roundTrips: updates, deliveries: deliveries)
+        let measured = try LiveRoundTrips.measure(
+            venue: .directory(root.path), roundTrips: updates, deliveries: deliveries)
         let inProcess = InProcessRoundTrips.measure(roundTrips: updates)
         let p50 = percentile(measured.roundTrips, 0.5)
         let p99 = percentile(measured.roundTrips, 0.99)
@@ -80,6 +93,9 @@ struct LiveBenchCommand: ParsableCommand {
                 BenchmarkResult(name: "live.deliveries", value: deliveriesPerSecond, unit: "/s"),
                 "one process \(Int(fanout.value))/s; Node workers ~280k/s; \(measured.lost) lost"
             ))
+        if let server {
+            rows += try postgresRows(server, sockets: measured, socketFailovers: socketFailovers)
+        }
         if json {
             for (result, _) in rows { print(result.jsonLine) }
         } else {
@@ -88,29 +104,65 @@ struct LiveBenchCommand: ParsableCommand {
                     result.value.rounded() == result.value
                     ? String(Int(result.value)) : String(format: "%.1f", result.value)
                 print(
-                    result.name.padding(toLength: 28, withPad: " ", startingAt: 0)
+                    result.name.padding(toLength: 32, withPad: " ", startingAt: 0)
                         + (value + " " + result.unit).padding(toLength: 14, withPad: " ", startingAt: 0) + compare)
             }
         }
+    }
+
+    /// The same figures through a PostgreSQL server, beside the sockets'.
+    private func postgresRows(
+        _ server: PostgresSettings, sockets: LiveRoundTrips.Result, socketFailovers: [String: [Double]]
+    ) throws -> [(BenchmarkResult, compare: String)] {
+        var rows: [(BenchmarkResult, compare: String)] = []
+        for mode in ["kill", "close"] {
+            let live = try measureFailovers(mode: mode, venue: .postgres(server))
+            let sockets = socketFailovers[mode]!
+            rows.append(
+                (
+                    BenchmarkResult(name: "postgres.failover.\(mode).median", value: median(live), unit: "ms"),
+                    "sockets \(Int(median(sockets))) ms"
+                ))
+            rows.append(
+                (
+                    BenchmarkResult(name: "postgres.failover.\(mode).max", value: live.max()!, unit: "ms"),
+                    "sockets \(Int(sockets.max()!)) ms"
+                ))
+        }
+        let measured = try LiveRoundTrips.measure(venue: .postgres(server), roundTrips: updates, deliveries: deliveries)
+        for (name, fraction) in [("p50", 0.5), ("p99", 0.99)] {
+            rows.append(
+                (
+                    BenchmarkResult(
+                        name: "postgres.roundtrip.\(name)", value: percentile(measured.roundTrips, fraction), unit: "us"
+                    ),
+                    String(format: "sockets %.0f us", percentile(sockets.roundTrips, fraction))
+                ))
+        }
+        rows.append(
+            (
+                BenchmarkResult(name: "postgres.deliveries", value: measured.deliveriesPerSecond.rounded(), unit: "/s"),
+                "sockets \(Int(sockets.deliveriesPerSecond))/s; \(measured.lost) lost"
+            ))
+        return rows
     }
 
     // MARK: - Failover
 
     /// Three real tabs; the leader is killed (or closes) at a random point of its heartbeat; the time
     /// from then to the last survivor's role event that agrees on the new leader, by the wall clock.
-    private func measureFailovers(mode: String, root: String) throws -> [Double] {
+    private func measureFailovers(mode: String, venue: BenchVenue) throws -> [Double] {
         var times: [Double] = []
         for run in 0..<failovers {
-            let arguments = [
-                "tab", "--headless", "--dir", root, "--channel", "failover-\(mode)-\(run)",
-                "--heartbeat", "\(heartbeat)",
-            ]
+            let arguments =
+                ["tab", "--headless", "--heartbeat", "\(heartbeat)"]
+                + venue.arguments(channel: "failover-\(mode)-\(run)")
             var tabs: [ChildTab] = []
             defer { tabs.forEach { $0.stop() } }
             for name in ["A", "B", "C"] {
                 let tab = try ChildTab(name, arguments: arguments + ["--name", name])
                 tabs.append(tab)
-                try ChildTab.wait("\(name) to start", seconds: 10) { tab.tabId != nil }
+                try ChildTab.wait("\(name) to start", seconds: 30) { tab.tabId != nil }
             }
             let (leader, epoch) = try agreedLeader(tabs, after: 0)
             usleep(useconds_t(Int.random(in: 0..<heartbeat) * 1000))

@@ -4,8 +4,22 @@ import NIOPosix
 import TabSync
 import TabSyncLive
 
+/// Where the bench's channels are: a directory of Unix sockets, or a PostgreSQL server.
+enum BenchVenue {
+    case directory(String)
+    case postgres(PostgresSettings)
+
+    /// Arguments that put a `tabsim tab` or peer there.
+    func arguments(channel: String) -> [String] {
+        switch self {
+        case .directory(let root): ["--dir", root, "--channel", channel]
+        case .postgres(let server): ["--postgres", server.urlWithoutPassword, "--channel", channel]
+        }
+    }
+}
+
 /// Round trips and one-way deliveries between this process and a peer process (`LivePeer`), both
-/// engines on their own event loop, throttle off, over the Unix datagram transport.
+/// engines on their own event loop, throttle off, over the Unix datagram transport or PostgreSQL.
 enum LiveRoundTrips {
     struct Result {
         /// Microseconds from setting `ping` here to applying the peer's `pong`, one per round trip.
@@ -17,28 +31,39 @@ enum LiveRoundTrips {
 
     static let warmUp = 500
 
-    static func measure(root: String, roundTrips: Int, deliveries: Int) throws -> Result {
-        let peer = try ChildTab("peer", arguments: ["bench-live", "--peer", root])
+    static func measure(venue: BenchVenue, roundTrips: Int, deliveries: Int) throws -> Result {
+        let peerArguments: [String]
+        switch venue {
+        case .directory(let root): peerArguments = ["--peer", root]
+        case .postgres(let server): peerArguments = ["--peer", "-", "--postgres", server.urlWithoutPassword]
+        }
+        let peer = try ChildTab("peer", arguments: ["bench-live"] + peerArguments)
         defer { peer.stop() }
-        try ChildTab.wait("the peer", seconds: 10) { !peer.events("ready").isEmpty }
+        try ChildTab.wait("the peer", seconds: 30) { !peer.events("ready").isEmpty }
         var result: Result?
         var failure: (any Error)?
         var driver: Driver?  // held here: only its own timers and callbacks refer to it otherwise
         MultiThreadedEventLoopGroup.withCurrentThreadAsEventLoop { loop in
             do {
-                driver = try Driver(
-                    loop: loop, directory: ChannelDirectory(root: root),
-                    roundTrips: roundTrips, deliveries: deliveries
+                let transport = try LivePeer.transport(venue, loop: loop)
+                let made = try Driver(
+                    loop: loop, transport: transport, roundTrips: roundTrips, deliveries: deliveries
                 ) { outcome in
                     result = outcome
                     loop.shutdownGracefully { _ in }
                 }
-                driver?.start()
+                driver = made
+                LivePeer.connect(transport) { error in
+                    guard let error else { return made.start() }
+                    failure = error
+                    loop.shutdownGracefully { _ in }
+                }
             } catch {
                 failure = error
                 loop.shutdownGracefully { _ in }
             }
         }
+        withExtendedLifetime(driver) {}
         if let failure { throw failure }
         guard let result else { throw BenchLiveError("the round trips did not finish") }
         return result
@@ -47,7 +72,7 @@ enum LiveRoundTrips {
     /// Runs on the loop: joins, then ping/pong round trips, then a stream of `seq` updates.
     private final class Driver {
         let loop: any EventLoop
-        let transport: UnixDatagramTransport
+        let transport: any SyncTransport
         let sync: BroadcastSync
         let roundTrips: Int
         let deliveries: Int
@@ -59,14 +84,14 @@ enum LiveRoundTrips {
         var streamStart = NIODeadline.now()
 
         init(
-            loop: any EventLoop, directory: ChannelDirectory, roundTrips: Int, deliveries: Int,
+            loop: any EventLoop, transport: any SyncTransport, roundTrips: Int, deliveries: Int,
             done: @escaping (Result) -> Void
         ) throws {
             self.loop = loop
             self.roundTrips = roundTrips
             self.deliveries = deliveries
             self.done = done
-            transport = UnixDatagramTransport(eventLoop: loop, directory: directory)
+            self.transport = transport
             sync = try BroadcastSync(
                 store: Store(), config: LivePeer.config,
                 environment: .live(eventLoop: loop, transport: transport))
@@ -106,16 +131,22 @@ enum LiveRoundTrips {
             pump()
         }
 
+        /// Frames waiting: in the peer's full queue, or for the server's answer (at most 256 of those).
+        private var waiting: Bool {
+            if let unix = transport as? UnixDatagramTransport { return unix.statistics.backlogged > 0 }
+            return ((transport as? PostgresTransport)?.endpoint?.inFlight ?? 0) >= 256
+        }
+
         /// Sends `seq` updates in batches, pausing while the peer's queue is full, then `end`.
         private func pump() {
             var batch = 0
-            while seq < deliveries, batch < 256, transport.statistics.backlogged == 0 {
+            while seq < deliveries, batch < 256, !waiting {
                 seq += 1
                 batch += 1
                 try? sync.store.setState(["seq": .number(Double(seq))])
             }
             if seq < deliveries {
-                let delay: TimeAmount = transport.statistics.backlogged > 0 ? .microseconds(50) : .zero
+                let delay: TimeAmount = waiting ? .microseconds(50) : .zero
                 loop.assumeIsolated().scheduleTask(in: delay) { [self] in pump() }
             } else {
                 try? sync.store.setState(["end": .number(Double(seq))])
@@ -124,9 +155,13 @@ enum LiveRoundTrips {
 
         private func finish(applied: Int) {
             let seconds = Double((NIODeadline.now() - streamStart).nanoseconds) / 1e9
-            let result = Result(
-                roundTrips: samples, deliveriesPerSecond: Double(applied) / seconds,
-                lost: transport.statistics.lost)
+            let lost =
+                (transport as? UnixDatagramTransport)?.statistics.lost
+                ?? (transport as? PostgresTransport).map {
+                    $0.statistics.sendFailed + $0.statistics.notSentDisconnected
+                }
+                ?? 0
+            let result = Result(roundTrips: samples, deliveriesPerSecond: Double(applied) / seconds, lost: lost)
             sync.stop()
             done(result)
         }
@@ -142,11 +177,27 @@ enum LivePeer {
         return config
     }
 
-    static func run(directory: ChannelDirectory) throws {
+    /// The bench's transport at `venue`, on `loop`.
+    static func transport(_ venue: BenchVenue, loop: any EventLoop) throws -> any SyncTransport {
+        switch venue {
+        case .directory(let root): UnixDatagramTransport(eventLoop: loop, directory: ChannelDirectory(root: root))
+        case .postgres(let server): PostgresTransport(eventLoop: loop, settings: server)
+        }
+    }
+
+    /// Connects first over PostgreSQL (`done` hears why not); at once in a directory.
+    static func connect(_ transport: any SyncTransport, _ done: @escaping ((any Error)?) -> Void) {
+        guard let postgres = transport as? PostgresTransport else { return done(nil) }
+        postgres.connect(channelName: config.channelName).assumeIsolated().whenComplete { result in
+            if case .failure(let error) = result { done(error) } else { done(nil) }
+        }
+    }
+
+    static func run(venue: BenchVenue) throws {
         var failure: (any Error)?
         MultiThreadedEventLoopGroup.withCurrentThreadAsEventLoop { loop in
             do {
-                let transport = UnixDatagramTransport(eventLoop: loop, directory: directory)
+                let transport = try transport(venue, loop: loop)
                 let sync = try BroadcastSync(
                     store: Store(), config: config,
                     environment: .live(eventLoop: loop, transport: transport))
@@ -161,8 +212,14 @@ enum LivePeer {
                         try? sync.store.setState(["done": .number(Double(applied))])
                     }
                 }
-                sync.start()
-                writeJSONLine(jsonLine("ready", ["tabId": .string(sync.tabId)]))
+                connect(transport) { error in
+                    if let error {
+                        failure = error
+                        return loop.shutdownGracefully { _ in }
+                    }
+                    sync.start()
+                    writeJSONLine(jsonLine("ready", ["tabId": .string(sync.tabId)]))
+                }
                 var ended = false
                 StandardInput.readLines(
                     on: loop, { _ in }, isDone: { ended },

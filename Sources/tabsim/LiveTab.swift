@@ -4,12 +4,15 @@ import TabSimUI
 import TabSync
 import TabSyncLive
 
-/// One real tab: a sync on the event loop over the Unix datagram transport, driven by text
-/// commands and reporting every event as one JSON line. `tabsim tab` runs it headless or in a pane.
+/// One real tab: a sync on the event loop over the Unix datagram transport (or PostgreSQL's
+/// LISTEN/NOTIFY), driven by text commands and reporting every event as one JSON line. `tabsim tab`
+/// runs it headless or in a pane.
 final class LiveTab {
     let name: String
     let sync: BroadcastSync
-    let transport: UnixDatagramTransport
+    /// Exactly one of the two: the socket directory, or a PostgreSQL server.
+    let transport: UnixDatagramTransport?
+    let postgres: PostgresTransport?
     private let loop: any EventLoop
     private let verbose: Bool
     private let write: (String) -> Void
@@ -28,6 +31,8 @@ final class LiveTab {
         var name: String
         var channelName: String
         var directory: ChannelDirectory
+        /// When set, the channel is on this PostgreSQL server instead of in `directory`.
+        var postgres: PostgresSettings?
         var strategy: ConflictStrategy = .lastWriteWins
         var heartbeatMs: Milliseconds = 1000
         var throttleMs: Milliseconds = 100
@@ -42,7 +47,16 @@ final class LiveTab {
         self.loop = loop
         self.verbose = settings.verbose
         self.write = write
-        transport = UnixDatagramTransport(eventLoop: loop, directory: settings.directory)
+        let chosen: any SyncTransport
+        if let server = settings.postgres {
+            postgres = PostgresTransport(eventLoop: loop, settings: server)
+            transport = nil
+            chosen = postgres!
+        } else {
+            transport = UnixDatagramTransport(eventLoop: loop, directory: settings.directory)
+            postgres = nil
+            chosen = transport!
+        }
         var config = BroadcastSyncConfig(channelName: settings.channelName)
         config.conflictStrategy = settings.strategy
         config.enableLeaderElection = settings.leaderElection
@@ -53,16 +67,30 @@ final class LiveTab {
         var report: ((SyncEvent) -> Void)?
         sync = try BroadcastSync(
             store: Store(settings.initialState), config: config,
-            environment: .live(eventLoop: loop, transport: transport) { report?($0) })
+            environment: .live(eventLoop: loop, transport: chosen) { report?($0) })
         report = { [unowned self] event in self.report(event) }
-        transport.observer = { [unowned self] event in self.report(event) }
+        transport?.observer = { [unowned self] event in self.report(event) }
+        postgres?.observer = { [unowned self] event in self.report(event) }
+        // Back from a partition: ask for the state, so that repair and election proceed.
+        postgres?.onRejoin = { [unowned self] in self.sync.requestState() }
     }
 
-    /// Opens the channel. Throws, naming the directory or socket, when the transport refused.
-    func start() throws {
-        sync.start()
-        if !sync.isActive() {
-            throw transport.lastError ?? LiveTransportError(path: sync.config.channelName, problem: "unavailable")
+    /// Opens the channel. Throws, naming the directory or socket, when the transport refused. Over
+    /// PostgreSQL it connects first and starts the sync once connected; `onFailure` hears why not
+    /// (the server named without its password).
+    func start(onFailure: @escaping (any Error) -> Void = { _ in }) throws {
+        guard let postgres else {
+            sync.start()
+            if !sync.isActive() {
+                throw transport?.lastError ?? LiveTransportError(path: sync.config.channelName, problem: "unavailable")
+            }
+            return
+        }
+        postgres.connect(channelName: sync.config.channelName).assumeIsolated().whenComplete { [self] result in
+            guard !isQuitting else { return }  // quit while connecting: nothing failed
+            if case .failure(let error) = result { return onFailure(error) }
+            sync.start()
+            if !sync.isActive() { onFailure(postgres.lastError ?? PostgresSettingsError("channel unavailable")) }
         }
     }
 
@@ -116,8 +144,21 @@ final class LiveTab {
         guard !isQuitting else { return }
         isQuitting = true
         sync.stop()
+        postgres?.endpoint?.close()  // when the sync never opened it (still connecting)
         emit("quit", [:])
-        onQuit?()
+        guard let endpoint = postgres?.endpoint else {
+            onQuit?()
+            return
+        }
+        // The goodbye is a query on its way to the server: wait for it, 2 s at most (a server gone).
+        var ended = false
+        let end = { [self] in
+            if ended { return }
+            ended = true
+            onQuit?()
+        }
+        endpoint.closeFuture.assumeIsolated().whenComplete { _ in end() }
+        loop.assumeIsolated().scheduleTask(in: .seconds(2)) { end() }
     }
 
     // MARK: - Events
@@ -126,7 +167,6 @@ final class LiveTab {
         let stats = sync.statistics
         var dropped: [String: JSONValue] = [:]
         for (reason, count) in stats.dropped { dropped[reason.rawValue] = .number(Double(count)) }
-        let t = transport.statistics
         emit(
             "state",
             [
@@ -136,17 +176,38 @@ final class LiveTab {
                 "connected": .number(Double(sync.getConnectedTabs())),
                 "sent": .number(Double(stats.sentTotal)), "received": .number(Double(stats.receivedTotal)),
                 "applied": .number(Double(stats.applied)), "dropped": .object(dropped),
-                "transport": .object([
-                    "sent": .number(Double(t.sent)), "received": .number(Double(t.received)),
-                    "undecodable": .number(Double(t.undecodable)),
-                    "oversizedReceived": .number(Double(t.oversizedReceived)),
-                    "oversizedNotSent": .number(Double(t.oversizedNotSent)),
-                    "staleSocketsRemoved": .number(Double(t.staleSocketsRemoved)), "lost": .number(Double(t.lost)),
-                    "sendAttempts": .number(Double(t.sendAttempts)), "peersGivenUp": .number(Double(t.peersGivenUp)),
-                    "peersResumed": .number(Double(t.peersResumed)),
-                    "notSentToUnresponsive": .number(Double(t.notSentToUnresponsive)),
-                ]),
+                "transport": .object(transportStatistics),
             ])
+    }
+
+    private var transportStatistics: [String: JSONValue] {
+        if let p = postgres?.statistics {
+            return [
+                "sent": .number(Double(p.sent)), "received": .number(Double(p.received)),
+                "notificationsSent": .number(Double(p.notificationsSent)),
+                "chunkedSent": .number(Double(p.chunkedSent)),
+                "notificationsReceived": .number(Double(p.notificationsReceived)),
+                "ownSkipped": .number(Double(p.ownSkipped)), "reassembled": .number(Double(p.reassembled)),
+                "undecodable": .number(Double(p.undecodable)),
+                "incompleteDropped": .number(Double(p.incompleteDropped)),
+                "oversizedNotSent": .number(Double(p.oversizedNotSent)),
+                "notSentDisconnected": .number(Double(p.notSentDisconnected)),
+                "sendFailed": .number(Double(p.sendFailed)), "disconnects": .number(Double(p.disconnects)),
+                "reconnects": .number(Double(p.reconnects)), "reconnectFailures": .number(Double(p.reconnectFailures)),
+                "connected": .bool(postgres?.endpoint?.isConnected ?? false),
+            ]
+        }
+        guard let t = transport?.statistics else { return [:] }
+        return [
+            "sent": .number(Double(t.sent)), "received": .number(Double(t.received)),
+            "undecodable": .number(Double(t.undecodable)),
+            "oversizedReceived": .number(Double(t.oversizedReceived)),
+            "oversizedNotSent": .number(Double(t.oversizedNotSent)),
+            "staleSocketsRemoved": .number(Double(t.staleSocketsRemoved)), "lost": .number(Double(t.lost)),
+            "sendAttempts": .number(Double(t.sendAttempts)), "peersGivenUp": .number(Double(t.peersGivenUp)),
+            "peersResumed": .number(Double(t.peersResumed)),
+            "notSentToUnresponsive": .number(Double(t.notSentToUnresponsive)),
+        ]
     }
 
     /// This tab as its pane shows it; the leader by the name it announces (its short id until heard).
@@ -235,16 +296,43 @@ final class LiveTab {
         case .opened(let path): emit("socket", ["path": .string(path)])
         case .staleSocketRemoved(let path): emit("stale-socket-removed", ["path": .string(path)])
         case .oversizedNotSent(let bytes):
-            let detail = "\(bytes) bytes not sent, limit \(transport.maxFrameBytes)"
+            let detail = "\(bytes) bytes not sent, limit \(UnixDatagramTransport.defaultMaxFrameBytes)"
             emit("dropped", ["reason": "oversized", "detail": .string(detail), "from": .string(sync.tabId)])
         case .oversizedReceived(let bytes):
-            let detail = "datagram longer than the limit, \(transport.maxFrameBytes) bytes (read \(bytes))"
+            let detail =
+                "datagram longer than the limit, \(UnixDatagramTransport.defaultMaxFrameBytes) bytes (read \(bytes))"
             emit("dropped", ["reason": "oversized", "detail": .string(detail), "from": .null])
         case .lost(let path, let reason): emit("lost", ["path": .string(path), "reason": .string(reason)])
         case .unresponsive(let path, let dropped):
             emit("unresponsive", ["path": .string(path), "dropped": .number(Double(dropped))])
         case .responsive(let path): emit("responsive", ["path": .string(path)])
         case .receiveFailed(let reason): emitError("receive failed: \(reason)")
+        }
+    }
+
+    /// PostgreSQL's events: the connection's ups and downs, by name, and what it dropped.
+    private func report(_ event: PostgresTransport.Event) {
+        switch event {
+        case .connected(let server, let channel):
+            emit("connected", ["server": .string(server), "channel": .string(channel)])
+        case .disconnected(let reason):
+            emit("disconnected", ["reason": .string(reason)])
+        case .reconnecting(let delayMs, let attempt, let lastError):
+            emit(
+                "reconnecting",
+                [
+                    "delayMs": .number(Double(delayMs)), "attempt": .number(Double(attempt)),
+                    "lastError": lastError.map { .string($0) } ?? .null,
+                ])
+        case .rejoined(let downMs, let notSent):
+            emit("rejoined", ["downMs": .number(Double(downMs)), "notSent": .number(Double(notSent))])
+        case .oversizedNotSent(let bytes):
+            let detail = "\(bytes) bytes not sent, limit \(PostgresTransport.defaultMaxFrameBytes)"
+            emit("dropped", ["reason": "oversized", "detail": .string(detail), "from": .string(sync.tabId)])
+        case .incompleteDropped(let reason):
+            emit("dropped", ["reason": "incomplete", "detail": .string(reason), "from": .null])
+        case .sendFailed(let reason):
+            emit("lost", ["path": .string(sync.config.channelName), "reason": .string(reason)])
         }
     }
 

@@ -58,7 +58,8 @@ struct TabCommand: ParsableCommand {
             initial[key] = value
         }
         let settings = LiveTab.Settings(
-            name: name, channelName: channel.channel, directory: channel.directory, strategy: strategy,
+            name: name, channelName: channel.channel, directory: channel.directory,
+            postgres: try channel.postgresSettings(), strategy: strategy,
             heartbeatMs: heartbeat, throttleMs: throttle, initialState: initial, verbose: verbose)
         let status = headless ? HeadlessTab.run(settings) : Self.runPane(settings)
         if status != 0 { throw ExitCode(status) }
@@ -83,7 +84,7 @@ extension TabCommand {
                 buffer.lines.append(
                     ChannelWatch.timeOfDay(WallClock().wallNow.ms) + " " + event.debugLine(tabId: tab.sync.tabId))
             }
-            try tab.start()
+            try tab.start { error in buffer.lines.append("error: \(error)") }
             return LiveScreenRunner.Engine(
                 refresh: { ([tab.info], buffer.take()) },
                 perform: { command in
@@ -109,10 +110,20 @@ enum HeadlessTab {
         var status: Int32 = 0
         var signalSources: [any DispatchSourceSignal] = []
         MultiThreadedEventLoopGroup.withCurrentThreadAsEventLoop { loop in
+            // Once: a failed connection and the end of input may both want to stop it.
+            var stopping = false
+            let stopLoop = {
+                if !stopping { loop.shutdownGracefully { _ in } }
+                stopping = true
+            }
             let tab: LiveTab
             do {
                 tab = try LiveTab(settings, loop: loop, write: writeJSONLine)
-                try tab.start()
+                try tab.start { error in  // over PostgreSQL: could not connect
+                    printError("tabsim tab: \(error)")
+                    status = 1
+                    stopLoop()
+                }
             } catch {
                 printError("tabsim tab: \(error)")
                 status = 1
@@ -120,7 +131,7 @@ enum HeadlessTab {
                 return
             }
             let bound = NIOLoopBound(tab, eventLoop: loop)
-            tab.onQuit = { loop.shutdownGracefully { _ in } }
+            tab.onQuit = stopLoop
             signalSources = [SIGTERM, SIGINT].map { number in
                 signal(number, SIG_IGN)
                 let source = DispatchSource.makeSignalSource(signal: number, queue: .global())

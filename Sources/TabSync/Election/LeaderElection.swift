@@ -89,15 +89,17 @@ final class LeaderElection {
     /// round trip) apart on a channel that loses nothing; a timeout shorter than that turns every
     /// delay into an election, and tiny timers on a slow network into a storm of claims.
     var leaderTimeout: Milliseconds {
-        max(leaderTimeoutMs, 2 * roundTripMs(), leaderIsSpecTab ? 3 * Self.specHeartbeatMs : 0)
+        max(leaderTimeoutMs, min(2 * roundTripMs(), maxAdaptedMs), leaderIsSpecTab ? 3 * Self.specHeartbeatMs : 0)
     }
+    /// The most the round trip may stretch a timeout to (the tab timeout): a round trip measured
+    /// across a freeze is silence, not the network, and must not delay failover for long after.
+    var maxAdaptedMs: Milliseconds = .max
     /// The spec's default `leaderHeartbeatMs`: how often a spec tab that leads is heard from.
     static let specHeartbeatMs: Milliseconds = 5000
     /// True while the leader followed is a spec tab (its claims carry no epoch).
     private var leaderIsSpecTab = false
-    /// A candidate's round: the configured one, or one round trip when that is longer (an older
-    /// tab's answer must have time to come back).
-    var electionTimeout: Milliseconds { max(electionTimeoutMs, roundTripMs()) }
+    /// A candidate's round, as configured.
+    var electionTimeout: Milliseconds { electionTimeoutMs }
     /// The window in which a leader's answers to stale claims and elections are counted: one
     /// heartbeat interval, at least `minimumAnswerWindowMs`.
     private var answerWindowMs: Milliseconds { max(heartbeatMs, Self.minimumAnswerWindowMs) }

@@ -173,6 +173,7 @@ public final class BroadcastSync {
                 timers: timers, roundTripMs: { [unowned self] in self.roundTripMs },
                 send: { [unowned self] type, payload in self.send(type, payload) },
                 onRoleChange: { [unowned self] change in self.roleChanged(change) })
+            election?.maxAdaptedMs = config.effectiveTabTimeoutMs
             election?.start()
         }
     }
@@ -960,6 +961,8 @@ public final class BroadcastSync {
     /// of the way), so that one quick answer does not shorten the window a slow network needs.
     private func measuredRoundTrip(_ sample: Milliseconds) {
         pendingAsk = nil
+        // Longer than a tab timeout is a tab that was frozen or silent, not a round trip.
+        guard sample < config.effectiveTabTimeoutMs else { return }
         roundTripMs = sample >= roundTripMs ? sample : roundTripMs - (roundTripMs - sample) / 8
     }
 
