@@ -21,15 +21,8 @@ enum AntiEntropy {
     /// FNV-1a (64 bits) over each key, its version and its field versions, in key order; as hex.
     /// Deterministic across processes, unlike `Hasher`.
     static func digest(_ entries: [(key: String, version: KeyVersion, fields: [String: KeyVersion])]) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        func mix(_ text: String) {
-            for byte in text.utf8 {
-                hash ^= UInt64(byte)
-                hash = hash &* 0x100_0000_01b3
-            }
-            hash ^= 0xff
-            hash = hash &* 0x100_0000_01b3
-        }
+        var hash = FNV1a()
+        func mix(_ text: String) { hash.mix(text) }
         func mix(_ v: KeyVersion) {
             mix(String(v.counter))
             mix(String(v.time.ms))
@@ -43,7 +36,6 @@ enum AntiEntropy {
                 mix(entry.fields[name]!)
             }
         }
-        let hex = String(hash, radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex
+        return hash.hex()
     }
 }

@@ -65,20 +65,11 @@ public struct BroadcastSyncConfig {
     /// characters (FNV-1a). Sent in pings and requests; tabs whose fingerprints differ would repair
     /// each other forever (each takes different keys, or keeps a different winner), so they don't.
     public var fingerprint: String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        func mix(_ text: String) {
-            for byte in text.utf8 {
-                hash ^= UInt64(byte)
-                hash = hash &* 0x100_0000_01b3
-            }
-            hash ^= 0xff
-            hash = hash &* 0x100_0000_01b3
-        }
-        mix(conflictStrategy.rawValue)
-        for key in Set(syncKeys).sorted() { mix("+" + key) }
-        for key in Set(excludeKeys).sorted() { mix("-" + key) }
-        let hex = String(hash >> 32, radix: 16)
-        return String(repeating: "0", count: 8 - hex.count) + hex
+        var hash = FNV1a()
+        hash.mix(conflictStrategy.rawValue)
+        for key in Set(syncKeys).sorted() { hash.mix("+" + key) }
+        for key in Set(excludeKeys).sorted() { hash.mix("-" + key) }
+        return hash.hex(digits: 8)
     }
     public var effectiveTabTimeoutMs: Milliseconds { tabTimeoutMs ?? 3 * tabPingIntervalMs }
 
