@@ -14,9 +14,17 @@ import Testing
         config.leaderHeartbeatMs = 20
         config.electionTimeoutMs = 1
         config.tabPingIntervalMs = 1000
+        return try Self.framesPerSecond(
+            config, seed: 5, network: NetworkConditions(latencyMs: 1...2000, reorder: 1), seconds: seconds, cap: cap)
+    }
+
+    /// Frames posted in each simulated second of a run of four tabs, stopping early once a second
+    /// carries more than `cap`.
+    static func framesPerSecond(
+        _ config: BroadcastSyncConfig, seed: UInt64, network: NetworkConditions, seconds: Int, cap: Int = .max
+    ) throws -> [Int] {
         let s = try Simulation(
-            options: SimulationOptions(
-                seed: 5, config: config, network: NetworkConditions(latencyMs: 1...2000, reorder: 1), logCapacity: 16))
+            options: SimulationOptions(seed: seed, config: config, network: network, logCapacity: 16))
         s.logsTraffic = false
         for name in ["A", "B", "C", "D"] { try s.open(name) }
         var counts: [Int] = []
@@ -61,17 +69,8 @@ import Testing
         config.leaderHeartbeatMs = BroadcastSyncConfig.minimumIntervalMs
         config.leaderTimeoutMs = BroadcastSyncConfig.minimumIntervalMs + 1
         config.electionTimeoutMs = 1
-        let s = try Simulation(
-            options: SimulationOptions(
-                seed: 9, config: config, network: NetworkConditions(latencyMs: 100...600, reorder: 1), logCapacity: 16))
-        s.logsTraffic = false
-        for name in ["A", "B", "C", "D"] { try s.open(name) }
-        var perSecond: [Int] = []
-        for _ in 0..<10 {
-            let before = s.hub.postedCount
-            s.advance(byMs: 1000)
-            perSecond.append(s.hub.postedCount - before)
-        }
+        let perSecond = try TrafficBoundTests.framesPerSecond(
+            config, seed: 9, network: NetworkConditions(latencyMs: 100...600, reorder: 1), seconds: 10)
         // Per tab and second: 100 heartbeats or rounds, 16 answers a 100 ms window (160), a ping,
         // a few state messages: about 300; four tabs, 1200.
         #expect(perSecond.allSatisfy { $0 <= 1200 }, "\(perSecond)")

@@ -86,3 +86,26 @@ final class LoopThread: Sendable {
         try await group.shutdownGracefully()
     }
 }
+
+/// Waits until exactly one of `tabs` leads (in an epoch above `oldEpoch`) and every other follows it;
+/// returns the leader and its epoch. Shared by the tests of every real-tab transport.
+func agreedLeader(_ tabs: [TabProcess], newerThan oldEpoch: Int = 0, within seconds: Double = 120)
+    async throws -> (leader: TabProcess, epoch: Int)
+{
+    var found: (TabProcess, Int)?
+    try await eventually("one leader among \(tabs.map(\.name))", within: seconds) {
+        let roles = tabs.map { $0.role }
+        let leaders = tabs.indices.filter { roles[$0]?[string: "role"] == "leader" }
+        guard leaders.count == 1, let leaderId = tabs[leaders[0]].tabId,
+            let epoch = roles[leaders[0]]?[int: "epoch"], epoch > oldEpoch
+        else { return false }
+        let others = tabs.indices.filter { $0 != leaders[0] }
+        let follow = others.allSatisfy {
+            roles[$0]?[string: "role"] == "follower" && roles[$0]?[string: "leader"] == leaderId
+        }
+        guard follow else { return false }
+        found = (tabs[leaders[0]], epoch)
+        return true
+    }
+    return found!
+}

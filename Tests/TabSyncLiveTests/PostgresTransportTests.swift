@@ -35,27 +35,6 @@ struct PostgresTransportTests {
         return tabs
     }
 
-    /// Waits until exactly one of `tabs` leads and every other follows it; returns the leader.
-    private func agreedLeader(_ tabs: [TabProcess], newerThan oldEpoch: Int = 0, within seconds: Double = 120)
-        async throws -> (leader: TabProcess, epoch: Int)
-    {
-        var found: (TabProcess, Int)?
-        try await eventually("one leader among \(tabs.map(\.name))", within: seconds) {
-            let roles = tabs.map { $0.role }
-            let leaders = tabs.indices.filter { roles[$0]?[string: "role"] == "leader" }
-            guard leaders.count == 1, let leaderId = tabs[leaders[0]].tabId,
-                let epoch = roles[leaders[0]]?[int: "epoch"], epoch > oldEpoch
-            else { return false }
-            let follow = tabs.indices.filter { $0 != leaders[0] }.allSatisfy {
-                roles[$0]?[string: "role"] == "follower" && roles[$0]?[string: "leader"] == leaderId
-            }
-            guard follow else { return false }
-            found = (tabs[leaders[0]], epoch)
-            return true
-        }
-        return found!
-    }
-
     @Test func threeTabsElectOneLeaderShareEditsLargeOnesTooAndFailOverAfterKill9() async throws {
         let server = try PostgresTestServer()
         defer { server.remove() }
