@@ -125,6 +125,7 @@ let package = Package(
                 "TabSync", "TabSyncLive",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
         ),
         // `tabsim run`, `fuzz`, `bench` and `learn` as a user runs them: the real binary.

@@ -5,58 +5,45 @@ import NIOCore
 import NIOPosix
 import TabSync
 
-/// One open end of a channel: a socket file in the channel's directory. It receives through NIO
-/// and sends with one `sendto` per receiver (waiting briefly only for room in a full queue),
-/// handling each receiver's failure on its own (NIO's datagram channel closes itself when one fails).
+/// One open end of a channel: a socket file in the channel's directory. It receives through NIO,
+/// and sends to each other socket there through a `DatagramPeer` (a connected NIO datagram channel
+/// of its own, so that one receiver's failure or full queue is that receiver's alone).
+///
+/// Who is there is read from the directory, and read again only after it changed: an inotify watch
+/// on the directory (read on the loop) says when a socket was created or removed, an endpoint
+/// opened in this process says so at once, and a frame from a sender not listed makes the next
+/// post look again. No post costs a system call beyond its sends. At most `maxPeers` receivers are
+/// sent to; sockets beyond are counted (`peersOverLimit`) and not sent to.
 public final class UnixDatagramEndpoint: ChannelEndpoint {
     static let socketSuffix = ".sock"
-    /// A directory listing is trusted while the directory's modification time is unchanged and
-    /// older than this when it was read: the kernel stamps directories with a coarse clock (a tick
-    /// of up to 10 ms), so a change in the same tick as the listing could leave the time unchanged.
-    static let listingMarginNs = 50_000_000
+    /// Receivers sent to at most: each costs a descriptor.
+    public static let maxPeers = 512
 
     /// The socket file this endpoint bound.
     public let path: String
     public private(set) var isOpen = true
     private let transport: UnixDatagramTransport
-    private let channelPath: String
+    /// The channel's directory.
+    let channelPath: String
     private let fd: CInt
-    /// Where frames are sent from: a socket of its own, because a send may wait for room in a
-    /// receiver's queue, and the bound socket must stay non-blocking for NIO's reads.
-    private let sendFd: CInt
     private let onFrame: (ChannelFrame) -> Void
     private var channel: (any Channel)?
-    private var peers: [String: Peer] = [:]
-    private var listedModification = -1
-    private var listedAt = 0
-
-    /// Another socket of the channel, the frames waiting for room in its queue, and how long it
-    /// has not read.
-    private final class Peer {
-        var address: sockaddr_un
-        var backlog: [[UInt8]] = []
-        /// Retries in a row that found its queue still full: the next one waits twice as long.
-        var failedRetries = 0
-        /// Since when its queue has stayed full without a frame taken (nil: it takes them).
-        var fullSince: NIODeadline?
-        /// The next retry of its backlog, when one is due.
-        var retry: Scheduled<Void>?
-        /// Given up (see `UnixDatagramTransport.giveUpMicroseconds`): until it is heard from, or a
-        /// probe gets through, its frames are dropped unsent, one probe at most per `maxRetryMicroseconds`.
-        var givenUp = false
-        var nextProbe = NIODeadline.uptimeNanoseconds(0)
-        init(address: sockaddr_un) { self.address = address }
-    }
+    private var peers: [String: DatagramPeer] = [:]
+    /// The directory may hold sockets not in `peers`, or lack some that are: list it before the next post.
+    private var listingIsStale = true
+    /// Reads the inotify watch of the channel's directory; nil when there is none (then every
+    /// post lists the directory).
+    private var directoryWatch: (any Channel)?
+    private var isWatchingDirectory = false
 
     init(
-        transport: UnixDatagramTransport, path: String, channelPath: String, fd: CInt, sendFd: CInt,
+        transport: UnixDatagramTransport, path: String, channelPath: String, fd: CInt,
         onFrame: @escaping (ChannelFrame) -> Void
     ) {
         self.transport = transport
         self.path = path
         self.channelPath = channelPath
         self.fd = fd
-        self.sendFd = sendFd
         self.onFrame = onFrame
     }
 
@@ -112,193 +99,122 @@ public final class UnixDatagramEndpoint: ChannelEndpoint {
             transport.observer?(.oversizedNotSent(bytes: bytes.count))
             return
         }
-        refreshPeers()
-        for (peerPath, peer) in peers {
-            if peer.givenUp {
-                probe(bytes, to: peer, at: peerPath)
-                continue
-            }
-            if peer.backlog.isEmpty, trySend(bytes, to: peer, at: peerPath, wait: true) { continue }
-            guard peers[peerPath] != nil else { continue }  // removed: it was gone
-            if peer.backlog.count >= transport.maxBacklog {
-                lose(peerPath, "its queue and backlog are full")
-            } else {
-                peer.backlog.append(bytes)
-                transport.statistics.backlogged += 1
-                if peer.retry == nil {
-                    peer.fullSince = peer.fullSince ?? .now()
-                    scheduleRetry(of: peer, at: peerPath)
-                }
-            }
-        }
+        if listingIsStale || !isWatchingDirectory { listPeers() }
+        guard !peers.isEmpty else { return }
+        let buffer = ByteBuffer(bytes: bytes)
+        for peer in peers.values { peer.send(buffer) }
     }
 
     public func close() {
         guard isOpen else { return }
         isOpen = false
         unlink(path)
-        for peer in peers.values {
-            transport.statistics.backlogged -= peer.backlog.count
-            peer.retry?.cancel()
-        }
+        for peer in peers.values { peer.close() }
         peers.removeAll()
-        if let channel { channel.close(promise: nil) }
+        channel?.close(promise: nil)
         channel = nil
+        directoryWatch?.close(promise: nil)
+        directoryWatch = nil
         Glibc.close(fd)
-        Glibc.close(sendFd)
+        transport.closed(self)
     }
 
-    /// Sends one frame to one peer. True when sent; false when its queue stayed full (try later)
-    /// or when it is gone (then it is forgotten, and its socket file removed if its process died).
-    /// With `wait`, a full queue is waited on for up to `sendTimeoutMicroseconds`: a busy receiver
-    /// slows its sender down instead of piling up a backlog, and a stopped one costs one wait, after
-    /// which its frames go to its backlog without waiting until it has caught up.
-    private func trySend(_ bytes: [UInt8], to peer: Peer, at peerPath: String, wait: Bool = false) -> Bool {
-        transport.statistics.sendAttempts += 1
-        guard let code = UnixSocket.send(sendFd, bytes, to: &peer.address, wait: wait) else {
-            transport.statistics.sent += 1
-            return true
-        }
-        switch code {
-        case EAGAIN, EWOULDBLOCK, ENOBUFS:
-            return false
-        case ECONNREFUSED:  // a socket file nobody has bound: its process died without closing
-            peers[peerPath] = nil
-            transport.removeStale(peerPath)
-        case ENOENT:  // closed meanwhile
-            peers[peerPath] = nil
-        default:
-            lose(peerPath, String(cString: strerror(code)))
-            return true
-        }
-        return false
+    /// Another endpoint of this process opened or closed in the same directory.
+    func directoryChanged(_ directory: String) {
+        if directory == channelPath { listingIsStale = true }
     }
 
-    private func lose(_ peerPath: String, _ reason: String) {
-        transport.statistics.lost += 1
-        transport.observer?(.lost(path: peerPath, reason: reason))
-    }
-
-    /// Sends what waits in one peer's backlog, oldest first, until its queue is full again; then
-    /// tries again later, twice as late each time nothing was taken, up to `maxRetryMicroseconds`,
-    /// and gives up on a peer whose queue stayed full for `giveUpMicroseconds`: a stopped process
-    /// costs its senders a few dozen attempts, not one every `retryMicroseconds` for ever.
-    private func retryBacklog(of peer: Peer, at peerPath: String) {
-        peer.retry = nil
-        guard isOpen, peers[peerPath] === peer else { return }
-        var sent = 0
-        while sent < peer.backlog.count, trySend(peer.backlog[sent], to: peer, at: peerPath) { sent += 1 }
-        peer.backlog.removeFirst(sent)
-        transport.statistics.backlogged -= sent
-        if peers[peerPath] == nil {  // gone: what waited for it is lost
-            transport.statistics.lost += peer.backlog.count
-            transport.statistics.backlogged -= peer.backlog.count
-            peer.backlog.removeAll()
+    /// Watches the channel's directory for sockets created and removed (inotify, read on the loop as
+    /// a pipe is). Without it, every post lists the directory.
+    func watchDirectory() {
+        let watch = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
+        guard watch >= 0 else { return }
+        let mask = UInt32(IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_DELETE_SELF)
+        guard inotify_add_watch(watch, channelPath, mask) >= 0 else {
+            Glibc.close(watch)
             return
         }
-        let now = NIODeadline.now()
-        if peer.backlog.isEmpty || sent > 0 {  // it reads: a slow receiver, not a stopped one
-            peer.failedRetries = 0
-            peer.fullSince = peer.backlog.isEmpty ? nil : now
-        } else {
-            peer.failedRetries += 1
-        }
-        guard !peer.backlog.isEmpty else { return }
-        let fullFor = now - (peer.fullSince ?? now)
-        if fullFor >= .microseconds(Int64(transport.giveUpMicroseconds)) {
-            giveUp(peer, at: peerPath, now: now)
-        } else {
-            scheduleRetry(of: peer, at: peerPath)
-        }
+        let loop = transport.eventLoop
+        let reader = NIOLoopBound(DirectoryWatchReader(endpoint: self), eventLoop: loop)
+        // An inotify event is at most 16 bytes and a name: room for several at once.
+        let allocator = FixedSizeRecvByteBufferAllocator(capacity: 4096)
+        NIOPipeBootstrap(group: loop)
+            .channelOption(.recvAllocator, value: allocator)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(reader.value) }
+            }
+            .takingOwnershipOfDescriptor(input: watch)
+            .assumeIsolated()
+            .whenComplete { [self] result in
+                guard case .success(let channel) = result else {
+                    Glibc.close(watch)
+                    return
+                }
+                guard isOpen else { return channel.close(promise: nil) }
+                directoryWatch = channel
+                isWatchingDirectory = true
+                listingIsStale = true  // what changed before the watch began
+            }
     }
 
-    private func scheduleRetry(of peer: Peer, at peerPath: String) {
-        let doublings = min(peer.failedRetries, 40)
-        let delay = min(transport.retryMicroseconds << doublings, transport.maxRetryMicroseconds)
-        peer.retry = transport.eventLoop.assumeIsolated().scheduleTask(in: .microseconds(delay)) {
-            [weak self, weak peer] in
-            guard let self, let peer else { return }
-            self.retryBacklog(of: peer, at: peerPath)
-        }
+    fileprivate func directoryWatchEnded() {
+        directoryWatch = nil
+        isWatchingDirectory = false
     }
 
-    /// Drops what waits for a peer that has not read for `giveUpMicroseconds`, and every frame for
-    /// it from now on, but a probe now and then, until it is heard from (`heard(from:)`).
-    private func giveUp(_ peer: Peer, at peerPath: String, now: NIODeadline) {
-        let dropped = peer.backlog.count
-        transport.statistics.lost += dropped
-        transport.statistics.backlogged -= dropped
-        peer.backlog.removeAll()
-        peer.givenUp = true
-        peer.fullSince = nil
-        peer.failedRetries = 0
-        peer.nextProbe = now + .microseconds(transport.maxRetryMicroseconds)
-        transport.statistics.peersGivenUp += 1
-        transport.observer?(.unresponsive(path: peerPath, dropped: dropped))
-    }
+    fileprivate func markListingStale() { listingIsStale = true }
 
-    /// A frame for a peer given up on: sent (without waiting) when a probe is due, else dropped.
-    private func probe(_ bytes: [UInt8], to peer: Peer, at peerPath: String) {
-        let now = NIODeadline.now()
-        if now >= peer.nextProbe {
-            if trySend(bytes, to: peer, at: peerPath) { return resume(peer, at: peerPath) }
-            guard peers[peerPath] != nil else { return }  // gone
-            peer.nextProbe = now + .microseconds(transport.maxRetryMicroseconds)
-        }
-        transport.statistics.lost += 1
-        transport.statistics.notSentToUnresponsive += 1
-    }
-
-    private func resume(_ peer: Peer, at peerPath: String) {
-        guard peer.givenUp else { return }
-        peer.givenUp = false
-        transport.statistics.peersResumed += 1
-        transport.observer?(.responsive(path: peerPath))
-    }
-
-    /// A frame arrived from `senderId`: if this endpoint had given up on its socket, it reads again.
-    private func heard(from senderId: String) {
-        let peerPath = channelPath + "/" + UnixDatagramTransport.socketName(ownerId: senderId)
-        if let peer = peers[peerPath], peer.givenUp { resume(peer, at: peerPath) }
-    }
-
-    /// Re-reads the channel directory when it changed since the last listing (one `stat` per post
-    /// otherwise). Peers that appeared are added, peers whose file went are forgotten.
-    private func refreshPeers() {
-        var info = stat()
-        let now = Self.wallNs()
-        guard stat(channelPath, &info) == 0 else { return }
-        let modified = Int(info.st_mtim.tv_sec) * 1_000_000_000 + Int(info.st_mtim.tv_nsec)
-        if modified == listedModification, listedAt - modified > Self.listingMarginNs { return }
-        listedModification = modified
-        listedAt = now
+    /// Lists the channel's directory: receivers that appeared are added, those whose socket went
+    /// are forgotten (what waited for them is lost).
+    private func listPeers() {
+        listingIsStale = false
         guard let dir = opendir(channelPath) else { return }
         defer { closedir(dir) }
         var seen: Set<String> = []
+        var overLimit = 0
         while let entry = readdir(dir) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) {
                 String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
             }
             guard name.hasSuffix(Self.socketSuffix) else { continue }
             let peerPath = channelPath + "/" + name
-            guard peerPath != path else { continue }
+            guard peerPath != path, peerPath.utf8.count <= UnixSocket.maxPathBytes else { continue }
             seen.insert(peerPath)
-            if peers[peerPath] == nil, let address = UnixSocket.address(peerPath) {
-                peers[peerPath] = Peer(address: address)
+            guard peers[peerPath] == nil else { continue }
+            guard peers.count < Self.maxPeers else {
+                overLimit += 1
+                continue
             }
+            peers[peerPath] = makePeer(peerPath)
         }
+        transport.statistics.peersOverLimit = overLimit
         for (gone, peer) in peers where !seen.contains(gone) {
-            transport.statistics.lost += peer.backlog.count
-            transport.statistics.backlogged -= peer.backlog.count
-            peer.retry?.cancel()
+            peer.close()
             peers[gone] = nil
         }
     }
 
-    private static func wallNs() -> Int {
-        var ts = timespec()
-        clock_gettime(CLOCK_REALTIME, &ts)
-        return Int(ts.tv_sec) * 1_000_000_000 + Int(ts.tv_nsec)
+    private func makePeer(_ peerPath: String) -> DatagramPeer {
+        let loop = transport.eventLoop
+        let peer = DatagramPeer(path: peerPath, transport: transport) {
+            DatagramBootstrap(group: loop)
+                .channelOption(.autoRead, value: false)  // it only sends
+                .connect(unixDomainSocketPath: peerPath)
+        }
+        peer.onGone = { [weak self, unowned peer] code in
+            guard let self, self.peers[peerPath] === peer else { return }
+            self.peers[peerPath] = nil
+            // A socket file nobody has bound: its process died without closing.
+            if code == ECONNREFUSED, UnixSocket.isStale(peerPath) { self.transport.removeStale(peerPath) }
+        }
+        return peer
+    }
+
+    /// A frame arrived from `senderId`: if this endpoint had given up on its socket, it reads again;
+    /// if its socket is not listed yet, the next post lists the directory (it is new).
+    private func heard(from senderId: String) {
+        let peerPath = channelPath + "/" + UnixDatagramTransport.socketName(ownerId: senderId)
+        if let peer = peers[peerPath] { peer.heard() } else if peerPath != path { listingIsStale = true }
     }
 
     fileprivate func received(_ buffer: ByteBuffer) {
@@ -318,6 +234,22 @@ public final class UnixDatagramEndpoint: ChannelEndpoint {
     fileprivate func failed(_ reason: String) {
         guard isOpen else { return }
         transport.observer?(.receiveFailed(reason: reason))
+    }
+}
+
+/// Reads the inotify watch of an endpoint's directory: any event makes its listing stale.
+private final class DirectoryWatchReader: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    private weak var endpoint: UnixDatagramEndpoint?
+
+    init(endpoint: UnixDatagramEndpoint) { self.endpoint = endpoint }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        endpoint?.markListingStale()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        endpoint?.directoryWatchEnded()
     }
 }
 

@@ -13,15 +13,15 @@ import TabSync
 /// it, and frames are handed to the engine on it. Not thread-safe, like the engine.
 ///
 /// Delivery is at most once and in order per sender and receiver, as on a BroadcastChannel. Linux
-/// queues few datagrams per socket (`net.unix.max_dgram_qlen`, 10 by default): a post to a full
-/// queue waits up to `sendTimeoutMicroseconds` for room, then goes to that receiver's backlog of
-/// at most `maxBacklog` frames; frames beyond it are lost and counted. The backlog is retried after
-/// `retryMicroseconds`, twice as late after each retry that found the queue still full, at most
-/// every `maxRetryMicroseconds`; a receiver whose queue stayed full for `giveUpMicroseconds` is
-/// given up: its backlog and its frames from then on are dropped and counted, with one probe at
-/// most every `maxRetryMicroseconds`, until a frame from it arrives or a probe gets through. So a
-/// busy receiver slows its senders down, and a stopped one costs them one wait and a few dozen
-/// attempts (a retry every 100 us, for ever, cost a never-reading receiver's senders a core each).
+/// queues few datagrams per socket (`net.unix.max_dgram_qlen`, 10 by default). No send ever blocks
+/// the loop: a frame for a full queue waits in that receiver's NIO channel, and goes out when the
+/// loop sees room (a connected datagram socket is writable when its receiver's queue has room); at
+/// most `maxBacklog` frames wait per receiver, and frames beyond are lost and counted. A receiver
+/// whose queue stays full, not one frame taken, for `giveUpMicroseconds` is given up: what waits
+/// for it and its frames from then on are dropped and counted, but for one probe at most every
+/// `probeMicroseconds`, until a frame from it arrives or a probe gets through. So a busy receiver
+/// slows no one (its frames wait), and a stopped one costs its senders nothing but memory for
+/// `maxBacklog` frames until it is given up (see `DatagramPeer`).
 public final class UnixDatagramTransport: SyncTransport {
     /// The largest frame sent or received, in bytes of JSON: larger frames are dropped and counted
     /// (a datagram is one frame, and the kernel's default socket buffers hold about 200 KB).
@@ -45,9 +45,9 @@ public final class UnixDatagramTransport: SyncTransport {
         public internal(set) var lost = 0
         /// Times reading restarted after NIO closed it (an empty datagram, or a read error).
         public internal(set) var readerRestarts = 0
-        /// Frames waiting now in the backlogs of receivers whose queue was full.
+        /// Frames waiting now for room in a receiver's queue (or for its connection).
         public internal(set) var backlogged = 0
-        /// Calls to `sendto`: every send, retry and probe, whether it went through or not.
+        /// Frames handed to a receiver's socket, probes included (each once: nothing is retried).
         public internal(set) var sendAttempts = 0
         /// Times a receiver was given up on, its queue full for `giveUpMicroseconds`.
         public internal(set) var peersGivenUp = 0
@@ -55,6 +55,8 @@ public final class UnixDatagramTransport: SyncTransport {
         public internal(set) var peersResumed = 0
         /// Frames dropped unsent because their receiver was given up on (also counted in `lost`).
         public internal(set) var notSentToUnresponsive = 0
+        /// Sockets in the channel's directory not sent to at the last listing, beyond `maxPeers`.
+        public internal(set) var peersOverLimit = 0
     }
 
     /// Notable things, one event each (sending and receiving are counted, not reported).
@@ -78,29 +80,31 @@ public final class UnixDatagramTransport: SyncTransport {
     public var frameLimit: Int? { maxFrameBytes }
     /// Frames waiting for a receiver whose queue is full, at most.
     public let maxBacklog: Int
-    /// How soon a backlog is retried, the first time.
-    public var retryMicroseconds: Int64 = 100
-    /// The longest wait between two retries of a backlog, and between two probes of a receiver given up on.
-    public var maxRetryMicroseconds: Int64 = 1_000_000
+    /// The shortest time between two probes of a receiver given up on.
+    public var probeMicroseconds: Int64 = 1_000_000
     /// How long a receiver's queue may stay full, not one frame taken, before it is given up on.
     public var giveUpMicroseconds: Int64 = 10_000_000
-    /// How long a post waits for room in a receiver's full queue before backlogging its frames.
-    public let sendTimeoutMicroseconds: Int
     public var observer: ((Event) -> Void)?
     public internal(set) var statistics = Statistics()
     /// Why the last `open` failed (the engine only learns that the channel is unavailable).
     public private(set) var lastError: (any Error)?
 
+    /// Endpoints open in this process, by their directory: one opening tells the others at once.
+    private var open: [ObjectIdentifier: OpenEndpoint] = [:]
+
+    private struct OpenEndpoint {
+        weak var endpoint: UnixDatagramEndpoint?
+    }
+
+    /// A transport on `eventLoop` (where it must then be used) for the channels in `directory`.
     public init(
         eventLoop: any EventLoop, directory: ChannelDirectory,
-        maxFrameBytes: Int = defaultMaxFrameBytes, maxBacklog: Int = 4096,
-        sendTimeoutMicroseconds: Int = 5000
+        maxFrameBytes: Int = defaultMaxFrameBytes, maxBacklog: Int = 4096
     ) {
         self.eventLoop = eventLoop
         self.directory = directory
         self.maxFrameBytes = maxFrameBytes
         self.maxBacklog = maxBacklog
-        self.sendTimeoutMicroseconds = sendTimeoutMicroseconds
     }
 
     public func open(
@@ -140,20 +144,21 @@ public final class UnixDatagramTransport: SyncTransport {
                 problem: error.code == EADDRINUSE
                     ? "is in use by another endpoint with the same id" : "cannot be bound: \(error)")
         }
-        let sendFd: CInt
-        switch UnixSocket.sender(timeoutMicroseconds: sendTimeoutMicroseconds) {
-        case .success(let sender): sendFd = sender
-        case .failure(let error):
-            close(fd)
-            unlink(path)
-            throw LiveTransportError(path: path, problem: "has no socket to send from: \(error)")
-        }
         let endpoint = UnixDatagramEndpoint(
-            transport: self, path: path, channelPath: channelPath, fd: fd,
-            sendFd: sendFd, onFrame: onFrame)
+            transport: self, path: path, channelPath: channelPath, fd: fd, onFrame: onFrame)
         endpoint.startReading()
+        endpoint.watchDirectory()
+        for other in open.values { other.endpoint?.directoryChanged(channelPath) }
+        open = open.filter { $0.value.endpoint != nil }
+        open[ObjectIdentifier(endpoint)] = OpenEndpoint(endpoint: endpoint)
         observer?(.opened(path: path))
         return endpoint
+    }
+
+    /// An endpoint closed: the others of this process list their directory again.
+    func closed(_ endpoint: UnixDatagramEndpoint) {
+        open[ObjectIdentifier(endpoint)] = nil
+        for other in open.values { other.endpoint?.directoryChanged(endpoint.channelPath) }
     }
 
     /// The socket file name of an endpoint: its owner's id, anything but letters, digits, `_` and

@@ -3,9 +3,8 @@
 #endif
 
 /// The few socket calls the transport makes itself, synchronously: binding (so that the socket
-/// exists before the first frame is posted) and sending (so that a peer that died is one failed
-/// send, not an error that closes the channel, which is what NIO's datagram channel does, and so
-/// that a sender waits for room in a receiver's queue the moment it frees, which NIO cannot watch).
+/// exists before the first frame is posted, with its mode set) and telling a socket file left by a
+/// dead process. Sending goes through NIO (`DatagramPeer`).
 enum UnixSocket {
     /// Longest socket path: `sun_path` holds 108 bytes with the terminating zero.
     static let maxPathBytes = 107
@@ -49,33 +48,6 @@ enum UnixSocket {
             return .failure(SocketError(call: "chmod", code: code))
         }
         return .success(fd)
-    }
-
-    /// An unbound datagram socket to send from, whose blocking sends give up after `timeoutMicroseconds`.
-    static func sender(timeoutMicroseconds: Int) -> Result<CInt, SocketError> {
-        let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { return .failure(SocketError(call: "socket", code: errno)) }
-        var timeout = timeval(tv_sec: timeoutMicroseconds / 1_000_000, tv_usec: timeoutMicroseconds % 1_000_000)
-        guard setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size)) == 0 else {
-            let code = errno
-            close(fd)
-            return .failure(SocketError(call: "setsockopt", code: code))
-        }
-        return .success(fd)
-    }
-
-    /// Sends one datagram: when `wait`, waiting (up to the socket's timeout) for room in the
-    /// receiver's queue, else not at all. The errno when it was not sent.
-    static func send(_ fd: CInt, _ bytes: [UInt8], to address: inout sockaddr_un, wait: Bool) -> CInt? {
-        let flags = Int32(MSG_NOSIGNAL) | (wait ? 0 : Int32(MSG_DONTWAIT))
-        let sent = bytes.withUnsafeBytes { buffer in
-            withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    sendto(fd, buffer.baseAddress, buffer.count, flags, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
-                }
-            }
-        }
-        return sent < 0 ? errno : nil
     }
 
     /// True when `path` is a socket file that no process has bound: connecting to it is refused.
