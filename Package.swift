@@ -25,7 +25,7 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
-        // For the tests that run the built binary.
+        // Child processes: real tabs driven by the live bench and the tests.
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
         // Real tabs across machines: LISTEN/NOTIFY on a PostgreSQL server.
@@ -67,7 +67,8 @@ let package = Package(
             dependencies: ["TabSync", "TabSimulator", "CNCurses"]
         ),
         // Real tabs: the engine across processes of one user, over Unix datagram sockets on a NIO event loop,
-        // and across machines, over PostgreSQL's LISTEN/NOTIFY.
+        // and across machines, over PostgreSQL's LISTEN/NOTIFY; the live tab, the watcher, the live bench's
+        // round trips and child tabs (a product: see Tests/Fixtures/LiveConsumer).
         .target(
             name: "TabSyncLive",
             dependencies: [
@@ -76,6 +77,8 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
         // Workloads behind `tabsim bench`, timed by their stopwatch: no simulation reads wall time (the
@@ -126,6 +129,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
         // `tabsim run`, `fuzz`, `bench` and `learn` as a user runs them: the real binary.

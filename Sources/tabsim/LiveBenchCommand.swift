@@ -49,7 +49,7 @@ struct LiveBenchCommand: ParsableCommand {
         let server = try postgres.map {
             try PostgresSettings(url: $0, environment: ProcessInfo.processInfo.environment)
         }
-        if let peer { return try LivePeer.run(venue: server.map { .postgres($0) } ?? .directory(peer)) }
+        if let peer { return try Self.runPeer(venue: server.map { .postgres($0) } ?? .directory(peer)) }
         // The children get the password in their environment, never on their command line.
         if let password = server?.password { setenv("PGPASSWORD", password, 1) }
         let root = TempRoot()
@@ -71,8 +71,7 @@ struct LiveBenchCommand: ParsableCommand {
                     "simulator \(simulated.max()!) ms (virtual)"
                 ))
         }
-        let measured = try LiveRoundTrips.measure(
-            venue: .directory(root.path), roundTrips: updates, deliveries: deliveries)
+        let measured = try roundTrips(venue: .directory(root.path))
         let inProcess = InProcessRoundTrips.measure(roundTrips: updates)
         let p50 = percentile(measured.roundTrips, 0.5)
         let p99 = percentile(measured.roundTrips, 0.99)
@@ -129,7 +128,7 @@ struct LiveBenchCommand: ParsableCommand {
                     "sockets \(Int(sockets.max()!)) ms"
                 ))
         }
-        let measured = try LiveRoundTrips.measure(venue: .postgres(server), roundTrips: updates, deliveries: deliveries)
+        let measured = try roundTrips(venue: .postgres(server))
         for (name, fraction) in [("p50", 0.5), ("p99", 0.99)] {
             rows.append(
                 (
@@ -147,22 +146,79 @@ struct LiveBenchCommand: ParsableCommand {
         return rows
     }
 
+    // MARK: - Round trips
+
+    /// Round trips and deliveries against a peer process (`tabsim bench-live --peer`) at `venue`.
+    private func roundTrips(venue: LiveVenue) throws -> LiveRoundTrips.Result {
+        let peerArguments: [String]
+        switch venue {
+        case .directory(let root): peerArguments = ["--peer", root]
+        case .postgres(let server): peerArguments = ["--peer", "-", "--postgres", server.urlWithoutPassword]
+        }
+        let peer = try ChildTab.starting("peer", executable: Self.executable, arguments: ["bench-live"] + peerArguments)
+        defer { peer.stop() }
+        return try LiveRoundTrips.measure(venue: venue, peer: peer, roundTrips: updates, deliveries: deliveries)
+    }
+
+    /// The peer's process: a `LivePeer` on this thread's loop, `ready` printed once it listens; the
+    /// end of standard input stops it.
+    private static func runPeer(venue: LiveVenue) throws {
+        var failure: (any Error)?
+        var held: LivePeer?
+        MultiThreadedEventLoopGroup.withCurrentThreadAsEventLoop { loop in
+            do {
+                let peer = try LivePeer(venue: venue, loop: loop)
+                held = peer
+                peer.start { error in
+                    if let error {
+                        failure = error
+                        return loop.shutdownGracefully { _ in }
+                    }
+                    writeJSONLine(LiveTab.Event.jsonLine("ready", ["tabId": .string(peer.sync.tabId)]))
+                }
+                var ended = false
+                StandardInput.readLines(
+                    on: loop, { _ in }, isDone: { ended },
+                    atEnd: {
+                        ended = true
+                        peer.stop()
+                        loop.shutdownGracefully { _ in }
+                    })
+            } catch {
+                failure = error
+                loop.shutdownGracefully { _ in }
+            }
+        }
+        withExtendedLifetime(held) {}
+        if let failure { throw failure }
+    }
+
+    /// This program, to run its own children.
+    static var executable: String {
+        URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path
+    }
+
     // MARK: - Failover
 
     /// Three real tabs; the leader is killed (or closes) at a random point of its heartbeat; the time
     /// from then to the last survivor's role event that agrees on the new leader, by the wall clock.
-    private func measureFailovers(mode: String, venue: BenchVenue) throws -> [Double] {
+    private func measureFailovers(mode: String, venue: LiveVenue) throws -> [Double] {
         var times: [Double] = []
         for run in 0..<failovers {
-            let arguments =
-                ["tab", "--headless", "--heartbeat", "\(heartbeat)"]
-                + venue.arguments(channel: "failover-\(mode)-\(run)")
+            let channel = "failover-\(mode)-\(run)"
+            let place: [String]
+            switch venue {
+            case .directory(let root): place = ["--dir", root, "--channel", channel]
+            case .postgres(let server): place = ["--postgres", server.urlWithoutPassword, "--channel", channel]
+            }
+            let arguments = ["tab", "--headless", "--heartbeat", "\(heartbeat)"] + place
             var tabs: [ChildTab] = []
             defer { tabs.forEach { $0.stop() } }
             for name in ["A", "B", "C"] {
-                let tab = try ChildTab(name, arguments: arguments + ["--name", name])
+                let tab = try ChildTab.starting(
+                    name, executable: Self.executable, arguments: arguments + ["--name", name])
                 tabs.append(tab)
-                try ChildTab.wait("\(name) to start", seconds: 30) { tab.tabId != nil }
+                try LiveRoundTrips.wait("\(name) to start", seconds: 30) { tab.tabId != nil }
             }
             let (leader, epoch) = try agreedLeader(tabs, after: 0)
             usleep(useconds_t(Int.random(in: 0..<heartbeat) * 1000))
@@ -178,7 +234,7 @@ struct LiveBenchCommand: ParsableCommand {
 
     private func agreedLeader(_ tabs: [ChildTab], after epoch: Int) throws -> (ChildTab, Int) {
         var found: (ChildTab, Int)?
-        try ChildTab.wait("one leader", seconds: Double(10 * heartbeat) / 1000 + 5) {
+        try LiveRoundTrips.wait("one leader", seconds: Double(10 * heartbeat) / 1000 + 5) {
             let roles = tabs.map(\.role)
             let leaders = tabs.indices.filter { roles[$0]?["role"]?.stringValue == "leader" }
             guard leaders.count == 1, let id = tabs[leaders[0]].tabId,
@@ -209,7 +265,7 @@ struct LiveBenchCommand: ParsableCommand {
                 sim.advance(byMs: 300)
             }
             sim.advance(byMs: 2 * heartbeat + (run * heartbeat) / failovers)
-            guard let leader = sim.leader else { throw BenchLiveError("simulation \(run): no leader") }
+            guard let leader = sim.leader else { throw LiveBenchError("simulation \(run): no leader") }
             let epoch = leader.epoch
             let at = sim.nowMs
             if mode == "kill" { try sim.kill(leader.name) } else { try sim.close(leader.name) }
@@ -222,7 +278,7 @@ struct LiveBenchCommand: ParsableCommand {
                 }
             }
             while !agreed() {
-                guard sim.nowMs - at < 100 * heartbeat else { throw BenchLiveError("simulation \(run): no new leader") }
+                guard sim.nowMs - at < 100 * heartbeat else { throw LiveBenchError("simulation \(run): no new leader") }
                 sim.advance(byMs: 1)
             }
             times.append(Double(sim.nowMs - at))

@@ -39,24 +39,3 @@ struct ChannelOptions: ParsableArguments {
         ChannelDirectory(root: dir ?? ChannelDirectory.defaultRoot(environment: ProcessInfo.processInfo.environment))
     }
 }
-
-/// A `KEY=VALUE` pair: the value is JSON when it parses as JSON (`3`, `true`, `"dark"`, `{"a":1}`),
-/// else the text itself as a string.
-func parseAssignment(_ text: String) throws -> (key: String, value: JSONValue) {
-    guard let equals = text.firstIndex(of: "="), equals != text.startIndex else {
-        throw ValidationError("'\(text)' is not KEY=VALUE")
-    }
-    let key = String(text[..<equals])
-    let raw = String(text[text.index(after: equals)...])
-    if let value = try? JSONDecoder().decode(JSONValue.self, from: Data(raw.utf8)) {
-        return (key, value)
-    }
-    return (key, .string(raw))
-}
-
-/// One JSON object per line, `event` first, then the other fields in sorted order.
-func jsonLine(_ event: String, _ fields: [String: JSONValue]) -> String {
-    var rest = JSONValue.object(fields).description
-    rest.removeFirst()
-    return "{\"event\":" + JSONValue.string(event).description + (rest == "}" ? "" : ",") + rest
-}

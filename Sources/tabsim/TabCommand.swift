@@ -48,15 +48,25 @@ struct TabCommand: ParsableCommand {
     func validate() throws {
         guard heartbeat > 0 else { throw ValidationError("--heartbeat must be more than 0 (got \(heartbeat))") }
         guard throttle >= 0 else { throw ValidationError("--throttle must be 0 or more (got \(throttle))") }
-        for pair in state { _ = try parseAssignment(pair) }
+        _ = try initialState()
+    }
+
+    /// The state pairs given, as a document; a pair that is not `KEY=VALUE` is named.
+    private func initialState() throws -> StateDocument {
+        var initial: StateDocument = [:]
+        for pair in state {
+            do {
+                let (key, value) = try Assignment.parse(pair)
+                initial[key] = value
+            } catch {
+                throw ValidationError(error.description)
+            }
+        }
+        return initial
     }
 
     func run() throws {
-        var initial: StateDocument = [:]
-        for pair in state {
-            let (key, value) = try parseAssignment(pair)
-            initial[key] = value
-        }
+        let initial = try initialState()
         let settings = LiveTab.Settings(
             name: name, channelName: channel.channel, directory: channel.directory,
             postgres: try channel.postgresSettings(), strategy: strategy,
@@ -73,12 +83,12 @@ extension TabCommand {
         let title = "tab \(settings.name) on \(settings.channelName)"
         return LiveScreenRunner.run(LiveScreen(mode: .tab, title: title)) { loop in
             let buffer = LineBuffer()
-            // The JSON lines of what the debug lines do not show: the socket, a stale socket removed, errors.
-            let shown = ["socket", "stale-socket-removed", "lost", "unresponsive", "responsive", "error"].map {
-                "{\"event\":\"\($0)\""
-            }
-            let tab = try LiveTab(settings, loop: loop) { line in
-                if shown.contains(where: line.hasPrefix) { buffer.lines.append(line) }
+            // The events the debug lines do not show: the socket, a stale socket removed, errors.
+            let shown: Set<LiveTab.Event.Kind> = [
+                .socket, .staleSocketRemoved, .lost, .unresponsive, .responsive, .error,
+            ]
+            let tab = try LiveTab(settings, loop: loop) { event in
+                if shown.contains(event.kind) { buffer.lines.append(event.jsonLine) }
             }
             tab.onSyncEvent = { [unowned tab] event in
                 buffer.lines.append(
@@ -90,13 +100,41 @@ extension TabCommand {
                 perform: { command in
                     switch command {
                     // The keys cycle through short strings: they always fit a frame.
-                    case .set(let key, let value): try? tab.sync.store.setState([key: value])
-                    case .lead: tab.sync.forceLeader()
-                    case .close: tab.sync.stop()
-                    case .quit: tab.quit()
+                    case .set(let key, let value): tab.perform(.set([key: value]))
+                    case .lead: tab.perform(.lead)
+                    case .close: tab.perform(.close)
+                    case .quit: tab.perform(.quit)
                     }
                 },
                 stop: { tab.quit() })
+        }
+    }
+}
+
+extension LiveTab {
+    /// This tab as its pane shows it.
+    var info: LiveTabInfo {
+        var info = LiveTabInfo(
+            name: name, tabId: sync.tabId, role: sync.role, epoch: sync.epoch, leaderName: leaderName,
+            liveness: sync.isActive() ? .alive : .closed, connected: sync.getConnectedTabs(), state: sync.store.state)
+        info.priority = sync.priority.ms
+        return info
+    }
+
+    /// Runs one line of `tabsim tab --headless`'s input: parsed into a command, or refused whole
+    /// (a line over the limit, a command that does not parse) with an `error` event.
+    func perform(_ line: LineSplitter.Line) {
+        switch line {
+        case .command(let text):
+            do {
+                if let command = try Command(parsing: text) { perform(command) }
+            } catch {
+                refuse(error.description)
+            }
+        case .tooLong(let number, let bytes):
+            refuse(
+                "line \(number) refused: \(bytes) bytes, longer than the limit of \(LineSplitter.maxLineBytes); "
+                    + "nothing of it ran")
         }
     }
 }
@@ -118,7 +156,7 @@ enum HeadlessTab {
             }
             let tab: LiveTab
             do {
-                tab = try LiveTab(settings, loop: loop, write: writeJSONLine)
+                tab = try LiveTab(settings, loop: loop) { writeJSONLine($0.jsonLine) }
                 try tab.start { error in  // over PostgreSQL: could not connect
                     printError("tabsim tab: \(error)")
                     status = 1
@@ -140,7 +178,8 @@ enum HeadlessTab {
                 return source
             }
             StandardInput.readLines(
-                on: loop, { bound.value.handle($0) }, isDone: { bound.value.isQuitting }, atEnd: { bound.value.quit() })
+                on: loop, { bound.value.perform($0) }, isDone: { bound.value.isQuitting }, atEnd: { bound.value.quit() }
+            )
         }
         for source in signalSources { source.cancel() }
         return status

@@ -29,51 +29,51 @@ struct WatchCommand: ParsableCommand {
         let screen = !lines && isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1
         if screen {
             let status = LiveScreenRunner.run(LiveScreen(mode: .watch, title: "watch \(channel.channel)")) { loop in
-                let watcher = Watcher()
+                let watch = ChannelWatch()
                 let buffer = LineBuffer()
-                watcher.output = { buffer.lines.append($0) }
+                let watcher = ChannelWatcher(loop: loop) { frame, monotonicMs, wallMs in
+                    buffer.lines += watch.heard(frame, nowMs: monotonicMs, wallMs: wallMs)
+                }
+                watcher.onNote = { buffer.lines.append($0) }
                 if let server = try channel.postgresSettings() {
-                    watcher.listen(server, channel.channel, on: loop) { buffer.lines.append("error: \($0)") }
+                    watcher.listen(server, channelName: channel.channel) { buffer.lines.append("error: \($0)") }
                 } else {
-                    let transport = UnixDatagramTransport(eventLoop: loop, directory: channel.directory)
-                    watcher.endpoint = try transport.openEndpoint(
-                        channelName: channel.channel, ownerId: "watch-\(getpid())"
-                    ) { watcher.heard($0) }
+                    try watcher.open(channel.directory, channelName: channel.channel)
                 }
                 return LiveScreenRunner.Engine(
-                    refresh: { (watcher.infos(nowMs: Watcher.monotonicMs()), buffer.take()) }, perform: { _ in },
-                    stop: { watcher.endpoint?.close() })
+                    refresh: { (watch.infos(nowMs: ChannelWatcher.monotonicMs()), buffer.take()) }, perform: { _ in },
+                    stop: { watcher.close() })
             }
             if status != 0 { throw ExitCode(status) }
             return
         }
         var failure: (any Error)?
-        var watcher: Watcher?
+        var watcher: ChannelWatcher?
+        var signalSource: (any DispatchSourceSignal)?
         MultiThreadedEventLoopGroup.withCurrentThreadAsEventLoop { loop in
+            let watch = ChannelWatch()
+            let current = ChannelWatcher(loop: loop) { frame, monotonicMs, wallMs in
+                for line in watch.heard(frame, nowMs: monotonicMs, wallMs: wallMs) { HeadlessTab.writeLine(line) }
+            }
+            current.onNote = HeadlessTab.writeLine
             do {
-                let current = Watcher()
                 if let server = try channel.postgresSettings() {
-                    current.listen(server, channel.channel, on: loop) { error in
+                    current.listen(server, channelName: channel.channel) { error in
                         printError("tabsim watch: \(error)")
                         Foundation.exit(1)
                     }
-                    watcher = current
-                    return installInterrupt(loop, current)
+                } else {
+                    try current.open(channel.directory, channelName: channel.channel)
                 }
-                let transport = UnixDatagramTransport(eventLoop: loop, directory: channel.directory)
-                let opened = try transport.openEndpoint(
-                    channelName: channel.channel,
-                    ownerId: "watch-\(getpid())"
-                ) { current.heard($0) }
-                current.endpoint = opened
-                watcher = current
-                HeadlessTab.writeLine("watching \(opened.path)")
             } catch {
                 failure = error
                 return loop.shutdownGracefully { _ in }
             }
-            installInterrupt(loop, watcher!)
+            watcher = current
+            signalSource = installInterrupt(loop, current)
         }
+        withExtendedLifetime(watcher) {}
+        signalSource?.cancel()
         if let failure {
             printError("tabsim watch: \(failure)")
             throw ExitCode(1)
@@ -81,53 +81,17 @@ struct WatchCommand: ParsableCommand {
     }
 
     /// SIGINT closes the watch's endpoint and stops the loop.
-    private func installInterrupt(_ loop: any EventLoop, _ watcher: Watcher) {
+    private func installInterrupt(_ loop: any EventLoop, _ watcher: ChannelWatcher) -> any DispatchSourceSignal {
         let bound = NIOLoopBound(watcher, eventLoop: loop)
         let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
         signal(SIGINT, SIG_IGN)
         source.setEventHandler {
             loop.execute {
-                bound.value.endpoint?.close()
+                bound.value.close()
                 loop.shutdownGracefully { _ in }
             }
         }
         source.resume()
-        bound.value.signalSource = source
+        return source
     }
-}
-
-/// The watch's process side: its endpoint, its signal source, and where its lines go; what it
-/// knows of the tabs is a `ChannelWatch`, fed the wall-clock time of each frame.
-final class Watcher {
-    var endpoint: (any ChannelEndpoint)?
-    var signalSource: (any DispatchSourceSignal)?
-    /// Where the lines go: standard output, or the screen's log.
-    var output: (String) -> Void = HeadlessTab.writeLine
-    let watch = ChannelWatch()
-
-    func heard(_ frame: ChannelFrame) {
-        for line in watch.heard(frame, nowMs: Self.monotonicMs(), wallMs: WallClock().wallNow.ms) { output(line) }
-    }
-
-    /// Listens on `channelName` on a PostgreSQL server (never notifying); `onFailure` hears why not.
-    /// Its connection's ups and downs are lines too.
-    func listen(
-        _ server: PostgresSettings, _ channelName: String, on loop: any EventLoop,
-        onFailure: @escaping (any Error) -> Void
-    ) {
-        let transport = PostgresTransport(eventLoop: loop, settings: server)
-        transport.observer = { [unowned self] event in output("postgres: \(event)") }
-        transport.connect(channelName: channelName).assumeIsolated().whenComplete { [self] result in
-            if case .failure(let error) = result { return onFailure(error) }
-            endpoint = transport.open(
-                channelName: channelName, ownerId: "watch-\(getpid())", scheduler: EventLoopScheduler(eventLoop: loop)
-            ) { [unowned self] in heard($0) }
-            output("watching \(server) channel \(channelName)")
-        }
-    }
-
-    func infos(nowMs: Milliseconds) -> [LiveTabInfo] { watch.infos(nowMs: nowMs) }
-
-    /// Monotonic milliseconds, the time base of the watch's silences (a wall clock can jump).
-    static func monotonicMs() -> Milliseconds { Milliseconds(NIODeadline.now().uptimeNanoseconds / 1_000_000) }
 }

@@ -63,7 +63,7 @@ extension RealTabsTests {
         }
         // A tab opened afterwards joins the real leader, not as a second one. (Which tab leads is
         // not asserted: a heartbeat late on a loaded machine may move leadership, honestly.)
-        let d = try TabProcess("D", ["--dir", temp.path, "--heartbeat", "\(Self.heartbeatMs)"])
+        let d = try await TabProcess("D", ["--dir", temp.path, "--heartbeat", "\(Self.heartbeatMs)"])
         defer { d.stop() }
         try await eventually("D starts", within: 120) { d.tabId != nil }
         let (_, epoch) = try await agreedLeader(tabs + [d], within: 120)
@@ -172,7 +172,7 @@ extension RealTabsTests {
         let both: StateDocument = ["big1": .string(first), "big2": .string(second)]
         try await Self.eventuallyState(tabs[1], "holds both values") { $0["state"] == .object(both) }
 
-        let c = try TabProcess("C", ["--dir", temp.path, "--heartbeat", "\(Self.heartbeatMs)", "--verbose"])
+        let c = try await TabProcess("C", ["--dir", temp.path, "--heartbeat", "\(Self.heartbeatMs)", "--verbose"])
         defer { c.stop() }
         try await eventually("C starts", within: 120) { c.tabId != nil }
         try await Self.eventuallyState(c, "holds both values") { $0["state"] == .object(both) }

@@ -21,7 +21,7 @@ import Testing
         defer { temp.remove() }
         let script = temp.path + "/commands.txt"
         try "set theme=dark\nstate\n".write(toFile: script, atomically: true, encoding: .utf8)
-        let tab = try TabProcess(
+        let tab = try await TabProcess(
             "A", ["--dir", temp.path, "theme=light"], standardInput: FileHandle(forReadingAtPath: script))
         defer { tab.stop() }
         try await expectQuitAfterInput(tab)
@@ -31,7 +31,8 @@ import Testing
     @Test func devNullIsAnEmptyInput() async throws {
         let temp = TempDirectory()
         defer { temp.remove() }
-        let tab = try TabProcess("A", ["--dir", temp.path], standardInput: FileHandle(forReadingAtPath: "/dev/null"))
+        let tab = try await TabProcess(
+            "A", ["--dir", temp.path], standardInput: FileHandle(forReadingAtPath: "/dev/null"))
         defer { tab.stop() }
         try await expectQuitAfterInput(tab)
     }
@@ -41,7 +42,7 @@ import Testing
         defer { temp.remove() }
         let pipe = Pipe()
         try pipe.fileHandleForWriting.close()
-        let tab = try TabProcess("A", ["--dir", temp.path], standardInput: pipe.fileHandleForReading)
+        let tab = try await TabProcess("A", ["--dir", temp.path], standardInput: pipe.fileHandleForReading)
         defer { tab.stop() }
         try await expectQuitAfterInput(tab)
     }
@@ -49,7 +50,7 @@ import Testing
     @Test func aStandardInputThatIsNotOpenIsAnEmptyInput() async throws {
         let temp = TempDirectory()
         defer { temp.remove() }
-        let tab = try TabProcess("A", ["--dir", temp.path], shell: "exec <&-;")
+        let tab = try await TabProcess("A", ["--dir", temp.path], shell: "exec <&-;")
         defer { tab.stop() }
         try await expectQuitAfterInput(tab)
     }
@@ -68,7 +69,7 @@ import Testing
         try #require(ioctl(master, TIOCSPTLCK, &unlock) == 0 && ioctl(master, TIOCGPTN, &number) == 0)
         let terminal = open("/dev/pts/\(number)", O_RDWR | O_NOCTTY)
         try #require(terminal >= 0 && isatty(terminal) == 1)
-        let tab = try TabProcess(
+        let tab = try await TabProcess(
             "A", ["--dir", temp.path, "theme=light"],
             standardInput: FileHandle(fileDescriptor: terminal, closeOnDealloc: true))
         defer { tab.stop() }
@@ -87,7 +88,7 @@ import Testing
         let temp = TempDirectory()
         defer { temp.remove() }
         let limit = 64 * 1024
-        let tab = try TabProcess("A", ["--dir", temp.path, "theme=light"])
+        let tab = try await TabProcess("A", ["--dir", temp.path, "theme=light"])
         defer { tab.stop() }
         try await eventually("A starts", within: 120) { tab.tabId != nil }
         // Two values, each within what one frame carries, on one line of exactly the limit.

@@ -19,13 +19,13 @@ extension RealTabsTests {
     @Test func aPeersControlCharactersAreEscapedInTabAndWatchLines() async throws {
         let temp = TempDirectory()
         defer { temp.remove() }
-        let watch = try TabProcess(name: "watch", command: ["watch", "--lines", "--dir", temp.path])
+        let watch = try await TabProcess(name: "watch", command: ["watch", "--lines", "--dir", temp.path])
         defer { watch.stop() }
         try await eventually("watch binds") { watch.outputLines.first?.hasPrefix("watching ") == true }
-        let a = try TabProcess("A", ["--dir", temp.path])
+        let a = try await TabProcess("A", ["--dir", temp.path])
         defer { a.stop() }
         try await eventually("A starts") { a.tabId != nil }
-        let b = try TabProcess("B", ["--dir", temp.path])
+        let b = try await TabProcess("B", ["--dir", temp.path])
         defer { b.stop() }
         try await eventually("B starts") { b.tabId != nil }
 

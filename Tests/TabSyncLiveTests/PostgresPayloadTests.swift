@@ -85,7 +85,7 @@ struct PostgresPayloadTests {
     }
 
     @Test func tabsimRefusesAnUnsafeChannelNameWithoutShowingThePassword() async throws {
-        let tab = try TabProcess("A", ["--postgres", "postgres://u:hunter2@127.0.0.1:1/db", "--channel", "a\"b"])
+        let tab = try await TabProcess("A", ["--postgres", "postgres://u:hunter2@127.0.0.1:1/db", "--channel", "a\"b"])
         defer { tab.stop() }
         #expect(try await tab.exitStatus(within: 120) != 0)
         #expect(tab.standardError.contains("refused channel name"), "\(tab.standardError)")

@@ -25,7 +25,7 @@ struct PostgresTransportTests {
     {
         var tabs: [TabProcess] = []
         for name in names {
-            let tab = try TabProcess(
+            let tab = try await TabProcess(
                 name,
                 ["--postgres", server.url(), "--channel", channel, "--heartbeat", "\(Self.heartbeatMs)"] + extra)
             tabs.append(tab)
@@ -38,7 +38,7 @@ struct PostgresTransportTests {
     @Test func threeTabsElectOneLeaderShareEditsLargeOnesTooAndFailOverAfterKill9() async throws {
         let server = try PostgresTestServer()
         defer { server.remove() }
-        let watch = try TabProcess(
+        let watch = try await TabProcess(
             name: "watch", command: ["watch", "--lines", "--postgres", server.url(), "--channel", "class-1a"])
         defer { watch.stop() }
         try await eventually("the watch listens", within: 120) {
@@ -143,7 +143,7 @@ struct PostgresTransportTests {
         let server = try PostgresTestServer(tls: true)
         defer { server.remove() }
         let certificate = try #require(server.certificate)
-        let verified = try TabProcess(
+        let verified = try await TabProcess(
             "A",
             [
                 "--postgres", server.url(parameters: "sslmode=verify-full&sslrootcert=\(certificate)"),
@@ -154,7 +154,7 @@ struct PostgresTransportTests {
         #expect(verified.events("connected").first?[string: "server"]?.hasSuffix("sslmode=verify-full") == true)
 
         // The certificate is signed by no authority the system trusts: refused.
-        let unverified = try TabProcess(
+        let unverified = try await TabProcess(
             "B", ["--postgres", server.url(parameters: "sslmode=verify-full"), "--channel", "class-1d"])
         defer { unverified.stop() }
         #expect(try await unverified.exitStatus() == 1)
@@ -165,7 +165,7 @@ struct PostgresTransportTests {
     @Test func sslmodeRequireRefusesAServerWithoutTLS() async throws {
         let server = try PostgresTestServer()
         defer { server.remove() }
-        let tab = try TabProcess(
+        let tab = try await TabProcess(
             "A", ["--postgres", server.url(parameters: "sslmode=require"), "--channel", "class-1e"])
         defer { tab.stop() }
         #expect(try await tab.exitStatus() == 1)
@@ -176,7 +176,7 @@ struct PostgresTransportTests {
         let server = try PostgresTestServer()
         defer { server.remove() }
         let wrong = "not-the-" + server.password
-        let tab = try TabProcess("A", ["--postgres", server.url(password: wrong), "--channel", "class-1c"])
+        let tab = try await TabProcess("A", ["--postgres", server.url(password: wrong), "--channel", "class-1c"])
         defer { tab.stop() }
         #expect(try await tab.exitStatus(within: 120) == 1)
         let error = tab.standardError

@@ -15,7 +15,7 @@ import Testing
     func startTabs(_ names: [String], dir: String, _ extra: [String] = []) async throws -> [TabProcess] {
         var tabs: [TabProcess] = []
         for name in names {
-            let tab = try TabProcess(name, ["--dir", dir, "--heartbeat", "\(Self.heartbeatMs)"] + extra)
+            let tab = try await TabProcess(name, ["--dir", dir, "--heartbeat", "\(Self.heartbeatMs)"] + extra)
             tabs.append(tab)
             // One after the other, as tabs are opened: the first is the oldest and should lead.
             try await eventually("\(name) starts") { tab.tabId != nil }
@@ -97,7 +97,7 @@ import Testing
         let temp = TempDirectory()
         defer { temp.remove() }
         chmod(temp.path, 0o777)
-        let tab = try TabProcess("A", ["--dir", temp.path])
+        let tab = try await TabProcess("A", ["--dir", temp.path])
         defer { tab.stop() }
         #expect(try await tab.exitStatus() == 1)
         #expect(
@@ -116,14 +116,14 @@ import Testing
         let open = temp.path + "/open"
         mkdir(open, 0o755)
         chmod(open, 0o755)
-        let refused = try TabProcess("A", ["--dir", open], shell: "umask 000;")
+        let refused = try await TabProcess("A", ["--dir", open], shell: "umask 000;")
         defer { refused.stop() }
         #expect(try await refused.exitStatus(within: 120) == 1)
         #expect(
             refused.standardError.contains(
                 "refused channel directory \(open): may be entered or written by its group or by everyone (mode 755)"))
 
-        let tab = try TabProcess("B", ["--dir", temp.path + "/private"], shell: "umask 000;")
+        let tab = try await TabProcess("B", ["--dir", temp.path + "/private"], shell: "umask 000;")
         defer { tab.stop() }
         try await eventually("B binds its socket", within: 120) { tab.socketPath != nil }
         var info = stat()
@@ -138,7 +138,7 @@ import Testing
         defer { temp.remove() }
         mkdir(temp.path + "/app-sync", 0o700)
         chown(temp.path + "/app-sync", 65534, 65534)  // nobody
-        let tab = try TabProcess("A", ["--dir", temp.path])
+        let tab = try await TabProcess("A", ["--dir", temp.path])
         defer { tab.stop() }
         #expect(try await tab.exitStatus() == 1)
         #expect(
@@ -149,7 +149,7 @@ import Testing
     @Test func watchHearsEveryFrameAndNeverSends() async throws {
         let temp = TempDirectory()
         defer { temp.remove() }
-        let watch = try TabProcess(name: "watch", command: ["watch", "--dir", temp.path])
+        let watch = try await TabProcess(name: "watch", command: ["watch", "--dir", temp.path])
         defer { watch.stop() }
         try await eventually("watch binds") { watch.outputLines.first?.hasPrefix("watching ") == true }
         let tabs = try await startTabs(["A"], dir: temp.path)

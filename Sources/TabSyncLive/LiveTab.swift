@@ -1,52 +1,69 @@
-import Foundation
 import NIOCore
-import TabSimUI
 import TabSync
-import TabSyncLive
 
-/// One real tab: a sync on the event loop over the Unix datagram transport (or PostgreSQL's
-/// LISTEN/NOTIFY), driven by text commands and reporting every event as one JSON line. `tabsim tab`
-/// runs it headless or in a pane.
-final class LiveTab {
-    let name: String
-    let sync: BroadcastSync
+/// One real tab: a sync on an event loop over the Unix datagram transport (or PostgreSQL's
+/// LISTEN/NOTIFY), driven by `Command`s and reporting what happens as `Event`s (one JSON line each
+/// for `tabsim tab --headless`). Everything of it runs on its loop, like the engine: create it, call
+/// it and let it go there.
+public final class LiveTab {
+    public let name: String
+    public let sync: BroadcastSync
     /// Exactly one of the two: the socket directory, or a PostgreSQL server.
-    let transport: UnixDatagramTransport?
-    let postgres: PostgresTransport?
+    public let transport: UnixDatagramTransport?
+    public let postgres: PostgresTransport?
     private let loop: any EventLoop
     private let verbose: Bool
-    private let write: (String) -> Void
+    private let onEvent: (Event) -> Void
     /// Called once the tab should end: `quit`, end of input or a signal.
-    var onQuit: (() -> Void)?
-    /// Every engine event, for the interactive pane's log (the JSON lines carry the same facts).
-    var onSyncEvent: ((SyncEvent) -> Void)?
+    public var onQuit: (() -> Void)?
+    /// Every engine event, for an interactive pane's log (the `Event`s carry the same facts).
+    public var onSyncEvent: ((SyncEvent) -> Void)?
     /// True once `quit` ran: no command runs after it.
-    private(set) var isQuitting = false
+    public private(set) var isQuitting = false
     /// The names other tabs announce in their pings, by id, to name the leader: at most
     /// `maxNames` (anyone on the channel can make up ids), forgotten on a tab's goodbye.
     private var names: [String: String] = [:]
-    static let maxNames = 256
+    public static let maxNames = 256
 
-    struct Settings {
-        var name: String
-        var channelName: String
-        var directory: ChannelDirectory
+    /// What a tab is: its name, its channel and where the channel is, and its engine's settings.
+    public struct Settings: Sendable {
+        public var name: String
+        public var channelName: String
+        public var directory: ChannelDirectory
         /// When set, the channel is on this PostgreSQL server instead of in `directory`.
-        var postgres: PostgresSettings?
-        var strategy: ConflictStrategy = .lastWriteWins
-        var heartbeatMs: Milliseconds = 1000
-        var throttleMs: Milliseconds = 100
-        var leaderElection = true
-        var initialState: StateDocument = [:]
-        var verbose = false
+        public var postgres: PostgresSettings?
+        public var strategy: ConflictStrategy = .lastWriteWins
+        public var heartbeatMs: Milliseconds = 1000
+        public var throttleMs: Milliseconds = 100
+        public var leaderElection = true
+        public var initialState: StateDocument = [:]
+        /// Report every message sent and received, and what was ignored and resolved, too.
+        public var verbose = false
+
+        public init(
+            name: String, channelName: String, directory: ChannelDirectory, postgres: PostgresSettings? = nil,
+            strategy: ConflictStrategy = .lastWriteWins, heartbeatMs: Milliseconds = 1000,
+            throttleMs: Milliseconds = 100, initialState: StateDocument = [:], verbose: Bool = false
+        ) {
+            self.name = name
+            self.channelName = channelName
+            self.directory = directory
+            self.postgres = postgres
+            self.strategy = strategy
+            self.heartbeatMs = heartbeatMs
+            self.throttleMs = throttleMs
+            self.initialState = initialState
+            self.verbose = verbose
+        }
     }
 
-    /// Must be called on `loop`. `write` receives each output line, without its newline.
-    init(_ settings: Settings, loop: any EventLoop, write: @escaping (String) -> Void) throws {
+    /// Must be called on `loop`. `onEvent` hears each event, on the loop. Throws when the
+    /// settings make no valid engine configuration (naming the field).
+    public init(_ settings: Settings, loop: any EventLoop, onEvent: @escaping (Event) -> Void) throws {
         self.name = settings.name
         self.loop = loop
         self.verbose = settings.verbose
-        self.write = write
+        self.onEvent = onEvent
         let chosen: any SyncTransport
         if let server = settings.postgres {
             postgres = PostgresTransport(eventLoop: loop, settings: server)
@@ -78,7 +95,7 @@ final class LiveTab {
     /// Opens the channel. Throws, naming the directory or socket, when the transport refused. Over
     /// PostgreSQL it connects first and starts the sync once connected; `onFailure` hears why not
     /// (the server named without its password).
-    func start(onFailure: @escaping (any Error) -> Void = { _ in }) throws {
+    public func start(onFailure: @escaping (any Error) -> Void = { _ in }) throws {
         guard let postgres else {
             sync.start()
             if !sync.isActive() {
@@ -96,56 +113,38 @@ final class LiveTab {
 
     // MARK: - Commands
 
-    /// Runs one line of input; a line over the limit runs nothing and gets an `error` event.
-    func handle(_ line: LineSplitter.Line) {
-        switch line {
-        case .command(let text):
-            handle(text)
-        case .tooLong(let number, let bytes):
-            emitError(
-                "line \(number) refused: \(bytes) bytes, longer than the limit of \(LineSplitter.maxLineBytes); "
-                    + "nothing of it ran")
+    /// Performs one command: the one interpreter of a tab's commands, whether they came as a line of
+    /// `tabsim tab --headless`'s input (`Command(parsing:)`) or from a key of its pane. A value the
+    /// store refuses gets an `error` event naming it; nothing of the command is applied.
+    public func perform(_ command: Command) {
+        guard !isQuitting else { return }
+        switch command {
+        case .set(let partial):
+            do { try sync.store.setState(partial) } catch { refuse("set: \(error)") }
+        case .lead:
+            sync.forceLeader()
+        case .close:
+            sync.stop()
+        case .state:
+            emitState()
+        case .quit:
+            quit()
         }
     }
 
-    /// Runs one command line: `set KEY=VALUE...`, `lead`, `close`, `state`, `quit`.
-    /// A bad command gets an `error` event naming it; nothing of it is applied.
-    func handle(_ line: String) {
-        let words = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
-        guard let command = words.first else { return }
-        switch command {
-        case "set":
-            var partial: StateDocument = [:]
-            do {
-                for word in words.dropFirst() {
-                    let (key, value) = try parseAssignment(word)
-                    partial[key] = value
-                }
-            } catch {
-                return emitError("set: \(error)")
-            }
-            if partial.isEmpty { return emitError("set: expected KEY=VALUE pairs") }
-            do { try sync.store.setState(partial) } catch { return emitError("set: \(error)") }
-        case "lead":
-            sync.forceLeader()
-        case "close":
-            sync.stop()
-        case "state":
-            emitState()
-        case "quit":
-            quit()
-        default:
-            emitError("unknown command '\(command)': expected set, lead, close, state or quit")
-        }
+    /// Reports a command that was refused before it could run (it did not parse, or its line was too
+    /// long), as an `error` event: nothing of it ran.
+    public func refuse(_ message: String) {
+        emit(.error, ["message": .string(message)])
     }
 
     /// Says goodbye (when still open) and ends the tab.
-    func quit() {
+    public func quit() {
         guard !isQuitting else { return }
         isQuitting = true
         sync.stop()
         postgres?.endpoint?.close()  // when the sync never opened it (still connecting)
-        emit("quit", [:])
+        emit(.quit, [:])
         guard let endpoint = postgres?.endpoint else {
             onQuit?()
             return
@@ -163,12 +162,14 @@ final class LiveTab {
 
     // MARK: - Events
 
-    func emitState() {
+    /// The answer to `.state`: the state, role, epoch, leader and counters (the engine's and the
+    /// transport's).
+    private func emitState() {
         let stats = sync.statistics
         var dropped: [String: JSONValue] = [:]
         for (reason, count) in stats.dropped { dropped[reason.rawValue] = .number(Double(count)) }
         emit(
-            "state",
+            .state,
             [
                 "tabId": .string(sync.tabId), "name": .string(name), "state": .object(sync.store.state),
                 "role": .string(sync.role.rawValue), "epoch": .number(Double(sync.epoch)),
@@ -210,14 +211,9 @@ final class LiveTab {
         ]
     }
 
-    /// This tab as its pane shows it; the leader by the name it announces (its short id until heard).
-    var info: LiveTabInfo {
-        let leaderName = sync.leaderId.map { $0 == sync.tabId ? name : names[$0] ?? shortTabId($0) }
-        var info = LiveTabInfo(
-            name: name, tabId: sync.tabId, role: sync.role, epoch: sync.epoch, leaderName: leaderName,
-            liveness: sync.isActive() ? .alive : .closed, connected: sync.getConnectedTabs(), state: sync.store.state)
-        info.priority = sync.priority.ms
-        return info
+    /// The leader by the name it announces (its short id until heard), nil while there is none.
+    public var leaderName: String? {
+        sync.leaderId.map { $0 == sync.tabId ? name : names[$0] ?? shortTabId($0) }
     }
 
     private func noteName(_ m: SyncMessage) {
@@ -233,19 +229,19 @@ final class LiveTab {
         switch event {
         case .started:
             emit(
-                "started",
+                .started,
                 [
                     "tabId": .string(sync.tabId), "name": .string(name),
                     "channel": .string(sync.config.channelName),
                 ])
-        case .stopped: emit("stopped", [:])
+        case .stopped: emit(.stopped, [:])
         case .unavailable: break  // start() throws with the reason
         case .localChange: break  // the page's own write: not news to whoever reads this tab's lines
         case .configurationDiffers(let peer, let theirs, let mine):
-            emit("configurationDiffers", ["peer": .string(peer), "theirs": .string(theirs), "mine": .string(mine)])
+            emit(.configurationDiffers, ["peer": .string(peer), "theirs": .string(theirs), "mine": .string(mine)])
         case .roleChanged(let change):
             emit(
-                "role",
+                .role,
                 [
                     "role": .string(change.to.rawValue), "from": .string(change.from.rawValue),
                     "epoch": .number(Double(change.epoch)),
@@ -254,14 +250,14 @@ final class LiveTab {
                 ])
         case .applied(let from, let keys):
             emit(
-                "applied",
+                .applied,
                 [
                     "from": .string(from), "keys": .array(keys.map { .string($0) }),
                     "state": .object(sync.store.state),
                 ])
         case .dropped(let reason, let detail, let from):
             emit(
-                "dropped",
+                .dropped,
                 [
                     "reason": .string(reason.rawValue), "detail": .string(detail),
                     "from": from.map { .string($0) } ?? .null,
@@ -269,21 +265,21 @@ final class LiveTab {
         case .ignored(let message, let reason):
             guard verbose else { return }
             emit(
-                "ignored",
+                .ignored,
                 [
                     "type": .string(message.type.rawValue), "from": .string(message.tabId),
                     "reason": .string(reason),
                 ])
         case .sent(let message):
             guard verbose else { return }
-            emit("sent", ["message": message.json])
+            emit(.sent, ["message": message.json])
         case .received(let message):
             guard verbose else { return }
-            emit("received", ["message": message.json])
+            emit(.received, ["message": message.json])
         case .resolved(let decision):
             guard verbose else { return }
             emit(
-                "resolved",
+                .resolved,
                 [
                     "key": .string(decision.key), "kept": .bool(decision.kept),
                     "line": .string(event.debugText),
@@ -293,20 +289,20 @@ final class LiveTab {
 
     private func report(_ event: UnixDatagramTransport.Event) {
         switch event {
-        case .opened(let path): emit("socket", ["path": .string(path)])
-        case .staleSocketRemoved(let path): emit("stale-socket-removed", ["path": .string(path)])
+        case .opened(let path): emit(.socket, ["path": .string(path)])
+        case .staleSocketRemoved(let path): emit(.staleSocketRemoved, ["path": .string(path)])
         case .oversizedNotSent(let bytes):
             let detail = "\(bytes) bytes not sent, limit \(UnixDatagramTransport.defaultMaxFrameBytes)"
-            emit("dropped", ["reason": "oversized", "detail": .string(detail), "from": .string(sync.tabId)])
+            emit(.dropped, ["reason": "oversized", "detail": .string(detail), "from": .string(sync.tabId)])
         case .oversizedReceived(let bytes):
             let detail =
                 "datagram longer than the limit, \(UnixDatagramTransport.defaultMaxFrameBytes) bytes (read \(bytes))"
-            emit("dropped", ["reason": "oversized", "detail": .string(detail), "from": .null])
-        case .lost(let path, let reason): emit("lost", ["path": .string(path), "reason": .string(reason)])
+            emit(.dropped, ["reason": "oversized", "detail": .string(detail), "from": .null])
+        case .lost(let path, let reason): emit(.lost, ["path": .string(path), "reason": .string(reason)])
         case .unresponsive(let path, let dropped):
-            emit("unresponsive", ["path": .string(path), "dropped": .number(Double(dropped))])
-        case .responsive(let path): emit("responsive", ["path": .string(path)])
-        case .receiveFailed(let reason): emitError("receive failed: \(reason)")
+            emit(.unresponsive, ["path": .string(path), "dropped": .number(Double(dropped))])
+        case .responsive(let path): emit(.responsive, ["path": .string(path)])
+        case .receiveFailed(let reason): refuse("receive failed: \(reason)")
         }
     }
 
@@ -314,35 +310,31 @@ final class LiveTab {
     private func report(_ event: PostgresTransport.Event) {
         switch event {
         case .connected(let server, let channel):
-            emit("connected", ["server": .string(server), "channel": .string(channel)])
+            emit(.connected, ["server": .string(server), "channel": .string(channel)])
         case .disconnected(let reason):
-            emit("disconnected", ["reason": .string(reason)])
+            emit(.disconnected, ["reason": .string(reason)])
         case .reconnecting(let delayMs, let attempt, let lastError):
             emit(
-                "reconnecting",
+                .reconnecting,
                 [
                     "delayMs": .number(Double(delayMs)), "attempt": .number(Double(attempt)),
                     "lastError": lastError.map { .string($0) } ?? .null,
                 ])
         case .rejoined(let downMs, let notSent):
-            emit("rejoined", ["downMs": .number(Double(downMs)), "notSent": .number(Double(notSent))])
+            emit(.rejoined, ["downMs": .number(Double(downMs)), "notSent": .number(Double(notSent))])
         case .oversizedNotSent(let bytes):
             let detail = "\(bytes) bytes not sent, limit \(PostgresTransport.defaultMaxFrameBytes)"
-            emit("dropped", ["reason": "oversized", "detail": .string(detail), "from": .string(sync.tabId)])
+            emit(.dropped, ["reason": "oversized", "detail": .string(detail), "from": .string(sync.tabId)])
         case .incompleteDropped(let reason):
-            emit("dropped", ["reason": "incomplete", "detail": .string(reason), "from": .null])
+            emit(.dropped, ["reason": "incomplete", "detail": .string(reason), "from": .null])
         case .sendFailed(let reason):
-            emit("lost", ["path": .string(sync.config.channelName), "reason": .string(reason)])
+            emit(.lost, ["path": .string(sync.config.channelName), "reason": .string(reason)])
         }
     }
 
-    private func emitError(_ message: String) {
-        emit("error", ["message": .string(message)])
-    }
-
-    private func emit(_ event: String, _ fields: [String: JSONValue]) {
+    private func emit(_ kind: Event.Kind, _ fields: [String: JSONValue]) {
         var fields = fields
         fields["time"] = .number(Double(WallClock().wallNow.ms))
-        write(jsonLine(event, fields))
+        onEvent(Event(kind, fields))
     }
 }
