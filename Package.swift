@@ -13,6 +13,8 @@ let package = Package(
     products: [
         .library(name: "TabSync", targets: ["TabSync"]),
         .library(name: "TabSimulator", targets: ["TabSimulator"]),
+        // Real tabs: the engine across processes and machines, for programs of their own.
+        .library(name: "TabSyncLive", targets: ["TabSyncLive"]),
         .executable(name: "tabsim", targets: ["tabsim"]),
         // For the libFuzzer package in Fuzz/ (which the root build never builds).
         .library(name: "TabSyncFuzzing", targets: ["TabSyncFuzzing"]),

@@ -76,7 +76,8 @@ func syncSettings(channelName: String) {
         let root = here.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
         let source = try String(contentsOf: here, encoding: .utf8)
-        let marker = "<!-- real-program-example: Tests/TabSyncLiveTests/ReadmeRealProgramTests.swift -->\n```swift\n"
+        let marker =
+            "<!-- real-program-example: Tests/Fixtures/LiveConsumer/Sources/LiveConsumer/SyncSettings.swift -->\n```swift\n"
         let start = try #require(readme.range(of: marker), "README.md lacks the real-program example's marker")
         let block = readme[start.upperBound...].prefix { _ in true }
         let code = try #require(block.range(of: "\n```")).lowerBound
