@@ -1,8 +1,9 @@
 import Foundation
 import TabSync
 
-/// The bytes of a frame on the wire: the spec's message as one compact JSON text, UTF-8, one per
-/// datagram. Decoding yields raw JSON for the engine to check like any untrusted frame.
+/// The bytes of a frame on the wire: the spec's message as one compact JSON text, UTF-8; a datagram
+/// holds one or more, separated by a newline (compact JSON never holds one: it is escaped in
+/// strings). Decoding yields raw JSON for the engine to check like any untrusted frame.
 enum FrameCodec {
     static func encode(_ frame: ChannelFrame) -> [UInt8] {
         switch frame {
@@ -20,5 +21,33 @@ enum FrameCodec {
         }
         let text = String(decoding: bytes.prefix(200), as: UTF8.self)
         return (.json(.string(text)), false)
+    }
+
+    /// Frames (each at most `limit` bytes) packed in order into as few datagrams as fit in `limit`.
+    static func pack(_ frames: [[UInt8]], limit: Int) -> [[UInt8]] {
+        var datagrams: [[UInt8]] = []
+        var current: [UInt8] = []
+        for frame in frames {
+            if !current.isEmpty, current.count + 1 + frame.count > limit {
+                datagrams.append(current)
+                current.removeAll(keepingCapacity: true)
+            }
+            if !current.isEmpty { current.append(UInt8(ascii: "\n")) }
+            current.append(contentsOf: frame)
+        }
+        if !current.isEmpty { datagrams.append(current) }
+        return datagrams
+    }
+
+    /// The frames of one datagram, split at each newline, decoded in order (an empty piece is a
+    /// frame that is not JSON).
+    static func unpack(_ bytes: UnsafeRawBufferPointer) -> [(frame: ChannelFrame, isJSON: Bool)] {
+        var frames: [(frame: ChannelFrame, isJSON: Bool)] = []
+        var start = 0
+        for index in 0...bytes.count where index == bytes.count || bytes[index] == UInt8(ascii: "\n") {
+            frames.append(decode(UnsafeRawBufferPointer(rebasing: bytes[start..<index])))
+            start = index + 1
+        }
+        return frames
     }
 }

@@ -35,6 +35,10 @@ public final class UnixDatagramEndpoint: ChannelEndpoint {
     /// post lists the directory).
     private var directoryWatch: (any Channel)?
     private var isWatchingDirectory = false
+    /// Frames posted in this turn of the loop, sent together at its end.
+    private var batch: [[UInt8]] = []
+    /// Frames kept for the end of a turn, at most: more are sent at once.
+    static let maxBatchFrames = 1024
 
     init(
         transport: UnixDatagramTransport, path: String, channelPath: String, fd: CInt,
@@ -91,6 +95,10 @@ public final class UnixDatagramEndpoint: ChannelEndpoint {
         startReading()
     }
 
+    /// Keeps the frame for the end of this turn of the loop, when the frames posted in it go out
+    /// together: one datagram per receiver for as many as fit in `maxFrameBytes`, separated by a
+    /// newline (which a frame's compact JSON never holds), in the order they were posted. The turn
+    /// ends with the task that posted, or with the received datagram the engine was answering.
     public func post(_ frame: ChannelFrame) {
         guard isOpen else { return }
         let bytes = FrameCodec.encode(frame)
@@ -99,14 +107,31 @@ public final class UnixDatagramEndpoint: ChannelEndpoint {
             transport.observer?(.oversizedNotSent(bytes: bytes.count))
             return
         }
+        if batch.isEmpty {
+            transport.eventLoop.assumeIsolated().execute { [weak self] in self?.flush() }
+        }
+        batch.append(bytes)
+        if batch.count >= Self.maxBatchFrames { flush() }
+    }
+
+    /// Sends the frames posted since the last flush.
+    private func flush() {
+        guard isOpen, !batch.isEmpty else { return }
+        let frames = batch
+        batch.removeAll(keepingCapacity: true)
         if listingIsStale || !isWatchingDirectory { listPeers() }
         guard !peers.isEmpty else { return }
-        let buffer = ByteBuffer(bytes: bytes)
-        for peer in peers.values { peer.send(buffer) }
+        transport.statistics.framesBatched += frames.count
+        for datagram in FrameCodec.pack(frames, limit: transport.maxFrameBytes) {
+            transport.statistics.datagramsPacked += 1
+            let buffer = ByteBuffer(bytes: datagram)
+            for peer in peers.values { peer.send(buffer) }
+        }
     }
 
     public func close() {
         guard isOpen else { return }
+        flush()  // a goodbye posted just before
         isOpen = false
         unlink(path)
         for peer in peers.values { peer.close() }
@@ -224,11 +249,17 @@ public final class UnixDatagramEndpoint: ChannelEndpoint {
             transport.observer?(.oversizedReceived(bytes: buffer.readableBytes))
             return
         }
-        let (frame, isJSON) = buffer.withUnsafeReadableBytes { FrameCodec.decode($0) }
-        transport.statistics.received += 1
-        if !isJSON { transport.statistics.undecodable += 1 }
-        if case .json(.object(let fields)) = frame, let sender = fields["tabId"]?.stringValue { heard(from: sender) }
-        onFrame(frame)
+        let frames = buffer.withUnsafeReadableBytes { FrameCodec.unpack($0) }
+        for (frame, isJSON) in frames {
+            guard isOpen else { return }  // the engine closed it on an earlier frame
+            transport.statistics.received += 1
+            if !isJSON { transport.statistics.undecodable += 1 }
+            if case .json(.object(let fields)) = frame, let sender = fields["tabId"]?.stringValue {
+                heard(from: sender)
+            }
+            onFrame(frame)
+        }
+        flush()  // what the engine answered goes out now, not a turn later
     }
 
     fileprivate func failed(_ reason: String) {

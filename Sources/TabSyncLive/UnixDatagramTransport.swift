@@ -7,7 +7,8 @@ import TabSync
 
 /// BroadcastChannel between processes of one user on one machine: a channel is a directory
 /// (see `ChannelDirectory`), each open endpoint binds one Unix datagram socket in it, and a post
-/// sends the frame to every other socket there. Frames are the spec's JSON, one per datagram.
+/// sends the frame to every other socket there. Frames are the spec's JSON; the frames posted in one
+/// turn of the loop travel together, as few datagrams as the frame limit allows.
 ///
 /// Everything runs on one NIO event loop, the engine's: open, post and close must be called on
 /// it, and frames are handed to the engine on it. Not thread-safe, like the engine.
@@ -29,11 +30,11 @@ public final class UnixDatagramTransport: SyncTransport {
 
     /// What the transport did, for the tab's event stream and the tests.
     public struct Statistics: Sendable, Equatable {
-        /// Datagrams sent, one per receiver.
+        /// Datagrams sent, one per receiver (each may hold several frames).
         public internal(set) var sent = 0
-        /// Datagrams received and handed to the engine (including the undecodable ones).
+        /// Frames received and handed to the engine (including the undecodable ones).
         public internal(set) var received = 0
-        /// Received datagrams that were not JSON, handed on for the engine to drop as malformed.
+        /// Received frames that were not JSON, handed on for the engine to drop as malformed.
         public internal(set) var undecodable = 0
         /// Received datagrams longer than the limit, dropped here unread.
         public internal(set) var oversizedReceived = 0
@@ -57,6 +58,11 @@ public final class UnixDatagramTransport: SyncTransport {
         public internal(set) var notSentToUnresponsive = 0
         /// Sockets in the channel's directory not sent to at the last listing, beyond `maxPeers`.
         public internal(set) var peersOverLimit = 0
+        /// Frames posted and sent out, batched per turn of the loop (each counted once, whatever
+        /// the receivers).
+        public internal(set) var framesBatched = 0
+        /// The datagrams they were packed in (each sent to every receiver).
+        public internal(set) var datagramsPacked = 0
     }
 
     /// Notable things, one event each (sending and receiving are counted, not reported).

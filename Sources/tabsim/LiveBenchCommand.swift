@@ -35,6 +35,7 @@ struct LiveBenchCommand: ParsableCommand {
     var postgres: String?
     @Flag(help: "Print one JSON object per line: {\"name\": ..., \"value\": ..., \"unit\": ...}.") var json = false
     @Option(help: .hidden) var peer: String?
+    @Option(help: .hidden) var echo: String?
 
     func validate() throws {
         for (name, value) in [
@@ -50,6 +51,7 @@ struct LiveBenchCommand: ParsableCommand {
             try PostgresSettings(url: $0, environment: ProcessInfo.processInfo.environment)
         }
         if let peer { return try Self.runPeer(venue: server.map { .postgres($0) } ?? .directory(peer)) }
+        if let echo { return try RawRoundTrips.echo(at: echo) { writeJSONLine(LiveTab.Event.jsonLine("ready", [:])) } }
         // The children get the password in their environment, never on their command line.
         if let password = server?.password { setenv("PGPASSWORD", password, 1) }
         let root = TempRoot()
@@ -73,23 +75,34 @@ struct LiveBenchCommand: ParsableCommand {
         }
         let measured = try roundTrips(venue: .directory(root.path))
         let inProcess = InProcessRoundTrips.measure(roundTrips: updates)
+        let raw = try rawRoundTrips(root: root.path)
         let p50 = percentile(measured.roundTrips, 0.5)
         let p99 = percentile(measured.roundTrips, 0.99)
+        let rawP50 = percentile(raw, 0.5)
         rows.append(
             (
-                BenchmarkResult(name: "live.roundtrip.p50", value: p50, unit: "us"),
-                String(format: "one process %.1f us; Node workers ~27 us", percentile(inProcess, 0.5))
+                BenchmarkResult(name: "live.rtt_p50_us", value: p50, unit: "us"),
+                String(
+                    format: "%.1fx raw; one process %.1f us; Node workers ~27 us", p50 / rawP50,
+                    percentile(inProcess, 0.5))
             ))
         rows.append(
             (
-                BenchmarkResult(name: "live.roundtrip.p99", value: p99, unit: "us"),
+                BenchmarkResult(name: "live.rtt_p99_us", value: p99, unit: "us"),
                 String(format: "one process %.1f us", percentile(inProcess, 0.99))
+            ))
+        rows.append(
+            (
+                BenchmarkResult(name: "live.raw_rtt_p50_us", value: rawP50, unit: "us"),
+                String(
+                    format: "a Unix datagram ping-pong between processes, no engine; p99 %.1f us", percentile(raw, 0.99)
+                )
             ))
         let fanout = try FanoutBenchmark(tabs: 2, updates: deliveries).measure(rounds: 1)
         let deliveriesPerSecond = measured.deliveriesPerSecond.rounded()
         rows.append(
             (
-                BenchmarkResult(name: "live.deliveries", value: deliveriesPerSecond, unit: "/s"),
+                BenchmarkResult(name: "live.oneway_per_s", value: deliveriesPerSecond, unit: "/s"),
                 "one process \(Int(fanout.value))/s; Node workers ~280k/s; \(measured.lost) lost"
             ))
         if let server {
@@ -158,6 +171,17 @@ struct LiveBenchCommand: ParsableCommand {
         let peer = try ChildTab.starting("peer", executable: Self.executable, arguments: ["bench-live"] + peerArguments)
         defer { peer.stop() }
         return try LiveRoundTrips.measure(venue: venue, peer: peer, roundTrips: updates, deliveries: deliveries)
+    }
+
+    /// The raw ping-pong against an echo process (`tabsim bench-live --echo`), as many round trips
+    /// as the engine's.
+    private func rawRoundTrips(root: String) throws -> [Double] {
+        let echoPath = root + "/raw-echo.sock"
+        let echo = try ChildTab.starting(
+            "echo", executable: Self.executable, arguments: ["bench-live", "--echo", echoPath])
+        defer { echo.stop() }
+        try LiveRoundTrips.wait("the echo", seconds: 30) { !echo.events("ready").isEmpty }
+        return try RawRoundTrips.measure(echoPath: echoPath, from: root + "/raw-ping.sock", roundTrips: updates)
     }
 
     /// The peer's process: a `LivePeer` on this thread's loop, `ready` printed once it listens; the

@@ -204,14 +204,17 @@ import Testing
         let temp = TempDirectory()
         defer { temp.remove() }
         let thread = LoopThread()
-        let bench = try await makeBench(thread, root: temp.path)
+        // Frames of 60 bytes with a limit of 100: one frame per datagram, as without batching.
+        let bench = try await makeBench(thread, root: temp.path, maxFrameBytes: 100)
         try await thread.run { try bench.value.open("a") }
         let stopped = try DatagramSocket(boundTo: temp.path + "/chan/stopped.sock")
         defer { stopped.close() }
         try await thread.run { try bench.value.open("b") }  // a lists the directory again: b opened
         let posting = try await thread.run {
             let start = ContinuousClock.now
-            for i in 0..<200 { bench.value.endpoints[0].post(.json(["n": .number(Double(i))])) }
+            for i in 0..<200 {
+                bench.value.endpoints[0].post(.json(["n": .number(Double(i)), "pad": .string(Self.pad)]))
+            }
             return ContinuousClock.now - start
         }
         // 190 frames wait for the stopped socket, in its NIO channel: posting them takes a few
@@ -219,10 +222,61 @@ import Testing
         #expect(posting < .seconds(1), "200 posts took \(posting)")
         try await eventually("b gets all 200") { try await thread.run { bench.value.received[1].count == 200 } }
         let texts = try await thread.run { bench.value.texts(1) }
-        #expect(texts == (0..<200).map { #"{"n":\#($0)}"# })
+        #expect(texts == (0..<200).map { #"{"n":\#($0),"pad":"\#(Self.pad)"}"# })
         let stats = try await thread.run { bench.value.transport.statistics }
         #expect(stats.lost == 0 && stats.backlogged > 0)
         try await thread.run { bench.value.endpoints.forEach { $0.close() } }
+        try await thread.shutdown()
+    }
+
+    static let pad = String(repeating: "x", count: 42)
+
+    /// The frames posted in one turn of the loop travel together: one datagram per receiver for as
+    /// many as fit in the frame limit, and the receiving endpoint hands them on one by one, in order.
+    @Test func framesPostedInOneTurnTravelTogetherAndArriveInOrder() async throws {
+        let temp = TempDirectory()
+        defer { temp.remove() }
+        let thread = LoopThread()
+        let bench = try await makeBench(thread, root: temp.path, maxFrameBytes: 100)
+        try await thread.run { try bench.value.open("a") }
+        let raw = try DatagramSocket(boundTo: temp.path + "/chan/raw.sock")
+        defer { raw.close() }
+        try await thread.run {
+            try bench.value.open("b")  // a lists the directory again: b opened
+            for i in 0..<20 { bench.value.endpoints[0].post(.json(["n": .number(Double(i)), "s": "x\ny"])) }
+        }
+        let expected = (0..<20).map { #"{"n":\#($0),"s":"x\ny"}"# }
+        var datagrams: [String] = []
+        try await eventually("the raw socket gets all 20") {
+            datagrams += raw.drain()
+            return datagrams.flatMap { $0.split(separator: "\n") }.count == 20
+        }
+        #expect(datagrams.flatMap { $0.split(separator: "\n").map(String.init) } == expected)
+        #expect(datagrams.count < 20 && datagrams.allSatisfy { $0.utf8.count <= 100 }, "\(datagrams)")
+        try await eventually("b gets all 20") { try await thread.run { bench.value.received[1].count == 20 } }
+        #expect(try await thread.run { bench.value.texts(1) } == expected)
+        let stats = try await thread.run { bench.value.transport.statistics }
+        #expect(stats.framesBatched == 20 && stats.datagramsPacked == datagrams.count)
+        try await thread.run { bench.value.endpoints.forEach { $0.close() } }
+        try await thread.shutdown()
+    }
+
+    /// A datagram of several frames from a process is split at its newlines; a piece that is not
+    /// JSON is one undecodable frame, the others are handed on.
+    @Test func aDatagramOfSeveralFramesIsSplitAndEachPieceChecked() async throws {
+        let temp = TempDirectory()
+        defer { temp.remove() }
+        let thread = LoopThread()
+        let bench = try await makeBench(thread, root: temp.path)
+        let path = try await thread.run {
+            try bench.value.open("a")
+            return bench.value.endpoints[0].path
+        }
+        #expect(sendRawDatagram(Array("{\"x\":1}\nnot json\n{\"y\":2}".utf8), to: path))
+        try await eventually("three frames") { try await thread.run { bench.value.received[0].count == 3 } }
+        let (texts, stats) = try await thread.run { (bench.value.texts(0), bench.value.transport.statistics) }
+        #expect(texts == [#"{"x":1}"#, #""not json""#, #"{"y":2}"#])
+        #expect(stats.received == 3 && stats.undecodable == 1)
         try await thread.shutdown()
     }
 
@@ -231,17 +285,21 @@ import Testing
         let temp = TempDirectory()
         defer { temp.remove() }
         let thread = LoopThread()
-        let bench = try await makeBench(thread, root: temp.path)
+        let bench = try await makeBench(thread, root: temp.path, maxFrameBytes: 100)  // a frame per datagram
         try await thread.run { try bench.value.open("a") }
         let slow = try DatagramSocket(boundTo: temp.path + "/chan/slow.sock")
         defer { slow.close() }
-        try await thread.run { for i in 0..<100 { bench.value.endpoints[0].post(.json(["n": .number(Double(i))])) } }
+        try await thread.run {
+            for i in 0..<100 {
+                bench.value.endpoints[0].post(.json(["n": .number(Double(i)), "pad": .string(Self.pad)]))
+            }
+        }
         var received: [String] = []
         try await eventually("all 100 frames arrive", within: 120) {
             received += slow.drain()
             return received.count == 100
         }
-        #expect(received == (0..<100).map { #"{"n":\#($0)}"# })
+        #expect(received == (0..<100).map { #"{"n":\#($0),"pad":"\#(Self.pad)"}"# })
         let stats = try await thread.run { bench.value.transport.statistics }
         #expect(stats.lost == 0 && stats.peersGivenUp == 0 && stats.backlogged == 0)
         try await thread.run { bench.value.endpoints[0].close() }
