@@ -11,6 +11,7 @@ import TabSync
 public final class ChannelWatcher {
     /// The channel it is bound to, once opened (a PostgreSQL one once connected).
     public private(set) var endpoint: (any ChannelEndpoint)?
+    /// The loop it runs on.
     public let loop: any EventLoop
     /// Hears each frame, with the monotonic milliseconds (`monotonicMs()`) and the wall-clock
     /// milliseconds it arrived at.

@@ -16,6 +16,7 @@ import TabSync
 /// What it printed is kept whole (a test reads all of it); its lines are bounded by what the
 /// program prints.
 public final class ChildTab: Sendable {
+    /// The name the caller gave it, for messages.
     public let name: String
     /// Its process id.
     public let pid: pid_t
@@ -176,6 +177,7 @@ public final class ChildTab: Sendable {
     /// Its exit status as a shell reports it (128 + N after signal N), once it has ended and all it
     /// printed has been read; nil while it runs.
     public var exitStatus: Int32? { shared.state.withLock { $0.status } }
+    /// True until it has ended and its output has been read.
     public var isRunning: Bool { exitStatus == nil }
 
     /// Every JSON object printed so far, in order.

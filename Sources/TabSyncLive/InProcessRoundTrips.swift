@@ -3,6 +3,7 @@ import TabSync
 /// The same round trip in one process: two engines on one virtual clock over the in-memory hub
 /// with no latency, timed on the wall clock (what the engine costs without sockets or processes).
 public enum InProcessRoundTrips {
+    /// Microseconds of each of `roundTrips` round trips, after `LiveRoundTrips.warmUp` unmeasured ones.
     public static func measure(roundTrips: Int) -> [Double] {
         let scheduler = VirtualScheduler()
         let hub = InMemoryHub(latencyMs: 0)

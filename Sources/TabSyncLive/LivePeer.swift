@@ -27,6 +27,7 @@ public final class LivePeer {
         }
     }
 
+    /// Its engine.
     public let sync: BroadcastSync
     private let transport: any SyncTransport
     private var applied = 0
@@ -57,5 +58,6 @@ public final class LivePeer {
         }
     }
 
+    /// Says goodbye and closes the channel.
     public func stop() { sync.stop() }
 }

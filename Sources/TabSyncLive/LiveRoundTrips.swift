@@ -12,9 +12,11 @@ public enum LiveVenue: Sendable {
 /// Round trips and one-way deliveries between this process and a peer process (`LivePeer`), both
 /// engines on their own event loop, throttle off, over the Unix datagram transport or PostgreSQL.
 public enum LiveRoundTrips {
+    /// What a measure found.
     public struct Result: Sendable {
         /// Microseconds from setting `ping` here to applying the peer's `pong`, one per round trip.
         public var roundTrips: [Double]
+        /// `seq` updates the peer applied per second of the one-way stream.
         public var deliveriesPerSecond: Double
         /// Frames the transport lost (a backlog overflowed): none is expected.
         public var lost: Int

@@ -6,10 +6,13 @@ import TabSync
 /// for `tabsim tab --headless`). Everything of it runs on its loop, like the engine: create it, call
 /// it and let it go there.
 public final class LiveTab {
+    /// The name it shows and announces in its pings (`payload.name`).
     public let name: String
+    /// Its engine; call it on the loop only.
     public let sync: BroadcastSync
     /// Exactly one of the two: the socket directory, or a PostgreSQL server.
     public let transport: UnixDatagramTransport?
+    /// The PostgreSQL transport, when the channel is on a server (then `transport` is nil).
     public let postgres: PostgresTransport?
     private let loop: any EventLoop
     private let verbose: Bool
@@ -23,23 +26,33 @@ public final class LiveTab {
     /// The names other tabs announce in their pings, by id, to name the leader: at most
     /// `maxNames` (anyone on the channel can make up ids), forgotten on a tab's goodbye.
     private var names: [String: String] = [:]
+    /// Announced names kept at most.
     public static let maxNames = 256
 
     /// What a tab is: its name, its channel and where the channel is, and its engine's settings.
     public struct Settings: Sendable {
+        /// The name it shows and announces.
         public var name: String
+        /// Its channel: a directory under `directory`, or a channel on the server.
         public var channelName: String
+        /// Where channel directories live.
         public var directory: ChannelDirectory
         /// When set, the channel is on this PostgreSQL server instead of in `directory`.
         public var postgres: PostgresSettings?
+        /// How a conflict is decided (`custom`: the remote value wins).
         public var strategy: ConflictStrategy = .lastWriteWins
+        /// The leader's heartbeat; its timeout is three of them.
         public var heartbeatMs: Milliseconds = 1000
+        /// At most one state update per interval (0: each change at once).
         public var throttleMs: Milliseconds = 100
+        /// Elect a leader (`whileLeader` tasks, `forceLeader`).
         public var leaderElection = true
+        /// Its state before it joins.
         public var initialState: StateDocument = [:]
         /// Report every message sent and received, and what was ignored and resolved, too.
         public var verbose = false
 
+        /// Settings with the engine's defaults but for what is given.
         public init(
             name: String, channelName: String, directory: ChannelDirectory, postgres: PostgresSettings? = nil,
             strategy: ConflictStrategy = .lastWriteWins, heartbeatMs: Milliseconds = 1000,

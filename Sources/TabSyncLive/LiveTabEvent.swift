@@ -16,10 +16,12 @@ extension LiveTab {
             case connected, disconnected, reconnecting, rejoined
         }
 
+        /// What happened.
         public var kind: Kind
         /// Its facts, and `time`: the wall-clock milliseconds when it was reported.
         public var fields: [String: JSONValue]
 
+        /// An event of `kind` with `fields` (the tab adds `time`).
         public init(_ kind: Kind, _ fields: [String: JSONValue]) {
             self.kind = kind
             self.fields = fields
