@@ -15,27 +15,5 @@
 /// (300-900 ms) sent more repair messages than updates while edits flowed, losing nothing.
 /// After faults stop, every running tab converges within about one ping interval plus a few latencies.
 ///
-/// The digest hashes versions, not values: a version names one write, so equal versions mean
-/// equal values, and the digest costs no encoding of the state.
-enum AntiEntropy {
-    /// FNV-1a (64 bits) over each key, its version and its field versions, in key order; as hex.
-    /// Deterministic across processes, unlike `Hasher`.
-    static func digest(_ entries: [(key: String, version: KeyVersion, fields: [String: KeyVersion])]) -> String {
-        var hash = FNV1a()
-        func mix(_ text: String) { hash.mix(text) }
-        func mix(_ v: KeyVersion) {
-            mix(String(v.counter))
-            mix(String(v.time.ms))
-            mix(v.tabId)
-        }
-        for entry in entries {
-            mix(entry.key)
-            mix(entry.version)
-            for name in entry.fields.keys.sorted() {
-                mix(name)
-                mix(entry.fields[name]!)
-            }
-        }
-        return hash.hex()
-    }
-}
+/// The digest is the document's (`VersionedDocument.digest`): it hashes versions, not values.
+enum AntiEntropy {}
