@@ -58,25 +58,12 @@ public final class BroadcastSync {
     private(set) var election: LeaderElection?
     /// The versions of the synced keys, and what they decide (the values are the store's).
     private var document: VersionedDocument
-    /// Set while a repair request was sent recently: one per `settleMs` (at least half a ping
-    /// interval), so that its answer has landed before the next is asked.
+    /// Repair (anti-entropy): its state machine; this instance carries out what it decides.
+    private var antiEntropy: AntiEntropy
+    /// The timer of the repair cooldown running (`AntiEntropy.Cooldown`).
     private var repairCooldown: TimerHandle?
-    /// A digest that differed while the cooldown ran, its sender, the keys it left out, and this
-    /// tab's digest then: checked again when the cooldown ends, unless this tab's state moved.
-    private var deferredRepair: (tabId: String, digest: String, excluded: [String], mine: String)?
-    /// The keys a STATE_UPDATE sent or received within `settleMs` named: digests leave them out
-    /// (see `UnsettledKeys`). Times, not timers: a background tab's timers are throttled, and a
-    /// timer would keep keys in motion long after their window.
-    private var unsettled = UnsettledKeys()
     /// The fingerprint of what decides convergence here (`BroadcastSyncConfig.fingerprint`).
     private var fingerprint: String
-    /// When this tab last pushed newer values to each peer (`pushNewer`), for its rate limit.
-    private var lastPushAt: [String: MonotonicInstant] = [:]
-    /// The longest round trip measured lately (a state request to its answer), in monotonic ms.
-    private var roundTripMs: Milliseconds = 0
-    /// The last state request this tab sent and is waiting for an answer to: whom it asked (nil:
-    /// a join request, answered by whoever answers) and when.
-    private var pendingAsk: (target: String?, sentAt: MonotonicInstant)?
     private(set) var pingTimer: TimerHandle?
     private var joinTimer: TimerHandle?
     private var outstandingRequest: Int?
@@ -107,6 +94,8 @@ public final class BroadcastSync {
         self.timers = TimerSet(scheduler: environment.scheduler)
         self.peers = PeerTracker(timeoutMs: config.effectiveTabTimeoutMs)
         self.keyFilter = KeyFilter(syncKeys: config.syncKeys, excludeKeys: config.excludeKeys)
+        self.antiEntropy = AntiEntropy(
+            pingIntervalMs: config.tabPingIntervalMs, tabTimeoutMs: config.effectiveTabTimeoutMs)
         self.document = VersionedDocument(
             strategy: config.conflictStrategy, ownDefault: KeyVersion(counter: 0, time: priority, tabId: tabId),
             keyFilter: keyFilter)
@@ -166,7 +155,7 @@ public final class BroadcastSync {
             election = LeaderElection(
                 me: .init(id: tabId, priority: priority), heartbeatMs: config.leaderHeartbeatMs,
                 leaderTimeoutMs: config.effectiveLeaderTimeoutMs, electionTimeoutMs: config.electionTimeoutMs,
-                timers: timers, roundTripMs: { [unowned self] in self.roundTripMs },
+                timers: timers, roundTripMs: { [unowned self] in self.antiEntropy.roundTripMs },
                 send: { [unowned self] type, payload in self.send(type, payload) },
                 onRoleChange: { [unowned self] change in self.roleChanged(change) })
             election?.maxAdaptedMs = config.effectiveTabTimeoutMs
@@ -187,6 +176,7 @@ public final class BroadcastSync {
         election = nil
         for task in leaderTasks { task.pause() }
         timers.close()
+        antiEntropy.cooldownCancelled()
         batcher.reset()
         if let subscription { store.unsubscribe(subscription) }
         subscription = nil
@@ -220,8 +210,7 @@ public final class BroadcastSync {
         guard isActive() else { return }
         nextRequestId += 1
         outstandingRequest = nextRequestId
-        pendingAsk = (nil, monotonicNow)
-        armRepairCooldown()
+        arm(antiEntropy.joinRequested(at: monotonicNow))
         var payload = versionsPayload()
         payload.requestId = nextRequestId
         send(.stateRequest, payload)
@@ -336,7 +325,7 @@ public final class BroadcastSync {
         // The clock is read once: the message's timestamp is the time the receivers take for the version.
         let now = clock.wallNow
         let implicit = document.sharedVersion(of: keys).flatMap { $0.tabId == tabId && $0.time == now ? $0 : nil }
-        noteUpdate(keys)
+        antiEntropy.updated(keys, at: monotonicNow)
         for part in parts(of: keys, values: values) {
             var payload = statePayload(part, values: part.count == keys.count ? values : nil, implicit: implicit)
             payload.counter = implicit?.counter
@@ -394,7 +383,10 @@ public final class BroadcastSync {
         var payload = SyncMessage.Payload(priority: priority, epoch: election.map { $0.highestEpoch })
         payload.config = fingerprint
         payload.name = config.tabName
-        guard config.conflictStrategy.converges, !isJoining, let moving = movingKeys else { return payload }
+        guard
+            let moving = antiEntropy.pingExclusions(
+                at: monotonicNow, converges: config.conflictStrategy.converges, joining: isJoining)
+        else { return payload }
         payload.digest = digest(excluding: moving)
         if !moving.isEmpty { payload.unsettled = moving }
         return payload
@@ -597,16 +589,14 @@ public final class BroadcastSync {
 
         switch m.type {
         case .stateUpdate:
-            noteUpdate(m.payload?.keys ?? m.payload?.state.map { Array($0.keys) } ?? [])
+            antiEntropy.updated(m.payload?.keys ?? m.payload?.state.map { Array($0.keys) } ?? [], at: now)
             apply(m)
         case .stateResponse:
             let answersMe = m.payload?.targetId == tabId
             let joinAnswer = answersMe && m.payload?.requestId != nil && m.payload?.requestId == outstandingRequest
             // An answer split across frames ends the join with its last part.
             let lastPart = (m.payload?.remaining ?? 0) == 0
-            if let ask = pendingAsk, answersMe, ask.target.map({ $0 == m.tabId }) ?? joinAnswer {
-                measuredRoundTrip(now - ask.sentAt)
-            }
+            antiEntropy.answerHeard(from: m.tabId, answersMe: answersMe, joinAnswer: joinAnswer, at: now)
             if config.conflictStrategy.converges {
                 // Versions make any answer safe to apply, whoever asked: it changes only what it wins.
                 apply(m)
@@ -621,15 +611,20 @@ public final class BroadcastSync {
             }
         case .stateRequest:
             if let target = m.payload?.targetId {
-                guard target == tabId else { return ignore(m, "repair request for another tab") }
-                guard !peers.differs(m.tabId) else { return ignore(m, "repair request from another configuration") }
+                if let why = AntiEntropy.refusal(ofRequestTo: target, me: tabId, differs: peers.differs(m.tabId)) {
+                    return ignore(m, why)
+                }
             } else if let why = whyNotAnswer(m) {
                 return ignore(m, why)
             }
             answer(m)
         case .tabPing, .tabPong:
             if let theirs = m.payload?.digest {
-                compare(digest: theirs, excluding: (m.payload?.unsettled ?? []).sorted(), of: m.tabId)
+                let request = antiEntropy.digestHeard(
+                    theirs, excluding: (m.payload?.unsettled ?? []).sorted(), from: m.tabId, at: now,
+                    converges: config.conflictStrategy.converges, differs: peers.differs(m.tabId), joining: isJoining,
+                    mine: { excluded in digest(excluding: excluded) })
+                if let request { carryOut(request) }
             }
         case .leaderElection:
             guard let election else { return ignore(m, "leader election is off") }
@@ -708,48 +703,26 @@ public final class BroadcastSync {
 
     // MARK: - Answers and repair
 
-    /// How long after the last STATE_UPDATE sent or received a digest means something: twice the
-    /// longest recent round trip, at least a quarter and at most one ping interval.
-    ///
-    /// Why: a TAB_PING's digest is the sender's state when it pinged. An update this tab sent (or
-    /// received) shortly before the ping arrived had not reached the pinger when it pinged: the
-    /// ping took one latency to come, the update one to go (or up to the spread of latencies more
-    /// than it took to come here). Until those have passed, a differing digest only says that
-    /// messages are on their way; a round trip is two typical latencies, so twice it covers them.
-    /// With a fixed quarter ping interval (500 ms) and the teaching network's 300-900 ms latency,
-    /// nearly every ping heard while edits flowed looked like divergence: more repair requests and
-    /// (stale, `Kept ...`) answers went out than updates, on a network that lost nothing. Measured,
-    /// the window fits any network: on a browser's channel (a few ms) it stays a quarter ping
-    /// interval, as before.
-    private var settleMs: Milliseconds {
-        min(config.tabPingIntervalMs, max(config.tabPingIntervalMs / 4, 2 * roundTripMs, 1))
+    /// Arms the cooldown `AntiEntropy` asked for: a timer that reports its end.
+    private func arm(_ cooldown: AntiEntropy.Cooldown) {
+        repairCooldown = timers.schedule(afterMs: cooldown.ms) { [unowned self] in self.cooldownEnded(cooldown.id) }
+        // A sync stopped meanwhile (by a callback on the way) schedules nothing: no cooldown runs.
+        if !timers.isPending(repairCooldown) { antiEntropy.cooldownCancelled() }
     }
 
-    /// Takes a round trip into `roundTripMs`: a longer one at once, a shorter one slowly (an eighth
-    /// of the way), so that one quick answer does not shorten the window a slow network needs.
-    private func measuredRoundTrip(_ sample: Milliseconds) {
-        pendingAsk = nil
-        // Longer than a tab timeout is a tab that was frozen or silent, not a round trip.
-        guard sample < config.effectiveTabTimeoutMs else { return }
-        roundTripMs = sample >= roundTripMs ? sample : roundTripMs - (roundTripMs - sample) / 8
+    private func cooldownEnded(_ id: Int) {
+        let request = antiEntropy.cooldownEnded(
+            id, at: monotonicNow, joining: isJoining, mine: { excluded in digest(excluding: excluded) })
+        if let request { carryOut(request) }
     }
 
-    /// After a state request (a join's or a repair's), digests heard are only deferred until its
-    /// answer can have landed: at least half a ping interval, and `settleMs`.
-    private func armRepairCooldown() {
-        repairCooldown = timers.schedule(afterMs: max(config.tabPingIntervalMs / 2, settleMs, 1)) { [unowned self] in
-            self.cooldownEnded()
-        }
-    }
-
-    /// One clock read per update, no timer.
-    private func noteUpdate(_ keys: [String]) {
-        unsettled.note(keys, at: monotonicNow, windowMs: settleMs)
-    }
-
-    /// The keys in motion now (see `UnsettledKeys`); nil while too many are to name them.
-    private var movingKeys: [String]? {
-        unsettled.keys(at: monotonicNow, windowMs: settleMs)
+    /// Sends the request `AntiEntropy` decided: this tab's versions to `target`, which answers with
+    /// the keys it holds newer values of.
+    private func carryOut(_ request: AntiEntropy.Request) {
+        arm(request.cooldown)
+        var payload = versionsPayload()
+        payload.targetId = request.target
+        send(.stateRequest, payload)
     }
 
     /// The digest of this tab's synced versions without `excluded` (sorted keys).
@@ -757,27 +730,16 @@ public final class BroadcastSync {
         document.digest(excluding: excluded, values: store.state)
     }
 
-    /// A digest heard while this tab's last request was unanswered is checked again only if this
-    /// tab's state has not moved since: if it has (the answer came), the old digest says nothing
-    /// about the new state, and the next TAB_PING will tell.
-    private func cooldownEnded() {
-        guard let deferred = deferredRepair else { return }
-        deferredRepair = nil
-        let mine = digest(excluding: deferred.excluded)
-        if deferred.mine == mine, deferred.digest != mine { requestRepair(from: deferred.tabId) }
-    }
-
     /// An answer to this tab showed that its sender (and whoever else applied it) lacks newer values
-    /// this tab holds of `keys`: this tab sends them, as an answer to a repair request would. Only
-    /// the tab an answer is for does so: every tab pushing back on every answer would cascade.
-    /// At most one push per peer per settle window: two tabs that keep disagreeing (a peer whose
-    /// fingerprint lies, a forged answer) cannot make it a storm.
+    /// this tab holds of `keys`: this tab sends them, as an answer to a repair request would, when
+    /// `AntiEntropy.push` allows (at most once per peer per settle window). Only the tab an answer
+    /// is for does so: every tab pushing back on every answer would cascade.
     private func pushNewer(_ keys: [String], to sender: String) {
-        guard !keys.isEmpty, config.conflictStrategy.converges, !peers.differs(sender) else { return }
-        let now = monotonicNow
-        if let last = lastPushAt[sender], now - last < settleMs { return }
-        if lastPushAt.count >= PeerTracker.maxListed { lastPushAt = lastPushAt.filter { now - $0.value < settleMs } }
-        lastPushAt[sender] = now
+        guard
+            antiEntropy.push(
+                keys, to: sender, at: monotonicNow, converges: config.conflictStrategy.converges,
+                differs: peers.differs(sender))
+        else { return }
         for part in parts(of: keys) {
             var payload = statePayload(part, implicit: document.ownDefault)
             payload.priority = priority
@@ -828,38 +790,12 @@ public final class BroadcastSync {
                 self.send(.stateResponse, payload)
             }
         }
-        if behind, !peers.differs(m.tabId) { requestRepair(from: m.tabId) }
-    }
-
-    /// A TAB_PING's or TAB_PONG's digest, made without the keys the sender had in motion
-    /// (`excluded`), differs from this tab's made the same way: ask the sender for what differs.
-    /// Compared only when every key in motion here is in motion there too: otherwise an update
-    /// this tab sent or received may not have reached the sender when it pinged. Never with a
-    /// peer whose configuration differs: the two would repair each other forever.
-    private func compare(digest theirs: String, excluding excluded: [String], of sender: String) {
-        guard config.conflictStrategy.converges, !peers.differs(sender), let moving = movingKeys,
-            moving.allSatisfy({ excluded.binarySearchContains($0) })
-        else { return }
-        let mine = digest(excluding: excluded)
-        guard theirs != mine else { return }
-        if timers.isPending(repairCooldown) {
-            deferredRepair = (sender, theirs, excluded, mine)
-        } else {
-            requestRepair(from: sender)
+        if behind,
+            let request = antiEntropy.requesterHoldsNewer(
+                m.tabId, at: monotonicNow, differs: peers.differs(m.tabId), joining: isJoining)
+        {
+            carryOut(request)
         }
-    }
-
-    /// Sends this tab's versions to `target`, which answers with the keys it holds newer values of.
-    /// At most one state request (this or a join's) per cooldown: a digest that differs from many
-    /// tabs' at once is repaired by the first answer, which every tab applies.
-    private func requestRepair(from target: String) {
-        guard !isJoining, !timers.isPending(repairCooldown) else { return }
-        deferredRepair = nil
-        armRepairCooldown()
-        pendingAsk = (target, monotonicNow)
-        var payload = versionsPayload()
-        payload.targetId = target
-        send(.stateRequest, payload)
     }
 
     /// The keys of `offered` this tab syncs (receiving or sending). Remembers the last answer: the
