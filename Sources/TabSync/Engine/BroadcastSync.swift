@@ -674,6 +674,8 @@ public final class BroadcastSync {
             let local = store.state
             let resolved = customResolver(local.filter { isSynced($0.key) }, state.filter { keys.contains($0.key) })
             applied = document.applyResolved(resolved, m, payload, state, keys: keys, values: local)
+        } else if let common = document.applyUpdateOfSharedKeys(m, payload, state, keys: keys, observed: observed) {
+            applied = common  // the common case needs no local values (reading them retains the store's)
         } else {
             applied = document.applyRemote(m, payload, state, keys: keys, values: store.state, observed: observed)
         }

@@ -160,28 +160,36 @@ struct VersionedDocument {
         }
     }
 
+    /// The common case, kept free of intermediate collections and of the local values: an update
+    /// of keys written together, arriving where those keys were last written together too (the
+    /// versioned strategies). One compare decides them all. Observed, it takes only updates that
+    /// are plainly later (nothing to log but the apply). Nil: not that case, `applyRemote` decides.
+    mutating func applyUpdateOfSharedKeys(
+        _ m: SyncMessage, _ payload: SyncMessage.Payload, _ state: StateDocument, keys: [String], observed: Bool
+    ) -> Applied? {
+        guard strategy == .lastWriteWins || strategy == .firstWriteWins || strategy == .arrivalOrder,
+            payload.stamps == nil, m.type == .stateUpdate, let counter = payload.counter,
+            let local = versions.shared(by: keys),
+            case let incoming = KeyVersion(counter: counter, time: m.timestamp, tabId: m.tabId),
+            !observed || !settles(incoming, over: local)
+        else { return nil }
+        guard strategy == .arrivalOrder || incoming.wins(over: local, earliestFirst: strategy == .firstWriteWins)
+        else { return Applied() }
+        versions.record(keys, incoming)
+        let set = keys.count == state.count ? state : state.filter { keys.contains($0.key) }
+        let remove = keys.count == state.count ? [] : keys.filter { state[$0] == nil }
+        return Applied(set: set, remove: remove)
+    }
+
     /// last-write-wins, first-write-wins and arrival order: per key, the received value replaces the
     /// local one when its version wins (arrival order: always), and the version comes with it.
     private mutating func applyVersioned(
         _ m: SyncMessage, _ payload: SyncMessage.Payload, _ state: StateDocument, _ keys: [String],
         values: StateDocument, observed: Bool
     ) -> Applied {
+        if let applied = applyUpdateOfSharedKeys(m, payload, state, keys: keys, observed: observed) { return applied }
         let earliestFirst = strategy == .firstWriteWins
         let always = strategy == .arrivalOrder
-        // The common case, kept free of intermediate collections: an update of keys written together,
-        // arriving where those keys were last written together too. One compare decides them all.
-        // Observed, it takes only updates that are plainly later (nothing to log but the apply).
-        if payload.stamps == nil, m.type == .stateUpdate, let counter = payload.counter,
-            let local = versions.shared(by: keys),
-            case let incoming = KeyVersion(counter: counter, time: m.timestamp, tabId: m.tabId),
-            !observed || !settles(incoming, over: local)
-        {
-            guard always || incoming.wins(over: local, earliestFirst: earliestFirst) else { return Applied() }
-            versions.record(keys, incoming)
-            let set = keys.count == state.count ? state : state.filter { keys.contains($0.key) }
-            let remove = keys.count == state.count ? [] : keys.filter { state[$0] == nil }
-            return Applied(set: set, remove: remove)
-        }
         var applied = Applied()
         var won: [(key: String, version: KeyVersion)] = []
         for key in keys {
