@@ -56,33 +56,14 @@ public final class BroadcastSync {
     private var peers: PeerTracker
     private var batcher: UpdateBatcher!
     private(set) var election: LeaderElection?
-    /// The version of each synced key held here (see `KeyVersion`).
-    private var versions = VersionTable()
-    /// Under `merge`: the fields of object values written after their key's version (see `MergedKey`).
-    private var fieldVersions: [String: [String: KeyVersion]] = [:]
-    private var fieldGeneration = 0
-    /// The version of this tab's own defaults: counter 0, its creation time, its id.
-    private let ownDefault: KeyVersion
-    private var digestCache: (generation: Int, fields: Int, digest: String)?
-    /// Set while a repair request was sent recently: one per `settleMs` (at least half a ping
-    /// interval), so that its answer has landed before the next is asked.
+    /// The versions of the synced keys, and what they decide (the values are the store's).
+    private var document: VersionedDocument
+    /// Repair (anti-entropy): its state machine; this instance carries out what it decides.
+    private var antiEntropy: AntiEntropy
+    /// The timer of the repair cooldown running (`AntiEntropy.Cooldown`).
     private var repairCooldown: TimerHandle?
-    /// A digest that differed while the cooldown ran, its sender, the keys it left out, and this
-    /// tab's digest then: checked again when the cooldown ends, unless this tab's state moved.
-    private var deferredRepair: (tabId: String, digest: String, excluded: [String], mine: String)?
-    /// The keys a STATE_UPDATE sent or received within `settleMs` named: digests leave them out
-    /// (see `UnsettledKeys`). Times, not timers: a background tab's timers are throttled, and a
-    /// timer would keep keys in motion long after their window.
-    private var unsettled = UnsettledKeys()
     /// The fingerprint of what decides convergence here (`BroadcastSyncConfig.fingerprint`).
     private var fingerprint: String
-    /// When this tab last pushed newer values to each peer (`pushNewer`), for its rate limit.
-    private var lastPushAt: [String: MonotonicInstant] = [:]
-    /// The longest round trip measured lately (a state request to its answer), in monotonic ms.
-    private var roundTripMs: Milliseconds = 0
-    /// The last state request this tab sent and is waiting for an answer to: whom it asked (nil:
-    /// a join request, answered by whoever answers) and when.
-    private var pendingAsk: (target: String?, sentAt: MonotonicInstant)?
     private(set) var pingTimer: TimerHandle?
     private var joinTimer: TimerHandle?
     private var outstandingRequest: Int?
@@ -110,10 +91,14 @@ public final class BroadcastSync {
         self.priority = environment.clock.wallNow
         var random = environment.random
         self.tabId = environment.tabId ?? "tab-\(priority.ms)-\(random.alphanumeric(length: 6))"
-        self.ownDefault = KeyVersion(counter: 0, time: priority, tabId: tabId)
         self.timers = TimerSet(scheduler: environment.scheduler)
         self.peers = PeerTracker(timeoutMs: config.effectiveTabTimeoutMs)
         self.keyFilter = KeyFilter(syncKeys: config.syncKeys, excludeKeys: config.excludeKeys)
+        self.antiEntropy = AntiEntropy(
+            pingIntervalMs: config.tabPingIntervalMs, tabTimeoutMs: config.effectiveTabTimeoutMs)
+        self.document = VersionedDocument(
+            strategy: config.conflictStrategy, ownDefault: KeyVersion(counter: 0, time: priority, tabId: tabId),
+            keyFilter: keyFilter)
         self.fingerprint = config.fingerprint
         self.frameLimit = min(config.maxMessageBytes, environment.transport.frameLimit ?? .max)
         self.batcher = UpdateBatcher(
@@ -170,7 +155,7 @@ public final class BroadcastSync {
             election = LeaderElection(
                 me: .init(id: tabId, priority: priority), heartbeatMs: config.leaderHeartbeatMs,
                 leaderTimeoutMs: config.effectiveLeaderTimeoutMs, electionTimeoutMs: config.electionTimeoutMs,
-                timers: timers, roundTripMs: { [unowned self] in self.roundTripMs },
+                timers: timers, roundTripMs: { [unowned self] in self.antiEntropy.roundTripMs },
                 send: { [unowned self] type, payload in self.send(type, payload) },
                 onRoleChange: { [unowned self] change in self.roleChanged(change) })
             election?.maxAdaptedMs = config.effectiveTabTimeoutMs
@@ -191,6 +176,7 @@ public final class BroadcastSync {
         election = nil
         for task in leaderTasks { task.pause() }
         timers.close()
+        antiEntropy.cooldownCancelled()
         batcher.reset()
         if let subscription { store.unsubscribe(subscription) }
         subscription = nil
@@ -224,8 +210,7 @@ public final class BroadcastSync {
         guard isActive() else { return }
         nextRequestId += 1
         outstandingRequest = nextRequestId
-        pendingAsk = (nil, monotonicNow)
-        armRepairCooldown()
+        arm(antiEntropy.joinRequested(at: monotonicNow))
         var payload = versionsPayload()
         payload.requestId = nextRequestId
         send(.stateRequest, payload)
@@ -268,11 +253,7 @@ public final class BroadcastSync {
         try changed.validate()
         config = changed
         fingerprint = changed.fingerprint
-        // Field versions mean something only under merge; kept, they would keep digests apart.
-        if strategy != .merge, !fieldVersions.isEmpty {
-            fieldVersions = [:]
-            fieldGeneration &+= 1
-        }
+        document.setStrategy(strategy)
     }
 
     /// The election role (`none` when election is off or the sync is stopped).
@@ -284,28 +265,15 @@ public final class BroadcastSync {
     /// The version of a synced key's value here: nil for a key this tab holds nothing of (never
     /// set, never removed). A default this tab opened with has counter 0 and this tab's id.
     public func version(of key: String) -> KeyVersion? {
-        versions[key] ?? (store.state[key] != nil ? ownDefault : nil)
+        document.version(of: key, values: store.state)
     }
 
     /// The version of every synced key this tab holds a value or a removal of, for display.
-    public var keyVersions: [String: KeyVersion] {
-        var all = versions.all().filter { isSynced($0.key) }
-        for key in store.state.keys where all[key] == nil && isSynced(key) { all[key] = ownDefault }
-        return all
-    }
+    public var keyVersions: [String: KeyVersion] { document.keyVersions(values: store.state) }
 
     /// The digest of this tab's synced versions, as its TAB_PING carries it: two tabs with the same
-    /// digest hold the same synced state.
-    public var digest: String {
-        if let c = digestCache, c.generation == versions.generation, c.fields == fieldGeneration { return c.digest }
-        let keys = heldKeys()
-        let d = AntiEntropy.digest(
-            keys.map { key in
-                (key, version(of: key)!, fieldVersions[key] ?? [:])
-            })
-        digestCache = (versions.generation, fieldGeneration, d)
-        return d
-    }
+    /// digest hold the same synced state (see `VersionedDocument.digest`).
+    public var digest: String { document.digest(values: store.state) }
 
     /// Local keys changed and not yet sent (waiting for the throttle or debounce, or for the join).
     public var pendingKeys: [String] { Array(batcher.pendingKeys) }
@@ -338,49 +306,13 @@ public final class BroadcastSync {
         observer?(.localChange(keys: keys))
         // A change shouldSync keeps local gets no version either: repair must not spread it.
         if let shouldSync = config.shouldSync, !shouldSync(change.previous, change.next) { return }
-        recordLocalWrite(change, keys)
+        document.writeLocally(change.changes, keys: keys, at: clock.wallNow, values: store.state)
         if batcher.takeImmediateSend() {
             // Sent at once: when the application's partial state is exactly what changed, it is the payload.
             let values = change.written.flatMap { $0.count == keys.count ? $0 : nil }
             sendUpdate(keys, values: values)
         } else {
             batcher.add(keys)
-        }
-    }
-
-    /// Gives the keys a local change wrote their new version: one more than the highest counter
-    /// among the values they replace, this tab's time and id (under `merge`, per field).
-    private func recordLocalWrite(_ change: StoreChange, _ keys: [String]) {
-        let now = clock.wallNow
-        guard config.conflictStrategy == .merge else {
-            let earliestFirst = config.conflictStrategy == .firstWriteWins
-            let replaced = versions.versions(of: keys)
-            versions.record(
-                keys, KeyVersion.write(replacing: replaced, at: now, by: tabId, earliestFirst: earliestFirst))
-            return
-        }
-        let before = change.changes.filter { isSynced($0.key) }.map { c in
-            (
-                c.key,
-                MergedKey(
-                    version: versions[c.key] ?? (c.previous != nil ? ownDefault : nil),
-                    value: c.previous, fields: fieldVersions[c.key] ?? [:])
-            )
-        }
-        let version = KeyVersion.write(
-            replacing: before.flatMap { $0.1.allVersions }, at: now, by: tabId, earliestFirst: false)
-        for (key, old) in before {
-            record(key, old.writing(store.state[key], at: version))
-        }
-    }
-
-    /// Keeps a key's merge entry (its version and field versions).
-    private func record(_ key: String, _ merged: MergedKey) {
-        if let v = merged.version { versions.record(key, v) }
-        let fields = merged.fields.isEmpty ? nil : merged.fields
-        if fieldVersions[key] != fields {
-            fieldVersions[key] = fields
-            fieldGeneration &+= 1
         }
     }
 
@@ -392,8 +324,8 @@ public final class BroadcastSync {
         // message's time and sender, and its `counter`. Other keys carry their versions explicitly.
         // The clock is read once: the message's timestamp is the time the receivers take for the version.
         let now = clock.wallNow
-        let implicit = versions.shared(by: keys).flatMap { $0.tabId == tabId && $0.time == now ? $0 : nil }
-        noteUpdate(keys)
+        let implicit = document.sharedVersion(of: keys).flatMap { $0.tabId == tabId && $0.time == now ? $0 : nil }
+        antiEntropy.updated(keys, at: monotonicNow)
         for part in parts(of: keys, values: values) {
             var payload = statePayload(part, values: part.count == keys.count ? values : nil, implicit: implicit)
             payload.counter = implicit?.counter
@@ -412,7 +344,7 @@ public final class BroadcastSync {
         var group: [String] = []
         var used = 0
         for key in keys {
-            let fields = fieldVersions[key]?.count ?? 0
+            let fields = document.fieldVersions[key]?.count ?? 0
             let cost = key.utf8.count + 200 * (1 + fields) + (state[key]?.approximateByteCount ?? 0)
             if !group.isEmpty, used + cost > budget {
                 groups.append(group)
@@ -426,52 +358,20 @@ public final class BroadcastSync {
         return groups
     }
 
-    /// The values of `keys` with their versions, leaving out versions equal to `implicit` (the
-    /// receiver assumes it). Keys this tab holds nothing of are left out.
+    /// The values of `keys` with their versions, leaving out versions equal to `implicit` (see
+    /// `VersionedDocument.payload`).
     private func statePayload(
         _ keys: [String], values: StateDocument? = nil,
         implicit: KeyVersion?
     ) -> SyncMessage.Payload {
-        var state = values ?? StateDocument(minimumCapacity: keys.count)
-        if values == nil {
-            let current = store.state
-            for key in keys { if let value = current[key] { state[key] = value } }
-        }
-        if let implicit, versions.shared(by: keys) == implicit, config.conflictStrategy != .merge {
-            return SyncMessage.Payload(state: state, keys: keys)
-        }
-        var sent: [String] = []
-        var stamps: [String: KeyVersion] = [:]
-        for key in keys {
-            guard let v = version(of: key) else { continue }
-            sent.append(key)
-            if v != implicit { stamps[key] = v }
-        }
-        var payload = SyncMessage.Payload(state: state, keys: sent, stamps: stamps.isEmpty ? nil : stamps)
-        if config.conflictStrategy == .merge {
-            let fields = fieldVersions.filter { sent.contains($0.key) }
-            if !fields.isEmpty { payload.fieldStamps = fields }
-        }
-        return payload
+        document.payload(of: keys, written: values, implicit: implicit, values: store.state)
     }
 
-    /// Every synced key this tab holds a value or a removal of, sorted.
-    private func heldKeys() -> [String] {
-        var keys = Set(store.state.keys.filter(isSynced))
-        for key in versions.all().keys where isSynced(key) { keys.insert(key) }
-        return keys.sorted()
-    }
-
-    /// This tab's versions without its values: what a state request carries, so that the answer
-    /// holds only what would change here. Keys listed without a version hold this tab's defaults.
+    /// This tab's versions without its values, its priority and its configuration's fingerprint:
+    /// what a state request carries.
     private func versionsPayload() -> SyncMessage.Payload {
-        let keys = heldKeys()
-        var stamps: [String: KeyVersion] = [:]
-        for key in keys { if let v = version(of: key), v != ownDefault { stamps[key] = v } }
-        let fields = config.conflictStrategy == .merge && !fieldVersions.isEmpty ? fieldVersions : nil
-        var payload = SyncMessage.Payload(
-            keys: keys, priority: priority, stamps: stamps.isEmpty ? nil : stamps,
-            fieldStamps: fields)
+        var payload = document.versionsPayload(values: store.state)
+        payload.priority = priority
         payload.config = fingerprint
         return payload
     }
@@ -483,8 +383,11 @@ public final class BroadcastSync {
         var payload = SyncMessage.Payload(priority: priority, epoch: election.map { $0.highestEpoch })
         payload.config = fingerprint
         payload.name = config.tabName
-        guard config.conflictStrategy.converges, !isJoining, let moving = movingKeys else { return payload }
-        payload.digest = moving.isEmpty ? digest : digest(excluding: moving)
+        guard
+            let moving = antiEntropy.pingExclusions(
+                at: monotonicNow, converges: config.conflictStrategy.converges, joining: isJoining)
+        else { return payload }
+        payload.digest = digest(excluding: moving)
         if !moving.isEmpty { payload.unsettled = moving }
         return payload
     }
@@ -686,16 +589,14 @@ public final class BroadcastSync {
 
         switch m.type {
         case .stateUpdate:
-            noteUpdate(m.payload?.keys ?? m.payload?.state.map { Array($0.keys) } ?? [])
+            antiEntropy.updated(m.payload?.keys ?? m.payload?.state.map { Array($0.keys) } ?? [], at: now)
             apply(m)
         case .stateResponse:
             let answersMe = m.payload?.targetId == tabId
             let joinAnswer = answersMe && m.payload?.requestId != nil && m.payload?.requestId == outstandingRequest
             // An answer split across frames ends the join with its last part.
             let lastPart = (m.payload?.remaining ?? 0) == 0
-            if let ask = pendingAsk, answersMe, ask.target.map({ $0 == m.tabId }) ?? joinAnswer {
-                measuredRoundTrip(now - ask.sentAt)
-            }
+            antiEntropy.answerHeard(from: m.tabId, answersMe: answersMe, joinAnswer: joinAnswer, at: now)
             if config.conflictStrategy.converges {
                 // Versions make any answer safe to apply, whoever asked: it changes only what it wins.
                 apply(m)
@@ -710,15 +611,20 @@ public final class BroadcastSync {
             }
         case .stateRequest:
             if let target = m.payload?.targetId {
-                guard target == tabId else { return ignore(m, "repair request for another tab") }
-                guard !peers.differs(m.tabId) else { return ignore(m, "repair request from another configuration") }
+                if let why = AntiEntropy.refusal(ofRequestTo: target, me: tabId, differs: peers.differs(m.tabId)) {
+                    return ignore(m, why)
+                }
             } else if let why = whyNotAnswer(m) {
                 return ignore(m, why)
             }
             answer(m)
         case .tabPing, .tabPong:
             if let theirs = m.payload?.digest {
-                compare(digest: theirs, excluding: (m.payload?.unsettled ?? []).sorted(), of: m.tabId)
+                let request = antiEntropy.digestHeard(
+                    theirs, excluding: (m.payload?.unsettled ?? []).sorted(), from: m.tabId, at: now,
+                    converges: config.conflictStrategy.converges, differs: peers.differs(m.tabId), joining: isJoining,
+                    mine: { excluded in digest(excluding: excluded) })
+                if let request { carryOut(request) }
             }
         case .leaderElection:
             guard let election else { return ignore(m, "leader election is off") }
@@ -746,7 +652,8 @@ public final class BroadcastSync {
         }
     }
 
-    /// Applies the state a message carries, as the receiver's filters and strategy decide.
+    /// Applies the state a message carries, as the receiver's filters and strategy decide: the
+    /// document decides and records the versions, the store takes the values.
     private func apply(_ m: SyncMessage) {
         guard let payload = m.payload, let state = payload.state else { return }
         var offered = payload.keys ?? state.keys.sorted()
@@ -758,14 +665,34 @@ public final class BroadcastSync {
         let keys = acceptedKeys(offered)
         statistics.refusedKeys += offered.count - keys.count
         guard !keys.isEmpty else { return }
+        let observed = isObserved
+        let applied: VersionedDocument.Applied
+        if config.conflictStrategy == .custom {
+            guard let customResolver = config.customResolver else { return }
+            // The resolver is the application's code: called before the document changes, never
+            // while (it may read this tab's versions).
+            let local = store.state
+            let resolved = customResolver(local.filter { isSynced($0.key) }, state.filter { keys.contains($0.key) })
+            applied = document.applyResolved(resolved, m, payload, state, keys: keys, values: local)
+        } else if let common = document.applyUpdateOfSharedKeys(m, payload, state, keys: keys, observed: observed) {
+            applied = common  // the common case needs no local values (reading them retains the store's)
+        } else {
+            applied = document.applyRemote(m, payload, state, keys: keys, values: store.state, observed: observed)
+        }
+        for decision in applied.decisions { emit(.resolved(decision)) }
+        // Merge keeps pending local changes: what goes out is the merged value with every version.
+        if config.conflictStrategy != .merge, !batcher.pendingKeys.isEmpty {
+            batcher.discard(applied.set.keys)
+            batcher.discard(applied.remove)
+        }
         var changes: [KeyChange] = []
         swap(&changes, &changeBuffer)  // moved out, so that it stays uniquely referenced and is reused
         defer { changeBuffer = changes }
-        switch config.conflictStrategy {
-        case .lastWriteWins, .firstWriteWins, .arrivalOrder: applyVersioned(m, payload, state, keys, into: &changes)
-        case .merge: applyMerge(m, payload, state, keys, into: &changes)
-        case .custom: applyCustom(m, payload, state, keys, into: &changes)
-        }
+        // Keys in order only for those who look at them: sorting is a cost on every delivery.
+        store.change(
+            set: applied.set, remove: applied.remove, origin: .remote(tabId: m.tabId),
+            sorted: observed || config.conflictStrategy == .custom, into: &changes)
+        if m.type == .stateResponse, m.payload?.targetId == tabId { pushNewer(applied.newerHere, to: m.tabId) }
         guard !changes.isEmpty else { return }
         statistics.applied += 1
         guard isObserved else { return }
@@ -776,244 +703,47 @@ public final class BroadcastSync {
         config.onRemoteUpdate?(changed, m.tabId)
     }
 
-    /// The version a message gives `key` (nil: it holds nothing of it). Without an explicit one: in a
-    /// STATE_UPDATE, the sender's write at the message's time with the payload's `counter`; in an
-    /// answer, the sender's default. An update from a tab that sends no versions (a spec tab) is its
-    /// write at the message's time: the same version in every receiver. (Under first-write-wins,
-    /// whose counter is a write count the spec tab does not keep, it is one more than here.)
-    private func incomingVersion(_ key: String, _ m: SyncMessage, _ payload: SyncMessage.Payload) -> KeyVersion? {
-        if let v = payload.stamps?[key] { return v }
-        if m.type == .stateUpdate {
-            let counter =
-                payload.counter
-                ?? (config.conflictStrategy == .firstWriteWins
-                    ? min(KeyVersion.maxCounter, (version(of: key)?.counter ?? 0) + 1) : 1)
-            return KeyVersion(counter: counter, time: m.timestamp, tabId: m.tabId)
-        }
-        guard payload.state?[key] != nil else { return nil }
-        return KeyVersion(counter: 0, time: payload.priority ?? m.timestamp, tabId: m.tabId)
-    }
-
-    /// last-write-wins, first-write-wins and arrival order: per key, the received value replaces the
-    /// local one when its version wins (arrival order: always), and the version comes with it.
-    private func applyVersioned(
-        _ m: SyncMessage, _ payload: SyncMessage.Payload, _ state: StateDocument,
-        _ keys: [String], into changes: inout [KeyChange]
-    ) {
-        let strategy = config.conflictStrategy
-        let earliestFirst = strategy == .firstWriteWins
-        let always = strategy == .arrivalOrder
-        // The common case, kept free of intermediate collections: an update of keys written together,
-        // arriving where those keys were last written together too. One compare decides them all.
-        // Observed, it takes only updates that are plainly later (nothing to log but the apply).
-        if payload.stamps == nil, m.type == .stateUpdate, let counter = payload.counter,
-            let local = versions.shared(by: keys),
-            case let incoming = KeyVersion(counter: counter, time: m.timestamp, tabId: m.tabId),
-            !isObserved || !settles(incoming, over: local)
-        {
-            guard always || incoming.wins(over: local, earliestFirst: earliestFirst) else { return }
-            versions.record(keys, incoming)
-            if !batcher.pendingKeys.isEmpty { batcher.discard(keys) }
-            let set = keys.count == state.count ? state : state.filter { keys.contains($0.key) }
-            let remove = keys.count == state.count ? [] : keys.filter { state[$0] == nil }
-            // Keys in order only for those who look at them: sorting is a cost on every delivery.
-            store.change(set: set, remove: remove, origin: .remote(tabId: m.tabId), sorted: isObserved, into: &changes)
-            return
-        }
-        var set = StateDocument()
-        var remove: [String] = []
-        var newerHere: [String] = []
-        var won: [(key: String, version: KeyVersion)] = []
-        for key in keys {
-            guard let incoming = incomingVersion(key, m, payload) else { continue }
-            let local = version(of: key)
-            let value = state[key]
-            let current = store.state[key]
-            guard always || incoming.wins(over: local, earliestFirst: earliestFirst) else {
-                if incoming != local { newerHere.append(key) }
-                if value != current, isObserved {
-                    emit(
-                        .resolved(
-                            KeyDecision(
-                                key: key, kept: true, local: current, localVersion: local,
-                                remote: value, remoteVersion: incoming)))
-                }
-                continue
-            }
-            won.append((key, incoming))
-            if value != current, isObserved, let local, settles(incoming, over: local) {
-                // Not simply a later write: concurrent writes settled, or arrival order.
-                emit(
-                    .resolved(
-                        KeyDecision(
-                            key: key, kept: false, local: current, localVersion: local,
-                            remote: value, remoteVersion: incoming)))
-            }
-            if let value { set[key] = value } else { remove.append(key) }
-        }
-        // Recorded before the store changes: a subscriber writing in reaction writes after it. Keys
-        // that all won with one version are recorded together, so the next update takes the fast path.
-        if won.count == keys.count, let first = won.first, won.allSatisfy({ $0.version == first.version }) {
-            versions.record(keys, first.version)
-        } else {
-            for w in won { versions.record(w.key, w.version) }
-        }
-        if !batcher.pendingKeys.isEmpty {
-            batcher.discard(set.keys)
-            batcher.discard(remove)
-        }
-        store.change(set: set, remove: remove, origin: .remote(tabId: m.tabId), sorted: isObserved, into: &changes)
-        if m.type == .stateResponse, m.payload?.targetId == tabId { pushNewer(newerHere, to: m.tabId) }
-    }
-
-    /// True when applying (or not) `incoming` over `local` is a decision worth reporting: it loses,
-    /// or it replaces a value it is not simply later than (first-write-wins settling equal counts
-    /// on the earlier write, arrival order taking an older one), or it replaces this tab's own write
-    /// (under last-write-wins, the later write: a timestamp cannot tell whether its writer had seen
-    /// this tab's, so the user is told either way).
-    private func settles(_ incoming: KeyVersion, over local: KeyVersion) -> Bool {
-        switch config.conflictStrategy {
-        case .firstWriteWins: return incoming.counter <= local.counter
-        default: return !incoming.wins(over: local, earliestFirst: false) || local.tabId == tabId
-        }
-    }
-
-    /// merge: each key's entry joins the received one (see `MergedKey`). Pending local changes stay
-    /// pending: what goes out is the merged value with every version, which loses nothing.
-    private func applyMerge(
-        _ m: SyncMessage, _ payload: SyncMessage.Payload, _ state: StateDocument,
-        _ keys: [String], into changes: inout [KeyChange]
-    ) {
-        var set = StateDocument()
-        var remove: [String] = []
-        var newerHere: [String] = []
-        for key in keys {
-            guard let v = incomingVersion(key, m, payload) else { continue }
-            let incoming = MergedKey(version: v, value: state[key], fields: payload.fieldStamps?[key] ?? [:])
-            let local = MergedKey(version: version(of: key), value: store.state[key], fields: fieldVersions[key] ?? [:])
-            let merged = local.merging(incoming)
-            if merged != incoming { newerHere.append(key) }
-            if merged == local {
-                if incoming.value != local.value, isObserved {
-                    emit(
-                        .resolved(
-                            KeyDecision(
-                                key: key, kept: true, local: local.value, localVersion: local.version,
-                                remote: incoming.value, remoteVersion: v)))
-                }
-                continue
-            }
-            record(key, merged)
-            guard merged.value != local.value else { continue }
-            if let value = merged.value { set[key] = value } else { remove.append(key) }
-        }
-        store.change(set: set, remove: remove, origin: .remote(tabId: m.tabId), sorted: isObserved, into: &changes)
-        if m.type == .stateResponse, m.payload?.targetId == tabId { pushNewer(newerHere, to: m.tabId) }
-    }
-
-    /// custom: the resolver decides the values; an applied key takes the received version. Nothing
-    /// promises that tabs converge.
-    private func applyCustom(
-        _ m: SyncMessage, _ payload: SyncMessage.Payload, _ state: StateDocument,
-        _ keys: [String], into changes: inout [KeyChange]
-    ) {
-        guard let customResolver = config.customResolver else { return }
-        let local = store.state
-        let remote = state.filter { keys.contains($0.key) }
-        let resolved = customResolver(local.filter { isSynced($0.key) }, remote)
-        var set = StateDocument()
-        var remove: [String] = []
-        for (key, value) in resolved where isSynced(key) && local[key] != value {
-            set[key] = value
-            if let v = incomingVersion(key, m, payload) { versions.record(key, v) }
-        }
-        for key in keys where state[key] == nil && resolved[key] == nil {
-            remove.append(key)
-            if let v = incomingVersion(key, m, payload) { versions.record(key, v) }
-        }
-        if !batcher.pendingKeys.isEmpty {
-            batcher.discard(set.keys)
-            batcher.discard(remove)
-        }
-        store.change(set: set, remove: remove, origin: .remote(tabId: m.tabId), into: &changes)
-    }
-
     // MARK: - Answers and repair
 
-    /// How long after the last STATE_UPDATE sent or received a digest means something: twice the
-    /// longest recent round trip, at least a quarter and at most one ping interval.
-    ///
-    /// Why: a TAB_PING's digest is the sender's state when it pinged. An update this tab sent (or
-    /// received) shortly before the ping arrived had not reached the pinger when it pinged: the
-    /// ping took one latency to come, the update one to go (or up to the spread of latencies more
-    /// than it took to come here). Until those have passed, a differing digest only says that
-    /// messages are on their way; a round trip is two typical latencies, so twice it covers them.
-    /// With a fixed quarter ping interval (500 ms) and the teaching network's 300-900 ms latency,
-    /// nearly every ping heard while edits flowed looked like divergence: more repair requests and
-    /// (stale, `Kept ...`) answers went out than updates, on a network that lost nothing. Measured,
-    /// the window fits any network: on a browser's channel (a few ms) it stays a quarter ping
-    /// interval, as before.
-    private var settleMs: Milliseconds {
-        min(config.tabPingIntervalMs, max(config.tabPingIntervalMs / 4, 2 * roundTripMs, 1))
+    /// Arms the cooldown `AntiEntropy` asked for: a timer that reports its end.
+    private func arm(_ cooldown: AntiEntropy.Cooldown) {
+        repairCooldown = timers.schedule(afterMs: cooldown.ms) { [unowned self] in self.cooldownEnded(cooldown.id) }
+        // A sync stopped meanwhile (by a callback on the way) schedules nothing: no cooldown runs.
+        if !timers.isPending(repairCooldown) { antiEntropy.cooldownCancelled() }
     }
 
-    /// Takes a round trip into `roundTripMs`: a longer one at once, a shorter one slowly (an eighth
-    /// of the way), so that one quick answer does not shorten the window a slow network needs.
-    private func measuredRoundTrip(_ sample: Milliseconds) {
-        pendingAsk = nil
-        // Longer than a tab timeout is a tab that was frozen or silent, not a round trip.
-        guard sample < config.effectiveTabTimeoutMs else { return }
-        roundTripMs = sample >= roundTripMs ? sample : roundTripMs - (roundTripMs - sample) / 8
+    private func cooldownEnded(_ id: Int) {
+        let request = antiEntropy.cooldownEnded(
+            id, at: monotonicNow, joining: isJoining, mine: { excluded in digest(excluding: excluded) })
+        if let request { carryOut(request) }
     }
 
-    /// After a state request (a join's or a repair's), digests heard are only deferred until its
-    /// answer can have landed: at least half a ping interval, and `settleMs`.
-    private func armRepairCooldown() {
-        repairCooldown = timers.schedule(afterMs: max(config.tabPingIntervalMs / 2, settleMs, 1)) { [unowned self] in
-            self.cooldownEnded()
-        }
-    }
-
-    /// One clock read per update, no timer.
-    private func noteUpdate(_ keys: [String]) {
-        unsettled.note(keys, at: monotonicNow, windowMs: settleMs)
-    }
-
-    /// The keys in motion now (see `UnsettledKeys`); nil while too many are to name them.
-    private var movingKeys: [String]? {
-        unsettled.keys(at: monotonicNow, windowMs: settleMs)
+    /// Sends the request `AntiEntropy` decided: this tab's versions to `target`, which answers with
+    /// the keys it holds newer values of.
+    private func carryOut(_ request: AntiEntropy.Request) {
+        arm(request.cooldown)
+        var payload = versionsPayload()
+        payload.targetId = request.target
+        send(.stateRequest, payload)
     }
 
     /// The digest of this tab's synced versions without `excluded` (sorted keys).
     private func digest(excluding excluded: [String]) -> String {
-        guard !excluded.isEmpty else { return digest }
-        let keys = heldKeys().filter { excluded.binarySearchContains($0) == false }
-        return AntiEntropy.digest(keys.map { key in (key, version(of: key)!, fieldVersions[key] ?? [:]) })
-    }
-
-    /// A digest heard while this tab's last request was unanswered is checked again only if this
-    /// tab's state has not moved since: if it has (the answer came), the old digest says nothing
-    /// about the new state, and the next TAB_PING will tell.
-    private func cooldownEnded() {
-        guard let deferred = deferredRepair else { return }
-        deferredRepair = nil
-        let mine = digest(excluding: deferred.excluded)
-        if deferred.mine == mine, deferred.digest != mine { requestRepair(from: deferred.tabId) }
+        document.digest(excluding: excluded, values: store.state)
     }
 
     /// An answer to this tab showed that its sender (and whoever else applied it) lacks newer values
-    /// this tab holds of `keys`: this tab sends them, as an answer to a repair request would. Only
-    /// the tab an answer is for does so: every tab pushing back on every answer would cascade.
-    /// At most one push per peer per settle window: two tabs that keep disagreeing (a peer whose
-    /// fingerprint lies, a forged answer) cannot make it a storm.
+    /// this tab holds of `keys`: this tab sends them, as an answer to a repair request would, when
+    /// `AntiEntropy.push` allows (at most once per peer per settle window). Only the tab an answer
+    /// is for does so: every tab pushing back on every answer would cascade.
     private func pushNewer(_ keys: [String], to sender: String) {
-        guard !keys.isEmpty, config.conflictStrategy.converges, !peers.differs(sender) else { return }
-        let now = monotonicNow
-        if let last = lastPushAt[sender], now - last < settleMs { return }
-        if lastPushAt.count >= PeerTracker.maxListed { lastPushAt = lastPushAt.filter { now - $0.value < settleMs } }
-        lastPushAt[sender] = now
+        guard
+            antiEntropy.push(
+                keys, to: sender, at: monotonicNow, converges: config.conflictStrategy.converges,
+                differs: peers.differs(sender))
+        else { return }
         for part in parts(of: keys) {
-            var payload = statePayload(part, implicit: ownDefault)
+            var payload = statePayload(part, implicit: document.ownDefault)
             payload.priority = priority
             payload.targetId = sender
             send(.stateResponse, payload)
@@ -1040,38 +770,21 @@ public final class BroadcastSync {
     /// them for a requester that sent no versions), and, when the requester holds newer values of
     /// some keys than this tab, asks it for them in turn.
     private func answer(_ m: SyncMessage) {
-        let held = heldKeys()
-        let theirs = m.payload?.keys.map { keys in
-            (
-                keys: Set(keys), stamps: m.payload?.stamps ?? [:], fields: m.payload?.fieldStamps ?? [:],
-                owner: KeyVersion(counter: 0, time: m.payload?.priority ?? m.timestamp, tabId: m.tabId)
-            )
-        }
-        var send = held
+        var send: [String]
         var behind = false
-        if let theirs, config.conflictStrategy.converges {
-            let earliestFirst = config.conflictStrategy == .firstWriteWins
-            send = []
-            for key in Set(held).union(theirs.keys.filter(isSynced)).sorted() {
-                let other = theirs.stamps[key] ?? (theirs.keys.contains(key) ? theirs.owner : nil)
-                let mine = version(of: key)
-                if config.conflictStrategy == .merge {
-                    if mine != other || (theirs.fields[key] ?? [:]) != (fieldVersions[key] ?? [:]) {
-                        if mine != nil { send.append(key) }
-                        behind = true
-                    }
-                } else if let mine, mine.wins(over: other, earliestFirst: earliestFirst) {
-                    send.append(key)
-                } else if let other, other.wins(over: mine, earliestFirst: earliestFirst) {
-                    behind = true
-                }
-            }
+        if let keys = m.payload?.keys, config.conflictStrategy.converges {
+            let owner = KeyVersion(counter: 0, time: m.payload?.priority ?? m.timestamp, tabId: m.tabId)
+            (send, behind) = document.differences(
+                keys: Set(keys), stamps: m.payload?.stamps ?? [:], fields: m.payload?.fieldStamps ?? [:],
+                owner: owner, values: store.state)
+        } else {
+            send = document.heldKeys(values: store.state)
         }
         let isJoinRequest = m.payload?.requestId != nil
         if isJoinRequest || !send.isEmpty {
             let split = parts(of: send)
             for (i, part) in split.enumerated() {
-                var payload = statePayload(part, implicit: ownDefault)
+                var payload = statePayload(part, implicit: document.ownDefault)
                 payload.priority = priority
                 payload.requestId = m.payload?.requestId
                 payload.targetId = m.tabId
@@ -1079,38 +792,12 @@ public final class BroadcastSync {
                 self.send(.stateResponse, payload)
             }
         }
-        if behind, !peers.differs(m.tabId) { requestRepair(from: m.tabId) }
-    }
-
-    /// A TAB_PING's or TAB_PONG's digest, made without the keys the sender had in motion
-    /// (`excluded`), differs from this tab's made the same way: ask the sender for what differs.
-    /// Compared only when every key in motion here is in motion there too: otherwise an update
-    /// this tab sent or received may not have reached the sender when it pinged. Never with a
-    /// peer whose configuration differs: the two would repair each other forever.
-    private func compare(digest theirs: String, excluding excluded: [String], of sender: String) {
-        guard config.conflictStrategy.converges, !peers.differs(sender), let moving = movingKeys,
-            moving.allSatisfy({ excluded.binarySearchContains($0) })
-        else { return }
-        let mine = digest(excluding: excluded)
-        guard theirs != mine else { return }
-        if timers.isPending(repairCooldown) {
-            deferredRepair = (sender, theirs, excluded, mine)
-        } else {
-            requestRepair(from: sender)
+        if behind,
+            let request = antiEntropy.requesterHoldsNewer(
+                m.tabId, at: monotonicNow, differs: peers.differs(m.tabId), joining: isJoining)
+        {
+            carryOut(request)
         }
-    }
-
-    /// Sends this tab's versions to `target`, which answers with the keys it holds newer values of.
-    /// At most one state request (this or a join's) per cooldown: a digest that differs from many
-    /// tabs' at once is repaired by the first answer, which every tab applies.
-    private func requestRepair(from target: String) {
-        guard !isJoining, !timers.isPending(repairCooldown) else { return }
-        deferredRepair = nil
-        armRepairCooldown()
-        pendingAsk = (target, monotonicNow)
-        var payload = versionsPayload()
-        payload.targetId = target
-        send(.stateRequest, payload)
     }
 
     /// The keys of `offered` this tab syncs (receiving or sending). Remembers the last answer: the
@@ -1214,18 +901,4 @@ public func createBroadcastSync(
     environment: SyncEnvironment
 ) throws(ConfigurationError) -> BroadcastSync {
     try BroadcastSync(store: store, config: config, environment: environment)
-}
-
-extension [String] {
-    /// Whether a sorted array holds `element` (a ping's `unsettled` is sorted by its sender; one
-    /// that is not merely makes the comparison fail, which repairs nothing it should not).
-    fileprivate func binarySearchContains(_ element: String) -> Bool {
-        var low = 0
-        var high = count
-        while low < high {
-            let mid = (low + high) / 2
-            if self[mid] < element { low = mid + 1 } else { high = mid }
-        }
-        return low < count && self[low] == element
-    }
 }
