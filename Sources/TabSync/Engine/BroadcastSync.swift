@@ -655,7 +655,7 @@ public final class BroadcastSync {
     /// Applies the state a message carries, as the receiver's filters and strategy decide: the
     /// document decides and records the versions, the store takes the values.
     private func apply(_ m: SyncMessage) {
-        guard let payload = m.payload, let state = payload.state else { return }
+        guard let payload = m.payload, var state = payload.state else { return }
         var offered = payload.keys ?? state.keys.sorted()
         // A spec tab lists keys it holds no value of (`broadcastState(['x'])` of an undefined x):
         // to it that is not a removal, which only this engine's tabs (with versions) can send.
@@ -665,6 +665,9 @@ public final class BroadcastSync {
         let keys = acceptedKeys(offered)
         statistics.refusedKeys += offered.count - keys.count
         guard !keys.isEmpty else { return }
+        // What follows sees only the accepted keys' values: a refused key beside a removal would
+        // otherwise make the state look like exactly the accepted keys (one key each).
+        if keys.count < offered.count { state = state.filter { keys.contains($0.key) } }
         let observed = isObserved
         let applied: VersionedDocument.Applied
         if config.conflictStrategy == .custom {
