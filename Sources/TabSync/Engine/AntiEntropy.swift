@@ -1,7 +1,7 @@
 /// Repair after loss, partitions and freezes (anti-entropy). A BroadcastChannel delivers at most
 /// once, so an update a tab missed is never sent again by itself. Each TAB_PING (every
 /// `tabPingIntervalMs`) carries a digest of the sender's synced versions, 16 hex characters. A tab
-/// that hears a digest different from its own sends the pinger a STATE_REQUEST with its versions
+/// that hears a digest different from its own sends the pinger a STATE_REPAIR with its versions
 /// (no values); the pinger answers with the keys it holds newer values of, and asks back for the
 /// keys the requester holds newer ones of. Every tab applies every answer (versions make that
 /// safe), so one exchange repairs all the tabs that missed the same thing.

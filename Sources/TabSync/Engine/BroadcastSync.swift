@@ -655,7 +655,7 @@ public final class BroadcastSync {
         } else {
             let tellsPriority =
                 m.type == .tabPing || m.type == .tabPong || m.type == .leaderElection
-                || m.type == .stateRequest
+                || m.type == .stateRequest || m.type == .stateRepair
             let rejoins = m.type == .stateRequest && m.payload?.requestId != nil
             let isNew = peers.heard(
                 m.tabId, priority: tellsPriority ? m.payload?.priority : nil, now: now, rejoins: rejoins,
@@ -708,7 +708,7 @@ public final class BroadcastSync {
                 outstandingRequest = nil
                 finishJoining()
             }
-        case .stateRequest:
+        case .stateRequest, .stateRepair:
             if let target = m.payload?.targetId {
                 guard target == tabId else { return ignore(m, "repair request for another tab") }
                 guard !peers.differs(m.tabId) else { return ignore(m, "repair request from another configuration") }
@@ -1101,6 +1101,7 @@ public final class BroadcastSync {
     }
 
     /// Sends this tab's versions to `target`, which answers with the keys it holds newer values of.
+    /// A STATE_REPAIR, not a STATE_REQUEST: a spec tab would answer that with a full-state broadcast.
     /// At most one state request (this or a join's) per cooldown: a digest that differs from many
     /// tabs' at once is repaired by the first answer, which every tab applies.
     private func requestRepair(from target: String) {
@@ -1110,7 +1111,7 @@ public final class BroadcastSync {
         pendingAsk = (target, monotonicNow)
         var payload = versionsPayload()
         payload.targetId = target
-        send(.stateRequest, payload)
+        send(.stateRepair, payload)
     }
 
     /// The keys of `offered` this tab syncs (receiving or sending). Remembers the last answer: the
