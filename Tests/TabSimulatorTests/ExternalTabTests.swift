@@ -263,4 +263,22 @@ import TabSync
         #expect(throws: SimulationError.self) { try broken.open("X") }
         #expect(broken.externalFailures.first?.contains("reported an error") == true)
     }
+
+    /// The fuzzer plays its last tab by the command, under its faults; the run it writes out opens
+    /// that tab with the command again and replays the same.
+    @Test(.enabled(if: nodeAvailable, "needs node on the PATH (.ci/run installs it)"))
+    func theFuzzerMixesAnExternalTabIn() throws {
+        var options = Fuzzer.Options()
+        options.tabs = 3
+        options.chaosMs = 5000
+        options.externalCommand = Self.specTab
+        let outcome = Fuzzer(options: options).run(seed: 2)
+        #expect(outcome.coverage["open"] == 3)
+        #expect(outcome.scenarioYAML.contains("open: \"C\", command: \"\(Self.specTab)\"}"))
+        #expect(!outcome.violations.contains { $0.property == "external tab answers" })
+        let replay = try ScenarioPlayer(scenario: ScenarioParser.parse(yaml: outcome.scenarioYAML, file: "fuzz.yaml"))
+        _ = try replay.playToEnd()
+        #expect(replay.simulation.describeTabs() == outcome.finalTabs)
+        #expect(replay.simulation.tab(named: "C")?.isExternal == true)
+    }
 }
