@@ -1,3 +1,5 @@
+import TabSync
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
@@ -197,7 +199,7 @@ public final class ExternalTabProcess: ExternalTabLink {
 
     private var stderrQuote: String {
         let text = String(decoding: stderrTail, as: UTF8.self).trimmingWhitespace
-        return text.isEmpty ? "" : "; its standard error ends: " + text
+        return text.isEmpty ? "" : "; its standard error ends: " + TerminalText.escaped(text)
     }
 
     private static func monotonicMs() -> Int {

@@ -124,7 +124,8 @@ import TabSync
     /// crashed, the checker reports it, and the simulation goes on.
     @Test func aCrashIsAnErrorNamingTheTab() throws {
         var options = Self.world()
-        options.externalTabs["X"] = #"read line; echo "{\"tabId\":\"tab-0-x\"}"; read line; echo dying >&2; exit 3"#
+        options.externalTabs["X"] =
+            #"read line; echo "{\"tabId\":\"tab-0-x\"}"; read line; printf 'dying\033[2J' >&2; exit 3"#
         let sim = try Simulation(options: options)
         try sim.open("A")
         let x = try sim.open("X")
@@ -133,6 +134,7 @@ import TabSync
         #expect(failure.hasPrefix("external tab X ("))
         #expect(failure.contains("exited with status 3 instead of answering"))
         #expect(failure.contains("its standard error ends: dying"))
+        #expect(!failure.contains("\u{1B}"), "what a process writes reaches a terminal escaped")
         #expect(sim.violations.contains { $0.property == "external tab answers" })
         sim.advance(byMs: 5000)
         #expect(sim.tab(named: "A")!.isLeader)
