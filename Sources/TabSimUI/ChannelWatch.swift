@@ -116,7 +116,7 @@ public final class ChannelWatch {
                 forgetOthers(key, value, except: id)
             }
             tab.digest = nil
-        case .leaderElection, .stateRequest:
+        case .leaderElection, .stateRequest, .stateRepair:
             tab.priority = payload?.priority?.ms ?? tab.priority
             if let epoch = payload?.epoch, epoch > tab.epoch { tab.epoch = epoch }
         }

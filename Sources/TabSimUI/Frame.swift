@@ -85,6 +85,8 @@ public struct PaneModel: Equatable, Sendable {
     public var outgoing = 0
     /// Marked (`m`) for the next two-group partition.
     public var marked = false
+    /// Played by a process (an external tab), not by the engine: `[ext]` in its title.
+    public var external = false
 
     /// One key and its value in this tab.
     public struct Cell: Equatable, Sendable {

@@ -34,7 +34,7 @@ public enum LogFilter: Equatable, Sendable {
                 return false
             }
             guard let t = e.messageType else { return false }
-            return t == .stateUpdate || t == .stateRequest || t == .stateResponse
+            return t == .stateUpdate || t == .stateRequest || t == .stateRepair || t == .stateResponse
         case .election:
             if e.kind == .role { return true }
             guard let t = e.messageType else { return false }
@@ -69,7 +69,7 @@ public enum LogFilter: Equatable, Sendable {
         case .lifecycle: return CellStyle(.logAction)
         case .sent, .received:
             switch e.messageType {
-            case .stateUpdate, .stateRequest, .stateResponse: return CellStyle(.logState)
+            case .stateUpdate, .stateRequest, .stateRepair, .stateResponse: return CellStyle(.logState)
             case .leaderElection, .leaderAnnounce, .heartbeat: return CellStyle(.logElection)
             default: return CellStyle(.logPresence, dim: true)
             }

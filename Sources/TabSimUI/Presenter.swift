@@ -19,6 +19,7 @@ public enum Presenter {
         let panes = zip(shown.indices, shown).map { i, t in
             var p = pane(t, selected: i == state.selected, session, convergence, letters)
             p.marked = state.marked.contains(t.name)
+            p.external = t.isExternal
             if state.showVersions { p.cells = p.cells.map { versioned($0, t, letters) } }
             p.incoming = flying.reduce(0) { n, f in
                 n + f.deliveries.count { $0.receiver == t.name && $0.outcome == .inFlight }

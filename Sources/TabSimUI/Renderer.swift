@@ -76,7 +76,8 @@ public enum TabPane {
         let titleStyle = CellStyle(tab.selected ? .selectedTitle : .title, bold: true, reverse: tab.selected)
         screen.fill(x: r.x, y: y, width: r.width, height: 1, style: titleStyle)
         screen.put(
-            (tab.selected ? ">" : " ") + " \(tab.name)  \(tab.tabId)" + (tab.marked ? "  [marked]" : ""),
+            (tab.selected ? ">" : " ") + " \(tab.name)  \(tab.tabId)" + (tab.external ? "  [ext]" : "")
+                + (tab.marked ? "  [marked]" : ""),
             x: r.x, y: y, style: titleStyle,
             maxWidth: r.width)
         y += 1

@@ -65,6 +65,7 @@ public struct SequenceDiagram {
             case .tabPing: "PING"
             case .tabPong: "PONG"
             case .tabClose: "CLOS"
+            case .stateRepair: "RPR"
             }
         }
         return switch type {
@@ -77,6 +78,7 @@ public struct SequenceDiagram {
         case .tabPing: "PING"
         case .tabPong: "PONG"
         case .tabClose: "CLOSE"
+        case .stateRepair: "REPAIR"
         }
     }
 

@@ -35,6 +35,11 @@ public struct Fuzzer {
         /// Changes the configuration the fuzzer made: how a test injects a bug. The scenario written
         /// for a run carries the change, so its replay has the bug too.
         public var adjustConfig: (@Sendable (inout BroadcastSyncConfig) -> Void)?
+        /// When set, the last tab of every run is an external tab started by this command
+        /// (`SimulationOptions.externalTabs`): your own implementation of the spec under the faults.
+        public var externalCommand: String?
+        /// How long the external tab may take to answer one request (wall-clock ms).
+        public var externalDeadlineMs = 10_000
         public init() {}
     }
 
@@ -168,6 +173,10 @@ public struct Fuzzer {
         simOptions.wireJSON = options.wireJSON || setup.wireJSON
         if let odd = setup.odd, let oddConfig = setup.oddConfig(from: config) {
             simOptions.tabConfigs[names[odd.tab]] = oddConfig
+        }
+        if let command = options.externalCommand {
+            simOptions.externalTabs[names[names.count - 1]] = command
+            simOptions.externalDeadlineMs = options.externalDeadlineMs
         }
         var scenario = Scenario(
             file: "fuzz seed \(seed)", name: "Fuzz seed \(seed)", seed: seed, options: simOptions,

@@ -17,6 +17,9 @@ import TabSync
 ///   broadcasts; applying remote state must never make a tab send (the root of echo storms). Both
 ///   counts come from the engine's one event stream (`localChange` before the `sent` it allows), so
 ///   the check does not depend on who subscribed to the store first.
+/// - `excluded key never applied from the wire`: a tab never writes a key it excludes because
+///   another tab sent it (the spec's reference filters only what it sends: reference bug 9).
+/// - `external tab answers`: an external tab's process answered every request (`ExternalTab`).
 ///
 /// It works on plain values (tab numbers, events, frames), so a test can feed it a synthetic log.
 public struct InvariantChecker: Sendable {
@@ -118,6 +121,12 @@ public struct InvariantChecker: Sendable {
             }
         case .localChange:
             records[tab].updateBudget += 1
+        case .applied(let from, let keys):
+            let r = records[tab]
+            for key in keys where r.excludeKeys.contains(key) {
+                let sender = indexById[from].map { records[$0].name } ?? from
+                fail(time, "excluded key never applied from the wire", "\(r.name) wrote '\(key)' sent by \(sender)")
+            }
         case .received(let m):
             if let epoch = m.payload?.epoch, epoch > records[tab].heardEpoch { records[tab].heardEpoch = epoch }
         case .roleChanged(let c):

@@ -28,7 +28,8 @@ import TabSync
 /// (a count), `allFollow` (true: one running leader, followed by every running tab), `state`
 /// (`{tab, key: value...}`; `key: null` expects the key absent),
 /// `converged`, `connectedTabs` (`{tab, count}`), `neverOnWire`, `sent` (`{tab, type, count}`),
-/// `dropped` (`{tab, reason, count}`, a `DropReason` such as `keys and state disagree`).
+/// `dropped` (`{tab, reason, count}`, a `DropReason` such as `keys and state disagree`), `violated`
+/// (a safety property's name the checker must have reported: a known fault shown on purpose).
 public struct Scenario {
     /// The file it was read from, for error messages.
     public var file: String
@@ -188,11 +189,14 @@ public struct Scenario {
         case winners(ConflictStrategy)
         /// No tab posted more than this many frames in any simulated second since the last `heal: all`.
         case maxSentPerSecond(Int)
+        /// The checker has reported this safety property broken (a known fault, shown on purpose):
+        /// the final verdict then judges the other properties only.
+        case violated(String)
 
         /// The expectation names a scenario file may use.
         public static let names = [
             "leader", "leaders", "runningLeaders", "allFollow", "state", "converged",
-            "connectedTabs", "neverOnWire", "sent", "dropped", "winners", "maxSentPerSecond",
+            "connectedTabs", "neverOnWire", "sent", "dropped", "winners", "maxSentPerSecond", "violated",
         ]
     }
 }
@@ -203,7 +207,7 @@ extension Scenario.Expectation {
         switch self {
         case .leader(let name): name.map { [$0] } ?? []
         case .state(let t, _), .connectedTabs(let t, _), .sent(let t, _, _), .dropped(let t, _, _): [t]
-        case .leaders, .runningLeaders, .allFollow, .converged, .neverOnWire, .winners, .maxSentPerSecond: []
+        case .leaders, .runningLeaders, .allFollow, .converged, .neverOnWire, .winners, .maxSentPerSecond, .violated: []
         }
     }
 }
@@ -224,6 +228,7 @@ extension Scenario.Expectation: CustomStringConvertible {
         case .dropped(let tab, let reason, let count): return "\(tab) dropped \(count) frame(s) as \(reason.rawValue)"
         case .winners(let s): return "every key holds the value \(s.rawValue) says must win"
         case .maxSentPerSecond(let n): return "no tab sent more than \(n) frame(s) in a second since the calm"
+        case .violated(let property): return "the checker reported '\(property)'"
         }
     }
 }

@@ -49,7 +49,14 @@ public enum ScenarioParser {
         }
         guard let stepList = stepsNode.sequence else { throw p.error(stepsNode, "'steps' must be a list") }
         var steps: [Scenario.Step] = []
-        for node in stepList { steps.append(try p.step(node)) }
+        var externalTabs: [String: String] = [:]
+        for node in stepList {
+            let step = try p.step(node)
+            if let command = try p.externalCommand(node, step) {
+                if case .action(.open(let tab, _)) = step.kind { externalTabs[tab] = command }
+            }
+            steps.append(step)
+        }
         // Steps at the same time run in file order; a stable sort keeps it.
         let ordered = steps.enumerated().sorted { ($0.element.atMs, $0.offset) < ($1.element.atMs, $1.offset) }.map(
             \.element)
@@ -57,6 +64,7 @@ public enum ScenarioParser {
         try checkInjects(ordered, file: file)
         try checkCustomResolvers(ordered, configHasOne: config.customResolver != nil, file: file)
         var options = SimulationOptions(seed: seed, config: config, network: network, initialState: initialState)
+        options.externalTabs = externalTabs
         options.wireJSON = try top["wireJSON"].map { n throws(ScenarioError) in try p.bool(n, "wireJSON") } ?? false
         if let node = top["tabConfig"] {
             guard let map = node.mapping else { throw p.error(node, "tabConfig must map tab names to configs") }
@@ -391,13 +399,26 @@ struct ScenarioNodeReader {
         guard let map = node.mapping else { throw error(node, "a step is a mapping like {at: 1s, open: A}") }
         guard let atNode = map["at"] else { throw error(node, "a step needs 'at' (a time like 250ms or 2s)") }
         let at = try duration(atNode, "at")
-        let others = map.filter { $0.key.string != "at" }
+        // `command` goes with `open`: the process that plays the tab (`externalCommand`).
+        let others = map.filter { $0.key.string != "at" && !($0.key.string == "command" && map["open"] != nil) }
         guard others.count == 1, let (keyNode, v) = others.first, let verb = keyNode.string else {
             throw error(node, "a step has 'at' and exactly one action or 'expect'")
         }
         let line = node.mark?.line ?? 0
         if verb == "expect" { return Scenario.Step(atMs: at, line: line, kind: .expect(try expectation(v))) }
         return Scenario.Step(atMs: at, line: line, kind: .action(try action(verb, v, keyNode)))
+    }
+
+    /// The `command:` of an `open` step (`{at: 0ms, open: B, command: "node spec-tab.mjs"}`): a
+    /// process plays the tab (`SimulationOptions.externalTabs`).
+    func externalCommand(_ node: Node, _ step: Scenario.Step) throws(ScenarioError) -> String? {
+        guard let c = node.mapping?["command"] else { return nil }
+        guard case .action(.open) = step.kind else { throw error(c, "'command' goes with 'open' only") }
+        let command = try string(c, "command")
+        guard !command.allSatisfy(\.isWhitespace), command.utf8.count <= 4096 else {
+            throw error(c, "'command' must be a shell command of 1 to 4096 bytes")
+        }
+        return command
     }
 
     /// `{tab: B, key: value...}`: the tab name and the rest as a document.
@@ -595,6 +616,7 @@ struct ScenarioNodeReader {
             }
             return .connectedTabs(tab: try string(t, "tab"), count: try count(c, "count"))
         case "neverOnWire": return .neverOnWire(try string(v, "neverOnWire"))
+        case "violated": return .violated(try string(v, "violated"))
         case "sent":
             guard let m = v.mapping, let t = m["tab"], let ty = m["type"], let c = m["count"] else {
                 throw error(v, "sent takes {tab, type, count}")

@@ -119,7 +119,13 @@ public final class ScenarioPlayer {
     public func playToEnd() throws(ScenarioError) -> [ExpectationResult] {
         enforcesRunLimits = true
         try advance(toMs: endMs)
-        let violations = simulation.violations
+        // A property a step expects broken (`violated`) was shown on purpose: the others are judged.
+        let shown = Set(
+            scenario.steps.compactMap { step -> String? in
+                if case .expect(.violated(let property)) = step.kind { return property }
+                return nil
+            })
+        let violations = simulation.violations.filter { !shown.contains($0.property) }
         return results + [
             ExpectationResult(
                 line: 0, atMs: simulation.nowMs, expected: "safety invariants held",
@@ -227,12 +233,16 @@ public final class ScenarioPlayer {
             return result(tab.connectedTabs == count, "\(tab.connectedTabs)")
         case .sent(let tabName, let type, let count):
             guard let tab = sim.tab(named: tabName) else { return result(false, "no tab \(tabName)") }
-            let n = tab.sync.statistics.sent[type] ?? 0
+            let n = tab.external.map { $0.sentCounts[type] ?? 0 } ?? tab.sync.statistics.sent[type] ?? 0
             return result(n == count, "\(n)")
         case .dropped(let tabName, let reason, let count):
             guard let tab = sim.tab(named: tabName) else { return result(false, "no tab \(tabName)") }
             let n = tab.sync.statistics.dropped[reason] ?? 0
             return result(n == count, "\(n)")
+        case .violated(let property):
+            let found = sim.violations.filter { $0.property == property }
+            return result(
+                !found.isEmpty, found.first.map { "\(found.count): \($0.description)" } ?? "not reported")
         case .neverOnWire(let key):
             return result(
                 !sim.checker.keysOnWire.contains(key),

@@ -25,7 +25,14 @@ public enum ScenarioWriter {
         out += "network: \(network(scenario.options.network))\n"
         out += "initialState: \(try value(.object(scenario.options.initialState)))\n"
         out += "steps:\n"
-        for step in scenario.steps { out += "  - \(try self.step(step))\n" }
+        for step in scenario.steps {
+            var line = try self.step(step)
+            // An external tab's `open` carries the command that plays it.
+            if case .action(.open(let tab, _)) = step.kind, let command = scenario.options.externalTabs[tab] {
+                line = String(line.dropLast()) + ", command: \(quote(command))}"
+            }
+            out += "  - \(line)\n"
+        }
         return out
     }
 
@@ -93,6 +100,7 @@ public enum ScenarioWriter {
         case .maxSentPerSecond(let n): return "maxSentPerSecond: \(n)"
         case .connectedTabs(let tab, let count): return "connectedTabs: {tab: \(quote(tab)), count: \(count)}"
         case .neverOnWire(let key): return "neverOnWire: \(quote(key))"
+        case .violated(let property): return "violated: \(quote(property))"
         case .sent(let tab, let type, let count):
             return "sent: {tab: \(quote(tab)), type: \(quote(type.rawValue)), count: \(count)}"
         case .dropped(let tab, let reason, let count):

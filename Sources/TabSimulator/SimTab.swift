@@ -17,11 +17,16 @@ public final class SimTab {
     public let openedAtMs: Milliseconds
     /// Its number in the invariant checker.
     let checkerIndex: Int
+    /// Set when a process plays the tab (`SimulationOptions.externalTabs`): then `sync` is never
+    /// started and its store mirrors the process's, and the role is what the process says.
+    public let external: ExternalTab?
+    public var isExternal: Bool { external != nil }
 
     init(
         name: String, sync: BroadcastSync, scheduler: TabScheduler, initialState: StateDocument,
-        openedAtMs: Milliseconds, checkerIndex: Int
+        openedAtMs: Milliseconds, checkerIndex: Int, external: ExternalTab? = nil
     ) {
+        self.external = external
         self.name = name
         self.sync = sync
         self.tabId = sync.tabId
@@ -36,12 +41,13 @@ public final class SimTab {
     public var store: Store { sync.store }
     public var state: StateDocument { sync.store.state }
     /// Its election role; `none` once closed or crashed.
-    public var role: ElectionRole { liveness.exists ? sync.role : .none }
-    public var epoch: Int { sync.epoch }
-    public var leaderId: String? { liveness.exists ? sync.leaderId : nil }
+    public var role: ElectionRole { liveness.exists ? external?.role ?? sync.role : .none }
+    /// An external tab's epoch is 0: the spec has none.
+    public var epoch: Int { external == nil ? sync.epoch : 0 }
+    public var leaderId: String? { liveness.exists ? external.map { $0.leaderId } ?? sync.leaderId : nil }
     /// True while the tab exists (running or frozen) and believes it leads.
-    public var isLeader: Bool { liveness.exists && sync.isLeader() }
-    public var connectedTabs: Int { liveness.exists ? sync.getConnectedTabs() : 0 }
+    public var isLeader: Bool { liveness.exists && (external.map { $0.role == .leader } ?? sync.isLeader()) }
+    public var connectedTabs: Int { liveness.exists ? external?.connectedTabs ?? sync.getConnectedTabs() : 0 }
     public var pendingKeys: [String] { sync.pendingKeys.sorted() }
     public var isJoining: Bool { liveness.exists && sync.isJoining }
 }

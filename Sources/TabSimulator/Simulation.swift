@@ -68,6 +68,8 @@ public final class Simulation {
     private var injector: (any ChannelEndpoint)?
     /// The owner id of injected frames on the channel: no tab's id (tab ids start with `tab-`).
     public static let injectorId = "injected"
+    /// External tabs that stopped answering (exited, hung, malformed answer), each naming its tab.
+    public private(set) var externalFailures: [String] = []
 
     public init(options: SimulationOptions) throws(SimulationError) {
         do { try options.config.validate() } catch { throw SimulationError(error.description) }
@@ -284,6 +286,7 @@ public final class Simulation {
             // Release the dead instance's endpoint. It is crashed, so nothing it says gets out.
             old.sync.stop()
         }
+        old.external?.end()
         let fresh = try makeTab(name, state: old.initialState)
         tabs[tabs.firstIndex { $0 === old }!] = fresh
         start(fresh)
@@ -296,7 +299,7 @@ public final class Simulation {
         let tab = try existing(name, mustBe: [.alive, .frozen])
         if tab.liveness == .frozen { tab.scheduler.thaw() }
         fault(.close(name), tab: tab)
-        tab.sync.stop()
+        if let external = tab.external { external.stop() } else { tab.sync.stop() }
         tab.scheduler.close()
     }
 
@@ -305,6 +308,7 @@ public final class Simulation {
     public func kill(_ name: String) throws(SimulationError) {
         let tab = try existing(name, mustBe: [.alive, .frozen])
         tab.scheduler.crash()
+        tab.external?.crash()
         fault(.kill(name), tab: tab)
     }
 
@@ -365,6 +369,10 @@ public final class Simulation {
         do { try tab.store.check(partial) } catch { throw SimulationError("\(tab.name): \(error)") }
         record(
             SimEvent(timeMs: nowMs, tab: tab.name, kind: .action, fact: .action(.set(tab: tab.name, state: partial))))
+        if let external = tab.external {
+            checker.allowUpdate(tab: tab.checkerIndex)
+            return external.setState(partial)
+        }
         let before = tab.state
         do { try tab.store.setState(partial) } catch { throw SimulationError("\(tab.name): \(error)") }
         guard tracksWinners else { return }
@@ -384,6 +392,7 @@ public final class Simulation {
             throw SimulationError("forceLeader: leader election is off (enableLeaderElection)")
         }
         record(SimEvent(timeMs: nowMs, tab: name, kind: .action, fact: .action(.forceLeader(name))))
+        if let external = tab.external { return external.forceLeader() }
         tab.sync.forceLeader()
     }
 
@@ -391,6 +400,9 @@ public final class Simulation {
     /// a live leader's answer makes it follow again. Only a running follower of a known leader can.
     public func timeOut(_ name: String) throws(SimulationError) {
         let tab = try existing(name, mustBe: [.alive])
+        guard !tab.isExternal else {
+            throw SimulationError("timeOut: \(name) is an external tab: the spec has no leader timeout to fire")
+        }
         guard tab.sync.role == .follower, tab.sync.leaderId != nil else {
             throw SimulationError(
                 "timeOut: \(name) follows no leader (it is \(tab.sync.role.rawValue)): only a follower times out")
@@ -402,6 +414,7 @@ public final class Simulation {
     public func requestState(_ name: String) throws(SimulationError) {
         let tab = try existing(name, mustBe: [.alive])
         record(SimEvent(timeMs: nowMs, tab: name, kind: .action, fact: .action(.requestState(name))))
+        if let external = tab.external { return external.requestState() }
         tab.sync.requestState()
     }
 
@@ -410,6 +423,7 @@ public final class Simulation {
         let tab = try existing(name, mustBe: [.alive])
         record(SimEvent(timeMs: nowMs, tab: name, kind: .action, fact: .action(.broadcastState(tab: name, keys: keys))))
         checker.allowUpdate(tab: tab.checkerIndex)
+        if let external = tab.external { return external.broadcastState(keys: keys) }
         tab.sync.broadcastState(keys: keys)
     }
 
@@ -423,7 +437,8 @@ public final class Simulation {
         config.conflictStrategy = strategy
         if let customResolver { config.customResolver = customResolver }
         do { try config.validate() } catch { throw SimulationError(error.description) }
-        for tab in tabs where tab.liveness.exists {
+        // An external tab keeps the strategy it was started with: the spec cannot change it.
+        for tab in tabs where tab.liveness.exists && !tab.isExternal {
             do { try tab.sync.setConflictStrategy(strategy, customResolver: customResolver) } catch {
                 throw SimulationError(error.description)
             }
@@ -602,6 +617,7 @@ public final class Simulation {
     }
 
     private func makeTab(_ name: String, state: StateDocument) throws(SimulationError) -> SimTab {
+        if let command = options.externalTabs[name] { return try makeExternalTab(name, command: command, state: state) }
         let tabScheduler = TabScheduler(base: scheduler)
         let made = TabSlot()
         let environment = SyncEnvironment(
@@ -632,7 +648,109 @@ public final class Simulation {
     private func start(_ tab: SimTab) {
         network.attach(tab)
         record(SimEvent(timeMs: nowMs, tab: tab.name, kind: .lifecycle, fact: .opened(tabId: tab.tabId)))
-        tab.sync.start()
+        if let external = tab.external {
+            external.start(transport: transport, channelName: tab.sync.config.channelName)
+        } else {
+            tab.sync.start()
+        }
+    }
+
+    /// A tab played by a process: it is started and answers `init` (its tab id) before the tab
+    /// exists; its answers reach the simulation through `ExternalTab.Hooks`. Its `sync` is never
+    /// started: its store mirrors the process's.
+    private func makeExternalTab(_ name: String, command: String, state: StateDocument) throws(SimulationError)
+        -> SimTab
+    {
+        let config = options.tabConfigs[name] ?? options.config
+        let seed = idRandom.next()
+        let tabScheduler = TabScheduler(base: scheduler)
+        /// Refused, and reported: a tab that cannot start is a finding about it (the fuzzer's
+        /// `open` and the calm's `reopen` go on without it).
+        func failed(_ problem: String) -> SimulationError {
+            let text = "external tab \(name) (\(TerminalText.escaped(command))): \(problem)"
+            externalFailures.append(text)
+            checker.fail(nowMs, "external tab answers", text)
+            return SimulationError(text)
+        }
+        let link: any ExternalTabLink
+        do throws(ExternalTabFailure) {
+            if let launch = options.externalLauncher {
+                link = try launch(command)
+            } else {
+                link = try ExternalTabProcess.launch(command, deadlineMs: options.externalDeadlineMs)
+            }
+        } catch { throw failed(error.problem) }
+        let external = ExternalTab(name: name, command: command, link: link, scheduler: tabScheduler)
+        do { try external.initialize(config: config, seed: UInt32(truncatingIfNeeded: seed), state: state) } catch {
+            external.end()
+            throw failed(error.problem)
+        }
+        let sync: BroadcastSync
+        do {
+            let environment = SyncEnvironment(
+                clock: tabScheduler, scheduler: tabScheduler, transport: UnavailableTransport(),
+                random: SeededRandom(seed: seed), tabId: external.tabId)
+            sync = try BroadcastSync(store: Store(state), config: config, environment: environment)
+        } catch {
+            external.end()
+            throw SimulationError(error.description)
+        }
+        let index = checker.register(tabId: external.tabId, name: name, excludeKeys: config.excludeKeys)
+        let tab = SimTab(
+            name: name, sync: sync, scheduler: tabScheduler, initialState: state, openedAtMs: nowMs,
+            checkerIndex: index, external: external)
+        external.hooks = externalHooks(for: tab)
+        return tab
+    }
+
+    /// What the simulation does with an external tab's answers: log them as it logs an engine's
+    /// events, mirror its store, and let the checker judge it like any tab.
+    private func externalHooks(for tab: SimTab) -> ExternalTab.Hooks {
+        unowned let tab = tab
+        var hooks = ExternalTab.Hooks()
+        hooks.post = { [unowned self] frame in
+            // What a frame that is not a message does to the others, their drops tell.
+            guard let m = try? SyncMessage(json: frame) else { return }
+            checker.observe(.sent(m), tab: tab.checkerIndex, at: nowMs)
+            guard logsTraffic else { return }
+            record(
+                SimEvent(
+                    timeMs: nowMs, tab: tab.name, kind: .sent, messageType: m.type, event: .sent(m), tabId: tab.tabId))
+        }
+        hooks.received = { [unowned self] frame in
+            let m = try? SyncMessage(json: frame)
+            // The spec answers every STATE_REQUEST with a STATE_UPDATE: not an echo.
+            if m?.type == .stateRequest { checker.allowUpdate(tab: tab.checkerIndex) }
+            guard logsTraffic, let m else { return }
+            record(
+                SimEvent(
+                    timeMs: nowMs, tab: tab.name, kind: .received, messageType: m.type, event: .received(m),
+                    tabId: tab.tabId))
+        }
+        hooks.changed = { [unowned self] set, removed, remote in
+            let keys = tab.store.update(set: set, remove: removed, origin: remote.map { .remote(tabId: $0) } ?? .local)
+            guard let remote, !keys.isEmpty else { return }
+            let event = SyncEvent.applied(from: remote, keys: keys)
+            checker.observe(event, tab: tab.checkerIndex, at: nowMs)
+            record(
+                SimEvent(timeMs: nowMs, tab: tab.name, kind: .applied, messageType: nil, event: event, tabId: tab.tabId)
+            )
+        }
+        hooks.roleChanged = { [unowned self] change in
+            checker.checkLeaders(
+                tabs.filter(\.isLeader).map { ($0.checkerIndex, $0.leaderId, $0.liveness == .alive) }, at: nowMs)
+            let event = SyncEvent.roleChanged(change)
+            record(
+                SimEvent(timeMs: nowMs, tab: tab.name, kind: .role, messageType: nil, event: event, tabId: tab.tabId))
+        }
+        hooks.failed = { [unowned self] problem in
+            let text = "external tab \(tab.name) (\(TerminalText.escaped(tab.external?.command ?? ""))): \(problem)"
+            externalFailures.append(text)
+            tab.scheduler.crash()
+            checker.fail(nowMs, "external tab answers", text)
+            record(SimEvent(timeMs: nowMs, tab: tab.name, kind: .lifecycle, fact: .note(text)))
+        }
+        return hooks
     }
 
     /// A copy the network lost, duplicated or blocked: a line in the log.
@@ -673,7 +791,7 @@ public final class Simulation {
         case .dropped: kind = .dropped
         case .roleChanged:
             checker.checkLeaders(
-                tabs.filter(\.isLeader).map { ($0.checkerIndex, $0.sync.leaderId, $0.liveness == .alive) }, at: time)
+                tabs.filter(\.isLeader).map { ($0.checkerIndex, $0.leaderId, $0.liveness == .alive) }, at: time)
             kind = .role
         case .started, .stopped, .unavailable: kind = .lifecycle
         case .localChange: return  // for the checker only: the user's edit is logged already

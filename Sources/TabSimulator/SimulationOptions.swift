@@ -19,6 +19,14 @@ public struct SimulationOptions {
     /// same channel: a tab of an older or differently configured page. Convergence and the winner
     /// checks judge only the tabs with the shared `config`, since tabs that differ cannot agree.
     public var tabConfigs: [String: BroadcastSyncConfig] = [:]
+    /// Tabs (by name) played by a process instead of the engine: the command that starts it
+    /// (`/bin/sh -c`), speaking the external-tab protocol (`ExternalTab`). Judged like any tab.
+    public var externalTabs: [String: String] = [:]
+    /// How long an external tab may take to answer one request, in wall-clock ms: past it, the tab
+    /// has hung and fails (it never hangs the simulator).
+    public var externalDeadlineMs = 10_000
+    /// Starts an external tab's link; nil: a process (`ExternalTabProcess`) with `externalDeadlineMs`.
+    public var externalLauncher: ExternalTabLauncher?
 
     public init(
         seed: UInt64 = 1, config: BroadcastSyncConfig = BroadcastSyncConfig(channelName: "app-sync"),

@@ -51,6 +51,13 @@ struct FuzzCommand: ParsableCommand {
     var noMixedConfigs = false
     @Option(help: "Run shard i of n (1-based): the seeds at offsets i-1, i-1+n, i-1+2n... of the range.")
     var shard: String?
+    @Option(
+        help: ArgumentHelp(
+            "Play the last tab of every run by this command: your implementation of the spec as an external tab "
+                + "(e.g. \"node Examples/external/node-tab.mjs my-sync.mjs\")."))
+    var external: String?
+    @Option(help: "How long the external tab may take to answer one request, in wall-clock ms.")
+    var externalDeadlineMs = 10_000
 
     /// `--shard i/n` as (i, n), or (1, 1).
     private var shardParts: (index: Int, count: Int)? {
@@ -84,6 +91,7 @@ struct FuzzCommand: ParsableCommand {
             }
         }
         guard shardParts != nil else { throw ValidationError("--shard takes i/n with 1 <= i <= n, like 2/4") }
+        guard externalDeadlineMs > 0 else { throw ValidationError("--external-deadline-ms must be more than 0") }
     }
 
     /// Refuses to write a run that `tabsim run` would refuse: the file is read and played as `run`
@@ -111,12 +119,15 @@ struct FuzzCommand: ParsableCommand {
         options.fixedMix = fixedMix
         options.wireJSON = wireJSON
         options.mixedConfigs = !noMixedConfigs
+        options.externalCommand = external
+        options.externalDeadlineMs = externalDeadlineMs
         let (shardIndex, shardCount) = shardParts ?? (1, 1)
         let range = startSeed..<(startSeed + UInt64(seeds))
         let mine = stride(from: range.lowerBound + UInt64(shardIndex - 1), to: range.upperBound, by: shardCount)
         let mixFlag =
             (fixedMix ? " --fixed-mix" : "") + (wireJSON ? " --wire-json" : "")
             + (noMixedConfigs ? " --no-mixed-configs" : "")
+            + (external.map { " --external '\($0.replacingOccurrences(of: "'", with: "'\\''"))'" } ?? "")
         let fuzzer = Fuzzer(options: options)
         let started = ContinuousClock.now
         var simulatedMs = 0

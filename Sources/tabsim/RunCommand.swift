@@ -28,10 +28,13 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Print only the verdicts.") var quiet = false
     @Flag(help: "Print the log as JSON lines ({time, tab, kind, type, line}) and the verdicts as JSON lines.")
     var json = false
+    @Option(help: "How long an external tab (a step's open with command:) may take to answer, in wall-clock ms.")
+    var externalDeadlineMs = 10_000
     @Argument(help: "Scenario files (YAML).") var files: [String]
 
     func validate() throws {
         if files.isEmpty { throw ValidationError("give at least one scenario file") }
+        guard externalDeadlineMs > 0 else { throw ValidationError("--external-deadline-ms must be more than 0") }
     }
 
     func run() throws {
@@ -41,7 +44,8 @@ struct RunCommand: ParsableCommand {
             var results: [ExpectationResult] = []
             var player: ScenarioPlayer?
             do {
-                let scenario = try ScenarioParser.load(path: file)
+                var scenario = try ScenarioParser.load(path: file)
+                scenario.options.externalDeadlineMs = externalDeadlineMs
                 if !json && !quiet { printLine("# \(scenario.name) (\(file), seed \(scenario.seed))") }
                 player = try ScenarioPlayer(scenario: scenario)
                 if !quiet {

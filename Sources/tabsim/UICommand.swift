@@ -33,6 +33,11 @@ struct UICommand: ParsableCommand {
                 + "A path that cannot be written is refused before the UI starts (exit 2); "
                 + "a write that fails at exit is reported, exit 2."))
     var record: String?
+    @Option(
+        help: ArgumentHelp(
+            "Play the last tab by this command, an external tab implementing the spec "
+                + "(e.g. \"node Examples/external/spec-tab.mjs\"); its pane is marked [ext]."))
+    var external: String?
 
     func validate() throws {
         if let heartbeat, heartbeat <= 0 { throw ValidationError("--heartbeat must be more than 0 (got \(heartbeat))") }
@@ -47,10 +52,11 @@ struct UICommand: ParsableCommand {
         let options = UIOptions(
             tabs: simulation.tabs, strategy: simulation.strategy, seed: seed, heartbeatMs: heartbeat,
             scenarioPath: scenario)
-        let start: Scenario
+        var start: Scenario
         let session: UISession
         do {
             start = try options.startingScenario()
+            if let external { start.options.externalTabs[try Self.lastOpened(start)] = external }
             session = try UISession(scenario: start)
         } catch {
             printError("tabsim: \(error)")
@@ -84,6 +90,16 @@ struct UICommand: ParsableCommand {
                 "tabsim: start the same way with: \(options.startCommand(start)) (add --record FILE to keep your keys)")
         }
         if signal != 0 { throw ExitCode(128 + signal) }
+    }
+
+    /// The tab `--external` plays: the last one the starting scenario opens.
+    static func lastOpened(_ scenario: Scenario) throws -> String {
+        let opened = scenario.steps.compactMap { step -> String? in
+            if case .action(.open(let tab, _)) = step.kind { return tab }
+            return nil
+        }
+        guard let last = opened.last else { throw SimulationError("--external: the scenario opens no tab") }
+        return last
     }
 
     /// Runs the terminal UI on a session until `q` or a signal; the terminal is restored after.

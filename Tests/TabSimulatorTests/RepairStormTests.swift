@@ -50,7 +50,8 @@ import TabSync
         let old = s.hub.observer
         s.hub.observer = { e in
             old?(e)
-            guard case .posted(_, .message(let m), _) = e, m.type == .stateRequest || m.type == .stateResponse,
+            guard case .posted(_, .message(let m), _) = e,
+                [.stateRequest, .stateRepair, .stateResponse].contains(m.type),
                 m.payload?.requestId == nil
             else { return }
             messages += 1

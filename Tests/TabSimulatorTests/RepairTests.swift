@@ -29,7 +29,9 @@ import TabSync
         let old = s.hub.observer
         s.hub.observer = { e in
             old?(e)
-            guard case .posted(_, .message(let m), _) = e, m.type == .stateRequest || m.type == .stateResponse else {
+            guard case .posted(_, .message(let m), _) = e,
+                [.stateRequest, .stateRepair, .stateResponse].contains(m.type)
+            else {
                 return
             }
             messages += 1

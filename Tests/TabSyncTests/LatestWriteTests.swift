@@ -206,9 +206,9 @@ extension Bench {
         bench.advance(1000)
         try a.store.setState(["theme": "dark"])
         bench.advance(3000)
-        let before = bench.allSent.filter { $0.type == .stateRequest || $0.type == .stateResponse }.count
+        let before = bench.allSent.filter { [.stateRequest, .stateRepair, .stateResponse].contains($0.type) }.count
         bench.advance(20_000)
-        let after = bench.allSent.filter { $0.type == .stateRequest || $0.type == .stateResponse }.count
+        let after = bench.allSent.filter { [.stateRequest, .stateRepair, .stateResponse].contains($0.type) }.count
         #expect(after == before)
         #expect(b.store["theme"] == "dark")
         let said = bench.events.filter { if case .configurationDiffers = $0.event { true } else { false } }

@@ -102,4 +102,31 @@ import TabSync
         bench.advance(10)
         #expect(a.store.state == ["theme": "dark", "locale": "de"])
     }
+
+    /// Repair (anti-entropy) between TabSync tabs asks with STATE_REPAIR, which a spec tab ignores:
+    /// a STATE_REQUEST would make it broadcast its full state to everyone, on every repair.
+    @Test func repairAsksWithAMessageSpecTabsIgnore() throws {
+        let bench = Bench()
+        let a = try bench.tab(["theme": "light"], id: "tab-500-aaaaaa")
+        let b = try bench.tab(["theme": "light"], id: "tab-600-bbbbbb")
+        var heard: [SyncMessageType] = []
+        let spec = bench.hub.open(channelName: "test", ownerId: "tab-100-spec00", scheduler: bench.scheduler) {
+            if case .message(let m) = $0 { heard.append(m.type) }
+        }
+        defer { spec?.close() }
+        bench.advance(2000)
+        heard.removeAll()
+        // A's update never reaches B: only repair, at the next TAB_PING, brings it.
+        var lost = false
+        bench.hub.deliveryPolicy = { _, to, frame in
+            guard !lost, to == b.tabId, case .message(let m) = frame, m.type == .stateUpdate else { return [1] }
+            lost = true
+            return []
+        }
+        try a.store.setState(["theme": "dark"])
+        bench.advance(20_000)
+        #expect(lost && b.store["theme"] == "dark")
+        #expect(heard.contains(.stateRepair))
+        #expect(!heard.contains(.stateRequest))
+    }
 }

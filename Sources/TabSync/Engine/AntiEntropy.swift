@@ -2,7 +2,7 @@
 /// once, so an update a tab missed is never sent again by itself. Each TAB_PING (every
 /// `tabPingIntervalMs`) carries a digest of the sender's synced versions, 16 hex characters
 /// (`VersionedDocument.digest`). A tab that hears a digest different from its own sends the pinger
-/// a STATE_REQUEST with its versions (no values); the pinger answers with the keys it holds newer
+/// a STATE_REPAIR with its versions (no values); the pinger answers with the keys it holds newer
 /// values of, and asks back for the keys the requester holds newer ones of. Every tab applies every
 /// answer (versions make that safe), so one exchange repairs all the tabs that missed the same thing.
 ///
@@ -22,7 +22,7 @@
 /// sends the request with its document's versions and arms the cooldown timer, which calls
 /// `cooldownEnded` when it fires.
 struct AntiEntropy {
-    /// Ask `target` for what differs: a STATE_REQUEST with this tab's versions (no values), after
+    /// Ask `target` for what differs: a STATE_REPAIR with this tab's versions (no values), after
     /// arming `cooldown`.
     struct Request: Equatable {
         let target: String

@@ -558,7 +558,7 @@ public final class BroadcastSync {
         } else {
             let tellsPriority =
                 m.type == .tabPing || m.type == .tabPong || m.type == .leaderElection
-                || m.type == .stateRequest
+                || m.type == .stateRequest || m.type == .stateRepair
             let rejoins = m.type == .stateRequest && m.payload?.requestId != nil
             let isNew = peers.heard(
                 m.tabId, priority: tellsPriority ? m.payload?.priority : nil, now: now, rejoins: rejoins,
@@ -609,7 +609,7 @@ public final class BroadcastSync {
                 outstandingRequest = nil
                 finishJoining()
             }
-        case .stateRequest:
+        case .stateRequest, .stateRepair:
             if let target = m.payload?.targetId {
                 if let why = AntiEntropy.refusal(ofRequestTo: target, me: tabId, differs: peers.differs(m.tabId)) {
                     return ignore(m, why)
@@ -722,12 +722,13 @@ public final class BroadcastSync {
     }
 
     /// Sends the request `AntiEntropy` decided: this tab's versions to `target`, which answers with
-    /// the keys it holds newer values of.
+    /// the keys it holds newer values of. A STATE_REPAIR, not a STATE_REQUEST: a spec tab would
+    /// answer that with a full-state broadcast.
     private func carryOut(_ request: AntiEntropy.Request) {
         arm(request.cooldown)
         var payload = versionsPayload()
         payload.targetId = request.target
-        send(.stateRequest, payload)
+        send(.stateRepair, payload)
     }
 
     /// The digest of this tab's synced versions without `excluded` (sorted keys).
@@ -803,7 +804,7 @@ public final class BroadcastSync {
         }
     }
 
-    /// The keys of `offered` this tab syncs (receiving or sending). Remembers the last answer: the
+   /// The keys of `offered` this tab syncs (receiving or sending). Remembers the last answer: the
     /// same keys come again and again, and comparing two short arrays is cheaper than filtering again.
     private func acceptedKeys(_ offered: [String]) -> [String] {
         if keyFilter.acceptsAll { return offered }
