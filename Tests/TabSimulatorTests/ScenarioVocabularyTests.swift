@@ -30,10 +30,10 @@ import Testing
         ]
     }
 
-    /// The steps written as a file (after opening B; the first action opens A) and read back.
-    static func written(_ steps: [Scenario.Step]) throws -> Scenario {
+    /// The steps written as a file, after opening `tabs`, and read back.
+    static func written(_ steps: [Scenario.Step], opening tabs: [String]) throws -> Scenario {
         let options = SimulationOptions(seed: 1, config: BroadcastSyncConfig(channelName: "v"), initialState: [:])
-        let opens = ["B"].map { Scenario.Step(atMs: 0, kind: .action(.open(tab: $0, state: nil))) }
+        let opens = tabs.map { Scenario.Step(atMs: 0, kind: .action(.open(tab: $0, state: nil))) }
         let scenario = Scenario(file: "v", name: "v", seed: 1, options: options, steps: opens + steps)
         return try ScenarioParser.parse(yaml: try ScenarioWriter.yaml(scenario, comment: []), file: "v.yaml")
     }
@@ -41,7 +41,8 @@ import Testing
     @Test func everyActionIsNamedByARowOfTheTableAndReadsBackAsItself() throws {
         #expect(Set(Self.everyAction.map(\.name)) == Set(Scenario.Action.names), "every row reached, no other name")
         #expect(Scenario.Action.heal.name == "heal" && Scenario.Action.healAll.name == "heal")
-        let read = try Self.written(Self.everyAction.map { Scenario.Step(atMs: 0, kind: .action($0)) })
+        // B opened first: the first action opens A.
+        let read = try Self.written(Self.everyAction.map { Scenario.Step(atMs: 0, kind: .action($0)) }, opening: ["B"])
         let names = read.steps.dropFirst(1).compactMap { step -> String? in
             if case .action(let a) = step.kind { a.name } else { nil }
         }
@@ -50,7 +51,8 @@ import Testing
 
     @Test func everyExpectationIsNamedByARowOfTheTableAndReadsBackAsItself() throws {
         #expect(Self.everyExpectation.map(\.name) == Scenario.Expectation.names)
-        let read = try Self.written(Self.everyExpectation.map { Scenario.Step(atMs: 0, kind: .expect($0)) })
+        let read = try Self.written(
+            Self.everyExpectation.map { Scenario.Step(atMs: 0, kind: .expect($0)) }, opening: ["A", "B"])
         let names = read.steps.compactMap { step -> String? in
             if case .expect(let e) = step.kind { e.name } else { nil }
         }
