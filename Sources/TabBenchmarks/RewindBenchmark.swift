@@ -1,38 +1,35 @@
+import TabSimUI
 import TabSimulator
 import TabSync
 
 /// `ui.rewind_ms`: jumping back 10 s in a 10-minute session of 8 tabs, as the UI's `{` key does.
 /// The session: election on (1 s heartbeats), every message followed for the diagram, a user
 /// editing once a second in each tab, and a fault every minute (kill, reopen, freeze, thaw,
-/// partition, heal). Rewinding replays from the nearest spare replay kept behind the present
-/// (`RewindableSession.maintainSpares`, which the UI runs between frames; here before each jump,
-/// untimed). `fromStart: true` measures a replay from the seed instead.
+/// partition, heal), each applied as the UI's keys apply theirs (`RewindableSession.apply`). The
+/// jump is the UI's own: `UIUpdate` given `{` while paused. It replays from the nearest spare
+/// replay kept behind the present (`RewindableSession.maintainSpares`, which the UI runs between
+/// frames; here before each jump, untimed). `fromStart: true` measures a replay from the seed instead.
 public enum RewindBenchmark {
     /// A recorded session of `minutes` (10 for the figure) at its end.
     public static func session(minutes: Int = 10) throws -> RewindableSession {
-        var config = BroadcastSyncConfig(channelName: "bench")
-        config.syncKeys = ["theme", "locale", "counter"]
-        config.enableLeaderElection = true
-        config.leaderHeartbeatMs = 1000
-        let options = SimulationOptions(
-            seed: 1, config: config, network: .local,
-            initialState: ["theme": "light", "locale": "en-US", "counter": 0])
-        let session = try RewindableSession(options: options)
+        let options = SimulationBenchmarks.busyTabs(network: .local)
+        let session = try RewindableSession(
+            scenario: Scenario(file: "bench", name: "rewind", seed: options.seed, options: options, steps: []))
         let names = (0..<8).map { String(UnicodeScalar(UInt8(65 + $0))) }
         for (i, name) in names.enumerated() {
-            session.simulation.run(untilMs: i * 100)
-            try session.perform(.open(tab: name, state: nil))
+            try session.advance(toMs: i * 100)
+            try session.apply(.open(tab: name, state: nil))
         }
-        try session.perform(.workload(Workload(editsPerSecondPerTab: 1)))
+        try session.apply(.workload(Workload(editsPerSecondPerTab: 1)))
         let faults: [Scenario.Action] = [
             .kill("A"), .reopen("A"), .freeze("B"), .thaw("B"), .partition([["C", "D"]]), .heal,
             .set(tab: "E", state: ["theme": "dark"]), .close("F"), .reopen("F"),
         ]
         for (minute, fault) in faults.enumerated() where minute + 1 < minutes {
-            session.simulation.run(untilMs: (minute + 1) * 60_000)
-            try session.perform(fault)
+            try session.advance(toMs: (minute + 1) * 60_000)
+            try session.apply(fault)
         }
-        session.simulation.run(untilMs: minutes * 60_000)
+        try session.advance(toMs: minutes * 60_000)
         return session
     }
 
@@ -42,10 +39,12 @@ public enum RewindBenchmark {
         if fromStart { session.spareLagsMs = [] }
         let end = minutes * 60_000
         var best = Double.infinity
+        var paused = UIState()
+        paused.paused = true
         for _ in 0..<rounds {
             try session.maintainSpares()
             let watch = Stopwatch()
-            try session.rewind(toMs: end - 10_000)
+            _ = UIUpdate.update(paused, .jumpBack, session)
             best = min(best, watch.seconds * 1000)
             precondition(session.simulation.nowMs == end - 10_000)
             try session.rewind(toMs: end)

@@ -8,17 +8,24 @@ import TabSync
 /// The simulator, the fuzzer and the UI model under load: how much simulated time a wall second
 /// buys, and what a frame and a long log cost.
 public enum SimulationBenchmarks {
-    /// Simulated seconds per wall second: 8 tabs, election on with 1 s heartbeats,
-    /// 10 random edits per second per tab, latency 1-5 ms.
-    public static func speedup(simulatedSeconds: Int = 600) throws -> BenchmarkResult {
+    /// The setup of the busy-tabs workloads (`sim.speedup`, `ui.rewind_ms`): seed 1, election on
+    /// with 1 s heartbeats, three synced keys.
+    static func busyTabs(network: NetworkConditions, logCapacity: Int? = nil) -> SimulationOptions {
         var config = BroadcastSyncConfig(channelName: "bench")
         config.syncKeys = ["theme", "locale", "counter"]
         config.enableLeaderElection = true
         config.leaderHeartbeatMs = 1000
         var options = SimulationOptions(
-            seed: 1, config: config, network: NetworkConditions(latencyMs: 1...5),
-            initialState: ["theme": "light", "locale": "en-US", "counter": 0], logCapacity: 1000)
-        options.logCapacity = 1000
+            seed: 1, config: config, network: network,
+            initialState: ["theme": "light", "locale": "en-US", "counter": 0])
+        if let logCapacity { options.logCapacity = logCapacity }
+        return options
+    }
+
+    /// Simulated seconds per wall second: 8 tabs, election on with 1 s heartbeats,
+    /// 10 random edits per second per tab, latency 1-5 ms.
+    public static func speedup(simulatedSeconds: Int = 600) throws -> BenchmarkResult {
+        let options = busyTabs(network: NetworkConditions(latencyMs: 1...5), logCapacity: 1000)
         let sim = try Simulation(options: options)
         for i in 0..<8 { try sim.open(DemoSetup.tabName(i)) }
         try sim.startWorkload(Workload(editsPerSecondPerTab: 10))
@@ -45,13 +52,12 @@ public enum SimulationBenchmarks {
     /// the simulation moving 10 ms between frames.
     public static func frameMilliseconds(tabs: Int = 8, frames: Int = 500) throws -> BenchmarkResult {
         let session = try UISession(scenario: DemoSetup.scenario(tabs: tabs))
-        var state = UIState()
-        UIUpdate.update(&state, .resize(width: 200, height: 60), session)
-        session.advance(toMs: 5000)
+        let state = UIUpdate.update(UIState(), .resize(width: 200, height: 60), session).0
+        try session.advance(toMs: 5000)
         var cells = 0
         let watch = Stopwatch()
         for _ in 0..<frames {
-            session.advance(toMs: session.simulation.nowMs + 10)
+            try session.advance(toMs: session.simulation.nowMs + 10)
             cells += Renderer.render(Presenter.frame(state, session)).width
         }
         precondition(cells == frames * 200)
@@ -63,17 +69,22 @@ public enum SimulationBenchmarks {
     /// a conflict, faults and their repair, in turn), written as `w` writes it.
     public static func recordedSessionBytes(minutes: Int = 5) throws -> BenchmarkResult {
         var text = ""
-        let session = try UISession(scenario: DemoSetup.scenario(tabs: 3)) { _, contents in text = contents }
+        let session = try UISession(scenario: DemoSetup.scenario(tabs: 3))
         var state = UIState()
+        func send(_ action: UIAction) {
+            let (next, effects) = UIUpdate.update(state, action, session)
+            state = next
+            for case .write(_, let contents, _) in effects { text = contents }
+        }
         let keys: [UIAction] = [
             .cycleTheme, .selectNext, .fontBigger, .concurrentEdit, .cycleLocale, .killTab, .reopenTab,
             .togglePartition, .togglePartition, .toggleFreeze, .toggleFreeze, .forceLeader,
         ]
         for i in 0..<(minutes * 30) {
-            UIUpdate.update(&state, .tick(wallMs: 2000), session)
-            UIUpdate.update(&state, keys[i % keys.count], session)
+            send(.tick(wallMs: 2000))
+            send(keys[i % keys.count])
         }
-        UIUpdate.update(&state, .save, session)
+        send(.save)
         let kb = (Double(text.utf8.count) / 1024 * 10).rounded() / 10
         return BenchmarkResult(name: "tui.recording_\(minutes)min_kb", value: kb, unit: "KB")
     }
@@ -81,10 +92,10 @@ public enum SimulationBenchmarks {
     /// Peak resident memory after `messages` messages pass through the simulator with the UI's log attached.
     public static func peakMemory(messages: Int = 1_000_000) throws -> BenchmarkResult {
         let session = try UISession(scenario: DemoSetup.scenario(tabs: 8))
-        session.advance(toMs: 1000)
+        try session.advance(toMs: 1000)
         try session.simulation.startWorkload(Workload(editsPerSecondPerTab: 20))
         while session.simulation.hub.postedCount < messages {
-            session.advance(toMs: session.simulation.nowMs + 1000)
+            try session.advance(toMs: session.simulation.nowMs + 1000)
         }
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)

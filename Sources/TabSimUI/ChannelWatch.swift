@@ -1,3 +1,4 @@
+import TabSimulator
 import TabSync
 
 /// What `tabsim watch` knows of each tab of a channel, from the frames it overhears (it never
@@ -21,8 +22,8 @@ public final class ChannelWatch {
         let serial: Int
         var name: String?
         var priority: Milliseconds?
-        /// Only leaders announce themselves: every other tab is "not leading" as far as frames tell.
-        var role = "not leading"
+        /// Only leaders announce themselves: every other tab is not leading as far as frames tell.
+        var leads = false
         var epoch = 0
         /// Its known values; a key missing is unknown, a key holding nil is known to be absent.
         var values: [String: JSONValue?] = [:]
@@ -68,6 +69,11 @@ public final class ChannelWatch {
     /// lines to print: the frame as a debug line, and a summary of its sender when what is known of
     /// it changed.
     public func heard(_ frame: ChannelFrame, nowMs: Milliseconds, wallMs: Milliseconds? = nil) -> [String] {
+        hear(frame, nowMs: nowMs, wallMs: wallMs).map(\.text)
+    }
+
+    /// `heard`'s lines, each with its colour read from the frame (`LiveLogLine`).
+    public func hear(_ frame: ChannelFrame, nowMs: Milliseconds, wallMs: Milliseconds? = nil) -> [LiveLogLine] {
         let time = Self.timeOfDay(wallMs ?? nowMs)
         let message: SyncMessage
         do {
@@ -76,10 +82,12 @@ public final class ChannelWatch {
             case .json(let json): message = try SyncMessage(json: json)
             }
         } catch {
-            return ["\(time) dropped malformed frame: \(error.reason)"]
+            return [LiveLogLine(text: "\(time) dropped malformed frame: \(error.reason)", style: CellStyle(.logFault))]
         }
-        if let problem = message.rangeProblem { return ["\(time) dropped malformed frame: \(problem)"] }
-        var lines = ["\(time) " + SyncEvent.sent(message).debugLine(tabId: message.tabId)]
+        if let problem = message.rangeProblem {
+            return [LiveLogLine(text: "\(time) dropped malformed frame: \(problem)", style: CellStyle(.logFault))]
+        }
+        var lines = [LiveLogLine(.sent(message), tabId: message.tabId, time: time)]
         sweep(nowMs: nowMs)
         let id = message.tabId
         if tabs[id] == nil { makeRoom() }
@@ -92,17 +100,17 @@ public final class ChannelWatch {
         switch message.type {
         case .tabClose:
             tab.closed = true
-            tab.role = "not leading"
+            tab.leads = false
             tab.digest = nil
             tabs[id] = tab
-            return lines + ["             tab \(shortTabId(id)) closed"]
+            return lines + [LiveLogLine(text: "             tab \(shortTabId(id)) closed", style: CellStyle(.logFault))]
         case .tabPing, .tabPong:
             tab.name = payload?.name ?? tab.name
             tab.priority = payload?.priority?.ms ?? tab.priority
             tab.digest = payload?.digest
             if let epoch = payload?.epoch, epoch > tab.epoch { tab.epoch = epoch }
         case .leaderAnnounce, .heartbeat:
-            tab.role = "leader"
+            tab.leads = true
             tab.epoch = payload?.epoch ?? tab.epoch
             if payload?.leaderId == nil || payload?.leaderId == id {
                 tab.priority = payload?.priority?.ms ?? tab.priority
@@ -121,8 +129,8 @@ public final class ChannelWatch {
             if let epoch = payload?.epoch, epoch > tab.epoch { tab.epoch = epoch }
         }
         if message.type == .leaderAnnounce || message.type == .heartbeat {
-            for (other, t) in tabs where other != id && t.role == "leader" && t.epoch < tab.epoch {
-                tabs[other]?.role = "not leading"
+            for (other, t) in tabs where other != id && t.leads && t.epoch < tab.epoch {
+                tabs[other]?.leads = false
             }
         }
         tabs[id] = tab
@@ -130,20 +138,22 @@ public final class ChannelWatch {
         if after != before {
             let unknown = keys.subtracting(tab.values.keys).sorted()
             lines.append(
-                "             tab \(shortTabId(id)): \(tab.role) epoch \(tab.epoch) "
-                    + "state \(tab.knownState.jsonText)"
-                    + (unknown.isEmpty ? "" : " unknown " + unknown.joined(separator: ",")))
+                LiveLogLine(
+                    text:
+                        "             tab \(shortTabId(id)): \(tab.leads ? "leader" : "not leading") epoch \(tab.epoch) "
+                        + "state \(tab.knownState.jsonText)"
+                        + (unknown.isEmpty ? "" : " unknown " + unknown.joined(separator: ","))))
         }
         return lines
     }
 
     /// What a summary line shows of a tab: a new line only when it changed.
     private struct Summary: Equatable {
-        var role: String
+        var leads: Bool
         var epoch: Int
         var values: [String: JSONValue?]
         init(_ t: Tab) {
-            role = t.role
+            leads = t.leads
             epoch = t.epoch
             values = t.values
         }
@@ -186,10 +196,10 @@ public final class ChannelWatch {
             return nameCounts[name, default: 0] > 1 ? "\(name)/\(letter(t.serial))" : name
         }
         // Liveness once per tab: closed on its TAB_CLOSE, crashed after the silence, else alive.
-        let livenesses: [PaneLiveness] = ordered.map {
+        let livenesses: [Liveness] = ordered.map {
             $0.value.closed ? .closed : nowMs - $0.value.lastHeardMs > Self.silenceMs ? .crashed : .alive
         }
-        let leader = ordered.indices.filter { ordered[$0].value.role == "leader" }
+        let leader = ordered.indices.filter { ordered[$0].value.leads }
             .max { ordered[$0].value.epoch < ordered[$1].value.epoch }
         let running = livenesses.count { $0 == .alive }
         // Tabs with the same digest hold the same synced state: what one is known to hold, all do.

@@ -1,3 +1,4 @@
+import TabSimulator
 import TabSync
 
 /// What one screen shows, as plain values: built by the `Presenter` from the UI state and the
@@ -46,7 +47,7 @@ public enum PaneLook: Equatable, Sendable {
 
     /// A pane's look from its tab's liveness and `theme` value: gone tabs look gone, the rest follow
     /// their theme (anything unknown looks like `system`).
-    public init(liveness: PaneLiveness, theme: JSONValue?) {
+    public init(liveness: Liveness, theme: JSONValue?) {
         switch (liveness, theme?.stringValue) {
         case (.closed, _): self = .closed
         case (.crashed, _): self = .crashed
@@ -58,7 +59,8 @@ public enum PaneLook: Equatable, Sendable {
     }
 }
 
-/// One tab's pane, as values.
+/// One tab's pane, as values: built from the tab's one description (`TabSnapshot`), simulated or
+/// real, by `init(_:cells:selected:)`.
 public struct PaneModel: Equatable, Sendable {
     public var name: String
     public var tabId: String
@@ -66,7 +68,8 @@ public struct PaneModel: Equatable, Sendable {
     public var epoch: Int
     /// The name of the tab this one follows, if it knows a leader.
     public var leaderName: String?
-    public var liveness: PaneLiveness
+    public var liveness: Liveness
+    public var isPartitioned: Bool
     public var connected: Int
     public var cells: [Cell]
     /// The local-only key and its value.
@@ -74,10 +77,9 @@ public struct PaneModel: Equatable, Sendable {
     public var pending: [String]
     public var selected: Bool
     public var look: PaneLook
-    /// The tab's election priority: its creation time (lower is older and wins).
-    public var priority: Milliseconds = 0
-    /// False while a watcher has not heard the tab's priority yet: shown as `?`, not as 0.
-    public var priorityKnown = true
+    /// The tab's election priority: its creation time (lower is older and wins); nil while a
+    /// watcher has not heard it (shown as `?`, not as 0).
+    public var priority: Milliseconds?
     /// The role's timer and the ping timer, read from the engine (none once the tab is gone).
     public var timers: [PaneTimer] = []
     /// Copies on their way to this tab, and its messages still on their way to someone.
@@ -87,6 +89,29 @@ public struct PaneModel: Equatable, Sendable {
     public var marked = false
     /// Played by a process (an external tab), not by the engine: `[ext]` in its title.
     public var external = false
+
+    /// The pane of `tab`, showing `cells` (already marked) and, if any, its local-only key. The
+    /// leader goes by `tab.leaderName`, or else by its short id.
+    public init(_ tab: TabSnapshot, cells: [Cell], localOnly: Cell? = nil, selected: Bool) {
+        name = tab.name
+        tabId = tab.tabId
+        role = tab.role
+        epoch = tab.epoch
+        leaderName = tab.leaderName ?? tab.leaderId.map(shortTabId)
+        liveness = tab.liveness
+        isPartitioned = tab.isPartitioned
+        connected = tab.connectedTabs
+        self.cells = cells
+        self.localOnly = localOnly
+        pending = tab.pendingKeys
+        self.selected = selected
+        look = PaneLook(liveness: tab.liveness, theme: tab.state["theme"])
+        priority = tab.priority
+        timers = tab.countdowns.map(PaneTimer.of) ?? []
+    }
+
+    /// One word for the tab's condition, as its snapshot says it (`TabSnapshot.condition`).
+    public var condition: String { liveness == .alive && isPartitioned ? "partitioned" : liveness.rawValue }
 
     /// One key and its value in this tab.
     public struct Cell: Equatable, Sendable {
@@ -112,10 +137,6 @@ public enum CellMark: Equatable, Sendable {
     case diverged
     /// The screen does not know this tab's value (a watcher learns values only from frames it hears).
     case unknown
-}
-
-public enum PaneLiveness: String, Equatable, Sendable {
-    case alive, frozen, partitioned, closed, crashed
 }
 
 /// The help overlay: its lines (already wrapped to the screen) and how far it is scrolled.

@@ -10,17 +10,24 @@ public struct KeyBinding: Sendable {
     public let hint: String?
     /// The action for each key, in `keys` order.
     public let actions: [UIAction]
+    /// A word for what the keys do where the hint bar has room for every key (`LiveScreen`'s few):
+    /// the hint, or a word of its own.
+    public let brief: String?
 
-    init(_ keys: [Key], _ label: String? = nil, _ help: String, hint: String? = nil, actions: [UIAction]) {
+    init(
+        _ keys: [Key], _ label: String? = nil, _ help: String, hint: String? = nil, brief: String? = nil,
+        actions: [UIAction]
+    ) {
         self.keys = keys
         self.label = label ?? keys.map(\.label).joined(separator: " ")
         self.help = help
         self.hint = hint
+        self.brief = hint ?? brief
         self.actions = actions
     }
 
-    init(_ key: Key, _ help: String, hint: String? = nil, _ action: UIAction) {
-        self.init([key], nil, help, hint: hint, actions: [action])
+    init(_ key: Key, _ help: String, hint: String? = nil, brief: String? = nil, _ action: UIAction) {
+        self.init([key], nil, help, hint: hint, brief: brief, actions: [action])
     }
 
     public static let all: [KeyBinding] = [
@@ -33,7 +40,7 @@ public struct KeyBinding: Sendable {
         KeyBinding(
             .char("t"), "cycle theme (light, dark, system, high-contrast) in the selected tab", hint: "theme",
             .cycleTheme),
-        KeyBinding(.char("l"), "cycle locale (en-US, fr-FR, de-DE, ja-JP)", .cycleLocale),
+        KeyBinding(.char("l"), "cycle locale (en-US, fr-FR, de-DE, ja-JP)", brief: "locale", .cycleLocale),
         KeyBinding(
             [.char("+"), .char("-")], "+ / -", "font size up / down",
             actions: [.fontBigger, .fontSmaller]),
@@ -41,7 +48,7 @@ public struct KeyBinding: Sendable {
             .char("x"), "concurrent edit: two tabs set new, different themes at one instant", hint: "conflict",
             .concurrentEdit),
         KeyBinding(.char("n"), "open a new tab (at most 26, A to Z)", hint: "new", .newTab),
-        KeyBinding(.char("c"), "close the selected tab gracefully (it says goodbye)", .closeTab),
+        KeyBinding(.char("c"), "close the selected tab gracefully (it says goodbye)", brief: "close", .closeTab),
         KeyBinding(.char("k"), "kill the selected tab (crash: no goodbye)", hint: "kill", .killTab),
         KeyBinding(.char("r"), "reopen a closed or killed tab", .reopenTab),
         KeyBinding(.char("f"), "force the selected tab to lead (new epoch)", hint: "lead", .forceLeader),
@@ -82,10 +89,10 @@ public struct KeyBinding: Sendable {
             .char("v"), "show or hide each key's version and writer in the panes", hint: "versions",
             .toggleVersions),
         KeyBinding(
-            [.up, .down, .pageUp, .pageDown], "Up Down PgUp PgDn", "scroll the log (autoscroll pauses)",
+            [.up, .down, .pageUp, .pageDown], "Up Down PgUp PgDn", "scroll the log (autoscroll pauses)", brief: "log",
             actions: [.scrollUp(1), .scrollDown(1), .scrollUp(10), .scrollDown(10)]),
         KeyBinding(
-            [.home, .end], "Home / End", "oldest line / follow new lines again",
+            [.home, .end], "Home / End", "oldest line / follow new lines again", brief: "oldest / newest",
             actions: [.scrollToTop, .follow]),
         KeyBinding(.char("w"), "write the session so far as a scenario file", .save),
         KeyBinding(.char("?"), "this help (Esc or ? closes it)", hint: "help", .toggleHelp),
@@ -119,6 +126,16 @@ public struct KeyBinding: Sendable {
 
     /// The actions of the keys that move time, shown first in the hint bar while paused.
     static let timeActions: [UIAction] = [.togglePause, .stepOnce, .stepBack, .jumpBack, .faster, .slower]
+
+    /// The hint line of a screen where only `actions` act: every binding with one of them, in
+    /// table order, by its brief word (`t theme  f lead  q quit`).
+    public static func hints(for actions: [UIAction]) -> String {
+        all.filter { b in b.actions.contains { actions.contains($0) } }
+            .compactMap { b in b.brief.map { b.label + " " + $0 } }.joined(separator: "  ")
+    }
+
+    /// The action a key stands for in the table, whatever the screen shows.
+    public static func action(for key: Key) -> UIAction? { table[key] }
 
     private static let table: [Key: UIAction] = {
         var t: [Key: UIAction] = [:]

@@ -1,3 +1,4 @@
+import TabSimulator
 import TabSync
 
 /// Builds the `Frame` of a `LiveScreen`: the simulator's panes, log and bars over real tabs, so
@@ -22,7 +23,7 @@ public enum LivePresenter {
         if s.logScroll > 0 { logTitle += "  [scrolled back: End follows new lines]" }
         let rows = layout.logRows
         let end = max(0, s.log.count - s.logScroll)
-        let lines = s.log[max(0, end - rows)..<end].map { LogLine(text: $0, style: style(of: $0)) }
+        let lines = s.log[max(0, end - rows)..<end].map { LogLine(text: $0.text, style: $0.style) }
         let main = Frame.Main(
             layout: layout, panes: panes, logTitle: logTitle, logLines: Array(lines),
             status: status(s, differing), diverged: !differing.isEmpty, hints: s.hints)
@@ -49,13 +50,7 @@ public enum LivePresenter {
                 t.unknownKeys.contains(key) ? .unknown : running && differing.contains(key) ? .diverged : .same
             return PaneModel.Cell(key: key, value: t.state[key], mark: mark)
         }
-        let look = PaneLook(liveness: t.liveness, theme: t.state["theme"])
-        var pane = PaneModel(
-            name: t.name, tabId: t.tabId, role: t.role, epoch: t.epoch, leaderName: t.leaderName, liveness: t.liveness,
-            connected: t.connected, cells: cells, localOnly: nil, pending: [], selected: selected, look: look)
-        pane.priority = t.priority ?? 0
-        pane.priorityKnown = t.priority != nil
-        return pane
+        return PaneModel(t, cells: cells, selected: selected)
     }
 
     static func status(_ s: LiveScreen, _ differing: Set<String>) -> String {
@@ -72,7 +67,7 @@ public enum LivePresenter {
             case .candidate: role = "candidate (epoch \(own.epoch))"
             case .none: role = own.liveness == .alive ? "no election" : own.liveness.rawValue
             }
-            return " \(s.title)  \(role)  \(Presenter.count(own.connected, "other tab"))  | \(s.message)"
+            return " \(s.title)  \(role)  \(Presenter.count(own.connectedTabs, "other tab"))  | \(s.message)"
         }
         let leaders = s.tabs.filter { $0.role == .leader && $0.liveness == .alive }
         let leaderText: String
@@ -85,16 +80,5 @@ public enum LivePresenter {
                 + leaders.map { "\($0.name)@\($0.epoch)" }.joined(separator: " ")
         }
         return " \(s.title)  \(Presenter.count(s.tabs.count, "tab"))  \(leaderText)  \(sync)  | \(s.message)"
-    }
-
-    /// A debug line's colour, by what it is about.
-    static func style(of line: String) -> CellStyle {
-        if line.contains("STATE_") { return CellStyle(.logState) }
-        if line.contains("LEADER_") || line.contains("HEARTBEAT") { return CellStyle(.logElection) }
-        if line.contains("Applied") { return CellStyle(.logApplied) }
-        if line.contains("ropped") || line.contains("closed") || line.contains("TAB_CLOSE") {
-            return CellStyle(.logFault)
-        }
-        return CellStyle(.logPresence)
     }
 }

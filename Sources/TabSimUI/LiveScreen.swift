@@ -1,37 +1,10 @@
+import TabSimulator
 import TabSync
 
 /// One real tab as a screen shows it: what the process knows of itself (`tabsim tab`), or what
-/// its frames announced (`tabsim watch`).
-public struct LiveTabInfo: Equatable, Sendable {
-    public var name: String
-    public var tabId: String
-    public var role: ElectionRole
-    public var epoch: Int
-    /// The name of the tab it follows, when known.
-    public var leaderName: String?
-    public var liveness: PaneLiveness
-    public var connected: Int
-    /// Its known values (a key neither here nor in `unknownKeys` is known to be absent).
-    public var state: StateDocument
-    /// Keys whose value here is unknown: a watcher learns values only from the frames it hears.
-    public var unknownKeys: Set<String> = []
-    /// Its election priority (its creation time), nil while unknown.
-    public var priority: Milliseconds?
-
-    public init(
-        name: String, tabId: String, role: ElectionRole, epoch: Int, leaderName: String?, liveness: PaneLiveness,
-        connected: Int, state: StateDocument
-    ) {
-        self.name = name
-        self.tabId = tabId
-        self.role = role
-        self.epoch = epoch
-        self.leaderName = leaderName
-        self.liveness = liveness
-        self.connected = connected
-        self.state = state
-    }
-}
+/// its frames announced (`tabsim watch`). The one description of a tab, as the simulator's screens
+/// have it: real tabs map into it at the screen's edge (`TabSnapshot.init(name:tabId:...)`).
+public typealias LiveTabInfo = TabSnapshot
 
 /// The screen over real processes, as one value changed only by `update`: `tabsim tab` (its own
 /// pane, keys that edit it) and `tabsim watch` (every tab heard, read-only). The engine runs on
@@ -49,7 +22,13 @@ public struct LiveScreen: Equatable, Sendable {
         case key(Key)
         case resize(width: Int, height: Int)
         /// How the tabs are now, and the log lines since the last refresh.
-        case refresh(tabs: [LiveTabInfo], newLines: [String])
+        case refresh(tabs: [LiveTabInfo], lines: [LiveLogLine])
+
+        /// A refresh whose lines came as bare text (the processes' output): drawn in one colour,
+        /// as nothing typed says what they are about.
+        public static func refresh(tabs: [LiveTabInfo], newLines: [String]) -> Action {
+            .refresh(tabs: tabs, lines: newLines.map { LiveLogLine(text: $0) })
+        }
     }
 
     /// What a key asks of the tab: run on the engine's loop by the caller.
@@ -66,7 +45,7 @@ public struct LiveScreen: Equatable, Sendable {
     public let title: String
     public var tabs: [LiveTabInfo] = []
     /// Oldest first.
-    public var log: [String] = []
+    public var log: [LiveLogLine] = []
     /// Lines scrolled back from the newest; 0 follows new lines.
     public var logScroll = 0
     public var message: String
@@ -80,13 +59,16 @@ public struct LiveScreen: Equatable, Sendable {
         message = mode == .tab ? "keys edit this tab; q quits" : "watching: it never sends; q quits"
     }
 
-    /// The key hints of the bottom line.
-    public var hints: String {
-        switch mode {
-        case .tab: "t theme  l locale  f lead  c close  Up/Down/PgUp/PgDn/End log  q quit"
-        case .watch: "Up/Down/PgUp/PgDn/End log  q quit"
-        }
+    /// What keys do on this screen, as actions of the one key table (`KeyBinding`): scrolling the
+    /// log and quitting everywhere; in `tabsim tab`, editing and steering the tab too.
+    public var actions: [UIAction] {
+        let log: [UIAction] = [.scrollUp(1), .scrollDown(1), .scrollUp(10), .scrollDown(10), .scrollToTop, .follow]
+        let tab: [UIAction] = [.cycleTheme, .cycleLocale, .forceLeader, .closeTab]
+        return (mode == .tab ? tab : []) + log + [.quit]
     }
+
+    /// The key hints of the bottom line, from the key table.
+    public var hints: String { KeyBinding.hints(for: actions) }
 
     /// Applies an action; returns what the tab must do, if anything.
     @discardableResult
@@ -101,34 +83,34 @@ public struct LiveScreen: Equatable, Sendable {
             if log.count > Self.maxLogLines { log.removeFirst(log.count - Self.maxLogLines) }
             if logScroll > 0 { logScroll = min(logScroll + newLines.count, max(0, log.count - 1)) }
         case .key(let key):
-            return press(key)
+            guard let action = KeyBinding.action(for: key) else { return nil }
+            guard actions.contains(action) else {
+                if mode == .watch { message = "watch only shows: keys that edit are in tabsim tab" }
+                return nil
+            }
+            return perform(action)
         }
         return nil
     }
 
-    private mutating func press(_ key: Key) -> Command? {
-        switch key {
-        case .char("q"):
+    private mutating func perform(_ action: UIAction) -> Command? {
+        switch action {
+        case .quit:
             quitRequested = true
             return mode == .tab ? .quit : nil
-        case .up: scroll(1)
-        case .down: scroll(-1)
-        case .pageUp: scroll(10)
-        case .pageDown: scroll(-10)
-        case .end: logScroll = 0
-        case .home: logScroll = max(0, log.count - 1)
+        case .scrollUp(let n): scroll(n)
+        case .scrollDown(let n): scroll(-n)
+        case .follow: logScroll = 0
+        case .scrollToTop: logScroll = max(0, log.count - 1)
         default:
-            guard mode == .tab, let own = tabs.first else {
-                message = mode == .watch ? "watch only shows: keys that edit are in tabsim tab" : message
-                return nil
-            }
-            switch key {
-            case .char("t"): return set("theme", after: own.state["theme"], in: UIUpdate.themes)
-            case .char("l"): return set("locale", after: own.state["locale"], in: UIUpdate.locales)
-            case .char("f"):
+            guard let own = tabs.first else { return nil }
+            switch action {
+            case .cycleTheme: return set("theme", after: own.state["theme"], in: UIUpdate.themes)
+            case .cycleLocale: return set("locale", after: own.state["locale"], in: UIUpdate.locales)
+            case .forceLeader:
                 message = "lead: forceLeader, a new epoch"
                 return .lead
-            case .char("c"):
+            case .closeTab:
                 message = "close: goodbye sent; the process stays (q quits)"
                 return .close
             default: break

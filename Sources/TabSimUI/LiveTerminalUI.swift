@@ -12,12 +12,12 @@ public enum LiveTerminalUI {
     ///   - perform: runs a key's command on the engine.
     public static func turn(
         _ screen: inout LiveScreen, device: any TerminalDevice,
-        refresh: () -> (tabs: [LiveTabInfo], newLines: [String]),
+        refreshing refresh: () -> (tabs: [LiveTabInfo], lines: [LiveLogLine]),
         perform: (LiveScreen.Command) -> Void
     ) {
         // The latest state first, so a key acts on what the engine holds now.
         let now = refresh()
-        screen.update(.refresh(tabs: now.tabs, newLines: now.newLines))
+        screen.update(.refresh(tabs: now.tabs, lines: now.lines))
         var taken = 0
         while taken < maxKeysPerTurn, !screen.quitRequested, let key = device.readKey(timeoutMs: 0) {
             taken += 1
@@ -28,5 +28,20 @@ public enum LiveTerminalUI {
             screen.update(.resize(width: size.width, height: size.height))
         }
         device.draw(Renderer.render(LivePresenter.frame(screen)))
+    }
+
+    /// A turn whose log lines come as bare text (drawn in one colour: nothing typed says what
+    /// they are about).
+    public static func turn(
+        _ screen: inout LiveScreen, device: any TerminalDevice,
+        refresh: () -> (tabs: [LiveTabInfo], newLines: [String]),
+        perform: (LiveScreen.Command) -> Void
+    ) {
+        turn(
+            &screen, device: device,
+            refreshing: {
+                let now = refresh()
+                return (now.tabs, now.newLines.map { LiveLogLine(text: $0) })
+            }, perform: perform)
     }
 }

@@ -62,29 +62,17 @@ public enum Presenter {
     static func pane(
         _ t: SimTab, selected: Bool, _ session: UISession, _ convergence: Convergence, _ letters: TabLetters
     ) -> PaneModel {
-        let sim = session.simulation
-        let liveness: PaneLiveness
-        switch t.liveness {
-        case .alive: liveness = sim.isPartitioned(t.name) ? .partitioned : .alive
-        case .frozen: liveness = .frozen
-        case .closed: liveness = .closed
-        case .crashed: liveness = .crashed
-        }
-        let leaderName = t.leaderId.map { letters.name(ofId: $0) }
+        var tab = TabSnapshot(t, partitioned: session.simulation.isPartitioned(t.name))
+        tab.leaderName = t.leaderId.map { letters.name(ofId: $0) }
         let running = t.liveness == .alive
         let cells = session.shownKeys.map { key in
             PaneModel.Cell(
                 key: key, value: t.state[key],
                 mark: running && convergence.differences[key] != nil ? .diverged : .same)
         }
-        let look = PaneLook(liveness: liveness, theme: t.state["theme"])
-        let timers = t.liveness.exists ? t.sync.countdowns : SyncTimers(priority: t.sync.priority)
         return PaneModel(
-            name: t.name, tabId: t.tabId, role: t.role, epoch: t.epoch, leaderName: leaderName,
-            liveness: liveness, connected: t.connectedTabs, cells: cells,
-            localOnly: session.localKey.map { PaneModel.Cell(key: $0, value: t.state[$0]) },
-            pending: t.pendingKeys, selected: selected, look: look, priority: timers.priority.ms,
-            timers: PaneTimer.of(timers))
+            tab, cells: cells, localOnly: session.localKey.map { PaneModel.Cell(key: $0, value: t.state[$0]) },
+            selected: selected)
     }
 
     /// The cell with the version its tab holds and the writer's pane letter: `v3 B` (`v0` for a default).

@@ -1,3 +1,4 @@
+import TabSimulator
 import TabSync
 
 /// Turns a `Frame` into a `ScreenBuffer`: places panes, log, bars and overlays. Pure: the same
@@ -83,7 +84,7 @@ public enum TabPane {
         y += 1
         let gone = tab.look == .closed || tab.look == .crashed
         let room = r.width - 1
-        let prio = tab.priorityKnown ? "prio \(tab.priority)" : "prio ?"
+        let prio = tab.priority.map { "prio \($0)" } ?? "prio ?"
         switch tab.role {
         case .leader:
             row(
@@ -100,18 +101,18 @@ public enum TabPane {
         }
         let livenessStyle: CellStyle
         switch tab.liveness {
-        case .alive: livenessStyle = base
+        case .alive: livenessStyle = tab.isPartitioned ? CellStyle(.warning, bold: true) : base
         case .frozen: livenessStyle = CellStyle(.frozen, bold: true)
-        case .partitioned: livenessStyle = CellStyle(.warning, bold: true)
         case .closed, .crashed: livenessStyle = CellStyle(.crashed, bold: true)
         }
         let flight = "↓\(tab.incoming) ↑\(tab.outgoing)"
+        let condition = tab.condition
         row(
             gone
-                ? tab.liveness.rawValue
+                ? condition
                 : fit(
-                    room, tab.liveness.rawValue + "  \(tab.connected) connected  " + flight,
-                    tab.liveness.rawValue + " \(tab.connected) conn " + flight),
+                    room, condition + "  \(tab.connected) connected  " + flight,
+                    condition + " \(tab.connected) conn " + flight),
             livenessStyle)
         for cell in tab.cells.prefix(Layout.paneHeight - 6) {
             let shown = cell.mark == .unknown ? "?" : cell.value?.display ?? "-"

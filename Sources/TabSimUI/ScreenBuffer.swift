@@ -29,18 +29,31 @@ public struct CellStyle: Hashable, Sendable {
 
 /// A whole frame as a grid of characters and styles: everything the UI draws goes here first,
 /// so tests read the screen without a terminal and the terminal layer only copies it out.
+///
+/// A cell holds one Unicode scalar, which is what almost every cell shows: writing one costs a
+/// store, where a `Character` costs a string's construction. The rare character of several scalars
+/// (a letter and its combining accent) is kept aside in `clusters`, its cell marked `clustered`.
 public struct ScreenBuffer: Sendable {
     public let width: Int
     public let height: Int
-    public private(set) var chars: [Character]
+    private var scalars: [Unicode.Scalar]
+    /// The characters of more than one scalar, by cell index (read only where `scalars` says so).
+    private var clusters: [Int: Character] = [:]
     public private(set) var styles: [CellStyle]
+
+    /// Marks a cell whose character is in `clusters` (a noncharacter: no text holds it).
+    private static let clustered: Unicode.Scalar = "\u{FFFF}"
+    private static let space: Unicode.Scalar = " "
 
     public init(width: Int, height: Int) {
         self.width = max(0, width)
         self.height = max(0, height)
-        chars = Array(repeating: " ", count: self.width * self.height)
+        scalars = Array(repeating: Self.space, count: self.width * self.height)
         styles = Array(repeating: CellStyle(), count: self.width * self.height)
     }
+
+    /// Every cell's character, row after row.
+    public var chars: [Character] { scalars.indices.map(character(at:)) }
 
     /// Writes `text` at (x, y), clipped to `maxWidth` and to the screen. Returns the columns written.
     /// Control characters and bidi overrides (a tab name, a value, a peer's frame) are written as
@@ -54,12 +67,13 @@ public struct ScreenBuffer: Sendable {
         let limit = min(width - max(0, x), maxWidth ?? Int.max)
         var col = x
         var written = 0
-        // Most text is printable ASCII: one byte, one cell, without walking grapheme clusters.
-        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
-            for byte in text.utf8 {
+        // Most text is printable ASCII, or the UI's own narrow symbols (arrows, bars, boxes): one
+        // scalar, one cell, without walking grapheme clusters.
+        if text.unicodeScalars.allSatisfy(Self.isAlone) {
+            for scalar in text.unicodeScalars {
                 if written >= limit { break }
                 if col >= 0 {
-                    chars[y * width + col] = Character(Unicode.Scalar(byte))
+                    scalars[y * width + col] = scalar
                     styles[y * width + col] = style
                 }
                 col += 1
@@ -71,13 +85,33 @@ public struct ScreenBuffer: Sendable {
             if written >= limit { break }
             if col >= 0 {
                 // Wide characters (CJK, emoji) would take two cells: shown as `?` to keep columns aligned.
-                chars[y * width + col] = Self.isWide(ch.unicodeScalars.first?.value ?? 0) ? "?" : ch
+                let first = ch.unicodeScalars.first ?? Self.space
+                if Self.isWide(first.value) {
+                    scalars[y * width + col] = "?"
+                } else if ch.unicodeScalars.count == 1 {
+                    scalars[y * width + col] = first
+                } else {
+                    scalars[y * width + col] = Self.clustered
+                    clusters[y * width + col] = ch
+                }
                 styles[y * width + col] = style
             }
             col += 1
             written += 1
         }
         return written
+    }
+
+    /// True for a scalar that is a whole character on its own, one cell wide and safe to show as
+    /// it is: printable ASCII, Latin and IPA (up to U+02FF, past the C1 controls), and the arrows,
+    /// technical symbols, box drawing, blocks and shapes (U+2190 to U+25FF). None of them combines
+    /// with what follows, and a scalar that does (a combining mark, a joiner, a variation
+    /// selector) lies outside, so its text takes the grapheme path.
+    static func isAlone(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x20...0x7E, 0xA0...0x2FF, 0x2190...0x25FF: true
+        default: false
+        }
     }
 
     /// True for the East Asian wide ranges (Hangul Jamo, CJK, Hangul syllables, fullwidth forms,
@@ -95,20 +129,38 @@ public struct ScreenBuffer: Sendable {
 
     /// Fills a rectangle with spaces of one style.
     public mutating func fill(x: Int, y: Int, width w: Int, height h: Int, style: CellStyle) {
+        let columns = max(0, x)..<min(width, x + w)
+        guard !columns.isEmpty else { return }
         for row in max(0, y)..<min(height, y + h) {
-            for col in max(0, x)..<min(width, x + w) {
-                chars[row * width + col] = " "
-                styles[row * width + col] = style
+            let cells = (row * width + columns.lowerBound)..<(row * width + columns.upperBound)
+            scalars.withUnsafeMutableBufferPointer {
+                UnsafeMutableBufferPointer(rebasing: $0[cells]).update(repeating: Self.space)
+            }
+            styles.withUnsafeMutableBufferPointer {
+                UnsafeMutableBufferPointer(rebasing: $0[cells]).update(repeating: style)
             }
         }
     }
 
-    public func character(x: Int, y: Int) -> Character { chars[y * width + x] }
+    public func character(x: Int, y: Int) -> Character { character(at: y * width + x) }
     public func style(x: Int, y: Int) -> CellStyle { styles[y * width + x] }
+
+    private func character(at i: Int) -> Character {
+        let scalar = scalars[i]
+        return scalar == Self.clustered ? clusters[i] ?? " " : Character(scalar)
+    }
 
     /// One row as text.
     public func line(_ y: Int) -> String {
-        String(chars[(y * width)..<((y + 1) * width)])
+        var out = ""
+        for i in (y * width)..<((y + 1) * width) {
+            if scalars[i] == Self.clustered {
+                out.append(clusters[i] ?? " ")
+            } else {
+                out.unicodeScalars.append(scalars[i])
+            }
+        }
+        return out
     }
 
     /// The whole frame as text, rows separated by newlines (trailing spaces trimmed).

@@ -40,8 +40,13 @@ public enum UIAction: Equatable, Sendable {
     case scrollDown(Int)
     case scrollToTop, follow
     case toggleHelp, closeOverlay
-    /// Writes the session so far as a scenario file (`w`).
+    /// Writes the session so far as a scenario file (`w`): the update returns a `UIEffect.write`.
     case save
+    /// The edge wrote the session (`UIEffect.write`): `actions` actions to `path`.
+    case wrote(path: String, actions: Int)
+    /// The edge could not write the session: why.
+    case writeFailed(String)
+    /// Ends the session: the update returns `UIEffect.quit`.
     case quit
     /// Wall time passed; at the current speed it becomes virtual time (none while paused).
     case tick(wallMs: Double)

@@ -41,7 +41,6 @@ public struct UIState: Equatable, Sendable {
     public var helpScroll = 0
     /// What the last action did, or why it could not.
     public var message = "press ? for help"
-    public var quitRequested = false
     public var width = 80
     public var height = 24
     /// True when the screen cannot show even one row of panes and the log: the UI says so instead.

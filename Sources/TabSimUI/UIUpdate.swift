@@ -1,10 +1,12 @@
 import TabSimulator
 import TabSync
 
-/// The one function that changes anything: an action, the UI state and the session in, the new
-/// state out (and the simulation moved on). Keys that change the simulation become scenario
-/// actions applied at the current virtual time, so the session records and replays exactly.
-/// Nothing here traps on any action in any state: failures become the status message.
+/// The one function that changes anything: the UI state and an action in, the new state and the
+/// effects to carry out (`UIEffect`: a file to write, the end) out. It does nothing outside: no
+/// file, no terminal. Keys that change the world become scenario actions applied to the session
+/// (`RewindableSession`, the deterministic simulation the UI drives) at the current virtual time,
+/// so the session records, replays and rewinds exactly. Nothing here traps on any action in any
+/// state: failures become the status message.
 public enum UIUpdate {
     public static let themes: [JSONValue] = ["light", "dark", "system", "high-contrast"]
     static let locales: [JSONValue] = ["en-US", "fr-FR", "de-DE", "ja-JP"]
@@ -12,8 +14,10 @@ public enum UIUpdate {
     /// Virtual time each spare replay may move per tick: a few ms of wall time a frame.
     static let spareBudgetMs: Milliseconds = 2000
 
-    public static func update(_ state: inout UIState, _ action: UIAction, _ session: UISession) {
-        do { try perform(&state, action, session) } catch let error as SimulationError {
+    public static func update(_ state: UIState, _ action: UIAction, _ session: UISession) -> (UIState, [UIEffect]) {
+        var state = state
+        var effects: [UIEffect] = []
+        do { try perform(&state, &effects, action, session) } catch let error as SimulationError {
             state.message = error.message
         } catch {
             state.message = "\(error)"
@@ -26,14 +30,17 @@ public enum UIUpdate {
                 width: state.width, height: state.height, tabCount: sim.tabs.count,
                 selected: state.selected
             ).tooSmall
+        return (state, effects)
     }
 
-    private static func perform(_ state: inout UIState, _ action: UIAction, _ session: UISession) throws {
+    private static func perform(
+        _ state: inout UIState, _ effects: inout [UIEffect], _ action: UIAction, _ session: UISession
+    ) throws {
         let sim = session.simulation
         switch action {
         case .tick(let wallMs):
             // Spares for rewind creep up behind the present, a little each frame.
-            session.maintainSpares(budgetMs: UIUpdate.spareBudgetMs)
+            _ = try? session.maintainSpares(budgetMs: UIUpdate.spareBudgetMs)
             guard !state.paused, wallMs > 0, wallMs.isFinite else { return }
             state.pendingVirtualMs += min(wallMs, 60_000) * state.speed
             let whole = Milliseconds(state.pendingVirtualMs)
@@ -274,11 +281,15 @@ public enum UIUpdate {
             state.helpScroll = 0
         case .save:
             let path = state.recordPath ?? "tabsim-session-seed\(session.scenario.seed).yaml"
-            let count = try session.save(to: path)
+            let file = try session.scenarioFile()
             state.recordPath = path
-            state.message = "saved \(Presenter.count(count, "action")) to \(path) (replay: tabsim run \(path))"
+            effects.append(.write(path: path, contents: file.text, actions: file.actions))
+        case .wrote(let path, let actions):
+            state.message = "saved \(Presenter.count(actions, "action")) to \(path) (replay: tabsim run \(path))"
+        case .writeFailed(let problem):
+            state.message = problem
         case .quit:
-            state.quitRequested = true
+            effects.append(.quit)
         }
     }
 
@@ -300,7 +311,7 @@ public enum UIUpdate {
             if let event = sim.nextEventMs, event <= (session.player.nextStepMs ?? .max) {
                 sim.step()  // one event; the scenario's steps at that instant come after its events
             } else {
-                report(session.advance(toMs: due), &state)
+                report(try session.advance(toMs: due), &state)
             }
             let fresh = sim.log.events.suffix(max(0, sim.log.totalCount - seen))
             let lost = fresh.lazy.compactMap { e -> NetworkRouteFact? in
@@ -312,7 +323,7 @@ public enum UIUpdate {
                 state.message = "dropped: " + lost.text
             }
         }
-        report(session.advance(toMs: time), &state)
+        report(try session.advance(toMs: time), &state)
     }
 
     private static func helpMaxScroll(_ state: UIState) -> Int {

@@ -8,8 +8,9 @@ import TabSync
 /// 1. open: the tabs open within the first second;
 /// 2. chaos: edits mixed with faults: freeze, thaw, kill, close, reopen, partitions, isolating one
 ///    tab, heal, forced leaders, background throttling, clock skew, lossy, duplicating and
-///    reordering networks, in the proportions and ranges of the run's `Swarm` (drawn from the
-///    seed, or `Swarm.fixed`: edits 60%);
+///    reordering networks (and, in swarm runs, every other action of the scenario vocabulary:
+///    one-way cuts, leader timeouts, garbage frames...), in the proportions and ranges of the
+///    run's `Swarm` (drawn from the seed, or `Swarm.fixed`: edits 60%);
 /// 3. calm (`Simulation.transitionToLiveness()`): every fault healed, a reliable network, every tab
 ///    running, then a quiet period of leader timeout + two election rounds + two heartbeats + the
 ///    join timeout.
@@ -81,6 +82,11 @@ public struct Fuzzer {
     }
 
     static let keys = ["theme", "locale", "fontSize"]
+    /// What the nemesis injects: frames every engine must drop unread (not JSON, an unknown type,
+    /// a message without its fields, a tab id that is not a string).
+    static let garbageFrames = [
+        "not a frame", #"{"type":"NO_SUCH_TYPE","tabId":"x"}"#, "[1,2,3]", #"{"type":"STATE_UPDATE","tabId":42}"#,
+    ]
     /// Under merge, a fourth key holds an object whose fields the edits change one at a time, so
     /// that concurrent edits of different fields (and removals of fields) are exercised.
     static let objectKey = "layout"
@@ -266,6 +272,29 @@ public struct Fuzzer {
                     duplicate: mix.duplicates.randomElement(using: &random)!,
                     reorder: mix.reorders.randomElement(using: &random)!)
                 perform(.network(n))
+            case .rejoin: perform(.rejoin(name))
+            case .cut, .restore:
+                guard let to = names.filter({ $0 != name }).randomElement(using: &random) else { continue }
+                let link = NetworkLink(from: name, to: to)
+                perform(mix.fault(forRoll: roll) == .cut ? .cut(link) : .restore(link))
+            case .timeOut: perform(.timeOut(name))
+            case .requestState: perform(.requestState(name))
+            case .broadcastState: perform(.broadcastState(tab: name, keys: nil))
+            case .inject:
+                // Frames no correct engine takes: a hostile page's garbage is dropped, never applied.
+                let raw = Self.garbageFrames.randomElement(using: &random)!
+                perform(.inject(to: Bool.random(using: &random) ? name : nil, raw: raw))
+            case .workload:
+                // Users typing for a while, stopping by the calm: no edit after the faults.
+                let rate = Double(Int.random(in: 1...20, using: &random))
+                perform(.workload(Workload(editsPerSecondPerTab: rate, keys: Self.keys, untilMs: chaosEnd)))
+            case .stopWorkload: perform(.stopWorkload)
+            case .conflictStrategy:
+                // The run's own strategy set again: the oracle judges the run by that one.
+                perform(
+                    .conflictStrategy(options.strategy, resolver: options.strategy == .custom ? "validateTheme" : nil))
+            case .say: perform(.say("the nemesis strikes at \(formatTime(t).trimmingLeadingSpaces)"))
+            case .prompt: perform(.prompt(key: "g", text: "go on"))
             }
         }
 

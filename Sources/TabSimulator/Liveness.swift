@@ -1,5 +1,5 @@
 /// Whether a simulated tab runs. A partition is not a liveness: a partitioned tab runs, it just
-/// hears fewer tabs (see `Simulation.isPartitioned` and `TabSnapshot.status`).
+/// hears fewer tabs (see `Simulation.isPartitioned` and `TabSnapshot.condition`).
 public enum Liveness: String, Sendable, CaseIterable {
     /// Running.
     case alive

@@ -1,7 +1,10 @@
 import TabSync
 
-/// A live simulation that can go back in time: every action goes through here and is recorded, so
-/// any earlier moment can be rebuilt by replay (`SessionRecording`). The UI's `[` `.` `{` `}` keys.
+/// A live simulation that can go back in time: the one rewind engine, which the terminal UI runs
+/// (its `[` `.` `{` `}` keys) and `ui.rewind_ms` measures. It plays a scenario's steps as time
+/// reaches them (none for a bare session; a lesson's, standing still at each prompt until it is
+/// answered), and every action done to it goes through here and is recorded, so any earlier moment
+/// can be rebuilt by replay (`SessionRecording`).
 ///
 /// Rewinding keeps the later history until the session moves on from the rewound moment: jumping
 /// forward again shows the same world; acting (or `resume()`) discards what came after, as an
@@ -17,6 +20,8 @@ public final class RewindableSession {
     /// How far behind the present the spares are kept: a jump back of up to the first lag replays
     /// at most that lag's worth of time.
     public var spareLagsMs: [Milliseconds] = [15_000, 40_000, 90_000]
+    /// True from a rewind until the session goes on from there (`resume()` or an action).
+    public private(set) var isRewound = false
     /// The replay that owns `simulation` and performs the actions.
     private var current: Replay
     private var spares: [Replay] = []
@@ -34,43 +39,106 @@ public final class RewindableSession {
         try self.init(recording: SessionRecording(options: options, tracksFlights: tracksFlights))
     }
 
-    /// Does `action` on the simulation now and records it. Discards the history after this moment first.
+    /// A new session playing `scenario`, what it does at once done (`pausesAtPrompts`: a lesson
+    /// played interactively, time standing still at each `prompt:` until `answerPrompt()`).
+    public convenience init(scenario: Scenario, pausesAtPrompts: Bool = false) throws(ScenarioError) {
+        try self.init(recording: SessionRecording(scenario: scenario, pausesAtPrompts: pausesAtPrompts))
+    }
+
+    /// What the session started from: seed, configuration, initial state and the steps it plays.
+    public var scenario: Scenario { recording.scenario }
+    /// The player of the scenario's steps, on `simulation`: its verdicts and what it performed.
+    public var player: ScenarioPlayer { current.player }
+
+    /// Runs virtual time to `time`, playing the scenario's steps due by then; within a rewound past,
+    /// the history recorded after now is done again at its moments. Returns the scenario steps that
+    /// could not be carried out (skipped: they changed nothing), described.
+    @discardableResult
+    public func advance(toMs time: Milliseconds) throws(ScenarioError) -> [String] {
+        try current.advance(toMs: time, in: recording)
+    }
+
+    /// Does `action` on the simulation at this very moment and records it. Discards the history
+    /// after this moment first.
     public func perform(_ action: Scenario.Action) throws(SimulationError) {
         resume()
-        try current.player.perform(action)
-        recording.record(.action(action), on: simulation)
-        current.caughtUp(with: recording)
+        let moment = self.moment
+        try current.player.performRecorded(action)
+        record(.action(action), at: moment)
+    }
+
+    /// Carries out `action` now as a scenario step at this time would be: what is due by now (events
+    /// and the scenario's steps) first, so a replay of the session as a scenario file does the same.
+    /// What the UI's keys do. Discards the history after this moment first.
+    public func apply(_ action: Scenario.Action) throws(SimulationError) {
+        resume()
+        _ = current.play(toMs: simulation.nowMs)
+        let moment = self.moment
+        try current.player.apply(action)
+        record(.action(action), at: moment)
     }
 
     /// Adds a line to the log now, recorded like an action.
     public func note(_ text: String, tab: String = "ui") {
         resume()
+        let moment = self.moment
         simulation.note(text, tab: tab)
-        recording.record(.note(text, tab: tab), on: simulation)
+        record(.note(text, tab: tab), at: moment)
+    }
+
+    /// The learner answered the waiting prompt (their key, or space): the lesson goes on.
+    public func answerPrompt() {
+        resume()
+        _ = current.play(toMs: simulation.nowMs)
+        let moment = self.moment
+        player.answerPrompt()
+        record(.answer, at: moment)
+    }
+
+    /// Now: the virtual time and the events run, where a step done now is replayed.
+    private var moment: (atMs: Milliseconds, afterEvents: Int) {
+        (simulation.nowMs, simulation.scheduler.executedCount)
+    }
+
+    /// Records a step done at `moment` (taken before doing it); the live replay has done them all.
+    private func record(_ step: SessionRecording.Step, at moment: (atMs: Milliseconds, afterEvents: Int)) {
+        recording.record(step, atMs: moment.atMs, afterEvents: moment.afterEvents)
         current.caughtUp(with: recording)
     }
 
+    /// The lesson's prompt waiting for the learner's key, if any.
+    public var waitingPrompt: (key: String, text: String)? { player.waitingPrompt }
+
+    /// When the next thing happens: an event of the simulation or a step of the scenario (nothing
+    /// while a lesson's prompt waits: time stands still).
+    public var nextDueMs: Milliseconds? { current.nextDueMs }
+
     /// The world as it was (or, within the recorded history, will be) at virtual time `time`.
-    public func rewind(toMs time: Milliseconds) throws(ScenarioError) {
+    @discardableResult
+    public func rewind(toMs time: Milliseconds) throws(ScenarioError) -> [String] {
         let time = max(0, time)
         if time < simulation.nowMs {
             try use(spare { $0.nowMs <= time })
         }
-        try current.advance(toMs: time, in: recording)
+        isRewound = true
+        return try current.advance(toMs: time, in: recording)
     }
 
     /// The world just after its `events`th event: `.` and `[` step one event forward and back.
-    public func rewind(toEvent events: Int) throws(ScenarioError) {
+    @discardableResult
+    public func rewind(toEvent events: Int) throws(ScenarioError) -> [String] {
         let events = max(0, events)
         if events < simulation.scheduler.executedCount {
             try use(spare { $0.scheduler.executedCount <= events })
         }
-        try current.advance(toEvent: events, in: recording)
+        isRewound = true
+        return try current.advance(toEvent: events, in: recording)
     }
 
     /// Goes on from the current moment: recorded steps after it are discarded, and spares that
     /// are not behind it.
     public func resume() {
+        isRewound = false
         let now = simulation.nowMs
         recording.discard(afterMs: now, afterEvents: simulation.scheduler.executedCount)
         spares.removeAll { $0.simulation.nowMs >= now }

@@ -117,37 +117,10 @@ public struct Scenario {
         /// The action names a scenario file may use, read from the parser's one table.
         public static var names: [String] { ScenarioNodeReader.actions.map(\.name) }
 
-        /// The action's name in a scenario file (a key of the parser's table).
-        public var name: String {
-            switch self {
-            case .open: "open"
-            case .close: "close"
-            case .kill: "kill"
-            case .freeze: "freeze"
-            case .thaw: "thaw"
-            case .reopen: "reopen"
-            case .set: "set"
-            case .forceLeader: "forceLeader"
-            case .timeOut: "timeOut"
-            case .requestState: "requestState"
-            case .broadcastState: "broadcastState"
-            case .partition: "partition"
-            case .heal, .healAll: "heal"
-            case .isolate: "isolate"
-            case .rejoin: "rejoin"
-            case .cut: "cut"
-            case .restore: "restore"
-            case .network: "network"
-            case .background: "background"
-            case .clockSkew: "clockSkew"
-            case .conflictStrategy: "conflictStrategy"
-            case .workload: "workload"
-            case .stopWorkload: "stopWorkload"
-            case .inject: "inject"
-            case .say: "say"
-            case .prompt: "prompt"
-            }
-        }
+        /// The action's name in a scenario file: the row of the parser's table that reads it. The
+        /// case's own name where the table has it; a variant case (`healAll`, `heal: all`) goes by
+        /// the row whose name begins its own. `ScenarioVocabularyTests` reads every case back.
+        public var name: String { ScenarioNodeReader.actionName(caseName: Mirror(reflecting: self).caseName(of: self)) }
 
         /// The tabs the action names.
         public var tabNames: [String] {
@@ -193,11 +166,11 @@ public struct Scenario {
         /// the final verdict then judges the other properties only.
         case violated(String)
 
-        /// The expectation names a scenario file may use.
-        public static let names = [
-            "leader", "leaders", "runningLeaders", "allFollow", "state", "converged",
-            "connectedTabs", "neverOnWire", "sent", "dropped", "winners", "maxSentPerSecond", "violated",
-        ]
+        /// The expectation names a scenario file may use, read from the parser's one table.
+        public static var names: [String] { ScenarioNodeReader.expectations.map(\.name) }
+
+        /// The expectation's name in a scenario file: its case's, a row of the parser's table.
+        public var name: String { Mirror(reflecting: self).caseName(of: self) }
     }
 }
 
@@ -231,4 +204,9 @@ extension Scenario.Expectation: CustomStringConvertible {
         case .violated(let property): return "the checker reported '\(property)'"
         }
     }
+}
+
+extension Mirror {
+    /// The name of the enum case `value` reflects (`open` for `.open(tab: "A", state: nil)`).
+    func caseName(of value: Any) -> String { children.first?.label ?? "\(value)" }
 }

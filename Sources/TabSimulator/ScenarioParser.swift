@@ -574,6 +574,13 @@ struct ScenarioNodeReader {
     /// Readers by action name.
     private static let readers = Dictionary(uniqueKeysWithValues: actions.map { ($0.name, $0.read) })
 
+    /// The table's name for an action case: its own, or the longest row name that begins it (a
+    /// variant read by that row, as `healAll` by `heal`).
+    static func actionName(caseName: String) -> String {
+        if readers[caseName] != nil { return caseName }
+        return actions.map(\.name).filter { caseName.hasPrefix($0) }.max { $0.count < $1.count } ?? caseName
+    }
+
     func action(_ verb: String, _ v: Node, _ keyNode: Node) throws(ScenarioError) -> Scenario.Action {
         guard let read = Self.readers[verb] else {
             let known = Scenario.Action.names.joined(separator: ", ")
@@ -597,51 +604,78 @@ struct ScenarioNodeReader {
         guard let map = node.mapping, map.count == 1, let (k, v) = map.first, let key = k.string else {
             throw error(node, "expect takes exactly one of " + Scenario.Expectation.names.joined(separator: ", "))
         }
-        switch key {
-        case "leader":
-            let name = try string(v, "leader")
-            return .leader(name == "none" ? nil : name)
-        case "leaders": return .leaders(try count(v, "leaders"))
-        case "runningLeaders": return .runningLeaders(try count(v, "runningLeaders"))
-        case "allFollow": return .allFollow(try bool(v, "allFollow"))
-        case "state":
-            let (tab, values) = try tabAndDocument(v, "expect state")
-            return .state(tab: tab, values: values)
-        case "converged": return .converged(try bool(v, "converged"))
-        case "winners": return .winners(try strategy(v))
-        case "maxSentPerSecond": return .maxSentPerSecond(try count(v, "maxSentPerSecond"))
-        case "connectedTabs":
-            guard let m = v.mapping, let t = m["tab"], let c = m["count"] else {
-                throw error(v, "connectedTabs takes {tab, count}")
-            }
-            return .connectedTabs(tab: try string(t, "tab"), count: try count(c, "count"))
-        case "neverOnWire": return .neverOnWire(try string(v, "neverOnWire"))
-        case "violated": return .violated(try string(v, "violated"))
-        case "sent":
-            guard let m = v.mapping, let t = m["tab"], let ty = m["type"], let c = m["count"] else {
-                throw error(v, "sent takes {tab, type, count}")
-            }
-            let typeName = try string(ty, "type")
-            guard let type = SyncMessageType(rawValue: typeName) else {
-                throw error(
-                    ty,
-                    "unknown message type '\(typeName)' (known: \(SyncMessageType.allCases.map(\.rawValue).joined(separator: ", ")))"
-                )
-            }
-            return .sent(tab: try string(t, "tab"), type: type, count: try count(c, "count"))
-        case "dropped":
-            guard let m = v.mapping, let t = m["tab"], let r = m["reason"], let c = m["count"] else {
-                throw error(v, "dropped takes {tab, reason, count}")
-            }
-            let reasonName = try string(r, "reason")
-            guard let reason = DropReason(rawValue: reasonName) else {
-                let known = DropReason.allCases.map(\.rawValue).joined(separator: ", ")
-                throw error(r, "unknown drop reason '\(reasonName)' (known: \(known))")
-            }
-            return .dropped(tab: try string(t, "tab"), reason: reason, count: try count(c, "count"))
-        default:
+        guard let read = Self.expectationReaders[key] else {
             throw error(
                 k, "unknown expectation '\(key)' (known: \(Scenario.Expectation.names.joined(separator: ", ")))")
         }
+        return try read(self, v)
     }
+
+    /// Every expectation a file may use, each with its reader: the other half of the vocabulary's
+    /// one table. `Scenario.Expectation.names` is read from it.
+    typealias ExpectationReader = @Sendable (ScenarioNodeReader, Node) throws(ScenarioError) -> Scenario.Expectation
+    static let expectations: [(name: String, read: ExpectationReader)] = [
+        (
+            "leader",
+            { r, v throws(ScenarioError) in
+                let name = try r.string(v, "leader")
+                return .leader(name == "none" ? nil : name)
+            }
+        ),
+        ("leaders", { r, v throws(ScenarioError) in .leaders(try r.count(v, "leaders")) }),
+        ("runningLeaders", { r, v throws(ScenarioError) in .runningLeaders(try r.count(v, "runningLeaders")) }),
+        ("allFollow", { r, v throws(ScenarioError) in .allFollow(try r.bool(v, "allFollow")) }),
+        (
+            "state",
+            { r, v throws(ScenarioError) in
+                let (tab, values) = try r.tabAndDocument(v, "expect state")
+                return .state(tab: tab, values: values)
+            }
+        ),
+        ("converged", { r, v throws(ScenarioError) in .converged(try r.bool(v, "converged")) }),
+        (
+            "connectedTabs",
+            { r, v throws(ScenarioError) in
+                guard let m = v.mapping, let t = m["tab"], let c = m["count"] else {
+                    throw r.error(v, "connectedTabs takes {tab, count}")
+                }
+                return .connectedTabs(tab: try r.string(t, "tab"), count: try r.count(c, "count"))
+            }
+        ),
+        ("neverOnWire", { r, v throws(ScenarioError) in .neverOnWire(try r.string(v, "neverOnWire")) }),
+        (
+            "sent",
+            { r, v throws(ScenarioError) in
+                guard let m = v.mapping, let t = m["tab"], let ty = m["type"], let c = m["count"] else {
+                    throw r.error(v, "sent takes {tab, type, count}")
+                }
+                let typeName = try r.string(ty, "type")
+                guard let type = SyncMessageType(rawValue: typeName) else {
+                    let known = SyncMessageType.allCases.map(\.rawValue).joined(separator: ", ")
+                    throw r.error(ty, "unknown message type '\(typeName)' (known: \(known))")
+                }
+                return .sent(tab: try r.string(t, "tab"), type: type, count: try r.count(c, "count"))
+            }
+        ),
+        (
+            "dropped",
+            { r, v throws(ScenarioError) in
+                guard let m = v.mapping, let t = m["tab"], let reasonNode = m["reason"], let c = m["count"] else {
+                    throw r.error(v, "dropped takes {tab, reason, count}")
+                }
+                let reasonName = try r.string(reasonNode, "reason")
+                guard let reason = DropReason(rawValue: reasonName) else {
+                    let known = DropReason.allCases.map(\.rawValue).joined(separator: ", ")
+                    throw r.error(reasonNode, "unknown drop reason '\(reasonName)' (known: \(known))")
+                }
+                return .dropped(tab: try r.string(t, "tab"), reason: reason, count: try r.count(c, "count"))
+            }
+        ),
+        ("winners", { r, v throws(ScenarioError) in .winners(try r.strategy(v)) }),
+        ("maxSentPerSecond", { r, v throws(ScenarioError) in .maxSentPerSecond(try r.count(v, "maxSentPerSecond")) }),
+        ("violated", { r, v throws(ScenarioError) in .violated(try r.string(v, "violated")) }),
+    ]
+
+    /// Readers by expectation name.
+    private static let expectationReaders = Dictionary(uniqueKeysWithValues: expectations.map { ($0.name, $0.read) })
 }

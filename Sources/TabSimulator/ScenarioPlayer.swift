@@ -137,6 +137,12 @@ public final class ScenarioPlayer {
     /// now runs first, so a replay that plays it as a step does exactly the same.
     public func apply(_ action: Scenario.Action) throws(SimulationError) {
         simulation.run(untilMs: simulation.nowMs)
+        try performRecorded(action)
+    }
+
+    /// Carries out an action at this very moment (between two events of one instant, when stepped
+    /// there) and keeps it with what was performed: how a replay does a recorded action again.
+    func performRecorded(_ action: Scenario.Action) throws(SimulationError) {
         try perform(action)
         performed.append(Scenario.Step(atMs: simulation.nowMs, line: 0, kind: .action(action)))
     }

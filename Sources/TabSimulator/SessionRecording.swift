@@ -1,14 +1,18 @@
 import TabSync
 
-/// Everything a session depends on: its options and what was done to it, at which virtual time and
-/// after how many events. A simulation is a pure function of these, so replaying a recording
-/// rebuilds the world exactly as it was at any moment (rewind is built on it).
+/// Everything a session depends on: where it started (a scenario: options and the steps it plays
+/// along, often none) and what was done to it, at which virtual time and after how many events. A
+/// simulation is a pure function of these, so replaying a recording rebuilds the world exactly as
+/// it was at any moment (rewind is built on it).
 public struct SessionRecording {
-    /// One thing done to the simulation: an action of the scenario format, or a note in the log.
+    /// One thing done to the simulation: an action of the scenario format, a note in the log, or a
+    /// lesson's prompt answered.
     public enum Step {
         case action(Scenario.Action)
         /// A line the UI added to the log (`Simulation.note`).
         case note(String, tab: String)
+        /// The learner answered the lesson's waiting prompt: its steps go on.
+        case answer
     }
 
     public struct Entry {
@@ -19,27 +23,46 @@ public struct SessionRecording {
         public let step: Step
     }
 
-    public var name: String
-    public var options: SimulationOptions
+    /// What the session starts from: its options and the steps it plays as time reaches them.
+    public var scenario: Scenario
+    /// True for an interactive lesson: time stands still at each `prompt:` until it is answered.
+    public var pausesAtPrompts: Bool
     /// `Simulation.tracksFlights` and `logsTraffic` of the session: they change what is logged.
     public var tracksFlights: Bool
     public var logsTraffic: Bool
     /// In the order they were done (times and event counts never decrease).
     public private(set) var entries: [Entry] = []
 
-    public init(
-        name: String = "session", options: SimulationOptions, tracksFlights: Bool = true,
-        logsTraffic: Bool = true
-    ) {
-        self.name = name
-        self.options = options
+    public var name: String { scenario.file }
+    public var options: SimulationOptions { scenario.options }
+
+    /// A session that plays `scenario`'s steps along with what is done to it.
+    public init(scenario: Scenario, pausesAtPrompts: Bool = false, tracksFlights: Bool = true, logsTraffic: Bool = true)
+    {
+        self.scenario = scenario
+        self.pausesAtPrompts = pausesAtPrompts
         self.tracksFlights = tracksFlights
         self.logsTraffic = logsTraffic
     }
 
+    /// A session of these options with no steps of its own.
+    public init(
+        name: String = "session", options: SimulationOptions, tracksFlights: Bool = true,
+        logsTraffic: Bool = true
+    ) {
+        self.init(
+            scenario: Scenario(file: name, name: name, seed: options.seed, options: options, steps: []),
+            tracksFlights: tracksFlights, logsTraffic: logsTraffic)
+    }
+
     /// Adds a step done on `simulation` now.
     public mutating func record(_ step: Step, on simulation: Simulation) {
-        entries.append(Entry(atMs: simulation.nowMs, afterEvents: simulation.scheduler.executedCount, step: step))
+        record(step, atMs: simulation.nowMs, afterEvents: simulation.scheduler.executedCount)
+    }
+
+    /// Adds a step done at virtual time `atMs`, after `afterEvents` events.
+    public mutating func record(_ step: Step, atMs: Milliseconds, afterEvents: Int) {
+        entries.append(Entry(atMs: atMs, afterEvents: afterEvents, step: step))
     }
 
     /// Forgets what was done after the moment (`atMs`, `afterEvents`): the history an undo discards.
@@ -48,11 +71,11 @@ public struct SessionRecording {
     }
 
     /// A new simulation with nothing run yet, configured as the session's was.
-    func freshSimulation() throws(ScenarioError) -> ScenarioPlayer {
-        let scenario = Scenario(file: name, name: name, seed: options.seed, options: options, steps: [])
+    func freshPlayer() throws(ScenarioError) -> ScenarioPlayer {
         let player = try ScenarioPlayer(scenario: scenario)
         player.simulation.tracksFlights = tracksFlights
         player.simulation.logsTraffic = logsTraffic
+        player.pausesAtPrompts = pausesAtPrompts
         return player
     }
 

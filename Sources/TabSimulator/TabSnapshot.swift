@@ -1,46 +1,65 @@
 import TabSync
 
-/// What a tab shows at one instant, as a value: what the UI draws and a test compares.
+/// What a tab shows at one instant, as a value: the one description of a tab for every screen,
+/// simulated (`Simulation.snapshots`) or real (`tabsim tab` of itself, `tabsim watch` of what it
+/// hears). The panes are built from it; a test compares it. A screen over real tabs knows less:
+/// what it does not know stays at its default (no versions, no timers), or is said unknown
+/// (`unknownKeys`, `priority`).
 public struct TabSnapshot: Sendable, Equatable {
-    /// One word for a tab's condition, most severe first: crashed, closed, frozen, partitioned, alive.
-    public enum Status: String, Sendable, CaseIterable {
-        case alive, frozen, partitioned, closed, crashed
-    }
-
-    public let name: String
-    public let tabId: String
-    public let liveness: Liveness
-    public let isPartitioned: Bool
-    public let role: ElectionRole
-    public let epoch: Int
-    public let leaderId: String?
-    public let connectedTabs: Int
-    public let state: StateDocument
+    public var name: String
+    public var tabId: String
+    public var liveness: Liveness
+    /// Running, but cut off from some tabs (a partition is not a liveness: see `Liveness`).
+    public var isPartitioned: Bool
+    public var role: ElectionRole
+    public var epoch: Int
+    public var leaderId: String?
+    /// The leader by the name the screen shows it by, when the one who made the snapshot knew it
+    /// (a real tab by the name its leader announced); else the screen names `leaderId` itself.
+    public var leaderName: String?
+    public var connectedTabs: Int
+    /// Its known values (a key neither here nor in `unknownKeys` is known to be absent).
+    public var state: StateDocument
+    /// Keys whose value here is unknown: a watcher learns values only from the frames it hears.
+    public var unknownKeys: Set<String> = []
     /// Each synced key's version: which write the tab holds, and by whom (`KeyVersion.tabId`).
-    public let versions: [String: KeyVersion]
-    public let pendingKeys: [String]
-    public let isJoining: Bool
+    public var versions: [String: KeyVersion] = [:]
+    public var pendingKeys: [String] = []
+    public var isJoining = false
     /// Background timer throttling (0: foreground) and clock skew, in ms.
-    public let throttleMs: Milliseconds
-    public let clockSkewMs: Milliseconds
+    public var throttleMs: Milliseconds = 0
+    public var clockSkewMs: Milliseconds = 0
     /// Work waiting for a thaw.
-    public let queuedWork: Int
-    public let messagesSent: Int
-    public let messagesReceived: Int
-    /// The engine's timers (heartbeat, leader timeout, election round, ping) and the priority;
-    /// no countdown for a tab that is not running or frozen.
-    public let countdowns: SyncTimers
+    public var queuedWork = 0
+    public var messagesSent = 0
+    public var messagesReceived = 0
+    /// The engine's timers (heartbeat, leader timeout, election round, ping); no countdown for a
+    /// tab that is not running or frozen; nil where the screen cannot see them.
+    public var countdowns: SyncTimers?
+    /// Its election priority (its creation time: lower is older and wins), nil while unknown.
+    public var priority: Milliseconds?
 
-    public var status: Status {
-        switch liveness {
-        case .crashed: .crashed
-        case .closed: .closed
-        case .frozen: .frozen
-        case .alive: isPartitioned ? .partitioned : .alive
-        }
+    /// One word for the tab's condition, most severe first: crashed, closed, frozen, partitioned, alive.
+    public var condition: String { liveness == .alive && isPartitioned ? "partitioned" : liveness.rawValue }
+
+    /// A tab known from outside a simulation: a real tab as it knows itself, or as a watcher heard it.
+    public init(
+        name: String, tabId: String, role: ElectionRole, epoch: Int, leaderName: String?, liveness: Liveness,
+        connected: Int, state: StateDocument
+    ) {
+        self.name = name
+        self.tabId = tabId
+        self.liveness = liveness
+        isPartitioned = false
+        self.role = role
+        self.epoch = epoch
+        self.leaderName = leaderName
+        connectedTabs = connected
+        self.state = state
     }
 
-    init(_ tab: SimTab, partitioned: Bool) {
+    /// A simulated tab now (`partitioned`: cut off from some tabs).
+    public init(_ tab: SimTab, partitioned: Bool) {
         name = tab.name
         tabId = tab.tabId
         liveness = tab.liveness
@@ -58,6 +77,8 @@ public struct TabSnapshot: Sendable, Equatable {
         queuedWork = tab.scheduler.queuedCount
         messagesSent = tab.sync.statistics.sentTotal
         messagesReceived = tab.sync.statistics.receivedTotal
-        countdowns = tab.liveness.exists ? tab.sync.countdowns : SyncTimers(priority: tab.sync.priority)
+        let timers = tab.liveness.exists ? tab.sync.countdowns : SyncTimers(priority: tab.sync.priority)
+        countdowns = timers
+        priority = timers.priority.ms
     }
 }

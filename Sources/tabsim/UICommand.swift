@@ -78,8 +78,9 @@ struct UICommand: ParsableCommand {
         print("tabsim: stopped at virtual time \(time), seed \(start.seed)\(bySignal)")
         if let path = state.recordPath {
             do {
-                let count = try session.save(to: path)
-                let actions = "\(count) action\(count == 1 ? "" : "s")"
+                let file = try session.scenarioFile()
+                try UIEffect.writeToDisk(path: path, contents: file.text)
+                let actions = "\(file.actions) action\(file.actions == 1 ? "" : "s")"
                 print("tabsim: session saved to \(path) (\(actions)). Replay: tabsim run \(path)")
             } catch {
                 printError("tabsim: \(error); the session was not saved")

@@ -111,4 +111,17 @@ import Testing
         #expect(infos[0].state["theme"] == "light" && infos[1].unknownKeys == ["theme"])
         #expect(Self.status(watch, nowMs: 2101).contains("unknown: theme"))
     }
+
+    /// A watch's lines carry their colour from the frame they say (no view reads it from the text).
+    @Test func linesAreColouredByTheFrameTheySay() {
+        let watch = ChannelWatch()
+        let ping = watch.hear(Self.ping("tab-a", name: "A"), nowMs: 0)
+        #expect(ping.first?.style == CellStyle(.logPresence))
+        let update = watch.hear(Self.update("tab-a", ["theme": "dark"]), nowMs: 1)
+        #expect(update.first?.style == CellStyle(.logState))
+        let heartbeat = watch.hear(Self.heartbeat("tab-a", priority: 5), nowMs: 2)
+        #expect(heartbeat.first?.style == CellStyle(.logElection))
+        let garbage = watch.hear(.json(.string("garbage")), nowMs: 3)
+        #expect(garbage.count == 1 && garbage[0].style == CellStyle(.logFault))
+    }
 }

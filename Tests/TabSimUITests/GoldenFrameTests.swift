@@ -172,9 +172,11 @@ import Testing
         let looks: [PaneLook] = [.light, .dark, .system, .highContrast, .closed, .crashed]
         var roles: Set<ColorRole> = []
         for look in looks {
-            let pane = PaneModel(
+            let tab = TabSnapshot(
                 name: "A", tabId: "tab-1", role: .follower, epoch: 1, leaderName: "B", liveness: .alive,
-                connected: 1, cells: [], localOnly: nil, pending: [], selected: false, look: look)
+                connected: 1, state: [:])
+            var pane = PaneModel(tab, cells: [], selected: false)
+            pane.look = look
             var screen = ScreenBuffer(width: 30, height: Layout.paneHeight)
             TabPane.draw(pane, in: Rect(x: 0, y: 0, width: 30, height: Layout.paneHeight), on: &screen)
             roles.insert(screen.style(x: 20, y: 5).role)

@@ -1,3 +1,4 @@
+import TabSimulator
 import TabSync
 import Testing
 
@@ -7,7 +8,7 @@ import Testing
 /// for the engine, refreshes become panes and log lines, and the frame says who leads and what differs.
 @Suite struct LiveScreenTests {
     static func tab(
-        _ name: String, _ role: ElectionRole, epoch: Int = 1, leader: String? = nil, liveness: PaneLiveness = .alive,
+        _ name: String, _ role: ElectionRole, epoch: Int = 1, leader: String? = nil, liveness: Liveness = .alive,
         _ state: StateDocument
     ) -> LiveTabInfo {
         LiveTabInfo(
@@ -38,6 +39,28 @@ import Testing
         #expect(other.update(.key(.char("t"))) == .set(key: "theme", value: "light"))
     }
 
+    /// The live screens read their keys and hints from the one key table (`KeyBinding`): every key
+    /// that acts there is a row of it, doing what the row says, and the hint line names them.
+    @Test func keysAndHintsComeFromTheOneKeyTable() {
+        let s = Self.screen(.tab, [Self.tab("A", .leader, ["theme": "dark"])])
+        #expect(s.hints == KeyBinding.hints(for: s.actions))
+        #expect(s.hints.hasPrefix("t theme  l locale  c close  f lead  Up Down PgUp PgDn log"))
+        #expect(s.hints.hasSuffix("q quit"))
+        for binding in KeyBinding.all {
+            for (key, action) in zip(binding.keys, binding.actions) {
+                var screen = s
+                let command = screen.update(.key(key))
+                if !s.actions.contains(action) {
+                    #expect(command == nil && screen == s, "\(key.label) does nothing here")
+                } else if [.cycleTheme, .cycleLocale, .forceLeader, .closeTab, .quit].contains(action) {
+                    #expect(command != nil, "\(key.label) asks the tab for something")
+                }
+            }
+        }
+        let watch = Self.screen(.watch, [])
+        #expect(watch.hints == "Up Down PgUp PgDn log  Home / End oldest / newest  q quit")
+    }
+
     @Test func aWatchNeverAsksTheEngineForAnything() {
         var s = Self.screen(.watch, [Self.tab("A", .leader, ["theme": "dark"])])
         for key in ["t", "l", "f", "c", "q"] { #expect(s.update(.key(.char(Character(key)))) == nil) }
@@ -54,7 +77,7 @@ import Testing
         s.update(.key(.end))
         #expect(s.logScroll == 0)
         s.update(.refresh(tabs: [], newLines: (33...2100).map { "line \($0)" }))
-        #expect(s.log.count == LiveScreen.maxLogLines && s.log.last == "line 2100")
+        #expect(s.log.count == LiveScreen.maxLogLines && s.log.last?.text == "line 2100")
     }
 
     @Test func aWatchShowsEveryTabSideBySideAndNamesWhatDiffers() {
@@ -63,7 +86,10 @@ import Testing
             Self.tab("B", .follower, epoch: 2, leader: "A", ["theme": "light"]),  // locale unknown, not different
             Self.tab("C", .none, liveness: .closed, ["theme": "system"]),  // closed: not compared
         ]
-        let s = Self.screen(.watch, tabs, lines: ["12:00:00.000 [BroadcastSync:aaaaaa] Sent: HEARTBEAT {}"])
+        var s = Self.screen(.watch, tabs)
+        // A line's colour comes with it, from the event it says (a heartbeat: election traffic).
+        let heartbeat = SyncMessage(type: .heartbeat, tabId: "tab-aaaaaa", timestamp: 1, payload: nil)
+        s.update(.refresh(tabs: tabs, lines: [LiveLogLine(.sent(heartbeat), tabId: "tab-aaaaaa", time: "12:00")]))
         let frame = LivePresenter.frame(s)
         guard case .main(let main) = frame.content else {
             Issue.record("too small")
@@ -107,6 +133,6 @@ import Testing
         own.state["theme"] = "dark"
         LiveTerminalUI.turn(&s, device: device, refresh: { ([own], []) }, perform: { performed.append($0) })
         #expect(performed == [.set(key: "theme", value: "dark"), .lead, .quit])  // the script over, the fake quits
-        #expect(s.quitRequested && s.log == ["first"])
+        #expect(s.quitRequested && s.log.map(\.text) == ["first"])
     }
 }

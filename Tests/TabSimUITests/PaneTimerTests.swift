@@ -71,7 +71,7 @@ import Testing
     @Test func panesShowThePriorityTheEngineUses() throws {
         let h = try Harness(tabs: 3)
         h.run(ms: 500)
-        #expect(h.panes.map(\.priority) == h.sim.snapshots.map(\.countdowns.priority.ms))
+        #expect(h.panes.map(\.priority) == h.sim.snapshots.map(\.priority))
         #expect(h.panes.map(\.priority) == [0, 20, 40])
         #expect(h.screen.line(1).contains("prio 20"))
     }

@@ -22,8 +22,8 @@ import Testing
     /// A full disk takes the buffered text and fails on the flush: the write says so (it used to
     /// report success).
     @Test func aWriteToAFullDiskThrowsNamingThePathAndTheError() throws {
-        #expect(throws: (any Error).self) { try UISession.writeToDisk(path: "/dev/full", contents: "steps: []\n") }
-        do { try UISession.writeToDisk(path: "/dev/full", contents: "steps: []\n") } catch {
+        #expect(throws: (any Error).self) { try UIEffect.writeToDisk(path: "/dev/full", contents: "steps: []\n") }
+        do { try UIEffect.writeToDisk(path: "/dev/full", contents: "steps: []\n") } catch {
             #expect("\(error)" == "cannot write /dev/full: No space left on device")
         }
     }
@@ -53,15 +53,15 @@ import Testing
     @Test func aScenarioFileSessionRecordsTheFilesStepsAndTheKeys() throws {
         let file = Self.examples.appendingPathComponent("02-leader-crash.yaml").path
         let scenario = try ScenarioParser.load(path: file)
-        var written = ""
-        let session = try UISession(scenario: scenario) { _, text in written = text }
-        var state = UIState()
-        UIUpdate.update(&state, .resize(width: 120, height: 30), session)
-        UIUpdate.update(&state, .tick(wallMs: 2500), session)
-        UIUpdate.update(&state, .select(1), session)
-        UIUpdate.update(&state, .cycleTheme, session)
-        UIUpdate.update(&state, .tick(wallMs: 4000), session)
-        UIUpdate.update(&state, .save, session)
+        let h = try Harness(scenario: scenario)
+        h.send(.tick(wallMs: 2500))
+        h.send(.select(1))
+        h.send(.cycleTheme)
+        h.send(.tick(wallMs: 4000))
+        h.send(.save)
+        let path = try #require(h.state.recordPath)
+        let written = try #require(h.written[path])
+        let session = h.session
         #expect(written.contains("seed: \(scenario.seed)"))
         let (results, tabs) = try replay(written)
         for r in results { #expect(r.passed, "\(r.text)") }

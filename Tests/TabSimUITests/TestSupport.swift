@@ -17,20 +17,28 @@ final class Harness {
     }
 
     init(scenario: Scenario, pausesAtPrompts: Bool = false, width: Int = 120, height: Int = 30) throws {
-        let box = Box()
-        session = try UISession(scenario: scenario, pausesAtPrompts: pausesAtPrompts) { path, text in
-            box.files[path] = text
-        }
-        self.box = box
+        session = try UISession(scenario: scenario, pausesAtPrompts: pausesAtPrompts)
         send(.resize(width: width, height: height))
     }
 
-    private final class Box { var files: [String: String] = [:] }
-    private let box: Box
-    /// Files the session wrote, by path.
-    var written: [String: String] { box.files }
+    /// Files the effects wrote, by path.
+    private(set) var written: [String: String] = [:]
+    /// The effects of the last action, as the update returned them.
+    private(set) var effects: [UIEffect] = []
+    /// True once an action asked to quit.
+    private(set) var quit = false
 
-    func send(_ action: UIAction) { UIUpdate.update(&state, action, session) }
+    /// The action through the update, its effects carried out as the terminal does (files into
+    /// `written`), their outcome sent back.
+    func send(_ action: UIAction) {
+        (state, effects) = UIUpdate.update(state, action, session)
+        let done = effects
+        for effect in done {
+            if effect == .quit { quit = true }
+            if let outcome = effect.carryOut(writeFile: { self.written[$0] = $1 }) { send(outcome) }
+        }
+        effects = done
+    }
 
     /// Runs `ms` of virtual time at speed x1.
     func run(ms: Int) { send(.tick(wallMs: Double(ms) / state.speed)) }

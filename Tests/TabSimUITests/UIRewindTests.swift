@@ -33,8 +33,8 @@ import Testing
     func world(_ sim: Simulation) -> [String] {
         [sim.describeTabs(), "t=\(sim.nowMs) events=\(sim.scheduler.executedCount)"]
             + sim.snapshots.map { s in
-                "\(s.name) \(s.status) \(s.role) \(s.epoch) \(JSONValue.object(s.state)) \(s.pendingKeys) "
-                    + "\(s.countdowns) "
+                "\(s.name) \(s.condition) \(s.role) \(s.epoch) \(JSONValue.object(s.state)) \(s.pendingKeys) "
+                    + "\(String(describing: s.countdowns)) "
                     + s.versions.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
             }
             + sim.flights.map { "\($0)" } + sim.log.events.map(\.text)
@@ -65,7 +65,7 @@ import Testing
         let h = try Harness()
         h.session.spareLagsMs = [5_000, 12_000]
         play(h, untilMs: 20_000)
-        h.session.maintainSpares()
+        try h.session.maintainSpares()
         #expect(h.session.spareTimesMs == [15_000, 8_000])
         h.send(.togglePause)
         h.send(.jumpBack)
@@ -74,7 +74,7 @@ import Testing
         play(fresh, untilMs: 10_000)
         #expect(difference(world(h.sim), world(fresh.sim)) == nil)
         let events = h.sim.scheduler.executedCount
-        h.session.maintainSpares()  // one at 5 s, behind the rewound moment; the one ahead goes
+        try h.session.maintainSpares()  // one at 5 s, behind the rewound moment; the one ahead goes
         #expect(h.session.spareTimesMs == [5_000])
         h.send(.stepBack)  // from the spare at 5 s, not from the seed
         #expect(h.sim.scheduler.executedCount == events - 1)
@@ -133,7 +133,7 @@ import Testing
         h.send(.jumpBack)  // 10 s: A was killed at 6 s, reopened at 13.7 s
         h.send(.togglePause)  // go on from here
         #expect(!h.session.isRewound)
-        #expect(h.session.history.allSatisfy { $0.atMs <= 10_000 })
+        #expect(h.session.recording.entries.allSatisfy { $0.atMs <= 10_000 })
         h.run(ms: 10_000)
         #expect(h.sim.tab(named: "A")?.liveness == .crashed)  // the reopen was discarded
         #expect(h.sim.tabs.count == 3)
@@ -142,7 +142,7 @@ import Testing
         h.send(.jumpBack)
         h.send(.select(1))
         h.send(.cycleTheme)
-        #expect(h.session.history.last?.atMs == h.sim.nowMs)
-        #expect(h.session.history.allSatisfy { $0.atMs <= h.sim.nowMs })
+        #expect(h.session.recording.entries.last?.atMs == h.sim.nowMs)
+        #expect(h.session.recording.entries.allSatisfy { $0.atMs <= h.sim.nowMs })
     }
 }

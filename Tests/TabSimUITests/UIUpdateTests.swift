@@ -1,3 +1,4 @@
+import Foundation
 import TabSimulator
 import TabSync
 import Testing
@@ -103,7 +104,7 @@ import Testing
         #expect(h.panes[2].liveness == .frozen)
         expectStep(h, .toggleFreeze) { $0.message = "thawed C" }
         expectStep(h, .togglePartition) { $0.message = "cut C off" }
-        #expect(h.panes[2].liveness == .partitioned)
+        #expect(h.panes[2].liveness == .alive && h.panes[2].isPartitioned && h.panes[2].condition == "partitioned")
         expectStep(h, .togglePartition) { $0.message = "healed C" }
         #expect(h.panes[2].liveness == .alive)
         expectStep(h, .forceLeader) { $0.message = "C forced to lead" }
@@ -278,6 +279,27 @@ import Testing
             $0.message = "saved 4 actions to tabsim-session-seed1.yaml (replay: tabsim run tabsim-session-seed1.yaml)"
         }
         #expect(h.written["tabsim-session-seed1.yaml"]?.contains("set: {tab: \"A\", \"theme\": \"dark\"}") == true)
+    }
+
+    /// The update writes nothing itself: `w` returns the file as an effect, and only the edge's
+    /// report of the write (`.wrote`, `.writeFailed`) becomes the message; `q` returns `.quit`.
+    @Test func saveAndQuitAreEffectsTheUpdateOnlyReturns() throws {
+        let session = try UISession(scenario: DemoSetup.scenario(tabs: 3))
+        var state = UIUpdate.update(UIState(), .resize(width: 120, height: 30), session).0
+        state = UIUpdate.update(state, .tick(wallMs: 1000), session).0
+        let (saved, effects) = UIUpdate.update(state, .save, session)
+        guard case .write(let path, let contents, let actions) = effects.first, effects.count == 1 else {
+            Issue.record("one write effect expected, got \(effects)")
+            return
+        }
+        #expect(path == "tabsim-session-seed1.yaml" && saved.recordPath == path)
+        #expect(!FileManager.default.fileExists(atPath: path), "the update wrote nothing")
+        #expect(contents.contains("seed: 1") && actions == 3)
+        #expect(saved.message == state.message, "nothing said before the edge reports")
+        let failed = UIUpdate.update(saved, .writeFailed("cannot write x: Permission denied"), session)
+        #expect(failed.0.message == "cannot write x: Permission denied" && failed.1.isEmpty)
+        let quit = UIUpdate.update(saved, .quit, session)
+        #expect(quit.1 == [.quit] && quit.0 == saved)
     }
 
     /// A frozen leader still believes it leads, but is not running: one leader, said in the singular.

@@ -240,7 +240,7 @@ import TabSync
         #expect(s.tab(named: "B")!.scheduler.queuedCount == 0)
         s.advance(byMs: 10_000)
         #expect(s.tab(named: "B")!.state["theme"] == "light")
-        #expect(s.snapshot(of: "B")?.status == .crashed)
+        #expect(s.snapshot(of: "B")?.condition == "crashed")
     }
 
     @Test func partitionCutsTrafficBetweenGroupsOnly() throws {
@@ -255,11 +255,11 @@ import TabSync
         #expect(s.tab(named: "C")!.state["theme"] == "dark")
         #expect(s.tab(named: "A")!.state["theme"] == "light")
         #expect(s.isPartitioned("A"))
-        #expect(s.snapshot(of: "A")?.status == .partitioned)
+        #expect(s.snapshot(of: "A")?.condition == "partitioned")
         #expect(s.convergence().keys == ["theme"])
         #expect(s.convergence().summary == "differ on theme (A=\"light\", B=\"dark\", C=\"dark\")")
         s.heal()
-        #expect(s.snapshot(of: "A")?.status == .alive)
+        #expect(s.snapshot(of: "A")?.condition == "alive")
         try s.set("C", ["theme": "system"])
         s.advance(byMs: 100)
         #expect(s.convergence().converged)
@@ -290,7 +290,7 @@ import TabSync
         try s.open("C")
         s.advance(byMs: 500)
         try s.isolate("B")
-        #expect(s.snapshots.map(\.status) == [.alive, .partitioned, .alive])
+        #expect(s.snapshots.map(\.condition) == ["alive", "partitioned", "alive"])
         try s.set("A", ["theme": "dark"])
         s.advance(byMs: 10)
         #expect(s.tab(named: "C")!.state["theme"] == "dark")
