@@ -33,7 +33,7 @@ public struct LiveLogLine: Equatable, Sendable {
     /// A message's colour by its type.
     public static func style(of type: SyncMessageType) -> CellStyle {
         switch type {
-        case .stateUpdate, .stateRequest, .stateResponse: CellStyle(.logState)
+        case .stateUpdate, .stateRequest, .stateRepair, .stateResponse: CellStyle(.logState)
         case .leaderElection, .leaderAnnounce, .heartbeat: CellStyle(.logElection)
         case .tabClose: CellStyle(.logFault)
         case .tabPing, .tabPong: CellStyle(.logPresence)
