@@ -37,12 +37,24 @@ struct BenchCommand: ParsableCommand {
 
     @Option(
         parsing: .unconditional,
+        help: "Tabs for the idle and join figures (idle.tabsN.*, join.tabsN.*), from 2 to \(BenchCommand.maxScaleTabs)."
+    )
+    var scaleTabs = 800
+
+    /// The engine tracks at most 1024 peers (PeerTracker.maxPeers): more would not be one channel.
+    static let maxScaleTabs = 1024
+
+    @Option(
+        parsing: .unconditional,
         help: "Run only these benchmarks, comma-separated (tui.frame_ms,ui.rewind_ms): what a profiler should see.")
     var only: String?
 
     func validate() throws {
         for (name, value) in [("--updates", updates), ("--rounds", rounds), ("--messages", messages)] where value < 1 {
             throw ValidationError("\(name) must be at least 1 (got \(value))")
+        }
+        guard (2...Self.maxScaleTabs).contains(scaleTabs) else {
+            throw ValidationError("--scale-tabs must be from 2 to \(Self.maxScaleTabs) (got \(scaleTabs))")
         }
     }
 
@@ -72,6 +84,15 @@ struct BenchCommand: ParsableCommand {
             ("ui.diagram_ms", { try DiagramBenchmark.measure() }),
             ("ui.rewind_ms", { try RewindBenchmark.measure(rounds: rounds) }),
             ("ui.rewind_from_start_ms", { try RewindBenchmark.measure(rounds: rounds, fromStart: true) }),
+        ]
+        // One run gives two figures each: measured once, when the first of them is asked for.
+        let idle = MeasuredOnce { [scaleTabs] in try ScaleBenchmarks.idle(tabs: scaleTabs) }
+        let join = MeasuredOnce { [scaleTabs] in try ScaleBenchmarks.join(tabs: scaleTabs) }
+        all += [
+            ("idle.tabs\(scaleTabs).deliveries_per_sim_s", { try idle.result(0) }),
+            ("idle.tabs\(scaleTabs).speedup", { try idle.result(1) }),
+            ("join.tabs\(scaleTabs).wall_ms", { try join.result(0) }),
+            ("join.tabs\(scaleTabs).peak_rss_mb", { try join.result(1) }),
             ("log.peak_rss_mb", { try SimulationBenchmarks.peakMemory(messages: messages) }),
         ]
         return all
@@ -160,5 +181,18 @@ struct BenchCommand: ParsableCommand {
 
     private func format(_ v: Double) -> String {
         v >= 1000 ? String(Int(v.rounded())) : String(format: "%.2f", v)
+    }
+}
+
+/// A workload that yields several figures, run at most once.
+private final class MeasuredOnce {
+    private let measure: () throws -> [BenchmarkResult]
+    private var results: [BenchmarkResult]?
+
+    init(_ measure: @escaping () throws -> [BenchmarkResult]) { self.measure = measure }
+
+    func result(_ index: Int) throws -> BenchmarkResult {
+        if results == nil { results = try measure() }
+        return results![index]
     }
 }

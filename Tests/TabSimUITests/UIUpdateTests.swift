@@ -165,7 +165,7 @@ import Testing
             #expect(pane.cells.first { $0.key == "theme" }?.mark == .diverged)
             #expect(pane.cells.filter { $0.key != "theme" }.allSatisfy { $0.mark == .same })
         }
-        #expect(h.status.contains("DIVERGED: B differs; theme: A,C=system B=dark"))
+        #expect(h.status.contains("DIVERGED: A differs; theme: A=system B,C=dark"))
     }
 
     @Test func theTwentySeventhTabIsRefusedInTheStatusBar() throws {

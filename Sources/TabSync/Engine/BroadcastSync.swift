@@ -64,6 +64,15 @@ public final class BroadcastSync {
     private var repairCooldown: TimerHandle?
     /// The fingerprint of what decides convergence here (`BroadcastSyncConfig.fingerprint`).
     private var fingerprint: String
+    /// Newcomers another tab was seen answering: this tab leaves them to it (tabs opening together).
+    private var answered: AnsweredNewcomers
+    /// Join answers (a TAB_PONG, a join request's answer) a tab still joining holds for
+    /// `joinAnswerDelayMs` before deciding again: at most `AnsweredNewcomers.maxEntries`.
+    private var deferredAnswers: [(message: SyncMessage, pong: Bool)] = []
+    private var deferredAnswerTimer: TimerHandle?
+    /// How long a tab still joining waits before answering a newcomer as the oldest tab it knows:
+    /// tabs that open together hear of the older ones (or see their answers) meanwhile.
+    static let joinAnswerDelayMs: Milliseconds = 20
     private(set) var pingTimer: TimerHandle?
     private var joinTimer: TimerHandle?
     private var outstandingRequest: Int?
@@ -93,6 +102,7 @@ public final class BroadcastSync {
         self.tabId = environment.tabId ?? "tab-\(priority.ms)-\(random.alphanumeric(length: 6))"
         self.timers = TimerSet(scheduler: environment.scheduler)
         self.peers = PeerTracker(timeoutMs: config.effectiveTabTimeoutMs)
+        self.answered = AnsweredNewcomers(windowMs: config.joinTimeoutMs)
         self.keyFilter = KeyFilter(syncKeys: config.syncKeys, excludeKeys: config.excludeKeys)
         self.antiEntropy = AntiEntropy(
             pingIntervalMs: config.tabPingIntervalMs, tabTimeoutMs: config.effectiveTabTimeoutMs)
@@ -185,6 +195,8 @@ public final class BroadcastSync {
         endpoint = nil
         peers.removeAll()
         outstandingRequest = nil
+        deferredAnswers = []
+        deferredAnswerTimer = nil
         emit(.stopped)
         report(.disconnected)
     }
@@ -555,7 +567,13 @@ public final class BroadcastSync {
             // Kept on this tab's monotonic time, with the epoch the tab left in: the goodbye's own
             // timestamp is the sender's word, and a forged one could hide a tab for good.
             peers.remove(m.tabId, now: now, epoch: m.payload?.epoch ?? epoch)
+            answered.remove(m.tabId)
         } else {
+            if let newcomer = m.payload?.targetId, newcomer != tabId,
+                m.type == .tabPong || (m.type == .stateResponse && m.payload?.requestId != nil)
+            {
+                answered.noteAnswer(to: newcomer, requestId: m.payload?.requestId, now: now)
+            }
             let tellsPriority =
                 m.type == .tabPing || m.type == .tabPong || m.type == .leaderElection
                 || m.type == .stateRequest || m.type == .stateRepair
@@ -565,13 +583,10 @@ public final class BroadcastSync {
                 specTab: m.version == nil)
             // A tab heard of for the first time hears back at once from the tab that answers its
             // state request (whichever of its messages arrived first); the others it hears at their
-            // next TAB_PING. Every tab answering every newcomer made joins cost N² deliveries each.
-            if isNew && m.type != .tabPong && answersFor(m.tabId) {
-                var pong = pingPayload()
-                pong.targetId = m.tabId
-                let known = peers.live(now: now, except: m.tabId, limit: PeerTracker.maxListed)
-                if !known.isEmpty { pong.peers = known }
-                send(.tabPong, pong)
+            // next TAB_PING. Every tab answering every newcomer made joins cost N² deliveries each;
+            // a tab that saw another pong the newcomer leaves it to that one (tabs opening together).
+            if isNew && m.type != .tabPong && !answered.wasPonged(m.tabId, now: now) && answersFor(m.tabId) {
+                if !deferJoinAnswer(m, pong: true) { pong(m.tabId) }
             }
             if let theirs = m.payload?.config, peers.noteConfig(m.tabId, theirs, mine: fingerprint) {
                 emit(.configurationDiffers(peer: m.tabId, theirs: theirs, mine: fingerprint))
@@ -616,6 +631,8 @@ public final class BroadcastSync {
                 }
             } else if let why = whyNotAnswer(m) {
                 return ignore(m, why)
+            } else if deferJoinAnswer(m, pong: false) {
+                return
             }
             answer(m)
         case .tabPing, .tabPong:
@@ -760,7 +777,47 @@ public final class BroadcastSync {
     private func whyNotAnswer(_ m: SyncMessage) -> String? {
         let requester = (m.payload?.priority ?? WallClockInstant(ms: .max), m.tabId)
         if isJoining, requester < (priority, tabId) { return "still joining; the requester is older" }
+        if let id = m.payload?.requestId, answered.wasAnswered(m.tabId, requestId: id, now: monotonicNow) {
+            return "another tab answered it"
+        }
         return answersFor(m.tabId) ? nil : election?.leaderId != nil ? "the leader answers" : "an older tab answers"
+    }
+
+    private func pong(_ newcomer: String) {
+        var pong = pingPayload()
+        pong.targetId = newcomer
+        let known = peers.live(now: monotonicNow, except: newcomer, limit: PeerTracker.maxListed)
+        if !known.isEmpty { pong.peers = known }
+        send(.tabPong, pong)
+    }
+
+    /// Holds a join answer for `joinAnswerDelayMs` when this tab, still joining and knowing no
+    /// leader, would answer as the oldest tab it knows: tabs that open together all think so at
+    /// first. False: answer now (not joining, a leader known, or the queue full).
+    private func deferJoinAnswer(_ m: SyncMessage, pong: Bool) -> Bool {
+        guard isJoining, election?.leaderId == nil, deferredAnswers.count < AnsweredNewcomers.maxEntries else {
+            return false
+        }
+        deferredAnswers.append((m, pong))
+        if deferredAnswerTimer == nil {
+            deferredAnswerTimer = timers.schedule(afterMs: Self.joinAnswerDelayMs) { [unowned self] in
+                self.deferredAnswerTimer = nil
+                let held = self.deferredAnswers
+                self.deferredAnswers = []
+                for (m, pong) in held where self.isActive() {
+                    if pong {
+                        if !self.answered.wasPonged(m.tabId, now: self.monotonicNow), self.answersFor(m.tabId) {
+                            self.pong(m.tabId)
+                        }
+                    } else if let why = self.whyNotAnswer(m) {
+                        self.ignore(m, why)
+                    } else {
+                        self.answer(m)
+                    }
+                }
+            }
+        }
+        return true
     }
 
     /// True when this tab is the one to answer `requester`: the leader it knows (unless that is the
