@@ -26,7 +26,7 @@ import Testing
             .state(tab: "A", values: ["theme": "dark"]),
             .converged(true), .connectedTabs(tab: "A", count: 1), .neverOnWire("token"),
             .sent(tab: "A", type: .heartbeat, count: 1), .dropped(tab: "A", reason: .malformed, count: 0),
-            .winners(.lastWriteWins), .maxSentPerSecond(10),
+            .winners(.lastWriteWins), .maxSentPerSecond(10), .violated("winners"),
         ]
     }
 
