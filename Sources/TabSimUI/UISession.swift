@@ -112,7 +112,7 @@ public final class UISession {
         case .action(let action):
             do { try player.apply(action) } catch { problems.append("replay: \(error.message)") }
         case .answer:
-            player.answerPrompt()
+            do { try player.answerPrompt() } catch { problems.append("scenario step skipped: \(error)") }
         }
     }
 
@@ -164,10 +164,13 @@ public final class UISession {
         isRewound = false
     }
 
-    /// The learner answered the waiting prompt (their key, or space): the lesson goes on.
-    public func answerPrompt() {
-        _ = record(.answer)
-        player.answerPrompt()
+    /// The learner answered the waiting prompt (its key on its tab, or space): the prompt's action
+    /// is carried out, once, and the lesson goes on. Returns what could not be carried out.
+    @discardableResult
+    public func answerPrompt() -> [String] {
+        var problems = record(.answer)
+        do { try player.answerPrompt() } catch { problems.append("scenario step skipped: \(error)") }
+        return problems
     }
 
     /// The world as it was at virtual time `time`: a fresh replay of the scenario and the history.
@@ -236,15 +239,21 @@ public final class UISession {
         return [simulation.nextEventMs, player.nextStepMs].compactMap { $0 }.min()
     }
 
-    /// The lesson's prompt waiting for the learner's key, if any.
-    public var waitingPrompt: (key: String, text: String)? { player.waitingPrompt }
+    /// The lesson's prompt waiting for the learner, if any.
+    public var waitingPrompt: LessonPrompt? { player.waitingPrompt }
 
-    /// The lesson's latest narration (`say:`), as the log holds it: what the banner shows.
-    public var narration: String? {
+    /// The lesson's latest narration, as the log holds it: every `say:` of the latest instant that
+    /// had one, in order (a lesson may say two things at once). What the banner shows.
+    public var narration: [String] {
+        var said: [String] = []
+        var instant: Milliseconds?
         for e in simulation.log.events.reversed() where e.kind == .action && e.tab == "sim" {
-            if case .narration(let text) = e.fact { return text }
+            guard case .narration(let text) = e.fact else { continue }
+            if let instant, e.timeMs != instant { break }
+            instant = e.timeMs
+            said.insert(text, at: 0)
         }
-        return nil
+        return said
     }
 
     /// Carries out a user's action now and keeps it for the recording.

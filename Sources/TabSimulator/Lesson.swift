@@ -1,3 +1,5 @@
+import TabSync
+
 /// A guided lesson: a scenario file of `Examples/lessons/` with narration (`say`) and prompts
 /// (`prompt`), numbered in the order of its file name.
 public struct Lesson {
@@ -5,15 +7,27 @@ public struct Lesson {
     public let number: Int
     public let scenario: Scenario
 
+    public init(number: Int, scenario: Scenario) {
+        self.number = number
+        self.scenario = scenario
+    }
+
     public var title: String { scenario.name }
     public var file: String { scenario.file }
 
-    /// The narration and prompts, in order, as (time, text).
-    public var narration: [(atMs: Int, text: String)] {
+    /// What the learner reads: a narration, or a prompt to act.
+    public enum Line: Equatable, Sendable {
+        case say(String)
+        case prompt(LessonPrompt)
+    }
+
+    /// The narration and prompts, in file order, each with its time: every `say` of one instant
+    /// is there, in order.
+    public var narration: [(atMs: Milliseconds, line: Line)] {
         scenario.steps.compactMap { step in
             switch step.kind {
-            case .action(.say(let text)): (step.atMs, text)
-            case .action(.prompt(let key, let text)): (step.atMs, "[press \(key)] " + text)
+            case .action(.say(let text)): (step.atMs, .say(text))
+            case .action(.prompt(let prompt)): (step.atMs, .prompt(prompt))
             default: nil
             }
         }

@@ -11,7 +11,8 @@ struct LearnCommand: ParsableCommand {
         abstract: "Guided lessons on leader election and state sync (Examples/lessons/).",
         discussion: """
             A lesson is a scenario file with narration (say:, shown in a banner) and prompts (prompt:
-            time stands still until you press the key it names, or space to let the lesson act).
+            time stands still until you do what it asks: the banner shows the key and the tab; space
+            lets the lesson do it).
               tabsim learn            the menu: pick a lesson by number
               tabsim learn 1          lesson 1 in the terminal UI
               tabsim learn --list     one numbered line per lesson
@@ -60,7 +61,7 @@ struct LearnCommand: ParsableCommand {
         guard interactive else {
             printLine("Lesson \(lesson.listLine)")
             printLine("File: \(lesson.file)")
-            for line in lesson.narration { printLine(formatTime(line.atMs) + "  " + line.text) }
+            for (atMs, line) in lesson.narration { printLine(formatTime(atMs) + "  " + Self.text(line)) }
             printLine("In a terminal this opens the lesson in the UI, paused at each prompt.")
             printLine("Headless: tabsim run \(lesson.file)")
             return
@@ -79,5 +80,17 @@ struct LearnCommand: ParsableCommand {
                 + "\(formatTime(session.simulation.nowMs).drop { $0 == " " }): "
                 + "\(passed) of \(session.player.results.count) checks passed so far")
         if Terminal.receivedStopSignal != 0 { throw ExitCode(128 + Terminal.receivedStopSignal) }
+    }
+
+    /// A narration line as `learn N` prints it without a terminal: a prompt names the key the UI binds
+    /// to its action, and the tab.
+    static func text(_ line: Lesson.Line) -> String {
+        switch line {
+        case .say(let text): return text
+        case .prompt(let prompt):
+            let key = KeyBinding.key(for: prompt.action)?.label ?? "?"
+            let tab = prompt.selectedTab.map { " on tab \($0)" } ?? ""
+            return "[press \(key)\(tab)] " + prompt.text
+        }
     }
 }
