@@ -9,7 +9,7 @@ import Testing
 /// to its action is pressed on its tab (or space), and then the prompt's action happens once.
 @Suite struct LessonUITests {
     static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("Examples/lessons")
+        .deletingLastPathComponent().appendingPathComponent("Sources/TabSimulator/Lessons")
     static let files: [String] = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [])
         .filter { $0.hasSuffix(".yaml") }.sorted().map { folder.appendingPathComponent($0).path }
 

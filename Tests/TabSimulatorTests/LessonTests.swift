@@ -3,11 +3,12 @@ import Testing
 import TabSync
 @testable import TabSimulator
 
-/// The guided lessons of Examples/lessons/: each passes headless with its narration in the log,
-/// and the `say`/`prompt` steps behave as the format says.
+/// The guided lessons (built into the binary from Sources/TabSimulator/Lessons/, also reachable as
+/// Examples/lessons/): each passes headless with its narration in the log, and the `say`/`prompt`
+/// steps behave as the format says.
 @Suite struct LessonTests {
     static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("Examples/lessons")
+        .deletingLastPathComponent().appendingPathComponent("Sources/TabSimulator/Lessons")
     static let files: [String] = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [])
         .filter { $0.hasSuffix(".yaml") }.sorted().map { folder.appendingPathComponent($0).path }
 
@@ -23,6 +24,30 @@ import TabSync
         for path in Self.files {
             let text = try String(contentsOfFile: path, encoding: .utf8)
             #expect(text.hasPrefix("# Lesson"), "\(path) should open with a comment saying what it teaches")
+        }
+    }
+
+    @Test func theBuiltInLessonsAreTheLessonFilesOfTheSources() throws {
+        let builtIn = try Lesson.builtIn()
+        #expect(builtIn.map(\.title) == (try Lesson.catalog(files: Self.files)).map(\.title))
+        #expect(builtIn.map(\.number) == Array(1...Self.files.count))
+        for (lesson, path) in zip(builtIn, Self.files) {
+            #expect(
+                try String(contentsOfFile: lesson.file, encoding: .utf8)
+                    == String(contentsOfFile: path, encoding: .utf8),
+                "\(lesson.file) is a stale copy of \(path)")
+        }
+    }
+
+    @Test func aFolderWithoutLessonsIsAnErrorNamingIt() throws {
+        let empty = FileManager.default.temporaryDirectory.appendingPathComponent("no-lessons-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: empty) }
+        #expect { try Lesson.catalog(folder: empty.path) } throws: { error in
+            "\(error)" == "\(empty.path): no lesson files (*.yaml) in this folder"
+        }
+        #expect { try Lesson.catalog(folder: empty.path + "/missing") } throws: { error in
+            "\(error)" == "\(empty.path)/missing: cannot read the folder of lessons"
         }
     }
 
@@ -170,5 +195,21 @@ import TabSync
             return
         }
         #expect(prompt == LessonPrompt(action: .kill, tab: "A", text: "Kill A"))
+    }
+
+    @Test func theMenuAsksAgainUntilAnAnswerNamesALesson() throws {
+        let catalog = try Lesson.catalog(files: Self.files)
+        #expect(Lesson.choice("3", in: catalog) == .lesson(catalog[2]))
+        #expect(Lesson.choice("  2 \n", in: catalog) == .lesson(catalog[1]))
+        #expect(Lesson.choice("", in: catalog) == .quit)
+        #expect(Lesson.choice("   ", in: catalog) == .quit)
+        let tooFar = "no lesson '\(catalog.count + 1)': type a number from 1 to \(catalog.count), or Enter to quit"
+        #expect(Lesson.choice("\(catalog.count + 1)", in: catalog) == .invalid(tooFar))
+        #expect(
+            Lesson.choice("two", in: catalog)
+                == .invalid("no lesson 'two': type a number from 1 to \(catalog.count), or Enter to quit"))
+        #expect(
+            Lesson.choice("0", in: catalog)
+                == .invalid("no lesson '0': type a number from 1 to \(catalog.count), or Enter to quit"))
     }
 }
