@@ -120,7 +120,7 @@ import Testing
         #expect(h.session.player.isFinished)
         #expect(prompts >= 1)
         let results = h.session.player.results
-        #expect(results.count >= 3)
+        #expect(results.count >= 6)
         for r in results where !r.passed { Issue.record("\(path): \(r.text)") }
     }
 

@@ -56,7 +56,7 @@ import TabSync
         let scenario = try ScenarioParser.load(path: path)
         let player = try ScenarioPlayer(scenario: scenario)
         let results = try player.playToEnd()
-        #expect(results.count >= 3)
+        #expect(results.count >= 6, "each lesson checks its story (who led, who answered, when)")
         for r in results where !r.passed { Issue.record("\(path): \(r.text)") }
         let lesson = Lesson(number: 1, scenario: scenario)
         let logged = player.simulation.log.events.filter {
@@ -78,6 +78,24 @@ import TabSync
         }
         #expect(first.hasPrefix("B read the goodbye"))
         #expect(second.hasPrefix("B sent only the one LEADER_ELECTION"))
+    }
+
+    /// A narration that names the strategy (`Strategy last-write-wins: ...`) is said while that
+    /// strategy is the one in force: the prompts that switch strategies and the story agree.
+    @Test(arguments: files)
+    func aNarrationNamingTheStrategyIsSaidUnderIt(_ path: String) throws {
+        let scenario = try ScenarioParser.load(path: path)
+        let player = try ScenarioPlayer(scenario: scenario)
+        var strategies: [(said: String, inForce: ConflictStrategy)] = []
+        player.simulation.onEvent = { [unowned sim = player.simulation] event in
+            guard case .narration(let text) = event.fact, text.hasPrefix("Strategy ") else { return }
+            strategies.append((text, sim.options.config.conflictStrategy))
+        }
+        _ = try player.playToEnd()
+        for (said, inForce) in strategies {
+            let named = said.dropFirst("Strategy ".count).prefix { !".:,;".contains($0) }
+            #expect(named == inForce.rawValue, "\(path): '\(said)' said under \(inForce.rawValue)")
+        }
     }
 
     static let yaml = """
