@@ -51,6 +51,7 @@ let package = Package(
                 .product(name: "Collections", package: "swift-collections"),
                 .product(name: "Yams", package: "Yams"),
             ],
+            resources: [.copy("Lessons")],  // the built-in lessons (`Lesson.builtIn()`): `tabsim learn` anywhere
             swiftSettings: benchFlags
         ),
         // The fuzz harness of the receive path: run by Fuzz/ under libFuzzer, replayed by the tests.

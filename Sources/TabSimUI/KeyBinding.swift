@@ -147,8 +147,12 @@ public struct KeyBinding: Sendable {
     /// `q` and `?` act; while help is open, scroll keys scroll it and Esc or `?` close it.
     public static func action(for key: Key, in state: UIState) -> UIAction? {
         if key == .escape { return state.showHelp ? .closeOverlay : nil }
-        if let asked = state.promptKey, !state.showHelp, key.label == asked || key == .char(" ") {
-            return .answerPrompt  // the lesson does what it asked for: the key only says "go on"
+        if let asked = state.promptKey, !state.showHelp {
+            // The prompted key on the prompted tab, or space: the prompt does its action, once.
+            if key == .char(" ") || (key.label == asked && (state.promptTab.map { $0 == state.selected } ?? true)) {
+                return .answerPrompt
+            }
+            if key.label == asked { return nil }  // on another tab: the banner says which tab to select
         }
         guard let action = table[key] else { return nil }
         if state.showHelp {

@@ -8,12 +8,18 @@ import TabSync
 public typealias UISession = RewindableSession
 
 extension RewindableSession {
-    /// The lesson's latest narration (`say:`), as the log holds it: what the banner shows.
-    public var narration: String? {
+    /// The lesson's latest narration, as the log holds it: every `say:` of the latest instant that
+    /// had one, in order (a lesson may say two things at once). What the banner shows.
+    public var narration: [String] {
+        var said: [String] = []
+        var instant: Milliseconds?
         for e in simulation.log.events.reversed() where e.kind == .action && e.tab == "sim" {
-            if case .narration(let text) = e.fact { return text }
+            guard case .narration(let text) = e.fact else { continue }
+            if let instant, e.timeMs != instant { break }
+            instant = e.timeMs
+            said.insert(text, at: 0)
         }
-        return nil
+        return said
     }
 
     /// The keys panes show, in order: the configuration's synced keys, or (when it syncs every key)

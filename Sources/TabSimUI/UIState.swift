@@ -33,8 +33,11 @@ public struct UIState: Equatable, Sendable {
     /// The next message sent is lost to every receiver (`D`); then the network is as before.
     public var dropNextArmed = false
     /// The key a lesson's waiting prompt asks for (mirrored from the session after each action):
-    /// that key, or space, answers it.
+    /// that key, on the prompt's tab (`promptTab`), or space, answers it.
     public var promptKey: String?
+    /// The index of the tab the waiting prompt asks the key to be pressed on; nil when any tab
+    /// will do (a prompt to open a tab).
+    public var promptTab: Int?
     /// Panes show each key's version and writer (`theme dark v3 B`): why a value won.
     public var showVersions = false
     /// Help lines scrolled past (help scrolls on screens too short for it).

@@ -23,7 +23,10 @@ public enum UIUpdate {
             state.message = "\(error)"
         }
         let sim = session.simulation
-        state.promptKey = session.waitingPrompt?.key
+        let prompt = session.waitingPrompt
+        state.promptKey = prompt.flatMap { KeyBinding.key(for: $0.action)?.label }
+        state.promptTab =
+            prompt?.selectedTab.flatMap { tab in sim.tabs.firstIndex { $0.name == tab } }
         state.selected = max(0, min(state.selected, sim.tabs.count - 1))
         state.tooSmall =
             Layout(
@@ -243,9 +246,10 @@ public enum UIUpdate {
                 state.message = "no prompt waiting"
                 return
             }
-            session.answerPrompt()
+            let problems = session.answerPrompt()
             state.paused = false
             state.message = "the lesson goes on"
+            report(problems, &state)
         case .toggleVersions:
             state.showVersions.toggle()
             state.message = state.showVersions ? "versions shown (v hides them)" : "versions hidden"

@@ -294,7 +294,9 @@ public struct Fuzzer {
                 perform(
                     .conflictStrategy(options.strategy, resolver: options.strategy == .custom ? "validateTheme" : nil))
             case .say: perform(.say("the nemesis strikes at \(formatTime(t).trimmingLeadingSpaces)"))
-            case .prompt: perform(.prompt(key: "g", text: "go on"))
+            case .prompt:
+                // Headless, a prompt does its action at once: one the nemesis draws anyway.
+                perform(.prompt(LessonPrompt(action: .forceLeader, tab: name, text: "go on")))
             }
         }
 

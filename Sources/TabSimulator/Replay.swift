@@ -97,7 +97,7 @@ final class Replay {
             case .note(let text, let tab):
                 sim.note(text, tab: tab)
             case .answer:
-                player.answerPrompt()
+                do { try player.answerPrompt() } catch { problems.append("scenario step skipped: \(error)") }
             }
         }
         return problems

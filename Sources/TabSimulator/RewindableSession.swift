@@ -86,13 +86,17 @@ public final class RewindableSession {
         record(.note(text, tab: tab), at: moment)
     }
 
-    /// The learner answered the waiting prompt (their key, or space): the lesson goes on.
-    public func answerPrompt() {
+    /// The learner answered the waiting prompt (its key on its tab, or space): the prompt's action
+    /// is carried out, once, and the lesson goes on. Returns what could not be carried out.
+    @discardableResult
+    public func answerPrompt() -> [String] {
         resume()
         _ = current.play(toMs: simulation.nowMs)
         let moment = self.moment
-        player.answerPrompt()
+        var problems: [String] = []
+        do { try player.answerPrompt() } catch { problems.append("scenario step skipped: \(error)") }
         record(.answer, at: moment)
+        return problems
     }
 
     /// Now: the virtual time and the events run, where a step done now is replayed.
@@ -106,8 +110,8 @@ public final class RewindableSession {
         current.caughtUp(with: recording)
     }
 
-    /// The lesson's prompt waiting for the learner's key, if any.
-    public var waitingPrompt: (key: String, text: String)? { player.waitingPrompt }
+    /// The lesson's prompt waiting for the learner, if any.
+    public var waitingPrompt: LessonPrompt? { player.waitingPrompt }
 
     /// When the next thing happens: an event of the simulation or a step of the scenario (nothing
     /// while a lesson's prompt waits: time stands still).

@@ -23,7 +23,8 @@ import TabSync
 /// (`{tab, throttleMs}`), `clockSkew` (`{tab, ms}`), `conflictStrategy` (a name or
 /// `{strategy, customResolver}`), `workload` (`{editsPerSecond, keys, until}`), `stopWorkload`,
 /// `inject` (`{raw: '<frame text>'}` to every tab, `{to: A, raw: ...}` to one: a hostile peer),
-/// and for lessons `say` (narration) and `prompt` (`{key, text}`: wait for the learner's key).
+/// and for lessons `say` (narration) and `prompt` (`{action, tab, text}`: the learner does a UI action,
+/// see `LessonPrompt`).
 /// Expectations: `leader` (a name or `none`; no tab may be named `none`), `leaders`, `runningLeaders`
 /// (a count), `allFollow` (true: one running leader, followed by every running tab), `state`
 /// (`{tab, key: value...}`; `key: null` expects the key absent),
@@ -110,9 +111,10 @@ public struct Scenario {
         case inject(to: String?, raw: String)
         /// Lesson narration: printed in the log headless, shown in a banner by the UI.
         case say(String)
-        /// Lesson prompt: the UI pauses and asks the learner to press `key` (space lets the lesson
-        /// carry on by itself); headless, it is logged and the lesson goes on.
-        case prompt(key: String, text: String)
+        /// Lesson prompt: the UI pauses and asks the learner to do the prompt's action with the key
+        /// bound to it (space lets the lesson do it); answered, the prompt carries the action out.
+        /// Headless, it is logged and carries the action out at once.
+        case prompt(LessonPrompt)
 
         /// The action names a scenario file may use, read from the parser's one table.
         public static var names: [String] { ScenarioNodeReader.actions.map(\.name) }
@@ -134,7 +136,8 @@ public struct Scenario {
             case .partition(let groups): groups.flatMap { $0 }
             case .cut(let link), .restore(let link): [link.from, link.to]
             case .inject(let t, _): t.map { [$0] } ?? []
-            case .heal, .healAll, .network, .conflictStrategy, .workload, .stopWorkload, .say, .prompt: []
+            case .prompt(let p): p.tab.map { [$0] } ?? []
+            case .heal, .healAll, .network, .conflictStrategy, .workload, .stopWorkload, .say: []
             }
         }
     }

@@ -104,7 +104,13 @@ public enum ScenarioParser {
             let named: [String]
             switch step.kind {
             case .action(let action):
-                if case .open(let tab, _) = action {
+                let opens: String? =
+                    switch action {
+                    case .open(let tab, _): tab
+                    case .prompt(let p) where p.action == .open: p.tab  // a prompt to open a tab opens it
+                    default: nil
+                    }
+                if let tab = opens {
                     if tab == "none" {
                         throw ScenarioError(
                             file: file, line: step.line,
@@ -513,11 +519,30 @@ struct ScenarioNodeReader {
         (
             "prompt",
             { r, v throws(ScenarioError) in
-                guard let map = v.mapping, let k = map["key"], let t = map["text"] else {
-                    throw r.error(v, "prompt takes {key, text}")
+                guard let map = v.mapping else { throw r.error(v, "prompt takes {action, tab, text}") }
+                if map["key"] != nil {
+                    throw r.error(
+                        v,
+                        "prompt names the UI action, not a key: use {action, tab, text} (actions: "
+                            + LessonPrompt.Action.allCases.map(\.rawValue).joined(separator: ", ") + ")")
                 }
-                try r.checkKeys(map, allowed: ["key", "text"], what: "prompt")
-                return .prompt(key: try r.string(k, "prompt key"), text: try r.string(t, "prompt text"))
+                guard let a = map["action"], let t = map["text"] else {
+                    throw r.error(v, "prompt takes {action, tab, text}")
+                }
+                try r.checkKeys(map, allowed: ["action", "tab", "text"], what: "prompt")
+                let name = try r.string(a, "prompt action")
+                guard let action = LessonPrompt.Action(rawValue: name) else {
+                    throw r.error(
+                        a,
+                        "unknown prompt action '\(name)' (known: "
+                            + LessonPrompt.Action.allCases.map(\.rawValue).joined(separator: ", ") + ")")
+                }
+                let tab = try map["tab"].map { n throws(ScenarioError) in try r.string(n, "prompt tab") }
+                if action.takesTab, tab == nil { throw r.error(v, "prompt to \(name) needs 'tab'") }
+                if !action.takesTab, tab != nil {
+                    throw r.error(v, "prompt to \(name) takes no 'tab': it acts on every tab")
+                }
+                return .prompt(LessonPrompt(action: action, tab: tab, text: try r.string(t, "prompt text")))
             }
         ),
         ("network", { r, v throws(ScenarioError) in .network(try r.network(v)) }),

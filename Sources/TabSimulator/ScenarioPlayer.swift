@@ -28,8 +28,12 @@ public final class ScenarioPlayer {
     /// When true (an interactive lesson), `advance` stops at a `prompt` step and time stands still
     /// until `answerPrompt()`. Headless players leave it false: a prompt is logged and the lesson goes on.
     public var pausesAtPrompts = false
-    /// The prompt waiting for the learner's key, while paused at one.
-    public private(set) var waitingPrompt: (key: String, text: String)?
+    /// The prompt waiting for the learner, while paused at one.
+    public var waitingPrompt: LessonPrompt? {
+        if case .action(.prompt(let prompt)) = waitingStep?.kind { prompt } else { nil }
+    }
+    /// The prompt's step, while paused at it: `answerPrompt()` carries out its action.
+    private var waitingStep: Scenario.Step?
     /// When true (`playToEnd`, what `tabsim run` does), at most `ScenarioLimits.maxEvents` events
     /// and `ScenarioLimits.maxDeliveredValues` delivered values run before the file's last step;
     /// past either, `advance` throws naming the limit and the step it was reaching. False, as in
@@ -55,14 +59,14 @@ public final class ScenarioPlayer {
     /// Runs the simulation up to `time`, carrying out every step due by then, in order.
     /// An action that cannot be carried out (unknown tab, a dead tab...) throws with its line.
     public func advance(toMs time: Milliseconds) throws(ScenarioError) {
-        guard waitingPrompt == nil else { return }
+        guard waitingStep == nil else { return }
         while next < scenario.steps.count, scenario.steps[next].atMs <= time {
             let step = scenario.steps[next]
             try run(untilMs: step.atMs, reaching: step)
             next += 1
-            if pausesAtPrompts, case .action(.prompt(let key, let text)) = step.kind {
-                simulation.narrate(.prompt(key: key, text: text, waits: true))
-                waitingPrompt = (key, text)
+            if pausesAtPrompts, case .action(.prompt(let prompt)) = step.kind {
+                simulation.narrate(.prompt(prompt, waits: true))
+                waitingStep = step
                 return
             }
             switch step.kind {
@@ -110,9 +114,22 @@ public final class ScenarioPlayer {
         sim.run(untilMs: time)
     }
 
-    /// The learner pressed the prompt's key (or space): the lesson goes on from the next step.
-    public func answerPrompt() {
-        waitingPrompt = nil
+    /// The learner answered the waiting prompt (its key on its tab, or space): the prompt's action
+    /// is carried out now, once, and the lesson goes on from the next step. An action that cannot
+    /// be carried out (the learner killed the tab meanwhile...) throws with the prompt's line; the
+    /// lesson goes on all the same.
+    public func answerPrompt() throws(ScenarioError) {
+        guard let step = waitingStep, case .action(.prompt(let prompt)) = step.kind else { return }
+        waitingStep = nil
+        do { try act(prompt) } catch {
+            throw ScenarioError(file: scenario.file, line: step.line, problem: error.message)
+        }
+        performed.append(Scenario.Step(atMs: simulation.nowMs, line: step.line, kind: step.kind))
+    }
+
+    /// Carries out what a prompt asks the learner to do.
+    private func act(_ prompt: LessonPrompt) throws(SimulationError) {
+        for action in try prompt.actions(in: simulation) { try perform(action) }
     }
 
     /// Plays every step; returns the verdicts, ending with the safety invariants.
@@ -175,7 +192,9 @@ public final class ScenarioPlayer {
         case .clockSkew(let tab, let ms): try sim.setClockSkew(tab, ms: ms)
         case .inject(let tab, let raw): try sim.inject(raw: raw, to: tab)
         case .say(let text): sim.narrate(.narration(text))
-        case .prompt(let key, let text): sim.narrate(.prompt(key: key, text: text, waits: false))
+        case .prompt(let prompt):
+            sim.narrate(.prompt(prompt, waits: false))
+            try act(prompt)
         case .conflictStrategy(let strategy, let resolver):
             try sim.setConflictStrategy(strategy, customResolver: resolver.flatMap { BuiltinResolvers.all[$0] })
         }

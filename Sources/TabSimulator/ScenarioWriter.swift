@@ -81,7 +81,9 @@ public enum ScenarioWriter {
         case .inject(nil, let raw): return "inject: {raw: \(quote(raw))}"
         case .inject(let tab?, let raw): return "inject: {to: \(quote(tab)), raw: \(quote(raw))}"
         case .say(let text): return "say: \(quote(text))"
-        case .prompt(let key, let text): return "prompt: {key: \(quote(key)), text: \(quote(text))}"
+        case .prompt(let p):
+            return "prompt: {action: \(p.action.rawValue), " + (p.tab.map { "tab: \(quote($0)), " } ?? "")
+                + "text: \(quote(p.text))}"
         }
     }
 

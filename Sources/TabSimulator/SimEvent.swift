@@ -141,8 +141,9 @@ public struct SimEvent: Sendable, Equatable {
         case .route(let r): return "[Network] \(r.outcome.rawValue) " + r.text
         case .verdict(let result): return "[Check] " + result.text
         case .narration(let text): return "[Lesson] " + text
-        case .prompt(let key, let text, let waits):
-            return "[Prompt] Press \(key): \(text)" + (waits ? "" : " (headless: going on)")
+        case .prompt(let p, let waits):
+            return "[Prompt] \(p.actionText): \(p.text)"
+                + (waits ? " (waiting for the learner)" : " (headless: the lesson does it)")
         case .note(let text): return text
         }
     }
@@ -159,7 +160,7 @@ public struct SimEvent: Sendable, Equatable {
         case .broadcastState(_, let keys):
             return "[User] broadcastState" + (keys.map { " [" + $0.joined(separator: ", ") + "]" } ?? "")
         case .say(let text): return "[Lesson] " + text
-        case .prompt(let key, let text): return "[Prompt] Press \(key): \(text)"
+        case .prompt(let p): return "[Prompt] \(p.actionText): \(p.text)"
         case .open(let name, _), .reopen(let name): world = "Opened \(name)"
         case .close(let name): world = "Closed \(name)"
         case .kill(let name): world = "Killed \(name)"

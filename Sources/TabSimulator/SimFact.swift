@@ -24,7 +24,7 @@ public enum SimFact: Sendable, Equatable {
     case narration(String)
     /// A lesson's prompt; `waits` when time stands still until the learner answers (the UI), not
     /// when a headless run goes on by itself.
-    case prompt(key: String, text: String, waits: Bool)
+    case prompt(LessonPrompt, waits: Bool)
     /// A caller's free text (`Simulation.note`).
     case note(String)
 
@@ -47,7 +47,7 @@ public enum SimFact: Sendable, Equatable {
         case (.route(let x), .route(let y)): x == y
         case (.verdict(let x), .verdict(let y)): x == y
         case (.narration(let x), .narration(let y)): x == y
-        case (.prompt(let k, let t, let w), .prompt(let l, let u, let v)): k == l && t == u && w == v
+        case (.prompt(let p, let w), .prompt(let q, let v)): p == q && w == v
         case (.note(let x), .note(let y)): x == y
         default: false
         }

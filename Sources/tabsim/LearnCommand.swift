@@ -4,35 +4,36 @@ import TabSimUI
 import TabSimulator
 import TabSync
 
-/// `tabsim learn`: the guided lessons of `Examples/lessons/`.
+/// `tabsim learn`: the guided lessons, built into the binary (or a folder or file of one's own).
 struct LearnCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "learn",
-        abstract: "Guided lessons on leader election and state sync (Examples/lessons/).",
+        abstract: "Guided lessons on leader election and state sync (built in; works from any directory).",
         discussion: """
             A lesson is a scenario file with narration (say:, shown in a banner) and prompts (prompt:
-            time stands still until you press the key it names, or space to let the lesson act).
-              tabsim learn            the menu: pick a lesson by number
-              tabsim learn 1          lesson 1 in the terminal UI
-              tabsim learn --list     one numbered line per lesson
+            time stands still until you do what it asks: the banner shows the key and the tab; space
+            lets the lesson do it).
+              tabsim learn                 the menu: pick a lesson by number
+              tabsim learn 1               lesson 1 in the terminal UI
+              tabsim learn --list          one numbered line per lesson
+              tabsim learn my-lesson.yaml  a lesson file of your own
+              tabsim learn --lessons DIR   the lessons of another folder
               tabsim run Examples/lessons/01-the-leader-dies.yaml    headless, narration in the log
             Without a terminal, learn N prints the lesson's narration instead.
             """
     )
 
     @Flag(help: "Print one numbered line per lesson.") var list = false
-    @Option(help: "The folder of lesson files.") var lessons = "Examples/lessons"
-    @Argument(help: "The number of the lesson to open.") var number: Int?
+    @Option(help: "A folder of lesson files (*.yaml) instead of the built-in lessons.") var lessons: String?
+    @Argument(help: "The number of the lesson to open, or the path of a lesson file.") var lesson: String?
 
     func run() throws {
-        let files = ((try? FileManager.default.contentsOfDirectory(atPath: lessons)) ?? [])
-            .filter { $0.hasSuffix(".yaml") }.map { (lessons as NSString).appendingPathComponent($0) }
-        guard !files.isEmpty else {
-            printError("tabsim: no lesson files (*.yaml) in \(lessons): run from the repository, or give --lessons DIR")
-            throw ExitCode(2)
-        }
         let catalog: [Lesson]
-        do { catalog = try Lesson.catalog(files: files) } catch {
+        do {
+            catalog =
+                try lessons.map { folder throws(ScenarioError) in try Lesson.catalog(folder: folder) }
+                ?? Lesson.builtIn()
+        } catch {
             printError("tabsim: \(error)")
             throw ExitCode(2)
         }
@@ -41,41 +42,84 @@ struct LearnCommand: ParsableCommand {
             return
         }
         let interactive = isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1
-        var chosen = number
-        if chosen == nil {
+        let chosen: Lesson
+        if let lesson, Int(lesson) == nil {
+            do { chosen = Lesson(number: 0, scenario: try ScenarioParser.load(path: lesson)) } catch {
+                printError("tabsim: \(error)")
+                throw ExitCode(2)
+            }
+        } else if let lesson, let number = Int(lesson), let found = catalog.first(where: { $0.number == number }) {
+            chosen = found
+        } else {
+            if let lesson {
+                let problem = "no lesson \(lesson) (lessons 1 to \(catalog.count); tabsim learn --list)"
+                guard interactive else {
+                    printError("tabsim: " + problem)
+                    throw ExitCode(2)
+                }
+                printLine(problem)
+            }
             printLine("Lessons:")
             for lesson in catalog { printLine("  " + lesson.listLine) }
             guard interactive else {
                 printLine("Open one: tabsim learn N (in a terminal), or play it headless: tabsim run FILE.")
                 return
             }
-            print("Lesson number (Enter quits): ", terminator: "")
-            guard let line = readLine(), let n = Int(line.trimmingCharacters(in: .whitespaces)) else { return }
-            chosen = n
-        }
-        guard let number = chosen, let lesson = catalog.first(where: { $0.number == number }) else {
-            printError("tabsim: no lesson \(chosen ?? 0) (lessons 1 to \(catalog.count); tabsim learn --list)")
-            throw ExitCode(2)
+            guard let picked = Self.ask(catalog) else { return }
+            chosen = picked
         }
         guard interactive else {
-            printLine("Lesson \(lesson.listLine)")
-            printLine("File: \(lesson.file)")
-            for line in lesson.narration { printLine(formatTime(line.atMs) + "  " + line.text) }
+            printLine("Lesson " + (chosen.number > 0 ? chosen.listLine : chosen.title))
+            printLine("File: \(chosen.file)")
+            for (atMs, line) in chosen.narration { printLine(formatTime(atMs) + "  " + Self.text(line)) }
             printLine("In a terminal this opens the lesson in the UI, paused at each prompt.")
-            printLine("Headless: tabsim run \(lesson.file)")
+            printLine("Headless: tabsim run \(chosen.file)")
             return
         }
+        try Self.play(chosen)
+    }
+
+    /// Asks for a lesson number until one names a lesson; nil when the learner quits (Enter, or the
+    /// end of input).
+    static func ask(_ catalog: [Lesson]) -> Lesson? {
+        while true {
+            print("Lesson number (Enter quits): ", terminator: "")
+            guard let line = readLine() else { return nil }
+            switch Lesson.choice(line, in: catalog) {
+            case .lesson(let lesson): return lesson
+            case .quit: return nil
+            case .invalid(let problem): printLine(problem)
+            }
+        }
+    }
+
+    /// A narration line as `learn N` prints it without a terminal: a prompt names the key the UI binds
+    /// to its action, and the tab.
+    static func text(_ line: Lesson.Line) -> String {
+        switch line {
+        case .say(let text): return text
+        case .prompt(let prompt):
+            let key = KeyBinding.key(for: prompt.action)?.label ?? "?"
+            let tab = prompt.selectedTab.map { " on tab \($0)" } ?? ""
+            return "[press \(key)\(tab)] " + prompt.text
+        }
+    }
+
+    /// The lesson in the terminal UI, time standing still at each prompt.
+    static func play(_ lesson: Lesson) throws {
         let session: UISession
         do { session = try UISession(scenario: lesson.scenario, pausesAtPrompts: true) } catch {
             printError("tabsim: \(error)")
             throw ExitCode(2)
         }
         var state = UIState()
-        state.message = "lesson \(lesson.listLine): read the banner; d shows the sequence diagram"
+        state.message =
+            "lesson \(lesson.number > 0 ? lesson.listLine : lesson.title): read the banner; "
+            + "d shows the sequence diagram"
         state = UICommand.play(session, from: state)
         let passed = session.player.results.filter(\.passed).count
         printLine(
-            "tabsim: lesson \(lesson.number) stopped at virtual time "
+            "tabsim: lesson \(lesson.number > 0 ? String(lesson.number) : lesson.title) stopped at virtual time "
                 + "\(formatTime(session.simulation.nowMs).drop { $0 == " " }): "
                 + "\(passed) of \(session.player.results.count) checks passed so far")
         if Terminal.receivedStopSignal != 0 { throw ExitCode(128 + Terminal.receivedStopSignal) }

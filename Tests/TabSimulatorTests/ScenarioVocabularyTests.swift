@@ -16,7 +16,7 @@ import Testing
         .network(NetworkConditions(latencyMs: 1...5)), .background(tab: "A", throttleMs: 1000),
         .clockSkew(tab: "A", ms: 100), .conflictStrategy(.merge, resolver: nil),
         .workload(Workload(editsPerSecondPerTab: 2)), .stopWorkload, .inject(to: nil, raw: "x"), .say("hello"),
-        .prompt(key: "t", text: "press t"),
+        .prompt(LessonPrompt(action: .freeze, tab: "A", text: "freeze A")),
     ]
 
     /// One of every expectation case.

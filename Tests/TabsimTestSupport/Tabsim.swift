@@ -24,16 +24,19 @@ public enum Tabsim {
         public let err: String
     }
 
-    /// Runs `tabsim ARGS...` with standard input from /dev/null and returns when it ends.
-    public static func run(_ arguments: [String]) async throws -> Result {
-        try await Self.process(binary, arguments)
+    /// Runs `tabsim ARGS...` with standard input from /dev/null and returns when it ends; in
+    /// `directory` when given (else the test's own working directory).
+    public static func run(_ arguments: [String], in directory: String? = nil) async throws -> Result {
+        try await Self.process(binary, arguments, in: directory)
     }
 
     /// Runs any program with standard input from /dev/null; output is kept up to 64 MiB.
-    public static func process(_ path: String, _ arguments: [String]) async throws -> Result {
+    public static func process(_ path: String, _ arguments: [String], in directory: String? = nil) async throws
+        -> Result
+    {
         let result = try await Subprocess.run(
-            .path(FilePath(path)), arguments: Arguments(arguments), input: .none,
-            output: .string(limit: 64 << 20), error: .string(limit: 64 << 20))
+            .path(FilePath(path)), arguments: Arguments(arguments), workingDirectory: directory.map { FilePath($0) },
+            input: .none, output: .string(limit: 64 << 20), error: .string(limit: 64 << 20))
         return Result(
             status: result.terminationStatus.shellStatus,
             out: result.standardOutput, err: result.standardError)
