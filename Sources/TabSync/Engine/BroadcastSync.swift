@@ -861,7 +861,7 @@ public final class BroadcastSync {
         }
     }
 
-   /// The keys of `offered` this tab syncs (receiving or sending). Remembers the last answer: the
+    /// The keys of `offered` this tab syncs (receiving or sending). Remembers the last answer: the
     /// same keys come again and again, and comparing two short arrays is cheaper than filtering again.
     private func acceptedKeys(_ offered: [String]) -> [String] {
         if keyFilter.acceptsAll { return offered }
