@@ -29,19 +29,4 @@ public enum LiveTerminalUI {
         }
         device.draw(Renderer.render(LivePresenter.frame(screen)))
     }
-
-    /// A turn whose log lines come as bare text (drawn in one colour: nothing typed says what
-    /// they are about).
-    public static func turn(
-        _ screen: inout LiveScreen, device: any TerminalDevice,
-        refresh: () -> (tabs: [LiveTabInfo], newLines: [String]),
-        perform: (LiveScreen.Command) -> Void
-    ) {
-        turn(
-            &screen, device: device,
-            refreshing: {
-                let now = refresh()
-                return (now.tabs, now.newLines.map { LiveLogLine(text: $0) })
-            }, perform: perform)
-    }
 }

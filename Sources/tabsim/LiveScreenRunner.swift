@@ -5,11 +5,17 @@ import TabSimUI
 import TabSync
 import TabSyncLive
 
-/// Lines waiting for the screen's next turn (loop-confined, like everything it serves).
+/// Lines waiting for the screen's next turn, each with its colour (loop-confined, like everything
+/// it serves).
 final class LineBuffer {
-    var lines: [String] = []
+    var lines: [LiveLogLine] = []
 
-    func take() -> [String] {
+    /// A line about nothing the engine said: an error, a note of the transport.
+    func note(_ text: String, fault: Bool = false) {
+        lines.append(LiveLogLine(text: text, style: CellStyle(fault ? .logFault : .logPresence)))
+    }
+
+    func take() -> [LiveLogLine] {
         defer { lines.removeAll() }
         return lines
     }
@@ -21,7 +27,7 @@ final class LineBuffer {
 enum LiveScreenRunner {
     /// What the screen needs from the engine, all called on the loop.
     struct Engine {
-        var refresh: () -> (tabs: [LiveTabInfo], newLines: [String])
+        var refresh: () -> (tabs: [LiveTabInfo], lines: [LiveLogLine])
         var perform: (LiveScreen.Command) -> Void
         /// Ends the engine's part (a tab says goodbye) before the loop stops.
         var stop: () -> Void
@@ -64,7 +70,8 @@ enum LiveScreenRunner {
                 Driver(screen: screen, terminal: Terminal(useColor: !noColor), engine: engine), eventLoop: loop)
             loop.scheduleRepeatedTask(initialDelay: .zero, delay: .milliseconds(Int64(TerminalUI.frameMs))) { task in
                 let d = driver.value
-                LiveTerminalUI.turn(&d.screen, device: d.terminal, refresh: d.engine.refresh, perform: d.engine.perform)
+                LiveTerminalUI.turn(
+                    &d.screen, device: d.terminal, refreshing: d.engine.refresh, perform: d.engine.perform)
                 guard d.screen.quitRequested || Terminal.receivedStopSignal != 0 else { return }
                 task.cancel()
                 d.engine.stop()

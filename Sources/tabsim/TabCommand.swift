@@ -88,13 +88,16 @@ extension TabCommand {
                 .socket, .staleSocketRemoved, .lost, .unresponsive, .responsive, .error,
             ]
             let tab = try LiveTab(settings, loop: loop) { event in
-                if shown.contains(event.kind) { buffer.lines.append(event.jsonLine) }
+                if shown.contains(event.kind) {
+                    buffer.note(event.jsonLine, fault: [.lost, .unresponsive, .error].contains(event.kind))
+                }
             }
             tab.onSyncEvent = { [unowned tab] event in
                 buffer.lines.append(
-                    ChannelWatch.timeOfDay(WallClock().wallNow.ms) + " " + event.debugLine(tabId: tab.sync.tabId))
+                    LiveLogLine(
+                        event, tabId: tab.sync.tabId, time: ChannelWatch.timeOfDay(WallClock().wallNow.ms)))
             }
-            try tab.start { error in buffer.lines.append("error: \(error)") }
+            try tab.start { error in buffer.note("error: \(error)", fault: true) }
             return LiveScreenRunner.Engine(
                 refresh: { ([tab.info], buffer.take()) },
                 perform: { command in

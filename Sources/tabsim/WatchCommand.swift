@@ -32,11 +32,11 @@ struct WatchCommand: ParsableCommand {
                 let watch = ChannelWatch()
                 let buffer = LineBuffer()
                 let watcher = ChannelWatcher(loop: loop) { frame, monotonicMs, wallMs in
-                    buffer.lines += watch.heard(frame, nowMs: monotonicMs, wallMs: wallMs)
+                    buffer.lines += watch.hear(frame, nowMs: monotonicMs, wallMs: wallMs)
                 }
-                watcher.onNote = { buffer.lines.append($0) }
+                watcher.onNote = { buffer.note($0) }
                 if let server = try channel.postgresSettings() {
-                    watcher.listen(server, channelName: channel.channel) { buffer.lines.append("error: \($0)") }
+                    watcher.listen(server, channelName: channel.channel) { buffer.note("error: \($0)", fault: true) }
                 } else {
                     try watcher.open(channel.directory, channelName: channel.channel)
                 }

@@ -125,13 +125,15 @@ import Testing
         var s = LiveScreen(mode: .tab, title: "tab A on app-sync")
         var own = Self.tab("A", .follower, ["theme": "light"])
         var performed: [LiveScreen.Command] = []
-        LiveTerminalUI.turn(&s, device: device, refresh: { ([own], ["first"]) }, perform: { performed.append($0) })
+        LiveTerminalUI.turn(
+            &s, device: device, refreshing: { ([own], [LiveLogLine(text: "first")]) }, perform: { performed.append($0) }
+        )
         #expect(performed == [.set(key: "theme", value: "dark")])
         #expect(device.timeouts == [0, 0])  // never waits: the engine's loop goes on; the resize ends the turn
         #expect(s.width == 50 && device.frames.count == 1)
         #expect(device.frames.last?.text.contains("Terminal too small: 50x12") == true)
         own.state["theme"] = "dark"
-        LiveTerminalUI.turn(&s, device: device, refresh: { ([own], []) }, perform: { performed.append($0) })
+        LiveTerminalUI.turn(&s, device: device, refreshing: { ([own], []) }, perform: { performed.append($0) })
         #expect(performed == [.set(key: "theme", value: "dark"), .lead, .quit])  // the script over, the fake quits
         #expect(s.quitRequested && s.log.map(\.text) == ["first"])
     }
