@@ -8,7 +8,7 @@ import TabSync
 /// so the session records, replays and rewinds exactly. Nothing here traps on any action in any
 /// state: failures become the status message.
 public enum UIUpdate {
-    public static let themes: [JSONValue] = ["light", "dark", "system", "high-contrast"]
+    public static var themes: [JSONValue] { LessonPrompt.themes }
     static let locales: [JSONValue] = ["en-US", "fr-FR", "de-DE", "ja-JP"]
 
     /// Virtual time each spare replay may move per tick: a few ms of wall time a frame.
@@ -72,22 +72,22 @@ public enum UIUpdate {
             try session.apply(.set(tab: tab.name, state: ["fontSize": .number(Double(next))]))
             state.message = "\(tab.name): fontSize \(next)"
         case .concurrentEdit:
+            // The lessons' concurrent edit: two values new to both tabs and different from each
+            // other, at one instant (always a real conflict).
             let a = try selectedTab(state, sim)
-            let order = sim.tabs[(state.selected + 1)...] + sim.tabs[..<state.selected]
-            guard let b = order.first(where: { $0.liveness == .alive }), a.liveness == .alive else {
+            let edits: [Scenario.Action]
+            do { edits = try LessonPrompt.concurrentEdit(from: a.name, in: sim) } catch {
                 state.message = "a concurrent edit needs the selected tab and another running"
                 return
             }
-            // Two values new to both tabs and different from each other: always a real conflict.
-            let fresh = themes.filter { $0 != a.state["theme"] && $0 != b.state["theme"] }
-            guard fresh.count >= 2 else {
-                state.message = "no two fresh themes"
-                return
+            var said: [String] = []
+            for edit in edits {
+                try session.apply(edit)
+                if case .set(let tab, let values) = edit, let theme = values["theme"] {
+                    said.append("\(tab) set theme \(theme.display)")
+                }
             }
-            try session.apply(.set(tab: a.name, state: ["theme": fresh[0]]))
-            try session.apply(.set(tab: b.name, state: ["theme": fresh[1]]))
-            state.message =
-                "\(a.name) set theme \(fresh[0].display), \(b.name) set theme \(fresh[1].display), at the same instant"
+            state.message = said.joined(separator: ", ") + ", at the same instant"
         case .newTab:
             guard sim.tabs.count < DemoSetup.maxTabs else {
                 state.message = "cannot open a \(sim.tabs.count + 1)th tab: at most \(DemoSetup.maxTabs) (A to Z)"

@@ -94,7 +94,9 @@ public struct LessonPrompt: Sendable, Equatable {
 
     /// The concurrent edit the UI's key makes from tab `name`: it and the next running tab (in
     /// opening order, wrapping) set two themes that neither holds, at the same instant.
-    static func concurrentEdit(from name: String, in sim: Simulation) throws(SimulationError) -> [Scenario.Action] {
+    public static func concurrentEdit(from name: String, in sim: Simulation) throws(SimulationError) -> [Scenario
+        .Action]
+    {
         guard let i = sim.tabs.firstIndex(where: { $0.name == name }) else {
             throw SimulationError("unknown tab '\(name)'")
         }
