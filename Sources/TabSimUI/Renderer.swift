@@ -85,19 +85,24 @@ public enum TabPane {
         let gone = tab.look == .closed || tab.look == .crashed
         let room = r.width - 1
         let prio = tab.priority.map { "prio \($0)" } ?? "prio ?"
+        let shortPrio = tab.priority.map { "prio " + CompactNumber.text($0) } ?? "prio ?"
+        let tinyPrio = tab.priority.map { "p" + CompactNumber.text($0) } ?? "p?"
+        /// The role line, longest first; its numbers are abbreviated before they would be cut.
+        func roleLine(_ long: String, _ short: String) -> String {
+            fit(room, long + "  " + prio, short + " " + prio, short + " " + shortPrio, short + " " + tinyPrio, short)
+        }
+        let epoch = CompactNumber.text(tab.epoch)
         switch tab.role {
         case .leader:
             row(
-                fit(room, "LEADER  epoch \(tab.epoch)  " + prio, "LEADER e\(tab.epoch) " + prio),
+                roleLine("LEADER  epoch \(tab.epoch)", "LEADER e\(epoch)"),
                 CellStyle(.leader, bold: true, reverse: true))
         case .follower:
             let of = "follower of \(tab.leaderName ?? "?")"
-            row(fit(room, of + "  epoch \(tab.epoch)  " + prio, of + " e\(tab.epoch) " + prio), CellStyle(.follower))
+            row(roleLine(of + "  epoch \(tab.epoch)", of + " e\(epoch)"), CellStyle(.follower))
         case .candidate:
-            row(
-                fit(room, "candidate  epoch \(tab.epoch)  " + prio, "candidate e\(tab.epoch) " + prio),
-                CellStyle(.candidate, bold: true))
-        case .none: row(gone ? "-" : "no election  " + prio)
+            row(roleLine("candidate  epoch \(tab.epoch)", "candidate e\(epoch)"), CellStyle(.candidate, bold: true))
+        case .none: row(gone ? "-" : fit(room, "no election  " + prio, "no election  " + shortPrio, "no election"))
         }
         let livenessStyle: CellStyle
         switch tab.liveness {
