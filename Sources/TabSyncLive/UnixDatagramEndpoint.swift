@@ -56,25 +56,36 @@ public final class UnixDatagramEndpoint: ChannelEndpoint {
     /// from an unnamed socket. Frames arriving before NIO reads wait in the socket's queue: none is
     /// lost, since the socket was bound before anything was posted.
     func startReading() {
-        let loop = transport.eventLoop
         let readFd = dup(fd)
-        let reader = NIOLoopBound(DatagramReader(endpoint: self), eventLoop: loop)
-        let allocator = FixedSizeRecvByteBufferAllocator(capacity: transport.maxFrameBytes + 1)
+        readAsPipe(readFd, capacity: transport.maxFrameBytes + 1, with: DatagramReader(endpoint: self)) {
+            [self] result in
+            switch result {
+            case .success(let channel):
+                if isOpen { self.channel = channel } else { channel.close(promise: nil) }
+            case .failure(let error):
+                failed("cannot read the socket: \(error)")
+            }
+        }
+    }
+
+    /// Reads `descriptor` on the loop as a pipe is, `capacity` bytes at most per read, through
+    /// `handler`; `done` gets the channel, or the error after the descriptor was closed.
+    private func readAsPipe(
+        _ descriptor: CInt, capacity: Int, with handler: some ChannelInboundHandler,
+        done: @escaping (Result<any Channel, any Error>) -> Void
+    ) {
+        let loop = transport.eventLoop
+        let reader = NIOLoopBound(handler, eventLoop: loop)
         NIOPipeBootstrap(group: loop)
-            .channelOption(.recvAllocator, value: allocator)
+            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: capacity))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(reader.value) }
             }
-            .takingOwnershipOfDescriptor(input: readFd)
+            .takingOwnershipOfDescriptor(input: descriptor)
             .assumeIsolated()
-            .whenComplete { [self] result in
-                switch result {
-                case .success(let channel):
-                    if isOpen { self.channel = channel } else { channel.close(promise: nil) }
-                case .failure(let error):
-                    Glibc.close(readFd)
-                    failed("cannot read the socket: \(error)")
-                }
+            .whenComplete { result in
+                if case .failure = result { Glibc.close(descriptor) }
+                done(result)
             }
     }
 
@@ -159,27 +170,14 @@ public final class UnixDatagramEndpoint: ChannelEndpoint {
             Glibc.close(watch)
             return
         }
-        let loop = transport.eventLoop
-        let reader = NIOLoopBound(DirectoryWatchReader(endpoint: self), eventLoop: loop)
         // An inotify event is at most 16 bytes and a name: room for several at once.
-        let allocator = FixedSizeRecvByteBufferAllocator(capacity: 4096)
-        NIOPipeBootstrap(group: loop)
-            .channelOption(.recvAllocator, value: allocator)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(reader.value) }
-            }
-            .takingOwnershipOfDescriptor(input: watch)
-            .assumeIsolated()
-            .whenComplete { [self] result in
-                guard case .success(let channel) = result else {
-                    Glibc.close(watch)
-                    return
-                }
-                guard isOpen else { return channel.close(promise: nil) }
-                directoryWatch = channel
-                isWatchingDirectory = true
-                listingIsStale = true  // what changed before the watch began
-            }
+        readAsPipe(watch, capacity: 4096, with: DirectoryWatchReader(endpoint: self)) { [self] result in
+            guard case .success(let channel) = result else { return }
+            guard isOpen else { return channel.close(promise: nil) }
+            directoryWatch = channel
+            isWatchingDirectory = true
+            listingIsStale = true  // what changed before the watch began
+        }
     }
 
     fileprivate func directoryWatchEnded() {
