@@ -146,9 +146,9 @@ public final class BroadcastSync {
         timers.open()
         let valueLimit = max(0, frameLimit - Self.frameReserve)
         store.valueCheck = { [weak self] key, value in
-            guard let self, self.isSynced(key) else { return nil }
             let bytes = key.utf8.count + 4 + value.approximateByteCount
-            return bytes > valueLimit ? ValueTooLarge(key: key, bytes: bytes, limit: valueLimit) : nil
+            guard bytes > valueLimit, let self, self.isSynced(key) else { return nil }
+            return ValueTooLarge(key: key, bytes: bytes, limit: valueLimit)
         }
         subscription = store.subscribe(localOnly: true) { [unowned self] change in self.storeChanged(change) }
         emit(.started)
@@ -352,12 +352,22 @@ public final class BroadcastSync {
         guard keys.count > 1, frameLimit < Int.max / 2 else { return [keys] }
         let budget = frameLimit - Self.frameReserve
         let state = values ?? store.state
+        let fieldVersions = document.fieldVersions
+        func cost(_ key: String, _ value: JSONValue?) -> Int {
+            let fields = fieldVersions.isEmpty ? 0 : fieldVersions[key]?.count ?? 0
+            return key.utf8.count + 200 * (1 + fields) + (value?.approximateByteCount ?? 0)
+        }
+        // Nearly always they all fit: summed first, from the values at hand without a lookup when
+        // they are exactly the keys', and no group is built.
+        let total =
+            values?.count == keys.count
+            ? state.reduce(0) { $0 + cost($1.key, $1.value) } : keys.reduce(0) { $0 + cost($1, state[$1]) }
+        if total <= budget { return [keys] }
         var groups: [[String]] = []
         var group: [String] = []
         var used = 0
         for key in keys {
-            let fields = document.fieldVersions[key]?.count ?? 0
-            let cost = key.utf8.count + 200 * (1 + fields) + (state[key]?.approximateByteCount ?? 0)
+            let cost = cost(key, state[key])
             if !group.isEmpty, used + cost > budget {
                 groups.append(group)
                 group = []
@@ -475,17 +485,16 @@ public final class BroadcastSync {
     private func check(_ m: SyncMessage) -> (DropReason, String)? {
         if m.tabId.isEmpty { return (.malformed, "empty tabId") }
         if m.tabId == tabId { return (.idCollision, "sender id is this tab's own id") }
-        if let problem = m.rangeProblem { return (.malformed, problem) }
+        // The payload's part is found once per post, for every receiver of it (`PayloadVerdict`).
+        let verdict = m.payload?.verdict
+        if let problem = m.rangeProblem(verdict) { return (.malformed, problem) }
         let state = m.payload?.state
-        if let state {
-            if let keys = m.payload?.keys, let problem = Self.keysProblem(keys, state, m.payload?.stamps) {
-                return (.inconsistentKeys, problem)
+        if let verdict, state != nil {
+            if let problem = verdict.keysProblem { return (.inconsistentKeys, problem) }
+            if verdict.stateBytes > config.maxMessageBytes {
+                return (.oversized, "state of about \(verdict.stateBytes) bytes, limit \(config.maxMessageBytes)")
             }
-            let (size, problem) = JSONValue.object(state).inspect()
-            if size > config.maxMessageBytes {
-                return (.oversized, "state of about \(size) bytes, limit \(config.maxMessageBytes)")
-            }
-            if let problem { return (.invalidValue, problem) }
+            if let problem = verdict.valueProblem { return (.invalidValue, problem) }
         }
         if let problem = timeProblem(m) { return problem }
         if let listed = m.payload?.unsettled?.count, listed > UnsettledKeys.capacity {
@@ -515,46 +524,29 @@ public final class BroadcastSync {
         }
         guard m.type == .stateUpdate || m.type == .stateResponse, let payload = m.payload else { return nil }
         let limit = clock.wallNow + config.maxClockOffsetMs
-        func ahead(_ time: WallClockInstant, _ what: String) -> (DropReason, String)? {
+        func ahead(_ time: WallClockInstant, _ what: @autoclosure () -> String) -> (DropReason, String)? {
             guard time > limit else { return nil }
             return (
                 .clockAhead,
-                "\(what) is \(time - clock.wallNow) ms ahead of this clock (maxClockOffsetMs \(config.maxClockOffsetMs))"
+                "\(what()) is \(time - clock.wallNow) ms ahead of this clock (maxClockOffsetMs \(config.maxClockOffsetMs))"
             )
         }
         if m.type == .stateUpdate, let problem = ahead(m.timestamp, "the update's time") { return problem }
-        for (key, v) in (payload.stamps ?? [:]) where !v.isDefault {
-            if let problem = ahead(v.time, "the version of '\(key)'") { return problem }
-        }
-        for (key, fields) in (payload.fieldStamps ?? [:]) {
-            for (field, v) in fields where !v.isDefault {
-                if let problem = ahead(v.time, "the version of '\(key).\(field)'") { return problem }
+        // The first key ahead in key order, so that the one named is the same in every run.
+        func firstAhead(_ versions: [String: KeyVersion]) -> (key: String, time: WallClockInstant)? {
+            var first: (key: String, time: WallClockInstant)? = nil
+            for (key, v) in versions where !v.isDefault && v.time > limit && first.map({ key < $0.key }) ?? true {
+                first = (key, v.time)
             }
+            return first
         }
-        return nil
-    }
-
-    /// Why `keys` cannot stand for what `state` and `stamps` would write: a key of either missing
-    /// from `keys`, or a key listed twice. (A listed key absent from `state` is a removal.) With this,
-    /// the keys the filters accept are exactly the keys a message can write.
-    static func keysProblem(_ keys: [String], _ state: StateDocument, _ stamps: [String: KeyVersion]?) -> String? {
-        let listed: (String) -> Bool
-        if keys.count <= 16 {
-            for i in keys.indices where keys[keys.index(after: i)...].contains(keys[i]) {
-                return "key '\(keys[i])' listed twice in keys"
-            }
-            listed = keys.contains
-        } else {
-            let set = Set(keys)
-            if set.count != keys.count { return "a key listed twice in keys" }
-            listed = set.contains
+        if let stamps = payload.stamps, let (key, time) = firstAhead(stamps) {
+            return ahead(time, "the version of '\(key)'")
         }
-        // The first unlisted key in sorted order, so that the log is the same in every process.
-        if let key = state.keys.filter({ !listed($0) }).min() {
-            return "state holds '\(key)', which keys does not list"
-        }
-        if let key = stamps?.keys.filter({ !listed($0) }).min() {
-            return "stamps name '\(key)', which keys does not list"
+        guard let fieldStamps = payload.fieldStamps, fieldStamps.values.contains(where: { firstAhead($0) != nil })
+        else { return nil }
+        for (key, fields) in fieldStamps.sorted(by: { $0.key < $1.key }) {
+            if let (field, time) = firstAhead(fields) { return ahead(time, "the version of '\(key).\(field)'") }
         }
         return nil
     }

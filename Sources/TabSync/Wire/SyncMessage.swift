@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The spec's `SyncMessage`: `type`, `tabId`, `timestamp`, `payload{state, keys, leaderId, priority}`,
 /// with the same JSON field names. Extension fields are optional so a spec-only message still decodes.
 public struct SyncMessage: Codable, Sendable, Equatable {
@@ -31,6 +33,8 @@ public struct SyncMessage: Codable, Sendable, Equatable {
         /// Mutated only when uniquely referenced (`fieldsForWriting`), hence safe to share.
         private final class Box: @unchecked Sendable {
             var fields: Fields
+            /// The fields' verdict, once found: shared by every copy of the payload, cleared by a write.
+            let verdict = Mutex<PayloadVerdict?>(nil)
             init(_ fields: Fields) { self.fields = fields }
         }
 
@@ -143,8 +147,23 @@ public struct SyncMessage: Codable, Sendable, Equatable {
         private var fieldsForWriting: Fields {
             get { box.fields }
             _modify {
-                if !isKnownUniquelyReferenced(&box) { box = Box(box.fields) }
+                if isKnownUniquelyReferenced(&box) {
+                    box.verdict.withLock { $0 = nil }
+                } else {
+                    box = Box(box.fields)
+                }
                 yield &box.fields
+            }
+        }
+
+        /// What the payload's fields are worth to any receiver (`PayloadVerdict`), found the first
+        /// time it is asked for and kept: the copies a channel hands to each receiver share it.
+        public var verdict: PayloadVerdict {
+            box.verdict.withLock { kept in
+                if let kept { return kept }
+                let found = PayloadVerdict(self)
+                kept = found
+                return found
             }
         }
 
@@ -252,51 +271,14 @@ extension SyncMessage {
     /// and version times are safe integers; epochs, request ids, version counters and the protocol
     /// version are also 0 or more, so `counter + 1` and `epoch + 1` can never overflow.
     /// A `payload.name` over `maxNameBytes` or holding a control character is named too.
-    public var rangeProblem: String? {
-        func outside(_ value: Int?, _ field: String, nonNegative: Bool = false) -> String? {
-            guard let value else { return nil }
-            let range = nonNegative ? WireInteger.counts : WireInteger.range
-            return range.contains(value)
-                ? nil
-                : "field '\(field)' is \(value), outside \(range.lowerBound)...\(range.upperBound)"
-        }
-        if let p = outside(timestamp.ms, "timestamp") ?? outside(version, "version", nonNegative: true) { return p }
-        guard let payload else { return nil }
-        if let p = outside(payload.priority?.ms, "payload.priority")
-            ?? outside(payload.epoch, "payload.epoch", nonNegative: true)
-            ?? outside(payload.requestId, "payload.requestId", nonNegative: true)
-            ?? outside(payload.remaining, "payload.remaining", nonNegative: true)
-        {
-            return p
-        }
-        func counterProblem(_ value: Int?, _ field: String) -> String? {
-            guard let value, value > KeyVersion.maxCounter else { return nil }
-            return "field '\(field)' is \(value), above the version counter's bound \(KeyVersion.maxCounter)"
-        }
-        if let p = outside(payload.counter, "payload.counter", nonNegative: true)
-            ?? counterProblem(payload.counter, "payload.counter")
-        {
-            return p
-        }
-        if let name = payload.name, let p = Self.nameProblem(name) { return "field 'payload.name' \(p)" }
-        // Keys in order, so that the problem named is the same in every run.
-        func versionsProblem(_ versions: [String: KeyVersion]?, _ field: String) -> String? {
-            guard let versions else { return nil }
-            for (key, v) in versions.sorted(by: { $0.key < $1.key }) {
-                if let p = outside(v.time.ms, "\(field).\(key).time")
-                    ?? outside(v.counter, "\(field).\(key).counter", nonNegative: true)
-                    ?? counterProblem(v.counter, "\(field).\(key).counter")
-                {
-                    return p
-                }
-            }
-            return nil
-        }
-        if let p = versionsProblem(payload.stamps, "payload.stamps") { return p }
-        for key in (payload.fieldStamps ?? [:]).keys.sorted() {
-            if let p = versionsProblem(payload.fieldStamps?[key], "payload.fieldStamps.\(key)") { return p }
-        }
-        return nil
+    /// The payload's part is its `verdict`'s, found once however many receivers share the payload.
+    public var rangeProblem: String? { rangeProblem(payload?.verdict) }
+
+    /// `rangeProblem`, with the payload's verdict at hand.
+    func rangeProblem(_ verdict: PayloadVerdict?) -> String? {
+        WireInteger.problem(timestamp.ms, "timestamp")
+            ?? WireInteger.problem(version, "version", nonNegative: true)
+            ?? verdict?.rangeProblem
     }
 }
 

@@ -28,4 +28,13 @@ public enum WireInteger {
         if overflow { return b > 0 ? max : -max }
         return Swift.min(max, Swift.max(-max, sum))
     }
+
+    /// What is wrong with `value` as the field `field` (out of `range`, or of `counts` when
+    /// `nonNegative`), or nil; the field's name is built only when something is.
+    static func problem(_ value: Int?, _ field: @autoclosure () -> String, nonNegative: Bool = false) -> String? {
+        guard let value else { return nil }
+        let range = nonNegative ? counts : self.range
+        return range.contains(value)
+            ? nil : "field '\(field())' is \(value), outside \(range.lowerBound)...\(range.upperBound)"
+    }
 }
