@@ -90,9 +90,10 @@ public final class Store {
 
     /// Throws what `setState` would refuse of `partial`, changing nothing.
     public func check(_ partial: StateDocument) throws(ValueTooLarge) {
-        guard let valueCheck else { return }
-        for key in partial.keys.sorted() {
-            if let refusal = valueCheck(key, partial[key]!) { throw refusal }
+        guard let valueCheck, partial.contains(where: { valueCheck($0.key, $0.value) != nil }) else { return }
+        // In key order once one is refused, so that the refusal named is the same in every run.
+        for (key, value) in partial.sorted(by: { $0.key < $1.key }) {
+            if let refusal = valueCheck(key, value) { throw refusal }
         }
     }
 

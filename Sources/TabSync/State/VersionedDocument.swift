@@ -61,7 +61,12 @@ struct VersionedDocument {
     /// The version of a key's value here: nil for a key this tab holds nothing of (never set, never
     /// removed); `ownDefault` for a value nobody wrote here.
     func version(of key: String, values: StateDocument) -> KeyVersion? {
-        versions[key] ?? (values[key] != nil ? ownDefault : nil)
+        version(of: key, holding: values[key])
+    }
+
+    /// `version(of:values:)` with the key's local value at hand (`nil`: none).
+    private func version(of key: String, holding value: JSONValue?) -> KeyVersion? {
+        versions[key] ?? (value != nil ? ownDefault : nil)
     }
 
     /// The field versions of one key (empty: none, or not under merge).
@@ -131,12 +136,18 @@ struct VersionedDocument {
     func incomingVersion(
         _ key: String, _ m: SyncMessage, _ payload: SyncMessage.Payload, values: StateDocument
     ) -> KeyVersion? {
+        incomingVersion(key, m, payload, local: { version(of: key, values: values) })
+    }
+
+    /// `incomingVersion(_:_:_:values:)`, asking for the local version only when it decides.
+    private func incomingVersion(
+        _ key: String, _ m: SyncMessage, _ payload: SyncMessage.Payload, local: () -> KeyVersion?
+    ) -> KeyVersion? {
         if let v = payload.stamps?[key] { return v }
         if m.type == .stateUpdate {
             let counter =
                 payload.counter
-                ?? (strategy == .firstWriteWins
-                    ? min(KeyVersion.maxCounter, (version(of: key, values: values)?.counter ?? 0) + 1) : 1)
+                ?? (strategy == .firstWriteWins ? min(KeyVersion.maxCounter, (local()?.counter ?? 0) + 1) : 1)
             return KeyVersion(counter: counter, time: m.timestamp, tabId: m.tabId)
         }
         guard payload.state?[key] != nil else { return nil }
@@ -191,12 +202,15 @@ struct VersionedDocument {
         let earliestFirst = strategy == .firstWriteWins
         let always = strategy == .arrivalOrder
         var applied = Applied()
+        applied.set.reserveCapacity(keys.count)
         var won: [(key: String, version: KeyVersion)] = []
+        won.reserveCapacity(keys.count)
         for key in keys {
-            guard let incoming = incomingVersion(key, m, payload, values: values) else { continue }
-            let local = version(of: key, values: values)
-            let value = state[key]
+            // Each of the key's entries looked up once: this runs for every key of every delivery.
             let current = values[key]
+            let local = version(of: key, holding: current)
+            guard let incoming = incomingVersion(key, m, payload, local: { local }) else { continue }
+            let value = state[key]
             guard always || incoming.wins(over: local, earliestFirst: earliestFirst) else {
                 if incoming != local { applied.newerHere.append(key) }
                 if value != current, observed {
