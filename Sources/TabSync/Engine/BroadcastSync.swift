@@ -146,6 +146,7 @@ public final class BroadcastSync {
         timers.open()
         let valueLimit = max(0, frameLimit - Self.frameReserve)
         store.valueCheck = { [weak self] key, value in
+            guard key.utf8.count + 4 + value.byteCountBound > valueLimit else { return nil }
             let bytes = key.utf8.count + 4 + value.approximateByteCount
             guard bytes > valueLimit, let self, self.isSynced(key) else { return nil }
             return ValueTooLarge(key: key, bytes: bytes, limit: valueLimit)
@@ -353,16 +354,18 @@ public final class BroadcastSync {
         let budget = frameLimit - Self.frameReserve
         let state = values ?? store.state
         let fieldVersions = document.fieldVersions
-        func cost(_ key: String, _ value: JSONValue?) -> Int {
+        func cost(_ key: String, _ value: JSONValue?, bound: Bool = false) -> Int {
             let fields = fieldVersions.isEmpty ? 0 : fieldVersions[key]?.count ?? 0
-            return key.utf8.count + 200 * (1 + fields) + (value?.approximateByteCount ?? 0)
+            let bytes = value.map { bound ? $0.byteCountBound : $0.approximateByteCount } ?? 0
+            return key.utf8.count + 200 * (1 + fields) + bytes
         }
-        // Nearly always they all fit: summed first, from the values at hand without a lookup when
-        // they are exactly the keys', and no group is built.
-        let total =
+        // Nearly always they all fit: a bound summed first, from the values at hand without a
+        // lookup when they are exactly the keys', and no group is built.
+        let bound =
             values?.count == keys.count
-            ? state.reduce(0) { $0 + cost($1.key, $1.value) } : keys.reduce(0) { $0 + cost($1, state[$1]) }
-        if total <= budget { return [keys] }
+            ? state.reduce(0) { $0 + cost($1.key, $1.value, bound: true) }
+            : keys.reduce(0) { $0 + cost($1, state[$1], bound: true) }
+        if bound <= budget || keys.reduce(0, { $0 + cost($1, state[$1]) }) <= budget { return [keys] }
         var groups: [[String]] = []
         var group: [String] = []
         var used = 0

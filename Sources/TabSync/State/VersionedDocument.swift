@@ -306,8 +306,9 @@ struct VersionedDocument {
 
     /// The values of `keys` with their versions, leaving out versions equal to `implicit` (the
     /// receiver assumes it). Keys this tab holds nothing of are left out. `written`, when given,
-    /// holds exactly the values of `keys`.
-    func payload(
+    /// holds exactly the values of `keys`. Mutating although it changes nothing: called on the
+    /// engine's stored document, a non-mutating call copied the whole document first (every update sent).
+    mutating func payload(
         of keys: [String], written: StateDocument? = nil, implicit: KeyVersion?, values current: StateDocument
     ) -> SyncMessage.Payload {
         var state = written ?? StateDocument(minimumCapacity: keys.count)

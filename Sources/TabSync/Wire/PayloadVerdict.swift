@@ -4,7 +4,9 @@
 ///
 /// What depends on the receiver (its own id, its clock, its highest epoch, its size limit) is
 /// checked by each receiver, with `stateBytes` measured here.
-public struct PayloadVerdict: Sendable, Equatable {
+///
+/// Immutable, and a class so that handing it to each receiver is one retain.
+public final class PayloadVerdict: Sendable {
     /// The first number outside its documented range, or a bad `name`, named (see
     /// `SyncMessage.rangeProblem`).
     public let rangeProblem: String?
@@ -78,22 +80,21 @@ public struct PayloadVerdict: Sendable, Equatable {
     /// from `keys`, or a key listed twice. (A listed key absent from `state` is a removal.) With this,
     /// the keys the filters accept are exactly the keys a message can write.
     static func keysProblem(_ keys: [String], _ state: StateDocument, _ stamps: [String: KeyVersion]?) -> String? {
-        let listed: (String) -> Bool
-        if keys.count <= 16 {
+        // Few keys (the usual case) are scanned; many are hashed once. No closure is built either way.
+        let set: Set<String>? = keys.count > 16 ? Set(keys) : nil
+        if let set {
+            if set.count != keys.count { return "a key listed twice in keys" }
+        } else {
             for i in keys.indices where keys[keys.index(after: i)...].contains(keys[i]) {
                 return "key '\(keys[i])' listed twice in keys"
             }
-            listed = keys.contains
-        } else {
-            let set = Set(keys)
-            if set.count != keys.count { return "a key listed twice in keys" }
-            listed = set.contains
         }
+        func listed(_ key: String) -> Bool { set?.contains(key) ?? keys.contains(key) }
         // The first unlisted key in sorted order, so that the log is the same in every process.
-        if let key = state.keys.filter({ !listed($0) }).min() {
+        if state.keys.contains(where: { !listed($0) }), let key = state.keys.filter({ !listed($0) }).min() {
             return "state holds '\(key)', which keys does not list"
         }
-        if let key = stamps?.keys.filter({ !listed($0) }).min() {
+        if let stamps, stamps.keys.contains(where: { !listed($0) }), let key = stamps.keys.filter({ !listed($0) }).min() {
             return "stamps name '\(key)', which keys does not list"
         }
         return nil
