@@ -29,6 +29,8 @@ public struct Frame: Equatable, Sendable {
         public var hints: String
         /// A lesson's narration or waiting prompt, wrapped: drawn at the top of the log.
         public var banner: [String] = []
+        /// The timeline's line (`Timeline.line`), drawn in `layout.timeline`; empty on screens without one.
+        public var timeline = ""
     }
 }
 
