@@ -25,4 +25,5 @@ static inline int tabsim_key_ppage(void) { return KEY_PPAGE; }
 static inline int tabsim_key_npage(void) { return KEY_NPAGE; }
 static inline int tabsim_key_home(void) { return KEY_HOME; }
 static inline int tabsim_key_end(void) { return KEY_END; }
+static inline mmask_t tabsim_all_mouse_events(void) { return ALL_MOUSE_EVENTS; }
 #endif

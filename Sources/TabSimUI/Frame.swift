@@ -29,6 +29,8 @@ public struct Frame: Equatable, Sendable {
         public var hints: String
         /// A lesson's narration or waiting prompt, wrapped: drawn at the top of the log.
         public var banner: [String] = []
+        /// The timeline's line (`Timeline.line`), drawn in `layout.timeline`; empty on screens without one.
+        public var timeline = ""
     }
 }
 
@@ -147,28 +149,33 @@ public struct HelpOverlay: Equatable, Sendable {
     public var bodyRows: Int
     public var rect: Rect
 
-    public static let title = " TabSync simulator: keys"
-    public static let footer = " Up/Down PgUp/PgDn scroll   Esc or ? closes"
+    public static let title = " TabSync simulator: keys and symbols"
+    public static let footer = " Up/Down PgUp/PgDn or wheel scroll   Esc or ? closes"
+    /// The keys help's first page starts with, before the legend: how to quit, pause and get help.
+    static let firstKeys: [UIAction] = [.quit, .togglePause, .toggleHelp]
 
-    /// The overlay for a screen: keys and what they do, wrapped to fit, scrolled by `scroll`.
+    /// The overlay for a screen: quit, pause and help, the legend of the screen's symbols
+    /// (`Legend`), every other key and what it does (`KeyBinding.all`, in its order), and the
+    /// mouse; wrapped to fit, scrolled by `scroll`.
     public init(width: Int, height: Int, scroll: Int) {
         let boxWidth = max(10, min(width, 100))
         let keyWidth = (KeyBinding.all.map(\.label.count).max() ?? 0) + 4
         let textWidth = max(10, boxWidth - 2 - keyWidth)
         var body: [String] = []
-        for b in KeyBinding.all {
-            let parts = Self.wrap(b.help, width: textWidth)
-            for (i, part) in parts.enumerated() {
-                let key = i == 0 ? "  " + b.label : ""
+        func add(_ label: String, _ text: String) {
+            for (i, part) in Self.wrap(text, width: textWidth).enumerated() {
+                let key = i == 0 ? "  " + label : ""
                 body.append(key + String(repeating: " ", count: max(1, keyWidth - key.count)) + part)
             }
         }
-        body +=
-            [""]
-            + Self.wrap(
-                "Pane colours follow each tab's theme; a marked value (*) differs between running tabs, "
-                    + "and the status bar names the tabs.", width: boxWidth - 4
-            ).map { "  " + $0 }
+        let first = Self.firstKeys.compactMap { a in KeyBinding.all.first { $0.actions.first == a } }
+        for b in first { add(b.label, b.help) }
+        body += ["", " Symbols"]
+        for row in Legend.rows { add(row.symbols, row.meaning) }
+        body += ["", " Keys"]
+        for b in KeyBinding.all where !first.contains(where: { $0.label == b.label }) { add(b.label, b.help) }
+        body += ["", " Mouse"]
+        for row in Legend.mouse { add(row.symbols, row.meaning) }
         let boxHeight = max(4, min(height, body.count + 4))
         bodyRows = max(0, boxHeight - 4)
         lines = body

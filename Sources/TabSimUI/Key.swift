@@ -2,6 +2,8 @@
 public enum Key: Hashable, Sendable {
     case char(Character)
     case up, down, pageUp, pageDown, home, end, backTab, escape
+    /// A mouse report (`MouseEvent`); `MouseInput` turns it into an action.
+    case mouse(MouseEvent)
 
     /// How the help overlay, the hint bar and the README name the key.
     public var label: String {
@@ -17,6 +19,7 @@ public enum Key: Hashable, Sendable {
         case .end: "End"
         case .backTab: "Shift-Tab"
         case .escape: "Esc"
+        case .mouse: "mouse"
         }
     }
 }
@@ -35,6 +38,9 @@ public enum Key: Hashable, Sendable {
 /// are keys again; a pause in the input (`flush()`) gives one up as well. An 8-bit control counts
 /// as such raw (an 8-bit terminal) or UTF-8 encoded (U+0080–U+009F as C2 80–C2 9F), never as the
 /// continuation byte of another character (`Ŝ` is C5 9C, not ST).
+///
+/// Mouse reports become `.mouse` keys: SGR (`CSI < b ; x ; y M` or `m`) and X10 (`CSI M` and three
+/// raw bytes, read as such even when they are not ASCII), so a click never reads as keys either.
 public struct KeyDecoder: Sendable {
     /// The longest string sequence swallowed, in bytes after its introducer.
     public static let maxStringBytes = 4096
@@ -43,6 +49,9 @@ public struct KeyDecoder: Sendable {
     private var pending: [UInt8] = []
     /// Inside a string sequence: bytes of it so far, and whether the last one was ESC (maybe ST).
     private var string: (bytes: Int, afterEscape: Bool)?
+    /// The bytes of an X10 mouse report read so far, after its `CSI M` (three are raw bytes, whatever
+    /// their value: not UTF-8, not controls).
+    private var mouseBytes: [UInt8]?
     /// UTF-8 continuation bytes still expected, and the character's bits so far.
     private var utf8Needed = 0
     private var utf8Bits: UInt32 = 0
@@ -51,10 +60,19 @@ public struct KeyDecoder: Sendable {
 
     /// True while the bytes so far begin an escape sequence: the device should wait briefly for
     /// more before calling `flush()`.
-    public var isInsideSequence: Bool { !pending.isEmpty || string != nil }
+    public var isInsideSequence: Bool { !pending.isEmpty || string != nil || mouseBytes != nil }
 
     /// Feeds one byte; returns the key it completes, if any.
     public mutating func feed(_ byte: UInt8) -> Key? {
+        if var report = mouseBytes {
+            report.append(byte)
+            guard report.count == 3 else {
+                mouseBytes = report
+                return nil
+            }
+            mouseBytes = nil
+            return MouseEvent.x10(report).map { Key.mouse($0) }
+        }
         let unit = control(byte)
         guard var s = string else { return feed(unit: unit) }
         s.bytes += 1
@@ -137,6 +155,11 @@ public struct KeyDecoder: Sendable {
             return feed(unit: unit)
         }
         if unit < 0x20 { return nil }
+        if pending == [0x1B, UInt8(ascii: "[")], unit == UInt8(ascii: "M") {
+            pending = []
+            mouseBytes = []  // X10 mouse: three raw bytes follow
+            return nil
+        }
         pending.append(unit)
         // A CSI or SS3 sequence ends with a byte from @ to ~; parameters and intermediates come before.
         if (0x40...0x7E).contains(unit) {
@@ -153,6 +176,7 @@ public struct KeyDecoder: Sendable {
         defer {
             pending = []
             string = nil
+            mouseBytes = nil
         }
         return pending == [0x1B] ? .escape : nil
     }
@@ -170,6 +194,9 @@ public struct KeyDecoder: Sendable {
         let params = String(decoding: seq[2..<(seq.count - 1)], as: UTF8.self)
         // Modifiers (`1;5A`: Ctrl-Up) do not change what the key does here.
         let first = params.split(separator: ";").first.map(String.init) ?? ""
+        if params.hasPrefix("<"), final == "M" || final == "m" {
+            return MouseEvent.sgr(String(params.dropFirst()), final: final).map { Key.mouse($0) }
+        }
         switch final {
         case "A": return .up
         case "B": return .down

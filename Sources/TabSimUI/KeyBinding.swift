@@ -105,26 +105,46 @@ public struct KeyBinding: Sendable {
     /// Every hint: `1-9 select  t theme ... q quit` (longer than a screen; see `hintBar(width:paused:)`).
     public static let hintBar = all.compactMap { b in b.hint.map { b.label + " " + $0 } }.joined(separator: "  ")
 
-    /// The bottom line for a screen `width` wide: as many hints as fit, in table order, then help
-    /// and quit (always there: help lists every key). While paused the time keys come first.
-    public static func hintBar(width: Int, paused: Bool) -> String {
-        let tail = all.filter { $0.actions == [.toggleHelp] || $0.actions == [.quit] }
-            .compactMap { b in b.hint.map { b.label + " " + $0 } }.joined(separator: "  ")
-        var rest = all.filter { $0.hint != nil && $0.actions != [.toggleHelp] && $0.actions != [.quit] }
-        if paused {
-            let timeKeys = rest.filter { $0.actions.contains { timeActions.contains($0) } }
-            rest = timeKeys + rest.filter { b in !timeKeys.contains { $0.label == b.label } }
-        }
-        var line = ""
-        for b in rest {
-            guard let hint = b.hint else { continue }
-            let part = (line.isEmpty ? "" : "  ") + b.label + " " + hint
-            if line.count + part.count + 2 + tail.count <= width { line += part }
-        }
-        return line.isEmpty ? tail : line + "  " + tail
+    /// The hint bar's keys, most important first, by the first action of their binding: quit, help
+    /// and pause, then what a demo shows first (select, the diagram, the teaching network, kill,
+    /// edit, a new tab), then the time keys, then the faults and views. A binding with a hint and
+    /// no rank comes last (a test keeps every hint ranked).
+    static let importance: [UIAction] = [
+        .quit, .toggleHelp, .togglePause, .select(0), .toggleDiagram, .toggleTeachingNetwork, .killTab,
+        .cycleTheme, .concurrentEdit, .newTab, .stepOnce, .stepBack, .jumpBack, .forceLeader, .toggleFreeze,
+        .togglePartition, .timeOutFollower, .dropNext, .toggleLossy, .cycleLogFilter, .togglePings,
+        .cycleStrategy, .toggleMark, .splitMarked, .toggleVersions,
+    ]
+
+    /// This binding's rank in the hint bar: 0 is the most important (`q quit`); nil for a binding
+    /// the hint bar leaves out.
+    public var importance: Int? {
+        guard hint != nil else { return nil }
+        return actions.first.flatMap { Self.importance.firstIndex(of: $0) } ?? Self.importance.count
     }
 
-    /// The actions of the keys that move time, shown first in the hint bar while paused.
+    /// The bottom line for a screen `width` wide: the hints by importance (`importance`), as many as
+    /// fit, `q quit` first whatever the width (cut to `q` when even that does not fit). While paused
+    /// the time keys come right after quit, help and pause.
+    public static func hintBar(width: Int, paused: Bool) -> String {
+        var ranked = all.filter { $0.importance != nil }.sorted { $0.importance! < $1.importance! }
+        if paused {
+            let time = ranked.filter { b in b.actions.contains { timeActions.contains($0) } && b.importance! > 2 }
+            ranked =
+                ranked.filter { $0.importance! <= 2 } + time
+                + ranked.filter { b in b.importance! > 2 && !time.contains { $0.label == b.label } }
+        }
+        var line = ""
+        for b in ranked {
+            guard let hint = b.hint else { continue }
+            let part = (line.isEmpty ? "" : "  ") + b.label + " " + hint
+            guard line.count + part.count <= width else { break }
+            line += part
+        }
+        return line.isEmpty ? String("q quit".prefix(width >= 6 ? 6 : min(1, max(0, width)))) : line
+    }
+
+    /// The actions of the keys that move time, shown right after quit, help and pause while paused.
     static let timeActions: [UIAction] = [.togglePause, .stepOnce, .stepBack, .jumpBack, .faster, .slower]
 
     /// The hint line of a screen where only `actions` act: every binding with one of them, in

@@ -11,7 +11,7 @@ public struct Rect: Equatable, Sendable {
 
 /// Where everything goes for a screen size and a number of tabs: panes side by side, wrapping
 /// into rows; when not every row fits, the rows that fit, paged so the selected tab shows; the
-/// traffic log below, then a status bar and a key-hint bar.
+/// traffic log below, then (in the simulator's UI) the timeline, a status bar and a key-hint bar.
 public struct Layout: Equatable, Sendable {
     public static let paneHeight = 11
     public static let minPaneWidth = 24
@@ -27,17 +27,27 @@ public struct Layout: Equatable, Sendable {
     public var log = Rect(x: 0, y: 0, width: 0, height: 0)
     public var status = Rect(x: 0, y: 0, width: 0, height: 0)
     public var hints = Rect(x: 0, y: 0, width: 0, height: 0)
+    /// The timeline's row (`Timeline`), above the status bar; empty where the screen has none.
+    public var timeline = Rect(x: 0, y: 0, width: 0, height: 0)
     /// Set when the screen cannot show one row of panes and a few log lines: the UI says so instead.
     public var tooSmall = false
 
-    public init(width: Int, height: Int, tabCount: Int, selected: Int = 0) {
+    /// The smallest screen height with the timeline's row (`timeline: true`) or without.
+    public static func minHeight(timeline: Bool) -> Int { minHeight + (timeline ? 1 : 0) }
+
+    /// `timeline`: a row for the timeline above the status bar (the simulator's UI; a live screen
+    /// has no rewind, hence none).
+    public init(width: Int, height: Int, tabCount: Int, selected: Int = 0, timeline: Bool = true) {
         self.tabCount = tabCount
         let count = max(1, tabCount)
         let columns = max(1, min(count, (width + 1) / (Self.minPaneWidth + 1)))
         let rows = (count + columns - 1) / columns
         let paneWidth = (width - (columns - 1)) / columns
-        let visibleRows = min(rows, (height - 2 - Self.minLogHeight) / Self.paneHeight)
-        guard width >= Self.minWidth, height >= Self.minHeight, paneWidth >= Self.minPaneWidth, visibleRows >= 1 else {
+        let bars = timeline ? 3 : 2
+        let visibleRows = min(rows, (height - bars - Self.minLogHeight) / Self.paneHeight)
+        guard width >= Self.minWidth, height >= Self.minHeight(timeline: timeline), paneWidth >= Self.minPaneWidth,
+            visibleRows >= 1
+        else {
             tooSmall = true
             return
         }
@@ -53,7 +63,8 @@ public struct Layout: Equatable, Sendable {
                 Rect(x: col * (paneWidth + 1), y: row * Self.paneHeight, width: paneWidth, height: Self.paneHeight))
         }
         let panesHeight = visibleRows * Self.paneHeight
-        log = Rect(x: 0, y: panesHeight, width: width, height: height - panesHeight - 2)
+        log = Rect(x: 0, y: panesHeight, width: width, height: height - panesHeight - bars)
+        if timeline { self.timeline = Rect(x: 0, y: height - 3, width: width, height: 1) }
         status = Rect(x: 0, y: height - 2, width: width, height: 1)
         hints = Rect(x: 0, y: height - 1, width: width, height: 1)
     }

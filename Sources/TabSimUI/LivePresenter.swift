@@ -5,7 +5,7 @@ import TabSync
 /// `tabsim tab` and `tabsim watch` look like the simulator and share its renderer. Pure.
 public enum LivePresenter {
     public static func frame(_ s: LiveScreen) -> Frame {
-        let layout = Layout(width: s.width, height: s.height, tabCount: max(1, s.tabs.count))
+        let layout = Layout(width: s.width, height: s.height, tabCount: max(1, s.tabs.count), timeline: false)
         if layout.tooSmall {
             let text =
                 "Terminal too small: \(s.width)x\(s.height). This screen needs at least "

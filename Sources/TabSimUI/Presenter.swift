@@ -45,17 +45,18 @@ public enum Presenter {
             ? diagramLines(state, sim, shownLayout) : logLines(state, sim, rows: shownLayout.logRows, letters: letters)
         let progress = sim.progress()
         let isDiverged = if case .diverged = progress { true } else { false }
-        let main = Frame.Main(
+        var main = Frame.Main(
             layout: layout, panes: panes, logTitle: logTitle, logLines: lines,
             status: status(state, session, progress), diverged: isDiverged,
             hints: KeyBinding.hintBar(width: state.width, paused: state.paused), banner: banner)
+        main.timeline = Timeline(state, session).line
         return Frame(width: state.width, height: state.height, content: .main(main), help: help)
     }
 
     static func tooSmallLines(_ state: UIState) -> [String] {
         let text =
             "Terminal too small: \(state.width)x\(state.height). The UI needs at least "
-            + "\(Layout.minWidth)x\(Layout.minHeight) (more tabs page with Tab). "
+            + "\(Layout.minWidth)x\(Layout.minHeight(timeline: true)) (more tabs page with Tab). "
             + "Enlarge the window, or press q to quit."
         return HelpOverlay.wrap(text, width: max(1, state.width - 2))
     }

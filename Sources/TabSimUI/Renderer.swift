@@ -27,6 +27,11 @@ public enum Renderer {
                 screen.put(
                     line.text, x: log.x, y: log.y + 1 + main.banner.count + i, style: line.style, maxWidth: log.width)
             }
+            if main.layout.timeline.width > 0 {
+                screen.put(
+                    main.timeline, x: 0, y: main.layout.timeline.y, style: CellStyle(.title),
+                    maxWidth: main.layout.timeline.width)
+            }
             let statusY = main.layout.status.y
             let statusStyle = CellStyle(main.diverged ? .warning : .statusBar, bold: main.diverged, reverse: true)
             screen.fill(x: 0, y: statusY, width: frame.width, height: 1, style: statusStyle)

@@ -19,9 +19,14 @@ public final class Terminal: TerminalDevice {
     /// How long to wait for the rest of an escape sequence before taking ESC as the Esc key.
     private static let escapeWaitMs: Int32 = 30
 
+    /// True when ncurses switched the terminal's mouse reporting on (`mouse: true`, and a terminal
+    /// whose description has a mouse: `kmous`, as xterm, tmux and screen do).
+    public let reportsMouse: Bool
+
     /// Starts curses. `useColor` false (NO_COLOR, or a terminal without colours) gives a screen
-    /// made of bold, dim, underline and reverse only.
-    public init(useColor: Bool) {
+    /// made of bold, dim, underline and reverse only. `mouse`: switch the terminal's mouse reporting
+    /// on (see `enableMouse`).
+    public init(useColor: Bool, mouse: Bool = false) {
         TerminalGuard.saveTerminalModes()
         setlocale(LC_ALL, "")
         if let codeset = nl_langinfo(nl_item(CODESET)), String(cString: codeset) != "UTF-8" {
@@ -33,6 +38,7 @@ public final class Terminal: TerminalDevice {
         noecho()
         keypad(tabsim_stdscr(), false)
         curs_set(0)
+        reportsMouse = mouse && Self.enableMouse()
         colors = useColor && has_colors()
         if colors {
             start_color()
@@ -42,6 +48,18 @@ public final class Terminal: TerminalDevice {
     }
 
     deinit { restore() }
+
+    /// Asks the terminal for mouse reports. ncurses knows how for each terminal: `mousemask` sends
+    /// the escape its description gives (`XM`: `CSI ? 1006 ; 1000 h` for xterm, SGR reports) or the
+    /// xterm default (`CSI ? 1000 h`: X10 reports, tmux-256color), and `endwin` switches it off
+    /// again. ncurses' own decoding (`getmouse` after `KEY_MOUSE`) works only with `keypad` on,
+    /// which would also hand every other key to terminfo; here keypad stays off and `KeyDecoder`
+    /// reads the reports' bytes, both encodings, like every other key. `mouseinterval(0)`: no
+    /// wait to group presses into clicks.
+    private static func enableMouse() -> Bool {
+        mouseinterval(0)
+        return mousemask(tabsim_all_mouse_events(), nil) != 0
+    }
 
     /// Gives the terminal back as it was. Safe to call more than once. The screen is blanked with
     /// the cursor at the top first: a terminal that was resized while showing the UI (tmux does

@@ -12,8 +12,9 @@ import CNCurses
 enum TerminalGuard {
     nonisolated(unsafe) private static var savedModes = termios()
     nonisolated(unsafe) private static var haveSavedModes = false
-    /// clear, rmcup, cnorm and sgr0 of the terminal, and a newline: what ends the UI's screen (blanked
-    /// first, as `Terminal.restore` does, so nothing of it is carried over to the normal screen).
+    /// clear, rmcup, cnorm and sgr0 of the terminal, mouse reporting off, and a newline: what ends
+    /// the UI's screen (blanked first, as `Terminal.restore` does, so nothing of it is carried over
+    /// to the normal screen).
     nonisolated(unsafe) private static var restoreBytes: UnsafeMutablePointer<UInt8>?
     nonisolated(unsafe) private static var restoreCount = 0
 
@@ -34,6 +35,8 @@ enum TerminalGuard {
             }
         }
         if bytes.isEmpty { bytes = Array("\u{1B}[H\u{1B}[2J\u{1B}[?1049l\u{1B}[?25h\u{1B}[0m".utf8) }
+        // Mouse reporting off (`Terminal.enableMouse` asked for it; `endwin` is not called here).
+        bytes += Array("\u{1B}[?1006l\u{1B}[?1000l".utf8)
         bytes += Array("\r\n".utf8)
         let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: bytes.count)
         buffer.initialize(from: bytes, count: bytes.count)

@@ -1,4 +1,4 @@
-/// The interactive loop: keys and time in, frames out, and the edge where effects are carried out.
+/// The interactive loop: keys, mouse and time in, frames out, and the edge where effects are carried out.
 /// Each turn: turn the wall time since the last turn into a `tick`, draw the frame, wait for a key
 /// (no longer than a frame while running, as long as it takes while paused, so a paused UI uses no
 /// CPU), then turn a resize or a key into an action. Everything goes through `UIUpdate.update`, so
@@ -38,8 +38,14 @@ public enum TerminalUI {
                 size = newSize
                 send(.resize(width: size.width, height: size.height))
             }
-            if let key, let action = KeyBinding.action(for: key, in: state) { send(action) }
+            if let key, let action = action(for: key, state, session) { send(action) }
         }
         return state
+    }
+
+    /// What a key or a mouse report does in the screen the user sees.
+    static func action(for key: Key, _ state: UIState, _ session: UISession) -> UIAction? {
+        if case .mouse(let event) = key { return MouseInput.action(for: event, in: state, session) }
+        return KeyBinding.action(for: key, in: state)
     }
 }

@@ -1,3 +1,5 @@
+import TabSync
+
 /// Everything that can happen to the UI: what keys ask for, and time and the terminal's size,
 /// which are actions too, so one update function (`UIUpdate`) is the only thing that changes
 /// anything and a test can replay any sequence of them.
@@ -14,6 +16,9 @@ public enum UIAction: Equatable, Sendable {
     case togglePause, stepOnce, faster, slower
     /// While paused: back one event (`[`), back 10 s (`{`), forward 10 s (`}`); `.` steps forward.
     case stepBack, jumpBack, jumpForward
+    /// While paused: to a moment of the timeline (a click on it), back into the past or forward
+    /// through the recorded history; at or past the present, the present (the rewind ends).
+    case jump(toMs: Milliseconds)
     case cycleLogFilter
     /// The sequence diagram in place of the log, and back (`d`).
     case toggleDiagram

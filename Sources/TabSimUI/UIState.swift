@@ -1,4 +1,5 @@
 import TabSimulator
+import TabSync
 
 /// Everything the UI itself holds, as one value: what is selected, how time runs, what the log
 /// and the overlays show, and the last message. The simulation (the world) is not in it; the
@@ -52,6 +53,10 @@ public struct UIState: Equatable, Sendable {
     public var pendingVirtualMs = 0.0
     /// Where `w` writes, once known (`--record FILE`, or the first `w`).
     public var recordPath: String?
+    /// The present: the latest moment the session reached (virtual time, and events run by then),
+    /// where it goes on from; a rewind leaves it behind (the timeline shows both).
+    public var presentMs: Milliseconds = 0
+    public var presentEvents = 0
 
     public init() {}
 

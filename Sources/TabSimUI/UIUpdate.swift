@@ -23,6 +23,10 @@ public enum UIUpdate {
             state.message = "\(error)"
         }
         let sim = session.simulation
+        if !session.isRewound {
+            state.presentMs = sim.nowMs
+            state.presentEvents = sim.scheduler.executedCount
+        }
         let prompt = session.waitingPrompt
         state.promptKey = prompt.flatMap { KeyBinding.key(for: $0.action)?.label }
         state.promptTab =
@@ -130,7 +134,7 @@ public enum UIUpdate {
                 session.resume()
                 state.message = "running from t=\(formatTime(sim.nowMs).drop { $0 == " " }) (later history discarded)"
             }
-        case .stepBack, .jumpBack, .jumpForward:
+        case .stepBack, .jumpBack, .jumpForward, .jump:
             guard state.paused else {
                 state.message = "rewind works while paused (space)"
                 return
@@ -146,12 +150,15 @@ public enum UIUpdate {
                 }
                 report(try session.rewind(toEvent: events - 1), &state)
             case .jumpBack: report(try session.rewind(toMs: session.simulation.nowMs - 10_000), &state)
-            default: try advance(&state, session, toMs: session.simulation.nowMs + 10_000)
+            case .jump(let time): try travel(&state, session, toMs: time)
+            default:
+                if session.isRewound {
+                    try travel(&state, session, toMs: session.simulation.nowMs + 10_000)
+                } else {
+                    try advance(&state, session, toMs: session.simulation.nowMs + 10_000)
+                }
             }
-            let now = session.simulation
-            state.message =
-                "at t=\(formatTime(now.nowMs).drop { $0 == " " }), event \(now.scheduler.executedCount)"
-                + (session.isRewound ? " (rewound: space goes on from here)" : "")
+            state.message = whereNow(session)
         case .stepOnce:
             guard state.paused else {
                 state.message = "step works while paused (space)"
@@ -159,10 +166,10 @@ public enum UIUpdate {
             }
             if session.isRewound {
                 report(try session.rewind(toEvent: session.simulation.scheduler.executedCount + 1), &state)
-                let now = session.simulation
-                state.message =
-                    "at t=\(formatTime(now.nowMs).drop { $0 == " " }), event \(now.scheduler.executedCount)"
-                    + " (rewound: space goes on from here)"
+                if session.simulation.scheduler.executedCount >= state.presentEvents {
+                    try travel(&state, session, toMs: state.presentMs)
+                }
+                state.message = whereNow(session)
                 return
             }
             guard let due = session.nextDueMs else {
@@ -328,6 +335,25 @@ public enum UIUpdate {
             }
         }
         report(try session.advance(toMs: time), &state)
+    }
+
+    /// Moves the paused session to `time` within its recorded history: back into the past, or
+    /// forward; at or past the present, to the present itself, where the rewind ends (time is not
+    /// run past the present by a rewind: `}` and a click on the timeline stop there).
+    private static func travel(_ state: inout UIState, _ session: UISession, toMs time: Milliseconds) throws {
+        guard time < state.presentMs else {
+            report(try session.rewind(toMs: state.presentMs), &state)
+            session.resume()
+            return
+        }
+        report(try session.rewind(toMs: time), &state)
+    }
+
+    /// `at t=3.250s, event 120`, and whether that is the past or the present.
+    private static func whereNow(_ session: UISession) -> String {
+        let now = session.simulation
+        return "at t=\(formatTime(now.nowMs).drop { $0 == " " }), event \(now.scheduler.executedCount)"
+            + (session.isRewound ? " (rewound: space goes on from here)" : " (the present)")
     }
 
     private static func helpMaxScroll(_ state: UIState) -> Int {

@@ -107,7 +107,7 @@ struct UICommand: ParsableCommand {
     static func play(_ session: UISession, from state: UIState) -> UIState {
         let noColor = !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
         Terminal.installStopSignals()
-        let terminal = Terminal(useColor: !noColor)
+        let terminal = Terminal(useColor: !noColor, mouse: true)
         let end = TerminalUI.run(
             state, session: session, device: terminal, clock: SystemClock(),
             shouldStop: { Terminal.receivedStopSignal != 0 })

@@ -235,6 +235,37 @@ import Testing
         #expect(await s.exitStatus() == "0")
     }
 
+    /// A mouse click selects a pane. ncurses switches the pane's mouse reporting on (tmux shows it
+    /// in its flags: the X10 mode for tmux-256color, SGR too for xterm-256color, whose terminfo
+    /// says `XM`) and off again at the end; the UI reads both encodings. The reports are typed as
+    /// bytes (`send-keys -H`): a detached tmux has no client to click in, and what a terminal
+    /// sends for a click is exactly these bytes.
+    @Test(.enabled(if: tmux != nil, "tmux is not installed"), arguments: ["tmux-256color", "xterm-256color"])
+    func aMouseClickSelectsAPane(term: String) async throws {
+        let s = try await Session.start(
+            tmux: Self.tmux!, command: "TERM=\(term) \(Self.binary) --seed 1 --tabs 3", width: 120, height: 30)
+        await s.waitFor("three panes") { $0.contains("C  tab-") && $0.contains("LEADER  epoch") }
+        let flags = "#{mouse_standard_flag}#{mouse_sgr_flag}"
+        let on = try await s.run(["display-message", "-p", "-t", s.name, flags])
+        #expect(on.hasPrefix(term.hasPrefix("xterm") ? "11" : "10"), "mouse flags (1000, 1006): \(on)")
+        func hex(_ text: String) -> [String] { text.utf8.map { String(format: "%02x", $0) } }
+        // X10: a press at column 46, row 4 (1-based; each plus 32): inside B's pane.
+        try await s.run(["send-keys", "-t", s.name, "-H", "1b", "5b", "4d", "20", hex("N")[0], hex("$")[0]])
+        await s.waitFor("B selected by the click") { $0.contains("> B  tab-") }
+        // SGR: a press and its release at column 90, row 4: inside C's pane.
+        try await s.run(["send-keys", "-t", s.name, "-H"] + hex("\u{1B}[<0;90;4M\u{1B}[<0;90;4m"))
+        await s.waitFor("C selected by the click") { $0.contains("> C  tab-") }
+        // The wheel scrolls the log back; the click's bytes were never keys (no quit, no select).
+        try await s.run(["send-keys", "-t", s.name, "-H"] + hex("\u{1B}[<64;10;15M"))
+        let scrolled = await s.waitFor("the log scrolled back") { $0.contains("[scrolled back") }
+        #expect(scrolled.contains("> C  tab-"))
+        try await s.keys("q")
+        #expect(await s.exitStatus() == "0")
+        let off = try await s.run(["display-message", "-p", "-t", s.name, flags])
+        #expect(off.hasPrefix("00"), "mouse flags after the UI: \(off)")
+        try await Self.expectTerminalRestored(s)
+    }
+
     /// OSC and DCS strings typed at the UI (a terminal's answer, a paste) are swallowed whole: the
     /// `1` of `ESC ] 1 ; q BEL` selects no tab and the `q` inside them quits nothing.
     @Test(.enabled(if: tmux != nil, "tmux is not installed"))

@@ -122,6 +122,48 @@ import Testing
         try check("help-80x24-scrolled", h.screen)
     }
 
+    @Test func helpAt160x45() throws {
+        let h = try Harness(width: 160, height: 45)
+        h.run(ms: 1000)
+        h.send(.toggleHelp)
+        try check("help-160x45", h.screen)
+    }
+
+    /// Lesson 2 after its prompt was answered, paused; a click on pane B, then a click on the
+    /// timeline near 3 s: the moment shown, the present, the lesson's steps and its prompt marked,
+    /// and the hint bar of a paused screen.
+    func lessonRewoundByMouse(width: Int, height: Int) throws -> Harness {
+        let h = try Harness(
+            scenario: try ScenarioParser.load(path: LessonUITests.files[1]), pausesAtPrompts: true, width: width,
+            height: height)
+        h.run(ms: 6_000)
+        h.send(.answerPrompt)
+        h.run(ms: 1_500)
+        h.send(.togglePause)
+        let layout = Layout(width: width, height: height, tabCount: h.sim.tabs.count)
+        let click = { (x: Int, y: Int) in
+            if let action = MouseInput.action(for: MouseEvent(.press(button: 0), x: x, y: y), in: h.state, h.session) {
+                h.send(action)
+            }
+        }
+        click(layout.panes[1].x + 2, layout.panes[1].y + 3)
+        let timeline = Timeline(h.state, h.session)
+        click(timeline.track.x + timeline.column(of: 3_000), layout.timeline.y)
+        return h
+    }
+
+    @Test func lessonRewoundByMouseAt80x24() throws {
+        let h = try lessonRewoundByMouse(width: 80, height: 24)
+        #expect(h.state.selected == 1 && h.session.isRewound)
+        try check("lesson-rewound-80x24", h.screen)
+    }
+
+    @Test func lessonRewoundByMouseAt160x45() throws {
+        let h = try lessonRewoundByMouse(width: 160, height: 45)
+        #expect(h.state.selected == 1 && h.session.isRewound)
+        try check("lesson-rewound-160x45", h.screen)
+    }
+
     @Test func twentySixTabsAt200x60() throws {
         let h = try Harness(tabs: 26, width: 200, height: 60)
         h.run(ms: 3000)

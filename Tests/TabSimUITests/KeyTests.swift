@@ -117,19 +117,83 @@ import Testing
         }
     }
 
-    /// The hint bar fits the screen (120 columns and narrower), ends with help and quit, and puts
-    /// the time keys first while paused.
-    @Test func hintBarFitsTheScreen() {
-        for width in [60, 80, 120, 200] {
+    /// The hint bar fits the screen at every width, starts with `q quit`, lists the keys by
+    /// importance (a prefix of the ranking: nothing less important shows where something more
+    /// important does not), and puts the time keys right after quit, help and pause while paused.
+    @Test func hintBarFitsTheScreenByImportance() {
+        for width in 0...260 {
             for paused in [false, true] {
                 let bar = KeyBinding.hintBar(width: width, paused: paused)
                 #expect(bar.count <= width, "\(width): \(bar)")
-                #expect(bar.hasSuffix("? help  q quit"))
+                if width >= 6 { #expect(bar.hasPrefix("q quit"), "\(width): \(bar)") }
+                if (1..<6).contains(width) { #expect(bar == "q") }
             }
+            let bar = KeyBinding.hintBar(width: width, paused: false)
+            let ranked = KeyBinding.all.filter { $0.hint != nil }.sorted { $0.importance! < $1.importance! }
+            let shown = ranked.map { bar.contains($0.label + " " + $0.hint!) }
+            #expect(!zip(shown, shown.dropFirst()).contains { !$0 && $1 }, "\(width): \(bar)")
         }
-        #expect(KeyBinding.hintBar(width: 120, paused: true).hasPrefix("space pause"))
-        #expect(KeyBinding.hintBar(width: 120, paused: false).hasPrefix("1-9 select"))
+        // 80 columns: quit, help, pause, select, the diagram and the teaching network at least.
+        let at80 = KeyBinding.hintBar(width: 80, paused: false)
+        for hint in ["q quit", "? help", "space pause", "1-9 select", "d diagram", "N slow"] {
+            #expect(at80.contains(hint), "\(at80)")
+        }
+        #expect(KeyBinding.hintBar(width: 120, paused: true).hasPrefix("q quit  ? help  space pause  . step  [ back"))
+        #expect(KeyBinding.hintBar(width: 120, paused: false).hasPrefix("q quit  ? help  space pause  1-9 select"))
         #expect(KeyBinding.hintBar.count > 120)  // hence the shortening
+    }
+
+    /// Every binding in the hint bar has its own rank; the ranking names no action without a binding.
+    @Test func everyHintIsRanked() {
+        let ranks = KeyBinding.all.compactMap(\.importance)
+        #expect(ranks.count == KeyBinding.all.count { $0.hint != nil })
+        #expect(ranks.allSatisfy { $0 < KeyBinding.importance.count })
+        #expect(Set(ranks).count == ranks.count)
+        #expect(KeyBinding.importance.count == ranks.count)
+    }
+
+    /// Help's first page, even at 80x24: quit, pause and help, then every symbol of the legend.
+    @Test func helpsFirstPageStartsWithQuitPauseHelpAndTheLegend() {
+        for (width, height) in [(80, 24), (160, 45)] {
+            let help = HelpOverlay(width: width, height: height, scroll: 0)
+            let page = Array(help.lines.prefix(help.bodyRows))
+            #expect(page[0].hasPrefix("  q ") && page[0].contains("quit"))
+            #expect(page[1].hasPrefix("  space ") && page[1].contains("pause"))
+            #expect(page[2].hasPrefix("  ? ") && page[2].contains("help"))
+            for row in Legend.rows {
+                #expect(page.contains { $0.hasPrefix("  " + row.symbols + " ") }, "\(width)x\(height): \(row.symbols)")
+            }
+            #expect(help.maxScroll > 0)  // the keys follow, further down
+        }
+    }
+
+    /// The legend names every symbol the screen draws: the sequence diagram of a kill and an
+    /// election with messages in flight and pings, a partition, a freeze; the panes; the timeline.
+    @Test func theLegendNamesEverySymbolDrawn() throws {
+        let h = try Harness(tabs: 4, width: 160, height: 60)
+        h.send(.toggleTeachingNetwork)
+        h.run(ms: 3000)
+        h.send(.select(1))
+        h.send(.toggleFreeze)
+        h.run(ms: 800)
+        h.send(.toggleFreeze)
+        h.send(.select(2))
+        h.send(.togglePartition)
+        h.send(.cycleTheme)
+        h.send(.select(0))
+        h.send(.killTab)
+        h.send(.select(3))
+        h.send(.closeTab)
+        h.run(ms: 4000)
+        h.send(.toggleDiagram)
+        h.send(.togglePause)
+        for _ in 0..<3 { h.send(.stepBack) }  // rewound: the timeline shows the present too
+        let legend = Set((Legend.rows.map { $0.symbols + $0.meaning }).joined())
+        let drawn = Set(h.screen.chars.filter { !$0.isASCII && !$0.isLetter })
+        #expect(drawn.subtracting(legend).isEmpty, "not in the legend: \(drawn.subtracting(legend))")
+        for symbol in ["●", "▶", "×", "⊘", "★", "┬", "┴", "✖", "◌", "◎", "│", "═", "┃", "━", "█", "░", "↓"] {
+            #expect(legend.contains(Character(symbol)))
+        }
     }
 
     /// The README's key table is the binding table: same keys, same words, same order.

@@ -50,8 +50,9 @@ import Testing
         let fresh = try Harness()
         play(fresh, untilMs: 10_000)
         #expect(difference(world(h.sim), world(fresh.sim)) == nil)
-        // The screen too, but for the status and hint bars (paused here, running there).
-        let lines = { (x: Harness) in x.screen.text.split(separator: "\n").dropLast(2) }
+        // The screen too, but for the timeline, the status and hint bars (rewound and paused here,
+        // at the present and running there).
+        let lines = { (x: Harness) in x.screen.text.split(separator: "\n").dropLast(3) }
         #expect(lines(h) == lines(fresh))
         h.send(.jumpBack)
         let fresher = try Harness()

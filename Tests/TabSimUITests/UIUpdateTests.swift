@@ -7,7 +7,8 @@ import Testing
 
 /// The update function, action by action, with the whole `UIState` stated after each one.
 @Suite struct UIUpdateTests {
-    /// Sends `action` and expects the state to be the previous one changed by `change`, nothing else.
+    /// Sends `action` and expects the state to be the previous one changed by `change` (and the
+    /// present moved with the simulation), nothing else.
     func expectStep(
         _ h: Harness, _ action: UIAction, sourceLocation: SourceLocation = #_sourceLocation,
         _ change: (inout UIState) -> Void
@@ -15,6 +16,12 @@ import Testing
         var expected = h.state
         change(&expected)
         h.send(action)
+        // The present follows the simulation, but while rewound (`TimelineTests` and `UIRewindTests`
+        // check when it does not).
+        if !h.session.isRewound {
+            expected.presentMs = h.sim.nowMs
+            expected.presentEvents = h.sim.scheduler.executedCount
+        }
         #expect(h.state == expected, sourceLocation: sourceLocation)
     }
 
@@ -262,7 +269,7 @@ import Testing
             return
         }
         #expect(lines.allSatisfy { $0.count <= 48 })
-        #expect(lines.joined(separator: " ").contains("needs at least 60x16"))
+        #expect(lines.joined(separator: " ").contains("needs at least 60x17"))
         expectStep(h, .resize(width: 120, height: 30)) {
             $0.width = 120
             $0.height = 30
