@@ -201,8 +201,8 @@ struct VersionedDocument {
         if let applied = applyUpdateOfSharedKeys(m, payload, state, keys: keys, observed: observed) { return applied }
         let earliestFirst = strategy == .firstWriteWins
         let always = strategy == .arrivalOrder
-        var applied = Applied()
-        applied.set.reserveCapacity(keys.count)
+        // Sized once (reserveCapacity on the empty document went through the unspecialized path).
+        var applied = Applied(set: StateDocument(minimumCapacity: keys.count))
         var won: [(key: String, version: KeyVersion)] = []
         won.reserveCapacity(keys.count)
         for key in keys {
