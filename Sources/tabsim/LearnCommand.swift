@@ -80,7 +80,9 @@ struct LearnCommand: ParsableCommand {
             printLine("Lesson " + (chosen.number > 0 ? chosen.listLine : chosen.title))
             printLine("File: \(chosen.file)")
             for (atMs, line) in chosen.narration { printLine(formatTime(atMs) + "  " + Self.text(line)) }
-            printLine("In a terminal this opens the lesson in the UI, paused at each prompt.")
+            printLine(
+                "In a terminal this opens the lesson in the UI: each narration stays until space, "
+                    + "each prompt waits for its key.")
             printLine("Headless: tabsim run \(chosen.file)")
             return
         }
