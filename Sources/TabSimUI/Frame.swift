@@ -30,6 +30,8 @@ public struct Frame: Equatable, Sendable {
         /// The lesson's narration panel (`NarrationPanel.lines`: its heading, then the waiting prompt
         /// and the narration, wrapped and scrolled): drawn at the top of the log.
         public var banner: [String] = []
+        /// The lesson waits for a key (time held): the panel's heading stands out.
+        public var bannerWaits = false
     }
 }
 

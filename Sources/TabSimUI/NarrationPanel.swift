@@ -82,7 +82,8 @@ public struct NarrationPanel: Equatable, Sendable {
             let results = session.player.results
             parts.append("Lesson over: \(results.count(where: \.passed)) of \(results.count) checks passed")
         } else if let wait = LessonWait.text(session) {
-            parts.append(wait + ": time is held")
+            let left = Int(((Self.readingMs(session) - state.heldMs) / 1000).rounded(.up))
+            parts.append(wait + ": time is held" + (state.autoNarration ? " (--auto: on in \(max(0, left)) s)" : ""))
         } else if state.narrationOpen {
             parts.append("read again, time paused: \(KeyBinding.readOnKey.label) goes on")
         }

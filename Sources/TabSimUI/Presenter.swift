@@ -48,7 +48,8 @@ public enum Presenter {
         let main = Frame.Main(
             layout: layout, panes: panes, logTitle: logTitle, logLines: lines,
             status: status(state, session, progress), diverged: isDiverged,
-            hints: KeyBinding.hintBar(width: state.width, paused: state.paused), banner: banner)
+            hints: KeyBinding.hintBar(width: state.width, paused: state.paused), banner: banner,
+            bannerWaits: LessonWait.text(session) != nil)
         return Frame(width: state.width, height: state.height, content: .main(main), help: help)
     }
 

@@ -188,6 +188,8 @@ import Testing
         #expect(reading >= 2000 && reading <= 20_000)
         h.run(ms: Int(reading) - 100)
         #expect(h.sim.nowMs == 6000 && h.session.waitingPrompt != nil)  // not yet read
+        let heading = try #require(panel(h)).heading
+        #expect(heading.contains("WAITING for z (freeze tab A): time is held (--auto: on in 1 s)"), "\(heading)")
         h.run(ms: 100)
         #expect(h.sim.tab(named: "A")?.liveness == .frozen)  // the lesson did what it asked
         for _ in 0..<400 where !NarrationPanel.isLessonOver(h.session) { h.run(ms: 250) }
