@@ -27,8 +27,11 @@ public struct Frame: Equatable, Sendable {
         /// True when running tabs disagree: the status bar turns to a warning.
         public var diverged: Bool
         public var hints: String
-        /// A lesson's narration or waiting prompt, wrapped: drawn at the top of the log.
+        /// The lesson's narration panel (`NarrationPanel.lines`: its heading, then the waiting prompt
+        /// and the narration, wrapped and scrolled): drawn at the top of the log.
         public var banner: [String] = []
+        /// The lesson waits for a key (time held): the panel's heading stands out.
+        public var bannerWaits = false
         /// The timeline's line (`Timeline.line`), drawn in `layout.timeline`; empty on screens without one.
         public var timeline = ""
     }

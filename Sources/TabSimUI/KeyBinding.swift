@@ -67,7 +67,9 @@ public struct KeyBinding: Sendable {
         KeyBinding(.char("D"), "drop the next message sent (to every receiver)", hint: "drop", .dropNext),
         KeyBinding(.char("H"), "heal everything: partitions, cuts, loss; every tab thawed and reopened", .healAll),
         KeyBinding(.char("s"), "cycle the conflict strategy (all tabs)", hint: "strategy", .cycleStrategy),
-        KeyBinding(.char(" "), "pause or resume", hint: "pause", .togglePause),
+        KeyBinding(
+            .char(" "), "pause or resume; in a lesson, read on (or let it do what it asks)",
+            hint: "pause", .togglePause),
         KeyBinding(.char("."), "step to the next event while paused (one event when rewound)", hint: "step", .stepOnce),
         KeyBinding(.char("["), "back one event while paused (rewind)", hint: "back", .stepBack),
         KeyBinding(
@@ -94,6 +96,12 @@ public struct KeyBinding: Sendable {
         KeyBinding(
             [.home, .end], "Home / End", "oldest line / follow new lines again", brief: "oldest / newest",
             actions: [.scrollToTop, .follow]),
+        KeyBinding(
+            [.char("("), .char(")")], "( / )", "scroll a lesson's narration up / down", brief: "scroll",
+            actions: [.scrollNarration(-1), .scrollNarration(1)]),
+        KeyBinding(
+            .char("R"), "read a lesson's last narration again (time pauses; space goes on)", brief: "read again",
+            .rereadNarration),
         KeyBinding(.char("w"), "write the session so far as a scenario file", .save),
         KeyBinding(.char("?"), "this help (Esc or ? closes it)", hint: "help", .toggleHelp),
         KeyBinding(.char("q"), "quit (prints the seed and how to replay)", hint: "quit", .quit),
@@ -167,12 +175,14 @@ public struct KeyBinding: Sendable {
     /// `q` and `?` act; while help is open, scroll keys scroll it and Esc or `?` close it.
     public static func action(for key: Key, in state: UIState) -> UIAction? {
         if key == .escape { return state.showHelp ? .closeOverlay : nil }
+        // While a lesson holds its narration, space reads on.
+        if state.narrationHeld, !state.showHelp, key == readOnKey { return .answerPrompt }
         if let asked = state.promptKey, !state.showHelp {
             // The prompted key on the prompted tab, or space: the prompt does its action, once.
             if key == .char(" ") || (key.label == asked && (state.promptTab.map { $0 == state.selected } ?? true)) {
                 return .answerPrompt
             }
-            if key.label == asked { return nil }  // on another tab: the banner says which tab to select
+            if key.label == asked { return nil }  // on another tab: the narration panel says which tab to select
         }
         guard let action = table[key] else { return nil }
         if state.showHelp {

@@ -30,3 +30,14 @@ extension KeyBinding {
         return nil
     }
 }
+
+extension KeyBinding {
+    /// Every key the table binds to `action`, in table order.
+    public static func keys(for action: UIAction) -> [Key] {
+        all.flatMap { b in zip(b.keys, b.actions).filter { $0.1 == action }.map(\.0) }
+    }
+
+    /// The key that reads on past a lesson's held narration, and lets the lesson do what a prompt
+    /// asks: the pause key (space), which goes on wherever time stands still.
+    public static var readOnKey: Key { keys(for: .togglePause).first ?? .char(" ") }
+}

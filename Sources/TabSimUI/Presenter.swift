@@ -36,8 +36,8 @@ public enum Presenter {
                 "  [tabs \(layout.firstTab + 1)-\(layout.firstTab + layout.panes.count) of \(sim.tabs.count): "
                 + "Tab shows the others]"
         }
-        let selected = sim.tabs.indices.contains(state.selected) ? sim.tabs[state.selected].name : nil
-        let banner = banner(session, selected: selected, width: layout.log.width, rows: max(0, layout.logRows - 1))
+        let banner =
+            NarrationPanel(state, session, width: layout.log.width, rows: NarrationPanel.rows(layout))?.lines ?? []
         var shownLayout = layout
         shownLayout.log.height -= banner.count
         let lines =
@@ -48,7 +48,8 @@ public enum Presenter {
         var main = Frame.Main(
             layout: layout, panes: panes, logTitle: logTitle, logLines: lines,
             status: status(state, session, progress), diverged: isDiverged,
-            hints: KeyBinding.hintBar(width: state.width, paused: state.paused), banner: banner)
+            hints: KeyBinding.hintBar(width: state.width, paused: state.paused), banner: banner,
+            bannerWaits: LessonWait.text(session) != nil)
         main.timeline = Timeline(state, session).line
         return Frame(width: state.width, height: state.height, content: .main(main), help: help)
     }
@@ -101,7 +102,7 @@ public enum Presenter {
         let divergence = progressText(progress)
         let time = formatTime(sim.nowMs).drop { $0 == " " }
         let strategy = sim.options.config.conflictStrategy.rawValue
-        return " t=\(time)  x\(format(state.speed))  \(state.paused ? "PAUSED" : "running")  \(strategy)  "
+        return " t=\(time)  x\(format(state.speed))  \(LessonWait.runState(state, session))  \(strategy)  "
             + "seed \(session.scenario.seed)  \(leaderText)  \(divergence)  | \(state.message)"
     }
 
@@ -138,29 +139,6 @@ public enum Presenter {
     public static func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)" + (n == 1 ? "" : "s") }
 
     static func format(_ v: Double) -> String { v == v.rounded() ? String(Int(v)) : String(v) }
-
-    /// A lesson's banner: the prompt waiting for its key (the key table's key for the prompt's
-    /// action, on the prompt's tab), then the latest narration, every `say` of its instant; at most
-    /// three lines, or half the log's rows when more (and fewer than the log has rows), so the log
-    /// still shows.
-    static func banner(_ session: UISession, selected: String?, width: Int, rows: Int) -> [String] {
-        var texts: [String] = []
-        if let prompt = session.waitingPrompt {
-            let key = KeyBinding.key(for: prompt.action)?.label ?? "?"
-            let tab = prompt.selectedTab.map { " on tab \($0)" } ?? ""
-            let select = prompt.selectedTab.flatMap { name in
-                name == selected
-                    ? nil
-                    : session.simulation.tabs.firstIndex { $0.name == name }.map { i in
-                        "Select tab \(name) (" + (i < 9 ? "key \(i + 1)" : "Tab") + "), then press \(key)"
-                    }
-            }
-            texts = ["▶ " + (select ?? "Press \(key)\(tab)") + ": \(prompt.text)  (space lets the lesson do it)"]
-        }
-        texts += session.narration.map { "» " + $0 }
-        let lines = texts.flatMap { HelpOverlay.wrap($0, width: max(10, width - 2)) }
-        return Array(lines.prefix(min(rows, max(3, rows / 2))))
-    }
 
     /// The sequence diagram where the log was: its header and the newest rows that fit, with the
     /// log's filter and ping setting.

@@ -20,8 +20,9 @@ public enum Renderer {
             screen.put(main.logTitle, x: log.x, y: log.y, style: CellStyle(.title, bold: true), maxWidth: log.width)
             let bannerStyle = CellStyle(.help, bold: true, reverse: true)
             for (i, line) in main.banner.enumerated() {
-                screen.fill(x: log.x, y: log.y + 1 + i, width: log.width, height: 1, style: bannerStyle)
-                screen.put(" " + line, x: log.x, y: log.y + 1 + i, style: bannerStyle, maxWidth: log.width)
+                let style = i == 0 && main.bannerWaits ? CellStyle(.warning, bold: true, reverse: true) : bannerStyle
+                screen.fill(x: log.x, y: log.y + 1 + i, width: log.width, height: 1, style: style)
+                screen.put(" " + line, x: log.x, y: log.y + 1 + i, style: style, maxWidth: log.width)
             }
             for (i, line) in main.logLines.enumerated() {
                 screen.put(

@@ -39,6 +39,10 @@ public enum UIAction: Equatable, Sendable {
     case dropNext
     /// The learner answered a lesson's prompt (its key, or space): the lesson goes on.
     case answerPrompt
+    /// Scrolls the lesson's narration panel by this many lines (`(` up, `)` down).
+    case scrollNarration(Int)
+    /// Shows the lesson's last narration again in full, time paused until space (`R`).
+    case rereadNarration
     /// Shows or hides each key's version and writer in the panes (`v`).
     case toggleVersions
     case scrollUp(Int)

@@ -8,18 +8,25 @@ import TabSync
 public typealias UISession = RewindableSession
 
 extension RewindableSession {
-    /// The lesson's latest narration, as the log holds it: every `say:` of the latest instant that
-    /// had one, in order (a lesson may say two things at once). What the banner shows.
+    /// The lesson's latest narration: every `say:` of the latest instant that had one, in order (a
+    /// lesson may say two things at once). What the narration panel shows. Read from what the
+    /// player performed, not from the log (which forgets its oldest lines), so a rewind shows the
+    /// narration of its moment.
     public var narration: [String] {
         var said: [String] = []
         var instant: Milliseconds?
-        for e in simulation.log.events.reversed() where e.kind == .action && e.tab == "sim" {
-            guard case .narration(let text) = e.fact else { continue }
-            if let instant, e.timeMs != instant { break }
-            instant = e.timeMs
+        for step in player.performed.reversed() {
+            guard case .action(.say(let text)) = step.kind else { continue }
+            if let instant, step.atMs != instant { break }
+            instant = step.atMs
             said.insert(text, at: 0)
         }
         return said
+    }
+
+    /// How many `say:` steps have been performed: grows by one with each narration.
+    public var saidCount: Int {
+        player.performed.count { if case .action(.say) = $0.kind { true } else { false } }
     }
 
     /// The keys panes show, in order: the configuration's synced keys, or (when it syncs every key)

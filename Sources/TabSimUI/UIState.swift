@@ -58,6 +58,22 @@ public struct UIState: Equatable, Sendable {
     public var presentMs: Milliseconds = 0
     public var presentEvents = 0
 
+    /// Lines the lesson's narration panel is scrolled down (`(` and `)`); back to 0 at each new narration.
+    public var narrationScroll = 0
+    /// The last narration shown again in full (`R`), time paused until space.
+    public var narrationOpen = false
+    /// True while the lesson holds time for its narration to be read (mirrored from the session
+    /// after each action): space reads on.
+    public var narrationHeld = false
+    /// How many `say` steps the session had performed when the UI last looked: a new narration
+    /// scrolls the panel back to its top.
+    public var narrationSeen = 0
+    /// The lesson runs on its own (`tabsim learn --auto`): a held narration or a waiting prompt
+    /// goes on after a delay long enough to read it (`NarrationPanel.readingMs`).
+    public var autoNarration = false
+    /// How long the current hold has lasted, on the UI's clock (the ticks' ms), for `autoNarration`.
+    public var heldMs = 0.0
+
     public init() {}
 
     public var speed: Double { Self.speeds[max(0, min(Self.speeds.count - 1, speedIndex))] }

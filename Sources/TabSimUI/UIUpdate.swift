@@ -37,6 +37,7 @@ public enum UIUpdate {
                 width: state.width, height: state.height, tabCount: sim.tabs.count,
                 selected: state.selected
             ).tooSmall
+        followNarration(&state, session)
         return (state, effects)
     }
 
@@ -48,6 +49,7 @@ public enum UIUpdate {
         case .tick(let wallMs):
             // Spares for rewind creep up behind the present, a little each frame.
             _ = try? session.maintainSpares(budgetMs: UIUpdate.spareBudgetMs)
+            autoRead(&state, session, wallMs: wallMs)
             guard !state.paused, wallMs > 0, wallMs.isFinite else { return }
             state.pendingVirtualMs += min(wallMs, 60_000) * state.speed
             let whole = Milliseconds(state.pendingVirtualMs)
@@ -129,6 +131,7 @@ public enum UIUpdate {
         case .togglePause:
             state.paused.toggle()
             state.pendingVirtualMs = 0
+            state.narrationOpen = false
             state.message = state.paused ? "paused: . steps to the next event, [ { } rewind" : "running"
             if !state.paused, session.isRewound {
                 session.resume()
@@ -173,7 +176,7 @@ public enum UIUpdate {
                 return
             }
             guard let due = session.nextDueMs else {
-                state.message = "nothing scheduled"
+                state.message = LessonWait.text(session).map { "the lesson is " + $0 } ?? "nothing scheduled"
                 return
             }
             // Everything due at that instant runs, so an action taken next happens where a replay puts it.
@@ -249,14 +252,17 @@ public enum UIUpdate {
             try applyNetwork(state, session)
             state.message = "the next message will be lost"
         case .answerPrompt:
-            guard session.waitingPrompt != nil else {
+            guard session.waitingPrompt != nil || session.isHoldingNarration else {
                 state.message = "no prompt waiting"
                 return
             }
             let problems = session.answerPrompt()
             state.paused = false
+            state.narrationOpen = false
             state.message = "the lesson goes on"
             report(problems, &state)
+        case .scrollNarration, .rereadNarration:
+            narrationKey(&state, action, session)
         case .toggleVersions:
             state.showVersions.toggle()
             state.message = state.showVersions ? "versions shown (v hides them)" : "versions hidden"

@@ -6,7 +6,7 @@ import TabSync
 ///
 /// A scenario step is played as the player plays it (`ScenarioPlayer.advance`): after the events
 /// of its instant. One that cannot be carried out is skipped and described (it changed nothing,
-/// live as in every replay). Time stands still while a lesson's prompt waits.
+/// live as in every replay). Time stands still while a lesson's prompt or held narration waits.
 final class Replay {
     let player: ScenarioPlayer
     /// The next recorded entry to apply.
@@ -38,9 +38,10 @@ final class Replay {
     /// The live simulation has just done every recorded step.
     func caughtUp(with recording: SessionRecording) { next = recording.entries.count }
 
-    /// When the next thing happens: an event or a scenario step (nothing while a prompt waits).
+    /// When the next thing happens: an event or a scenario step (nothing while a prompt or a held
+    /// narration waits).
     var nextDueMs: Milliseconds? {
-        guard player.waitingPrompt == nil else { return nil }
+        guard !player.isWaiting else { return nil }
         return [simulation.nextEventMs, player.nextStepMs].compactMap { $0 }.min()
     }
 
@@ -62,7 +63,7 @@ final class Replay {
     private func step(toEvent events: Int) -> [String] {
         var problems: [String] = []
         let sim = simulation
-        while sim.scheduler.executedCount < events, player.waitingPrompt == nil {
+        while sim.scheduler.executedCount < events, !player.isWaiting {
             if let step = player.nextStepMs, step < (sim.nextEventMs ?? .max) {
                 problems += play(toMs: step)
             } else if !sim.step() {

@@ -40,9 +40,14 @@ public final class RewindableSession {
     }
 
     /// A new session playing `scenario`, what it does at once done (`pausesAtPrompts`: a lesson
-    /// played interactively, time standing still at each `prompt:` until `answerPrompt()`).
-    public convenience init(scenario: Scenario, pausesAtPrompts: Bool = false) throws(ScenarioError) {
-        try self.init(recording: SessionRecording(scenario: scenario, pausesAtPrompts: pausesAtPrompts))
+    /// played interactively, time standing still at each `prompt:` until `answerPrompt()`;
+    /// `holdsNarration`: and after each instant that says something, until `answerPrompt()`).
+    public convenience init(scenario: Scenario, pausesAtPrompts: Bool = false, holdsNarration: Bool = false)
+        throws(ScenarioError)
+    {
+        try self.init(
+            recording: SessionRecording(
+                scenario: scenario, pausesAtPrompts: pausesAtPrompts, holdsNarration: holdsNarration))
     }
 
     /// What the session started from: seed, configuration, initial state and the steps it plays.
@@ -87,7 +92,8 @@ public final class RewindableSession {
     }
 
     /// The learner answered the waiting prompt (its key on its tab, or space): the prompt's action
-    /// is carried out, once, and the lesson goes on. Returns what could not be carried out.
+    /// is carried out, once, and the lesson goes on; or read on past the held narration (space).
+    /// Returns what could not be carried out.
     @discardableResult
     public func answerPrompt() -> [String] {
         resume()
@@ -112,6 +118,10 @@ public final class RewindableSession {
 
     /// The lesson's prompt waiting for the learner, if any.
     public var waitingPrompt: LessonPrompt? { player.waitingPrompt }
+
+    /// True while time stands still for the learner to read the narration (space reads on:
+    /// `answerPrompt()`).
+    public var isHoldingNarration: Bool { player.isHoldingNarration }
 
     /// When the next thing happens: an event of the simulation or a step of the scenario (nothing
     /// while a lesson's prompt waits: time stands still).

@@ -109,7 +109,7 @@ public struct Scenario {
         case stopWorkload
         /// A raw frame from outside the simulation, to every tab or to one (`Simulation.inject`).
         case inject(to: String?, raw: String)
-        /// Lesson narration: printed in the log headless, shown in a banner by the UI.
+        /// Lesson narration: printed in the log headless, shown in the UI's narration panel.
         case say(String)
         /// Lesson prompt: the UI pauses and asks the learner to do the prompt's action with the key
         /// bound to it (space lets the lesson do it); answered, the prompt carries the action out.

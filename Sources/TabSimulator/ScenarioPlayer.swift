@@ -28,12 +28,26 @@ public final class ScenarioPlayer {
     /// When true (an interactive lesson), `advance` stops at a `prompt` step and time stands still
     /// until `answerPrompt()`. Headless players leave it false: a prompt is logged and the lesson goes on.
     public var pausesAtPrompts = false
+    /// When true (`tabsim learn`), narration stays: after the steps of an instant that says
+    /// something (`say:`), time stands still until `answerPrompt()` (the learner's space), so every
+    /// `say` of that instant can be read. Prompts wait as `pausesAtPrompts` has them.
+    public var holdsNarration = false
     /// The prompt waiting for the learner, while paused at one.
     public var waitingPrompt: LessonPrompt? {
         if case .action(.prompt(let prompt)) = waitingStep?.kind { prompt } else { nil }
     }
-    /// The prompt's step, while paused at it: `answerPrompt()` carries out its action.
+    /// True while time stands still for the learner to read the narration (`holdsNarration`).
+    public var isHoldingNarration: Bool {
+        if case .action(.say) = waitingStep?.kind { true } else { false }
+    }
+    /// True while time stands still for the learner: a prompt or a narration waits.
+    public var isWaiting: Bool { waitingStep != nil }
+    /// The prompt's step, while paused at it: `answerPrompt()` carries out its action. Or the last
+    /// `say` step of an instant, while its narration is held.
     private var waitingStep: Scenario.Step?
+    /// The `say` step performed at this instant whose narration is to be held once the instant's
+    /// steps are done (`holdsNarration`).
+    private var narrationToHold: Scenario.Step?
     /// When true (`playToEnd`, what `tabsim run` does), at most `ScenarioLimits.maxEvents` events
     /// and `ScenarioLimits.maxDeliveredValues` delivered values run before the file's last step;
     /// past either, `advance` throws naming the limit and the step it was reaching. False, as in
@@ -52,6 +66,8 @@ public final class ScenarioPlayer {
     }
 
     public var isFinished: Bool { next >= scenario.steps.count }
+    /// How many of the scenario's steps have been reached (performed, checked, or waiting).
+    public var stepsReached: Int { next }
     /// When the next step is due.
     public var nextStepMs: Milliseconds? { isFinished ? nil : scenario.steps[next].atMs }
     public var endMs: Milliseconds { scenario.steps.last?.atMs ?? 0 }
@@ -62,13 +78,16 @@ public final class ScenarioPlayer {
         guard waitingStep == nil else { return }
         while next < scenario.steps.count, scenario.steps[next].atMs <= time {
             let step = scenario.steps[next]
+            if holdNarration(before: step) { return }
             try run(untilMs: step.atMs, reaching: step)
             next += 1
             if pausesAtPrompts, case .action(.prompt(let prompt)) = step.kind {
                 simulation.narrate(.prompt(prompt, waits: true))
+                narrationToHold = nil  // the prompt waits, its narration beside it
                 waitingStep = step
                 return
             }
+            if holdsNarration, case .action(.say) = step.kind { narrationToHold = step }
             switch step.kind {
             case .action(let action):
                 do { try perform(action) } catch {
@@ -82,10 +101,21 @@ public final class ScenarioPlayer {
                     SimEvent(timeMs: simulation.nowMs, tab: "sim", kind: .verdict, fact: .verdict(result)))
             }
         }
+        if holdNarration(before: nil) { return }
         if let step = isFinished ? scenario.steps.last : scenario.steps[next], time <= endMs {
             try run(untilMs: time, reaching: step)
         }
         simulation.run(untilMs: time)
+    }
+
+    /// Holds the narration of the instant just played when the next step (nil: none due now) is
+    /// later than that instant: every step of the instant is done, no later event has run. True
+    /// when time now stands still.
+    private func holdNarration(before step: Scenario.Step?) -> Bool {
+        guard let held = narrationToHold, step.map({ $0.atMs > held.atMs }) ?? true else { return false }
+        narrationToHold = nil
+        waitingStep = held
+        return true
     }
 
     /// Runs the simulation up to `time` (as `Simulation.run(untilMs:)`, one event at a time), on the
@@ -119,8 +149,9 @@ public final class ScenarioPlayer {
     /// be carried out (the learner killed the tab meanwhile...) throws with the prompt's line; the
     /// lesson goes on all the same.
     public func answerPrompt() throws(ScenarioError) {
-        guard let step = waitingStep, case .action(.prompt(let prompt)) = step.kind else { return }
+        guard let step = waitingStep else { return }
         waitingStep = nil
+        guard case .action(.prompt(let prompt)) = step.kind else { return }  // a held narration: read
         do { try act(prompt) } catch {
             throw ScenarioError(file: scenario.file, line: step.line, problem: error.message)
         }

@@ -11,7 +11,8 @@ public struct SessionRecording {
         case action(Scenario.Action)
         /// A line the UI added to the log (`Simulation.note`).
         case note(String, tab: String)
-        /// The learner answered the lesson's waiting prompt: its steps go on.
+        /// The learner answered the lesson's waiting prompt, or read on past its held narration: its
+        /// steps go on.
         case answer
     }
 
@@ -27,6 +28,9 @@ public struct SessionRecording {
     public var scenario: Scenario
     /// True for an interactive lesson: time stands still at each `prompt:` until it is answered.
     public var pausesAtPrompts: Bool
+    /// True for `tabsim learn`: time also stands still after each instant that says something,
+    /// until the learner reads on (`ScenarioPlayer.holdsNarration`; `answer` releases it).
+    public var holdsNarration: Bool
     /// `Simulation.tracksFlights` and `logsTraffic` of the session: they change what is logged.
     public var tracksFlights: Bool
     public var logsTraffic: Bool
@@ -37,10 +41,13 @@ public struct SessionRecording {
     public var options: SimulationOptions { scenario.options }
 
     /// A session that plays `scenario`'s steps along with what is done to it.
-    public init(scenario: Scenario, pausesAtPrompts: Bool = false, tracksFlights: Bool = true, logsTraffic: Bool = true)
-    {
+    public init(
+        scenario: Scenario, pausesAtPrompts: Bool = false, holdsNarration: Bool = false, tracksFlights: Bool = true,
+        logsTraffic: Bool = true
+    ) {
         self.scenario = scenario
         self.pausesAtPrompts = pausesAtPrompts
+        self.holdsNarration = holdsNarration
         self.tracksFlights = tracksFlights
         self.logsTraffic = logsTraffic
     }
@@ -76,6 +83,7 @@ public struct SessionRecording {
         player.simulation.tracksFlights = tracksFlights
         player.simulation.logsTraffic = logsTraffic
         player.pausesAtPrompts = pausesAtPrompts
+        player.holdsNarration = holdsNarration
         return player
     }
 

@@ -10,11 +10,14 @@ struct LearnCommand: ParsableCommand {
         commandName: "learn",
         abstract: "Guided lessons on leader election and state sync (built in; works from any directory).",
         discussion: """
-            A lesson is a scenario file with narration (say:, shown in a banner) and prompts (prompt:
-            time stands still until you do what it asks: the banner shows the key and the tab; space
-            lets the lesson do it).
+            A lesson is a scenario file with narration (say:) and prompts (prompt:). Its narration
+            stays in a panel over the log, time standing still, until you press space; ( and )
+            scroll it, R reads the last one again. At a prompt time stands still until you do what
+            it asks: the panel shows the key and the tab (WAITING for z (freeze tab A)); space lets
+            the lesson do it. With --auto the lesson goes on by itself after a reading delay.
               tabsim learn                 the menu: pick a lesson by number
               tabsim learn 1               lesson 1 in the terminal UI
+              tabsim learn 1 --auto        lesson 1 running on its own, as a demo
               tabsim learn --list          one numbered line per lesson
               tabsim learn my-lesson.yaml  a lesson file of your own
               tabsim learn --lessons DIR   the lessons of another folder
@@ -24,6 +27,11 @@ struct LearnCommand: ParsableCommand {
     )
 
     @Flag(help: "Print one numbered line per lesson.") var list = false
+    @Flag(
+        help: ArgumentHelp(
+            "Run the lesson on its own, as a demo: each narration and prompt stays long enough to read "
+                + "(2 s and 50 ms a character, at most 20 s), then the lesson goes on as space would."))
+    var auto = false
     @Option(help: "A folder of lesson files (*.yaml) instead of the built-in lessons.") var lessons: String?
     @Argument(help: "The number of the lesson to open, or the path of a lesson file.") var lesson: String?
 
@@ -72,11 +80,13 @@ struct LearnCommand: ParsableCommand {
             printLine("Lesson " + (chosen.number > 0 ? chosen.listLine : chosen.title))
             printLine("File: \(chosen.file)")
             for (atMs, line) in chosen.narration { printLine(formatTime(atMs) + "  " + Self.text(line)) }
-            printLine("In a terminal this opens the lesson in the UI, paused at each prompt.")
+            printLine(
+                "In a terminal this opens the lesson in the UI: each narration stays until space, "
+                    + "each prompt waits for its key.")
             printLine("Headless: tabsim run \(chosen.file)")
             return
         }
-        try Self.play(chosen)
+        try Self.play(chosen, auto: auto)
     }
 
     /// Asks for a lesson number until one names a lesson; nil when the learner quits (Enter, or the
@@ -105,16 +115,18 @@ struct LearnCommand: ParsableCommand {
         }
     }
 
-    /// The lesson in the terminal UI, time standing still at each prompt.
-    static func play(_ lesson: Lesson) throws {
+    /// The lesson in the terminal UI, time standing still at each prompt and after each narration
+    /// until the learner goes on (`auto`: until it has been on screen long enough to read).
+    static func play(_ lesson: Lesson, auto: Bool = false) throws {
         let session: UISession
-        do { session = try UISession(scenario: lesson.scenario, pausesAtPrompts: true) } catch {
+        do { session = try UISession(scenario: lesson.scenario, pausesAtPrompts: true, holdsNarration: true) } catch {
             printError("tabsim: \(error)")
             throw ExitCode(2)
         }
         var state = UIState()
+        state.autoNarration = auto
         state.message =
-            "lesson \(lesson.number > 0 ? lesson.listLine : lesson.title): read the banner; "
+            "lesson \(lesson.number > 0 ? lesson.listLine : lesson.title): space reads on; "
             + "d shows the sequence diagram"
         state = UICommand.play(session, from: state)
         let passed = session.player.results.filter(\.passed).count

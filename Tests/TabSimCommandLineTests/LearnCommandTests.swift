@@ -51,6 +51,17 @@ import Testing
         #expect(run.status == 0, "\(run.out)\(run.err)")
     }
 
+    /// `--auto` is offered, and without a terminal it changes nothing: the narration is printed.
+    @Test func autoIsOfferedAndWithoutATerminalPrintsTheNarration() async throws {
+        let help = try await Tabsim.run(["learn", "--help"])
+        #expect(help.status == 0 && help.out.contains("--auto"), "\(help.out)")
+        #expect(help.out.contains("R reads the last one again"), "\(help.out)")
+        let r = try await Tabsim.run(["learn", "4", "--auto"])
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.contains("[press z on tab A] Freeze the leader A"), "\(r.out)")
+        #expect(r.out.contains("each narration stays until space, each prompt waits for its key"))
+    }
+
     @Test func aMissingLessonWithoutATerminalExitsTwoNamingIt() async throws {
         let r = try await Tabsim.run(["learn", "99"])
         #expect(r.status == 2 && r.err.contains("no lesson 99 (lessons 1 to \(Self.lessonCount)"), "\(r.err)")

@@ -203,6 +203,45 @@ import Testing
         #expect(!h.screen.chars.contains { $0.unicodeScalars.contains(where: TerminalText.isUnsafe) })
     }
 
+    /// Lesson 4 as `tabsim learn 4` shows it, the keys pressed being the ones the screen names: the
+    /// freeze prompt waiting (`WAITING for z (freeze tab A)` in the status bar and the narration
+    /// panel), then time held on the 15 s narration (`WAITING for space`), scrolled by one line
+    /// where it does not fit.
+    func lessonFour(width: Int, height: Int) throws {
+        let h = try Harness(
+            scenario: try ScenarioParser.load(path: LessonUITests.files[3]), pausesAtPrompts: true,
+            holdsNarration: true, width: width, height: height)
+        func playUntil(answeringPrompts: Bool = true, _ done: () -> Bool) {
+            for _ in 0..<400 where !done() {
+                if h.state.narrationHeld || (answeringPrompts && h.session.waitingPrompt != nil) {
+                    h.send(.answerPrompt)
+                }
+                if done() { return }
+                h.run(ms: 250)
+            }
+        }
+        playUntil(answeringPrompts: false) { h.session.waitingPrompt != nil }
+        try check("lesson-waiting-\(width)x\(height)", h.screen)
+        h.send(.answerPrompt)
+        playUntil { h.sim.nowMs == 15_000 && h.state.narrationHeld }
+        try check("lesson-narration-\(width)x\(height)", h.screen)
+        h.send(.scrollNarration(1))
+        if h.state.narrationScroll > 0 { try check("lesson-narration-scrolled-\(width)x\(height)", h.screen) }
+    }
+
+    @Test func lessonNarrationAndWaitingAt80x24() throws {
+        try lessonFour(width: 80, height: 24)
+    }
+
+    /// Too short for the 15 s narration: the panel scrolls (`)`), its heading says which lines show.
+    @Test func lessonNarrationScrolledAt80x18() throws {
+        try lessonFour(width: 80, height: 18)
+    }
+
+    @Test func lessonNarrationAndWaitingAt160x45() throws {
+        try lessonFour(width: 160, height: 45)
+    }
+
     @Test func tooSmall() throws {
         let h = try Harness(width: 40, height: 10)
         try check("too-small-40x10", h.screen)

@@ -5,7 +5,7 @@ import Testing
 
 @testable import TabSimUI
 
-/// A lesson in the UI: `say:` in a banner, `prompt:` stops time until the key the key table binds
+/// A lesson in the UI: `say:` in the narration panel, `prompt:` stops time until the key the key table binds
 /// to its action is pressed on its tab (or space), and then the prompt's action happens once.
 @Suite struct LessonUITests {
     static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -17,9 +17,10 @@ import Testing
         try Harness(scenario: try ScenarioParser.load(path: Self.files[number - 1]), pausesAtPrompts: true)
     }
 
+    /// The narration panel's lines under its heading.
     func banner(_ h: Harness) -> [String] {
         guard case .main(let main) = h.frame.content else { return [] }
-        return main.banner
+        return Array(main.banner.dropFirst())
     }
 
     /// How many times the log says the world did `action`.
@@ -31,7 +32,7 @@ import Testing
         let h = try lesson()
         h.run(ms: 1000)
         #expect(banner(h).first?.hasPrefix("» Three tabs share one channel.") == true)
-        #expect(h.screen.line(Layout.paneHeight + 1).contains("» Three tabs share one channel."))
+        #expect(h.screen.line(Layout.paneHeight + 2).contains("» Three tabs share one channel."))
         h.run(ms: 2500)
         #expect(banner(h).first?.hasPrefix("» B and C ran for election too") == true)
     }

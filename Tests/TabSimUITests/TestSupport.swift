@@ -16,8 +16,11 @@ final class Harness {
             scenario: DemoSetup.scenario(tabs: tabs, strategy: strategy, seed: seed), width: width, height: height)
     }
 
-    init(scenario: Scenario, pausesAtPrompts: Bool = false, width: Int = 120, height: Int = 30) throws {
-        session = try UISession(scenario: scenario, pausesAtPrompts: pausesAtPrompts)
+    init(
+        scenario: Scenario, pausesAtPrompts: Bool = false, holdsNarration: Bool = false, width: Int = 120,
+        height: Int = 30
+    ) throws {
+        session = try UISession(scenario: scenario, pausesAtPrompts: pausesAtPrompts, holdsNarration: holdsNarration)
         send(.resize(width: width, height: height))
     }
 
