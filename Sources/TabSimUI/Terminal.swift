@@ -137,25 +137,11 @@ public final class Terminal: TerminalDevice {
         return a
     }
 
+    /// One colour pair per role of `ColorPalette.table` (-1: the terminal's default colour).
     private func setUpPairs() {
-        let (black, white, red, green, yellow, blue, magenta, cyan):
-            (Int16, Int16, Int16, Int16, Int16, Int16, Int16, Int16) =
-                (
-                    Int16(COLOR_BLACK), Int16(COLOR_WHITE), Int16(COLOR_RED), Int16(COLOR_GREEN),
-                    Int16(COLOR_YELLOW), Int16(COLOR_BLUE), Int16(COLOR_MAGENTA), Int16(COLOR_CYAN)
-                )
-        let table: [(ColorRole, Int16, Int16)] = [
-            (.paneLight, black, white), (.paneDark, white, black), (.paneSystem, black, green),
-            (.paneHighContrast, yellow, black), (.paneClosed, -1, -1), (.paneCrashed, white, red),
-            (.title, cyan, -1), (.selectedTitle, yellow, -1),
-            (.leader, yellow, black), (.follower, cyan, -1), (.candidate, magenta, -1),
-            (.crashed, red, -1), (.frozen, blue, -1), (.warning, red, -1),
-            (.logState, green, -1), (.logElection, magenta, -1), (.logPresence, -1, -1), (.logApplied, cyan, -1),
-            (.logFault, red, -1), (.logAction, yellow, -1), (.logVerdictPass, green, -1), (.logVerdictFail, red, -1),
-            (.statusBar, blue, white), (.hintBar, -1, -1), (.help, black, cyan),
-        ]
-        for (i, (role, fg, bg)) in table.enumerated() {
-            init_pair(Int16(i + 1), fg, bg)
+        for (i, (role, colors)) in ColorPalette.table.enumerated() {
+            init_pair(
+                Int16(i + 1), Int16(colors.foreground?.rawValue ?? -1), Int16(colors.background?.rawValue ?? -1))
             pairs[role] = Int32(i + 1)
         }
     }
