@@ -318,13 +318,13 @@ public enum UIUpdate {
                 report(try session.advance(toMs: due), &state)
             }
             let fresh = sim.log.events.suffix(max(0, sim.log.totalCount - seen))
-            let lost = fresh.lazy.compactMap { e -> NetworkRouteFact? in
+            let lost = fresh.compactMap { e -> NetworkRouteFact? in
                 if case .route(let r) = e.fact, r.outcome == .lost { r } else { nil }
-            }.first
-            if let lost {
+            }
+            if !lost.isEmpty {
                 state.dropNextArmed = false
                 try applyNetwork(state, session)
-                state.message = "dropped: " + lost.text
+                state.message = DropReport.text(lost)
             }
         }
         report(try session.advance(toMs: time), &state)
