@@ -47,6 +47,15 @@ public struct KeyBinding: Sendable {
         KeyBinding(
             .char("x"), "concurrent edit: two tabs set new, different themes at one instant", hint: "conflict",
             .concurrentEdit),
+        KeyBinding(
+            .char("e"), "edit one field of settings in the selected tab: density", brief: "density",
+            .editSettingsField(SettingsFieldEdit.density)),
+        KeyBinding(
+            .char("E"), "edit one field of settings in the selected tab: motion", brief: "motion",
+            .editSettingsField(SettingsFieldEdit.motion)),
+        KeyBinding(
+            .char("X"), "concurrent field edit: two tabs edit different fields of settings at once",
+            brief: "field conflict", .concurrentFieldEdit),
         KeyBinding(.char("n"), "open a new tab (at most 26, A to Z)", hint: "new", .newTab),
         KeyBinding(.char("c"), "close the selected tab gracefully (it says goodbye)", brief: "close", .closeTab),
         KeyBinding(.char("k"), "kill the selected tab (crash: no goodbye)", hint: "kill", .killTab),

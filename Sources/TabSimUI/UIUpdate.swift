@@ -292,6 +292,15 @@ public enum UIUpdate {
             state.message = "saved \(Presenter.count(actions, "action")) to \(path) (replay: tabsim run \(path))"
         case .writeFailed(let problem):
             state.message = problem
+        case .editSettingsField(let field):
+            let tab = try selectedTab(state, sim)
+            let edit = SettingsFieldEdit.edit(field, in: tab)
+            try session.apply(edit.action)
+            state.message = SettingsFieldEdit.said(tab.name, field, edit.value)
+        case .concurrentFieldEdit:
+            let edit = try SettingsFieldEdit.concurrent(from: try selectedTab(state, sim).name, in: sim)
+            for action in edit.actions { try session.apply(action) }
+            state.message = edit.said.joined(separator: ", ") + ", at the same instant"
         case .quit:
             effects.append(.quit)
         }
