@@ -104,6 +104,8 @@ public struct KeyBinding: Sendable {
             [.home, .end], "Home / End", "oldest line / follow new lines again", brief: "oldest / newest",
             actions: [.scrollToTop, .follow]),
         KeyBinding(.char("w"), "write the session so far as a scenario file", .save),
+        KeyBinding(
+            .char("S"), "save the screen as tabsim-screen-*.txt and .svg", brief: "screenshot", .saveScreen),
         KeyBinding(.char("?"), "this help (Esc or ? closes it)", hint: "help", .toggleHelp),
         KeyBinding(.char("q"), "quit (prints the seed and how to replay)", hint: "quit", .quit),
     ]

@@ -301,6 +301,16 @@ public enum UIUpdate {
             let edit = try SettingsFieldEdit.concurrent(from: try selectedTab(state, sim).name, in: sim)
             for action in edit.actions { try session.apply(action) }
             state.message = edit.said.joined(separator: ", ") + ", at the same instant"
+        case .saveScreen:
+            // The screen the user sees as the key is pressed, before this action's own message.
+            let screen = Renderer.render(Presenter.frame(state, session))
+            let name = Screenshot.baseName(seed: session.scenario.seed, nowMs: sim.nowMs)
+            effects.append(
+                .saveScreen(
+                    textPath: name + ".txt", text: Screenshot.text(screen), svgPath: name + ".svg",
+                    svg: ScreenSVG.svg(screen)))
+        case .savedScreen(let textPath, let svgPath):
+            state.message = "saved the screen to \(textPath) and \(svgPath)"
         case .quit:
             effects.append(.quit)
         }
