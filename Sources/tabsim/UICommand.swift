@@ -87,6 +87,14 @@ struct UICommand: ParsableCommand {
                 throw ExitCode(2)
             }
         } else {
+            // Without --record the session is still kept, in a temporary file of its own.
+            do {
+                let kept = try KeptSession.keep(session, in: KeptSession.temporaryDirectory)
+                let actions = "\(kept.actions) action\(kept.actions == 1 ? "" : "s")"
+                print("tabsim: session kept in \(kept.path) (\(actions)). Replay: tabsim run \(kept.path)")
+            } catch {
+                printError("tabsim: \(error); the session was not kept")
+            }
             print(
                 "tabsim: start the same way with: \(options.startCommand(start)) (add --record FILE to keep your keys)")
         }
