@@ -25,29 +25,29 @@ public enum ScreenSVG {
                 let (_, bg) = ColorPalette.hexColors(run.style)
                 guard bg != ColorPalette.defaultBackground else { continue }
                 out += "<rect x=\"\(number(Double(run.x) * cellWidth))\" y=\"\(number(Double(y) * cellHeight))\" "
-                out += "width=\"\(number(Double(run.text.count) * cellWidth))\" height=\"\(number(cellHeight))\" "
+                out += "width=\"\(number(Double(run.cells.count) * cellWidth))\" height=\"\(number(cellHeight))\" "
                 out += "fill=\"\(bg)\"/>\n"
             }
-            for run in runs where run.text.contains(where: { $0 != " " }) {
+            for run in runs where run.cells.contains(where: { $0 != " " }) {
                 let (fg, _) = ColorPalette.hexColors(run.style)
                 out += "<text x=\"\(number(Double(run.x) * cellWidth))\" "
                 out += "y=\"\(number(Double(y) * cellHeight + cellHeight * 0.78))\" fill=\"\(fg)\""
-                out += " textLength=\"\(number(Double(run.text.count) * cellWidth))\" lengthAdjust=\"spacingAndGlyphs\""
+                out += " textLength=\"\(number(Double(run.cells.count) * cellWidth))\" lengthAdjust=\"spacingAndGlyphs\""
                 if run.style.bold { out += " font-weight=\"bold\"" }
                 if run.style.dim { out += " opacity=\"0.6\"" }
-                out += ">" + escaped(run.text) + "</text>\n"
+                out += ">" + escaped(run.cells) + "</text>\n"
             }
         }
         return out + "</svg>\n"
     }
 
-    /// The runs of cells of one style along row `y`: where each starts and its text.
-    static func runs(_ screen: ScreenBuffer, row y: Int) -> [(x: Int, style: CellStyle, text: String)] {
-        var runs: [(x: Int, style: CellStyle, text: String)] = []
+    /// The runs of cells of one style along row `y`: where each starts, and its cells' characters.
+    static func runs(_ screen: ScreenBuffer, row y: Int) -> [(x: Int, style: CellStyle, cells: String)] {
+        var runs: [(x: Int, style: CellStyle, cells: String)] = []
         for x in 0..<screen.width {
             let style = screen.style(x: x, y: y)
             if let last = runs.last, last.style == style {
-                runs[runs.count - 1].text.append(screen.character(x: x, y: y))
+                runs[runs.count - 1].cells.append(screen.character(x: x, y: y))
             } else {
                 runs.append((x, style, String(screen.character(x: x, y: y))))
             }
