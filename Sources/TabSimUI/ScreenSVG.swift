@@ -32,7 +32,8 @@ public enum ScreenSVG {
                 let (fg, _) = ColorPalette.hexColors(run.style)
                 out += "<text x=\"\(number(Double(run.x) * cellWidth))\" "
                 out += "y=\"\(number(Double(y) * cellHeight + cellHeight * 0.78))\" fill=\"\(fg)\""
-                out += " textLength=\"\(number(Double(run.cells.count) * cellWidth))\" lengthAdjust=\"spacingAndGlyphs\""
+                out +=
+                    " textLength=\"\(number(Double(run.cells.count) * cellWidth))\" lengthAdjust=\"spacingAndGlyphs\""
                 if run.style.bold { out += " font-weight=\"bold\"" }
                 if run.style.dim { out += " opacity=\"0.6\"" }
                 out += ">" + escaped(run.cells) + "</text>\n"
