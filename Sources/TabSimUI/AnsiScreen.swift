@@ -9,7 +9,8 @@ public enum AnsiScreen {
     /// unknown size; everything is cleared and drawn). Empty when nothing changed. Rows that moved
     /// up together (new log lines pushing older ones up) are scrolled in the terminal (a scroll
     /// region, DECSTBM, and SU), then only what differs from the scrolled screen is written.
-    public static func diff(from old: ScreenBuffer?, to new: ScreenBuffer) -> String {
+    /// `colors` false draws as the terminal does without colours (`ColorPalette.monochrome`).
+    public static func diff(from old: ScreenBuffer?, to new: ScreenBuffer, colors: Bool = true) -> String {
         var out = ""
         var old = old
         if let previous = old, previous.width != new.width || previous.height != new.height { old = nil }
@@ -54,7 +55,7 @@ public enum AnsiScreen {
                     out += escape + "\(y + 1);\(x + 1)H"
                 }
                 if cell.1 != current {
-                    out += sgr(cell.1)
+                    out += colors ? sgr(cell.1) : monochromeSGR(cell.1)
                     current = cell.1
                 }
                 out.append(cell.0)
@@ -120,6 +121,17 @@ public enum AnsiScreen {
 
     /// Unchanged cells written over rather than jumped (a jump costs 6 to 8 bytes).
     static let maxGap = 4
+
+    /// `ESC[0;7m`: a reset, then the attributes the terminal gives the style without colours.
+    public static func monochromeSGR(_ style: CellStyle) -> String {
+        let look = ColorPalette.monochrome(style)
+        var codes = ["0"]
+        if look.bold { codes.append("1") }
+        if look.dim { codes.append("2") }
+        if look.underline { codes.append("4") }
+        if look.reverse { codes.append("7") }
+        return escape + codes.joined(separator: ";") + "m"
+    }
 
     /// `ESC[0;1;33;40m`: a reset, then the style's attributes and colours (`ColorPalette`).
     public static func sgr(_ style: CellStyle) -> String {

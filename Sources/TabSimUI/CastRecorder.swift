@@ -19,16 +19,18 @@ public final class CastRecorder: TerminalDevice {
     public private(set) var bytes = 0
 
     /// Opens `path` and writes the header: the size of `device` now, `timestamp` (Unix seconds) as
-    /// the start. Throws naming the path when the file cannot be created.
+    /// the start. `colors` false records what a terminal without colours shows (NO_COLOR). Throws
+    /// naming the path when the file cannot be created.
     public init(
-        path: String, wrapping device: any TerminalDevice, clock: any UIClock, timestamp: Int, title: String
+        path: String, wrapping device: any TerminalDevice, clock: any UIClock, timestamp: Int, title: String,
+        colors: Bool = true
     ) throws {
         self.device = device
         self.clock = clock
         self.path = path
         startMs = clock.nowMs
         let size = device.size
-        writer = CastWriter(width: size.width, height: size.height)
+        writer = CastWriter(width: size.width, height: size.height, colors: colors)
         guard let file = fopen(path, "w") else {
             throw UIError("cannot write \(path): \(String(cString: strerror(errno)))")
         }

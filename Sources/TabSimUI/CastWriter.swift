@@ -8,13 +8,16 @@
 public struct CastWriter: Sendable {
     public let width: Int
     public let height: Int
+    /// False: drawn as the terminal draws without colours (NO_COLOR), attributes only.
+    public let colors: Bool
     /// The screen the last event left, to write only what changed.
     private var shown: ScreenBuffer?
     private var lastSeconds = 0.0
 
-    public init(width: Int, height: Int) {
+    public init(width: Int, height: Int, colors: Bool = true) {
         self.width = width
         self.height = height
+        self.colors = colors
     }
 
     /// The header line: the size at the start, the Unix time of the start, and a title.
@@ -32,7 +35,7 @@ public struct CastWriter: Sendable {
         if previousSize != (screen.width, screen.height) {
             lines.append("[\(time), \"r\", \"\(screen.width)x\(screen.height)\"]")
         }
-        let data = AnsiScreen.diff(from: shown, to: screen)
+        let data = AnsiScreen.diff(from: shown, to: screen, colors: colors)
         shown = screen
         if !data.isEmpty { lines.append("[\(time), \"o\", \(Self.jsonString(data))]") }
         if !lines.isEmpty { lastSeconds = max(lastSeconds, seconds.isFinite ? seconds : lastSeconds) }

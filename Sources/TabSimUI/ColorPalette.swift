@@ -66,6 +66,24 @@ public enum ColorPalette {
     /// The colours of `role` (the default for `normal`).
     public static func colors(_ role: ColorRole) -> Colors { byRole[role] ?? Colors(foreground: nil, background: nil) }
 
+    /// A cell's attributes where there are no colours (NO_COLOR, a monochrome terminal).
+    public struct Monochrome: Equatable, Sendable {
+        public var bold, dim, reverse, underline: Bool
+    }
+
+    /// Attributes without colours. Each pane look keeps its own: light plain, dark reverse, system
+    /// underlined, high-contrast reverse bold, closed dim, crashed dim reverse; bars and the leader
+    /// are reverse, titles and warnings bold.
+    public static func monochrome(_ style: CellStyle) -> Monochrome {
+        let reversed: Set<ColorRole> = [.paneDark, .paneHighContrast, .paneCrashed]
+        let bold: Set<ColorRole> = [.paneHighContrast, .title, .warning, .logFault]
+        return Monochrome(
+            bold: style.bold || bold.contains(style.role),
+            dim: style.dim || style.role == .paneClosed || style.role == .paneCrashed,
+            reverse: style.reverse || reversed.contains(style.role),
+            underline: style.role == .paneSystem)
+    }
+
     /// The colours a cell of `style` is drawn in, reverse applied: (foreground, background) as
     /// `#rrggbb`, the defaults where the role has none.
     public static func hexColors(_ style: CellStyle) -> (foreground: String, background: String) {

@@ -123,17 +123,14 @@ public final class Terminal: TerminalDevice {
         return a
     }
 
-    /// Attributes without colours. Each pane look keeps its own: light plain, dark reverse, system
-    /// underlined, high-contrast reverse bold, closed dim, crashed dim reverse; bars and the leader
-    /// are reverse, titles and warnings bold.
+    /// Attributes without colours (`ColorPalette.monochrome`: each pane look keeps its own).
     static func monochromeAttributes(for style: CellStyle) -> Int32 {
+        let look = ColorPalette.monochrome(style)
         var a = tabsim_a_normal()
-        let reversed: Set<ColorRole> = [.paneDark, .paneHighContrast, .paneCrashed]
-        let bold: Set<ColorRole> = [.paneHighContrast, .title, .warning, .logFault]
-        if style.reverse || reversed.contains(style.role) { a |= tabsim_a_reverse() }
-        if style.bold || bold.contains(style.role) { a |= tabsim_a_bold() }
-        if style.dim || style.role == .paneClosed || style.role == .paneCrashed { a |= tabsim_a_dim() }
-        if style.role == .paneSystem { a |= tabsim_a_underline() }
+        if look.reverse { a |= tabsim_a_reverse() }
+        if look.bold { a |= tabsim_a_bold() }
+        if look.dim { a |= tabsim_a_dim() }
+        if look.underline { a |= tabsim_a_underline() }
         return a
     }
 

@@ -136,7 +136,7 @@ struct UICommand: ParsableCommand {
             do {
                 let r = try CastRecorder(
                     path: cast, wrapping: terminal, clock: clock, timestamp: Int(Date().timeIntervalSince1970),
-                    title: title)
+                    title: title, colors: terminal.colors)
                 recorder = r
                 device = r
             } catch {

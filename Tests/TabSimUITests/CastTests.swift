@@ -294,6 +294,22 @@ struct ParsedCast {
         #expect(scrolled > 20, "scrolls were tried: \(scrolled)")
     }
 
+    /// Without colours (NO_COLOR) the cast draws what the terminal draws: each pane look by its
+    /// attributes alone, no colour code anywhere.
+    @Test func withoutColoursTheCastKeepsTheTerminalsAttributes() throws {
+        var screen = ScreenBuffer(width: 30, height: 3)
+        screen.put("dark", x: 0, y: 0, style: CellStyle(.paneDark))
+        screen.put("system", x: 10, y: 0, style: CellStyle(.paneSystem))
+        screen.put("title", x: 0, y: 1, style: CellStyle(.title))
+        var writer = CastWriter(width: 30, height: 3, colors: false)
+        let lines = [writer.header(timestamp: 0, title: "")] + writer.frame(screen, atSeconds: 0)
+        let terminal = try ParsedCast(lines.joined(separator: "\n") + "\n").finalScreen()
+        #expect(terminal.sgr[0][0] == "0;7" && terminal.sgr[0][10] == "0;4" && terminal.sgr[1][0] == "0;1")
+        let codes = terminal.sgr.joined().flatMap { $0.split(separator: ";") }
+        #expect(!codes.contains { ($0.first == "3" || $0.first == "4") && $0.count == 2 }, "no colour: \(Set(codes))")
+        #expect(terminal.text == screen.text)
+    }
+
     @Test func aCastThatCannotBeCreatedIsRefusedNamingThePath() {
         let device = FakeDevice(width: 80, height: 24, script: [])
         #expect(throws: UIError.self) {
