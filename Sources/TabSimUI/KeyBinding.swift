@@ -47,6 +47,15 @@ public struct KeyBinding: Sendable {
         KeyBinding(
             .char("x"), "concurrent edit: two tabs set new, different themes at one instant", hint: "conflict",
             .concurrentEdit),
+        KeyBinding(
+            .char("e"), "edit one field of settings in the selected tab: density", brief: "density",
+            .editSettingsField(SettingsFieldEdit.density)),
+        KeyBinding(
+            .char("E"), "edit one field of settings in the selected tab: motion", brief: "motion",
+            .editSettingsField(SettingsFieldEdit.motion)),
+        KeyBinding(
+            .char("X"), "concurrent field edit: two tabs edit different fields of settings at once",
+            brief: "field conflict", .concurrentFieldEdit),
         KeyBinding(.char("n"), "open a new tab (at most 26, A to Z)", hint: "new", .newTab),
         KeyBinding(.char("c"), "close the selected tab gracefully (it says goodbye)", brief: "close", .closeTab),
         KeyBinding(.char("k"), "kill the selected tab (crash: no goodbye)", hint: "kill", .killTab),
@@ -103,6 +112,8 @@ public struct KeyBinding: Sendable {
             .char("R"), "read a lesson's last narration again (time pauses; space goes on)", brief: "read again",
             .rereadNarration),
         KeyBinding(.char("w"), "write the session so far as a scenario file", .save),
+        KeyBinding(
+            .char("S"), "save the screen as tabsim-screen-*.txt and .svg", brief: "screenshot", .saveScreen),
         KeyBinding(.char("?"), "this help (Esc or ? closes it)", hint: "help", .toggleHelp),
         KeyBinding(.char("q"), "quit (prints the seed and how to replay)", hint: "quit", .quit),
     ]

@@ -42,6 +42,15 @@ public struct PaneTimer: Equatable, Sendable {
         return (left * width + countdown.periodMs - 1) / countdown.periodMs
     }
 
+    /// The seconds left, rounded up to a tenth as the bar rounds up its cells (a timer that has not
+    /// fired shows at least `0.1s`), abbreviated past 10 s: `0.1s`, `3.4s`, `12s`, `1.2ks`.
+    public var secondsLeft: String {
+        let ms = max(0, countdown.remainingMs)
+        let tenths = (ms + 99) / 100
+        if tenths < 100 { return "\(tenths / 10).\(tenths % 10)s" }
+        return CompactNumber.text((ms + 999) / 1000) + "s"
+    }
+
     /// `████░░░░`: the time left, shrinking towards the right end as it runs out.
     public func bar(width: Int) -> String {
         let n = filled(width: width)

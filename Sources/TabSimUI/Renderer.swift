@@ -143,16 +143,30 @@ public enum TabPane {
         row(tab.pending.isEmpty ? "" : "pending " + tab.pending.joined(separator: ","), CellStyle(.warning))
     }
 
-    /// `timeout ██████░░░ ping ███░░`: the role's timer and the ping timer, each a shrinking bar.
+    /// `timeout ██████░░░ 2.5s ping ███░░ 0.6s`: the role's timer and the ping timer, each a shrinking
+    /// bar and the seconds left. Where the pane is narrow the ping's seconds go first, then the
+    /// role's: a bar keeps at least 2 cells while seconds show.
     static func timerRow(_ timers: [PaneTimer], room: Int) -> String {
         guard !timers.isEmpty else { return "" }
         let labels: [String] = timers.map { t in pad(t.kind.rawValue, timers.count > 1 && t.kind != .ping ? 7 : 4) }
-        var fixed = timers.count - 1
-        for label in labels { fixed += label.count + 1 }
-        let width = max(1, (room - fixed) / timers.count)
-        var parts: [String] = []
-        for (label, timer) in zip(labels, timers) { parts.append(label + " " + timer.bar(width: width)) }
-        return parts.joined(separator: " ")
+        for shown in stride(from: timers.count, through: 0, by: -1) {
+            let seconds = timers.enumerated().map { i, t in i < shown ? " " + padLeft(t.secondsLeft, 4) : "" }
+            var fixed = timers.count - 1
+            for (label, s) in zip(labels, seconds) { fixed += label.count + 1 + s.count }
+            let width = (room - fixed) / timers.count
+            guard width >= 2 || shown == 0 else { continue }
+            var parts: [String] = []
+            for ((label, timer), s) in zip(zip(labels, timers), seconds) {
+                parts.append(label + " " + timer.bar(width: max(1, width)) + s)
+            }
+            return parts.joined(separator: " ")
+        }
+        return ""
+    }
+
+    /// `s` padded on the left to `n` columns (numbers line up on their right).
+    static func padLeft(_ s: String, _ n: Int) -> String {
+        s.count >= n ? s : String(repeating: " ", count: n - s.count) + s
     }
 
     /// The first text that fits `room` columns as shown (escaped), or the last one (cut when drawn).

@@ -141,39 +141,22 @@ public final class Terminal: TerminalDevice {
         return a
     }
 
-    /// Attributes without colours. Each pane look keeps its own: light plain, dark reverse, system
-    /// underlined, high-contrast reverse bold, closed dim, crashed dim reverse; bars and the leader
-    /// are reverse, titles and warnings bold.
+    /// Attributes without colours (`ColorPalette.monochrome`: each pane look keeps its own).
     static func monochromeAttributes(for style: CellStyle) -> Int32 {
+        let look = ColorPalette.monochrome(style)
         var a = tabsim_a_normal()
-        let reversed: Set<ColorRole> = [.paneDark, .paneHighContrast, .paneCrashed]
-        let bold: Set<ColorRole> = [.paneHighContrast, .title, .warning, .logFault]
-        if style.reverse || reversed.contains(style.role) { a |= tabsim_a_reverse() }
-        if style.bold || bold.contains(style.role) { a |= tabsim_a_bold() }
-        if style.dim || style.role == .paneClosed || style.role == .paneCrashed { a |= tabsim_a_dim() }
-        if style.role == .paneSystem { a |= tabsim_a_underline() }
+        if look.reverse { a |= tabsim_a_reverse() }
+        if look.bold { a |= tabsim_a_bold() }
+        if look.dim { a |= tabsim_a_dim() }
+        if look.underline { a |= tabsim_a_underline() }
         return a
     }
 
+    /// One colour pair per role of `ColorPalette.table` (-1: the terminal's default colour).
     private func setUpPairs() {
-        let (black, white, red, green, yellow, blue, magenta, cyan):
-            (Int16, Int16, Int16, Int16, Int16, Int16, Int16, Int16) =
-                (
-                    Int16(COLOR_BLACK), Int16(COLOR_WHITE), Int16(COLOR_RED), Int16(COLOR_GREEN),
-                    Int16(COLOR_YELLOW), Int16(COLOR_BLUE), Int16(COLOR_MAGENTA), Int16(COLOR_CYAN)
-                )
-        let table: [(ColorRole, Int16, Int16)] = [
-            (.paneLight, black, white), (.paneDark, white, black), (.paneSystem, black, green),
-            (.paneHighContrast, yellow, black), (.paneClosed, -1, -1), (.paneCrashed, white, red),
-            (.title, cyan, -1), (.selectedTitle, yellow, -1),
-            (.leader, yellow, black), (.follower, cyan, -1), (.candidate, magenta, -1),
-            (.crashed, red, -1), (.frozen, blue, -1), (.warning, red, -1),
-            (.logState, green, -1), (.logElection, magenta, -1), (.logPresence, -1, -1), (.logApplied, cyan, -1),
-            (.logFault, red, -1), (.logAction, yellow, -1), (.logVerdictPass, green, -1), (.logVerdictFail, red, -1),
-            (.statusBar, blue, white), (.hintBar, -1, -1), (.help, black, cyan),
-        ]
-        for (i, (role, fg, bg)) in table.enumerated() {
-            init_pair(Int16(i + 1), fg, bg)
+        for (i, (role, colors)) in ColorPalette.table.enumerated() {
+            init_pair(
+                Int16(i + 1), Int16(colors.foreground?.rawValue ?? -1), Int16(colors.background?.rawValue ?? -1))
             pairs[role] = Int32(i + 1)
         }
     }

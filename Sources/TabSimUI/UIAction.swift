@@ -55,6 +55,15 @@ public enum UIAction: Equatable, Sendable {
     case wrote(path: String, actions: Int)
     /// The edge could not write the session: why.
     case writeFailed(String)
+    /// Edits one field of the selected tab's `settings` object (`e`: density, `E`: motion).
+    case editSettingsField(SettingsFieldEdit.Field)
+    /// The selected tab and the next running one each edit a different field of `settings`, at
+    /// one instant (`X`): merge keeps both, last-write-wins one whole object.
+    case concurrentFieldEdit
+    /// Saves the screen as shown as text and as SVG (`S`): the update returns a `UIEffect.saveScreen`.
+    case saveScreen
+    /// The edge wrote the screenshot: the text file and the SVG file.
+    case savedScreen(textPath: String, svgPath: String)
     /// Ends the session: the update returns `UIEffect.quit`.
     case quit
     /// Wall time passed; at the current speed it becomes virtual time (none while paused).

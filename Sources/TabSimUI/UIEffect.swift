@@ -8,17 +8,27 @@
 public enum UIEffect: Equatable, Sendable {
     /// Write the session so far as a scenario file (`w`): `contents`, holding `actions` actions, to `path`.
     case write(path: String, contents: String, actions: Int)
+    /// Save the screen (`S`): `text` to `textPath`, `svg` to `svgPath`.
+    case saveScreen(textPath: String, text: String, svgPath: String, svg: String)
     /// End the session (`q`).
     case quit
 
     /// Carries the effect out with `writeFile` (`writeToDisk` in the terminal); returns the action
-    /// that reports the outcome to the update (`.wrote` or `.writeFailed`), nil for `quit`.
+    /// that reports the outcome to the update (`.wrote`, `.savedScreen` or `.writeFailed`), nil for `quit`.
     public func carryOut(writeFile: (String, String) throws -> Void = UIEffect.writeToDisk) -> UIAction? {
         switch self {
         case .write(let path, let contents, let actions):
             do {
                 try writeFile(path, contents)
                 return .wrote(path: path, actions: actions)
+            } catch {
+                return .writeFailed("\(error)")
+            }
+        case .saveScreen(let textPath, let text, let svgPath, let svg):
+            do {
+                try writeFile(textPath, text)
+                try writeFile(svgPath, svg)
+                return .savedScreen(textPath: textPath, svgPath: svgPath)
             } catch {
                 return .writeFailed("\(error)")
             }

@@ -305,6 +305,25 @@ public enum UIUpdate {
             state.message = "saved \(Presenter.count(actions, "action")) to \(path) (replay: tabsim run \(path))"
         case .writeFailed(let problem):
             state.message = problem
+        case .editSettingsField(let field):
+            let tab = try selectedTab(state, sim)
+            let edit = SettingsFieldEdit.edit(field, in: tab)
+            try session.apply(edit.action)
+            state.message = SettingsFieldEdit.said(tab.name, field, edit.value)
+        case .concurrentFieldEdit:
+            let edit = try SettingsFieldEdit.concurrent(from: try selectedTab(state, sim).name, in: sim)
+            for action in edit.actions { try session.apply(action) }
+            state.message = edit.said.joined(separator: ", ") + ", at the same instant"
+        case .saveScreen:
+            // The screen the user sees as the key is pressed, before this action's own message.
+            let screen = Renderer.render(Presenter.frame(state, session))
+            let name = Screenshot.baseName(seed: session.scenario.seed, nowMs: sim.nowMs)
+            effects.append(
+                .saveScreen(
+                    textPath: name + ".txt", text: Screenshot.text(screen), svgPath: name + ".svg",
+                    svg: ScreenSVG.svg(screen)))
+        case .savedScreen(let textPath, let svgPath):
+            state.message = "saved the screen to \(textPath) and \(svgPath)"
         case .quit:
             effects.append(.quit)
         }
@@ -331,13 +350,13 @@ public enum UIUpdate {
                 report(try session.advance(toMs: due), &state)
             }
             let fresh = sim.log.events.suffix(max(0, sim.log.totalCount - seen))
-            let lost = fresh.lazy.compactMap { e -> NetworkRouteFact? in
+            let lost = fresh.compactMap { e -> NetworkRouteFact? in
                 if case .route(let r) = e.fact, r.outcome == .lost { r } else { nil }
-            }.first
-            if let lost {
+            }
+            if !lost.isEmpty {
                 state.dropNextArmed = false
                 try applyNetwork(state, session)
-                state.message = "dropped: " + lost.text
+                state.message = DropReport.text(lost)
             }
         }
         report(try session.advance(toMs: time), &state)

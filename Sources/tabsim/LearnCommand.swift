@@ -20,6 +20,7 @@ struct LearnCommand: ParsableCommand {
               tabsim learn 1 --auto        lesson 1 running on its own, as a demo
               tabsim learn --list          one numbered line per lesson
               tabsim learn my-lesson.yaml  a lesson file of your own
+              tabsim learn 1 --cast l1.cast  and keep the screen as an asciinema cast
               tabsim learn --lessons DIR   the lessons of another folder
               tabsim run Examples/lessons/01-the-leader-dies.yaml    headless, narration in the log
             Without a terminal, learn N prints the lesson's narration instead.
@@ -34,6 +35,11 @@ struct LearnCommand: ParsableCommand {
     var auto = false
     @Option(help: "A folder of lesson files (*.yaml) instead of the built-in lessons.") var lessons: String?
     @Argument(help: "The number of the lesson to open, or the path of a lesson file.") var lesson: String?
+    @Option(
+        help: ArgumentHelp(
+            "Write an asciinema cast (format v2) of the lesson's screen as drawn to this file, in the wall time "
+                + "you saw."))
+    var cast: String?
 
     func run() throws {
         let catalog: [Lesson]
@@ -86,7 +92,8 @@ struct LearnCommand: ParsableCommand {
             printLine("Headless: tabsim run \(chosen.file)")
             return
         }
-        try Self.play(chosen, auto: auto)
+        if let cast { try WritableFile.check(cast) }
+        try Self.play(chosen, auto: auto, cast: cast)
     }
 
     /// Asks for a lesson number until one names a lesson; nil when the learner quits (Enter, or the
@@ -116,8 +123,9 @@ struct LearnCommand: ParsableCommand {
     }
 
     /// The lesson in the terminal UI, time standing still at each prompt and after each narration
-    /// until the learner goes on (`auto`: until it has been on screen long enough to read).
-    static func play(_ lesson: Lesson, auto: Bool = false) throws {
+    /// until the learner goes on (`auto`: until it has been on screen long enough to read); `cast`
+    /// keeps the screen as an asciinema cast.
+    static func play(_ lesson: Lesson, auto: Bool = false, cast: String? = nil) throws {
         let session: UISession
         do { session = try UISession(scenario: lesson.scenario, pausesAtPrompts: true, holdsNarration: true) } catch {
             printError("tabsim: \(error)")
@@ -128,12 +136,14 @@ struct LearnCommand: ParsableCommand {
         state.message =
             "lesson \(lesson.number > 0 ? lesson.listLine : lesson.title): space reads on; "
             + "d shows the sequence diagram"
-        state = UICommand.play(session, from: state)
+        let title = "tabsim learn: " + (lesson.number > 0 ? lesson.listLine : lesson.title)
+        let played = try UICommand.play(session, from: state, cast: cast, title: title)
         let passed = session.player.results.filter(\.passed).count
         printLine(
             "tabsim: lesson \(lesson.number > 0 ? String(lesson.number) : lesson.title) stopped at virtual time "
                 + "\(formatTime(session.simulation.nowMs).drop { $0 == " " }): "
                 + "\(passed) of \(session.player.results.count) checks passed so far")
+        if played.castFailed { throw ExitCode(2) }
         if Terminal.receivedStopSignal != 0 { throw ExitCode(128 + Terminal.receivedStopSignal) }
     }
 }

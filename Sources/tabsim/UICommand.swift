@@ -14,6 +14,7 @@ struct UICommand: ParsableCommand {
               tabsim                          three tabs, election on
               tabsim --tabs 6 --strategy merge
               tabsim --record session.yaml    then: tabsim run session.yaml
+              tabsim --cast demo.cast         then: asciinema play demo.cast
               tabsim --scenario Examples/04-partition-two-leaders-heal.yaml
             With --scenario the file's seed, tabs and strategy apply: an
             option that contradicts the file is refused, one the file
@@ -35,6 +36,11 @@ struct UICommand: ParsableCommand {
     var record: String?
     @Option(
         help: ArgumentHelp(
+            "Write an asciinema cast (format v2) of the screen as drawn to this file, in the wall time you saw; "
+                + "asciinema play FILE, or a browser player, replays it."))
+    var cast: String?
+    @Option(
+        help: ArgumentHelp(
             "Play the last tab by this command, an external tab implementing the spec "
                 + "(e.g. \"node Examples/external/spec-tab.mjs\"); its pane is marked [ext]."))
     var external: String?
@@ -49,6 +55,7 @@ struct UICommand: ParsableCommand {
     func run() throws {
         // A path the recording cannot go to is refused before the session starts, not found at exit.
         if let record { try WritableFile.check(record) }
+        if let cast { try WritableFile.check(cast) }
         let options = UIOptions(
             tabs: simulation.tabs, strategy: simulation.strategy, seed: seed, heartbeatMs: heartbeat,
             scenarioPath: scenario)
@@ -71,7 +78,8 @@ struct UICommand: ParsableCommand {
         var state = UIState()
         state.recordPath = record
         if scenario != nil { state.message = "playing \(start.name)" }
-        state = Self.play(session, from: state)
+        let played = try Self.play(session, from: state, cast: cast, title: "tabsim, seed \(start.seed)")
+        state = played.state
         let signal = Terminal.receivedStopSignal
         let time = formatTime(session.simulation.nowMs).drop { $0 == " " }
         let bySignal = signal != 0 ? ", by signal \(signal)" : ""
@@ -87,9 +95,18 @@ struct UICommand: ParsableCommand {
                 throw ExitCode(2)
             }
         } else {
+            // Without --record the session is still kept, in a temporary file of its own.
+            do {
+                let kept = try KeptSession.keep(session, in: KeptSession.temporaryDirectory)
+                let actions = "\(kept.actions) action\(kept.actions == 1 ? "" : "s")"
+                print("tabsim: session kept in \(kept.path) (\(actions)). Replay: tabsim run \(kept.path)")
+            } catch {
+                printError("tabsim: \(error); the session was not kept")
+            }
             print(
                 "tabsim: start the same way with: \(options.startCommand(start)) (add --record FILE to keep your keys)")
         }
+        if played.castFailed { throw ExitCode(2) }
         if signal != 0 { throw ExitCode(128 + signal) }
     }
 
@@ -104,14 +121,44 @@ struct UICommand: ParsableCommand {
     }
 
     /// Runs the terminal UI on a session until `q` or a signal; the terminal is restored after.
-    static func play(_ session: UISession, from state: UIState) -> UIState {
+    /// With `cast`, every frame drawn also goes to that asciinema cast; the cast's path and size are
+    /// printed at the end, or why it could not be written (exit 2).
+    static func play(_ session: UISession, from state: UIState, cast: String?, title: String) throws -> (
+        state: UIState, castFailed: Bool
+    ) {
         let noColor = !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
         Terminal.installStopSignals()
         let terminal = Terminal(useColor: !noColor, mouse: true)
+        let clock = SystemClock()
+        var device: any TerminalDevice = terminal
+        var recorder: CastRecorder?
+        if let cast {
+            do {
+                let r = try CastRecorder(
+                    path: cast, wrapping: terminal, clock: clock, timestamp: Int(Date().timeIntervalSince1970),
+                    title: title, colors: terminal.colors)
+                recorder = r
+                device = r
+            } catch {
+                terminal.restore()
+                printError("tabsim: \(error)")
+                throw ExitCode(2)
+            }
+        }
         let end = TerminalUI.run(
-            state, session: session, device: terminal, clock: SystemClock(),
-            shouldStop: { Terminal.receivedStopSignal != 0 })
+            state, session: session, device: device, clock: clock, shouldStop: { Terminal.receivedStopSignal != 0 })
         terminal.restore()
-        return end
+        var castFailed = false
+        if let recorder {
+            if let failure = recorder.finish() {
+                printError("tabsim: \(failure); the cast is incomplete")
+                castFailed = true
+            } else {
+                print(
+                    "tabsim: cast written to \(recorder.path) (\(recorder.bytes) bytes). Play: asciinema play \(recorder.path)"
+                )
+            }
+        }
+        return (end, castFailed)
     }
 }

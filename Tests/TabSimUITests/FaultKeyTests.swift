@@ -113,9 +113,45 @@ import Testing
         #expect(lost.count == 2)
         #expect(Set(lost.map(\.timeMs)).count == 1)
         #expect(Set(lost.map(\.tab)).count == 1)
-        #expect(h.state.message.hasPrefix("dropped: "))
+        // The status names exactly what was lost: one message, its type and sender, and every tab
+        // it was lost to, as the log shows them (it used to name only the first receiver).
+        let facts = lost.compactMap { e -> NetworkRouteFact? in if case .route(let r) = e.fact { r } else { nil } }
+        let first = try #require(facts.first)
+        #expect(facts.count == 2 && facts.allSatisfy { $0.type == first.type && $0.from == first.from })
+        let type = try #require(first.type?.rawValue)
+        #expect(
+            h.state.message
+                == "dropped 1 message: \(type) from \(first.from), lost to \(facts[0].to) and \(facts[1].to)")
         // Later messages arrive again.
         let lastLost = try #require(lost.last?.timeMs)
         #expect(after.contains { $0.kind == .received && $0.timeMs > lastLost })
+    }
+}
+
+/// `DropReport` names every message `D` dropped, by type and sender, with each tab it was lost to.
+@Suite struct DropReportTests {
+    func lost(_ type: SyncMessageType?, _ from: String, _ to: String) -> NetworkRouteFact {
+        NetworkRouteFact(outcome: .lost, type: type, from: from, to: to, reason: nil)
+    }
+
+    @Test func oneMessageToThreeTabs() {
+        let text = DropReport.text([lost(.heartbeat, "A", "B"), lost(.heartbeat, "A", "C"), lost(.heartbeat, "A", "D")])
+        #expect(text == "dropped 1 message: HEARTBEAT from A, lost to B, C and D")
+    }
+
+    @Test func twoMessagesOfTwoKindsAtOneInstant() {
+        let text = DropReport.text([
+            lost(.stateUpdate, "B", "A"), lost(.tabPing, "B", "A"), lost(.stateUpdate, "B", "C"),
+            lost(.tabPing, "B", "C"), lost(nil, "C", "A"),
+        ])
+        #expect(
+            text
+                == "dropped 3 messages: STATE_UPDATE from B, lost to A and C; TAB_PING from B, lost to A and C; "
+                + "frame from C, lost to A")
+    }
+
+    @Test func twoMessagesOfOneKindFromOneSender() {
+        let text = DropReport.text([lost(.stateUpdate, "A", "B"), lost(.stateUpdate, "A", "B")])
+        #expect(text == "dropped 2 messages: 2 × STATE_UPDATE from A, lost to B")
     }
 }
