@@ -91,6 +91,23 @@ let keyName = Gen.int(in: 0...4).map { ["a", "b", "c", "d", "e"][$0] }
             }
         }
     }
+
+    /// The input the property once failed on: T1 stops, then T2 (T1 had seen T2 ponged); both start
+    /// again under their ids. Restarted, T1 still remembered T2 as answered by another tab, so it did
+    /// not pong T2 and T2 did not learn of T3 until T3's next ping.
+    @Test func tabsRestartedWithTheirIdsAreCountedAgain() throws {
+        let bench = Bench()
+        let tabs = try (0..<5).map { try bench.tab(["n": 0], id: "T\($0)", start: false) { $0.throttleMs = 0 } }
+        for op in [0, 1, 2, 1, 2, 3, 0, 1, 2] {
+            if tabs[op].isActive() { tabs[op].stop() } else { tabs[op].start() }
+            bench.advance(50)
+        }
+        bench.advance(10)
+        let running = tabs.filter { $0.isActive() }
+        for tab in running {
+            #expect(tab.getConnectedTabs() == running.count - 1, "\(tab.tabId)")
+        }
+    }
 }
 
 /// `inspect` measures and checks what a tab receives, with scalars of an object handled inline

@@ -65,4 +65,10 @@ struct AnsweredNewcomers {
     mutating func remove(_ newcomer: String) {
         entries[newcomer] = nil
     }
+
+    /// Forgets every newcomer (this tab stopped: what it saw is stale once it hears nothing, and a
+    /// newcomer it saw answered may have reopened meanwhile).
+    mutating func removeAll() {
+        entries = [:]
+    }
 }

@@ -195,6 +195,7 @@ public final class BroadcastSync {
         ep.close()
         endpoint = nil
         peers.removeAll()
+        answered.removeAll()
         outstandingRequest = nil
         deferredAnswers = []
         deferredAnswerTimer = nil
