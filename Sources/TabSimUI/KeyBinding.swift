@@ -77,7 +77,7 @@ public struct KeyBinding: Sendable {
         KeyBinding(.char("H"), "heal everything: partitions, cuts, loss; every tab thawed and reopened", .healAll),
         KeyBinding(.char("s"), "cycle the conflict strategy (all tabs)", hint: "strategy", .cycleStrategy),
         KeyBinding(
-            .char(" "), "pause or resume; in a lesson, read on (or let it do what it asks)",
+            .char(" "), "pause or resume; in a lesson, read on",
             hint: "pause", .togglePause),
         KeyBinding(.char("."), "step to the next event while paused (one event when rewound)", hint: "step", .stepOnce),
         KeyBinding(.char("["), "back one event while paused (rewind)", hint: "back", .stepBack),
