@@ -94,7 +94,8 @@ public final class PayloadVerdict: Sendable {
         if state.keys.contains(where: { !listed($0) }), let key = state.keys.filter({ !listed($0) }).min() {
             return "state holds '\(key)', which keys does not list"
         }
-        if let stamps, stamps.keys.contains(where: { !listed($0) }), let key = stamps.keys.filter({ !listed($0) }).min() {
+        if let stamps, stamps.keys.contains(where: { !listed($0) }), let key = stamps.keys.filter({ !listed($0) }).min()
+        {
             return "stamps name '\(key)', which keys does not list"
         }
         return nil
