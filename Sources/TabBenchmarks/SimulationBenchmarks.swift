@@ -65,6 +65,29 @@ public enum SimulationBenchmarks {
         return BenchmarkResult(name: tabs == 8 ? "tui.frame_ms" : "tui.frame_ms.\(tabs)_tabs", value: ms, unit: "ms")
     }
 
+    /// One tick and one frame of lesson 1 in the terminal UI at `width`x`height`, its narration
+    /// held in the panel over the log, with the timeline of its steps: what a learner's screen costs.
+    public static func lessonFrameMilliseconds(width: Int, height: Int, frames: Int = 500) throws -> BenchmarkResult {
+        guard let lesson = try Lesson.builtIn().first else { throw LessonMissing() }
+        let session = try UISession(scenario: lesson.scenario, pausesAtPrompts: true, holdsNarration: true)
+        var state = UIUpdate.update(UIState(), .resize(width: width, height: height), session).0
+        state = UIUpdate.update(state, .tick(wallMs: 100), session).0
+        var cells = 0
+        let watch = Stopwatch()
+        for _ in 0..<frames {
+            state = UIUpdate.update(state, .tick(wallMs: 10), session).0
+            cells += Renderer.render(Presenter.frame(state, session)).width
+        }
+        precondition(cells == frames * width)
+        let ms = (watch.seconds * 1000 / Double(frames) * 1000).rounded() / 1000
+        return BenchmarkResult(name: "tui.lesson_frame_ms.\(width)x\(height)", value: ms, unit: "ms")
+    }
+
+    /// The built-in lessons are resources of the package; a build without them cannot run this row.
+    struct LessonMissing: Error, CustomStringConvertible {
+        var description: String { "no built-in lesson found" }
+    }
+
     /// The size of a recorded session: `minutes` of virtual time at x1 with a key every 2 s (edits,
     /// a conflict, faults and their repair, in turn), written as `w` writes it.
     public static func recordedSessionBytes(minutes: Int = 5) throws -> BenchmarkResult {

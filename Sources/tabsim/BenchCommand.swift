@@ -80,6 +80,11 @@ struct BenchCommand: ParsableCommand {
             ("fuzz.seeds_per_s", { SimulationBenchmarks.fuzzSeedsPerSecond() }),
             ("tui.frame_ms", { try SimulationBenchmarks.frameMilliseconds(tabs: 8) }),
             ("tui.frame_ms.26_tabs", { try SimulationBenchmarks.frameMilliseconds(tabs: 26) }),
+            ("tui.lesson_frame_ms.80x24", { try SimulationBenchmarks.lessonFrameMilliseconds(width: 80, height: 24) }),
+            (
+                "tui.lesson_frame_ms.200x60",
+                { try SimulationBenchmarks.lessonFrameMilliseconds(width: 200, height: 60) }
+            ),
             ("tui.recording_5min_kb", { try SimulationBenchmarks.recordedSessionBytes(minutes: 5) }),
             ("ui.diagram_ms", { try DiagramBenchmark.measure() }),
             ("ui.rewind_ms", { try RewindBenchmark.measure(rounds: rounds) }),

@@ -25,13 +25,14 @@ import TabBenchmarks
             SimulationBenchmarks.fuzzSeedsPerSecond(seeds: 2),
             try SimulationBenchmarks.frameMilliseconds(frames: 3),
             try SimulationBenchmarks.frameMilliseconds(tabs: 26, frames: 3),
+            try SimulationBenchmarks.lessonFrameMilliseconds(width: 80, height: 24, frames: 3),
             try SimulationBenchmarks.recordedSessionBytes(minutes: 1),
             try SimulationBenchmarks.peakMemory(messages: 2000),
         ]
         #expect(
             results.map(\.name) == [
                 "sim.speedup", "fuzz.seeds_per_s", "tui.frame_ms", "tui.frame_ms.26_tabs",
-                "tui.recording_1min_kb", "log.peak_rss_mb",
+                "tui.lesson_frame_ms.80x24", "tui.recording_1min_kb", "log.peak_rss_mb",
             ])
         #expect(results.allSatisfy { $0.value > 0 })
         for r in results { #expect(BenchmarkResult(jsonLine: r.jsonLine) == r) }
