@@ -146,22 +146,31 @@ public struct KeyBinding: Sendable {
     /// fit, `q quit` first whatever the width (cut to `q` when even that does not fit). While paused
     /// the time keys come right after quit, help and pause.
     public static func hintBar(width: Int, paused: Bool) -> String {
-        var ranked = all.filter { $0.importance != nil }.sorted { $0.importance! < $1.importance! }
-        if paused {
-            let time = ranked.filter { b in b.actions.contains { timeActions.contains($0) } && b.importance! > 2 }
-            ranked =
-                ranked.filter { $0.importance! <= 2 } + time
-                + ranked.filter { b in b.importance! > 2 && !time.contains { $0.label == b.label } }
-        }
         var line = ""
-        for b in ranked {
-            guard let hint = b.hint else { continue }
-            let part = (line.isEmpty ? "" : "  ") + b.label + " " + hint
-            guard line.count + part.count <= width else { break }
-            line += part
+        var columns = 0
+        for (hint, hintColumns) in paused ? rankedHints.paused : rankedHints.running {
+            let gap = line.isEmpty ? 0 : 2
+            guard columns + gap + hintColumns <= width else { break }
+            if gap > 0 { line += "  " }
+            line += hint
+            columns += gap + hintColumns
         }
         return line.isEmpty ? String("q quit".prefix(width >= 6 ? 6 : min(1, max(0, width)))) : line
     }
+
+    /// The hints in hint-bar order, running and paused, with their widths: ranked once, not on
+    /// every frame (ranking them was a third of a frame's instructions).
+    private static let rankedHints: (running: [(String, Int)], paused: [(String, Int)]) = {
+        let ranked = all.filter { $0.importance != nil }.sorted { $0.importance! < $1.importance! }
+        let time = ranked.filter { b in b.actions.contains { timeActions.contains($0) } && b.importance! > 2 }
+        let paused =
+            ranked.filter { $0.importance! <= 2 } + time
+            + ranked.filter { b in b.importance! > 2 && !time.contains { $0.label == b.label } }
+        func hints(_ bindings: [KeyBinding]) -> [(String, Int)] {
+            bindings.compactMap { b in b.hint.map { b.label + " " + $0 } }.map { ($0, $0.count) }
+        }
+        return (hints(ranked), hints(paused))
+    }()
 
     /// The actions of the keys that move time, shown right after quit, help and pause while paused.
     static let timeActions: [UIAction] = [.togglePause, .stepOnce, .stepBack, .jumpBack, .faster, .slower]
