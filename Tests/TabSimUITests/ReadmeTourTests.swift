@@ -14,7 +14,7 @@ import Testing
         let readme = try String(contentsOfFile: Self.packageRoot + "/README.md", encoding: .utf8)
         for step in [
             "**Kill the leader and watch.** Press `1` then `k`.",
-            "**Make a concurrent edit.** Press `x`",
+            "**Make a concurrent edit.** Press `N` (the slow teaching network) and `x`",
             "**Freeze the leader.** Press `1`, `z`, wait for B to lead, then `z` again",
             "**Partition.** Press `3`, `p`",
         ] {
@@ -48,13 +48,14 @@ import Testing
         #expect(successor.name != "B" && successor.epoch == 3)
     }
 
-    /// `x` under the demo's last-write-wins: the edits cross (`propagating`), then every tab holds
-    /// one theme. Under arrival order the tabs swap values and the status bar says `DIVERGED`;
+    /// `x` under the demo's last-write-wins, on the slow teaching network (`N`): the edits cross
+    /// (`propagating`), then every tab holds one theme. Under arrival order the tabs swap values and the status bar says `DIVERGED`;
     /// under first-write-wins they converge on the earlier write.
     @Test func makeAConcurrentEditAndWatch() throws {
         let h = try Harness()
         h.run(ms: 3000)
-        h.press("x")
+        h.press("N", "x")
+        h.run(ms: 100)  // the teaching network's links take 300-900 ms
         #expect(h.status.contains("propagating"), "status: \(h.status)")
         h.run(ms: 3000)
         #expect(h.sim.convergence().converged && !h.status.contains("DIVERGED"))
