@@ -145,10 +145,13 @@ public final class BroadcastSync {
         endpoint = ep
         timers.open()
         let valueLimit = max(0, frameLimit - Self.frameReserve)
-        store.valueCheck = { [weak self] key, value in
+        // The filter is captured by value, not the sync: a weak reference would give this object a
+        // side table, and every retain and release of it, on every message, the slow path.
+        let filter = keyFilter
+        store.valueCheck = { key, value in
             guard key.utf8.count + 4 + value.byteCountBound > valueLimit else { return nil }
             let bytes = key.utf8.count + 4 + value.approximateByteCount
-            guard bytes > valueLimit, let self, self.isSynced(key) else { return nil }
+            guard bytes > valueLimit, filter.accepts(key) else { return nil }
             return ValueTooLarge(key: key, bytes: bytes, limit: valueLimit)
         }
         subscription = store.subscribe(localOnly: true) { [unowned self] change in self.storeChanged(change) }
