@@ -36,14 +36,8 @@ public enum SettingsFieldEdit {
     public static func concurrent(from name: String, in sim: Simulation) throws(SimulationError) -> (
         actions: [Scenario.Action], said: [String]
     ) {
-        guard let i = sim.tabs.firstIndex(where: { $0.name == name }) else {
-            throw SimulationError("unknown tab '\(name)'")
-        }
-        let a = sim.tabs[i]
-        let order = sim.tabs[(i + 1)...] + sim.tabs[..<i]
-        guard a.liveness == .alive, let b = order.first(where: { $0.liveness == .alive }) else {
-            throw SimulationError("a concurrent field edit needs the selected tab and another running")
-        }
+        let (a, b) = try LessonPrompt.concurrentPair(
+            from: name, in: sim, orElse: "a concurrent field edit needs the selected tab and another running")
         let first = edit(density, in: a)
         let second = edit(motion, in: b)
         return (

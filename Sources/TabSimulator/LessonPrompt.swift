@@ -92,19 +92,29 @@ public struct LessonPrompt: Sendable, Equatable {
         return .conflictStrategy(next, resolver: next == .custom ? DemoSetup.customResolverName : nil)
     }
 
-    /// The concurrent edit the UI's key makes from tab `name`: it and the next running tab (in
-    /// opening order, wrapping) set two themes that neither holds, at the same instant.
-    public static func concurrentEdit(from name: String, in sim: Simulation) throws(SimulationError) -> [Scenario
-        .Action]
-    {
+    /// Tab `name` and the next running tab after it (in opening order, wrapping): the two tabs of a
+    /// concurrent edit. `failure` is the error when `name` is not running or runs alone.
+    public static func concurrentPair(
+        from name: String, in sim: Simulation, orElse failure: @autoclosure () -> String
+    ) throws(SimulationError) -> (SimTab, SimTab) {
         guard let i = sim.tabs.firstIndex(where: { $0.name == name }) else {
             throw SimulationError("unknown tab '\(name)'")
         }
         let a = sim.tabs[i]
         let order = sim.tabs[(i + 1)...] + sim.tabs[..<i]
         guard a.liveness == .alive, let b = order.first(where: { $0.liveness == .alive }) else {
-            throw SimulationError("a concurrent edit needs tab \(name) and another running")
+            throw SimulationError(failure())
         }
+        return (a, b)
+    }
+
+    /// The concurrent edit the UI's key makes from tab `name`: it and the next running tab (in
+    /// opening order, wrapping) set two themes that neither holds, at the same instant.
+    public static func concurrentEdit(from name: String, in sim: Simulation) throws(SimulationError) -> [Scenario
+        .Action]
+    {
+        let (a, b) = try concurrentPair(
+            from: name, in: sim, orElse: "a concurrent edit needs tab \(name) and another running")
         let fresh = themes.filter { $0 != a.state["theme"] && $0 != b.state["theme"] }
         return [.set(tab: a.name, state: ["theme": fresh[0]]), .set(tab: b.name, state: ["theme": fresh[1]])]
     }
