@@ -102,24 +102,3 @@ import Testing
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().path
 }
-
-extension Harness {
-    /// Presses keys as the README names them, through the key table.
-    func press(_ keys: Character...) {
-        for key in keys {
-            guard let action = KeyBinding.action(for: .char(key), in: state) else {
-                Issue.record("key \(key) does nothing")
-                return
-            }
-            send(action)
-        }
-    }
-
-    func tab(_ name: String) -> SimTab { sim.tab(named: name)! }
-
-    /// `s` until the status bar names `strategy` (at most once round the strategies).
-    func switchStrategy(to strategy: ConflictStrategy) {
-        for _ in ConflictStrategy.allCases where sim.options.config.conflictStrategy != strategy { press("s") }
-        #expect(sim.options.config.conflictStrategy == strategy && status.contains(strategy.rawValue))
-    }
-}

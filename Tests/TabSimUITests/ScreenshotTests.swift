@@ -68,11 +68,7 @@ import Testing
         h.send(.concurrentEdit)
         h.run(ms: 300)
         let shown = h.screen
-        guard let action = KeyBinding.action(for: .char("S"), in: h.state) else {
-            Issue.record("S is bound to nothing")
-            return
-        }
-        h.send(action)
+        h.press("S")
         let base = "tabsim-screen-seed1-t2.800s"
         #expect(h.state.message == "saved the screen to \(base).txt and \(base).svg")
         let text = try #require(h.written[base + ".txt"])

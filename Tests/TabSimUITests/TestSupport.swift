@@ -1,5 +1,6 @@
 import TabSimulator
 import TabSync
+import Testing
 
 @testable import TabSimUI
 
@@ -58,5 +59,26 @@ final class Harness {
     var status: String {
         guard case .main(let main) = frame.content else { return "" }
         return main.status
+    }
+}
+
+extension Harness {
+    /// Presses keys as a user would, through the key table (what they do on the screen shown).
+    func press(_ keys: Character...) {
+        for key in keys {
+            guard let action = KeyBinding.action(for: .char(key), in: state) else {
+                Issue.record("key \(key) does nothing")
+                return
+            }
+            send(action)
+        }
+    }
+
+    func tab(_ name: String) -> SimTab { sim.tab(named: name)! }
+
+    /// `s` until the status bar names `strategy` (at most once round the strategies).
+    func switchStrategy(to strategy: ConflictStrategy) {
+        for _ in ConflictStrategy.allCases where sim.options.config.conflictStrategy != strategy { press("s") }
+        #expect(sim.options.config.conflictStrategy == strategy && status.contains(strategy.rawValue))
     }
 }
