@@ -25,24 +25,8 @@ final class WireTransport: SyncTransport {
             .map(Endpoint.init)
     }
 
-    /// The bytes of a frame, as the live transport writes them: one compact JSON text, UTF-8.
-    static func encode(_ frame: ChannelFrame) -> [UInt8] {
-        switch frame {
-        case .message(let m): Array(m.jsonText.utf8)
-        case .json(let value): Array(value.description.utf8)
-        }
-    }
-
-    /// The frame a receiver reads from `bytes`: the parsed JSON, or, for bytes that are not JSON, a
-    /// JSON string holding their first 200 characters (as the live transport hands them on).
-    static func decode(_ bytes: [UInt8]) -> ChannelFrame {
-        let text = String(decoding: bytes, as: UTF8.self)
-        if let value = JSONValue(jsonText: text) { return .json(value) }
-        return .json(.string(String(text.prefix(200))))
-    }
-
-    /// A frame after the trip through bytes.
-    static func roundTrip(_ frame: ChannelFrame) -> ChannelFrame { decode(encode(frame)) }
+    /// A frame after the trip through bytes, as the live transport writes and reads them.
+    static func roundTrip(_ frame: ChannelFrame) -> ChannelFrame { ChannelFrame.reading(frame.jsonBytes).frame }
 
     private final class Endpoint: ChannelEndpoint {
         private let base: any ChannelEndpoint

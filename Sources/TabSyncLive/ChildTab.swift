@@ -182,7 +182,7 @@ public final class ChildTab: Sendable {
 
     /// Every JSON object printed so far, in order.
     public var events: [StateDocument] {
-        outputLines.compactMap { try? JSONDecoder().decode(JSONValue.self, from: Data($0.utf8)).objectValue }
+        outputLines.compactMap { JSONValue(jsonText: $0)?.objectValue }
     }
 
     /// The events of one kind (their `event` field), in order.

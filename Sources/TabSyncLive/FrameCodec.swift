@@ -1,28 +1,9 @@
-import Foundation
 import TabSync
 
 /// The bytes of a frame on the wire: the spec's message as one compact JSON text, UTF-8; a datagram
 /// holds one or more, separated by a newline (compact JSON never holds one: it is escaped in
 /// strings). Decoding yields raw JSON for the engine to check like any untrusted frame.
 enum FrameCodec {
-    static func encode(_ frame: ChannelFrame) -> [UInt8] {
-        switch frame {
-        case .message(let message): Array(message.jsonText.utf8)
-        case .json(let value): Array(value.description.utf8)
-        }
-    }
-
-    /// Bytes that are not JSON arrive as a JSON string holding their text (as a string posted on a
-    /// BroadcastChannel would), so that the engine drops them as malformed and counts them.
-    static func decode(_ bytes: UnsafeRawBufferPointer) -> (frame: ChannelFrame, isJSON: Bool) {
-        let data = Data(bytes)
-        if let value = try? JSONDecoder().decode(JSONValue.self, from: data) {
-            return (.json(value), true)
-        }
-        let text = String(decoding: bytes.prefix(200), as: UTF8.self)
-        return (.json(.string(text)), false)
-    }
-
     /// Frames (each at most `limit` bytes) packed in order into as few datagrams as fit in `limit`.
     static func pack(_ frames: [[UInt8]], limit: Int) -> [[UInt8]] {
         var datagrams: [[UInt8]] = []
@@ -45,7 +26,9 @@ enum FrameCodec {
         var frames: [(frame: ChannelFrame, isJSON: Bool)] = []
         var start = 0
         for index in 0...bytes.count where index == bytes.count || bytes[index] == UInt8(ascii: "\n") {
-            frames.append(decode(UnsafeRawBufferPointer(rebasing: bytes[start..<index])))
+            frames.append(
+                ChannelFrame.reading(
+                    UnsafeRawBufferPointer(rebasing: bytes[start..<index]).assumingMemoryBound(to: UInt8.self)))
             start = index + 1
         }
         return frames

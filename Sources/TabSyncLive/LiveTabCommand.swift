@@ -1,4 +1,3 @@
-import Foundation
 import TabSync
 
 extension LiveTab {
@@ -61,7 +60,7 @@ public enum Assignment {
         }
         let key = String(text[..<equals])
         let raw = String(text[text.index(after: equals)...])
-        if let value = try? JSONDecoder().decode(JSONValue.self, from: Data(raw.utf8)) {
+        if let value = JSONValue(jsonText: raw) {
             return (key, value)
         }
         return (key, .string(raw))

@@ -209,7 +209,7 @@ public final class PostgresEndpoint: ChannelEndpoint {
 
     public func post(_ frame: ChannelFrame) {
         guard isOpen else { return }
-        let bytes = FrameCodec.encode(frame)
+        let bytes = frame.jsonBytes
         guard bytes.count <= transport.maxFrameBytes else {
             transport.statistics.oversizedNotSent += 1
             transport.report(.oversizedNotSent(bytes: bytes.count))
@@ -274,7 +274,7 @@ public final class PostgresEndpoint: ChannelEndpoint {
 
     private func deliver(_ bytes: [UInt8]) {
         transport.statistics.received += 1
-        let (frame, isJSON) = bytes.withUnsafeBytes { FrameCodec.decode($0) }
+        let (frame, isJSON) = ChannelFrame.reading(bytes)
         if !isJSON { transport.statistics.undecodable += 1 }
         onFrame?(frame)
     }

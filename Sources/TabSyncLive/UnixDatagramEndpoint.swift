@@ -112,7 +112,7 @@ public final class UnixDatagramEndpoint: ChannelEndpoint {
     /// ends with the task that posted, or with the received datagram the engine was answering.
     public func post(_ frame: ChannelFrame) {
         guard isOpen else { return }
-        let bytes = FrameCodec.encode(frame)
+        let bytes = frame.jsonBytes
         guard bytes.count <= transport.maxFrameBytes else {
             transport.statistics.oversizedNotSent += 1
             transport.observer?(.oversizedNotSent(bytes: bytes.count))

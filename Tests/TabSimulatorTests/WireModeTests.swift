@@ -24,15 +24,17 @@ import TabSync
             return
         }
         #expect(try SyncMessage(json: json) == Self.fullMessage)
-        #expect(WireTransport.encode(frame) == WireTransport.encode(.message(Self.fullMessage)))
+        #expect(frame.jsonBytes == ChannelFrame.message(Self.fullMessage).jsonBytes)
     }
 
     @Test func bytesThatAreNotJSONArriveAsAString() {
-        guard case .json(.string(let text)) = WireTransport.decode(Array("{not json".utf8)) else {
+        let read = ChannelFrame.reading(Array("{not json".utf8))
+        guard case .json(.string(let text)) = read.frame else {
             Issue.record("not JSON")
             return
         }
         #expect(text == "{not json")
+        #expect(!read.isJSON)
     }
 
     /// What a probe endpoint on the channel receives from a tab, in each mode.

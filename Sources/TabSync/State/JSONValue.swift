@@ -138,14 +138,6 @@ extension JSONValue: ExpressibleByNilLiteral, ExpressibleByBooleanLiteral, Expre
 
 // MARK: - Codable
 
-extension JSONValue {
-    /// Parses JSON text (Foundation's parser, which limits nesting); nil when it is not JSON.
-    public init?(jsonText: String) {
-        guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(jsonText.utf8)) else { return nil }
-        self = value
-    }
-}
-
 extension JSONValue: Codable {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.singleValueContainer()

@@ -75,7 +75,7 @@ public final class TypedStore<State: Codable> {
     public static func document(_ value: State) throws(TypedStoreError) -> StateDocument {
         let json: JSONValue
         do {
-            json = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(value))
+            json = try JSONValue(parsing: JSONEncoder().encode(value))
         } catch {
             throw TypedStoreError("\(State.self) does not encode to JSON: \(error)")
         }

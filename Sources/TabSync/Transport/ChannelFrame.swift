@@ -15,3 +15,25 @@ extension ChannelFrame {
         }
     }
 }
+
+extension ChannelFrame {
+    /// The frame's bytes between processes: one compact JSON text with sorted keys, UTF-8 (the
+    /// live transports write it, and the simulator's JSON wire mode).
+    public var jsonBytes: [UInt8] {
+        switch self {
+        case .message(let m): Array(m.jsonText.utf8)
+        case .json(let value): Array(value.description.utf8)
+        }
+    }
+
+    /// The frame a receiver reads from `utf8` (`JSONParser`'s rules), and whether it was JSON at all:
+    /// bytes that are not arrive as a JSON string of their first 200 characters (as a string posted
+    /// on a BroadcastChannel would), so that the engine drops them as malformed and counts them.
+    public static func reading(_ utf8: some Collection<UInt8>) -> (frame: ChannelFrame, isJSON: Bool) {
+        do {
+            return (.json(try JSONValue(parsing: utf8)), true)
+        } catch {
+            return (.json(.string(String(String(decoding: utf8, as: UTF8.self).prefix(200)))), false)
+        }
+    }
+}
