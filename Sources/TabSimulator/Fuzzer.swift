@@ -45,7 +45,7 @@ public struct Fuzzer {
     }
 
     /// What one seed did and found.
-    public struct Outcome: Sendable {
+    public struct Outcome {
         public let seed: UInt64
         public let violations: [Violation]
         /// Simulated time covered.
@@ -63,8 +63,19 @@ public struct Fuzzer {
         public var setup = SwarmConfig.fixed
         /// Frames per tab in the busiest simulated second of the calm.
         public var calmMaxPerSecond = 0
-        /// The run as a scenario file, to replay or keep as a regression test.
-        public let scenarioYAML: String
+        /// The run as a scenario, step by step.
+        public let scenario: Scenario
+        /// The run as a scenario file, to replay or keep as a regression test: written when asked
+        /// for (writing it for every seed was 5% of a campaign that saves none).
+        public var scenarioYAML: String {
+            let comment = [
+                "A run of `tabsim fuzz` (seed \(seed)), written out step by step: `tabsim run` replays it",
+                "and checks what the run checked.",
+            ]
+            do { return try ScenarioWriter.yaml(scenario, comment: comment) } catch {
+                return "# cannot be written: \(error)\n"
+            }
+        }
         /// How the tabs ended (`Simulation.describeTabs()`): a replay of `scenarioYAML` ends the same.
         public let finalTabs: String
         /// Where the running tabs differ after the calm, when they do (for any strategy).
@@ -195,7 +206,7 @@ public struct Fuzzer {
         do { player = try ScenarioPlayer(scenario: scenario) } catch {
             return Outcome(
                 seed: seed, violations: [Violation(timeMs: 0, property: "setup", detail: error.problem)],
-                simulatedMs: 0, faults: 0, edits: 0, coverage: [:], scenarioYAML: "", finalTabs: "",
+                simulatedMs: 0, faults: 0, edits: 0, coverage: [:], scenario: scenario, finalTabs: "",
                 divergence: nil)
         }
         let sim = player.simulation
@@ -340,17 +351,9 @@ public struct Fuzzer {
         coverage["step-downs on a newer epoch"] = sim.checker.stepDowns
         coverage["split-brain moments"] = sim.checker.splitBrainCount
         coverage["epochs shared by tabs that could not hear each other"] = sim.checker.sharedEpochs
-        let comment = [
-            "A run of `tabsim fuzz` (seed \(seed)), written out step by step: `tabsim run` replays it",
-            "and checks what the run checked.",
-        ]
-        let yaml: String
-        do { yaml = try ScenarioWriter.yaml(scenario, comment: comment) } catch {
-            yaml = "# cannot be written: \(error)\n"
-        }
         var outcome = Outcome(
             seed: seed, violations: violations, simulatedMs: sim.nowMs, faults: chaosFaults,
-            edits: chaosEdits, coverage: coverage, scenarioYAML: yaml, finalTabs: sim.describeTabs(),
+            edits: chaosEdits, coverage: coverage, scenario: scenario, finalTabs: sim.describeTabs(),
             divergence: c.converged ? nil : c)
         outcome.checks = checks
         outcome.swarm = mix
