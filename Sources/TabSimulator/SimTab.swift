@@ -38,6 +38,8 @@ public final class SimTab {
 
     /// The sync's id, kept here: the delivery policy compares it on every delivery.
     public let tabId: String
+    /// The sync's `revision` when the winner oracle last noted its versions.
+    var notedRevision = -1
     public var store: Store { sync.store }
     public var state: StateDocument { sync.store.state }
     /// Its election role; `none` once closed or crashed.

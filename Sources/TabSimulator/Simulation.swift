@@ -151,8 +151,10 @@ public final class Simulation {
             holders: running.map { WinnerOracle.Holder(name: $0.name, tabId: $0.tabId, state: $0.state) })
     }
 
-    /// Tells the oracle the versions `tab` holds now.
+    /// Tells the oracle the versions `tab` holds now, unless nothing changed since it last did.
     private func noteVersions(of tab: SimTab) {
+        guard tab.sync.revision != tab.notedRevision else { return }
+        tab.notedRevision = tab.sync.revision
         for key in tab.state.keys where tab.sync.isSynced(key) {
             if let v = tab.sync.version(of: key) { oracle.holds(tabId: tab.tabId, key: key, version: v) }
         }

@@ -52,7 +52,12 @@ public struct StoreSubscription: Hashable, Sendable {
 /// change is queued and delivered after the current one. A subscriber that throws is skipped
 /// for that change; the error is counted and the others are still told.
 public final class Store {
-    public private(set) var state: StateDocument
+    public private(set) var state: StateDocument {
+        didSet { revision &+= 1 }  // no `oldValue`: writes stay in place
+    }
+    /// Counts the writes to `state`: two equal readings mean the state did not change between them
+    /// (for observers that poll, such as the simulator's winner oracle).
+    public private(set) var revision = 0
     /// Errors thrown by subscribers, counted rather than propagated.
     public private(set) var subscriberErrorCount = 0
 
