@@ -57,10 +57,7 @@ public final class BroadcastSync {
     private var batcher: UpdateBatcher!
     private(set) var election: LeaderElection?
     /// The versions of the synced keys, and what they decide (the values are the store's).
-    private var document: VersionedDocument {
-        didSet { documentRevision &+= 1 }  // no `oldValue`: mutations stay in place
-    }
-    private var documentRevision = 0
+    private var document: VersionedDocument
     /// Repair (anti-entropy): its state machine; this instance carries out what it decides.
     private var antiEntropy: AntiEntropy
     /// The timer of the repair cooldown running (`AntiEntropy.Cooldown`).
@@ -290,7 +287,7 @@ public final class BroadcastSync {
 
     /// Changes whenever the versions this tab holds (`version(of:)`) or its store's state may have:
     /// two equal readings mean neither changed between them.
-    public var revision: Int { documentRevision &+ store.revision }
+    public var revision: Int { document.versionsGeneration &+ store.revision }
 
     /// The version of every synced key this tab holds a value or a removal of, for display.
     public var keyVersions: [String: KeyVersion] { document.keyVersions(values: store.state) }

@@ -69,6 +69,10 @@ struct VersionedDocument {
         versions[key] ?? (value != nil ? ownDefault : nil)
     }
 
+    /// Bumped by every change of a key's version: with the store's `revision`, what
+    /// `version(of:values:)` answers depends on nothing else.
+    var versionsGeneration: Int { versions.generation }
+
     /// The field versions of one key (empty: none, or not under merge).
     func fields(of key: String) -> [String: KeyVersion] { fieldVersions[key] ?? [:] }
 
