@@ -89,6 +89,8 @@ struct BenchCommand: ParsableCommand {
             ("ui.diagram_ms", { try DiagramBenchmark.measure() }),
             ("ui.rewind_ms", { try RewindBenchmark.measure(rounds: rounds) }),
             ("ui.rewind_from_start_ms", { try RewindBenchmark.measure(rounds: rounds, fromStart: true) }),
+            ("wire.encode_us", { WireBenchmark.encodeMicroseconds() }),
+            ("wire.parse_us", { WireBenchmark.parseMicroseconds() }),
         ]
         // One run gives two figures each: measured once, when the first of them is asked for.
         let idle = MeasuredOnce { [scaleTabs] in try ScaleBenchmarks.idle(tabs: scaleTabs) }

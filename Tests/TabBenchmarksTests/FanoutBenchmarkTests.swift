@@ -1,5 +1,7 @@
+import TabSync
 import Testing
-import TabBenchmarks
+
+@testable import TabBenchmarks
 
 /// The benchmarks run once with tiny sizes, to prove the workloads work; tests never time anything.
 @Suite struct FanoutBenchmarkTests {
@@ -36,5 +38,19 @@ import TabBenchmarks
             ])
         #expect(results.allSatisfy { $0.value > 0 })
         for r in results { #expect(BenchmarkResult(jsonLine: r.jsonLine) == r) }
+    }
+}
+
+@Suite struct WireBenchmarkTests {
+    @Test func theFrameMakesTheTripAndBothFiguresAreProduced() throws {
+        let bytes = ChannelFrame.message(WireBenchmark.message).jsonBytes
+        guard case .json(let json) = ChannelFrame.reading(bytes).frame else {
+            Issue.record("the frame's bytes are not JSON")
+            return
+        }
+        #expect(try SyncMessage(json: json) == WireBenchmark.message)
+        let results = [WireBenchmark.encodeMicroseconds(frames: 10), WireBenchmark.parseMicroseconds(frames: 10)]
+        #expect(results.map(\.name) == ["wire.encode_us", "wire.parse_us"])
+        #expect(results.allSatisfy { $0.value > 0 })
     }
 }
