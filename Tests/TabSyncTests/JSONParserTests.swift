@@ -174,9 +174,9 @@ enum RandomJSON {
             } else if scalar == "/" {
                 out += "\\/"
             } else {
-                var written = ""
+                var written: [UInt8] = []
                 JSONValue.writeQuoted(String(scalar), to: &written)
-                out += written.dropFirst().dropLast()
+                out += String(decoding: written.dropFirst().dropLast(), as: UTF8.self)
             }
         }
         return out + "\""

@@ -10,8 +10,8 @@ extension ChannelFrame {
     /// The frame's size as compact JSON, in bytes (what a transport with a frame limit carries).
     public var encodedByteCount: Int {
         switch self {
-        case .message(let m): m.jsonText.utf8.count
-        case .json(let json): json.description.utf8.count
+        case .message(let m): m.json.utf8.count
+        case .json(let json): json.utf8.count
         }
     }
 }
@@ -21,8 +21,8 @@ extension ChannelFrame {
     /// live transports write it, and the simulator's JSON wire mode).
     public var jsonBytes: [UInt8] {
         switch self {
-        case .message(let m): Array(m.jsonText.utf8)
-        case .json(let value): Array(value.description.utf8)
+        case .message(let m): m.json.utf8
+        case .json(let value): value.utf8
         }
     }
 
