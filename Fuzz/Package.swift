@@ -1,5 +1,5 @@
 // swift-tools-version:6.1
-// libFuzzer target of TabSync's receive path. A package of its own, so that `swift build` of the root
+// libFuzzer targets of TabSync's receive path and of its JSON parser. A package of its own, so that `swift build` of the root
 // never builds it (libFuzzer supplies `main`). Build and run: see README, "What a peer cannot do to you".
 import PackageDescription
 
@@ -13,6 +13,11 @@ let package = Package(
         .target(name: "CFuzzDriver"),
         .executableTarget(
             name: "ReceiveFuzz",
+            dependencies: ["CFuzzDriver", .product(name: "TabSyncFuzzing", package: root)],
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]
+        ),
+        .executableTarget(
+            name: "JSONFuzz",
             dependencies: ["CFuzzDriver", .product(name: "TabSyncFuzzing", package: root)],
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]
         ),
