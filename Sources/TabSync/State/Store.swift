@@ -52,11 +52,10 @@ public struct StoreSubscription: Hashable, Sendable {
 /// change is queued and delivered after the current one. A subscriber that throws is skipped
 /// for that change; the error is counted and the others are still told.
 public final class Store {
-    public private(set) var state: StateDocument {
-        didSet { revision &+= 1 }  // no `oldValue`: writes stay in place
-    }
-    /// Counts the writes to `state`: two equal readings mean the state did not change between them
-    /// (for observers that poll, such as the simulator's winner oracle).
+    public private(set) var state: StateDocument
+    /// Counts the changes asked of `state` (bumped once per `setState`, `removeKeys` or `update`,
+    /// whatever they changed): two equal readings mean the state did not change between them (for
+    /// observers that poll, such as the simulator's winner oracle).
     public private(set) var revision = 0
     /// Errors thrown by subscribers, counted rather than propagated.
     public private(set) var subscriberErrorCount = 0
@@ -137,6 +136,7 @@ public final class Store {
         into changes: inout [KeyChange]
     ) {
         let heard = if case .remote = origin { allChangesListenerCount > 0 } else { !listeners.isEmpty }
+        revision &+= 1
         while changes.popLast() != nil {}  // keeps the capacity, without removeAll's generic path
         changes.reserveCapacity(partial.count + remove.count)
         for (key, value) in partial {
