@@ -3,7 +3,7 @@ import TabSync
 /// The channel as real processes see it (`SimulationOptions.wireJSON`): every frame a tab posts is
 /// written as JSON text, UTF-8 bytes, and read back with the JSON parser before the hub carries it,
 /// so each receiver gets `.json` and decodes it as untrusted input, exactly as a tab behind the live
-/// transport (`TabSyncLive.FrameCodec`) does.
+/// transports does (the same `ChannelFrame.jsonBytes` and `ChannelFrame.reading`).
 ///
 /// Why: with typed frames a message reaches the receiver as the very value the sender built, so a
 /// number outside JSON's range, a field the encoder leaves out or a value that does not survive

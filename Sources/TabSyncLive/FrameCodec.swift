@@ -1,8 +1,9 @@
 import TabSync
 
-/// The bytes of a frame on the wire: the spec's message as one compact JSON text, UTF-8; a datagram
-/// holds one or more, separated by a newline (compact JSON never holds one: it is escaped in
-/// strings). Decoding yields raw JSON for the engine to check like any untrusted frame.
+/// Frames in datagrams: a frame is the spec's message as one compact JSON text, UTF-8
+/// (`ChannelFrame.jsonBytes`); a datagram holds one or more, separated by a newline (compact JSON
+/// never holds one: it is escaped in strings). Reading yields raw JSON (`ChannelFrame.reading`) for
+/// the engine to check like any untrusted frame.
 enum FrameCodec {
     /// Frames (each at most `limit` bytes) packed in order into as few datagrams as fit in `limit`.
     static func pack(_ frames: [[UInt8]], limit: Int) -> [[UInt8]] {
