@@ -101,16 +101,7 @@ struct JSONParser: ~Copyable {
             index += 1
             skipWhitespace()
             members[key] = try value(depth: depth)
-            skipWhitespace()
-            switch current {
-            case UInt8(ascii: ","):
-                index += 1
-                skipWhitespace()
-            case UInt8(ascii: "}"):
-                index += 1
-                return .object(members)
-            default: throw error("expected ',' or '}' after an object member")
-            }
+            if try closes(with: UInt8(ascii: "}"), after: "an object member") { return .object(members) }
         }
     }
 
@@ -125,16 +116,24 @@ struct JSONParser: ~Copyable {
         }
         while true {
             elements.append(try value(depth: depth))
+            if try closes(with: UInt8(ascii: "]"), after: "an array element") { return .array(elements) }
+        }
+    }
+
+    /// After a member or an element: true at `closer` (taken), false after a comma (taken, with the
+    /// whitespace that follows it). Inlined: called, it cost 1.6% of parsing a frame.
+    @inline(__always)
+    private mutating func closes(with closer: UInt8, after what: String) throws(JSONSyntaxError) -> Bool {
+        skipWhitespace()
+        switch current {
+        case UInt8(ascii: ","):
+            index += 1
             skipWhitespace()
-            switch current {
-            case UInt8(ascii: ","):
-                index += 1
-                skipWhitespace()
-            case UInt8(ascii: "]"):
-                index += 1
-                return .array(elements)
-            default: throw error("expected ',' or ']' after an array element")
-            }
+            return false
+        case closer:
+            index += 1
+            return true
+        default: throw error("expected ',' or '\(Character(Unicode.Scalar(closer)))' after \(what)")
         }
     }
 
@@ -147,7 +146,7 @@ struct JSONParser: ~Copyable {
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                let text = try Self.text(UnsafeBufferPointer(rebasing: bytes[contentStart..<index]), at: contentStart)
+                let text = try Self.text(UnsafeBufferPointer(rebasing: bytes[contentStart..<index]), at: start)
                 index += 1
                 return text
             }
@@ -166,9 +165,9 @@ struct JSONParser: ~Copyable {
             switch byte {
             case UInt8(ascii: "\""):
                 index += 1
-                let text = scratch.withUnsafeBufferPointer { Self.validText($0) }
-                guard let text else { throw error("invalid UTF-8 in the string", at: quote) }
-                return text
+                return try scratch.withUnsafeBufferPointer { buffer throws(JSONSyntaxError) in
+                    try Self.text(buffer, at: quote)
+                }
             case UInt8(ascii: "\\"):
                 try escape()
             case 0..<0x20:
@@ -278,18 +277,14 @@ struct JSONParser: ~Copyable {
 
     private static func isDigit(_ byte: UInt8) -> Bool { byte &- UInt8(ascii: "0") < 10 }
 
-    private static func text(_ utf8: UnsafeBufferPointer<UInt8>, at offset: Int) throws(JSONSyntaxError) -> String {
-        guard let text = validText(utf8) else {
-            throw JSONSyntaxError(problem: "invalid UTF-8 in a string", offset: offset)
+    /// The text of a string's bytes; it fails, naming the string's opening quote, when they are not
+    /// valid UTF-8. ASCII, the usual case, is checked by a plain scan first.
+    private static func text(_ utf8: UnsafeBufferPointer<UInt8>, at quote: Int) throws(JSONSyntaxError) -> String {
+        if utf8.allSatisfy({ $0 < 0x80 }) { return String(decoding: utf8, as: UTF8.self) }
+        guard let text = String(validating: utf8, as: UTF8.self) else {
+            throw JSONSyntaxError(problem: "invalid UTF-8 in a string", offset: quote)
         }
         return text
-    }
-
-    /// The text of `utf8`, or nil when it is not valid UTF-8. ASCII, the usual case, is checked by
-    /// a plain scan first.
-    private static func validText(_ utf8: UnsafeBufferPointer<UInt8>) -> String? {
-        if utf8.allSatisfy({ $0 < 0x80 }) { return String(decoding: utf8, as: UTF8.self) }
-        return String(validating: utf8, as: UTF8.self)
     }
 
     /// A byte as an error message shows it: printable ASCII quoted, anything else in hex.
