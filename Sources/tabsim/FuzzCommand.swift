@@ -97,13 +97,13 @@ struct FuzzCommand: ParsableCommand {
     /// Refuses to write a run that `tabsim run` would refuse: the file is read and played as `run`
     /// plays it, so a busy long run that passes the file's size limit or the run's limits
     /// (`ScenarioLimits`) is caught; the file is not written and the command exits 2.
-    static func checkReplayable(_ outcome: Fuzzer.Outcome, as path: String) throws {
+    static func checkReplayable(_ yaml: String, seed: UInt64, as path: String) throws {
         do {
-            let scenario = try ScenarioParser.parse(yaml: outcome.scenarioYAML, file: path)
+            let scenario = try ScenarioParser.parse(yaml: yaml, file: path)
             _ = try ScenarioPlayer(scenario: scenario).playToEnd()
         } catch {
             printError(
-                "tabsim: cannot save seed \(outcome.seed) as \(path): tabsim run would refuse it (\(error.problem)); "
+                "tabsim: cannot save seed \(seed) as \(path): tabsim run would refuse it (\(error.problem)); "
                     + "a shorter --chaos-seconds gives a smaller file")
             throw ExitCode(2)
         }
@@ -163,8 +163,9 @@ struct FuzzCommand: ParsableCommand {
             }
             maxCalmPerSecond = max(maxCalmPerSecond, outcome.calmMaxPerSecond)
             if let save, (!outcome.passed && failures.count == 1) || seeds == 1 {
-                try Self.checkReplayable(outcome, as: save)
-                try WritableFile.write(outcome.scenarioYAML, to: save)
+                let yaml = outcome.scenarioYAML  // written from the scenario on each read: read once
+                try Self.checkReplayable(yaml, seed: seed, as: save)
+                try WritableFile.write(yaml, to: save)
                 print("saved seed \(seed) as \(save) (replay: tabsim run \(save))")
             }
         }
