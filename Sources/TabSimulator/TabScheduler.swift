@@ -25,18 +25,19 @@ public final class TabScheduler: SyncScheduler, SyncClock {
         let action: () -> Void
     }
 
-    /// One action waiting on the base scheduler. The base's closure captures only this object,
-    /// and run ones are kept for reuse, so scheduling allocates nothing in the steady state. It
-    /// holds the tab's scheduler strongly because a weak reference would put every retain of the
-    /// scheduler on the runtime's slow path; the cycle this makes through the base lasts only while
-    /// the action is pending (like the hub's pending deliveries), as a spare holds nothing.
-    private final class Pending {
+    /// One action waiting on the base scheduler, which runs it as a task: run ones are kept for
+    /// reuse, so scheduling allocates nothing here in the steady state (a closure around it was one
+    /// allocation per delivery). It holds the tab's scheduler strongly because a weak reference
+    /// would put every retain of the scheduler on the runtime's slow path; the cycle this makes
+    /// through the base lasts only while the action is pending (like the hub's pending deliveries),
+    /// as a spare holds nothing.
+    private final class Pending: ScheduledTask {
         var owner: TabScheduler?
         var action: (() -> Void)?
         var token = TimerToken(raw: 0)
         var isDelivery = false
 
-        func fire() {
+        func run() {
             guard let owner, let action else { return }
             let token = token
             self.owner = nil
@@ -122,7 +123,7 @@ public final class TabScheduler: SyncScheduler, SyncClock {
         pending.owner = self
         pending.action = action
         pending.isDelivery = isDelivery
-        pending.token = base.schedule(afterMs: delay) { pending.fire() }
+        pending.token = base.schedule(afterMs: delay, pending)
         return pending.token
     }
 

@@ -6,19 +6,21 @@ import Collections
 /// function of its inputs. This is the embedded event loop of the project (compare swift-nio's
 /// `EmbeddedEventLoop`).
 public final class VirtualScheduler: SyncScheduler, SyncClock {
-    private struct Entry: Comparable {
-        let time: Milliseconds
-        let seq: Int
-        let slot: Int
-        let generation: Int
-        static func < (a: Entry, b: Entry) -> Bool { (a.time, a.seq) < (b.time, b.seq) }
-    }
-
     /// Actions live in reusable slots; a token is (slot, generation), so scheduling, cancelling and
-    /// running never hash anything (this is the hot path of every message delivery).
+    /// running never hash anything but a due time (this is the hot path of every message delivery).
     private struct Slot {
         var action: (() -> Void)?
+        var task: (any ScheduledTask)?
         var generation = 0
+        var isPending: Bool { action != nil || task != nil }
+    }
+
+    /// The tokens due at one instant, in the order they were scheduled; `next` is the first not yet
+    /// taken. Actions due at the same instant run in that order, so a bucket is a plain queue and
+    /// nothing needs sorting but the instants themselves.
+    private struct Bucket {
+        var tokens: [Int] = []
+        var next = 0
     }
 
     /// Virtual time: both the wall clock and the monotonic time of whatever runs on it.
@@ -29,10 +31,18 @@ public final class VirtualScheduler: SyncScheduler, SyncClock {
     public private(set) var executedCount = 0
     /// Number of actions scheduled and not yet run or cancelled.
     public private(set) var pendingCount = 0
-    private var heap = Heap<Entry>()
+    /// The instants that have a bucket, soonest first. With hundreds of tabs, thousands of
+    /// deliveries are in flight but they fall on a few instants (latencies are whole milliseconds):
+    /// a heap of every action cost a tenth of such a run in sifting alone.
+    private var dueTimes = Heap<Milliseconds>()
+    private var bucketAt: [Milliseconds: Int] = [:]
+    /// The buckets of recent instants by their low bits, ahead of `bucketAt`: the instants in use
+    /// are mostly a few milliseconds apart, so this finds nearly all of them without hashing.
+    private var nearBuckets = [(time: Milliseconds, bucket: Int)](repeating: (0, -1), count: 64)
+    private var buckets: [Bucket] = []
+    private var freeBuckets: [Int] = []
     private var slots: [Slot] = []
     private var freeSlots: [Int] = []
-    private var nextSeq = 0
 
     private var seedsHandedOut: UInt64 = 0
 
@@ -58,42 +68,73 @@ public final class VirtualScheduler: SyncScheduler, SyncClock {
 
     @discardableResult
     public func schedule(afterMs delay: Milliseconds, _ action: @escaping () -> Void) -> TimerToken {
-        nextSeq += 1
-        let slot: Int
-        if let free = freeSlots.popLast() {
-            slot = free
-        } else {
-            slot = slots.count
-            slots.append(Slot())
-        }
+        let slot = freeSlot()
         slots[slot].action = action
-        let generation = slots[slot].generation
-        heap.insert(Entry(time: later(nowMs, by: delay), seq: nextSeq, slot: slot, generation: generation))
+        return place(slot, afterMs: delay)
+    }
+
+    /// Schedules `task.run()`, holding the task until then.
+    @discardableResult
+    public func schedule(afterMs delay: Milliseconds, _ task: any ScheduledTask) -> TimerToken {
+        let slot = freeSlot()
+        slots[slot].task = task
+        return place(slot, afterMs: delay)
+    }
+
+    private func freeSlot() -> Int {
+        if let free = freeSlots.popLast() { return free }
+        slots.append(Slot())
+        return slots.count - 1
+    }
+
+    private func place(_ slot: Int, afterMs delay: Milliseconds) -> TimerToken {
+        let token = TimerToken(raw: slots[slot].generation << 32 | slot)
+        let time = later(nowMs, by: delay)
+        if let b = bucket(at: time) {
+            buckets[b].tokens.append(token.raw)
+        } else {
+            let b: Int
+            if let free = freeBuckets.popLast() {
+                b = free
+            } else {
+                b = buckets.count
+                buckets.append(Bucket())
+            }
+            buckets[b].tokens.append(token.raw)
+            bucketAt[time] = b
+            nearBuckets[Int(time & 63)] = (time, b)
+            dueTimes.insert(time)
+        }
         pendingCount += 1
-        return TimerToken(raw: generation << 32 | slot)
+        return token
     }
 
     public func cancel(_ token: TimerToken) {
         let slot = token.raw & 0xFFFF_FFFF
-        guard slot < slots.count, slots[slot].generation == token.raw >> 32, slots[slot].action != nil else { return }
+        guard slot < slots.count, slots[slot].generation == token.raw >> 32, slots[slot].isPending else { return }
         release(slot)
     }
 
     /// Cancels every scheduled action: an owner going away drops the work it left behind, and
     /// with it the references those actions hold (which may lead back to this scheduler).
     public func cancelAll() {
-        var dropped: [() -> Void] = []  // freed after the loop: their deinits may cancel tokens here
-        for slot in slots.indices {
-            guard let action = slots[slot].action else { continue }
-            dropped.append(action)
+        // Freed after the loop: their deinits may cancel tokens here.
+        var dropped: [(action: (() -> Void)?, task: (any ScheduledTask)?)] = []
+        for slot in slots.indices where slots[slot].isPending {
+            dropped.append((slots[slot].action, slots[slot].task))
             release(slot)
         }
-        heap = Heap()
+        dueTimes = Heap()
+        bucketAt = [:]
+        for i in nearBuckets.indices { nearBuckets[i].bucket = -1 }
+        buckets = []
+        freeBuckets = []
         dropped.removeAll()
     }
 
     private func release(_ slot: Int) {
         slots[slot].action = nil
+        slots[slot].task = nil
         slots[slot].generation += 1
         // A slot reused this often is retired (a few bytes per 2^29 actions): its generation stays
         // below 2^29, so a token never wraps round to match a newer action, and never reaches the
@@ -102,34 +143,62 @@ public final class VirtualScheduler: SyncScheduler, SyncClock {
         pendingCount -= 1
     }
 
-    private func isLive(_ e: Entry) -> Bool {
-        slots[e.slot].generation == e.generation && slots[e.slot].action != nil
+    private func bucket(at time: Milliseconds) -> Int? {
+        let near = nearBuckets[Int(time & 63)]
+        if near.bucket >= 0, near.time == time { return near.bucket }
+        guard let b = bucketAt[time] else { return nil }
+        nearBuckets[Int(time & 63)] = (time, b)
+        return b
+    }
+
+    /// The soonest instant with an action still to run, and its bucket, its dead tokens (cancelled
+    /// actions) skipped and its spent buckets retired.
+    private func front() -> (time: Milliseconds, bucket: Int)? {
+        while let time = dueTimes.min {
+            let b = bucket(at: time)!
+            while buckets[b].next < buckets[b].tokens.count {
+                let raw = buckets[b].tokens[buckets[b].next]
+                let slot = raw & 0xFFFF_FFFF
+                if slots[slot].generation == raw >> 32, slots[slot].isPending { return (time, b) }
+                buckets[b].next += 1
+            }
+            dueTimes.removeMin()
+            bucketAt[time] = nil
+            if nearBuckets[Int(time & 63)].time == time { nearBuckets[Int(time & 63)].bucket = -1 }
+            buckets[b].tokens.removeAll(keepingCapacity: buckets[b].tokens.capacity <= 1024)
+            buckets[b].next = 0
+            freeBuckets.append(b)
+        }
+        return nil
     }
 
     /// When the next live action is due, if any.
-    public var nextDueMs: Milliseconds? {
-        while let top = heap.min, !isLive(top) { _ = heap.popMin() }
-        return heap.min?.time
-    }
+    public var nextDueMs: Milliseconds? { front()?.time }
 
     /// Runs the next due action, moving time forward to it. Returns false when nothing is scheduled.
     @discardableResult
     public func step() -> Bool {
-        while let top = heap.popMin() {
-            guard isLive(top), let action = slots[top.slot].action else { continue }
-            release(top.slot)
-            nowMs = max(nowMs, top.time)
-            executedCount += 1
-            action()
-            return true
-        }
-        return false
+        guard let (time, b) = front() else { return false }
+        run(time, b)
+        return true
+    }
+
+    /// Runs the live action at the head of bucket `b`, due at `time`.
+    private func run(_ time: Milliseconds, _ b: Int) {
+        let slot = buckets[b].tokens[buckets[b].next] & 0xFFFF_FFFF
+        buckets[b].next += 1
+        let action = slots[slot].action
+        let task = slots[slot].task
+        release(slot)
+        nowMs = max(nowMs, time)
+        executedCount += 1
+        if let action { action() } else { task?.run() }
     }
 
     /// Runs every action due up to and including `time`, then sets the clock to `time`.
     public func advance(toMs time: Milliseconds) {
-        while let due = nextDueMs, due <= time {
-            step()
+        while let (due, b) = front(), due <= time {
+            run(due, b)
         }
         nowMs = max(nowMs, time)
     }
