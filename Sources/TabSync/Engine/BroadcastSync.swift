@@ -640,8 +640,9 @@ public final class BroadcastSync {
             answer(m)
         case .tabPing, .tabPong:
             if let theirs = m.payload?.digest {
+                let listed = m.payload?.unsettled ?? []  // mostly none: an idle channel's pings
                 let request = antiEntropy.digestHeard(
-                    theirs, excluding: (m.payload?.unsettled ?? []).sorted(), from: m.tabId, at: now,
+                    theirs, excluding: listed.count > 1 ? listed.sorted() : listed, from: m.tabId, at: now,
                     converges: config.conflictStrategy.converges, differs: peers.differs(m.tabId), joining: isJoining,
                     mine: { excluded in digest(excluding: excluded) })
                 if let request { carryOut(request) }

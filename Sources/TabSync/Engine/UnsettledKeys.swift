@@ -37,6 +37,7 @@ struct UnsettledKeys {
     /// The keys in motion at `now`, sorted; nil while too many were in motion to list.
     func keys(at now: MonotonicInstant, windowMs: Milliseconds) -> [String]? {
         if let overflowAt, now - overflowAt < windowMs { return nil }
+        guard !recent.isEmpty else { return [] }  // an idle tab, on every ping it sends and hears
         return recent.filter { now - $0.at < windowMs }.map(\.key).sorted()
     }
 
