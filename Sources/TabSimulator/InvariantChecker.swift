@@ -128,12 +128,20 @@ public struct InvariantChecker: Sendable {
                 fail(time, "excluded key never applied from the wire", "\(r.name) wrote '\(key)' sent by \(sender)")
             }
         case .received(let m):
-            if let epoch = m.payload?.epoch, epoch > records[tab].heardEpoch { records[tab].heardEpoch = epoch }
+            heard(m, tab: tab)
         case .roleChanged(let c):
             roleChanged(c, tab: tab, at: time)
         default:
             break
         }
+    }
+
+    /// The highest epoch tab number `tab` heard of, or led in.
+    func heardEpoch(tab: Int) -> Int { records[tab].heardEpoch }
+
+    /// The tab received `m`: it has heard of the epoch `m` names.
+    public mutating func heard(_ m: SyncMessage, tab: Int) {
+        if let epoch = m.payload?.epoch, epoch > records[tab].heardEpoch { records[tab].heardEpoch = epoch }
     }
 
     private mutating func roleChanged(_ c: RoleChange, tab: Int, at time: Milliseconds) {

@@ -25,6 +25,29 @@ import TabSync
         #expect(checker.violations.first?.timeMs == 400)
     }
 
+    /// With message traffic kept out of the log (the fuzzer, the benchmarks), every message
+    /// received still tells the checker its epoch: what "claimed an epoch it had heard of" rests on.
+    /// A takes no part in elections, so only the heartbeats it receives tell it B's epoch.
+    @Test(arguments: [true, false])
+    func aSimulationTellsTheCheckerEveryEpochHeard(logsTraffic: Bool) throws {
+        var config = BroadcastSyncConfig(channelName: "c")
+        config.enableLeaderElection = true
+        var options = SimulationOptions(seed: 3, config: config)
+        options.tabConfigs["A"] = BroadcastSyncConfig(channelName: "c")
+        let s = try Simulation(options: options)
+        s.logsTraffic = logsTraffic
+        let a = try s.open("A")
+        let b = try s.open("B")
+        s.advance(byMs: 1000)
+        try s.forceLeader("B")
+        try s.forceLeader("B")
+        s.advance(byMs: 1000)
+        let epoch = b.sync.epoch
+        #expect(epoch >= 2)
+        #expect(s.checker.heardEpoch(tab: a.checkerIndex) == epoch)
+        #expect(s.checker.violations.isEmpty)
+    }
+
     @Test func twoLeadersOfOneEpochThatCouldNotHearEachOtherAreAFinding() {
         var checker = InvariantChecker()
         let a = checker.register(tabId: "tab-a", name: "A", excludeKeys: [])
