@@ -773,12 +773,6 @@ public final class Simulation {
     private func observe(_ event: SyncEvent, from tab: SimTab) {
         guard tab.liveness != .crashed else { return }
         if tracksWinners { noteVersions(of: tab) }
-        if !logsTraffic, case .received(let m) = event {
-            // Most events by far, and with traffic unlogged all the checker needs of them: going
-            // through the whole switch below was a tenth of 800 tabs opening together.
-            checker.heard(m, tab: tab.checkerIndex)
-            return
-        }
         let time = nowMs
         checker.observe(event, tab: tab.checkerIndex, at: time)
         let kind: SimEvent.Kind
