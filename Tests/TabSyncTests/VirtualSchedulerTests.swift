@@ -75,7 +75,11 @@ import TabSync
             for _ in 0..<300 {
                 switch Int.random(in: 0..<10, using: &random) {
                 case 0..<6:
-                    let delay = Milliseconds.random(in: -2...12, using: &random)
+                    // Some a multiple of 1,024 ms further: instants that share their low bits.
+                    let delay =
+                        Milliseconds.random(in: -2...12, using: &random)
+                        + (Int.random(in: 0..<4, using: &random) == 0
+                            ? 1024 * Int.random(in: 1...3, using: &random) : 0)
                     schedule(nextId, afterMs: delay)
                     model.schedule(nextId, afterMs: delay)
                     nextId += 1
@@ -90,8 +94,8 @@ import TabSync
                 }
                 #expect(scheduler.nowMs == model.nowMs)
             }
-            scheduler.advance(byMs: 100)
-            model.advance(toMs: model.nowMs + 100, ran: &expected, spawn: Self.spawn)
+            scheduler.advance(byMs: 5000)
+            model.advance(toMs: model.nowMs + 5000, ran: &expected, spawn: Self.spawn)
             #expect(ran == expected, "seed \(seed)")
             #expect(scheduler.pendingCount == 0 && scheduler.nextDueMs == nil)
             #expect(ran.count > 100)

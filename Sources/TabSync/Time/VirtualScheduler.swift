@@ -35,10 +35,12 @@ public final class VirtualScheduler: SyncScheduler, SyncClock {
     /// deliveries are in flight but they fall on a few instants (latencies are whole milliseconds):
     /// a heap of every action cost a tenth of such a run in sifting alone.
     private var dueTimes = Heap<Milliseconds>()
-    private var bucketAt: [Milliseconds: Int] = [:]
-    /// The buckets of recent instants by their low bits, ahead of `bucketAt`: the instants in use
-    /// are mostly a few milliseconds apart, so this finds nearly all of them without hashing.
-    private var nearBuckets = [(time: Milliseconds, bucket: Int)](repeating: (0, -1), count: 64)
+    /// Where each instant's bucket is: in `nearBuckets`, by the instant's low bits, unless another
+    /// instant holds that place; then in `farBuckets`. The instants in use are mostly a few
+    /// milliseconds apart, so nearly every lookup is an array read, not a hash.
+    private var nearBuckets = [(time: Milliseconds, bucket: Int)](repeating: (0, -1), count: nearCount)
+    private var farBuckets: [Milliseconds: Int] = [:]
+    private static let nearCount = 1024
     private var buckets: [Bucket] = []
     private var freeBuckets: [Int] = []
     private var slots: [Slot] = []
@@ -101,8 +103,8 @@ public final class VirtualScheduler: SyncScheduler, SyncClock {
                 buckets.append(Bucket())
             }
             buckets[b].tokens.append(token.raw)
-            bucketAt[time] = b
-            nearBuckets[Int(time & 63)] = (time, b)
+            let near = Self.nearIndex(time)
+            if nearBuckets[near].bucket < 0 { nearBuckets[near] = (time, b) } else { farBuckets[time] = b }
             dueTimes.insert(time)
         }
         pendingCount += 1
@@ -125,7 +127,7 @@ public final class VirtualScheduler: SyncScheduler, SyncClock {
             release(slot)
         }
         dueTimes = Heap()
-        bucketAt = [:]
+        farBuckets = [:]
         for i in nearBuckets.indices { nearBuckets[i].bucket = -1 }
         buckets = []
         freeBuckets = []
@@ -143,12 +145,12 @@ public final class VirtualScheduler: SyncScheduler, SyncClock {
         pendingCount -= 1
     }
 
+    private static func nearIndex(_ time: Milliseconds) -> Int { Int(time & Milliseconds(nearCount - 1)) }
+
     private func bucket(at time: Milliseconds) -> Int? {
-        let near = nearBuckets[Int(time & 63)]
+        let near = nearBuckets[Self.nearIndex(time)]
         if near.bucket >= 0, near.time == time { return near.bucket }
-        guard let b = bucketAt[time] else { return nil }
-        nearBuckets[Int(time & 63)] = (time, b)
-        return b
+        return farBuckets.isEmpty ? nil : farBuckets[time]
     }
 
     /// The soonest instant with an action still to run, and its bucket, its dead tokens (cancelled
@@ -163,8 +165,12 @@ public final class VirtualScheduler: SyncScheduler, SyncClock {
                 buckets[b].next += 1
             }
             dueTimes.removeMin()
-            bucketAt[time] = nil
-            if nearBuckets[Int(time & 63)].time == time { nearBuckets[Int(time & 63)].bucket = -1 }
+            let near = Self.nearIndex(time)
+            if nearBuckets[near].bucket == b, nearBuckets[near].time == time {
+                nearBuckets[near].bucket = -1
+            } else {
+                farBuckets[time] = nil
+            }
             buckets[b].tokens.removeAll(keepingCapacity: buckets[b].tokens.capacity <= 1024)
             buckets[b].next = 0
             freeBuckets.append(b)
