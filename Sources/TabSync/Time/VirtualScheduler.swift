@@ -19,8 +19,16 @@ public final class VirtualScheduler: SyncScheduler, SyncClock {
     /// taken. Actions due at the same instant run in that order, so a bucket is a plain queue and
     /// nothing needs sorting but the instants themselves.
     private struct Bucket {
+        /// Its first `count` entries are the bucket's; the rest are left from an earlier use,
+        /// written over rather than cleared (clearing cost more than the rest of a retirement).
         var tokens: [Int] = []
+        var count = 0
         var next = 0
+
+        mutating func append(_ raw: Int) {
+            if count < tokens.count { tokens[count] = raw } else { tokens.append(raw) }
+            count += 1
+        }
     }
 
     /// Virtual time: both the wall clock and the monotonic time of whatever runs on it.
@@ -93,7 +101,7 @@ public final class VirtualScheduler: SyncScheduler, SyncClock {
         let token = TimerToken(raw: slots[slot].generation << 32 | slot)
         let time = later(nowMs, by: delay)
         if let b = bucket(at: time) {
-            buckets[b].tokens.append(token.raw)
+            buckets[b].append(token.raw)
         } else {
             let b: Int
             if let free = freeBuckets.popLast() {
@@ -102,7 +110,7 @@ public final class VirtualScheduler: SyncScheduler, SyncClock {
                 b = buckets.count
                 buckets.append(Bucket())
             }
-            buckets[b].tokens.append(token.raw)
+            buckets[b].append(token.raw)
             let near = Self.nearIndex(time)
             if nearBuckets[near].bucket < 0 { nearBuckets[near] = (time, b) } else { farBuckets[time] = b }
             dueTimes.insert(time)
@@ -158,7 +166,7 @@ public final class VirtualScheduler: SyncScheduler, SyncClock {
     private func front() -> (time: Milliseconds, bucket: Int)? {
         while let time = dueTimes.min {
             let b = bucket(at: time)!
-            while buckets[b].next < buckets[b].tokens.count {
+            while buckets[b].next < buckets[b].count {
                 let raw = buckets[b].tokens[buckets[b].next]
                 let slot = raw & 0xFFFF_FFFF
                 if slots[slot].generation == raw >> 32, slots[slot].isPending { return (time, b) }
@@ -171,7 +179,8 @@ public final class VirtualScheduler: SyncScheduler, SyncClock {
             } else {
                 farBuckets[time] = nil
             }
-            buckets[b].tokens.removeAll(keepingCapacity: buckets[b].tokens.capacity <= 1024)
+            if buckets[b].tokens.count > 1024 { buckets[b].tokens = [] }  // a burst's memory goes back
+            buckets[b].count = 0
             buckets[b].next = 0
             freeBuckets.append(b)
         }
