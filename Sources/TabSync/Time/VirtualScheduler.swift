@@ -7,7 +7,8 @@ import Collections
 /// `EmbeddedEventLoop`).
 public final class VirtualScheduler: SyncScheduler, SyncClock {
     /// Actions live in reusable slots; a token is (slot, generation), so scheduling, cancelling and
-    /// running never hash anything but a due time (this is the hot path of every message delivery).
+    /// running hash nothing but, rarely, a due time (`farBuckets`): this is the hot path of every
+    /// message delivery.
     private struct Slot {
         var action: (() -> Void)?
         var task: (any ScheduledTask)?
@@ -49,6 +50,8 @@ public final class VirtualScheduler: SyncScheduler, SyncClock {
     private var nearBuckets = [(time: Milliseconds, bucket: Int)](repeating: (0, -1), count: nearCount)
     private var farBuckets: [Milliseconds: Int] = [:]
     private static let nearCount = 1024
+    /// As many as the most instants pending at once; a retired one waits in `freeBuckets`, keeping
+    /// the memory of at most 1,024 tokens.
     private var buckets: [Bucket] = []
     private var freeBuckets: [Int] = []
     private var slots: [Slot] = []
