@@ -103,23 +103,24 @@ public final class VirtualScheduler: SyncScheduler, SyncClock {
     private func place(_ slot: Int, afterMs delay: Milliseconds) -> TimerToken {
         let token = TimerToken(raw: slots[slot].generation << 32 | slot)
         let time = later(nowMs, by: delay)
-        if let b = bucket(at: time) {
-            buckets[b].append(token.raw)
-        } else {
-            let b: Int
-            if let free = freeBuckets.popLast() {
-                b = free
-            } else {
-                b = buckets.count
-                buckets.append(Bucket())
-            }
-            buckets[b].append(token.raw)
-            let near = Self.nearIndex(time)
-            if nearBuckets[near].bucket < 0 { nearBuckets[near] = (time, b) } else { farBuckets[time] = b }
-            dueTimes.insert(time)
-        }
+        buckets[bucket(at: time) ?? newBucket(at: time)].append(token.raw)
         pendingCount += 1
         return token
+    }
+
+    /// An empty bucket for `time`, filed where `bucket(at:)` finds it.
+    private func newBucket(at time: Milliseconds) -> Int {
+        let b: Int
+        if let free = freeBuckets.popLast() {
+            b = free
+        } else {
+            b = buckets.count
+            buckets.append(Bucket())
+        }
+        let near = Self.nearIndex(time)
+        if nearBuckets[near].bucket < 0 { nearBuckets[near] = (time, b) } else { farBuckets[time] = b }
+        dueTimes.insert(time)
+        return b
     }
 
     public func cancel(_ token: TimerToken) {
