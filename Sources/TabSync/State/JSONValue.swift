@@ -228,6 +228,8 @@ extension JSONValue: CustomStringConvertible {
         out[start...].reverse()
     }
 
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
     /// `s` as a JSON string: quotes, and escapes for `"`, `\` and control characters (the
     /// common ones by letter). A run of bytes that needs none is appended whole.
     static func writeQuoted(_ s: String, to out: inout [UInt8]) {
@@ -245,11 +247,10 @@ extension JSONValue: CustomStringConvertible {
                 case 0x0A: out.append(UInt8(ascii: "n"))
                 case 0x0D: out.append(UInt8(ascii: "r"))
                 case 0x09: out.append(UInt8(ascii: "t"))
-                default:
-                    let hex = Array("0123456789abcdef".utf8)
+                default:  // another control character: \u00XX
                     out.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
-                    out.append(hex[Int(byte >> 4)])
-                    out.append(hex[Int(byte & 0xF)])
+                    out.append(hexDigits[Int(byte >> 4)])
+                    out.append(hexDigits[Int(byte & 0xF)])
                 }
             }
             out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run...]))
