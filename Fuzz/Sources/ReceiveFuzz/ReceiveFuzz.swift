@@ -1,18 +1,13 @@
 import CFuzzDriver
 import TabSyncFuzzing
 
-/// One input: any input that breaks a property of the receive path is a crash.
-func fuzzReceive(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
-    let bytes = UnsafeBufferPointer(start: data, count: data == nil ? 0 : size)
-    let problems = ReceiveFuzzer.problems(bytes)
-    if !problems.isEmpty { fatalError(problems.joined(separator: "; ")) }
-    return 0
-}
-
-/// SwiftPM names an executable's entry point `<module>_main`; it hands the arguments to libFuzzer.
+/// SwiftPM names an executable's entry point `<module>_main`; it hands the arguments to libFuzzer,
+/// which hands each input to the receive path's harness.
 @_cdecl("ReceiveFuzz_main")
 func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
     var argc = argc
     var argv = argv
-    return LLVMFuzzerRunDriver(&argc, &argv) { data, size in fuzzReceive(data, size) }
+    return LLVMFuzzerRunDriver(&argc, &argv) { data, size in
+        FuzzInput.check(data, size) { ReceiveFuzzer.problems($0) }
+    }
 }
