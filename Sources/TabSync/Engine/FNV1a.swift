@@ -5,11 +5,26 @@ struct FNV1a {
     private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
 
     mutating func mix(_ text: String) {
-        for byte in text.utf8 {
-            value ^= UInt64(byte)
-            value = value &* 0x100_0000_01b3
+        for byte in text.utf8 { mix(byte: byte) }
+        mix(byte: 0xff)
+    }
+
+    /// `mix(String(n))` without making the string: the bytes of `n`'s decimal text, sign included.
+    mutating func mix(decimal n: Int) {
+        if n < 0 { mix(byte: UInt8(ascii: "-")) }
+        let magnitude = n.magnitude
+        var divisor: UInt = 1
+        while magnitude / divisor >= 10 { divisor *= 10 }
+        while true {
+            mix(byte: UInt8(ascii: "0") + UInt8(magnitude / divisor % 10))
+            if divisor == 1 { break }
+            divisor /= 10
         }
-        value ^= 0xff
+        mix(byte: 0xff)
+    }
+
+    private mutating func mix(byte: UInt8) {
+        value ^= UInt64(byte)
         value = value &* 0x100_0000_01b3
     }
 

@@ -85,9 +85,11 @@ struct VersionedDocument {
 
     /// Every synced key this tab holds a value or a removal of, sorted.
     mutating func heldKeys(values: StateDocument) -> [String] {
-        var keys = Set(values.keys.filter(keyFilter.accepts))
-        for key in versions.all().keys where keyFilter.accepts(key) { keys.insert(key) }
-        return keys.sorted()
+        // A key with a value and a version is listed once: the versions add only removed keys.
+        var keys = keyFilter.acceptsAll ? Array(values.keys) : values.keys.filter(keyFilter.accepts)
+        for key in versions.all().keys where values[key] == nil && keyFilter.accepts(key) { keys.append(key) }
+        keys.sort()
+        return keys
     }
 
     // MARK: - Local writes
@@ -384,8 +386,7 @@ struct VersionedDocument {
     /// same digest hold the same synced state. Cached until the versions change.
     mutating func digest(values: StateDocument) -> String {
         if let c = digestCache, c.generation == versions.generation, c.fields == fieldGeneration { return c.digest }
-        let d = Self.digest(
-            heldKeys(values: values).map { key in (key, version(of: key, values: values)!, fields(of: key)) })
+        let d = digest(of: heldKeys(values: values), values: values)
         digestCache = (versions.generation, fieldGeneration, d)
         return d
     }
@@ -393,27 +394,29 @@ struct VersionedDocument {
     /// The digest without the keys of `excluded` (sorted): those in motion, left out on both sides.
     mutating func digest(excluding excluded: [String], values: StateDocument) -> String {
         guard !excluded.isEmpty else { return digest(values: values) }
-        let keys = heldKeys(values: values).filter { excluded.binarySearchContains($0) == false }
-        return Self.digest(keys.map { key in (key, version(of: key, values: values)!, fields(of: key)) })
+        var keys = heldKeys(values: values)
+        keys.removeAll { excluded.binarySearchContains($0) }
+        return digest(of: keys, values: values)
     }
 
-    /// FNV-1a (64 bits) over each key, its version and its field versions, in key order; as hex.
-    /// Deterministic across processes, unlike `Hasher`. It hashes versions, not values: a version
-    /// names one write, so equal versions mean equal values, and the digest costs no encoding.
-    static func digest(_ entries: [(key: String, version: KeyVersion, fields: [String: KeyVersion])]) -> String {
+    /// FNV-1a (64 bits) over each key of `keys` (held here, sorted), its version and its field
+    /// versions, in key order; as hex. Deterministic across processes, unlike `Hasher`. It hashes
+    /// versions, not values: a version names one write, so equal versions mean equal values, and the
+    /// digest costs no encoding. A number goes in as its decimal text (pinned in `DigestTests`).
+    private func digest(of keys: [String], values: StateDocument) -> String {
         var hash = FNV1a()
-        func mix(_ text: String) { hash.mix(text) }
         func mix(_ v: KeyVersion) {
-            mix(String(v.counter))
-            mix(String(v.time.ms))
-            mix(v.tabId)
+            hash.mix(decimal: v.counter)
+            hash.mix(decimal: v.time.ms)
+            hash.mix(v.tabId)
         }
-        for entry in entries {
-            mix(entry.key)
-            mix(entry.version)
-            for name in entry.fields.keys.sorted() {
-                mix(name)
-                mix(entry.fields[name]!)
+        for key in keys {
+            hash.mix(key)
+            mix(version(of: key, values: values)!)
+            guard let fields = fieldVersions[key] else { continue }
+            for name in fields.keys.sorted() {
+                hash.mix(name)
+                mix(fields[name]!)
             }
         }
         return hash.hex()
