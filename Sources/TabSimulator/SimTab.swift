@@ -40,6 +40,8 @@ public final class SimTab {
     public let tabId: String
     /// The sync's `revision` when the winner oracle last noted its versions.
     var notedRevision = -1
+    /// The version of each key the winner oracle was last told this tab holds: only a new one is told.
+    var notedVersions: [String: KeyVersion] = [:]
     public var store: Store { sync.store }
     public var state: StateDocument { sync.store.state }
     /// Its election role; `none` once closed or crashed.

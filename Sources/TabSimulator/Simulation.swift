@@ -156,7 +156,10 @@ public final class Simulation {
         guard tab.sync.revision != tab.notedRevision else { return }
         tab.notedRevision = tab.sync.revision
         for key in tab.state.keys where tab.sync.isSynced(key) {
-            if let v = tab.sync.version(of: key) { oracle.holds(tabId: tab.tabId, key: key, version: v) }
+            guard let v = tab.sync.version(of: key), tab.notedVersions.updateValue(v, forKey: key) != v else {
+                continue
+            }
+            oracle.holds(tabId: tab.tabId, key: key, version: v)
         }
     }
 

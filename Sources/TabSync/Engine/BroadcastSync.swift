@@ -282,7 +282,7 @@ public final class BroadcastSync {
     /// The version of a synced key's value here: nil for a key this tab holds nothing of (never
     /// set, never removed). A default this tab opened with has counter 0 and this tab's id.
     public func version(of key: String) -> KeyVersion? {
-        document.version(of: key, values: store.state)
+        document.readVersion(of: key, values: store.state)
     }
 
     /// Changes whenever the versions this tab holds (`version(of:)`) or its store's state may have:

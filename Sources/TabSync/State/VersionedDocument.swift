@@ -64,6 +64,13 @@ struct VersionedDocument {
         version(of: key, holding: values[key])
     }
 
+    /// `version(of:values:)` for a reader outside the document (the engine's `version(of:)`, asked
+    /// for every key a simulated tab holds after each of its events): mutating although it changes
+    /// nothing, so that the engine's stored document is read in place, not copied first.
+    mutating func readVersion(of key: String, values: StateDocument) -> KeyVersion? {
+        version(of: key, values: values)
+    }
+
     /// `version(of:values:)` with the key's local value at hand (`nil`: none).
     private func version(of key: String, holding value: JSONValue?) -> KeyVersion? {
         versions[key] ?? (value != nil ? ownDefault : nil)
