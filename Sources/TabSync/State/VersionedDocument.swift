@@ -214,9 +214,8 @@ struct VersionedDocument {
         if let applied = applyUpdateOfSharedKeys(m, payload, state, keys: keys, observed: observed) { return applied }
         let earliestFirst = strategy == .firstWriteWins
         let always = strategy == .arrivalOrder
-        // Sized once (reserveCapacity on the empty document went through the unspecialized path).
-        var applied = Applied(set: StateDocument(minimumCapacity: keys.count))
-        var won: [(key: String, version: KeyVersion)] = []
+        var applied = Applied()
+        var won: [(key: String, version: KeyVersion, value: JSONValue?)] = []
         won.reserveCapacity(keys.count)
         for key in keys {
             // Each of the key's entries looked up once: this runs for every key of every delivery.
@@ -234,7 +233,7 @@ struct VersionedDocument {
                 }
                 continue
             }
-            won.append((key, incoming))
+            won.append((key, incoming, value))
             if value != current, observed, let local, settles(incoming, over: local) {
                 // Not simply a later write: concurrent writes settled, or arrival order.
                 applied.decisions.append(
@@ -242,7 +241,14 @@ struct VersionedDocument {
                         key: key, kept: false, local: current, localVersion: local, remote: value,
                         remoteVersion: incoming))
             }
-            if let value { applied.set[key] = value } else { applied.remove.append(key) }
+            if value == nil { applied.remove.append(key) }
+        }
+        if won.count == keys.count, applied.remove.isEmpty, state.count == keys.count {
+            applied.set = state  // every key won and has a value: the received document is the one to set
+        } else if won.count > applied.remove.count {
+            // Sized once (reserveCapacity on the empty document went through the unspecialized path).
+            applied.set = StateDocument(minimumCapacity: won.count - applied.remove.count)
+            for w in won { if let value = w.value { applied.set[w.key] = value } }
         }
         // Recorded before the store changes: a subscriber writing in reaction writes after it. Keys
         // that all won with one version are recorded together, so the next update takes the fast path.
