@@ -294,7 +294,7 @@ public final class BroadcastSync {
 
     /// The digest of this tab's synced versions, as its TAB_PING carries it: two tabs with the same
     /// digest hold the same synced state (see `VersionedDocument.digest`).
-    public var digest: String { document.digest(values: store.state) }
+    public var digest: String { document.digest(values: store.state, revision: store.revision) }
 
     /// Local keys changed and not yet sent (waiting for the throttle or debounce, or for the join).
     public var pendingKeys: [String] { Array(batcher.pendingKeys) }
@@ -754,7 +754,7 @@ public final class BroadcastSync {
 
     /// The digest of this tab's synced versions without `excluded` (sorted keys).
     private func digest(excluding excluded: [String]) -> String {
-        document.digest(excluding: excluded, values: store.state)
+        document.digest(excluding: excluded, values: store.state, revision: store.revision)
     }
 
     /// An answer to this tab showed that its sender (and whoever else applied it) lacks newer values

@@ -5,7 +5,11 @@ struct FNV1a {
     private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
 
     mutating func mix(_ text: String) {
-        for byte in text.utf8 { mix(byte: byte) }
+        var text = text
+        // A native string is contiguous UTF-8 already: its bytes are read in place.
+        text.withUTF8 { bytes in
+            for byte in bytes { mix(byte: byte) }
+        }
         mix(byte: 0xff)
     }
 

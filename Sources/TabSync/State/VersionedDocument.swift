@@ -35,7 +35,9 @@ struct VersionedDocument {
     /// Under `merge`: the fields of object values written after their key's version (see `MergedKey`).
     private(set) var fieldVersions: [String: [String: KeyVersion]] = [:]
     private var fieldGeneration = 0
-    private var digestCache: (generation: Int, fields: Int, digest: String)?
+    /// The last digest with the held keys it covers, for the versions (`generation`, `fields`) and
+    /// the store's `revision` it was computed at: valid while none of them moves.
+    private var digestCache: (generation: Int, fields: Int, revision: Int, keys: [String], digest: String)?
 
     init(strategy: ConflictStrategy, ownDefault: KeyVersion, keyFilter: KeyFilter) {
         self.strategy = strategy
@@ -396,20 +398,32 @@ struct VersionedDocument {
     // MARK: - Digest
 
     /// The digest of this document's synced versions, as a TAB_PING carries it: two tabs with the
-    /// same digest hold the same synced state. Cached until the versions change.
-    mutating func digest(values: StateDocument) -> String {
-        if let c = digestCache, c.generation == versions.generation, c.fields == fieldGeneration { return c.digest }
-        let d = digest(of: heldKeys(values: values), values: values)
-        digestCache = (versions.generation, fieldGeneration, d)
-        return d
+    /// same digest hold the same synced state. `revision` is the store's (`Store.revision`): the
+    /// digest is cached until it or the versions change.
+    mutating func digest(values: StateDocument, revision: Int) -> String {
+        current(values: values, revision: revision).digest
     }
 
     /// The digest without the keys of `excluded` (sorted): those in motion, left out on both sides.
-    mutating func digest(excluding excluded: [String], values: StateDocument) -> String {
-        guard !excluded.isEmpty else { return digest(values: values) }
-        var keys = heldKeys(values: values)
+    mutating func digest(excluding excluded: [String], values: StateDocument, revision: Int) -> String {
+        let full = current(values: values, revision: revision)
+        guard !excluded.isEmpty else { return full.digest }
+        var keys = full.keys
         keys.removeAll { excluded.binarySearchContains($0) }
-        return digest(of: keys, values: values)
+        return keys.count == full.keys.count ? full.digest : digest(of: keys, values: values)
+    }
+
+    /// The held keys and their digest, from the cache while it is valid.
+    private mutating func current(values: StateDocument, revision: Int) -> (keys: [String], digest: String) {
+        if let c = digestCache, c.generation == versions.generation, c.fields == fieldGeneration,
+            c.revision == revision
+        {
+            return (c.keys, c.digest)
+        }
+        let keys = heldKeys(values: values)
+        let d = digest(of: keys, values: values)
+        digestCache = (versions.generation, fieldGeneration, revision, keys, d)
+        return (keys, d)
     }
 
     /// FNV-1a (64 bits) over each key of `keys` (held here, sorted), its version and its field
