@@ -70,38 +70,46 @@ public struct InvariantChecker: Sendable {
         records[tab].updateBudget += 1
     }
 
-    /// Looks at a frame as the channel carries it (before any delivery, drop or partition).
+    /// Looks at a frame as the channel carries it (before any delivery, drop or partition). Each key
+    /// listed or carried costs one hash, and one more when some tab excludes keys.
     public mutating func onWire(_ frame: ChannelFrame, from senderId: String, at time: Milliseconds) {
-        let payload: JSONValue?
+        var broken: Set<String> = []
         switch frame {
         case .message(let m):
             guard let p = m.payload, p.state != nil || p.keys != nil else { return }
-            if excludedAnywhere.isEmpty {
-                // No tab excludes a key, so nothing can be violated: only note the keys (one hash each).
-                for key in p.keys ?? [] { keysOnWire.insert(key) }
-                for key in p.state?.keys ?? [:].keys { keysOnWire.insert(key) }
+            let excluded = excludedKeys(of: senderId)
+            for key in p.keys ?? [] { note(key, excluded: excluded, broken: &broken) }
+            for key in p.state?.keys ?? [:].keys { note(key, excluded: excluded, broken: &broken) }
+            report(broken, type: m.type.rawValue, from: senderId, at: time)
+        case .json(let json):
+            guard let p = json.objectValue?["payload"]?.objectValue, p["keys"] != nil || p["state"] != nil else {
                 return
             }
-            var keys = Set(p.keys ?? [])
-            if let state = p.state { keys.formUnion(state.keys) }
-            check(keys: keys, type: m.type.rawValue, from: senderId, at: time)
-            return
-        case .json(let json):
-            payload = json.objectValue?["payload"]
+            let excluded = excludedKeys(of: senderId)
+            for key in p["keys"]?.arrayValue?.compactMap(\.stringValue) ?? [] {
+                note(key, excluded: excluded, broken: &broken)
+            }
+            for key in p["state"]?.objectValue?.keys ?? [:].keys { note(key, excluded: excluded, broken: &broken) }
+            report(broken, type: frame.header.type?.rawValue ?? "raw frame", from: senderId, at: time)
         }
-        guard let p = payload?.objectValue else { return }
-        var keys = Set(p["keys"]?.arrayValue?.compactMap(\.stringValue) ?? [])
-        if let state = p["state"]?.objectValue { keys.formUnion(state.keys) }
-        check(keys: keys, type: frame.header.type?.rawValue ?? "raw frame", from: senderId, at: time)
     }
 
-    private mutating func check(keys: Set<String>, type: String, from senderId: String, at time: Milliseconds) {
-        guard !keys.isEmpty else { return }
-        keysOnWire.formUnion(keys)
-        let sender = indexById[senderId]
-        let excluded = sender.map { records[$0].excludeKeys } ?? excludedAnywhere
-        let name = sender.map { records[$0].name } ?? senderId
-        for key in keys.sorted() where excluded.contains(key) {
+    /// The keys `senderId` must never send (an unknown sender: any tab's); nil when no tab excludes any.
+    private func excludedKeys(of senderId: String) -> Set<String>? {
+        guard !excludedAnywhere.isEmpty else { return nil }
+        return indexById[senderId].map { records[$0].excludeKeys } ?? excludedAnywhere
+    }
+
+    private mutating func note(_ key: String, excluded: Set<String>?, broken: inout Set<String>) {
+        keysOnWire.insert(key)
+        if let excluded, excluded.contains(key) { broken.insert(key) }
+    }
+
+    /// Fails once for each key in `broken` (sent by a tab that excludes it), in key order.
+    private mutating func report(_ broken: Set<String>, type: String, from senderId: String, at time: Milliseconds) {
+        guard !broken.isEmpty else { return }
+        let name = indexById[senderId].map { records[$0].name } ?? senderId
+        for key in broken.sorted() {
             fail(time, "excluded key never on the wire", "'\(key)' sent by \(name) in \(type)")
         }
     }
