@@ -41,4 +41,17 @@ import Testing
         number.mix(decimal: n)
         #expect(number.value == text.value)
     }
+
+    /// The hex form is the hash's high `digits` nibbles, zero-padded, as `String(_:radix:)` gives them.
+    @Test func theHexFormIsTheHashsHighDigitsZeroPadded() {
+        var random = SeededRandom(seed: 7)
+        for _ in 0..<200 {
+            var hash = FNV1a()
+            hash.mix(String(UInt64.random(in: 0...UInt64.max, using: &random)))
+            for digits in 1...16 {
+                let text = String(hash.value >> UInt64(4 * (16 - digits)), radix: 16)
+                #expect(hash.hex(digits: digits) == String(repeating: "0", count: digits - text.count) + text)
+            }
+        }
+    }
 }

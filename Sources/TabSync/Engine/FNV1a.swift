@@ -34,7 +34,14 @@ struct FNV1a {
 
     /// The hash as `digits` hex digits (16: all of it; fewer: its high bits), zero-padded.
     func hex(digits: Int = 16) -> String {
-        let text = String(value >> UInt64(4 * (16 - digits)), radix: 16)
-        return String(repeating: "0", count: digits - text.count) + text
+        precondition((1...16).contains(digits), "a 64-bit hash has 1 to 16 hex digits")
+        let shown = value >> UInt64(4 * (16 - digits))
+        return String(unsafeUninitializedCapacity: digits) { text in
+            for i in 0..<digits {
+                let nibble = UInt8(truncatingIfNeeded: shown >> UInt64(4 * (digits - 1 - i))) & 0xf
+                text[i] = nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
+            }
+            return digits
+        }
     }
 }

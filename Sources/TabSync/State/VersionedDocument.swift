@@ -63,7 +63,7 @@ struct VersionedDocument {
     /// The version of a key's value here: nil for a key this tab holds nothing of (never set, never
     /// removed); `ownDefault` for a value nobody wrote here.
     func version(of key: String, values: StateDocument) -> KeyVersion? {
-        version(of: key, holding: values[key])
+        versions[key] ?? (values[key] != nil ? ownDefault : nil)  // the value looked up only when needed
     }
 
     /// `version(of:values:)` for a reader outside the document (the engine's `version(of:)`, asked
@@ -410,7 +410,7 @@ struct VersionedDocument {
         guard !excluded.isEmpty else { return full.digest }
         var keys = full.keys
         keys.removeAll { excluded.binarySearchContains($0) }
-        return keys.count == full.keys.count ? full.digest : digest(of: keys, values: values)
+        return keys.count == full.keys.count ? full.digest : digest(of: keys)
     }
 
     /// The held keys and their digest, from the cache while it is valid.
@@ -421,7 +421,7 @@ struct VersionedDocument {
             return (c.keys, c.digest)
         }
         let keys = heldKeys(values: values)
-        let d = digest(of: keys, values: values)
+        let d = digest(of: keys)
         digestCache = (versions.generation, fieldGeneration, revision, keys, d)
         return (keys, d)
     }
@@ -430,7 +430,7 @@ struct VersionedDocument {
     /// versions, in key order; as hex. Deterministic across processes, unlike `Hasher`. It hashes
     /// versions, not values: a version names one write, so equal versions mean equal values, and the
     /// digest costs no encoding. A number goes in as its decimal text (pinned in `DigestTests`).
-    private func digest(of keys: [String], values: StateDocument) -> String {
+    private func digest(of keys: [String]) -> String {
         var hash = FNV1a()
         func mix(_ v: KeyVersion) {
             hash.mix(decimal: v.counter)
@@ -439,8 +439,8 @@ struct VersionedDocument {
         }
         for key in keys {
             hash.mix(key)
-            mix(version(of: key, values: values)!)
-            guard let fields = fieldVersions[key] else { continue }
+            mix(versions[key] ?? ownDefault)  // a held key without a version holds this tab's default
+            guard !fieldVersions.isEmpty, let fields = fieldVersions[key] else { continue }
             for name in fields.keys.sorted() {
                 hash.mix(name)
                 mix(fields[name]!)
