@@ -54,4 +54,18 @@ import Testing
             }
         }
     }
+
+    /// The digest is cached until the versions or the store change: a key the application writes
+    /// while the sync is stopped (no version recorded) is in the next digest, as it is in the state.
+    @Test func aKeyWrittenWhileStoppedIsInTheNextDigest() throws {
+        let bench = Bench()
+        let a = try bench.tab(["theme": "light"], id: "A") { $0.throttleMs = 0 }
+        bench.advance(1000)
+        let before = a.digest
+        a.stop()
+        try a.store.setState(["extra": 1])
+        #expect(a.digest != before)
+        a.store.removeKeys(["extra"])
+        #expect(a.digest == before)
+    }
 }
