@@ -15,7 +15,7 @@ import TabSync
 /// - background (`throttleMs > 0`): timers wait for the next multiple of `throttleMs`, like a hidden
 ///   tab's; deliveries are not delayed, as a hidden tab still receives its messages;
 /// - crashed: nothing ever runs again, and nothing is said (no goodbye).
-public final class TabScheduler: SyncScheduler, SyncClock {
+public final class TabScheduler: SyncScheduler, SyncClock, ActionRunner {
     /// A timer held back by throttling: kept so that a change of throttling (back to the
     /// foreground, or deeper into the background) moves it to where it belongs now.
     private struct Throttled {
@@ -25,34 +25,12 @@ public final class TabScheduler: SyncScheduler, SyncClock {
         let action: () -> Void
     }
 
-    /// One action waiting on the base scheduler, which runs it as a task: run ones are kept for
-    /// reuse, so scheduling allocates nothing here in the steady state (a closure around it was one
-    /// allocation per delivery). It holds the tab's scheduler strongly because a weak reference
-    /// would put every retain of the scheduler on the runtime's slow path; the cycle this makes
-    /// through the base lasts only while the action is pending (like the hub's pending deliveries),
-    /// as a spare holds nothing.
-    private final class Pending: ScheduledTask {
-        var owner: TabScheduler?
-        var action: (() -> Void)?
-        var token = TimerToken(raw: 0)
-        var isDelivery = false
-
-        func run() {
-            guard let owner, let action else { return }
-            let token = token
-            self.owner = nil
-            self.action = nil
-            if owner.spares.count < 64 { owner.spares.append(self) }
-            owner.fire(token, action, isDelivery: isDelivery)
-        }
-    }
-
     /// The most messages a frozen tab keeps for its thaw; older ones are dropped.
     public static let maxQueuedDeliveries = 1000
 
     private let base: VirtualScheduler
-    /// Run `Pending`s, ready for the next action.
-    private var spares: [Pending] = []
+    /// The tag of a delivery on the base scheduler (timers have 0).
+    private static let deliveryTag = 1
     /// Added to the simulation's time when the tab reads its wall clock; its monotonic time (every
     /// timeout) stays the simulation's, as a real clock change moves a tab's wall clock only.
     public var clockSkewMs: Milliseconds = 0
@@ -113,18 +91,20 @@ public final class TabScheduler: SyncScheduler, SyncClock {
         if !queued.isEmpty, queued.contains(where: { $0.token == token }) { cancelledWhileQueued.insert(token) }
     }
 
-    /// Schedules on the base scheduler; when it falls due the tab runs it, queues it (frozen) or
-    /// drops it (crashed).
+    /// Schedules on the base scheduler through this tab (`run(_:token:tag:)`): when it falls due
+    /// the tab runs it, queues it (frozen) or drops it (crashed). The base holds this scheduler only
+    /// while the action waits (a weak reference would put every retain of it on the runtime's slow
+    /// path).
     private func scheduleOnBase(
         afterMs delay: Milliseconds, _ action: @escaping () -> Void,
         isDelivery: Bool
     ) -> TimerToken {
-        let pending = spares.popLast() ?? Pending()
-        pending.owner = self
-        pending.action = action
-        pending.isDelivery = isDelivery
-        pending.token = base.schedule(afterMs: delay, pending)
-        return pending.token
+        base.schedule(afterMs: delay, action, through: self, tag: isDelivery ? Self.deliveryTag : 0)
+    }
+
+    /// The base scheduler hands over an action of this tab that fell due (`ActionRunner`).
+    public func run(_ action: @escaping () -> Void, token: TimerToken, tag: Int) {
+        fire(token, action, isDelivery: tag == Self.deliveryTag)
     }
 
     /// Places a throttled timer at the first multiple of `throttleMs` at or after its due time

@@ -5,10 +5,13 @@ import TabSync
 /// The virtual scheduler runs actions by due time, and those due at one instant in the order they
 /// were scheduled: every simulated run, log and replay rests on that order.
 @Suite struct VirtualSchedulerTests {
-    /// A task that counts its runs.
-    final class Counter: ScheduledTask {
-        var runs = 0
-        func run() { runs += 1 }
+    /// A runner that runs what it is handed and notes each token and tag.
+    final class Runner: ActionRunner {
+        var handed: [(token: TimerToken, tag: Int)] = []
+        func run(_ action: @escaping () -> Void, token: TimerToken, tag: Int) {
+            handed.append((token, tag))
+            action()
+        }
     }
 
     /// What the scheduler must do, written the plain way: every pending action in a list, the one
@@ -46,8 +49,9 @@ import TabSync
         id < 1_000_000 && id % 5 == 0 ? (id + 1_000_000, Milliseconds(id % 3)) : nil
     }
 
-    /// Random schedules (closures and tasks, many at the same instants, some with negative delays),
-    /// cancellations and advances, against the model: the same actions run, in the same order.
+    /// Random schedules (plain, and through a runner), many at the same instants, some with negative
+    /// delays, cancellations and advances, against the model: the same actions run, in the same order,
+    /// and a runner is handed each of its actions with the token and tag it was scheduled with.
     @Test func runsInDueOrderThenSchedulingOrder() async {
         await propertyCheck(count: 200, input: Gen.int(in: 0...1_000_000)) { seed in
             var random = SeededRandom(seed: UInt64(seed))
@@ -56,20 +60,20 @@ import TabSync
             var ran: [Int] = []
             var expected: [Int] = []
             var tokens: [Int: TimerToken] = [:]
-            final class Task: ScheduledTask {
-                let body: () -> Void
-                init(_ body: @escaping () -> Void) { self.body = body }
-                func run() { body() }
-            }
+            let runner = Runner()
+            var throughRunner: [(token: TimerToken, tag: Int)] = []
             // The model schedules its own children (`spawn`), so only the scheduler is told of these.
             func schedule(_ id: Int, afterMs delay: Milliseconds) {
                 let body = {
                     ran.append(id)
                     if let (child, delay) = Self.spawn(id) { schedule(child, afterMs: delay) }
                 }
-                tokens[id] =
-                    id.isMultiple(of: 2)
-                    ? scheduler.schedule(afterMs: delay, body) : scheduler.schedule(afterMs: delay, Task(body))
+                if id.isMultiple(of: 2) {
+                    tokens[id] = scheduler.schedule(afterMs: delay, body)
+                } else {
+                    tokens[id] = scheduler.schedule(afterMs: delay, body, through: runner, tag: id)
+                    throughRunner.append((tokens[id]!, id))
+                }
             }
             var nextId = 1
             for _ in 0..<300 {
@@ -97,37 +101,45 @@ import TabSync
             scheduler.advance(byMs: 5000)
             model.advance(toMs: model.nowMs + 5000, ran: &expected, spawn: Self.spawn)
             #expect(ran == expected, "seed \(seed)")
+            // Each odd action that ran was handed over once, with its own token and tag.
+            let handed = Dictionary(uniqueKeysWithValues: runner.handed.map { ($0.tag, $0.token) })
+            #expect(runner.handed.count == handed.count && handed.keys.allSatisfy { !$0.isMultiple(of: 2) })
+            #expect(Set(handed.keys) == Set(ran.filter { !$0.isMultiple(of: 2) }))
+            #expect(throughRunner.allSatisfy { entry in handed[entry.tag].map { $0 == entry.token } ?? true })
             #expect(scheduler.pendingCount == 0 && scheduler.nextDueMs == nil)
             #expect(ran.count > 100)
         }
     }
 
-    @Test func aTaskRunsOnceAndIsLetGo() {
+    @Test func aRunnerIsHeldOnlyWhileAnActionWaitsOnIt() {
         let scheduler = VirtualScheduler()
-        var counter: Counter? = Counter()
-        weak let watched = counter
-        scheduler.schedule(afterMs: 3, counter!)
-        scheduler.schedule(afterMs: 3, counter!)
-        counter = nil
+        var runner: Runner? = Runner()
+        weak let watched = runner
+        var runs = 0
+        scheduler.schedule(afterMs: 3, { runs += 1 }, through: runner!, tag: 7)
+        scheduler.schedule(afterMs: 3, { runs += 1 }, through: runner!)
+        runner = nil
         scheduler.advance(byMs: 2)
-        #expect(watched?.runs == 0)
+        #expect(runs == 0 && watched != nil)
+        #expect(watched?.handed.isEmpty == true)
         scheduler.advance(byMs: 1)
-        #expect(watched == nil, "run twice, then held by nobody")
+        #expect(runs == 2)
+        #expect(watched == nil, "handed two actions, then held by nobody")
         #expect(scheduler.executedCount == 2)
     }
 
-    @Test func aCancelledTaskNeverRunsAndCancelAllLetsTasksGo() {
+    @Test func aCancelledActionNeverReachesItsRunnerAndCancelAllLetsRunnersGo() {
         let scheduler = VirtualScheduler()
-        let counter = Counter()
-        let token = scheduler.schedule(afterMs: 1, counter)
+        let runner = Runner()
+        let token = scheduler.schedule(afterMs: 1, {}, through: runner)
         scheduler.cancel(token)
         scheduler.advance(byMs: 5)
-        #expect(counter.runs == 0 && scheduler.pendingCount == 0)
+        #expect(runner.handed.isEmpty && scheduler.pendingCount == 0)
 
-        var held: Counter? = Counter()
+        var held: Runner? = Runner()
         weak let watched = held
-        scheduler.schedule(afterMs: 1, held!)
-        scheduler.schedule(afterMs: 1_000_000, held!)
+        scheduler.schedule(afterMs: 1, {}, through: held!)
+        scheduler.schedule(afterMs: 1_000_000, {}, through: held!)
         held = nil
         scheduler.cancelAll()
         #expect(watched == nil)

@@ -11,9 +11,11 @@ public final class VirtualScheduler: SyncScheduler, SyncClock {
     /// message delivery.
     private struct Slot {
         var action: (() -> Void)?
-        var task: (any ScheduledTask)?
+        /// Set when the action was scheduled through a runner, which then runs it (with `tag`).
+        var runner: (any ActionRunner)?
+        var tag = 0
         var generation = 0
-        var isPending: Bool { action != nil || task != nil }
+        var isPending: Bool { action != nil }
     }
 
     /// The tokens due at one instant, in the order they were scheduled; `next` is the first not yet
@@ -86,11 +88,16 @@ public final class VirtualScheduler: SyncScheduler, SyncClock {
         return place(slot, afterMs: delay)
     }
 
-    /// Schedules `task.run()`, holding the task until then.
+    /// Schedules `action` to be handed to `runner` when it falls due, with its token and `tag`
+    /// (see `ActionRunner`); the runner is held until then.
     @discardableResult
-    public func schedule(afterMs delay: Milliseconds, _ task: any ScheduledTask) -> TimerToken {
+    public func schedule(
+        afterMs delay: Milliseconds, _ action: @escaping () -> Void, through runner: any ActionRunner, tag: Int = 0
+    ) -> TimerToken {
         let slot = freeSlot()
-        slots[slot].task = task
+        slots[slot].action = action
+        slots[slot].runner = runner
+        slots[slot].tag = tag
         return place(slot, afterMs: delay)
     }
 
@@ -133,9 +140,9 @@ public final class VirtualScheduler: SyncScheduler, SyncClock {
     /// with it the references those actions hold (which may lead back to this scheduler).
     public func cancelAll() {
         // Freed after the loop: their deinits may cancel tokens here.
-        var dropped: [(action: (() -> Void)?, task: (any ScheduledTask)?)] = []
+        var dropped: [(action: (() -> Void)?, runner: (any ActionRunner)?)] = []
         for slot in slots.indices where slots[slot].isPending {
-            dropped.append((slots[slot].action, slots[slot].task))
+            dropped.append((slots[slot].action, slots[slot].runner))
             release(slot)
         }
         dueTimes = Heap()
@@ -148,7 +155,7 @@ public final class VirtualScheduler: SyncScheduler, SyncClock {
 
     private func release(_ slot: Int) {
         slots[slot].action = nil
-        slots[slot].task = nil
+        slots[slot].runner = nil
         slots[slot].generation += 1
         // A slot reused this often is retired (a few bytes per 2^29 actions): its generation stays
         // below 2^29, so a token never wraps round to match a newer action, and never reaches the
@@ -204,14 +211,16 @@ public final class VirtualScheduler: SyncScheduler, SyncClock {
 
     /// Runs the live action at the head of bucket `b`, due at `time`.
     private func run(_ time: Milliseconds, _ b: Int) {
-        let slot = buckets[b].tokens[buckets[b].next] & 0xFFFF_FFFF
+        let raw = buckets[b].tokens[buckets[b].next]
+        let slot = raw & 0xFFFF_FFFF
         buckets[b].next += 1
-        let action = slots[slot].action
-        let task = slots[slot].task
+        let action = slots[slot].action!
+        let runner = slots[slot].runner
+        let tag = slots[slot].tag
         release(slot)
         nowMs = max(nowMs, time)
         executedCount += 1
-        if let action { action() } else { task?.run() }
+        if let runner { runner.run(action, token: TimerToken(raw: raw), tag: tag) } else { action() }
     }
 
     /// Runs every action due up to and including `time`, then sets the clock to `time`.
