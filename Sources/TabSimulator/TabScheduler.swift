@@ -113,7 +113,7 @@ public final class TabScheduler: SyncScheduler, SyncClock, ActionRunner {
         let at =
             throttleMs > 0 && dueMs < Milliseconds.max - throttleMs
             ? (dueMs + throttleMs - 1) / throttleMs * throttleMs : dueMs
-        // Strong, as in `Pending`: a weak self would slow every retain of the scheduler.
+        // Strong, as in `scheduleOnBase`: a weak self would slow every retain of the scheduler.
         return base.schedule(afterMs: max(0, at - base.nowMs)) { [self] in
             guard let entry = throttled.removeValue(forKey: token.raw) else { return }
             fire(token, entry.action, isDelivery: false)
