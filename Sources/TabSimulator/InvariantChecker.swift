@@ -73,25 +73,24 @@ public struct InvariantChecker: Sendable {
     /// Looks at a frame as the channel carries it (before any delivery, drop or partition). Each key
     /// listed or carried costs one hash, and one more when some tab excludes keys.
     public mutating func onWire(_ frame: ChannelFrame, from senderId: String, at time: Milliseconds) {
-        var broken: Set<String> = []
+        let listed: [String]
+        let carried: StateDocument?
         switch frame {
         case .message(let m):
             guard let p = m.payload, p.state != nil || p.keys != nil else { return }
-            let excluded = excludedKeys(of: senderId)
-            for key in p.keys ?? [] { note(key, excluded: excluded, broken: &broken) }
-            for key in p.state?.keys ?? [:].keys { note(key, excluded: excluded, broken: &broken) }
-            report(broken, type: m.type.rawValue, from: senderId, at: time)
+            (listed, carried) = (p.keys ?? [], p.state)
         case .json(let json):
             guard let p = json.objectValue?["payload"]?.objectValue, p["keys"] != nil || p["state"] != nil else {
                 return
             }
-            let excluded = excludedKeys(of: senderId)
-            for key in p["keys"]?.arrayValue?.compactMap(\.stringValue) ?? [] {
-                note(key, excluded: excluded, broken: &broken)
-            }
-            for key in p["state"]?.objectValue?.keys ?? [:].keys { note(key, excluded: excluded, broken: &broken) }
-            report(broken, type: frame.header.type?.rawValue ?? "raw frame", from: senderId, at: time)
+            (listed, carried) = (p["keys"]?.arrayValue?.compactMap(\.stringValue) ?? [], p["state"]?.objectValue)
         }
+        let excluded = excludedKeys(of: senderId)
+        var broken: Set<String> = []
+        for key in listed { note(key, excluded: excluded, broken: &broken) }
+        for key in carried?.keys ?? [:].keys { note(key, excluded: excluded, broken: &broken) }
+        guard !broken.isEmpty else { return }
+        report(broken, type: frame.header.type?.rawValue ?? "raw frame", from: senderId, at: time)
     }
 
     /// The keys `senderId` must never send (an unknown sender: any tab's); nil when no tab excludes any.
@@ -107,7 +106,6 @@ public struct InvariantChecker: Sendable {
 
     /// Fails once for each key in `broken` (sent by a tab that excludes it), in key order.
     private mutating func report(_ broken: Set<String>, type: String, from senderId: String, at time: Milliseconds) {
-        guard !broken.isEmpty else { return }
         let name = indexById[senderId].map { records[$0].name } ?? senderId
         for key in broken.sorted() {
             fail(time, "excluded key never on the wire", "'\(key)' sent by \(name) in \(type)")
